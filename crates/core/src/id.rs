@@ -1,0 +1,135 @@
+//! Prefixed ids of the App family: `<prefix>_<16 lowercase hex>` from a CSPRNG.
+
+use rand::RngCore;
+
+/// Makes a fresh id with the given prefix.
+pub fn generate(prefix: &str) -> String {
+    let mut bytes = [0u8; 8];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}_{}", hex::encode(bytes))
+}
+
+/// Whether `value` is `<prefix>_` followed by exactly 16 lowercase hex digits.
+pub fn is_well_formed(prefix: &str, value: &str) -> bool {
+    value
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|hex| {
+            hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
+}
+
+/// Declares a typed id: a `String` newtype that only holds well-formed ids of one prefix,
+/// stored as `text` in PostgreSQL.
+#[macro_export]
+macro_rules! prefixed_id {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize,
+            ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
+        )]
+        #[serde(transparent)]
+        #[diesel(sql_type = ::diesel::sql_types::Text)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            /// A fresh random id.
+            pub fn generate() -> Self {
+                Self($crate::id::generate($prefix))
+            }
+
+            /// Parses an id; `None` when it is not of this kind (callers answer 404).
+            pub fn parse(value: &str) -> Option<Self> {
+                $crate::id::is_well_formed($prefix, value).then(|| Self(value.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).ok_or_else(|| {
+                    ::serde::de::Error::custom(format!(
+                        "expected an id of the form {}_<16 lowercase hex digits>",
+                        $prefix
+                    ))
+                })
+            }
+        }
+
+        impl ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, ::diesel::pg::Pg>,
+            ) -> ::diesel::serialize::Result {
+                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::to_sql(
+                    self.0.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
+            fn from_sql(
+                bytes: <::diesel::pg::Pg as ::diesel::backend::Backend>::RawValue<'_>,
+            ) -> ::diesel::deserialize::Result<Self> {
+                <String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::from_sql(bytes)
+                    .map(Self)
+            }
+        }
+
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .pattern(Some(concat!("^", $prefix, "_[0-9a-f]{16}$")))
+                    .examples([::serde_json::json!(concat!($prefix, "_4b7c2a1d9e5f3c8b"))])
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {}
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_are_well_formed_and_distinct() {
+        let a = generate("user");
+        let b = generate("user");
+        assert!(is_well_formed("user", &a), "{a}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn malformed_ids_are_rejected() {
+        for bad in [
+            "user_",
+            "user_4b7c2a1d9e5f3c8",
+            "user_4b7c2a1d9e5f3c8bb",
+            "user_4B7C2A1D9E5F3C8B",
+            "org_4b7c2a1d9e5f3c8b",
+            "user-4b7c2a1d9e5f3c8b",
+            "user_4b7c2a1d9e5f3c8g",
+        ] {
+            assert!(!is_well_formed("user", bad), "{bad}");
+        }
+        assert!(is_well_formed("user", "user_4b7c2a1d9e5f3c8b"));
+    }
+}

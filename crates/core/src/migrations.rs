@@ -1,0 +1,48 @@
+//! The SQL migrations under `migrations/`, embedded in every binary.
+
+use diesel::migration::MigrationVersion;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::AsyncPgConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn connect(database_url: &str) -> Result<AsyncConnectionWrapper<AsyncPgConnection>, BoxError> {
+    use diesel::Connection;
+    Ok(AsyncConnectionWrapper::<AsyncPgConnection>::establish(database_url)?)
+}
+
+/// Applies every pending migration; returns the versions applied. Blocking: call it from
+/// `tokio::task::spawn_blocking` (or outside any runtime).
+pub fn run_pending(database_url: &str) -> Result<Vec<String>, BoxError> {
+    let mut conn = connect(database_url)?;
+    let applied: Vec<MigrationVersion<'_>> = conn.run_pending_migrations(MIGRATIONS)?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Reverts every applied migration, newest first (for the up-down-up check). Blocking.
+pub fn revert_all(database_url: &str) -> Result<Vec<String>, BoxError> {
+    let mut conn = connect(database_url)?;
+    let reverted = conn.revert_all_migrations(MIGRATIONS)?;
+    Ok(reverted.iter().map(ToString::to_string).collect())
+}
+
+/// A fingerprint of the embedded migrations (names and SQL), so that a test template
+/// database can be named after the exact schema it holds.
+pub fn fingerprint() -> String {
+    use diesel::migration::MigrationSource;
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    match MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS) {
+        Ok(list) => {
+            for m in list {
+                hasher.update(m.name().to_string().as_bytes());
+            }
+        }
+        Err(e) => hasher.update(e.to_string().as_bytes()),
+    }
+    hasher.update(include_bytes!(concat!(env!("OUT_DIR"), "/migrations.digest")));
+    hex::encode(&hasher.finalize()[..8])
+}

@@ -1,0 +1,64 @@
+//! The tables this crate owns.
+
+diesel::table! {
+    orgs (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        email -> Text,
+        job_position_name -> Nullable<Text>,
+        job_position_description -> Nullable<Text>,
+        state -> Text,
+        role -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        account_id -> Text,
+        token_hash -> Bytea,
+        active_org_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(users -> orgs (org_id));
+diesel::joinable!(users -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(orgs, accounts, users, api_tokens, sessions);

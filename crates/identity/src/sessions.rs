@@ -1,0 +1,82 @@
+//! Sign-in sessions: a random token (cookie `better-auth.session_token` or Bearer), stored
+//! hashed, with the org the session is working in.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::secret;
+use roster_core::time::Timestamp;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::schema::{orgs, sessions, users};
+use crate::{AccountId, OrgId, SessionId, UserState};
+
+/// Prefix of session tokens.
+pub const SESSION_PREFIX: &str = "rses";
+/// How long a session lives.
+pub const SESSION_LIFETIME: time::Duration = time::Duration::days(7);
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub id: SessionId,
+    #[serde(rename = "userId")]
+    pub account_id: AccountId,
+    pub active_org_id: Option<OrgId>,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+}
+
+/// Starts a session for an account; its active org is the oldest org where the account
+/// is an active user (none when it has none). Returns the session and its secret token.
+pub async fn create(conn: &mut AsyncPgConnection, account_id: &AccountId) -> DomainResult<(Session, String)> {
+    let active_org: Option<OrgId> = users::table
+        .inner_join(orgs::table)
+        .filter(users::account_id.eq(account_id))
+        .filter(users::state.eq(UserState::Active))
+        .order((orgs::created_at.asc(), orgs::id.asc()))
+        .select(users::org_id)
+        .first(conn)
+        .await
+        .optional()?;
+    let token = secret::generate(SESSION_PREFIX);
+    let now = roster_core::time::now();
+    let session = diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(SessionId::generate()),
+            sessions::account_id.eq(account_id),
+            sessions::token_hash.eq(secret::hash(&token)),
+            sessions::active_org_id.eq(active_org),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(now + SESSION_LIFETIME),
+        ))
+        .returning(Session::as_returning())
+        .get_result(conn)
+        .await?;
+    Ok((session, token))
+}
+
+/// The live session a token belongs to, if any.
+pub async fn find(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<Option<Session>> {
+    Ok(sessions::table
+        .filter(sessions::token_hash.eq(secret::hash(token)))
+        .filter(sessions::expires_at.gt(diesel::dsl::now))
+        .select(Session::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Ends the session a token belongs to; true when there was one.
+pub async fn delete(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<bool> {
+    let n = diesel::delete(sessions::table.filter(sessions::token_hash.eq(secret::hash(token))))
+        .execute(conn)
+        .await?;
+    Ok(n > 0)
+}

@@ -1,0 +1,103 @@
+//! API tokens: belong to an account; only their SHA-256 is stored, the secret is shown once.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::page::{Cursor, Page, Paging};
+use roster_core::time::Timestamp;
+use roster_core::{secret, DomainError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::schema::api_tokens;
+use crate::{AccountId, TokenId};
+
+/// Prefix of API token secrets.
+pub const TOKEN_PREFIX: &str = "rpat";
+
+/// A token as listed: never its secret.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub account_id: AccountId,
+    pub name: String,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A token just created: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: ApiToken,
+    /// The secret, for `Authorization: Bearer …`. It cannot be shown again.
+    pub secret: String,
+}
+
+/// Creates a token for an account; `expires_at` `None` never expires.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    account_id: &AccountId,
+    name: &str,
+    expires_at: Option<Timestamp>,
+) -> DomainResult<CreatedToken> {
+    let secret = secret::generate(TOKEN_PREFIX);
+    let token = diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(TokenId::generate()),
+            api_tokens::account_id.eq(account_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(secret::hash(&secret)),
+            api_tokens::created_at.eq(roster_core::time::now()),
+            api_tokens::expires_at.eq(expires_at),
+        ))
+        .returning(ApiToken::as_returning())
+        .get_result(conn)
+        .await?;
+    Ok(CreatedToken { token, secret })
+}
+
+/// An account's tokens, oldest first.
+pub async fn list(conn: &mut AsyncPgConnection, account_id: &AccountId, paging: &Paging) -> DomainResult<Page<ApiToken>> {
+    let base = || api_tokens::table.filter(api_tokens::account_id.eq(account_id)).into_boxed();
+    let total: i64 = base().count().get_result(conn).await?;
+    let (offset, size) = match paging {
+        Paging::Offset { page, size } => ((page - 1) * size, *size),
+        _ => return Err(DomainError::bad_request("cursor_unsupported", "this list pages with page/page_size only")),
+    };
+    let rows = base()
+        .select(ApiToken::as_select())
+        .order((api_tokens::created_at.asc(), api_tokens::id.asc()))
+        .offset(offset)
+        .limit(size + 1)
+        .load(conn)
+        .await?;
+    Ok(Page::assemble(paging, rows, total, false, |t: &ApiToken| Cursor { created_at: t.created_at, id: t.id.to_string() }))
+}
+
+/// Revokes (deletes) one of the account's tokens; someone else's token is a 404.
+pub async fn revoke(conn: &mut AsyncPgConnection, account_id: &AccountId, id: &TokenId) -> DomainResult<()> {
+    let n = diesel::delete(api_tokens::table.find(id).filter(api_tokens::account_id.eq(account_id)))
+        .execute(conn)
+        .await?;
+    if n == 0 {
+        return Err(DomainError::not_found("token"));
+    }
+    Ok(())
+}
+
+/// The account a token secret belongs to, if it is known and not expired.
+pub async fn account_of(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<Option<AccountId>> {
+    Ok(api_tokens::table
+        .filter(api_tokens::token_hash.eq(secret::hash(token)))
+        .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(diesel::dsl::now)))
+        .select(api_tokens::account_id)
+        .first(conn)
+        .await
+        .optional()?)
+}

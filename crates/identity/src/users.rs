@@ -1,0 +1,344 @@
+//! Users: an account's membership in one org, with a role and a state.
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::page::{Cursor, Page, Paging};
+use roster_core::text::{like_escape, Email};
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::schema::users;
+use crate::{accounts, orgs, AccountId, OrgId, UserId};
+
+roster_core::text_enum!(
+    /// What a user may do in its org.
+    Role { AppAdmin, AppMember }
+);
+
+roster_core::text_enum!(
+    /// Whether a user's credentials work in its org.
+    UserState { Active, Inactive }
+);
+
+/// A user as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct UserRecord {
+    pub org_id: OrgId,
+    pub id: UserId,
+    pub account_id: AccountId,
+    pub name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: String,
+    pub job_position_name: Option<String>,
+    pub job_position_description: Option<String>,
+    pub state: UserState,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A user as the App API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub account_id: AccountId,
+    #[schema(example = "Sasha Patel")]
+    pub name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    #[schema(example = "sasha@auroralabs.com")]
+    pub email: String,
+    pub job_position_name: Option<String>,
+    pub job_position_description: Option<String>,
+    pub state: UserState,
+    /// The user's roles (Roster gives each user exactly one).
+    pub roles: Vec<Role>,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
+    pub created_at: Timestamp,
+}
+
+impl From<UserRecord> for User {
+    fn from(r: UserRecord) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            account_id: r.account_id,
+            name: r.name,
+            given_name: r.given_name,
+            family_name: r.family_name,
+            email: r.email,
+            job_position_name: r.job_position_name,
+            job_position_description: r.job_position_description,
+            state: r.state,
+            roles: vec![r.role],
+            created_at: r.created_at,
+        }
+    }
+}
+
+impl UserRecord {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::AppAdmin
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.state == UserState::Active
+    }
+
+    fn cursor(&self) -> Cursor {
+        Cursor { created_at: self.created_at, id: self.id.to_string() }
+    }
+}
+
+/// `{id, state}`: the answer to activate and deactivate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserStateChange {
+    pub id: UserId,
+    pub state: UserState,
+}
+
+/// A user to add to an org. Without `account_id`, the account is found or created by email.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub account_id: Option<AccountId>,
+    pub role: Role,
+    pub email: Email,
+    pub name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_position_name: Option<String>,
+    pub job_position_description: Option<String>,
+}
+
+/// Changes to a user; `None` leaves a field as it is, `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub given_name: Option<Option<String>>,
+    pub family_name: Option<Option<String>>,
+    pub email: Option<String>,
+    pub job_position_name: Option<Option<String>>,
+    pub job_position_description: Option<Option<String>>,
+    pub role: Option<Role>,
+}
+
+/// List filters; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub state: Option<UserState>,
+    pub role: Option<Role>,
+    /// Case-insensitive substring of name or email.
+    pub search: Option<String>,
+}
+
+fn unique_violation(e: diesel::result::Error) -> DomainError {
+    match violated_constraint(&e) {
+        Some("users_org_email_key") => DomainError::conflict("email_taken", "a user with this email already exists in this org")
+            .on_field("user_info.email", "already taken"),
+        Some("users_org_account_key") => DomainError::conflict("account_already_member", "this account is already a user in this org")
+            .on_field("account_id", "already linked to a user in this org"),
+        _ => e.into(),
+    }
+}
+
+/// Adds a user to an org. Duplicates are decided by the unique constraints: 409.
+pub async fn create(conn: &mut AsyncPgConnection, org_id: &OrgId, new: NewUser) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
+    let org_id = org_id.clone();
+    conn.transaction::<_, DomainError, _>(async |conn| {
+            let account_id = match new.account_id {
+                Some(id) => accounts::get(conn, &id).await.map_err(|_| {
+                    DomainError::not_found("account").on_field("account_id", "no such account")
+                })?.id,
+                None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
+            };
+            let now = roster_core::time::now();
+            let record = diesel::insert_into(users::table)
+                .values((
+                    users::org_id.eq(&org_id),
+                    users::id.eq(UserId::generate()),
+                    users::account_id.eq(account_id),
+                    users::name.eq(new.name),
+                    users::given_name.eq(new.given_name),
+                    users::family_name.eq(new.family_name),
+                    users::email.eq(new.email.as_str()),
+                    users::job_position_name.eq(new.job_position_name),
+                    users::job_position_description.eq(new.job_position_description),
+                    users::state.eq(UserState::Active),
+                    users::role.eq(new.role),
+                    users::created_at.eq(now),
+                    users::updated_at.eq(now),
+                ))
+                .returning(UserRecord::as_returning())
+                .get_result(conn)
+                .await
+                .map_err(unique_violation)?;
+            Ok(User::from(record))
+    })
+    .await
+}
+
+/// A user of this org; another org's user is a 404 like an unknown one.
+pub async fn get(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId) -> DomainResult<UserRecord> {
+    users::table
+        .find((org_id, id))
+        .select(UserRecord::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("user"))
+}
+
+/// The user an account is in an org, if any.
+pub async fn of_account(conn: &mut AsyncPgConnection, org_id: &OrgId, account_id: &AccountId) -> DomainResult<Option<UserRecord>> {
+    Ok(users::table
+        .filter(users::org_id.eq(org_id))
+        .filter(users::account_id.eq(account_id))
+        .select(UserRecord::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::BoxedQuery<'a, diesel::pg::Pg> {
+    let mut query = users::table.filter(users::org_id.eq(org_id)).into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(users::state.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role));
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", like_escape(search));
+        query = query.filter(users::name.ilike(pattern.clone()).or(users::email.ilike(pattern)));
+    }
+    query
+}
+
+/// `(created_at, id) <op> (cursor)`: a row comparison the `(org_id, created_at, id)` index serves.
+fn position(op: &'static str, cursor: &Cursor) -> diesel::expression::SqlLiteral<Bool, impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send> {
+    sql::<Bool>("(users.created_at, users.id) ")
+        .sql(op)
+        .sql(" (")
+        .bind::<Timestamptz, _>(cursor.created_at)
+        .sql(", ")
+        .bind::<Text, _>(cursor.id.clone())
+        .sql(")")
+}
+
+/// One page of an org's users in a stable order (oldest first), with the total count.
+/// Three queries at most, whatever the page size.
+pub async fn list(conn: &mut AsyncPgConnection, org_id: &OrgId, filter: &UserFilter, paging: &Paging) -> DomainResult<Page<User>> {
+    let total_count: i64 = filtered(org_id, filter).count().get_result(conn).await?;
+    let fetch = paging.size() + 1;
+    let select = || filtered(org_id, filter).select(UserRecord::as_select());
+    let (rows, rows_exist_behind) = match paging {
+        Paging::Offset { page, size } => {
+            let rows = select()
+                .order((users::created_at.asc(), users::id.asc()))
+                .offset((page - 1) * size)
+                .limit(fetch)
+                .load(conn)
+                .await?;
+            (rows, false)
+        }
+        Paging::After { cursor, .. } => {
+            let mut q = select().order((users::created_at.asc(), users::id.asc())).limit(fetch);
+            let mut behind = false;
+            if let Some(c) = cursor {
+                q = q.filter(position(">", c));
+                behind = diesel::select(diesel::dsl::exists(filtered(org_id, filter).filter(position("<=", c))))
+                    .get_result(conn)
+                    .await?;
+            }
+            (q.load(conn).await?, behind)
+        }
+        Paging::Before { cursor, .. } => {
+            let mut q = select().order((users::created_at.desc(), users::id.desc())).limit(fetch);
+            let mut ahead = false;
+            if let Some(c) = cursor {
+                q = q.filter(position("<", c));
+                ahead = diesel::select(diesel::dsl::exists(filtered(org_id, filter).filter(position(">=", c))))
+                    .get_result(conn)
+                    .await?;
+            }
+            (q.load(conn).await?, ahead)
+        }
+    };
+    Ok(Page::assemble(paging, rows, total_count, rows_exist_behind, UserRecord::cursor).map(User::from))
+}
+
+/// Fails with 409 when `user` is the org's last active AppAdmin. Call with the org locked.
+async fn ensure_not_last_admin(conn: &mut AsyncPgConnection, user: &UserRecord) -> DomainResult<()> {
+    if !(user.is_admin() && user.is_active()) {
+        return Ok(());
+    }
+    let other_admins: i64 = users::table
+        .filter(users::org_id.eq(&user.org_id))
+        .filter(users::role.eq(Role::AppAdmin))
+        .filter(users::state.eq(UserState::Active))
+        .filter(users::id.ne(&user.id))
+        .count()
+        .get_result(conn)
+        .await?;
+    if other_admins == 0 {
+        return Err(DomainError::conflict(
+            "last_admin",
+            "this is the org's last active AppAdmin; make another user AppAdmin first",
+        ));
+    }
+    Ok(())
+}
+
+/// Applies changes to a user. Demoting the org's last active AppAdmin is a 409; a taken
+/// email is a 409.
+pub async fn update(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId, changes: UserChanges) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+            orgs::lock(conn, org_id).await?;
+            let current = get(conn, org_id, id).await?;
+            if changes.role.is_some_and(|r| r != Role::AppAdmin) {
+                ensure_not_last_admin(conn, &current).await?;
+            }
+            let record = diesel::update(users::table.find((org_id, id)))
+                .set((&changes, users::updated_at.eq(roster_core::time::now())))
+                .returning(UserRecord::as_returning())
+                .get_result(conn)
+                .await
+                .map_err(unique_violation)?;
+            Ok(User::from(record))
+    })
+    .await
+}
+
+/// Activates or deactivates a user; idempotent. Deactivating the org's last active
+/// AppAdmin is a 409.
+pub async fn set_state(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId, state: UserState) -> DomainResult<UserStateChange> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+            orgs::lock(conn, org_id).await?;
+            let current = get(conn, org_id, id).await?;
+            if current.state == state {
+                return Ok(UserStateChange { id: current.id, state });
+            }
+            if state == UserState::Inactive {
+                ensure_not_last_admin(conn, &current).await?;
+            }
+            diesel::update(users::table.find((org_id, id)))
+                .set((users::state.eq(state), users::updated_at.eq(roster_core::time::now())))
+                .execute(conn)
+                .await?;
+            Ok(UserStateChange { id: current.id, state })
+    })
+    .await
+}
