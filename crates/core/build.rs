@@ -20,11 +20,16 @@ fn main() {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    let _ = std::fs::write(Path::new(&out).join("migrations.digest"), format!("{h:016x}"));
+    let _ = std::fs::write(
+        Path::new(&out).join("migrations.digest"),
+        format!("{h:016x}"),
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -1,1 +1,261 @@
-fn main() {}
+//! `cargo xtask`: Roster's developer commands.
+//!
+//! - `pg start|stop|status`: a private PostgreSQL cluster under `target/`.
+//! - `dev`: database (private unless `DATABASE_URL` is set), migrations, a demo org, serve.
+//! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set).
+//! - `ci`: fmt check, clippy `-D warnings`, then `test`.
+
+mod pg;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Roster's developer commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Manage the private PostgreSQL cluster under target/.
+    Pg {
+        #[command(subcommand)]
+        action: PgAction,
+    },
+    /// Run Roster locally on 127.0.0.1:8080 with a demo org.
+    Dev {
+        /// Address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Run the whole test suite. Extra arguments go to `cargo test`.
+    Test {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Everything CI checks: formatting, clippy with -D warnings, the tests.
+    Ci,
+}
+
+#[derive(Subcommand)]
+enum PgAction {
+    /// Start the cluster (initialising it the first time); prints its DATABASE_URL.
+    Start,
+    /// Stop the cluster.
+    Stop,
+    /// Say whether it runs, and where.
+    Status,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = project_root()?;
+    match cli.command {
+        Cmd::Pg { action } => {
+            let cluster = pg::Cluster::locate(&root)?;
+            match action {
+                PgAction::Start => {
+                    cluster.start()?;
+                    println!("{}", cluster.url("postgres"));
+                }
+                PgAction::Stop => cluster.stop()?,
+                PgAction::Status => cluster.status()?,
+            }
+            Ok(())
+        }
+        Cmd::Dev { bind } => dev(&root, &bind),
+        Cmd::Test { args } => test(&root, &args),
+        Cmd::Ci => {
+            cargo(&root, &["fmt", "--all", "--", "--check"])
+                .context("formatting differs: run `cargo fmt --all`")?;
+            cargo(
+                &root,
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )?;
+            test(&root, &[])
+        }
+    }
+}
+
+fn project_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Ok(manifest
+        .parent()
+        .context("xtask lives in the workspace")?
+        .to_path_buf())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// A database URL from the environment, or the private cluster's (started if needed).
+/// The guard keeps the cluster in use until dropped.
+fn database(root: &Path) -> Result<(String, Option<pg::Lease>)> {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            eprintln!("xtask: using DATABASE_URL from the environment");
+            Ok((url, None))
+        }
+        _ => {
+            let lease = pg::Cluster::locate(root)?.lease()?;
+            Ok((lease.cluster().url("postgres"), Some(lease)))
+        }
+    }
+}
+
+fn test(root: &Path, extra: &[String]) -> Result<()> {
+    let (url, lease) = database(root)?;
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo_bin)
+        .args(["test", "--workspace", "--all-targets"])
+        .args(extra)
+        .env("DATABASE_URL", &url)
+        .current_dir(root)
+        .status()
+        .context("running cargo test")?;
+    drop(lease);
+    if !status.success() {
+        bail!("tests failed");
+    }
+    Ok(())
+}
+
+fn dev(root: &Path, bind: &str) -> Result<()> {
+    let (admin_url, lease) = database(root)?;
+    let url = match &lease {
+        // The private cluster gets its own dev database; a given DATABASE_URL is used as is.
+        Some(lease) => {
+            lease.cluster().ensure_database("roster_dev")?;
+            lease.cluster().url("roster_dev")
+        }
+        None => admin_url,
+    };
+    cargo(root, &["build", "--quiet", "--package", "roster-gateway"])?;
+    let gateway = root.join("target/debug/roster-gateway");
+    let secret = dev_secret(root)?;
+    let run = |args: &[&str]| -> Result<String> {
+        let out = Command::new(&gateway)
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("ROSTER_SECRET", &secret)
+            .env("RUST_LOG", "warn")
+            .output()
+            .with_context(|| format!("running roster-gateway {}", args.join(" ")))?;
+        if !out.status.success() {
+            bail!(
+                "roster-gateway {} failed:\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    run(&["migrate"])?;
+    let boot = run(&[
+        "bootstrap",
+        "--org-slug",
+        "default",
+        "--org-name",
+        "Default",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "Demo Admin",
+        "--password",
+        "roster-dev-password",
+    ])?;
+    let token = boot
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("bootstrap printed no token")?
+        .to_owned();
+    println!("Roster dev server on http://{bind}");
+    println!("  database:  {}", redact(&url));
+    println!("  org:       default (admin@example.com / roster-dev-password)");
+    println!("  bootstrap: {}", boot.trim());
+    println!();
+    println!("  export ROSTER_TOKEN={token}");
+    println!("  curl -s http://{bind}/api/v1/app/me -H \"Authorization: Bearer $ROSTER_TOKEN\" -H 'x-org: default'");
+    println!("  API docs:  http://{bind}/docs/");
+    println!();
+    let status = Command::new(&gateway)
+        .arg("serve")
+        .env("DATABASE_URL", &url)
+        .env("ROSTER_SECRET", &secret)
+        .env("ROSTER_BIND", bind)
+        .env("ROSTER_PUBLIC_URL", format!("http://{bind}"))
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .status()
+        .context("running roster-gateway serve")?;
+    drop(lease);
+    if !status.success() {
+        bail!("roster-gateway serve exited with {status}");
+    }
+    Ok(())
+}
+
+/// A signing key kept under target/ so dev restarts keep issued tokens valid.
+fn dev_secret(root: &Path) -> Result<String> {
+    let path = root.join("target/roster-dev-secret");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        if s.trim().len() >= 32 {
+            return Ok(s.trim().to_owned());
+        }
+    }
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .context("reading /dev/urandom")?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::create_dir_all(root.join("target"))?;
+    std::fs::write(&path, &secret)?;
+    Ok(secret)
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(a)) if a > s => {
+            let creds = &url[s + 3..a];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[a..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

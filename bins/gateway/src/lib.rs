@@ -1,1 +1,14 @@
+//! `roster-gateway`: the only crate that knows actix-web. Handlers extract, authorise,
+//! call one domain service and serialise.
 
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod telemetry;

@@ -1,1 +1,30 @@
-fn main() {}
+use std::net::TcpListener;
+
+use anyhow::Context;
+use clap::Parser;
+use roster_gateway::cli::{self, Cli, Command};
+use roster_gateway::{server, telemetry};
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    match cli.command {
+        Command::Serve(config) => {
+            let listener = TcpListener::bind(config.bind)
+                .with_context(|| format!("cannot listen on {}", config.bind))?;
+            tracing::info!(address = %config.bind, "roster-gateway listening");
+            server::build(config, listener)?.await?;
+            tracing::info!("roster-gateway stopped");
+        }
+        Command::Migrate(args) => {
+            let applied = cli::migrate(&args.database_url).await?;
+            tracing::info!(count = applied.len(), ?applied, "migrations applied");
+        }
+        Command::Bootstrap(args) => {
+            let out = cli::bootstrap(&args).await?;
+            println!("{}", serde_json::to_string(&out)?);
+        }
+    }
+    Ok(())
+}

@@ -14,7 +14,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -23,17 +26,34 @@ impl FieldError {
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("{detail}")]
-    BadRequest { code: Cow<'static, str>, detail: String, errors: Vec<FieldError> },
+    BadRequest {
+        code: Cow<'static, str>,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{detail}")]
     Unauthorized { detail: String },
     #[error("{detail}")]
-    Forbidden { code: Cow<'static, str>, detail: String },
+    Forbidden {
+        code: Cow<'static, str>,
+        detail: String,
+    },
     #[error("{detail}")]
-    NotFound { code: Cow<'static, str>, detail: String },
+    NotFound {
+        code: Cow<'static, str>,
+        detail: String,
+    },
     #[error("{detail}")]
-    Conflict { code: Cow<'static, str>, detail: String, errors: Vec<FieldError> },
+    Conflict {
+        code: Cow<'static, str>,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{detail}")]
-    TooManyRequests { detail: String, retry_after_secs: u64 },
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// The database (or another dependency) does not answer: retry later.
     #[error("{detail}")]
     Unavailable { detail: String },
@@ -46,7 +66,11 @@ pub type DomainResult<T> = Result<T, DomainError>;
 
 impl DomainError {
     pub fn bad_request(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self::BadRequest { code: code.into(), detail: detail.into(), errors: Vec::new() }
+        Self::BadRequest {
+            code: code.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     /// A validation failure on one field.
@@ -66,24 +90,40 @@ impl DomainError {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; ");
-        Self::BadRequest { code: Cow::Borrowed("validation_failed"), detail, errors }
+        Self::BadRequest {
+            code: Cow::Borrowed("validation_failed"),
+            detail,
+            errors,
+        }
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::Unauthorized { detail: detail.into() }
+        Self::Unauthorized {
+            detail: detail.into(),
+        }
     }
 
     pub fn forbidden(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self::Forbidden { code: code.into(), detail: detail.into() }
+        Self::Forbidden {
+            code: code.into(),
+            detail: detail.into(),
+        }
     }
 
     /// `what` is the resource's name in the domain: `not_found("user")` -> code `user_not_found`.
     pub fn not_found(what: &str) -> Self {
-        Self::NotFound { code: Cow::Owned(format!("{what}_not_found")), detail: format!("{what} not found") }
+        Self::NotFound {
+            code: Cow::Owned(format!("{what}_not_found")),
+            detail: format!("{what} not found"),
+        }
     }
 
     pub fn conflict(code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
-        Self::Conflict { code: code.into(), detail: detail.into(), errors: Vec::new() }
+        Self::Conflict {
+            code: code.into(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
     }
 
     /// Names the field a conflict or validation failure is about.
@@ -95,7 +135,9 @@ impl DomainError {
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::Unavailable { detail: detail.into() }
+        Self::Unavailable {
+            detail: detail.into(),
+        }
     }
 
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -129,16 +171,22 @@ impl From<diesel::result::Error> for DomainError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
-            Error::NotFound => Self::NotFound { code: Cow::Borrowed("not_found"), detail: "not found".into() },
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
-                Self::unavailable("the database is unavailable; retry shortly")
-            }
+            Error::NotFound => Self::NotFound {
+                code: Cow::Borrowed("not_found"),
+                detail: "not found".into(),
+            },
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::unavailable("the database is unavailable; retry shortly"),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::unavailable("the request conflicted with a concurrent one; retry")
             }
             // tokio-postgres reports a dropped connection as an unknown database error whose
             // message says so; treat it as unavailability, not as a bug.
-            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info) if is_connection_message(info.message()) => {
+            Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if is_connection_message(info.message()) =>
+            {
                 Self::unavailable("the database is unavailable; retry shortly")
             }
             other => Self::internal(other),
@@ -148,9 +196,17 @@ impl From<diesel::result::Error> for DomainError {
 
 fn is_connection_message(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    ["connection closed", "connection reset", "terminating connection", "broken pipe", "error communicating", "connection refused", "the database system is"]
-        .iter()
-        .any(|needle| m.contains(needle))
+    [
+        "connection closed",
+        "connection reset",
+        "terminating connection",
+        "broken pipe",
+        "error communicating",
+        "connection refused",
+        "the database system is",
+    ]
+    .iter()
+    .any(|needle| m.contains(needle))
 }
 
 impl From<crate::db::PoolError> for DomainError {

@@ -14,3 +14,18 @@ pub mod text_enum;
 pub mod time;
 
 pub use error::{DomainError, FieldError};
+
+/// Serde helpers shared by request types.
+pub mod serde_ext {
+    use serde::{Deserialize, Deserializer};
+
+    /// For `Option<Option<T>>` fields with `#[serde(default, deserialize_with = ...)]`:
+    /// absent -> `None` (leave as is), `null` -> `Some(None)` (clear), value -> `Some(Some(v))`.
+    pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}

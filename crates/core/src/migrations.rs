@@ -11,7 +11,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn connect(database_url: &str) -> Result<AsyncConnectionWrapper<AsyncPgConnection>, BoxError> {
     use diesel::Connection;
-    Ok(AsyncConnectionWrapper::<AsyncPgConnection>::establish(database_url)?)
+    Ok(AsyncConnectionWrapper::<AsyncPgConnection>::establish(
+        database_url,
+    )?)
 }
 
 /// Applies every pending migration; returns the versions applied. Blocking: call it from
@@ -43,6 +45,9 @@ pub fn fingerprint() -> String {
         }
         Err(e) => hasher.update(e.to_string().as_bytes()),
     }
-    hasher.update(include_bytes!(concat!(env!("OUT_DIR"), "/migrations.digest")));
+    hasher.update(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/migrations.digest"
+    )));
     hex::encode(&hasher.finalize()[..8])
 }

@@ -48,15 +48,21 @@ impl Cursor {
 
     pub fn decode(field: &str, raw: &str) -> Result<Self, DomainError> {
         let invalid = || DomainError::invalid(field, "is not a cursor returned by this list");
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
         let (micros, id) = text.split_once('.').ok_or_else(invalid)?;
         let micros: i128 = micros.parse().map_err(|_| invalid())?;
-        let created_at = OffsetDateTime::from_unix_timestamp_nanos(micros * 1_000).map_err(|_| invalid())?;
+        let created_at =
+            OffsetDateTime::from_unix_timestamp_nanos(micros * 1_000).map_err(|_| invalid())?;
         if id.is_empty() || id.len() > 64 {
             return Err(invalid());
         }
-        Ok(Self { created_at, id: id.to_owned() })
+        Ok(Self {
+            created_at,
+            id: id.to_owned(),
+        })
     }
 }
 
@@ -74,7 +80,9 @@ pub enum Paging {
 impl Paging {
     pub fn size(&self) -> i64 {
         match self {
-            Self::Offset { size, .. } | Self::After { size, .. } | Self::Before { size, .. } => *size,
+            Self::Offset { size, .. } | Self::After { size, .. } | Self::Before { size, .. } => {
+                *size
+            }
         }
     }
 }
@@ -83,7 +91,10 @@ fn check_size(field: &str, value: Option<i64>) -> Result<i64, DomainError> {
     match value {
         None => Ok(DEFAULT_PAGE_SIZE),
         Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
-        Some(_) => Err(DomainError::invalid(field, format!("must be between 1 and {MAX_PAGE_SIZE}"))),
+        Some(_) => Err(DomainError::invalid(
+            field,
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        )),
     }
 }
 
@@ -91,7 +102,8 @@ impl TryFrom<&PageParams> for Paging {
     type Error = DomainError;
 
     fn try_from(p: &PageParams) -> Result<Self, DomainError> {
-        let cursor_mode = p.after.is_some() || p.before.is_some() || p.first.is_some() || p.last.is_some();
+        let cursor_mode =
+            p.after.is_some() || p.before.is_some() || p.first.is_some() || p.last.is_some();
         if cursor_mode && (p.page.is_some() || p.page_size.is_some()) {
             return Err(DomainError::bad_request(
                 "mixed_paging",
@@ -119,11 +131,25 @@ impl TryFrom<&PageParams> for Paging {
             ));
         }
         if forwards {
-            let cursor = p.after.as_deref().map(|c| Cursor::decode("after", c)).transpose()?;
-            Ok(Self::After { cursor, size: check_size("first", p.first)? })
+            let cursor = p
+                .after
+                .as_deref()
+                .map(|c| Cursor::decode("after", c))
+                .transpose()?;
+            Ok(Self::After {
+                cursor,
+                size: check_size("first", p.first)?,
+            })
         } else {
-            let cursor = p.before.as_deref().map(|c| Cursor::decode("before", c)).transpose()?;
-            Ok(Self::Before { cursor, size: check_size("last", p.last)? })
+            let cursor = p
+                .before
+                .as_deref()
+                .map(|c| Cursor::decode("before", c))
+                .transpose()?;
+            Ok(Self::Before {
+                cursor,
+                size: check_size("last", p.last)?,
+            })
         }
     }
 }
@@ -163,9 +189,24 @@ impl<T> Page<T> {
                 (rows_exist_behind, more_ahead)
             }
         };
-        let next_cursor = if has_next_page { rows.last().map(|r| key(r).encode()) } else { None };
-        let previous_cursor = if has_previous_page { rows.first().map(|r| key(r).encode()) } else { None };
-        Self { data: rows, has_next_page, has_previous_page, total_count, next_cursor, previous_cursor }
+        let next_cursor = if has_next_page {
+            rows.last().map(|r| key(r).encode())
+        } else {
+            None
+        };
+        let previous_cursor = if has_previous_page {
+            rows.first().map(|r| key(r).encode())
+        } else {
+            None
+        };
+        Self {
+            data: rows,
+            has_next_page,
+            has_previous_page,
+            total_count,
+            next_cursor,
+            previous_cursor,
+        }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
@@ -210,7 +251,10 @@ mod tests {
 
     #[test]
     fn defaults_and_bounds() {
-        assert_eq!(Paging::try_from(&params("")).ok(), Some(Paging::Offset { page: 1, size: 20 }));
+        assert_eq!(
+            Paging::try_from(&params("")).ok(),
+            Some(Paging::Offset { page: 1, size: 20 })
+        );
         assert!(Paging::try_from(&params("page=0")).is_err());
         assert!(Paging::try_from(&params("page_size=0")).is_err());
         assert!(Paging::try_from(&params("page_size=101")).is_err());
@@ -218,12 +262,21 @@ mod tests {
         assert!(Paging::try_from(&params("page=2&first=3")).is_err());
         assert!(Paging::try_from(&params("first=3&last=3")).is_err());
         assert!(Paging::try_from(&params("after=%%%")).is_err());
-        assert_eq!(Paging::try_from(&params("last=5")).ok(), Some(Paging::Before { cursor: None, size: 5 }));
+        assert_eq!(
+            Paging::try_from(&params("last=5")).ok(),
+            Some(Paging::Before {
+                cursor: None,
+                size: 5
+            })
+        );
     }
 
     #[test]
     fn cursors_round_trip() {
-        let c = Cursor { created_at: datetime!(2026-02-08 14:12:45.123456 UTC), id: "user_4b7c2a1d9e5f3c8b".into() };
+        let c = Cursor {
+            created_at: datetime!(2026-02-08 14:12:45.123456 UTC),
+            id: "user_4b7c2a1d9e5f3c8b".into(),
+        };
         assert_eq!(Cursor::decode("after", &c.encode()).ok(), Some(c));
         assert!(Cursor::decode("after", "bm9wZQ").is_err());
     }

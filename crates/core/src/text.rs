@@ -50,7 +50,9 @@ impl Slug {
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
         let ok = !raw.is_empty()
             && raw.len() <= 63
-            && raw.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+            && raw
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
             && !raw.starts_with('-')
             && !raw.ends_with('-');
         if ok {
@@ -86,14 +88,24 @@ pub fn bounded(field: &str, raw: &str, min: usize, max: usize) -> Result<String,
         };
         return Err(DomainError::invalid(field, message));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(DomainError::invalid(field, "must not contain control characters"));
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(value.to_owned())
 }
 
 /// `bounded` for an optional value; an empty or blank string counts as absent.
-pub fn bounded_opt(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
+pub fn bounded_opt(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => bounded(field, v, 1, max).map(Some),
@@ -118,7 +130,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("e", "  a@b.co ").map(|e| e.into_inner()).ok(), Some("a@b.co".into()));
+        assert_eq!(
+            Email::parse("e", "  a@b.co ").map(|e| e.into_inner()).ok(),
+            Some("a@b.co".into())
+        );
         for bad in ["", "   ", "nope", "a@", "@b.co", "a b@c.co"] {
             assert!(Email::parse("e", bad).is_err(), "{bad}");
         }

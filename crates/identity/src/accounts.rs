@@ -71,8 +71,12 @@ async fn password_matches(password: String, stored: Option<String>) -> DomainRes
         // Without a stored hash, verify against a fixed one anyway so that an unknown
         // email takes as long as a wrong password.
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let parsed = PasswordHash::new(&stored).map_err(|e| DomainError::internal_msg(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && stored != DUMMY_HASH)
+        let parsed =
+            PasswordHash::new(&stored).map_err(|e| DomainError::internal_msg(e.to_string()))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && stored != DUMMY_HASH)
     })
     .await
     .map_err(DomainError::internal)?
@@ -84,14 +88,20 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$
 fn email_taken(e: diesel::result::Error) -> DomainError {
     match violated_constraint(&e) {
         Some("accounts_email_key") => {
-            DomainError::conflict("email_taken", "an account with this email already exists").on_field("email", "already taken")
+            DomainError::conflict("email_taken", "an account with this email already exists")
+                .on_field("email", "already taken")
         }
         _ => e.into(),
     }
 }
 
 /// Creates an account with a password (sign-up); a taken email is a 409.
-pub async fn sign_up(conn: &mut AsyncPgConnection, email: &Email, password: Password, name: &str) -> DomainResult<Account> {
+pub async fn sign_up(
+    conn: &mut AsyncPgConnection,
+    email: &Email,
+    password: Password,
+    name: &str,
+) -> DomainResult<Account> {
     let hash = hash_password(password).await?;
     diesel::insert_into(accounts::table)
         .values((
@@ -107,9 +117,17 @@ pub async fn sign_up(conn: &mut AsyncPgConnection, email: &Email, password: Pass
 }
 
 /// Checks an email and password; any mismatch is the same 401.
-pub async fn verify_credentials(conn: &mut AsyncPgConnection, email: &str, password: &str) -> DomainResult<Account> {
+pub async fn verify_credentials(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    password: &str,
+) -> DomainResult<Account> {
     let found: Option<(Account, Option<String>)> = accounts::table
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(").bind::<Text, _>(email.trim()).sql(")"))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
+                .bind::<Text, _>(email.trim())
+                .sql(")"),
+        )
         .select((Account::as_select(), accounts::password_hash))
         .first(conn)
         .await
@@ -144,7 +162,11 @@ struct IdRow {
 
 /// Returns the account with this email (case-insensitively), creating one without a
 /// password when there is none. Race-safe: concurrent calls for one email get one account.
-pub async fn find_or_create_by_email(conn: &mut AsyncPgConnection, email: &Email, name: &str) -> DomainResult<AccountId> {
+pub async fn find_or_create_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &Email,
+    name: &str,
+) -> DomainResult<AccountId> {
     let row: IdRow = diesel::sql_query(
         "INSERT INTO accounts (id, email, name) VALUES ($1, $2, $3) \
          ON CONFLICT ((lower(email))) DO UPDATE SET email = accounts.email RETURNING id",
@@ -158,11 +180,19 @@ pub async fn find_or_create_by_email(conn: &mut AsyncPgConnection, email: &Email
 }
 
 /// Sets the password of an account that has none (bootstrap of an existing account).
-pub async fn set_password_if_absent(conn: &mut AsyncPgConnection, id: &AccountId, password: Password) -> DomainResult<()> {
+pub async fn set_password_if_absent(
+    conn: &mut AsyncPgConnection,
+    id: &AccountId,
+    password: Password,
+) -> DomainResult<()> {
     let hash = hash_password(password).await?;
-    diesel::update(accounts::table.find(id).filter(accounts::password_hash.is_null()))
-        .set(accounts::password_hash.eq(hash))
-        .execute(conn)
-        .await?;
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::password_hash.is_null()),
+    )
+    .set(accounts::password_hash.eq(hash))
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -20,14 +20,25 @@ pub struct Authenticated {
 }
 
 /// Resolves an API token or session token; anything unknown or expired is a 401.
-pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str) -> DomainResult<Authenticated> {
+pub async fn authenticate(
+    conn: &mut AsyncPgConnection,
+    secret: &str,
+) -> DomainResult<Authenticated> {
     let invalid = || DomainError::unauthorized("the credential is invalid, expired or revoked");
     if secret.starts_with(&format!("{SESSION_PREFIX}_")) {
         let session = sessions::find(conn, secret).await?.ok_or_else(invalid)?;
-        Ok(Authenticated { account_id: session.account_id.clone(), session: Some(session) })
+        Ok(Authenticated {
+            account_id: session.account_id.clone(),
+            session: Some(session),
+        })
     } else if secret.starts_with(&format!("{TOKEN_PREFIX}_")) {
-        let account_id = tokens::account_of(conn, secret).await?.ok_or_else(invalid)?;
-        Ok(Authenticated { account_id, session: None })
+        let account_id = tokens::account_of(conn, secret)
+            .await?
+            .ok_or_else(invalid)?;
+        Ok(Authenticated {
+            account_id,
+            session: None,
+        })
     } else {
         Err(invalid())
     }
@@ -50,17 +61,31 @@ impl Principal {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(DomainError::forbidden("admin_required", "this action needs the AppAdmin role"))
+            Err(DomainError::forbidden(
+                "admin_required",
+                "this action needs the AppAdmin role",
+            ))
         }
     }
 }
 
 /// The caller's active user in the org named by `org_ref` (slug or id), or else in the
 /// session's active org. No org: 400. Not an active user there (or no such org): 403.
-pub async fn principal(conn: &mut AsyncPgConnection, auth: &Authenticated, org_ref: Option<&str>) -> DomainResult<Principal> {
-    let session_org = auth.session.as_ref().and_then(|s| s.active_org_id.as_ref()).map(|o| o.as_str());
+pub async fn principal(
+    conn: &mut AsyncPgConnection,
+    auth: &Authenticated,
+    org_ref: Option<&str>,
+) -> DomainResult<Principal> {
+    let session_org = auth
+        .session
+        .as_ref()
+        .and_then(|s| s.active_org_id.as_ref())
+        .map(|o| o.as_str());
     let org_ref = org_ref.or(session_org).ok_or_else(|| {
-        DomainError::bad_request("org_required", "the x-org header (org slug or id) is required")
+        DomainError::bad_request(
+            "org_required",
+            "the x-org header (org slug or id) is required",
+        )
     })?;
     let user: Option<UserRecord> = users::table
         .inner_join(orgs::table)
@@ -71,8 +96,17 @@ pub async fn principal(conn: &mut AsyncPgConnection, auth: &Authenticated, org_r
         .await
         .optional()?;
     match user {
-        Some(user) if user.is_active() => Ok(Principal { account_id: auth.account_id.clone(), user }),
-        Some(_) => Err(DomainError::forbidden("user_inactive", "your user in this org is deactivated")),
-        None => Err(DomainError::forbidden("not_a_member", "you are not a user of this org")),
+        Some(user) if user.is_active() => Ok(Principal {
+            account_id: auth.account_id.clone(),
+            user,
+        }),
+        Some(_) => Err(DomainError::forbidden(
+            "user_inactive",
+            "your user in this org is deactivated",
+        )),
+        None => Err(DomainError::forbidden(
+            "not_a_member",
+            "you are not a user of this org",
+        )),
     }
 }

@@ -32,12 +32,16 @@ pub struct Bootstrapped {
 pub async fn run(conn: &mut AsyncPgConnection, cmd: Bootstrap) -> DomainResult<Bootstrapped> {
     let org = match orgs::find(conn, cmd.org_slug.as_str()).await {
         Ok(org) => org,
-        Err(e) if e.is_not_found() => match orgs::create(conn, &cmd.org_slug, &cmd.org_name).await {
-            Ok(org) => org,
-            // Another bootstrap created it meanwhile.
-            Err(roster_core::DomainError::Conflict { .. }) => orgs::find(conn, cmd.org_slug.as_str()).await?,
-            Err(e) => return Err(e),
-        },
+        Err(e) if e.is_not_found() => {
+            match orgs::create(conn, &cmd.org_slug, &cmd.org_name).await {
+                Ok(org) => org,
+                // Another bootstrap created it meanwhile.
+                Err(roster_core::DomainError::Conflict { .. }) => {
+                    orgs::find(conn, cmd.org_slug.as_str()).await?
+                }
+                Err(e) => return Err(e),
+            }
+        }
         Err(e) => return Err(e),
     };
     let account_id = accounts::find_or_create_by_email(conn, &cmd.email, &cmd.name).await?;
@@ -66,5 +70,11 @@ pub async fn run(conn: &mut AsyncPgConnection, cmd: Bootstrap) -> DomainResult<B
         }
     };
     let token = tokens::create(conn, &account_id, "bootstrap", None).await?;
-    Ok(Bootstrapped { org_id: org.id, org_slug: org.slug, account_id, user_id: user, token: token.secret })
+    Ok(Bootstrapped {
+        org_id: org.id,
+        org_slug: org.slug,
+        account_id,
+        user_id: user,
+        token: token.secret,
+    })
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod ids;
 pub mod orgs;
+pub mod requests;
 pub mod schema;
 pub mod sessions;
 pub mod tokens;

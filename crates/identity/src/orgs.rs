@@ -30,19 +30,28 @@ pub async fn find(conn: &mut AsyncPgConnection, slug_or_id: &str) -> DomainResul
         Some(id) => query.filter(orgs::id.eq(id)),
         None => query.filter(orgs::slug.eq(slug_or_id)),
     };
-    query.first(conn).await.optional()?.ok_or_else(|| DomainError::not_found("org"))
+    query
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("org"))
 }
 
 /// Creates an org; a taken slug is a 409.
 pub async fn create(conn: &mut AsyncPgConnection, slug: &Slug, name: &str) -> DomainResult<Org> {
     diesel::insert_into(orgs::table)
-        .values((orgs::id.eq(OrgId::generate()), orgs::slug.eq(slug.as_str()), orgs::name.eq(name)))
+        .values((
+            orgs::id.eq(OrgId::generate()),
+            orgs::slug.eq(slug.as_str()),
+            orgs::name.eq(name),
+        ))
         .returning(Org::as_returning())
         .get_result(conn)
         .await
         .map_err(|e| match violated_constraint(&e) {
             Some("orgs_slug_key") => {
-                DomainError::conflict("slug_taken", "an org with this slug already exists").on_field("slug", "already taken")
+                DomainError::conflict("slug_taken", "an org with this slug already exists")
+                    .on_field("slug", "already taken")
             }
             _ => e.into(),
         })

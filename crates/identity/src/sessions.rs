@@ -35,7 +35,10 @@ pub struct Session {
 
 /// Starts a session for an account; its active org is the oldest org where the account
 /// is an active user (none when it has none). Returns the session and its secret token.
-pub async fn create(conn: &mut AsyncPgConnection, account_id: &AccountId) -> DomainResult<(Session, String)> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    account_id: &AccountId,
+) -> DomainResult<(Session, String)> {
     let active_org: Option<OrgId> = users::table
         .inner_join(orgs::table)
         .filter(users::account_id.eq(account_id))

@@ -63,12 +63,25 @@ pub async fn create(
 }
 
 /// An account's tokens, oldest first.
-pub async fn list(conn: &mut AsyncPgConnection, account_id: &AccountId, paging: &Paging) -> DomainResult<Page<ApiToken>> {
-    let base = || api_tokens::table.filter(api_tokens::account_id.eq(account_id)).into_boxed();
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    account_id: &AccountId,
+    paging: &Paging,
+) -> DomainResult<Page<ApiToken>> {
+    let base = || {
+        api_tokens::table
+            .filter(api_tokens::account_id.eq(account_id))
+            .into_boxed()
+    };
     let total: i64 = base().count().get_result(conn).await?;
     let (offset, size) = match paging {
         Paging::Offset { page, size } => ((page - 1) * size, *size),
-        _ => return Err(DomainError::bad_request("cursor_unsupported", "this list pages with page/page_size only")),
+        _ => {
+            return Err(DomainError::bad_request(
+                "cursor_unsupported",
+                "this list pages with page/page_size only",
+            ))
+        }
     };
     let rows = base()
         .select(ApiToken::as_select())
@@ -77,14 +90,31 @@ pub async fn list(conn: &mut AsyncPgConnection, account_id: &AccountId, paging: 
         .limit(size + 1)
         .load(conn)
         .await?;
-    Ok(Page::assemble(paging, rows, total, false, |t: &ApiToken| Cursor { created_at: t.created_at, id: t.id.to_string() }))
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total,
+        false,
+        |t: &ApiToken| Cursor {
+            created_at: t.created_at,
+            id: t.id.to_string(),
+        },
+    ))
 }
 
 /// Revokes (deletes) one of the account's tokens; someone else's token is a 404.
-pub async fn revoke(conn: &mut AsyncPgConnection, account_id: &AccountId, id: &TokenId) -> DomainResult<()> {
-    let n = diesel::delete(api_tokens::table.find(id).filter(api_tokens::account_id.eq(account_id)))
-        .execute(conn)
-        .await?;
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    account_id: &AccountId,
+    id: &TokenId,
+) -> DomainResult<()> {
+    let n = diesel::delete(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::account_id.eq(account_id)),
+    )
+    .execute(conn)
+    .await?;
     if n == 0 {
         return Err(DomainError::not_found("token"));
     }
@@ -92,10 +122,17 @@ pub async fn revoke(conn: &mut AsyncPgConnection, account_id: &AccountId, id: &T
 }
 
 /// The account a token secret belongs to, if it is known and not expired.
-pub async fn account_of(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<Option<AccountId>> {
+pub async fn account_of(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+) -> DomainResult<Option<AccountId>> {
     Ok(api_tokens::table
         .filter(api_tokens::token_hash.eq(secret::hash(token)))
-        .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(diesel::dsl::now)))
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(diesel::dsl::now)),
+        )
         .select(api_tokens::account_id)
         .first(conn)
         .await

@@ -95,7 +95,10 @@ impl UserRecord {
     }
 
     fn cursor(&self) -> Cursor {
-        Cursor { created_at: self.created_at, id: self.id.to_string() }
+        Cursor {
+            created_at: self.created_at,
+            id: self.id.to_string(),
+        }
     }
 }
 
@@ -143,53 +146,72 @@ pub struct UserFilter {
 
 fn unique_violation(e: diesel::result::Error) -> DomainError {
     match violated_constraint(&e) {
-        Some("users_org_email_key") => DomainError::conflict("email_taken", "a user with this email already exists in this org")
-            .on_field("user_info.email", "already taken"),
-        Some("users_org_account_key") => DomainError::conflict("account_already_member", "this account is already a user in this org")
-            .on_field("account_id", "already linked to a user in this org"),
+        Some("users_org_email_key") => DomainError::conflict(
+            "email_taken",
+            "a user with this email already exists in this org",
+        )
+        .on_field("user_info.email", "already taken"),
+        Some("users_org_account_key") => DomainError::conflict(
+            "account_already_member",
+            "this account is already a user in this org",
+        )
+        .on_field("account_id", "already linked to a user in this org"),
         _ => e.into(),
     }
 }
 
 /// Adds a user to an org. Duplicates are decided by the unique constraints: 409.
-pub async fn create(conn: &mut AsyncPgConnection, org_id: &OrgId, new: NewUser) -> DomainResult<User> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    new: NewUser,
+) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
     let org_id = org_id.clone();
     conn.transaction::<_, DomainError, _>(async |conn| {
-            let account_id = match new.account_id {
-                Some(id) => accounts::get(conn, &id).await.map_err(|_| {
-                    DomainError::not_found("account").on_field("account_id", "no such account")
-                })?.id,
-                None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
-            };
-            let now = roster_core::time::now();
-            let record = diesel::insert_into(users::table)
-                .values((
-                    users::org_id.eq(&org_id),
-                    users::id.eq(UserId::generate()),
-                    users::account_id.eq(account_id),
-                    users::name.eq(new.name),
-                    users::given_name.eq(new.given_name),
-                    users::family_name.eq(new.family_name),
-                    users::email.eq(new.email.as_str()),
-                    users::job_position_name.eq(new.job_position_name),
-                    users::job_position_description.eq(new.job_position_description),
-                    users::state.eq(UserState::Active),
-                    users::role.eq(new.role),
-                    users::created_at.eq(now),
-                    users::updated_at.eq(now),
-                ))
-                .returning(UserRecord::as_returning())
-                .get_result(conn)
-                .await
-                .map_err(unique_violation)?;
-            Ok(User::from(record))
+        let account_id = match new.account_id {
+            Some(id) => {
+                accounts::get(conn, &id)
+                    .await
+                    .map_err(|_| {
+                        DomainError::not_found("account").on_field("account_id", "no such account")
+                    })?
+                    .id
+            }
+            None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
+        };
+        let now = roster_core::time::now();
+        let record = diesel::insert_into(users::table)
+            .values((
+                users::org_id.eq(&org_id),
+                users::id.eq(UserId::generate()),
+                users::account_id.eq(account_id),
+                users::name.eq(new.name),
+                users::given_name.eq(new.given_name),
+                users::family_name.eq(new.family_name),
+                users::email.eq(new.email.as_str()),
+                users::job_position_name.eq(new.job_position_name),
+                users::job_position_description.eq(new.job_position_description),
+                users::state.eq(UserState::Active),
+                users::role.eq(new.role),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(unique_violation)?;
+        Ok(User::from(record))
     })
     .await
 }
 
 /// A user of this org; another org's user is a 404 like an unknown one.
-pub async fn get(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId) -> DomainResult<UserRecord> {
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+) -> DomainResult<UserRecord> {
     users::table
         .find((org_id, id))
         .select(UserRecord::as_select())
@@ -200,7 +222,11 @@ pub async fn get(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId) -> D
 }
 
 /// The user an account is in an org, if any.
-pub async fn of_account(conn: &mut AsyncPgConnection, org_id: &OrgId, account_id: &AccountId) -> DomainResult<Option<UserRecord>> {
+pub async fn of_account(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    account_id: &AccountId,
+) -> DomainResult<Option<UserRecord>> {
     Ok(users::table
         .filter(users::org_id.eq(org_id))
         .filter(users::account_id.eq(account_id))
@@ -210,7 +236,10 @@ pub async fn of_account(conn: &mut AsyncPgConnection, org_id: &OrgId, account_id
         .optional()?)
 }
 
-fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::BoxedQuery<'a, diesel::pg::Pg> {
+fn filtered<'a>(
+    org_id: &'a OrgId,
+    filter: &'a UserFilter,
+) -> users::BoxedQuery<'a, diesel::pg::Pg> {
     let mut query = users::table.filter(users::org_id.eq(org_id)).into_boxed();
     if let Some(state) = filter.state {
         query = query.filter(users::state.eq(state));
@@ -220,13 +249,23 @@ fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::BoxedQuery<
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", like_escape(search));
-        query = query.filter(users::name.ilike(pattern.clone()).or(users::email.ilike(pattern)));
+        query = query.filter(
+            users::name
+                .ilike(pattern.clone())
+                .or(users::email.ilike(pattern)),
+        );
     }
     query
 }
 
 /// `(created_at, id) <op> (cursor)`: a row comparison the `(org_id, created_at, id)` index serves.
-fn position(op: &'static str, cursor: &Cursor) -> diesel::expression::SqlLiteral<Bool, impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send> {
+fn position(
+    op: &'static str,
+    cursor: &Cursor,
+) -> diesel::expression::SqlLiteral<
+    Bool,
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
+> {
     sql::<Bool>("(users.created_at, users.id) ")
         .sql(op)
         .sql(" (")
@@ -238,7 +277,12 @@ fn position(op: &'static str, cursor: &Cursor) -> diesel::expression::SqlLiteral
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
 /// Three queries at most, whatever the page size.
-pub async fn list(conn: &mut AsyncPgConnection, org_id: &OrgId, filter: &UserFilter, paging: &Paging) -> DomainResult<Page<User>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    filter: &UserFilter,
+    paging: &Paging,
+) -> DomainResult<Page<User>> {
     let total_count: i64 = filtered(org_id, filter).count().get_result(conn).await?;
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());
@@ -253,33 +297,51 @@ pub async fn list(conn: &mut AsyncPgConnection, org_id: &OrgId, filter: &UserFil
             (rows, false)
         }
         Paging::After { cursor, .. } => {
-            let mut q = select().order((users::created_at.asc(), users::id.asc())).limit(fetch);
+            let mut q = select()
+                .order((users::created_at.asc(), users::id.asc()))
+                .limit(fetch);
             let mut behind = false;
             if let Some(c) = cursor {
                 q = q.filter(position(">", c));
-                behind = diesel::select(diesel::dsl::exists(filtered(org_id, filter).filter(position("<=", c))))
-                    .get_result(conn)
-                    .await?;
+                behind = diesel::select(diesel::dsl::exists(
+                    filtered(org_id, filter).filter(position("<=", c)),
+                ))
+                .get_result(conn)
+                .await?;
             }
             (q.load(conn).await?, behind)
         }
         Paging::Before { cursor, .. } => {
-            let mut q = select().order((users::created_at.desc(), users::id.desc())).limit(fetch);
+            let mut q = select()
+                .order((users::created_at.desc(), users::id.desc()))
+                .limit(fetch);
             let mut ahead = false;
             if let Some(c) = cursor {
                 q = q.filter(position("<", c));
-                ahead = diesel::select(diesel::dsl::exists(filtered(org_id, filter).filter(position(">=", c))))
-                    .get_result(conn)
-                    .await?;
+                ahead = diesel::select(diesel::dsl::exists(
+                    filtered(org_id, filter).filter(position(">=", c)),
+                ))
+                .get_result(conn)
+                .await?;
             }
             (q.load(conn).await?, ahead)
         }
     };
-    Ok(Page::assemble(paging, rows, total_count, rows_exist_behind, UserRecord::cursor).map(User::from))
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total_count,
+        rows_exist_behind,
+        UserRecord::cursor,
+    )
+    .map(User::from))
 }
 
 /// Fails with 409 when `user` is the org's last active AppAdmin. Call with the org locked.
-async fn ensure_not_last_admin(conn: &mut AsyncPgConnection, user: &UserRecord) -> DomainResult<()> {
+async fn ensure_not_last_admin(
+    conn: &mut AsyncPgConnection,
+    user: &UserRecord,
+) -> DomainResult<()> {
     if !(user.is_admin() && user.is_active()) {
         return Ok(());
     }
@@ -302,43 +364,62 @@ async fn ensure_not_last_admin(conn: &mut AsyncPgConnection, user: &UserRecord) 
 
 /// Applies changes to a user. Demoting the org's last active AppAdmin is a 409; a taken
 /// email is a 409.
-pub async fn update(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId, changes: UserChanges) -> DomainResult<User> {
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    changes: UserChanges,
+) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
-            orgs::lock(conn, org_id).await?;
-            let current = get(conn, org_id, id).await?;
-            if changes.role.is_some_and(|r| r != Role::AppAdmin) {
-                ensure_not_last_admin(conn, &current).await?;
-            }
-            let record = diesel::update(users::table.find((org_id, id)))
-                .set((&changes, users::updated_at.eq(roster_core::time::now())))
-                .returning(UserRecord::as_returning())
-                .get_result(conn)
-                .await
-                .map_err(unique_violation)?;
-            Ok(User::from(record))
+        orgs::lock(conn, org_id).await?;
+        let current = get(conn, org_id, id).await?;
+        if changes.role.is_some_and(|r| r != Role::AppAdmin) {
+            ensure_not_last_admin(conn, &current).await?;
+        }
+        let record = diesel::update(users::table.find((org_id, id)))
+            .set((&changes, users::updated_at.eq(roster_core::time::now())))
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(unique_violation)?;
+        Ok(User::from(record))
     })
     .await
 }
 
 /// Activates or deactivates a user; idempotent. Deactivating the org's last active
 /// AppAdmin is a 409.
-pub async fn set_state(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId, state: UserState) -> DomainResult<UserStateChange> {
+pub async fn set_state(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    state: UserState,
+) -> DomainResult<UserStateChange> {
     use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
-            orgs::lock(conn, org_id).await?;
-            let current = get(conn, org_id, id).await?;
-            if current.state == state {
-                return Ok(UserStateChange { id: current.id, state });
-            }
-            if state == UserState::Inactive {
-                ensure_not_last_admin(conn, &current).await?;
-            }
-            diesel::update(users::table.find((org_id, id)))
-                .set((users::state.eq(state), users::updated_at.eq(roster_core::time::now())))
-                .execute(conn)
-                .await?;
-            Ok(UserStateChange { id: current.id, state })
+        orgs::lock(conn, org_id).await?;
+        let current = get(conn, org_id, id).await?;
+        if current.state == state {
+            return Ok(UserStateChange {
+                id: current.id,
+                state,
+            });
+        }
+        if state == UserState::Inactive {
+            ensure_not_last_admin(conn, &current).await?;
+        }
+        diesel::update(users::table.find((org_id, id)))
+            .set((
+                users::state.eq(state),
+                users::updated_at.eq(roster_core::time::now()),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(UserStateChange {
+            id: current.id,
+            state,
+        })
     })
     .await
 }

@@ -1,0 +1,108 @@
+//! The operator CLI: `serve`, `migrate`, `bootstrap`.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use roster_core::text::{bounded, Email, Slug};
+use roster_identity::accounts::Password;
+use roster_identity::bootstrap::{self, Bootstrap};
+use serde::Serialize;
+
+use crate::config::{Config, LogFormat};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster-gateway",
+    version,
+    about = "Roster: self-hosted user management"
+)]
+pub struct Cli {
+    /// Log format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve(Config),
+    /// Apply pending database migrations.
+    Migrate(DatabaseArgs),
+    /// Create an org, account and AppAdmin user if absent, print fresh credentials as JSON.
+    Bootstrap(BootstrapArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    #[arg(long)]
+    pub org_slug: String,
+    /// Defaults to the slug.
+    #[arg(long)]
+    pub org_name: Option<String>,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// Lets the account sign in with a password too (set only if it has none).
+    #[arg(long, env = "ROSTER_BOOTSTRAP_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+}
+
+/// What `bootstrap` prints: one JSON line.
+#[derive(Debug, Serialize)]
+pub struct BootstrapOutput {
+    pub org_id: String,
+    pub org_slug: String,
+    pub account_id: String,
+    pub user_id: String,
+    pub token: String,
+    pub workspace_id: Option<String>,
+    pub api_key: Option<String>,
+}
+
+pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
+    let url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || roster_core::migrations::run_pending(&url))
+        .await?
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+}
+
+pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> {
+    let cmd = Bootstrap {
+        org_slug: Slug::parse("--org-slug", &args.org_slug)?,
+        org_name: bounded(
+            "--org-name",
+            args.org_name.as_deref().unwrap_or(&args.org_slug),
+            1,
+            200,
+        )?,
+        email: Email::parse("--email", &args.email)?,
+        name: bounded("--name", &args.name, 1, 200)?,
+        password: args
+            .password
+            .as_deref()
+            .map(|p| Password::parse("--password", p))
+            .transpose()?,
+    };
+    let pool = roster_core::db::pool(&args.db.database_url, 1)?;
+    let mut conn = pool.get().await.context("cannot connect to the database")?;
+    let done = bootstrap::run(&mut conn, cmd).await?;
+    Ok(BootstrapOutput {
+        org_id: done.org_id.to_string(),
+        org_slug: done.org_slug,
+        account_id: done.account_id.to_string(),
+        user_id: done.user_id.to_string(),
+        token: done.token,
+        workspace_id: None,
+        api_key: None,
+    })
+}

@@ -1,0 +1,137 @@
+//! Request extractors whose failures are problem+json that name the offending field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use roster_core::DomainError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// A JSON body: 415 unless `Content-Type` is JSON, 413 over 1 MiB, 400 naming the field
+/// for malformed JSON, wrong types, missing fields and unknown enum values.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+/// Parses JSON, naming the path of whatever failed (`user_info.email: invalid type ...`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            "the request body must be a JSON document",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() || path == "." {
+            let detail = if inner.is_syntax() || inner.is_eof() {
+                format!("the request body is not valid JSON: {inner}")
+            } else {
+                format!("the request body is invalid: {inner}")
+            };
+            ApiError::bad_request("invalid_json", detail)
+        } else {
+            ApiError(DomainError::invalid(
+                path,
+                strip_position(&inner.to_string()),
+            ))
+        }
+    })
+}
+
+/// serde_json appends " at line 1 column 42" to messages; the field path says more.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared_too_large = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n > MAX_BODY_BYTES);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if declared_too_large {
+                return Err(ApiError::payload_too_large());
+            }
+            if !json {
+                return Err(ApiError(DomainError::bad_request(
+                    "unsupported_media_type",
+                    "the request body must be JSON (Content-Type: application/json)",
+                )));
+            }
+            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::payload_too_large(),
+                _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
+            })?;
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+/// Query parameters: 400 naming the parameter for wrong types and unknown enum values.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+/// Parses a query string, naming the parameter that failed.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        if path == "." {
+            ApiError::bad_request(
+                "invalid_query",
+                format!("the query string is invalid: {inner}"),
+            )
+        } else {
+            ApiError(DomainError::invalid(path, inner))
+        }
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+/// The body-size limit for extractors that read raw bytes.
+pub fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(MAX_BODY_BYTES)
+}

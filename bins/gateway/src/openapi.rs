@@ -1,0 +1,188 @@
+//! The OpenAPI 3.1 document, generated from the handlers and wire types.
+
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{Problem, PROBLEM_JSON};
+use crate::routes::{app_users, ops, sessions, tokens};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Roster", description = "Self-hosted user management: App users, Slack user linking and external users."),
+    paths(
+        ops::healthz, ops::readyz,
+        sessions::sign_up, sessions::sign_in, sessions::sign_out, sessions::get_session,
+        app_users::me, app_users::list_users, app_users::create_user, app_users::get_user, app_users::update_user,
+        app_users::deactivate_user, app_users::activate_user,
+        tokens::create_token, tokens::list_tokens, tokens::revoke_token,
+    ),
+    components(schemas(Problem, roster_core::FieldError)),
+    modifiers(&SecuritySchemes, &CommonResponses),
+    tags(
+        (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
+        (name = "tokens", description = "API tokens of the signed-in account"),
+        (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
+        (name = "ops", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (rpat_…) or a session token (rses_…)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "better-auth.session_token",
+                "The session cookie set by sign-in",
+            ))),
+        );
+    }
+}
+
+/// The error statuses every operation of a kind can answer, added to each operation so
+/// that the document lists every status the gateway really sends.
+struct CommonResponses;
+
+const COMMON: &[(&str, &str)] = &[
+    (
+        "400",
+        "Bad input: malformed JSON, wrong types, failed validation, unknown enum values",
+    ),
+    (
+        "401",
+        "No credential, or an invalid, expired or revoked one",
+    ),
+    (
+        "403",
+        "Not allowed: no active user in this org, or the role is too low",
+    ),
+    ("404", "No such resource in this org"),
+    (
+        "409",
+        "Conflict with the current state (duplicates, last admin)",
+    ),
+    ("413", "The request body is larger than 1 MiB"),
+    ("415", "The request body is not JSON"),
+    ("500", "Internal error (the body carries a request id)"),
+    (
+        "503",
+        "The database is unavailable; retry after Retry-After seconds",
+    ),
+];
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem")))),
+        )
+        .build()
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (status, description) in COMMON {
+            components.responses.insert(
+                format!("Problem{status}"),
+                RefOr::T(problem_response(description)),
+            );
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = op.request_body.is_some();
+                let has_path_param = path.contains('{');
+                let mut wanted: Vec<&str> = Vec::new();
+                if path == "/healthz" {
+                    continue;
+                }
+                wanted.extend(["500", "503"]);
+                if path != "/readyz" {
+                    wanted.push("400");
+                }
+                if secured {
+                    wanted.extend(["401", "403"]);
+                }
+                if has_body {
+                    wanted.extend(["413", "415"]);
+                }
+                if has_path_param {
+                    wanted.push("404");
+                }
+                for status in wanted {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            RefOr::Ref(Ref::new(format!("#/components/responses/Problem{status}")))
+                        });
+                }
+            }
+        }
+    }
+}
+
+/// Adds a documented error status to one operation (for statuses specific to it).
+pub fn document_error(openapi: &mut OpenApiDoc, path: &str, method: &str, status: &str) {
+    if let Some(item) = openapi.paths.paths.get_mut(path) {
+        let op = match method {
+            "get" => item.get.as_mut(),
+            "put" => item.put.as_mut(),
+            "post" => item.post.as_mut(),
+            "delete" => item.delete.as_mut(),
+            "patch" => item.patch.as_mut(),
+            _ => None,
+        };
+        if let Some(op) = op {
+            op.responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| {
+                    RefOr::Ref(Ref::new(format!("#/components/responses/Problem{status}")))
+                });
+        }
+    }
+}
+
+/// The finished document: generated paths plus the operation-specific errors.
+pub fn document() -> OpenApiDoc {
+    let mut doc = ApiDoc::openapi();
+    for (path, method, status) in SPECIFIC_ERRORS {
+        document_error(&mut doc, path, method, status);
+    }
+    doc
+}
+
+/// Errors only some operations answer.
+const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
+    ("/api/v1/app/user", "post", "404"),
+    ("/api/v1/app/user", "post", "409"),
+    ("/api/v1/app/user/{id}", "put", "409"),
+    ("/api/v1/app/user/{id}/deactivate", "post", "409"),
+    ("/api/auth/sign-up/email", "post", "403"),
+    ("/api/auth/sign-up/email", "post", "409"),
+    ("/api/auth/sign-in/email", "post", "401"),
+];

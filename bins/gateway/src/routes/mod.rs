@@ -1,0 +1,30 @@
+//! Route wiring: one readable table per area.
+
+pub mod app_users;
+pub mod ops;
+pub mod sessions;
+pub mod tokens;
+
+use actix_web::{web, HttpResponse, Resource};
+
+/// Every route of the gateway.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    ops::configure(cfg);
+    sessions::configure(cfg);
+    cfg.service(
+        web::scope("/api/v1/app")
+            .configure(app_users::configure)
+            .configure(tokens::configure),
+    );
+}
+
+/// A resource whose unmatched methods answer 405 (actix would otherwise fall through to
+/// the app-wide 404).
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+/// The body is filled in by the problem+json middleware, which names the method and path.
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed().finish()
+}

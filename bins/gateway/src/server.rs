@@ -1,0 +1,112 @@
+//! The HTTP server: the app, its middleware, and graceful start and stop.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::error::{ApiError, Problem, PROBLEM_JSON};
+use crate::metrics::{self, Metrics};
+use crate::state::AppState;
+use crate::{openapi, routes};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the server on an already bound listener (port 0 works: tests use it).
+pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
+    let pool = roster_core::db::pool(&config.database_url, config.db_pool_size)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let workers = config.workers;
+    let state = AppState {
+        pool,
+        config: Arc::new(config),
+        metrics: Arc::new(Metrics::default()),
+    };
+    let doc = openapi::document();
+    let data = web::Data::new(state);
+    let mut server =
+        HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(crate::extract::payload_config())
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::not_found("resource").into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::bad_request("invalid_query", e.to_string()).into()
+                }))
+                .configure(routes::configure)
+                .service(routes::resource("/metrics").route(web::get().to(metrics::metrics)))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(ApiError::not_found("route"))
+                }))
+                .wrap(from_fn(finish))
+                .wrap(from_fn(metrics::track))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(10);
+    if let Some(n) = workers {
+        server = server.workers(n.max(1));
+    }
+    Ok(server.run())
+}
+
+/// Middleware: tags every response with `x-request-id`, and turns every error response
+/// (ours, actix's own, unknown routes, wrong methods) into problem+json carrying it.
+async fn finish(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    let problem = if status.is_client_error() || status.is_server_error() {
+        let from_api = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<ApiError>())
+            .map(ApiError::problem);
+        let is_problem = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+        match from_api {
+            Some(p) => Some(p),
+            None if is_problem && request_id.is_none() => None,
+            None => Some(Problem::for_status(
+                status,
+                res.response().error().map(|e| e.to_string()),
+            )),
+        }
+    } else {
+        None
+    };
+    let (req, mut response) = res.into_parts();
+    if let Some(mut problem) = problem {
+        problem.request_id.clone_from(&request_id);
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            problem.detail = format!("{} is not allowed on {}", req.method(), req.path());
+            problem.error.clone_from(&problem.detail);
+        }
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        response = response.set_body(BoxBody::new(body));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    }
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(REQUEST_ID, id);
+    }
+    Ok(ServiceResponse::new(req, response))
+}

@@ -1,0 +1,263 @@
+//! Gateway-wide behaviour: health, readiness, metrics, OpenAPI, docs, and errors that
+//! come from HTTP itself (unknown routes, wrong methods, bodies, content types).
+
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+
+#[tokio::test]
+async fn healthz_and_readyz_answer() {
+    let app = TestApp::spawn().await;
+    let (status, body) = json(app.anon(Method::GET, "/healthz").send().await.unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let res = app.anon(Method::GET, "/readyz").send().await.unwrap();
+    assert!(res.headers().contains_key("x-request-id"));
+    let (status, body) = json(res).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+}
+
+#[tokio::test]
+async fn readyz_is_503_with_retry_after_when_the_database_is_unreachable() {
+    // A port nothing listens on: the pool cannot connect.
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(|_| {}).await;
+    let mut config = app.config.clone();
+    config.database_url = format!("postgres://postgres@127.0.0.1:{closed_port}/nowhere");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = roster_gateway::server::build(config, listener).unwrap();
+    let handle = server.handle();
+    tokio::spawn(server);
+    let base = format!("http://127.0.0.1:{port}");
+    let res = app
+        .client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("2")
+    );
+    problem(res, 503, "unavailable").await;
+    // An authenticated API call is a 503 too, never a 500.
+    let res = app
+        .client
+        .get(format!("{base}/api/v1/app/me"))
+        .bearer_auth(&app.admin.token)
+        .header("x-org", "acme")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 503, "unavailable").await;
+    // The process itself is alive.
+    assert_eq!(
+        app.client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    handle.stop(false).await;
+}
+
+#[tokio::test]
+async fn unknown_route_is_problem_404_with_request_id() {
+    let app = TestApp::spawn().await;
+    let res = app.anon(Method::GET, "/nope").send().await.unwrap();
+    let request_id = res
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = problem(res, 404, "route_not_found").await;
+    assert_eq!(body["request_id"], request_id.as_str());
+}
+
+#[tokio::test]
+async fn wrong_method_is_problem_405() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::PATCH, "/api/v1/app/me")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 405, "method_not_allowed").await;
+    assert!(body["detail"].as_str().unwrap().contains("PATCH"), "{body}");
+    let res = app
+        .admin(Method::DELETE, "/api/v1/app/user")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn body_over_one_mib_is_413() {
+    let app = TestApp::spawn().await;
+    let big = format!(
+        "{{\"role\":\"AppMember\",\"user_info\":{{\"email\":\"a@b.co\",\"name\":\"{}\"}}}}",
+        "x".repeat(1 << 20)
+    );
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn body_over_one_mib_without_content_length_is_413() {
+    let app = TestApp::spawn().await;
+    let chunk = vec![b' '; 64 * 1024];
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..20).map(|_| Ok(chunk.clone())).collect();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn non_json_content_type_is_415() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 415, "unsupported_media_type").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 415, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
+    let app = TestApp::spawn().await;
+    for _ in 0..3 {
+        app.admin(Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap();
+    }
+    app.admin(Method::GET, "/api/v1/app/user/user_0000000000000000")
+        .send()
+        .await
+        .unwrap();
+    let res = app.anon(Method::GET, "/metrics").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(
+        text.contains(
+            "roster_http_requests_total{method=\"GET\",route=\"/api/v1/app/me\",status=\"200\"} 3"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("roster_http_requests_total{method=\"GET\",route=\"/api/v1/app/user/{id}\",status=\"404\"} 1"), "{text}");
+    assert!(text.contains("roster_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/app/me\",status=\"200\",le=\"+Inf\"} 3"), "{text}");
+    assert!(text.contains("roster_db_pool_max_size 8"), "{text}");
+    assert!(text.contains("roster_db_pool_wait_seconds_count"), "{text}");
+}
+
+#[tokio::test]
+async fn openapi_documents_every_route_with_its_errors() {
+    let app = TestApp::spawn().await;
+    let (status, doc) = json(app.anon(Method::GET, "/openapi.json").send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let expected = [
+        ("/api/v1/app/me", "get"),
+        ("/api/v1/app/user", "get"),
+        ("/api/v1/app/user", "post"),
+        ("/api/v1/app/user/{id}", "get"),
+        ("/api/v1/app/user/{id}", "put"),
+        ("/api/v1/app/user/{id}/deactivate", "post"),
+        ("/api/v1/app/user/{id}/activate", "post"),
+        ("/api/v1/app/tokens", "get"),
+        ("/api/v1/app/tokens", "post"),
+        ("/api/v1/app/tokens/{id}", "delete"),
+        ("/api/auth/sign-up/email", "post"),
+        ("/api/auth/sign-in/email", "post"),
+        ("/api/auth/sign-out", "post"),
+        ("/api/auth/get-session", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+    ];
+    for (path, method) in expected {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+    }
+    let create = &doc["paths"]["/api/v1/app/user"]["post"]["responses"];
+    for status in [
+        "201", "400", "401", "403", "404", "409", "413", "415", "500", "503",
+    ] {
+        assert!(
+            create[status].is_object(),
+            "POST /api/v1/app/user lacks {status}: {create}"
+        );
+    }
+    let problem =
+        &doc["components"]["responses"]["Problem409"]["content"]["application/problem+json"];
+    assert_eq!(problem["schema"]["$ref"], "#/components/schemas/Problem");
+    assert!(doc["components"]["schemas"]["User"]["properties"]["roles"].is_object());
+}
+
+#[tokio::test]
+async fn docs_page_is_served_by_the_gateway_itself() {
+    let app = TestApp::spawn().await;
+    let res = app.anon(Method::GET, "/docs/").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the docs page must not load assets from the web: {html}"
+    );
+    let res = app
+        .anon(Method::GET, "/docs/swagger-ui-bundle.js")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().len() > 100_000);
+    let res = app
+        .anon(Method::GET, "/docs/swagger-initializer.js")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.text().await.unwrap().contains("/openapi.json"));
+}
