@@ -1,6 +1,9 @@
 //! End-to-end tests: the real gateway over real HTTP against a real PostgreSQL.
 //! Run them with `cargo xtask test`.
 
+// Tests and their helpers fail by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod app_users;
 mod gateway;
 mod migrations;
