@@ -6,7 +6,7 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
-use crate::routes::{app_users, ops, sessions, tokens};
+use crate::routes::{app_users, integrations, ops, sessions, tokens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,11 +17,13 @@ use crate::routes::{app_users, ops, sessions, tokens};
         app_users::me, app_users::list_users, app_users::create_user, app_users::get_user, app_users::update_user,
         app_users::deactivate_user, app_users::activate_user,
         tokens::create_token, tokens::list_tokens, tokens::revoke_token,
+        integrations::list_integrations, integrations::create_integration, integrations::delete_integration,
     ),
     components(schemas(Problem, roster_core::FieldError)),
     modifiers(&SecuritySchemes, &CommonResponses),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
+        (name = "integrations", description = "The caller's integrations with outside tools"),
         (name = "tokens", description = "API tokens of the signed-in account"),
         (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
         (name = "ops", description = "Health and readiness"),
@@ -185,4 +187,5 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-up/email", "post", "403"),
     ("/api/auth/sign-up/email", "post", "409"),
     ("/api/auth/sign-in/email", "post", "401"),
+    ("/api/v1/app/user/integrations", "post", "409"),
 ];

@@ -6,6 +6,7 @@
 pub mod db;
 pub mod error;
 pub mod id;
+pub mod jwt;
 pub mod migrations;
 pub mod page;
 pub mod secret;

@@ -20,3 +20,7 @@ roster_core::prefixed_id!(
     /// A sign-in session: `ses_…`.
     SessionId, "ses"
 );
+roster_core::prefixed_id!(
+    /// An integration of a user with an outside tool: `conf_…`.
+    IntegrationId, "conf"
+);

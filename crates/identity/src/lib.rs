@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
 pub mod ids;
+pub mod integrations;
 pub mod orgs;
 pub mod requests;
 pub mod schema;
@@ -14,5 +15,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, IntegrationId, OrgId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

@@ -59,6 +59,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    integrations (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        user_id -> Text,
+        #[sql_name = "type"]
+        type_ -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(users -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(orgs, accounts, users, api_tokens, sessions);
+diesel::allow_tables_to_appear_in_same_query!(
+    orgs,
+    accounts,
+    users,
+    api_tokens,
+    sessions,
+    integrations
+);

@@ -1,6 +1,7 @@
 //! Route wiring: one readable table per area.
 
 pub mod app_users;
+pub mod integrations;
 pub mod ops;
 pub mod sessions;
 pub mod tokens;
@@ -13,6 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sessions::configure(cfg);
     cfg.service(
         web::scope("/api/v1/app")
+            .configure(integrations::configure)
             .configure(app_users::configure)
             .configure(tokens::configure),
     );

@@ -1,0 +1,155 @@
+//! Integrations: a user's connections to outside tools (`conf_…`), one per type.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::schema::integrations;
+use crate::{IntegrationId, OrgId, UserId};
+
+roster_core::text_enum!(
+    /// The outside tool an integration connects.
+    IntegrationType { Confluence, Jira, GoogleDrive, Notion, GitHub, Slack }
+);
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = integrations, check_for_backend(diesel::pg::Pg))]
+pub struct Integration {
+    pub id: IntegrationId,
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    #[serde(rename = "type")]
+    #[diesel(column_name = type_)]
+    pub kind: IntegrationType,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-05T09:10:00Z")]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T10:02:11Z")]
+    pub updated_at: Timestamp,
+}
+
+/// `POST /api/v1/app/user/integrations`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateIntegrationRequest {
+    #[serde(rename = "type")]
+    pub kind: IntegrationType,
+}
+
+/// A user's integrations, oldest first (a user has at most one per type).
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    user_id: &UserId,
+) -> DomainResult<Vec<Integration>> {
+    Ok(integrations::table
+        .filter(integrations::org_id.eq(org_id))
+        .filter(integrations::user_id.eq(user_id))
+        .order((integrations::created_at.asc(), integrations::id.asc()))
+        .select(Integration::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// Connects a tool for a user; the same type twice is a 409.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    user_id: &UserId,
+    kind: IntegrationType,
+) -> DomainResult<Integration> {
+    let now = roster_core::time::now();
+    diesel::insert_into(integrations::table)
+        .values((
+            integrations::org_id.eq(org_id),
+            integrations::id.eq(IntegrationId::generate()),
+            integrations::user_id.eq(user_id),
+            integrations::type_.eq(kind),
+            integrations::created_at.eq(now),
+            integrations::updated_at.eq(now),
+        ))
+        .returning(Integration::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(|e| match violated_constraint(&e) {
+            Some("integrations_org_user_type_key") => DomainError::conflict(
+                "integration_exists",
+                format!("you already have a {kind} integration"),
+            )
+            .on_field("type", "already connected"),
+            _ => e.into(),
+        })
+}
+
+/// Records that a user has this integration now (creating it, or touching `updated_at`).
+/// For integrations kept in step by another crate, such as Slack links.
+pub async fn ensure(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    user_id: &UserId,
+    kind: IntegrationType,
+) -> DomainResult<Integration> {
+    let now = roster_core::time::now();
+    Ok(diesel::insert_into(integrations::table)
+        .values((
+            integrations::org_id.eq(org_id),
+            integrations::id.eq(IntegrationId::generate()),
+            integrations::user_id.eq(user_id),
+            integrations::type_.eq(kind),
+            integrations::created_at.eq(now),
+            integrations::updated_at.eq(now),
+        ))
+        .on_conflict((
+            integrations::org_id,
+            integrations::user_id,
+            integrations::type_,
+        ))
+        .do_update()
+        .set(integrations::updated_at.eq(now))
+        .returning(Integration::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Removes a user's integration of this type, if any (the counterpart of `ensure`).
+pub async fn remove_kind(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    user_id: &UserId,
+    kind: IntegrationType,
+) -> DomainResult<bool> {
+    let n = diesel::delete(
+        integrations::table
+            .filter(integrations::org_id.eq(org_id))
+            .filter(integrations::user_id.eq(user_id))
+            .filter(integrations::type_.eq(kind)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Removes one of the user's integrations; anyone else's is a 404.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    user_id: &UserId,
+    id: &IntegrationId,
+) -> DomainResult<()> {
+    let n = diesel::delete(
+        integrations::table
+            .find((org_id, id))
+            .filter(integrations::user_id.eq(user_id)),
+    )
+    .execute(conn)
+    .await?;
+    if n == 0 {
+        return Err(DomainError::not_found("integration"));
+    }
+    Ok(())
+}
