@@ -1,1 +1,261 @@
+//! API tokens: create (secret shown once), list (no secrets), revoke (at once).
 
+use diesel::QueryableByName;
+use diesel_async::RunQueryDsl;
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_new_token_is_shown_once_listed_without_secret_and_works() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/tokens")
+        .json(&json!({"name": "ci", "expires_in_days": 30}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get("cache-control").unwrap(), "no-store");
+    let (status, created) = json(res).await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap();
+    assert!(secret.starts_with("rpat_"));
+    assert!(created["id"].as_str().unwrap().starts_with("tok_"));
+    assert_eq!(created["name"], "ci");
+    assert!(created["expires_at"].as_str().unwrap().ends_with('Z'));
+    let (status, me) = json(
+        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, me["id"].as_str()),
+        (200, Some(app.admin.user_id.as_str()))
+    );
+
+    let (status, list) = json(
+        app.admin(Method::GET, "/api/v1/app/tokens")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list["total_count"], 2,
+        "bootstrap token and this one: {list}"
+    );
+    let text = list.to_string();
+    assert!(
+        !text.contains(secret) && !text.contains("rpat_"),
+        "no secrets in lists: {text}"
+    );
+    assert!(list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t.get("secret").is_none()));
+}
+
+#[tokio::test]
+async fn tokens_are_stored_only_as_hashes() {
+    let app = TestApp::spawn().await;
+    let (_, created) = json(
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&json!({"name": "ci"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let secret = created["secret"].as_str().unwrap();
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        dump: String,
+    }
+    let mut conn = app.pool.get().await.unwrap();
+    let row: Row = diesel::sql_query("SELECT string_agg(t::text, ' ') AS dump FROM api_tokens t")
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        !row.dump.contains(secret) && !row.dump.contains("rpat_"),
+        "{}",
+        row.dump
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_at_once() {
+    let app = TestApp::spawn().await;
+    let (_, created) = json(
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&json!({"name": "short-lived"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let (id, secret) = (
+        created["id"].as_str().unwrap(),
+        created["secret"].as_str().unwrap(),
+    );
+    assert_eq!(
+        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    problem(
+        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
+    problem(
+        app.admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "token_not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn nobody_revokes_or_sees_someone_elses_tokens() {
+    let app = TestApp::spawn().await;
+    let (_, member_token) = app.user_with_token("member@acme.test", "AppMember").await;
+    let (_, admin_tokens) = json(
+        app.admin(Method::GET, "/api/v1/app/tokens")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let admin_token_id = admin_tokens["data"][0]["id"].as_str().unwrap();
+    let res = app
+        .as_user(
+            &member_token,
+            "acme",
+            Method::DELETE,
+            &format!("/api/v1/app/tokens/{admin_token_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "token_not_found").await;
+    let (_, member_list) = json(
+        app.as_user(&member_token, "acme", Method::GET, "/api/v1/app/tokens")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(member_list["total_count"], 1);
+    assert_ne!(member_list["data"][0]["id"], admin_token_id);
+    assert_eq!(
+        app.admin(Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "admin token still works"
+    );
+    problem(
+        app.admin(Method::DELETE, "/api/v1/app/tokens/tok_nope")
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "token_not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn token_requests_are_validated() {
+    let app = TestApp::spawn().await;
+    for body in [
+        json!({"name": ""}),
+        json!({"name": "x".repeat(101)}),
+        json!({"name": "ci", "expires_in_days": 0}),
+        json!({"name": "ci", "expires_in_days": 3651}),
+        json!({"name": "ci", "expires_in_days": "soon"}),
+        json!({}),
+    ] {
+        let res = app
+            .admin(Method::POST, "/api/v1/app/tokens")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, problem_body) = json(res).await;
+        assert_eq!(status, 400, "{body}: {problem_body}");
+    }
+    problem(
+        app.admin(Method::GET, "/api/v1/app/tokens?page_size=101")
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    problem(
+        app.admin(Method::GET, "/api/v1/app/tokens?page=0")
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_401() {
+    let app = TestApp::spawn().await;
+    let (_, created) = json(
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&json!({"name": "old", "expires_in_days": 1}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'old'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let res = app
+        .as_user(
+            created["secret"].as_str().unwrap(),
+            "acme",
+            Method::GET,
+            "/api/v1/app/me",
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 401, "unauthorized").await;
+}

@@ -33,7 +33,8 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// Run the whole test suite. Extra arguments go to `cargo test`.
+    /// Run the whole test suite. Extra arguments go to the test binaries, e.g.
+    /// `cargo xtask test app_users::` runs only the tests whose names contain that.
     Test {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -138,7 +139,7 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     let (url, lease) = database(root)?;
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo_bin)
-        .args(["test", "--workspace", "--all-targets"])
+        .args(["test", "--workspace", "--all-targets", "--"])
         .args(extra)
         .env("DATABASE_URL", &url)
         .current_dir(root)

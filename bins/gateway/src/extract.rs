@@ -33,7 +33,9 @@ fn is_json(req: &HttpRequest) -> bool {
         .unwrap_or(false)
 }
 
-/// Parses JSON, naming the path of whatever failed (`user_info.email: invalid type ...`).
+/// Parses JSON in two steps, so that syntax errors (400 `invalid_json`) are told apart
+/// from data errors (400 `validation_failed` naming the field: wrong types, missing or
+/// unknown fields, unknown enum values).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
@@ -41,31 +43,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the request body must be a JSON document",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("the request body is not valid JSON: {e}"),
+        )
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() || path == "." {
-            let detail = if inner.is_syntax() || inner.is_eof() {
-                format!("the request body is not valid JSON: {inner}")
-            } else {
-                format!("the request body is invalid: {inner}")
-            };
-            ApiError::bad_request("invalid_json", detail)
-        } else {
-            ApiError(DomainError::invalid(
-                path,
-                strip_position(&inner.to_string()),
-            ))
-        }
+        let message = err.into_inner().to_string();
+        ApiError(DomainError::invalid(field_of(&path, &message), message))
     })
 }
 
-/// serde_json appends " at line 1 column 42" to messages; the field path says more.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+/// The field an error is about: its path, or for a missing or unknown field at the top
+/// (path `.`), the field the message names.
+fn field_of(path: &str, message: &str) -> String {
+    let named = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"));
+    match (path, named) {
+        (".", Some(name)) => name.to_owned(),
+        (".", None) => "body".to_owned(),
+        (p, Some(name)) if message.starts_with("missing field") => format!("{p}.{name}"),
+        (p, _) => p.to_owned(),
     }
 }
 

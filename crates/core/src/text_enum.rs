@@ -9,7 +9,7 @@ macro_rules! text_enum {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
-            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+            ::serde::Serialize, ::utoipa::ToSchema,
             ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
         )]
         #[diesel(sql_type = ::diesel::sql_types::Text)]
@@ -36,6 +36,22 @@ macro_rules! text_enum {
                 raw.parse().map_err(|_| {
                     $crate::DomainError::invalid(field, format!("must be one of: {}", Self::allowed()))
                 })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        write!(f, "one of: {}", $name::allowed())
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        v.parse().map_err(|()| E::custom(format!("unknown value `{v}`, expected one of: {}", $name::allowed())))
+                    }
+                }
+                d.deserialize_str(Visitor)
             }
         }
 

@@ -144,13 +144,24 @@ pub struct UserFilter {
     pub search: Option<String>,
 }
 
-fn unique_violation(e: diesel::result::Error) -> DomainError {
+fn email_taken(field: &str) -> DomainError {
+    DomainError::conflict(
+        "email_taken",
+        "a user with this email already exists in this org",
+    )
+    .on_field(field, "already taken")
+}
+
+/// Maps the unique violations of `users` to 409s. Without an explicit `account_id` the
+/// account was found by email, so a taken account means a taken email.
+fn unique_violation(
+    e: diesel::result::Error,
+    email_field: &str,
+    explicit_account: bool,
+) -> DomainError {
     match violated_constraint(&e) {
-        Some("users_org_email_key") => DomainError::conflict(
-            "email_taken",
-            "a user with this email already exists in this org",
-        )
-        .on_field("user_info.email", "already taken"),
+        Some("users_org_email_key") => email_taken(email_field),
+        Some("users_org_account_key") if !explicit_account => email_taken(email_field),
         Some("users_org_account_key") => DomainError::conflict(
             "account_already_member",
             "this account is already a user in this org",
@@ -169,6 +180,7 @@ pub async fn create(
     use diesel_async::AsyncConnection;
     let org_id = org_id.clone();
     conn.transaction::<_, DomainError, _>(async |conn| {
+        let explicit_account = new.account_id.is_some();
         let account_id = match new.account_id {
             Some(id) => {
                 accounts::get(conn, &id)
@@ -200,7 +212,7 @@ pub async fn create(
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await
-            .map_err(unique_violation)?;
+            .map_err(|e| unique_violation(e, "user_info.email", explicit_account))?;
         Ok(User::from(record))
     })
     .await
@@ -382,7 +394,7 @@ pub async fn update(
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await
-            .map_err(unique_violation)?;
+            .map_err(|e| unique_violation(e, "email", true))?;
         Ok(User::from(record))
     })
     .await
