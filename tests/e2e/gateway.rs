@@ -261,3 +261,66 @@ async fn docs_page_is_served_by_the_gateway_itself() {
         .unwrap();
     assert!(res.text().await.unwrap().contains("/openapi.json"));
 }
+
+#[tokio::test]
+async fn bootstrap_creates_once_and_prints_fresh_working_credentials() {
+    let app = TestApp::spawn().await;
+    let args = |password: Option<&str>| roster_gateway::cli::BootstrapArgs {
+        db: roster_gateway::cli::DatabaseArgs {
+            database_url: app.db.url.clone(),
+        },
+        org_slug: "initech".into(),
+        org_name: Some("Initech".into()),
+        email: "peter@initech.test".into(),
+        name: "Peter".into(),
+        password: password.map(str::to_owned),
+    };
+    let first = roster_gateway::cli::bootstrap(&args(Some("tps reports!")))
+        .await
+        .unwrap();
+    let second = roster_gateway::cli::bootstrap(&args(None)).await.unwrap();
+    assert_eq!(
+        (&first.org_id, &first.account_id, &first.user_id),
+        (&second.org_id, &second.account_id, &second.user_id)
+    );
+    assert_eq!(first.org_slug, "initech");
+    assert_ne!(first.token, second.token, "fresh secrets on every run");
+    let line = serde_json::to_value(&first).unwrap();
+    for key in [
+        "org_id",
+        "org_slug",
+        "account_id",
+        "user_id",
+        "token",
+        "workspace_id",
+        "api_key",
+    ] {
+        assert!(
+            line.get(key).is_some(),
+            "bootstrap JSON lacks {key}: {line}"
+        );
+    }
+    for token in [&first.token, &second.token] {
+        let (status, me) = json(
+            app.as_user(token, "initech", Method::GET, "/api/v1/app/me")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, me["roles"].clone()),
+            (200, serde_json::json!(["AppAdmin"]))
+        );
+    }
+    let res = app
+        .anon(Method::POST, "/api/auth/sign-in/email")
+        .json(&serde_json::json!({"email": "peter@initech.test", "password": "tps reports!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut bad = args(None);
+    bad.org_slug = "Not A Slug".into();
+    assert!(roster_gateway::cli::bootstrap(&bad).await.is_err());
+}

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 use crate::{openapi, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -52,7 +53,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 }))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
         })
         .listen(listener)?
         .shutdown_timeout(10);

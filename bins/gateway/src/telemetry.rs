@@ -15,3 +15,43 @@ pub fn init(format: LogFormat) {
         LogFormat::Pretty => builder.compact().try_init(),
     };
 }
+
+/// The span of each request: method, route, path without the query string (which may
+/// carry one-time codes), client address and request id; never headers or bodies.
+pub struct RequestSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_default();
+        let client = request
+            .connection_info()
+            .realip_remote_addr()
+            .unwrap_or_default()
+            .to_owned();
+        tracing::info_span!(
+            "request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.path = %request.path(),
+            http.client_ip = %client,
+            request_id = %request_id,
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
