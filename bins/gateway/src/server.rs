@@ -70,8 +70,11 @@ async fn finish(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let started = std::time::Instant::now();
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
+    // One line per request, inside its span (method, route, path, request id).
+    tracing::info!(status = status.as_u16(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "request done");
     let problem = if status.is_client_error() || status.is_server_error() {
         let from_api = res
             .response()
