@@ -18,11 +18,10 @@ pub struct Cluster {
 }
 
 /// While alive, this process counts as a user of the cluster; the last lease to go stops
-/// a cluster that a lease started.
+/// the cluster if a lease (not `cargo xtask pg start`) started it.
 pub struct Lease {
     cluster: Cluster,
     marker: PathBuf,
-    started_here: bool,
 }
 
 impl Lease {
@@ -34,14 +33,13 @@ impl Lease {
 impl Drop for Lease {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.marker);
-        if !self.started_here {
-            return;
-        }
         let Ok(_lock) = self.cluster.lock() else {
             return;
         };
-        if self.cluster.live_users() == 0 {
+        let started_by_lease = self.cluster.base.join("started-by-lease");
+        if started_by_lease.exists() && self.cluster.live_users() == 0 {
             let _ = self.cluster.stop();
+            let _ = fs::remove_file(started_by_lease);
         }
     }
 }
@@ -237,6 +235,8 @@ impl Cluster {
     /// Starts the cluster unless it runs already.
     pub fn start(&self) -> Result<bool> {
         let _lock = self.lock()?;
+        // Started by hand: it stays up until `cargo xtask pg stop`.
+        let _ = fs::remove_file(self.base.join("started-by-lease"));
         self.start_locked()
     }
 
@@ -359,7 +359,9 @@ impl Cluster {
     /// Starts the cluster if needed and registers this process as its user.
     pub fn lease(self) -> Result<Lease> {
         let _lock = self.lock()?;
-        let started_here = self.start_locked()?;
+        if self.start_locked()? {
+            fs::write(self.base.join("started-by-lease"), b"")?;
+        }
         fs::create_dir_all(self.users_dir())?;
         let marker = self.users_dir().join(std::process::id().to_string());
         fs::write(&marker, b"")?;
@@ -367,7 +369,6 @@ impl Cluster {
         Ok(Lease {
             cluster: self,
             marker,
-            started_here,
         })
     }
 

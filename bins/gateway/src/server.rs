@@ -74,7 +74,11 @@ async fn finish(
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     // One line per request, inside its span (method, route, path, request id).
-    tracing::info!(status = status.as_u16(), elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "request done");
+    tracing::info!(
+        status = status.as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request done"
+    );
     let problem = if status.is_client_error() || status.is_server_error() {
         let from_api = res
             .response()
