@@ -1,0 +1,264 @@
+//! App users: `POST /api/v1/app/user`.
+
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+use serde_json::{json, Value};
+
+use super::new_user;
+
+#[tokio::test]
+async fn create_user_answers_201_with_location_and_the_seed_shape() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&new_user("sasha@auroralabs.com", "AppMember"))
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let (status, user) = json(res).await;
+    assert_eq!(status, 201, "{user}");
+    let id = user["id"].as_str().unwrap();
+    assert!(id.starts_with("user_") && id.len() == 21, "{id}");
+    assert!(user["account_id"].as_str().unwrap().starts_with("acct_"));
+    assert_eq!(location, format!("/api/v1/app/user/{id}"));
+    assert_eq!(user["org_id"], app.admin.org_id.as_str());
+    assert_eq!(
+        (
+            user["name"].as_str(),
+            user["given_name"].as_str(),
+            user["family_name"].as_str()
+        ),
+        (Some("Sasha Patel"), Some("Sasha"), Some("Patel"))
+    );
+    assert_eq!(user["roles"], json!(["AppMember"]));
+    assert_eq!(user["state"], "Active");
+    let (status, fetched) = json(app.admin(Method::GET, &location).send().await.unwrap()).await;
+    assert_eq!((status, &fetched), (200, &user));
+}
+
+#[tokio::test]
+async fn only_app_admins_create_users() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.user_with_token("member@acme.test", "AppMember").await;
+    let res = app
+        .as_user(&token, "acme", Method::POST, "/api/v1/app/user")
+        .json(&new_user("x@acme.test", "AppMember"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "admin_required").await;
+}
+
+#[tokio::test]
+async fn duplicate_email_is_409_case_insensitively() {
+    let app = TestApp::spawn().await;
+    app.create_user("sasha@auroralabs.com", "AppMember").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&new_user("Sasha@AuroraLabs.com", "AppAdmin"))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 409, "email_taken").await;
+    assert_eq!(body["errors"][0]["field"], "user_info.email");
+    // The same email in another org is fine.
+    let other = app.bootstrap("globex", "boss@globex.test").await;
+    let res = app
+        .as_user(&other.token, "globex", Method::POST, "/api/v1/app/user")
+        .json(&new_user("sasha@auroralabs.com", "AppMember"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+}
+
+#[tokio::test]
+async fn create_with_account_id_links_that_account_once() {
+    let app = TestApp::spawn().await;
+    let (status, signed_up) = json(
+        app.anon(Method::POST, "/api/auth/sign-up/email")
+            .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{signed_up}");
+    let account_id = signed_up["user"]["id"].as_str().unwrap();
+    let body = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "lee@example.com", "name": "Lee"}});
+    let (status, user) = json(
+        app.admin(Method::POST, "/api/v1/app/user")
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, user["account_id"].as_str()),
+        (201, Some(account_id))
+    );
+    let again = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "lee2@example.com", "name": "Lee"}});
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&again)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 409, "account_already_member").await;
+    assert_eq!(body["errors"][0]["field"], "account_id");
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_account_id_is_404() {
+    let app = TestApp::spawn().await;
+    for account_id in [
+        "acct_0123456789abcdef",
+        "acct_nope",
+        "user_0123456789abcdef",
+    ] {
+        let body = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "a@b.co", "name": "A"}});
+        let res = app
+            .admin(Method::POST, "/api/v1/app/user")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        problem(res, 404, "account_not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn create_rejects_bad_input_with_400_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({"role": "Owner", "user_info": {"email": "a@b.co", "name": "A"}}),
+            "role",
+        ),
+        (
+            json!({"role": 5, "user_info": {"email": "a@b.co", "name": "A"}}),
+            "role",
+        ),
+        (
+            json!({"role": "AppMember", "user_info": {"email": "not-an-email", "name": "A"}}),
+            "user_info.email",
+        ),
+        (
+            json!({"role": "AppMember", "user_info": {"email": "a@b.co", "name": "  "}}),
+            "user_info.name",
+        ),
+        (
+            json!({"role": "AppMember", "user_info": {"email": "a@b.co", "name": "x".repeat(201)}}),
+            "user_info.name",
+        ),
+        (
+            json!({"role": "AppMember", "user_info": {"email": "a@b.co"}}),
+            "user_info",
+        ),
+        (json!({"role": "AppMember"}), "."),
+        (
+            json!({"role": "AppMember", "user_info": {"email": "a@b.co", "name": "A"}, "extra": 1}),
+            ".",
+        ),
+        (
+            json!({"role": "AppMember", "user_info": {"email": ["a@b.co"], "name": "A"}}),
+            "user_info.email",
+        ),
+    ];
+    for (body, field) in cases {
+        let res = app
+            .admin(Method::POST, "/api/v1/app/user")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, problem_body) = json(res).await;
+        assert_eq!(status, 400, "{body} -> {problem_body}");
+        let detail = problem_body["detail"].as_str().unwrap();
+        if field != "." {
+            assert!(
+                detail.contains(field),
+                "{body}: detail {detail:?} should name {field}"
+            );
+        }
+        if field == "role" {
+            assert!(
+                detail.contains("AppAdmin") && detail.contains("AppMember"),
+                "allowed roles listed: {detail}"
+            );
+        }
+    }
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body("{\"role\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "invalid_json").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "invalid_json").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "validation_failed").await;
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&json!({"user_info": {"email": "a@b.co", "name": "A"}}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 400, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "role", "{body}");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_creates_of_one_email_make_exactly_one_user() {
+    let app = TestApp::spawn().await;
+    let requests = (0..50).map(|i| {
+        let body = json!({"role": "AppMember", "user_info": {"email": if i % 2 == 0 { "race@acme.test" } else { "RACE@acme.test" }, "name": format!("Racer {i}")}});
+        app.admin(Method::POST, "/api/v1/app/user").json(&body).send()
+    });
+    let results = futures_util::future::join_all(requests).await;
+    let mut statuses: Vec<u16> = results
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        49,
+        "{statuses:?}"
+    );
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?search=race%40")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page["total_count"], 1, "{page}");
+}

@@ -1,0 +1,305 @@
+//! App users: `GET /api/v1/app/user`: paging, cursors and filters.
+
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn list_pages_with_the_seed_envelope() {
+    let app = TestApp::spawn().await;
+    for i in 0..5 {
+        app.create_user(&format!("u{i}@acme.test"), "AppMember")
+            .await;
+    }
+    let (status, first) = json(
+        app.admin(Method::GET, "/api/v1/app/user?page=1&page_size=2")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(first["total_count"], 6);
+    assert_eq!(first["data"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (
+            first["has_next_page"].as_bool(),
+            first["has_previous_page"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(
+        first["data"][0]["id"],
+        app.admin.user_id.as_str(),
+        "oldest first"
+    );
+    let (_, last) = json(
+        app.admin(Method::GET, "/api/v1/app/user?page=3&page_size=2")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            last["has_next_page"].as_bool(),
+            last["has_previous_page"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    assert_eq!(last["data"][1]["email"], "u4@acme.test");
+    let (_, beyond) = json(
+        app.admin(Method::GET, "/api/v1/app/user?page=9&page_size=2")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(beyond["data"], json!([]));
+    assert_eq!(beyond["total_count"], 6);
+    let (_, default) = json(
+        app.admin(Method::GET, "/api/v1/app/user")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(default["data"].as_array().unwrap().len(), 6);
+    // A member may read the directory too.
+    let (_, token) = app.user_with_token("reader@acme.test", "AppMember").await;
+    let (status, _) = json(
+        app.as_user(&token, "acme", Method::GET, "/api/v1/app/user")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn list_rejects_out_of_range_paging() {
+    let app = TestApp::spawn().await;
+    for (query, field) in [
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=101", "page_size"),
+        ("page=abc", "page"),
+        ("page_size=1.5", "page_size"),
+        ("first=101", "first"),
+        ("last=0", "last"),
+        ("after=%%%", "after"),
+        ("after=bm9wZQ", "after"),
+        ("state=Sleeping", "state"),
+        ("role=Owner", "role"),
+        ("page=9223372036854775807&page_size=100", "page"),
+    ] {
+        let res = app
+            .admin(Method::GET, &format!("/api/v1/app/user?{query}"))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(res).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(field),
+            "{query}: {body}"
+        );
+    }
+    let res = app
+        .admin(Method::GET, "/api/v1/app/user?page=2&first=3")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "mixed_paging").await;
+    let res = app
+        .admin(Method::GET, "/api/v1/app/user?first=2&last=3")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "mixed_paging").await;
+}
+
+#[tokio::test]
+async fn list_filters_by_state_role_and_search() {
+    let app = TestApp::spawn().await;
+    let a = app.create_user("ana.lopez@acme.test", "AppMember").await;
+    app.create_user("bo@acme.test", "AppAdmin").await;
+    app.create_user("100%_real@acme.test", "AppMember").await;
+    app.admin(
+        Method::POST,
+        &format!("/api/v1/app/user/{}/deactivate", a["id"].as_str().unwrap()),
+    )
+    .send()
+    .await
+    .unwrap();
+    let emails = |page: &Value| {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["email"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?state=Inactive")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["ana.lopez@acme.test"]);
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?role=AppAdmin")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["admin@acme.test", "bo@acme.test"]);
+    assert_eq!(page["total_count"], 2);
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?search=LOPEZ")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["ana.lopez@acme.test"]);
+    // Search covers names too (create_user names users "User <email>").
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?search=user%20bo")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["bo@acme.test"]);
+    // LIKE wildcards are literal.
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?search=%25_")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["100%_real@acme.test"]);
+    let (_, page) = json(
+        app.admin(
+            Method::GET,
+            "/api/v1/app/user?state=Active&role=AppMember&search=real",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(emails(&page), ["100%_real@acme.test"]);
+    let (_, page) = json(
+        app.admin(Method::GET, "/api/v1/app/user?search=nobody-matches")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            page["total_count"].as_i64(),
+            page["data"].as_array().unwrap().len()
+        ),
+        (Some(0), 0)
+    );
+}
+
+#[tokio::test]
+async fn cursor_paging_walks_forwards_and_backwards_in_the_offset_order() {
+    let app = TestApp::spawn().await;
+    for i in 0..6 {
+        app.create_user(&format!("c{i}@acme.test"), "AppMember")
+            .await;
+    }
+    let ids = |page: &Value| {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (_, all) = json(
+        app.admin(Method::GET, "/api/v1/app/user?page_size=100")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let expected = ids(&all);
+    assert_eq!(expected.len(), 7);
+
+    let mut walked = Vec::new();
+    let mut query = "first=3".to_owned();
+    loop {
+        let (status, page) = json(
+            app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["total_count"], 7);
+        assert_eq!(
+            page["has_previous_page"].as_bool(),
+            Some(!walked.is_empty()),
+            "{page}"
+        );
+        walked.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                assert_eq!(page["has_next_page"], true);
+                query = format!("first=3&after={cursor}");
+            }
+            None => {
+                assert_eq!(page["has_next_page"], false);
+                break;
+            }
+        }
+    }
+    assert_eq!(walked, expected);
+
+    let (_, tail) = json(
+        app.admin(Method::GET, "/api/v1/app/user?last=3")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ids(&tail), expected[4..]);
+    assert_eq!(
+        (
+            tail["has_next_page"].as_bool(),
+            tail["has_previous_page"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    let before = tail["previous_cursor"].as_str().unwrap();
+    let (_, prev) = json(
+        app.admin(
+            Method::GET,
+            &format!("/api/v1/app/user?last=3&before={before}"),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(ids(&prev), expected[1..4]);
+    assert_eq!(
+        (
+            prev["has_next_page"].as_bool(),
+            prev["has_previous_page"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+}

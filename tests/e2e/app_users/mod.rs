@@ -1,0 +1,13 @@
+//! App users (`/api/v1/app`): me, list, create, get, update, activate and deactivate.
+
+use serde_json::{json, Value};
+
+mod create;
+mod list;
+mod me;
+mod state;
+mod update;
+
+pub(crate) fn new_user(email: &str, role: &str) -> Value {
+    json!({"role": role, "user_info": {"email": email, "name": "Sasha Patel", "given_name": "Sasha", "family_name": "Patel"}})
+}

@@ -1,0 +1,82 @@
+//! App users: `activate` and `deactivate`.
+
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn deactivate_and_activate_are_idempotent_and_take_effect_at_once() {
+    let app = TestApp::spawn().await;
+    let (user, token) = app.user_with_token("temp@acme.test", "AppMember").await;
+    let id = user["id"].as_str().unwrap();
+    assert_eq!(
+        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    for _ in 0..2 {
+        let (status, body) = json(
+            app.admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (200, json!({"id": id, "state": "Inactive"}))
+        );
+    }
+    let res = app
+        .as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "user_inactive").await;
+    for _ in 0..2 {
+        let (status, body) = json(
+            app.admin(Method::POST, &format!("/api/v1/app/user/{id}/activate"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((status, body), (200, json!({"id": id, "state": "Active"})));
+    }
+    assert_eq!(
+        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn only_app_admins_activate_and_deactivate() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.user_with_token("member@acme.test", "AppMember").await;
+    for action in ["deactivate", "activate"] {
+        let res = app
+            .as_user(
+                &token,
+                "acme",
+                Method::POST,
+                &format!("/api/v1/app/user/{}/{action}", app.admin.user_id),
+            )
+            .send()
+            .await
+            .unwrap();
+        problem(res, 403, "admin_required").await;
+    }
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user/user_nope/deactivate")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "user_not_found").await;
+}
