@@ -136,20 +136,70 @@ fn database(root: &Path) -> Result<(String, Option<pg::Lease>)> {
 }
 
 fn test(root: &Path, extra: &[String]) -> Result<()> {
+    use std::io::{BufRead, BufReader, Write};
     let (url, lease) = database(root)?;
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo_bin)
+    let mut child = Command::new(cargo_bin)
         .args(["test", "--workspace", "--all-targets", "--"])
         .args(extra)
         .env("DATABASE_URL", &url)
         .current_dir(root)
-        .status()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .context("running cargo test")?;
+    // Pass the output through, adding up every test binary's result line.
+    let mut totals = Totals::default();
+    if let Some(out) = child.stdout.take() {
+        let mut stdout = std::io::stdout().lock();
+        for line in BufReader::new(out).lines() {
+            let line = line?;
+            totals.add(&line);
+            writeln!(stdout, "{line}")?;
+        }
+    }
+    let status = child.wait()?;
     drop(lease);
+    // One closing line for the whole suite (cargo's last line is only the last binary's).
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    );
     if !status.success() {
         bail!("tests failed");
     }
+    if totals.passed == 0 {
+        bail!("no test ran");
+    }
     Ok(())
+}
+
+/// Sums of libtest's `test result: ok. 3 passed; 0 failed; 1 ignored; ...` lines.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Totals {
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(kind), Some(n)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match kind {
+                "passed" => self.passed += n,
+                "failed" => self.failed += n,
+                "ignored" => self.ignored += n,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn dev(root: &Path, bind: &str) -> Result<()> {
@@ -258,5 +308,35 @@ fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_add_up_result_lines() {
+        let mut t = Totals::default();
+        t.add("test result: ok. 14 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s");
+        t.add("test result: FAILED. 40 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 9s");
+        t.add("test something ... ok");
+        assert_eq!(
+            t,
+            Totals {
+                passed: 54,
+                failed: 2,
+                ignored: 1
+            }
+        );
+    }
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }
