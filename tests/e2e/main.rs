@@ -5,7 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod app_users;
+mod artifacts;
 mod gateway;
+mod integrations;
+mod members;
 mod migrations;
+mod projects;
 mod sessions;
 mod tokens;

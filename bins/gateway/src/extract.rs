@@ -45,6 +45,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
+        // serde_json reports a wrong-typed enum value (`{"role": 3}`) as a syntax error
+        // although the document is valid JSON: it is the field's type that is wrong.
+        if inner.is_syntax() && path != "." && is_valid_json(bytes) {
+            return ApiError(DomainError::invalid(
+                path,
+                "invalid type: expected a string naming one of the allowed values",
+            ));
+        }
         if inner.is_syntax() || inner.is_eof() || path == "." {
             let detail = if inner.is_syntax() || inner.is_eof() {
                 format!("the request body is not valid JSON: {inner}")
@@ -59,6 +67,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ))
         }
     })
+}
+
+fn is_valid_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// serde_json appends " at line 1 column 42" to messages; the field path says more.
