@@ -4,7 +4,7 @@ use reqwest::Method;
 use roster_e2e::{json, problem, TestApp};
 use serde_json::json;
 
-use crate::projects::person;
+use crate::project_fixtures::person;
 
 const PATH: &str = "/api/v1/app/user/integrations";
 

@@ -10,6 +10,8 @@ mod gateway;
 mod integrations;
 mod members;
 mod migrations;
+mod project_fixtures;
+mod project_lists;
 mod projects;
 mod sessions;
 mod tokens;

@@ -7,7 +7,7 @@ use reqwest::Method;
 use roster_e2e::{json, problem, TestApp};
 use serde_json::{json, Value};
 
-use crate::projects::{add_member, admin_project, create_project_as, person, Person};
+use crate::project_fixtures::{add_member, admin_project, create_project_as, person, Person};
 
 fn member_path(project: &str) -> String {
     format!("/api/v1/app/project/{project}/member")

@@ -131,8 +131,8 @@ pub async fn role_of(
         .optional()?)
 }
 
-/// The ids of the projects `viewer` may see, as a subquery (`id IN (...)`): for an
-/// AppAdmin every project of the org is visible, so callers skip the filter.
+/// The ids of the projects `viewer` is a member of, as a subquery for `id IN (...)`.
+/// With `visibility = 'Org'` it makes up what a non-admin may see.
 pub(crate) fn member_project_ids<'a>(
     viewer: Viewer<'a>,
 ) -> project_members::BoxedQuery<'a, diesel::pg::Pg, diesel::sql_types::Text> {

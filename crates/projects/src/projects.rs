@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use roster_core::error::DomainResult;
+use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -357,7 +357,12 @@ pub async fn pin(
         ))
         .on_conflict_do_nothing()
         .execute(conn)
-        .await?;
+        .await
+        .map_err(|e| match violated_constraint(&e) {
+            // The project was deleted in the meantime.
+            Some("project_pins_project_fkey") => DomainError::not_found("project"),
+            _ => e.into(),
+        })?;
     Ok(Project::new(project, true))
 }
 

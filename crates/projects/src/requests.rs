@@ -336,3 +336,59 @@ pub fn latest_limit(raw: Option<i64>) -> Result<i64, DomainError> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(json: &str) -> Result<ProjectChanges, DomainError> {
+        let request: UpdateProjectRequest = serde_json::from_str(json)
+            .map_err(|e| DomainError::bad_request("json", e.to_string()))?;
+        ProjectChanges::try_from(request)
+    }
+
+    #[test]
+    fn updates_tell_absent_from_null() {
+        let changes = update(r#"{"goal": null, "deadline": "2026-03-01T00:00:00Z"}"#).ok();
+        let changes = changes.as_ref();
+        assert_eq!(changes.map(|c| c.goal.clone()), Some(Some(None)));
+        assert!(changes.is_some_and(|c| matches!(c.deadline, Some(Some(_)))));
+        assert!(changes.is_some_and(|c| c.name.is_none() && c.project_context.is_none()));
+        assert!(matches!(
+            update("{}"),
+            Err(DomainError::BadRequest { code, .. }) if code == "empty_update"
+        ));
+        assert!(matches!(
+            update(r#"{"deadline": "tomorrow", "name": ""}"#),
+            Err(DomainError::BadRequest { errors, .. }) if errors.len() == 2
+        ));
+    }
+
+    #[test]
+    fn creates_default_visibility_and_roles() {
+        let request: Result<CreateProjectRequest, _> = serde_json::from_str(r#"{"name": " P "}"#);
+        let new = request.ok().and_then(|r| NewProject::try_from(r).ok());
+        assert!(new.as_ref().is_some_and(|n| n.name == "P"
+            && n.visibility == Visibility::Private
+            && n.default_member_role == ProjectRole::Viewer
+            && !n.default_role_enabled));
+    }
+
+    #[test]
+    fn malformed_member_ids_are_not_found() {
+        let r = AddMemberRequest {
+            user_id: "nope".into(),
+            role: None,
+        };
+        assert!(NewMember::try_from(r).is_err_and(|e| e.is_not_found()));
+    }
+
+    #[test]
+    fn latest_limit_is_1_to_100_default_10() {
+        assert_eq!(latest_limit(None).ok(), Some(10));
+        assert_eq!(latest_limit(Some(1)).ok(), Some(1));
+        assert_eq!(latest_limit(Some(100)).ok(), Some(100));
+        assert!(latest_limit(Some(0)).is_err());
+        assert!(latest_limit(Some(101)).is_err());
+    }
+}
