@@ -5,7 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod app_users;
+mod artifacts;
 mod gateway;
+mod integrations;
+mod members;
 mod migrations;
+mod project_fixtures;
+mod project_lists;
+mod projects;
 mod sessions;
 mod tokens;

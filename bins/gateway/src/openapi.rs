@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
 use crate::routes::{app_users, integrations, ops, sessions, tokens};
+use crate::routes::{artifacts, project_members, projects};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,12 +19,20 @@ use crate::routes::{app_users, integrations, ops, sessions, tokens};
         app_users::deactivate_user, app_users::activate_user,
         tokens::create_token, tokens::list_tokens, tokens::revoke_token,
         integrations::list_integrations, integrations::create_integration, integrations::delete_integration,
+        projects::list_projects, projects::create_project, projects::get_project, projects::update_project,
+        projects::delete_project, projects::pin_project, projects::unpin_project, projects::list_user_projects,
+        project_members::list_members, project_members::add_member, project_members::update_member,
+        project_members::remove_member,
+        artifacts::list_artifacts, artifacts::create_artifact, artifacts::get_artifact, artifacts::update_artifact,
+        artifacts::delete_artifact, artifacts::latest_artifacts,
     ),
     components(schemas(Problem, roster_core::FieldError)),
     modifiers(&SecuritySchemes, &CommonResponses),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
+        (name = "projects", description = "Projects, their members and pins"),
+        (name = "artifacts", description = "Artifacts of projects"),
         (name = "tokens", description = "API tokens of the signed-in account"),
         (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
         (name = "ops", description = "Health and readiness"),
@@ -188,4 +197,7 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-up/email", "post", "409"),
     ("/api/auth/sign-in/email", "post", "401"),
     ("/api/v1/app/user/integrations", "post", "409"),
+    ("/api/v1/app/project/{id}/member", "post", "409"),
+    ("/api/v1/app/project/{id}/member/{user_id}", "put", "409"),
+    ("/api/v1/app/project/{id}/member/{user_id}", "delete", "409"),
 ];

@@ -1,8 +1,11 @@
 //! Route wiring: one readable table per area.
 
 pub mod app_users;
+pub mod artifacts;
 pub mod integrations;
 pub mod ops;
+pub mod project_members;
+pub mod projects;
 pub mod sessions;
 pub mod tokens;
 
@@ -16,6 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1/app")
             .configure(integrations::configure)
             .configure(app_users::configure)
+            .configure(projects::configure)
+            .configure(project_members::configure)
+            .configure(artifacts::configure)
             .configure(tokens::configure),
     );
 }

@@ -1,0 +1,367 @@
+//! Artifacts: documents and other files added to a project. Whoever sees the project sees
+//! its artifacts; Owners, Editors and AppAdmins add, change and delete them.
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::page::{Cursor, Page, Paging};
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use roster_identity::auth::Principal;
+use roster_identity::{users, OrgId, UserId};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::access::{self, Lock, Viewer, Visibility};
+use crate::schema::{artifacts, projects};
+use crate::{ArtifactId, ProjectId};
+
+/// Most artifacts `latest` returns.
+pub const MAX_LATEST: i64 = 100;
+/// Artifacts `latest` returns without `limit`.
+pub const DEFAULT_LATEST: i64 = 10;
+
+roster_core::text_enum!(
+    /// What kind of file an artifact is.
+    ArtifactType { Document, Spreadsheet, Presentation, Image, Other }
+);
+
+roster_core::text_enum!(
+    /// Where an artifact came from.
+    ArtifactSource { User, Integration, Agent }
+);
+
+roster_core::text_enum!(
+    /// Whether an artifact can be used yet.
+    ArtifactState { Processing, Ready, Failed }
+);
+
+roster_core::text_enum!(
+    /// How far the artifact's content has been ingested.
+    IngestStatus { Pending, InProgress, Done, Failed }
+);
+
+/// An artifact as stored and shown.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = artifacts, check_for_backend(diesel::pg::Pg))]
+pub struct Artifact {
+    pub id: ArtifactId,
+    pub project_id: ProjectId,
+    #[schema(example = "Q1 Support Summary")]
+    pub name: String,
+    #[serde(rename = "type")]
+    #[diesel(column_name = type_)]
+    pub kind: ArtifactType,
+    pub source: ArtifactSource,
+    pub state: ArtifactState,
+    pub ingest_status: IngestStatus,
+    pub has_content: bool,
+    /// The user who added the artifact.
+    pub created_by: UserId,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:30:12Z")]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:30:12Z")]
+    pub updated_at: Timestamp,
+}
+
+impl Artifact {
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            created_at: self.created_at,
+            id: self.id.to_string(),
+        }
+    }
+}
+
+/// An artifact to add.
+#[derive(Debug, Clone)]
+pub struct NewArtifact {
+    pub name: String,
+    pub kind: ArtifactType,
+    pub source: ArtifactSource,
+    pub state: ArtifactState,
+    pub ingest_status: IngestStatus,
+    pub has_content: bool,
+}
+
+/// Changes to an artifact; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = artifacts)]
+pub struct ArtifactChanges {
+    pub name: Option<String>,
+    #[diesel(column_name = type_)]
+    pub kind: Option<ArtifactType>,
+    pub state: Option<ArtifactState>,
+    pub ingest_status: Option<IngestStatus>,
+    pub has_content: Option<bool>,
+}
+
+impl ArtifactChanges {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.kind.is_none()
+            && self.state.is_none()
+            && self.ingest_status.is_none()
+            && self.has_content.is_none()
+    }
+}
+
+/// List filters; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct ArtifactFilter {
+    pub kind: Option<ArtifactType>,
+    pub state: Option<ArtifactState>,
+}
+
+/// Adds an artifact to a project (Owner, Editor or AppAdmin); the caller is its creator.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    project_id: &ProjectId,
+    new: NewArtifact,
+) -> DomainResult<Artifact> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No)
+        .await?
+        .require_editor()?;
+    let now = roster_core::time::now();
+    diesel::insert_into(artifacts::table)
+        .values((
+            artifacts::org_id.eq(viewer.org_id),
+            artifacts::id.eq(ArtifactId::generate()),
+            artifacts::project_id.eq(project_id),
+            artifacts::name.eq(new.name),
+            artifacts::type_.eq(new.kind),
+            artifacts::source.eq(new.source),
+            artifacts::state.eq(new.state),
+            artifacts::ingest_status.eq(new.ingest_status),
+            artifacts::has_content.eq(new.has_content),
+            artifacts::created_by.eq(viewer.user_id),
+            artifacts::created_at.eq(now),
+            artifacts::updated_at.eq(now),
+        ))
+        .returning(Artifact::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(|e| match violated_constraint(&e) {
+            // The project was deleted in the meantime.
+            Some("artifacts_project_fkey") => DomainError::not_found("project"),
+            _ => e.into(),
+        })
+}
+
+fn in_project<'a>(
+    org_id: &'a OrgId,
+    project_id: &'a ProjectId,
+    filter: &'a ArtifactFilter,
+) -> artifacts::BoxedQuery<'a, diesel::pg::Pg> {
+    let mut query = artifacts::table
+        .filter(artifacts::org_id.eq(org_id))
+        .filter(artifacts::project_id.eq(project_id))
+        .into_boxed();
+    if let Some(kind) = filter.kind {
+        query = query.filter(artifacts::type_.eq(kind));
+    }
+    if let Some(state) = filter.state {
+        query = query.filter(artifacts::state.eq(state));
+    }
+    query
+}
+
+/// `(created_at, id) <op> (cursor)`, served by the `(org_id, project_id, created_at, id)` index.
+fn position(
+    op: &'static str,
+    cursor: &Cursor,
+) -> diesel::expression::SqlLiteral<
+    Bool,
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
+> {
+    sql::<Bool>("(artifacts.created_at, artifacts.id) ")
+        .sql(op)
+        .sql(" (")
+        .bind::<Timestamptz, _>(cursor.created_at)
+        .sql(", ")
+        .bind::<Text, _>(cursor.id.clone())
+        .sql(")")
+}
+
+/// A project's artifacts, newest first, by page or by cursor. Three queries at most.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    project_id: &ProjectId,
+    filter: &ArtifactFilter,
+    paging: &Paging,
+) -> DomainResult<Page<Artifact>> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No).await?;
+    let org_id = viewer.org_id;
+    let total_count: i64 = in_project(org_id, project_id, filter)
+        .count()
+        .get_result(conn)
+        .await?;
+    let fetch = paging.size() + 1;
+    let select = || in_project(org_id, project_id, filter).select(Artifact::as_select());
+    let newest_first = (artifacts::created_at.desc(), artifacts::id.desc());
+    let (rows, rows_exist_behind) = match paging {
+        Paging::Offset { page, size } => {
+            let rows = select()
+                .order(newest_first)
+                .offset((page - 1) * size)
+                .limit(fetch)
+                .load(conn)
+                .await?;
+            (rows, false)
+        }
+        // "After" a cursor means older than it in a newest-first list.
+        Paging::After { cursor, .. } => {
+            let mut q = select().order(newest_first).limit(fetch);
+            let mut behind = false;
+            if let Some(c) = cursor {
+                q = q.filter(position("<", c));
+                behind = diesel::select(diesel::dsl::exists(
+                    in_project(org_id, project_id, filter).filter(position(">=", c)),
+                ))
+                .get_result(conn)
+                .await?;
+            }
+            (q.load(conn).await?, behind)
+        }
+        Paging::Before { cursor, .. } => {
+            let mut q = select()
+                .order((artifacts::created_at.asc(), artifacts::id.asc()))
+                .limit(fetch);
+            let mut ahead = false;
+            if let Some(c) = cursor {
+                q = q.filter(position(">", c));
+                ahead = diesel::select(diesel::dsl::exists(
+                    in_project(org_id, project_id, filter).filter(position("<=", c)),
+                ))
+                .get_result(conn)
+                .await?;
+            }
+            (q.load(conn).await?, ahead)
+        }
+    };
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total_count,
+        rows_exist_behind,
+        Artifact::cursor,
+    ))
+}
+
+async fn find(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    project_id: &ProjectId,
+    id: &ArtifactId,
+) -> DomainResult<Artifact> {
+    artifacts::table
+        .find((org_id, id))
+        .filter(artifacts::project_id.eq(project_id))
+        .select(Artifact::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("artifact"))
+}
+
+/// One artifact of a project the caller may see.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    project_id: &ProjectId,
+    id: &ArtifactId,
+) -> DomainResult<Artifact> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No).await?;
+    find(conn, viewer.org_id, project_id, id).await
+}
+
+/// Changes an artifact (Owner, Editor or AppAdmin).
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    project_id: &ProjectId,
+    id: &ArtifactId,
+    changes: ArtifactChanges,
+) -> DomainResult<Artifact> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No)
+        .await?
+        .require_editor()?;
+    diesel::update(
+        artifacts::table
+            .find((viewer.org_id, id))
+            .filter(artifacts::project_id.eq(project_id)),
+    )
+    .set((&changes, artifacts::updated_at.eq(roster_core::time::now())))
+    .returning(Artifact::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("artifact"))
+}
+
+/// Deletes an artifact (Owner, Editor or AppAdmin).
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    project_id: &ProjectId,
+    id: &ArtifactId,
+) -> DomainResult<()> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No)
+        .await?
+        .require_editor()?;
+    let n = diesel::delete(
+        artifacts::table
+            .find((viewer.org_id, id))
+            .filter(artifacts::project_id.eq(project_id)),
+    )
+    .execute(conn)
+    .await?;
+    if n == 0 {
+        return Err(DomainError::not_found("artifact"));
+    }
+    Ok(())
+}
+
+/// The artifacts user `user_id` added, newest first, at most `limit`, only from projects
+/// the caller may see. An unknown user, or another org's, is a 404.
+pub async fn latest_of_user(
+    conn: &mut AsyncPgConnection,
+    who: &Principal,
+    user_id: &UserId,
+    limit: i64,
+) -> DomainResult<Vec<Artifact>> {
+    let viewer = Viewer::from(who);
+    let user = users::get(conn, viewer.org_id, user_id).await?;
+    let mut query = artifacts::table
+        .filter(artifacts::org_id.eq(viewer.org_id))
+        .filter(artifacts::created_by.eq(&user.id))
+        .into_boxed();
+    if !viewer.admin {
+        let visible_projects = projects::table
+            .filter(projects::org_id.eq(viewer.org_id))
+            .filter(
+                projects::visibility
+                    .eq(Visibility::Org)
+                    .or(projects::id.eq_any(access::member_project_ids(viewer))),
+            )
+            .select(projects::id);
+        query = query.filter(artifacts::project_id.eq_any(visible_projects));
+    }
+    Ok(query
+        .select(Artifact::as_select())
+        .order((artifacts::created_at.desc(), artifacts::id.desc()))
+        .limit(limit)
+        .load(conn)
+        .await?)
+}

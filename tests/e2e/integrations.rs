@@ -1,0 +1,275 @@
+//! The caller's integrations (`/api/v1/app/user/integrations`).
+
+use reqwest::Method;
+use roster_e2e::{json, problem, TestApp};
+use serde_json::json;
+
+use crate::project_fixtures::person;
+
+const PATH: &str = "/api/v1/app/user/integrations";
+
+#[tokio::test]
+async fn integrations_are_listed_created_and_deleted_by_their_user() {
+    let app = TestApp::spawn().await;
+    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!((status, list), (200, json!([])), "a bare empty array");
+
+    let res = app
+        .admin(Method::POST, PATH)
+        .json(&json!({"type": "Confluence"}))
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let (status, conf) = json(res).await;
+    assert_eq!(status, 201, "{conf}");
+    let id = conf["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("conf_") && id.len() == 21, "{id}");
+    assert_eq!(location, format!("{PATH}/{id}"));
+    assert_eq!(conf["user_id"], app.admin.user_id.as_str());
+    assert_eq!(conf["org_id"], app.admin.org_id.as_str());
+    assert_eq!(conf["type"], "Confluence");
+    assert!(conf["created_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(conf["updated_at"], conf["created_at"]);
+
+    let (status, jira) = json(
+        app.admin(Method::POST, PATH)
+            .json(&json!({"type": "Jira"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(list, json!([conf, jira]), "oldest first");
+
+    let res = app
+        .admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(res.text().await.unwrap().is_empty());
+    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list, json!([jira]));
+    let res = app
+        .admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "integration_not_found").await;
+    // Deleted, it may be connected again.
+    let (status, again) = json(
+        app.admin(Method::POST, PATH)
+            .json(&json!({"type": "Confluence"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_ne!(again["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn the_same_type_twice_is_409() {
+    let app = TestApp::spawn().await;
+    let sasha = person(&app, "sasha@acme.test", "AppMember").await;
+    for who in [&app.admin.token, &sasha.token] {
+        let res = app
+            .as_user(who, "acme", Method::POST, PATH)
+            .json(&json!({"type": "GitHub"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "one per user, not per org");
+    }
+    let res = sasha
+        .req(&app, Method::POST, PATH)
+        .json(&json!({"type": "GitHub"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 409, "integration_exists").await;
+    assert_eq!(body["errors"][0]["field"], "type", "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("GitHub"),
+        "{body}"
+    );
+    let (_, list) = json(sasha.req(&app, Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+}
+
+#[tokio::test]
+async fn every_type_is_accepted_and_unknown_ones_are_400() {
+    let app = TestApp::spawn().await;
+    for kind in [
+        "Confluence",
+        "Jira",
+        "GoogleDrive",
+        "Notion",
+        "GitHub",
+        "Slack",
+    ] {
+        let (status, body) = json(
+            app.admin(Method::POST, PATH)
+                .json(&json!({"type": kind}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((status, body["type"].as_str()), (201, Some(kind)), "{body}");
+    }
+    let post = |body: &'static str| {
+        app.admin(Method::POST, PATH)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let body = problem(
+        post(r#"{"type": "Dropbox"}"#).await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "type");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    for allowed in [
+        "Confluence",
+        "Jira",
+        "GoogleDrive",
+        "Notion",
+        "GitHub",
+        "Slack",
+    ] {
+        assert!(message.contains(allowed), "{message}");
+    }
+    assert!(message.contains("Dropbox"), "{message}");
+    let body = problem(
+        post(r#"{"type": "confluence"}"#).await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "type", "names are exact");
+    // A wrong type for an enum is about the field, not a JSON syntax error.
+    let body = problem(
+        post(r#"{"type": 3}"#).await.unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "type");
+    assert!(
+        body["detail"].as_str().unwrap().contains("Confluence"),
+        "{body}"
+    );
+    let body = problem(post("{}").await.unwrap(), 400, "validation_failed").await;
+    assert!(body["detail"].as_str().unwrap().contains("type"), "{body}");
+    problem(post(r#"{"type": "#).await.unwrap(), 400, "invalid_json").await;
+    let res = app
+        .admin(Method::POST, PATH)
+        .header("content-type", "text/plain")
+        .body(r#"{"type": "Jira"}"#)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 415, "unsupported_media_type").await;
+    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list.as_array().unwrap().len(), 6);
+}
+
+#[tokio::test]
+async fn someone_elses_integration_is_404_and_stays() {
+    let app = TestApp::spawn().await;
+    let sasha = person(&app, "sasha@acme.test", "AppMember").await;
+    let (_, theirs) = json(
+        sasha
+            .req(&app, Method::POST, PATH)
+            .json(&json!({"type": "Notion"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = theirs["id"].as_str().unwrap();
+    // Not even an AppAdmin deletes another user's integration through this route.
+    let res = app
+        .admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "integration_not_found").await;
+    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list, json!([]), "the admin's own list");
+    let (_, list) = json(sasha.req(&app, Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list, json!([theirs]));
+
+    // Another org's integration, and malformed ids.
+    let globex = app.bootstrap("globex", "admin@globex.test").await;
+    let (status, foreign) = json(
+        app.as_user(&globex.token, "globex", Method::POST, PATH)
+            .json(&json!({"type": "Slack"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(foreign["org_id"], globex.org_id.as_str());
+    for bad in [
+        foreign["id"].as_str().unwrap(),
+        "conf_0000000000000000",
+        "conf_nope",
+        "user_4b7c2a1d9e5f3c8b",
+    ] {
+        let res = app
+            .admin(Method::DELETE, &format!("{PATH}/{bad}"))
+            .send()
+            .await
+            .unwrap();
+        problem(res, 404, "integration_not_found").await;
+    }
+    let (_, list) = json(
+        app.as_user(&globex.token, "globex", Method::GET, PATH)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+}
+
+#[tokio::test]
+async fn integrations_route_is_not_taken_for_a_user_id_and_needs_a_caller() {
+    let app = TestApp::spawn().await;
+    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(list.is_array(), "not a user lookup: {list}");
+    let res = app.admin(Method::PUT, PATH).send().await.unwrap();
+    problem(res, 405, "method_not_allowed").await;
+    let res = app
+        .admin(Method::GET, &format!("{PATH}/conf_0000000000000000"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 405, "method_not_allowed").await;
+    let res = app.anon(Method::GET, PATH).send().await.unwrap();
+    problem(res, 401, "unauthorized").await;
+    let res = app
+        .anon(Method::POST, PATH)
+        .json(&json!({"type": "Jira"}))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 401, "unauthorized").await;
+    let res = app
+        .anon(Method::DELETE, &format!("{PATH}/conf_0000000000000000"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 401, "unauthorized").await;
+}
