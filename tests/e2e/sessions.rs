@@ -332,3 +332,45 @@ async fn get_session_without_a_session_is_null() {
     .await;
     assert_eq!((status, body), (200, json!({"success": true})));
 }
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_per_email_and_per_client() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_credential = 3;
+        c.rate_limit_per_client = 5;
+    })
+    .await;
+    sign_up(&app, "lee@example.com", "correct horse").await;
+    let attempt = |email: &str| {
+        app.anon(Method::POST, "/api/auth/sign-in/email")
+            .json(&json!({"email": email, "password": "wrong horse"}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt("lee@example.com").await.unwrap().status(), 401);
+    }
+    let res = attempt("LEE@example.com").await.unwrap();
+    let retry: u64 = res
+        .headers()
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(res.headers().get("ratelimit-limit").unwrap(), "3");
+    assert_eq!(res.headers().get("ratelimit-remaining").unwrap(), "0");
+    problem(res, 429, "too_many_requests").await;
+    // The right password does not get through either while the window lasts.
+    let res = app
+        .anon(Method::POST, "/api/auth/sign-in/email")
+        .json(&json!({"email": "lee@example.com", "password": "correct horse"}))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 429, "too_many_requests").await;
+    // Another email from the same address is limited by the per-client count (5).
+    let res = attempt("other@example.com").await.unwrap();
+    problem(res, 429, "too_many_requests").await;
+}

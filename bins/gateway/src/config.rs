@@ -43,6 +43,12 @@ pub struct Config {
     /// Database connections per process.
     #[arg(long, env = "ROSTER_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: usize,
+    /// Attempts per minute at a credential endpoint (sign-in, sign-up) with one credential.
+    #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CREDENTIAL", default_value_t = 10)]
+    pub rate_limit_per_credential: u32,
+    /// Attempts per minute at a credential endpoint from one client address.
+    #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CLIENT", default_value_t = 120)]
+    pub rate_limit_per_client: u32,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
@@ -75,6 +81,8 @@ impl Config {
             public_url: "http://127.0.0.1:8080".into(),
             signup: Signup::Open,
             db_pool_size: 8,
+            rate_limit_per_credential: 10,
+            rate_limit_per_client: 120,
             workers: Some(2),
         }
     }

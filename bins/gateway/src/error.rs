@@ -171,9 +171,14 @@ impl ResponseError for ApiError {
                 res.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE.to_string()));
             }
             DomainError::TooManyRequests {
-                retry_after_secs, ..
+                retry_after_secs,
+                limit,
+                ..
             } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+                res.insert_header(("ratelimit-limit", limit.to_string()));
+                res.insert_header(("ratelimit-remaining", "0"));
+                res.insert_header(("ratelimit-reset", retry_after_secs.to_string()));
             }
             _ => {}
         }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -88,6 +88,10 @@ const COMMON: &[(&str, &str)] = &[
     ),
     ("413", "The request body is larger than 1 MiB"),
     ("415", "The request body is not JSON"),
+    (
+        "429",
+        "Too many attempts; retry after Retry-After seconds (RateLimit-* headers)",
+    ),
     ("500", "Internal error (the body carries a request id)"),
     (
         "503",
@@ -196,6 +200,8 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-up/email", "post", "403"),
     ("/api/auth/sign-up/email", "post", "409"),
     ("/api/auth/sign-in/email", "post", "401"),
+    ("/api/auth/sign-in/email", "post", "429"),
+    ("/api/auth/sign-up/email", "post", "429"),
     ("/api/v1/app/user/integrations", "post", "409"),
     ("/api/v1/app/project/{id}/member", "post", "409"),
     ("/api/v1/app/project/{id}/member/{user_id}", "put", "409"),

@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
+use crate::rate_limit::RateLimits;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{openapi, routes};
@@ -26,10 +27,15 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let pool = roster_core::db::pool(&config.database_url, config.db_pool_size)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let workers = config.workers;
+    let limits = RateLimits::new(
+        config.rate_limit_per_credential,
+        config.rate_limit_per_client,
+    );
     let state = AppState {
         pool,
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
+        limits: Arc::new(limits),
     };
     let doc = openapi::document();
     let data = web::Data::new(state);

@@ -8,12 +8,14 @@ use roster_core::db::{Pool, PooledConn};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {

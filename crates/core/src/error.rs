@@ -53,6 +53,8 @@ pub enum DomainError {
     TooManyRequests {
         detail: String,
         retry_after_secs: u64,
+        /// The number of attempts the window allows.
+        limit: u32,
     },
     /// The database (or another dependency) does not answer: retry later.
     #[error("{detail}")]

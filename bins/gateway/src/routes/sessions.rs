@@ -41,6 +41,11 @@ pub struct Success {
     pub success: bool,
 }
 
+/// The peer address (not X-Forwarded-For, which any client can write).
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
 fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
@@ -68,8 +73,12 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<HttpResp
     responses((status = 200, body = SignedIn, headers(("Set-Cookie" = String, description = "better-auth.session_token")))))]
 pub async fn sign_up(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ApiJson(body): ApiJson<SignUpRequest>,
 ) -> ApiResult<HttpResponse> {
+    state
+        .limits
+        .check("sign-up", Some(&body.email), client_ip(&req))?;
     if state.config.signup == Signup::Closed {
         return Err(DomainError::forbidden(
             "signup_closed",
@@ -90,8 +99,12 @@ pub async fn sign_up(
     responses((status = 200, body = SignedIn, headers(("Set-Cookie" = String, description = "better-auth.session_token")))))]
 pub async fn sign_in(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ApiJson(body): ApiJson<SignInRequest>,
 ) -> ApiResult<HttpResponse> {
+    state
+        .limits
+        .check("sign-in", Some(&body.email), client_ip(&req))?;
     let account = {
         let mut conn = state.conn().await?;
         accounts::verify_credentials(&mut conn, &body.email, &body.password).await?
