@@ -324,3 +324,69 @@ async fn bootstrap_creates_once_and_prints_fresh_working_credentials() {
     bad.org_slug = "Not A Slug".into();
     assert!(roster_gateway::cli::bootstrap(&bad).await.is_err());
 }
+
+#[tokio::test]
+async fn deeply_nested_or_oversized_json_values_are_400() {
+    let app = TestApp::spawn().await;
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .header("content-type", "application/json")
+        .body(nested)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "invalid_json").await;
+    let long_name = serde_json::json!({"role": "AppMember", "user_info": {"email": "a@b.co", "name": "x".repeat(900_000)}});
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&long_name)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 400, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "user_info.name");
+    let long_email = serde_json::json!({"role": "AppMember", "user_info": {"email": format!("{}@b.co", "a".repeat(500)), "name": "A"}});
+    let res = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&long_email)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "validation_failed").await;
+    let res = app
+        .admin(
+            Method::GET,
+            &format!("/api/v1/app/user?search={}", "s".repeat(201)),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_client_too_slow_to_send_its_request_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|c| c.client_timeout_ms = 300).await;
+    let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The head never ends; the server answers 408 and closes (bounded by a generous limit).
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "the server kept a slow client open");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
+}

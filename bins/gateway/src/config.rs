@@ -49,6 +49,9 @@ pub struct Config {
     /// Attempts per minute at a credential endpoint from one client address.
     #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CLIENT", default_value_t = 120)]
     pub rate_limit_per_client: u32,
+    /// Milliseconds a client has to send its request head (slow clients get 408).
+    #[arg(long, env = "ROSTER_CLIENT_TIMEOUT_MS", default_value_t = 10_000)]
+    pub client_timeout_ms: u64,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
@@ -83,6 +86,7 @@ impl Config {
             db_pool_size: 8,
             rate_limit_per_credential: 10,
             rate_limit_per_client: 120,
+            client_timeout_ms: 10_000,
             workers: Some(2),
         }
     }

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -27,6 +28,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let pool = roster_core::db::pool(&config.database_url, config.db_pool_size)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let workers = config.workers;
+    let client_timeout = Duration::from_millis(config.client_timeout_ms);
     let limits = RateLimits::new(
         config.rate_limit_per_credential,
         config.rate_limit_per_client,
@@ -61,6 +63,9 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 .wrap(from_fn(metrics::track))
                 .wrap(TracingLogger::<RequestSpan>::new())
         })
+        // A client that has not sent its request head by then gets 408 and is cut off.
+        .client_request_timeout(client_timeout)
+        .client_disconnect_timeout(Duration::from_secs(1))
         .listen(listener)?
         .shutdown_timeout(10);
     if let Some(n) = workers {
