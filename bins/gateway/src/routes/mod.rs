@@ -1,10 +1,14 @@
 //! Route wiring: one readable table per area.
 
 pub mod app_users;
+pub mod external_catalog;
+pub mod external_query;
+pub mod external_users;
 pub mod integrations;
 pub mod ops;
 pub mod sessions;
 pub mod tokens;
+pub mod workspaces;
 
 use actix_web::{web, HttpResponse, Resource};
 
@@ -16,8 +20,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1/app")
             .configure(integrations::configure)
             .configure(app_users::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(workspaces::configure),
     );
+    external_users::configure(cfg);
+    external_catalog::configure(cfg);
 }
 
 /// A resource whose unmatched methods answer 405 (actix would otherwise fall through to
