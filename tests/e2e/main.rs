@@ -5,6 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod app_users;
+mod external_auth;
+mod external_catalog;
+mod external_groups;
+mod external_users;
+mod external_workspaces;
 mod gateway;
 mod migrations;
 mod sessions;
