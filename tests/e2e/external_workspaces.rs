@@ -160,13 +160,34 @@ async fn api_keys_are_shown_once_and_authenticate_raw_or_bearer() {
 async fn missing_unknown_or_foreign_credentials_are_401() {
     let app = TestApp::spawn().await;
     let ws = app.workspace().await;
-    let res = app
-        .anon(Method::GET, "/api/v1/channels")
-        .send()
-        .await
-        .unwrap();
-    assert!(res.headers().contains_key("www-authenticate"));
-    problem(res, 401, "unauthorized").await;
+    let id = uuid::Uuid::new_v4();
+    for (method, path) in [
+        (Method::GET, "/api/v1/channels".to_owned()),
+        (Method::GET, "/api/v1/external-users".to_owned()),
+        (Method::POST, "/api/v1/external-users".to_owned()),
+        (Method::GET, format!("/api/v1/external-users/{id}")),
+        (Method::PATCH, format!("/api/v1/external-users/{id}")),
+        (
+            Method::POST,
+            "/api/v1/external-users/authenticate".to_owned(),
+        ),
+    ] {
+        let res = app
+            .anon(method.clone(), &path)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.headers().contains_key("www-authenticate"),
+            "{method} {path}"
+        );
+        let body = problem(res, 401, "unauthorized").await;
+        assert!(
+            body["detail"].as_str().unwrap().contains("API key"),
+            "{body}"
+        );
+    }
     let tampered = format!("{}x", ws.api_key);
     let other_workspace = ws.api_key.replacen(
         &ws.id.replace('-', ""),
