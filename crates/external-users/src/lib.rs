@@ -13,6 +13,7 @@ pub mod ids;
 pub mod input;
 pub mod paging;
 pub mod schema;
+pub mod super_identities;
 pub mod tiers;
 pub mod users;
 pub mod workspaces;

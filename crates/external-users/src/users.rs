@@ -12,10 +12,14 @@ use utoipa::ToSchema;
 
 use crate::input::{self, Errors};
 use crate::paging::{Listed, PageRequest};
-use crate::schema::{external_super_identities as identities, external_users as users};
+use crate::schema::external_users as users;
+use crate::super_identities;
 use crate::{ChannelId, GroupId, SuperIdentityId, TierId, UserId, WorkspaceId};
 
-diesel::define_sql_function!(fn lower(x: Nullable<Text>) -> Nullable<Text>);
+diesel::define_sql_function! {
+    /// SQL `lower()`: identifiers compare case-insensitively.
+    fn lower(x: Nullable<Text>) -> Nullable<Text>;
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
@@ -263,47 +267,6 @@ impl UserRow {
     }
 }
 
-/// The super identity for a new user on `channel_id`: that of the oldest user with the
-/// same identifier (case-insensitively) on another channel of the workspace, else a new
-/// one (the flag says so). Joins for one identifier are serialised by an advisory lock
-/// held until the transaction ends, so concurrent first sightings share one identity.
-async fn super_identity_for(
-    conn: &mut AsyncPgConnection,
-    workspace_id: WorkspaceId,
-    channel_id: ChannelId,
-    identifier: Option<&str>,
-) -> DomainResult<(SuperIdentityId, bool)> {
-    if let Some(identifier) = identifier {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1 || lower($2), 0))")
-            .bind::<Text, _>(format!("external-identifier:{workspace_id}:"))
-            .bind::<Text, _>(identifier)
-            .execute(conn)
-            .await?;
-        let existing: Option<SuperIdentityId> = users::table
-            .filter(users::workspace_id.eq(workspace_id))
-            .filter(lower(users::identifier).eq(lower(identifier)))
-            .filter(users::channel_id.ne(channel_id))
-            .order((users::created_at.asc(), users::id.asc()))
-            .select(users::super_identity_id)
-            .first(conn)
-            .await
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok((id, false));
-        }
-    }
-    let id = SuperIdentityId::generate();
-    diesel::insert_into(identities::table)
-        .values((
-            identities::workspace_id.eq(workspace_id),
-            identities::id.eq(id),
-            identities::created_at.eq(roster_core::time::now()),
-        ))
-        .execute(conn)
-        .await?;
-    Ok((id, true))
-}
-
 /// Creates an external user. A duplicate externalId or identifier in the channel is a
 /// 409 and a channel, tier or group not in the workspace a 404, all decided by the
 /// database's constraints.
@@ -313,7 +276,7 @@ pub async fn create(
     new: NewExternalUser,
 ) -> DomainResult<ExternalUser> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let (super_identity_id, _) = super_identity_for(
+        let (super_identity_id, _) = super_identities::for_new_user(
             conn,
             workspace_id,
             new.channel_id,
@@ -339,7 +302,7 @@ pub(crate) async fn create_if_absent(
     new: NewExternalUser,
 ) -> DomainResult<Option<ExternalUser>> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let (super_identity_id, created) = super_identity_for(
+        let (super_identity_id, created) = super_identities::for_new_user(
             conn,
             workspace_id,
             new.channel_id,
@@ -355,9 +318,7 @@ pub(crate) async fn create_if_absent(
             .optional()
             .map_err(write_error)?;
         if user.is_none() && created {
-            diesel::delete(identities::table.find((workspace_id, super_identity_id)))
-                .execute(conn)
-                .await?;
+            super_identities::discard(conn, workspace_id, super_identity_id).await?;
         }
         Ok(user)
     })
