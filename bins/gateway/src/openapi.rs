@@ -6,9 +6,8 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
-use crate::routes::{
-    app_users, external_catalog, external_users, integrations, ops, sessions, tokens, workspaces,
-};
+use crate::routes::{app_users, integrations, ops, sessions, tokens};
+use crate::routes::{external_catalog, external_users, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
