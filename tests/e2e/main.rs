@@ -6,6 +6,12 @@
 
 mod app_users;
 mod artifacts;
+mod external_auth;
+mod external_catalog;
+mod external_groups;
+mod external_user_lists;
+mod external_users;
+mod external_workspaces;
 mod gateway;
 mod integrations;
 mod members;

@@ -252,6 +252,14 @@ fn dev(root: &Path, bind: &str) -> Result<()> {
         .and_then(|rest| rest.split('"').next())
         .context("bootstrap printed no token")?
         .to_owned();
+    let printed = |key: &str| {
+        boot.split(&format!("\"{key}\":\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+    };
+    let api_key = printed("api_key").context("bootstrap printed no api_key")?;
+    let workspace_id = printed("workspace_id").context("bootstrap printed no workspace_id")?;
     println!("Roster dev server on http://{bind}");
     println!("  database:  {}", redact(&url));
     println!("  org:       default (admin@example.com / roster-dev-password)");
@@ -259,6 +267,10 @@ fn dev(root: &Path, bind: &str) -> Result<()> {
     println!();
     println!("  export ROSTER_TOKEN={token}");
     println!("  curl -s http://{bind}/api/v1/app/me -H \"Authorization: Bearer $ROSTER_TOKEN\" -H 'x-org: default'");
+    println!();
+    println!("  export ROSTER_WORKSPACE_ID={workspace_id}");
+    println!("  export ROSTER_API_KEY={api_key}");
+    println!("  curl -s http://{bind}/api/v1/channels -H \"authorization: $ROSTER_API_KEY\"");
     println!("  API docs:  http://{bind}/docs/");
     println!();
     let status = Command::new(&gateway)

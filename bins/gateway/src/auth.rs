@@ -115,3 +115,48 @@ impl FromRequest for AppCaller {
         })
     }
 }
+
+/// The credential of an external-family request: the `authorization` header as is, or
+/// after a `Bearer ` prefix.
+pub fn authorization_credential(req: &HttpRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let credential = match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+        _ => value,
+    };
+    (!credential.is_empty()).then(|| credential.to_owned())
+}
+
+/// A caller of the external family: the workspace whose API key is in `authorization`.
+/// No key, or an unknown or revoked one: 401.
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalCaller {
+    pub workspace_id: roster_external_users::WorkspaceId,
+}
+
+impl FromRequest for ExternalCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state(req);
+        let key = authorization_credential(req);
+        Box::pin(async move {
+            let state = state?;
+            let key = key.ok_or_else(|| {
+                ApiError(DomainError::unauthorized(
+                    "authentication required: send the workspace API key in the authorization header",
+                ))
+            })?;
+            let mut conn = state.conn().await?;
+            let workspace_id =
+                roster_external_users::workspaces::authenticate_key(&mut conn, &key).await?;
+            Ok(ExternalCaller { workspace_id })
+        })
+    }
+}

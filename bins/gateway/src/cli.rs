@@ -29,7 +29,8 @@ pub enum Command {
     Serve(Config),
     /// Apply pending database migrations.
     Migrate(DatabaseArgs),
-    /// Create an org, account and AppAdmin user if absent, print fresh credentials as JSON.
+    /// Create an org, account, AppAdmin user and external-users workspace if absent, print
+    /// fresh credentials (an API token and a workspace API key) as JSON.
     Bootstrap(BootstrapArgs),
 }
 
@@ -96,13 +97,15 @@ pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> 
     let pool = roster_core::db::pool(&args.db.database_url, 1)?;
     let mut conn = pool.get().await.context("cannot connect to the database")?;
     let done = bootstrap::run(&mut conn, cmd).await?;
+    let (workspace, api_key) =
+        roster_external_users::workspaces::bootstrap(&mut conn, done.org_id.as_str()).await?;
     Ok(BootstrapOutput {
         org_id: done.org_id.to_string(),
         org_slug: done.org_slug,
         account_id: done.account_id.to_string(),
         user_id: done.user_id.to_string(),
         token: done.token,
-        workspace_id: None,
-        api_key: None,
+        workspace_id: Some(workspace.id.to_string()),
+        api_key: Some(api_key.secret),
     })
 }

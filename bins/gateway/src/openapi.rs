@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{Problem, PROBLEM_JSON};
 use crate::routes::{app_users, integrations, ops, sessions, tokens};
 use crate::routes::{artifacts, project_members, projects};
+use crate::routes::{external_catalog, external_users, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +26,16 @@ use crate::routes::{artifacts, project_members, projects};
         project_members::remove_member,
         artifacts::list_artifacts, artifacts::create_artifact, artifacts::get_artifact, artifacts::update_artifact,
         artifacts::delete_artifact, artifacts::latest_artifacts,
+        workspaces::create_workspace, workspaces::list_workspaces, workspaces::get_workspace,
+        workspaces::create_api_key, workspaces::list_api_keys, workspaces::revoke_api_key,
+        external_users::authenticate, external_users::me, external_users::list_external_users,
+        external_users::create_external_user, external_users::get_external_user, external_users::update_external_user,
+        external_catalog::create_channel, external_catalog::list_channels, external_catalog::get_channel,
+        external_catalog::update_channel, external_catalog::delete_channel,
+        external_catalog::create_tier, external_catalog::list_tiers, external_catalog::get_tier,
+        external_catalog::update_tier, external_catalog::delete_tier,
+        external_catalog::create_group, external_catalog::list_groups, external_catalog::get_group,
+        external_catalog::update_group, external_catalog::delete_group,
     ),
     components(schemas(Problem, roster_core::FieldError)),
     modifiers(&SecuritySchemes, &CommonResponses),
@@ -36,6 +47,11 @@ use crate::routes::{artifacts, project_members, projects};
         (name = "tokens", description = "API tokens of the signed-in account"),
         (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
         (name = "ops", description = "Health and readiness"),
+        (name = "workspaces", description = "External-users workspaces of the org and their API keys"),
+        (name = "external-users", description = "External users (Zaia public API compatible)"),
+        (name = "channels", description = "Channels external users come from"),
+        (name = "tiers", description = "Tiers external users and groups are on"),
+        (name = "external-user-groups", description = "Groups of external users"),
     )
 )]
 pub struct ApiDoc;
@@ -60,6 +76,23 @@ impl Modify for SecuritySchemes {
                 "better-auth.session_token",
                 "The session cookie set by sign-in",
             ))),
+        );
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "authorization",
+                "A workspace API key (rxk_…), raw or after `Bearer `",
+            ))),
+        );
+        components.add_security_scheme(
+            "accessToken",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An external user's access token from authenticate"))
+                    .build(),
+            ),
         );
     }
 }
@@ -206,4 +239,12 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/app/project/{id}/member", "post", "409"),
     ("/api/v1/app/project/{id}/member/{user_id}", "put", "409"),
     ("/api/v1/app/project/{id}/member/{user_id}", "delete", "409"),
+    ("/api/v1/external-users/authenticate", "post", "404"),
+    ("/api/v1/external-users", "post", "404"),
+    ("/api/v1/external-users", "post", "409"),
+    ("/api/v1/external-users/{id}", "patch", "409"),
+    ("/api/v1/channels/{id}", "delete", "409"),
+    ("/api/v1/external-user-groups", "post", "404"),
+    ("/api/v1/external-user-groups", "post", "409"),
+    ("/api/v1/external-user-groups/{id}", "patch", "409"),
 ];

@@ -2,12 +2,16 @@
 
 pub mod app_users;
 pub mod artifacts;
+pub mod external_catalog;
+pub mod external_query;
+pub mod external_users;
 pub mod integrations;
 pub mod ops;
 pub mod project_members;
 pub mod projects;
 pub mod sessions;
 pub mod tokens;
+pub mod workspaces;
 
 use actix_web::{web, HttpResponse, Resource};
 
@@ -22,8 +26,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(projects::configure)
             .configure(project_members::configure)
             .configure(artifacts::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(workspaces::configure),
     );
+    external_users::configure(cfg);
+    external_catalog::configure(cfg);
 }
 
 /// A resource whose unmatched methods answer 405 (actix would otherwise fall through to

@@ -1,0 +1,271 @@
+//! External user groups: companies or teams external users belong to, with an optional
+//! external reference (unique in the workspace) and tier.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::input::{self, Errors};
+use crate::paging::{Listed, PageRequest};
+use crate::schema::external_user_groups as groups;
+use crate::{GroupId, TierId, WorkspaceId};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = groups, check_for_backend(diesel::pg::Pg))]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalUserGroup {
+    #[serde(with = "roster_core::time::millis")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
+    pub created_at: Timestamp,
+    pub id: GroupId,
+    #[serde(with = "roster_core::time::millis")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
+    pub updated_at: Timestamp,
+    /// External reference in the integrated system (unique in the workspace).
+    #[schema(min_length = 3, max_length = 250, example = "crm-account-1182")]
+    pub external_id: Option<String>,
+    /// The group's name.
+    #[schema(min_length = 3, max_length = 50, example = "Aurora Labs")]
+    pub name: String,
+    /// The ID of the tier associated with the group.
+    pub tier_id: Option<TierId>,
+    pub workspace_id: WorkspaceId,
+}
+
+/// `POST /api/v1/external-user-groups`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    #[schema(min_length = 3, max_length = 50, example = "Aurora Labs")]
+    pub name: String,
+    #[serde(default)]
+    #[schema(min_length = 3, max_length = 250, example = "crm-account-1182")]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub tier_id: Option<TierId>,
+}
+
+/// `PATCH /api/v1/external-user-groups/{id}`: partial; `null` clears a nullable field.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateGroupRequest {
+    #[serde(default)]
+    #[schema(min_length = 3, max_length = 50)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 250)]
+    pub external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<TierId>)]
+    pub tier_id: Option<Option<TierId>>,
+}
+
+/// A group to create, validated.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub name: String,
+    pub external_id: Option<String>,
+    pub tier_id: Option<TierId>,
+}
+
+impl TryFrom<CreateGroupRequest> for NewGroup {
+    type Error = DomainError;
+
+    fn try_from(r: CreateGroupRequest) -> DomainResult<Self> {
+        let mut errors = Errors::default();
+        let name = errors.take(input::name("name", &r.name));
+        let external_id = input::optional(&mut errors, r.external_id, |v| {
+            input::external_id("externalId", v)
+        });
+        errors.finish()?;
+        let name = name.ok_or_else(|| {
+            DomainError::internal_msg("validation collected no error for a missing field")
+        })?;
+        Ok(Self {
+            name,
+            external_id,
+            tier_id: r.tier_id,
+        })
+    }
+}
+
+/// Changes to a group; `None` leaves a field, `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = groups)]
+pub struct GroupChanges {
+    pub name: Option<String>,
+    pub external_id: Option<Option<String>>,
+    pub tier_id: Option<Option<TierId>>,
+}
+
+impl TryFrom<UpdateGroupRequest> for GroupChanges {
+    type Error = DomainError;
+
+    fn try_from(r: UpdateGroupRequest) -> DomainResult<Self> {
+        let mut errors = Errors::default();
+        let name = r
+            .name
+            .as_deref()
+            .and_then(|n| errors.take(input::name("name", n)));
+        let external_id = input::patch(&mut errors, r.external_id, |v| {
+            input::external_id("externalId", v)
+        });
+        errors.finish()?;
+        let changes = Self {
+            name,
+            external_id,
+            tier_id: r.tier_id,
+        };
+        if changes.name.is_none() && changes.external_id.is_none() && changes.tier_id.is_none() {
+            return Err(input::empty_update());
+        }
+        Ok(changes)
+    }
+}
+
+/// List filters; empty ones do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct GroupFilter {
+    /// Exactly this external reference.
+    pub external_id: Option<String>,
+    pub ids: Vec<GroupId>,
+    pub tier_ids: Vec<TierId>,
+    /// Case-insensitive substring of the name or external reference.
+    pub search: Option<String>,
+}
+
+fn not_found() -> DomainError {
+    DomainError::not_found("external_user_group")
+}
+
+fn write_error(e: diesel::result::Error) -> DomainError {
+    match violated_constraint(&e) {
+        Some("external_user_groups_external_id_key") => DomainError::conflict(
+            "external_id_taken",
+            "a group with this externalId already exists in this workspace",
+        )
+        .on_field("externalId", "already taken"),
+        Some("external_user_groups_tier_fkey") => DomainError::not_found("tier"),
+        _ => e.into(),
+    }
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    new: NewGroup,
+) -> DomainResult<ExternalUserGroup> {
+    let now = roster_core::time::now();
+    diesel::insert_into(groups::table)
+        .values((
+            groups::workspace_id.eq(workspace_id),
+            groups::id.eq(GroupId::generate()),
+            groups::name.eq(new.name),
+            groups::external_id.eq(new.external_id),
+            groups::tier_id.eq(new.tier_id),
+            groups::created_at.eq(now),
+            groups::updated_at.eq(now),
+        ))
+        .returning(ExternalUserGroup::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(write_error)
+}
+
+/// A group of this workspace; anyone else's is a 404.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: GroupId,
+) -> DomainResult<ExternalUserGroup> {
+    groups::table
+        .find((workspace_id, id))
+        .select(ExternalUserGroup::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(not_found)
+}
+
+fn filtered(
+    workspace_id: WorkspaceId,
+    filter: &GroupFilter,
+) -> groups::BoxedQuery<'static, diesel::pg::Pg> {
+    let mut query = groups::table
+        .filter(groups::workspace_id.eq(workspace_id))
+        .into_boxed();
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(groups::external_id.eq(external_id.clone()));
+    }
+    if !filter.ids.is_empty() {
+        query = query.filter(groups::id.eq_any(filter.ids.clone()));
+    }
+    if !filter.tier_ids.is_empty() {
+        query = query.filter(groups::tier_id.eq_any(filter.tier_ids.clone()));
+    }
+    if let Some(search) = &filter.search {
+        let pattern = input::contains_pattern(search);
+        query = query.filter(
+            groups::name
+                .ilike(pattern.clone())
+                .or(groups::external_id.ilike(pattern)),
+        );
+    }
+    query
+}
+
+/// The workspace's groups matching `filter`, oldest first, and how many match in all.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    filter: &GroupFilter,
+    page: PageRequest,
+) -> DomainResult<Listed<ExternalUserGroup>> {
+    let total: i64 = filtered(workspace_id, filter)
+        .count()
+        .get_result(conn)
+        .await?;
+    let items = filtered(workspace_id, filter)
+        .order((groups::created_at.asc(), groups::id.asc()))
+        .offset(page.offset())
+        .limit(page.size)
+        .select(ExternalUserGroup::as_select())
+        .load(conn)
+        .await?;
+    Ok(Listed { items, total })
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: GroupId,
+    changes: GroupChanges,
+) -> DomainResult<ExternalUserGroup> {
+    diesel::update(groups::table.find((workspace_id, id)))
+        .set((&changes, groups::updated_at.eq(roster_core::time::now())))
+        .returning(ExternalUserGroup::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+        .map_err(write_error)?
+        .ok_or_else(not_found)
+}
+
+/// Deletes a group; its users are left without one (by the foreign key).
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: GroupId,
+) -> DomainResult<()> {
+    let n = diesel::delete(groups::table.find((workspace_id, id)))
+        .execute(conn)
+        .await?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}

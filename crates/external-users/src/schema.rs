@@ -1,0 +1,88 @@
+//! The tables this crate owns.
+
+diesel::table! {
+    external_workspaces (id) {
+        id -> Uuid,
+        org_id -> Text,
+        name -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_api_keys (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        key_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_channels (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_tiers (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_user_groups (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        external_id -> Nullable<Text>,
+        tier_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_super_identities (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    external_users (workspace_id, id) {
+        workspace_id -> Uuid,
+        id -> Uuid,
+        channel_id -> Uuid,
+        super_identity_id -> Uuid,
+        tier_id -> Nullable<Uuid>,
+        external_user_group_id -> Nullable<Uuid>,
+        external_id -> Nullable<Text>,
+        identifier -> Nullable<Text>,
+        name -> Nullable<Text>,
+        blocked -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    external_workspaces,
+    external_api_keys,
+    external_channels,
+    external_tiers,
+    external_user_groups,
+    external_super_identities,
+    external_users
+);

@@ -1,0 +1,444 @@
+//! External users: people on a channel of a workspace, known by an external reference
+//! and/or an identifier, each with a super identity shared across channels.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::input::{self, Errors};
+use crate::paging::{Listed, PageRequest};
+use crate::schema::external_users as users;
+use crate::super_identities;
+use crate::{ChannelId, GroupId, SuperIdentityId, TierId, UserId, WorkspaceId};
+
+diesel::define_sql_function! {
+    /// SQL `lower()`: identifiers compare case-insensitively.
+    fn lower(x: Nullable<Text>) -> Nullable<Text>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalUser {
+    #[serde(with = "roster_core::time::millis")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
+    pub created_at: Timestamp,
+    pub id: UserId,
+    #[serde(with = "roster_core::time::millis")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
+    pub updated_at: Timestamp,
+    /// Whether the external user is blocked.
+    pub blocked: bool,
+    /// The ID of the channel associated with the external user.
+    pub channel_id: ChannelId,
+    /// External reference in the integrated system.
+    #[schema(min_length = 3, max_length = 250, example = "crm-contact-20931")]
+    pub external_id: Option<String>,
+    /// The ID of the external user group associated with the external user.
+    pub external_user_group_id: Option<GroupId>,
+    /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
+    #[schema(example = "ada@example.com")]
+    pub identifier: Option<String>,
+    /// The display name of the external user.
+    #[schema(min_length = 3, max_length = 50, example = "Ada Lovelace")]
+    pub name: Option<String>,
+    /// The ID of the super identity associated with the external user.
+    pub super_identity_id: SuperIdentityId,
+    /// The ID of the tier associated with the external user.
+    pub tier_id: Option<TierId>,
+    /// The ID of the workspace associated with the external user.
+    pub workspace_id: WorkspaceId,
+}
+
+/// `POST /api/v1/external-users`
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateExternalUserRequest {
+    /// The ID of the channel associated with the external user.
+    pub channel_id: ChannelId,
+    /// External reference in the integrated system.
+    #[serde(default)]
+    #[schema(min_length = 3, max_length = 250)]
+    pub external_id: Option<String>,
+    /// The ID of the external user group associated with the external user.
+    #[serde(default)]
+    pub external_user_group_id: Option<GroupId>,
+    /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
+    #[serde(default)]
+    #[schema(max_length = 250)]
+    pub identifier: Option<String>,
+    /// The display name of the external user.
+    #[serde(default)]
+    #[schema(min_length = 3, max_length = 50)]
+    pub name: Option<String>,
+    /// The ID of the tier associated with the external user.
+    #[serde(default)]
+    pub tier_id: Option<TierId>,
+}
+
+/// `PATCH /api/v1/external-users/{id}`: partial; `null` clears a nullable field.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateExternalUserRequest {
+    /// Whether the external user is blocked.
+    #[serde(default)]
+    pub blocked: Option<bool>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 250)]
+    pub external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<GroupId>)]
+    pub external_user_group_id: Option<Option<GroupId>>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<String>, max_length = 250)]
+    pub identifier: Option<Option<String>>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 50)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[schema(value_type = Option<TierId>)]
+    pub tier_id: Option<Option<TierId>>,
+}
+
+/// An external user to create, validated.
+#[derive(Debug, Clone)]
+pub struct NewExternalUser {
+    pub channel_id: ChannelId,
+    pub external_id: Option<String>,
+    pub external_user_group_id: Option<GroupId>,
+    pub identifier: Option<String>,
+    pub name: Option<String>,
+    pub tier_id: Option<TierId>,
+}
+
+impl TryFrom<CreateExternalUserRequest> for NewExternalUser {
+    type Error = DomainError;
+
+    fn try_from(r: CreateExternalUserRequest) -> DomainResult<Self> {
+        let mut errors = Errors::default();
+        let external_id = input::optional(&mut errors, r.external_id, |v| {
+            input::external_id("externalId", v)
+        });
+        let identifier = input::optional(&mut errors, r.identifier, |v| {
+            input::identifier("identifier", v)
+        });
+        let name = input::optional(&mut errors, r.name, |v| input::name("name", v));
+        errors.finish()?;
+        Ok(Self {
+            channel_id: r.channel_id,
+            external_id,
+            external_user_group_id: r.external_user_group_id,
+            identifier,
+            name,
+            tier_id: r.tier_id,
+        })
+    }
+}
+
+/// Changes to an external user; `None` leaves a field, `Some(None)` clears a nullable one.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct ExternalUserChanges {
+    pub blocked: Option<bool>,
+    pub external_id: Option<Option<String>>,
+    pub external_user_group_id: Option<Option<GroupId>>,
+    pub identifier: Option<Option<String>>,
+    pub name: Option<Option<String>>,
+    pub tier_id: Option<Option<TierId>>,
+}
+
+impl TryFrom<UpdateExternalUserRequest> for ExternalUserChanges {
+    type Error = DomainError;
+
+    fn try_from(r: UpdateExternalUserRequest) -> DomainResult<Self> {
+        let mut errors = Errors::default();
+        let changes = Self {
+            blocked: r.blocked,
+            external_id: input::patch(&mut errors, r.external_id, |v| {
+                input::external_id("externalId", v)
+            }),
+            external_user_group_id: r.external_user_group_id,
+            identifier: input::patch(&mut errors, r.identifier, |v| {
+                input::identifier("identifier", v)
+            }),
+            name: input::patch(&mut errors, r.name, |v| input::name("name", v)),
+            tier_id: r.tier_id,
+        };
+        errors.finish()?;
+        if changes.blocked.is_none()
+            && changes.external_id.is_none()
+            && changes.external_user_group_id.is_none()
+            && changes.identifier.is_none()
+            && changes.name.is_none()
+            && changes.tier_id.is_none()
+        {
+            return Err(input::empty_update());
+        }
+        Ok(changes)
+    }
+}
+
+/// List filters; an empty one does not filter, several values of one match any of them.
+#[derive(Debug, Clone, Default)]
+pub struct ExternalUserFilter {
+    pub channel_ids: Vec<ChannelId>,
+    pub external_user_group_ids: Vec<GroupId>,
+    pub super_identity_ids: Vec<SuperIdentityId>,
+    pub tier_ids: Vec<TierId>,
+    /// Case-insensitive substring of the name, identifier or external reference.
+    pub search: Option<String>,
+}
+
+/// 404 for a channel that is not in the workspace (worded as the Zaia API words it).
+pub fn channel_not_found() -> DomainError {
+    DomainError::NotFound {
+        code: "channel_not_found".into(),
+        detail: "Channel not found".into(),
+    }
+}
+
+pub(crate) fn not_found() -> DomainError {
+    DomainError::not_found("external_user")
+}
+
+/// Unique and foreign-key violations, by constraint name.
+fn write_error(e: diesel::result::Error) -> DomainError {
+    match violated_constraint(&e) {
+        Some("external_users_channel_external_id_key") => DomainError::conflict(
+            "external_id_taken",
+            "an external user with this externalId already exists in this channel",
+        )
+        .on_field("externalId", "already taken"),
+        Some("external_users_channel_identifier_key") => DomainError::conflict(
+            "identifier_taken",
+            "an external user with this identifier already exists in this channel",
+        )
+        .on_field("identifier", "already taken"),
+        Some("external_users_channel_fkey") => channel_not_found(),
+        Some("external_users_tier_fkey") => DomainError::not_found("tier"),
+        Some("external_users_group_fkey") => DomainError::not_found("external_user_group"),
+        _ => e.into(),
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    workspace_id: WorkspaceId,
+    id: UserId,
+    channel_id: ChannelId,
+    super_identity_id: SuperIdentityId,
+    tier_id: Option<TierId>,
+    external_user_group_id: Option<GroupId>,
+    external_id: Option<String>,
+    identifier: Option<String>,
+    name: Option<String>,
+    blocked: bool,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+impl UserRow {
+    fn new(
+        workspace_id: WorkspaceId,
+        super_identity_id: SuperIdentityId,
+        new: NewExternalUser,
+    ) -> Self {
+        let now = roster_core::time::now();
+        Self {
+            workspace_id,
+            id: UserId::generate(),
+            channel_id: new.channel_id,
+            super_identity_id,
+            tier_id: new.tier_id,
+            external_user_group_id: new.external_user_group_id,
+            external_id: new.external_id,
+            identifier: new.identifier,
+            name: new.name,
+            blocked: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// Creates an external user. A duplicate externalId or identifier in the channel is a
+/// 409 and a channel, tier or group not in the workspace a 404, all decided by the
+/// database's constraints.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    new: NewExternalUser,
+) -> DomainResult<ExternalUser> {
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let (super_identity_id, _) = super_identities::for_new_user(
+            conn,
+            workspace_id,
+            new.channel_id,
+            new.identifier.as_deref(),
+        )
+        .await?;
+        diesel::insert_into(users::table)
+            .values(UserRow::new(workspace_id, super_identity_id, new))
+            .returning(ExternalUser::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(write_error)
+    })
+    .await
+}
+
+/// Creates an external user unless one with the same externalId or identifier exists in
+/// the channel (then `None`: the caller looks it up again). Never a 409, so concurrent
+/// callers for one new user all end up with the one that won.
+pub(crate) async fn create_if_absent(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    new: NewExternalUser,
+) -> DomainResult<Option<ExternalUser>> {
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let (super_identity_id, created) = super_identities::for_new_user(
+            conn,
+            workspace_id,
+            new.channel_id,
+            new.identifier.as_deref(),
+        )
+        .await?;
+        let user = diesel::insert_into(users::table)
+            .values(UserRow::new(workspace_id, super_identity_id, new))
+            .on_conflict_do_nothing()
+            .returning(ExternalUser::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
+            .map_err(write_error)?;
+        if user.is_none() && created {
+            super_identities::discard(conn, workspace_id, super_identity_id).await?;
+        }
+        Ok(user)
+    })
+    .await
+}
+
+/// An external user of this workspace; anyone else's is a 404.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: UserId,
+) -> DomainResult<ExternalUser> {
+    find(conn, workspace_id, id).await?.ok_or_else(not_found)
+}
+
+pub(crate) async fn find(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: UserId,
+) -> DomainResult<Option<ExternalUser>> {
+    Ok(users::table
+        .find((workspace_id, id))
+        .select(ExternalUser::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// How `authenticate` recognises a returning user in a channel.
+pub(crate) enum Key<'a> {
+    Id(UserId),
+    ExternalId(&'a str),
+    Identifier(&'a str),
+}
+
+pub(crate) async fn find_in_channel(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    channel_id: ChannelId,
+    key: Key<'_>,
+) -> DomainResult<Option<ExternalUser>> {
+    let query = users::table
+        .filter(users::workspace_id.eq(workspace_id))
+        .filter(users::channel_id.eq(channel_id))
+        .select(ExternalUser::as_select())
+        .into_boxed();
+    let query = match key {
+        Key::Id(id) => query.filter(users::id.eq(id)),
+        Key::ExternalId(external_id) => query.filter(users::external_id.eq(external_id)),
+        Key::Identifier(identifier) => query.filter(lower(users::identifier).eq(lower(identifier))),
+    };
+    Ok(query.first(conn).await.optional()?)
+}
+
+fn filtered(
+    workspace_id: WorkspaceId,
+    filter: &ExternalUserFilter,
+) -> users::BoxedQuery<'static, diesel::pg::Pg> {
+    let mut query = users::table
+        .filter(users::workspace_id.eq(workspace_id))
+        .into_boxed();
+    if !filter.channel_ids.is_empty() {
+        query = query.filter(users::channel_id.eq_any(filter.channel_ids.clone()));
+    }
+    if !filter.external_user_group_ids.is_empty() {
+        query = query
+            .filter(users::external_user_group_id.eq_any(filter.external_user_group_ids.clone()));
+    }
+    if !filter.super_identity_ids.is_empty() {
+        query = query.filter(users::super_identity_id.eq_any(filter.super_identity_ids.clone()));
+    }
+    if !filter.tier_ids.is_empty() {
+        query = query.filter(users::tier_id.eq_any(filter.tier_ids.clone()));
+    }
+    if let Some(search) = &filter.search {
+        let pattern = input::contains_pattern(search);
+        query = query.filter(
+            users::name
+                .ilike(pattern.clone())
+                .or(users::identifier.ilike(pattern.clone()))
+                .or(users::external_id.ilike(pattern)),
+        );
+    }
+    query
+}
+
+/// The workspace's external users matching `filter`, oldest first, and how many match.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    filter: &ExternalUserFilter,
+    page: PageRequest,
+) -> DomainResult<Listed<ExternalUser>> {
+    let total: i64 = filtered(workspace_id, filter)
+        .count()
+        .get_result(conn)
+        .await?;
+    let items = filtered(workspace_id, filter)
+        .order((users::created_at.asc(), users::id.asc()))
+        .offset(page.offset())
+        .limit(page.size)
+        .select(ExternalUser::as_select())
+        .load(conn)
+        .await?;
+    Ok(Listed { items, total })
+}
+
+/// Applies a partial update; duplicates are 409s and unknown tiers or groups 404s.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    id: UserId,
+    changes: ExternalUserChanges,
+) -> DomainResult<ExternalUser> {
+    diesel::update(users::table.find((workspace_id, id)))
+        .set((&changes, users::updated_at.eq(roster_core::time::now())))
+        .returning(ExternalUser::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+        .map_err(write_error)?
+        .ok_or_else(not_found)
+}

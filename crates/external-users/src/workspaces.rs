@@ -1,0 +1,316 @@
+//! Workspaces (the tenants of the external family, each owned by an org) and their API
+//! keys. Managed through the App family, so their wire types use its snake_case names.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::page::{Cursor, Page, Paging};
+use roster_core::text::bounded;
+use roster_core::time::Timestamp;
+use roster_core::{secret, DomainError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::schema::{external_api_keys, external_workspaces};
+use crate::{ApiKeyId, WorkspaceId};
+
+/// Prefix of API keys: `rxk_<workspace id as 32 hex digits>_<secret>`.
+pub const API_KEY_PREFIX: &str = "rxk";
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = external_workspaces, check_for_backend(diesel::pg::Pg))]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    #[schema(example = "org_4b7c2a1d9e5f3c8b")]
+    pub org_id: String,
+    #[schema(example = "Support site")]
+    pub name: String,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+/// An API key as listed: never its secret.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = external_api_keys, check_for_backend(diesel::pg::Pg))]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub workspace_id: WorkspaceId,
+    #[schema(example = "website widget")]
+    pub name: String,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+/// An API key just created: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub key: ApiKey,
+    /// The key, for the `authorization` header of the external family. It cannot be
+    /// shown again.
+    pub secret: String,
+}
+
+/// `POST /api/v1/app/workspaces` and `POST /api/v1/app/workspaces/{id}/api-keys`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NameRequest {
+    /// 1 to 100 characters.
+    pub name: String,
+}
+
+impl NameRequest {
+    pub fn parse(&self) -> DomainResult<String> {
+        bounded("name", &self.name, 1, 100)
+    }
+}
+
+/// Creates a workspace in an org.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    name: &str,
+) -> DomainResult<Workspace> {
+    let now = roster_core::time::now();
+    Ok(diesel::insert_into(external_workspaces::table)
+        .values((
+            external_workspaces::id.eq(WorkspaceId::generate()),
+            external_workspaces::org_id.eq(org_id),
+            external_workspaces::name.eq(name),
+            external_workspaces::created_at.eq(now),
+            external_workspaces::updated_at.eq(now),
+        ))
+        .returning(Workspace::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// A workspace of this org; another org's is a 404 like an unknown one.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    id: WorkspaceId,
+) -> DomainResult<Workspace> {
+    external_workspaces::table
+        .find(id)
+        .filter(external_workspaces::org_id.eq(org_id))
+        .select(Workspace::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("workspace"))
+}
+
+fn offset_of(paging: &Paging) -> DomainResult<(i64, i64)> {
+    match paging {
+        Paging::Offset { page, size } => Ok(((page - 1) * size, *size)),
+        _ => Err(DomainError::bad_request(
+            "cursor_paging_unsupported",
+            "this list pages with page and page_size",
+        )),
+    }
+}
+
+/// An org's workspaces, oldest first.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    paging: &Paging,
+) -> DomainResult<Page<Workspace>> {
+    let (offset, size) = offset_of(paging)?;
+    let total: i64 = external_workspaces::table
+        .filter(external_workspaces::org_id.eq(org_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows = external_workspaces::table
+        .filter(external_workspaces::org_id.eq(org_id))
+        .order((
+            external_workspaces::created_at.asc(),
+            external_workspaces::id.asc(),
+        ))
+        .offset(offset)
+        .limit(size + 1)
+        .select(Workspace::as_select())
+        .load(conn)
+        .await?;
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total,
+        false,
+        |w: &Workspace| Cursor {
+            created_at: w.created_at,
+            id: w.id.to_string(),
+        },
+    ))
+}
+
+/// A fresh key secret that names its workspace.
+fn new_secret(workspace_id: WorkspaceId) -> String {
+    secret::generate(&format!("{API_KEY_PREFIX}_{}", workspace_id.0.simple()))
+}
+
+/// The workspace a key secret names, if it is shaped like a key at all.
+fn workspace_named_by(secret: &str) -> Option<WorkspaceId> {
+    let rest = secret.strip_prefix(API_KEY_PREFIX)?.strip_prefix('_')?;
+    let (hex, tail) = (rest.get(..32)?, rest.get(32..)?);
+    if !tail.starts_with('_') || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    uuid::Uuid::try_parse(hex).ok().map(WorkspaceId)
+}
+
+/// Creates an API key for a workspace of this org; the secret is in the result only.
+pub async fn create_key(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    workspace_id: WorkspaceId,
+    name: &str,
+) -> DomainResult<CreatedApiKey> {
+    let workspace = get(conn, org_id, workspace_id).await?;
+    insert_key(conn, workspace.id, name).await
+}
+
+async fn insert_key(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    name: &str,
+) -> DomainResult<CreatedApiKey> {
+    let secret = new_secret(workspace_id);
+    let key = diesel::insert_into(external_api_keys::table)
+        .values((
+            external_api_keys::workspace_id.eq(workspace_id),
+            external_api_keys::id.eq(ApiKeyId::generate()),
+            external_api_keys::name.eq(name),
+            external_api_keys::key_hash.eq(secret::hash(&secret)),
+            external_api_keys::created_at.eq(roster_core::time::now()),
+        ))
+        .returning(ApiKey::as_returning())
+        .get_result(conn)
+        .await?;
+    Ok(CreatedApiKey { key, secret })
+}
+
+/// The API keys of a workspace of this org, oldest first.
+pub async fn list_keys(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    workspace_id: WorkspaceId,
+    paging: &Paging,
+) -> DomainResult<Page<ApiKey>> {
+    let (offset, size) = offset_of(paging)?;
+    let workspace = get(conn, org_id, workspace_id).await?;
+    let total: i64 = external_api_keys::table
+        .filter(external_api_keys::workspace_id.eq(workspace.id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows = external_api_keys::table
+        .filter(external_api_keys::workspace_id.eq(workspace.id))
+        .order((
+            external_api_keys::created_at.asc(),
+            external_api_keys::id.asc(),
+        ))
+        .offset(offset)
+        .limit(size + 1)
+        .select(ApiKey::as_select())
+        .load(conn)
+        .await?;
+    Ok(Page::assemble(paging, rows, total, false, |k: &ApiKey| {
+        Cursor {
+            created_at: k.created_at,
+            id: k.id.to_string(),
+        }
+    }))
+}
+
+/// Revokes (deletes) a key: it stops working at once. Unknown or foreign: 404.
+pub async fn revoke_key(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    workspace_id: WorkspaceId,
+    key_id: ApiKeyId,
+) -> DomainResult<()> {
+    let workspace = get(conn, org_id, workspace_id).await?;
+    let n = diesel::delete(external_api_keys::table.find((workspace.id, key_id)))
+        .execute(conn)
+        .await?;
+    if n == 0 {
+        return Err(DomainError::not_found("api_key"));
+    }
+    Ok(())
+}
+
+/// The workspace an API key secret belongs to; unknown or revoked keys are a 401.
+pub async fn authenticate_key(
+    conn: &mut AsyncPgConnection,
+    secret: &str,
+) -> DomainResult<WorkspaceId> {
+    let invalid = || DomainError::unauthorized("the API key is invalid or revoked");
+    let workspace_id = workspace_named_by(secret).ok_or_else(invalid)?;
+    external_api_keys::table
+        .filter(external_api_keys::workspace_id.eq(workspace_id))
+        .filter(external_api_keys::key_hash.eq(secret::hash(secret)))
+        .select(external_api_keys::workspace_id)
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(invalid)
+}
+
+/// First-run setup for an org: its oldest workspace (a `Default` one is created when it
+/// has none) and a fresh API key named `bootstrap`.
+pub async fn bootstrap(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+) -> DomainResult<(Workspace, CreatedApiKey)> {
+    let org_id = org_id.to_owned();
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        // Two bootstraps at once must not both create a first workspace.
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("external-workspaces:{org_id}"))
+            .execute(conn)
+            .await?;
+        let existing = external_workspaces::table
+            .filter(external_workspaces::org_id.eq(&org_id))
+            .order((
+                external_workspaces::created_at.asc(),
+                external_workspaces::id.asc(),
+            ))
+            .select(Workspace::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        let workspace = match existing {
+            Some(w) => w,
+            None => create(conn, &org_id, "Default").await?,
+        };
+        let key = insert_key(conn, workspace.id, "bootstrap").await?;
+        Ok((workspace, key))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_their_workspace() {
+        let ws = WorkspaceId::generate();
+        let key = new_secret(ws);
+        assert!(key.starts_with("rxk_"), "{key}");
+        assert_eq!(workspace_named_by(&key), Some(ws));
+        assert_eq!(workspace_named_by("rxk_nope"), None);
+        assert_eq!(workspace_named_by(""), None);
+        assert_eq!(workspace_named_by(&key.replacen("rxk", "rpat", 1)), None);
+        let cut = &key[..4 + 32];
+        assert_eq!(workspace_named_by(cut), None);
+    }
+}

@@ -1,0 +1,458 @@
+//! External users (`/api/v1/external-users`): create, get and update, with validation,
+//! conflicts and workspace scoping. Lists are in `external_user_lists`.
+
+use reqwest::Method;
+use roster_e2e::{json, listed, problem, TestApp};
+use serde_json::{json, Value};
+
+const USERS: &str = "/api/v1/external-users";
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn create_returns_the_seed_shape() {
+    let app = TestApp::spawn().await;
+    let ws = app.workspace().await;
+    let key = ws.api_key.as_str();
+    let channel = app.channel(key, "Website").await;
+    let tier = id(&app
+        .external_create(key, "/api/v1/tiers", json!({"name": "Gold"}))
+        .await);
+    let group = id(&app
+        .external_create(
+            key,
+            "/api/v1/external-user-groups",
+            json!({"name": "Aurora Labs"}),
+        )
+        .await);
+    let res = app
+        .external(key, Method::POST, USERS)
+        .json(&json!({
+            "channelId": channel, "externalId": "crm-20931", "externalUserGroupId": group,
+            "identifier": "ada@example.com", "name": "Ada Lovelace", "tierId": tier
+        }))
+        .send()
+        .await
+        .unwrap();
+    let (status, user) = json(res).await;
+    assert_eq!(status, 200, "{user}");
+    let mut fields: Vec<&str> = user
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "blocked",
+            "channelId",
+            "createdAt",
+            "externalId",
+            "externalUserGroupId",
+            "id",
+            "identifier",
+            "name",
+            "superIdentityId",
+            "tierId",
+            "updatedAt",
+            "workspaceId"
+        ]
+    );
+    assert_eq!(user["blocked"], false);
+    assert_eq!(user["channelId"], channel.as_str());
+    assert_eq!(user["externalId"], "crm-20931");
+    assert_eq!(user["externalUserGroupId"], group.as_str());
+    assert_eq!(user["identifier"], "ada@example.com");
+    assert_eq!(user["name"], "Ada Lovelace");
+    assert_eq!(user["tierId"], tier.as_str());
+    assert_eq!(user["workspaceId"], ws.id.as_str());
+    for field in ["id", "superIdentityId"] {
+        let u = uuid::Uuid::try_parse(user[field].as_str().unwrap()).unwrap();
+        assert_eq!(u.get_version_num(), 4, "{field}");
+    }
+    let created_at = user["createdAt"].as_str().unwrap();
+    assert!(
+        created_at.ends_with('Z') && created_at.len() == 24,
+        "{created_at}"
+    );
+
+    let (status, got) = json(
+        app.external(key, Method::GET, &format!("{USERS}/{}", id(&user)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, &got), (200, &user));
+
+    // Everything but the channel may be null or left out.
+    let minimal = app
+        .external_create(
+            key,
+            USERS,
+            json!({"channelId": channel, "externalId": null, "identifier": null}),
+        )
+        .await;
+    for field in [
+        "externalId",
+        "externalUserGroupId",
+        "identifier",
+        "name",
+        "tierId",
+    ] {
+        assert_eq!(minimal[field], Value::Null, "{field}");
+    }
+    assert_ne!(minimal["superIdentityId"], user["superIdentityId"]);
+}
+
+#[tokio::test]
+async fn name_external_id_and_identifier_bounds() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let channel = app.channel(&key, "Website").await;
+    let cases = [
+        ("name", "ab".to_owned(), false),
+        ("name", "abc".to_owned(), true),
+        ("name", "é".repeat(50), true),
+        ("name", "é".repeat(51), false),
+        ("externalId", "ab".to_owned(), false),
+        ("externalId", "abc".to_owned(), true),
+        ("externalId", "x".repeat(250), true),
+        ("externalId", "x".repeat(251), false),
+        ("identifier", String::new(), false),
+        ("identifier", "i".repeat(250), true),
+        ("identifier", "i".repeat(251), false),
+    ];
+    for (field, value, ok) in cases {
+        let res = app
+            .external(&key, Method::POST, USERS)
+            .json(&json!({"channelId": channel, field: value}))
+            .send()
+            .await
+            .unwrap();
+        if ok {
+            let (status, user) = json(res).await;
+            assert_eq!(
+                status,
+                200,
+                "{field} of {} chars: {user}",
+                value.chars().count()
+            );
+            assert_eq!(user[field], value.as_str());
+        } else {
+            let body = problem(res, 400, "validation_failed").await;
+            assert_eq!(body["errors"][0]["field"], field, "{body}");
+        }
+    }
+    // Several bad fields are reported together.
+    let res = app
+        .external(&key, Method::POST, USERS)
+        .json(&json!({"channelId": channel, "name": "x", "externalId": "y"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 400, "validation_failed").await;
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2, "{body}");
+    for (body, field) in [
+        (json!({}), None),
+        (json!({"channelId": "nope"}), Some("channelId")),
+        (json!({"channelId": channel, "tierId": 5}), Some("tierId")),
+        (json!({"channelId": channel, "blocked": true}), None),
+    ] {
+        let res = app
+            .external(&key, Method::POST, USERS)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, problem) = json(res).await;
+        assert_eq!(status, 400, "{body}: {problem}");
+        if let Some(field) = field {
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_channel_tier_or_group_is_404_naming_it() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let channel = app.channel(&key, "Website").await;
+    let other = app.workspace().await.api_key;
+    let their_channel = app.channel(&other, "Theirs").await;
+    let their_tier = id(&app
+        .external_create(&other, "/api/v1/tiers", json!({"name": "Gold"}))
+        .await);
+    let random = uuid::Uuid::new_v4().to_string();
+    for (body, code) in [
+        (json!({"channelId": random}), "channel_not_found"),
+        (json!({"channelId": their_channel}), "channel_not_found"),
+        (
+            json!({"channelId": channel, "tierId": random}),
+            "tier_not_found",
+        ),
+        (
+            json!({"channelId": channel, "tierId": their_tier}),
+            "tier_not_found",
+        ),
+        (
+            json!({"channelId": channel, "externalUserGroupId": random}),
+            "external_user_group_not_found",
+        ),
+    ] {
+        let res = app
+            .external(&key, Method::POST, USERS)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        problem(res, 404, code).await;
+    }
+    let (_, total, _) = listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;
+    assert_eq!(total, Some(0), "nothing was created");
+}
+
+#[tokio::test]
+async fn duplicates_in_a_channel_are_409_but_other_channels_are_free() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let web = app.channel(&key, "Website").await;
+    let whatsapp = app.channel(&key, "WhatsApp").await;
+    app.external_create(
+        &key,
+        USERS,
+        json!({"channelId": web, "externalId": "u-1", "identifier": "Ada@Example.com"}),
+    )
+    .await;
+    for (body, code, field) in [
+        (
+            json!({"channelId": web, "externalId": "u-1"}),
+            "external_id_taken",
+            "externalId",
+        ),
+        (
+            json!({"channelId": web, "identifier": "ada@example.COM"}),
+            "identifier_taken",
+            "identifier",
+        ),
+        (
+            json!({"channelId": web, "identifier": " ada@example.com "}),
+            "identifier_taken",
+            "identifier",
+        ),
+    ] {
+        let res = app
+            .external(&key, Method::POST, USERS)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let body = problem(res, 409, code).await;
+        assert_eq!(body["errors"][0]["field"], field);
+    }
+    // externalId is compared exactly; other channels do not collide.
+    app.external_create(&key, USERS, json!({"channelId": web, "externalId": "U-1"}))
+        .await;
+    app.external_create(
+        &key,
+        USERS,
+        json!({"channelId": whatsapp, "externalId": "u-1", "identifier": "ada@example.com"}),
+    )
+    .await;
+    let (_, total, _) = listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;
+    assert_eq!(total, Some(3));
+}
+
+#[tokio::test]
+async fn patch_changes_only_what_is_sent_and_null_clears() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let channel = app.channel(&key, "Website").await;
+    let tier = id(&app
+        .external_create(&key, "/api/v1/tiers", json!({"name": "Gold"}))
+        .await);
+    let group = id(&app
+        .external_create(
+            &key,
+            "/api/v1/external-user-groups",
+            json!({"name": "Acme"}),
+        )
+        .await);
+    let user = app
+        .external_create(
+            &key,
+            USERS,
+            json!({
+                "channelId": channel, "externalId": "u-1", "identifier": "ada@example.com",
+                "name": "Ada", "tierId": tier, "externalUserGroupId": group
+            }),
+        )
+        .await;
+    let path = format!("{USERS}/{}", id(&user));
+    let patch = |body: Value| {
+        let req = app.external(&key, Method::PATCH, &path).json(&body);
+        async move { json(req.send().await.unwrap()).await }
+    };
+
+    let (status, renamed) = patch(json!({"name": "Ada Lovelace"})).await;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed["name"], "Ada Lovelace");
+    for field in [
+        "externalId",
+        "identifier",
+        "tierId",
+        "externalUserGroupId",
+        "blocked",
+        "superIdentityId",
+        "createdAt",
+    ] {
+        assert_eq!(renamed[field], user[field], "{field} unchanged");
+    }
+    assert!(renamed["updatedAt"].as_str() >= user["updatedAt"].as_str());
+
+    let (status, cleared) = patch(json!({
+        "name": null, "externalId": null, "identifier": null, "tierId": null, "externalUserGroupId": null
+    }))
+    .await;
+    assert_eq!(status, 200, "{cleared}");
+    for field in [
+        "name",
+        "externalId",
+        "identifier",
+        "tierId",
+        "externalUserGroupId",
+    ] {
+        assert_eq!(cleared[field], Value::Null, "{field} cleared");
+    }
+    let (status, set) = patch(json!({
+        "blocked": true, "externalId": "u-2", "identifier": "ADA@example.com", "tierId": tier, "externalUserGroupId": group
+    }))
+    .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(
+        (
+            &set["blocked"],
+            &set["externalId"],
+            &set["identifier"],
+            &set["tierId"],
+            &set["externalUserGroupId"]
+        ),
+        (
+            &json!(true),
+            &json!("u-2"),
+            &json!("ADA@example.com"),
+            &json!(tier),
+            &json!(group)
+        )
+    );
+    let (_, got) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
+    assert_eq!(got, set);
+
+    app.external_create(
+        &key,
+        USERS,
+        json!({"channelId": channel, "externalId": "taken", "identifier": "bob@example.com"}),
+    )
+    .await;
+    for (body, status, code) in [
+        (json!({}), 400, "empty_update"),
+        (json!({"name": "ab"}), 400, "validation_failed"),
+        (json!({"name": "x".repeat(51)}), 400, "validation_failed"),
+        (json!({"externalId": "ab"}), 400, "validation_failed"),
+        (
+            json!({"externalId": "x".repeat(251)}),
+            400,
+            "validation_failed",
+        ),
+        (json!({"blocked": "yes"}), 400, "validation_failed"),
+        (json!({"externalId": "taken"}), 409, "external_id_taken"),
+        (
+            json!({"identifier": "BOB@example.com"}),
+            409,
+            "identifier_taken",
+        ),
+        (
+            json!({"tierId": uuid::Uuid::new_v4()}),
+            404,
+            "tier_not_found",
+        ),
+        (
+            json!({"externalUserGroupId": uuid::Uuid::new_v4()}),
+            404,
+            "external_user_group_not_found",
+        ),
+    ] {
+        let (got, problem) = patch(body.clone()).await;
+        assert_eq!(
+            (got, problem["code"].as_str()),
+            (status, Some(code)),
+            "{body}: {problem}"
+        );
+    }
+    let (_, unchanged) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
+    assert_eq!(unchanged, set, "failed patches change nothing");
+}
+
+#[tokio::test]
+async fn unknown_malformed_and_foreign_ids_are_404() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let other = app.bootstrap("globex", "admin@globex.test").await;
+    let theirs = app.workspace_of(&other).await.api_key;
+    let their_channel = app.channel(&theirs, "Theirs").await;
+    let their_user = app
+        .external_create(
+            &theirs,
+            USERS,
+            json!({"channelId": their_channel, "externalId": "u-1"}),
+        )
+        .await;
+    for target in [
+        id(&their_user),
+        uuid::Uuid::new_v4().to_string(),
+        "not-a-uuid".into(),
+        "1234".into(),
+    ] {
+        let path = format!("{USERS}/{target}");
+        let res = app.external(&key, Method::GET, &path).send().await.unwrap();
+        problem(res, 404, "external_user_not_found").await;
+        let res = app
+            .external(&key, Method::PATCH, &path)
+            .json(&json!({"blocked": true}))
+            .send()
+            .await
+            .unwrap();
+        problem(res, 404, "external_user_not_found").await;
+    }
+    let (_, theirs_now) = json(
+        app.external(
+            &theirs,
+            Method::GET,
+            &format!("{USERS}/{}", id(&their_user)),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(theirs_now, their_user, "untouched");
+    let (status, total, list) =
+        listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;
+    assert_eq!((status, total, list), (200, Some(0), json!([])));
+    let (_, total, list) = listed(
+        app.external(
+            &key,
+            Method::GET,
+            &format!("{USERS}?channelIds={their_channel}"),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!((total, list), (Some(0), json!([])));
+}
