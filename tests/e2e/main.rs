@@ -8,4 +8,5 @@ mod app_users;
 mod gateway;
 mod migrations;
 mod sessions;
+mod slack;
 mod tokens;

@@ -6,6 +6,10 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
+use crate::routes::slack::{
+    commands as slack_commands, oauth as slack_oauth, users as slack_users,
+    workspaces as slack_workspaces,
+};
 use crate::routes::{app_users, integrations, ops, sessions, tokens};
 
 #[derive(OpenApi)]
@@ -18,6 +22,10 @@ use crate::routes::{app_users, integrations, ops, sessions, tokens};
         app_users::deactivate_user, app_users::activate_user,
         tokens::create_token, tokens::list_tokens, tokens::revoke_token,
         integrations::list_integrations, integrations::create_integration, integrations::delete_integration,
+        slack_users::verify_token, slack_users::link_status, slack_users::status, slack_users::disconnect,
+        slack_users::create_connect_session, slack_workspaces::register_workspace, slack_workspaces::list_workspaces,
+        slack_workspaces::remove_workspace, slack_workspaces::linked_users, slack_commands::slash_command,
+        slack_oauth::install, slack_oauth::oauth_redirect, slack_oauth::start_connect, slack_oauth::connect_callback,
     ),
     components(schemas(Problem, roster_core::FieldError)),
     modifiers(&SecuritySchemes, &CommonResponses),
@@ -25,6 +33,7 @@ use crate::routes::{app_users, integrations, ops, sessions, tokens};
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
         (name = "tokens", description = "API tokens of the signed-in account"),
+        (name = "slack", description = "Slack user linking (Inkeep work-apps Slack API compatible)"),
         (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
         (name = "ops", description = "Health and readiness"),
     )
@@ -188,4 +197,13 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-up/email", "post", "409"),
     ("/api/auth/sign-in/email", "post", "401"),
     ("/api/v1/app/user/integrations", "post", "409"),
+    ("/work-apps/slack/users/link/verify-token", "post", "404"),
+    ("/work-apps/slack/users/link/verify-token", "post", "409"),
+    ("/work-apps/slack/users/status", "get", "404"),
+    ("/work-apps/slack/users/disconnect", "post", "404"),
+    ("/work-apps/slack/workspaces", "post", "409"),
+    ("/work-apps/slack/commands", "post", "401"),
+    ("/work-apps/slack/oauth_redirect", "get", "409"),
+    ("/work-apps/slack/connect/callback", "get", "404"),
+    ("/work-apps/slack/connect/callback", "get", "409"),
 ];

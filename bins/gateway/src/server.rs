@@ -52,7 +52,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 }))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
         })
         .listen(listener)?
         .shutdown_timeout(10);

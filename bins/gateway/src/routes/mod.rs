@@ -4,6 +4,7 @@ pub mod app_users;
 pub mod integrations;
 pub mod ops;
 pub mod sessions;
+pub mod slack;
 pub mod tokens;
 
 use actix_web::{web, HttpResponse, Resource};
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(app_users::configure)
             .configure(tokens::configure),
     );
+    slack::configure(cfg);
 }
 
 /// A resource whose unmatched methods answer 405 (actix would otherwise fall through to
