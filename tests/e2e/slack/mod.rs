@@ -3,6 +3,7 @@
 
 mod commands;
 mod connect;
+mod docs;
 mod fake;
 mod linking;
 mod users;

@@ -8,6 +8,7 @@ pub mod users;
 pub mod workspaces;
 
 use actix_web::web;
+use roster_core::db::AsyncPgConnection;
 use roster_core::DomainError;
 use roster_identity::auth::{self, Principal};
 use roster_slack::slack_api::SlackApp;
@@ -46,13 +47,12 @@ pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
 
 /// The caller as an active user of the tenant: 403 otherwise (or when there is no such org).
 pub async fn member(
-    state: &AppState,
+    conn: &mut AsyncPgConnection,
     caller: &Caller,
     tenant: Option<&str>,
 ) -> ApiResult<Principal> {
     let tenant = tenant_ref(tenant, caller);
-    let mut conn = state.conn().await?;
-    Ok(auth::principal(&mut conn, &caller.0, Some(&tenant)).await?)
+    Ok(auth::principal(conn, &caller.0, Some(&tenant)).await?)
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.

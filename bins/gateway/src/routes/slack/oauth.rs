@@ -101,7 +101,8 @@ pub async fn install(
     ApiQuery(q): ApiQuery<InstallQuery>,
 ) -> ApiResult<HttpResponse> {
     let app = slack_app(&state)?;
-    let me = member(&state, &caller, q.tenant_id.as_deref()).await?;
+    let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
     me.require_admin()?;
     let key = oauth_state::key(&state.config.secret.0);
     let signed = oauth_state::issue(

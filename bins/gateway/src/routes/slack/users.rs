@@ -85,8 +85,8 @@ pub async fn link_status(
 ) -> ApiResult<HttpResponse> {
     let slack_user_id = SlackUserId::parse_field("slackUserId", &q.slack_user_id)?;
     let team_id = TeamId::parse_field("slackTeamId", &q.slack_team_id)?;
-    let me = member(&state, &caller, q.tenant_id.as_deref()).await?;
     let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
     let link = links::find_and_touch(&mut conn, &me.user.org_id, &team_id, &slack_user_id).await?;
     Ok(HttpResponse::Ok().json(LinkStatus::from(link)))
 }
@@ -115,8 +115,8 @@ pub async fn status(
     let user_id = roster_identity::UserId::parse(q.user_id.trim()).ok_or_else(|| {
         DomainError::invalid("userId", "must be a user id (user_<16 hex digits>)")
     })?;
-    let me = member(&state, &caller, q.tenant_id.as_deref()).await?;
     let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
     let user = if user_id == me.user.id {
         me.user
     } else if me.is_admin() {
@@ -149,7 +149,8 @@ pub async fn disconnect(
     caller: Caller,
     ApiJson(body): ApiJson<DisconnectRequest>,
 ) -> ApiResult<HttpResponse> {
-    let me = member(&state, &caller, body.tenant_id.as_deref()).await?;
+    let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
     let target = body.target(&me.user.id)?;
     let unlinker = if me.is_admin() {
         Unlinker::Anyone
@@ -162,7 +163,6 @@ pub async fn disconnect(
     } else {
         Unlinker::OnlyUser(me.user.id.clone())
     };
-    let mut conn = state.conn().await?;
     links::unlink(&mut conn, &me.user.org_id, &target, &unlinker).await?;
     Ok(HttpResponse::Ok().json(Success { success: true }))
 }
@@ -181,7 +181,8 @@ pub async fn create_connect_session(
 ) -> ApiResult<HttpResponse> {
     slack_app(&state)?;
     let user_id = body.user_id()?;
-    let me = member(&state, &caller, body.tenant_id.as_deref()).await?;
+    let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
     if user_id != me.user.id {
         return Err(DomainError::forbidden(
             "not_your_user",
@@ -189,7 +190,6 @@ pub async fn create_connect_session(
         )
         .into());
     }
-    let mut conn = state.conn().await?;
     let session = connect::create(&mut conn, &me.user.org_id, &me.user.id).await?;
     let query = serde_urlencoded::to_string([
         ("tenantId", me.user.org_id.as_str()),

@@ -48,10 +48,10 @@ pub async fn register_workspace(
     caller: Caller,
     ApiJson(body): ApiJson<RegisterWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
-    let me = member(&state, &caller, body.tenant_id.as_deref()).await?;
+    let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
     me.require_admin()?;
     let new = body.parse(&me.user.id)?;
-    let mut conn = state.conn().await?;
     let workspace = workspaces::register(&mut conn, &me.user.org_id, new).await?;
     Ok(HttpResponse::Created().json(workspace))
 }
@@ -66,8 +66,8 @@ pub async fn list_workspaces(
     caller: Caller,
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<HttpResponse> {
-    let me = member(&state, &caller, q.tenant_id.as_deref()).await?;
     let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
     let workspaces = workspaces::list(&mut conn, &me.user.org_id).await?;
     Ok(HttpResponse::Ok().json(Workspaces { workspaces }))
 }
@@ -84,9 +84,9 @@ pub async fn remove_workspace(
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<HttpResponse> {
     let team_id = TeamId::parse(&team_id).ok_or_else(|| ApiError::not_found("slack_workspace"))?;
-    let me = member(&state, &caller, q.tenant_id.as_deref()).await?;
-    me.require_admin()?;
     let mut conn = state.conn().await?;
+    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    me.require_admin()?;
     workspaces::remove(&mut conn, &me.user.org_id, &team_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
