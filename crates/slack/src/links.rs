@@ -86,13 +86,15 @@ pub async fn redeem(
     let expires_at = time::OffsetDateTime::from_unix_timestamp(token.expires_at_unix)
         .map_err(|_| DomainError::bad_request("invalid_link_token", "the link token is invalid"))?;
     conn.transaction::<_, DomainError, _>(async |conn| {
-        // Expired tokens are refused before they get here; their jtis need not be kept.
-        let cutoff = roster_core::time::now() - time::Duration::hours(1);
-        diesel::delete(
-            slack_link_redemptions::table
-                .filter(slack_link_redemptions::org_id.eq(&token.org_id))
-                .filter(slack_link_redemptions::expires_at.lt(cutoff)),
+        // Expired tokens are refused before they get here, so their jtis need not be kept.
+        // Pruned a batch at a time, skipping rows a concurrent redemption is pruning.
+        diesel::sql_query(
+            "DELETE FROM slack_link_redemptions WHERE (org_id, jti) IN ( \
+               SELECT org_id, jti FROM slack_link_redemptions \
+                WHERE org_id = $1 AND expires_at < now() - interval '1 hour' \
+                LIMIT 100 FOR UPDATE SKIP LOCKED)",
         )
+        .bind::<Text, _>(&token.org_id)
         .execute(conn)
         .await?;
         diesel::insert_into(slack_link_redemptions::table)

@@ -30,20 +30,18 @@ async fn follow(slack: &Slack, connect_url: &str) -> reqwest::Response {
     let path = connect_url
         .strip_prefix(&slack.app.config.public_url)
         .unwrap_or_else(|| panic!("{connect_url} is not under the public URL"));
-    no_redirects()
-        .get(slack.app.url(path))
-        .send()
-        .await
-        .unwrap()
+    slack.browser.get(slack.app.url(path)).send().await.unwrap()
 }
 
+/// Slack's redirect back to Roster, in the browser that followed the `connectUrl`.
 async fn callback(slack: &Slack, code: &str, state: &str) -> reqwest::Response {
     let query = serde_urlencoded::to_string([("code", code), ("state", state)]).unwrap();
     slack
-        .app
-        .anon(
-            Method::GET,
-            &format!("/work-apps/slack/connect/callback?{query}"),
+        .browser
+        .get(
+            slack
+                .app
+                .url(&format!("/work-apps/slack/connect/callback?{query}")),
         )
         .send()
         .await
@@ -113,6 +111,40 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     );
     let state = q["state"].clone();
 
+    // A second browser following the same connectUrl gets its own state...
+    let other_browser = super::browser();
+    let res = other_browser
+        .get(
+            slack.app.url(
+                connect_url
+                    .strip_prefix(&slack.app.config.public_url)
+                    .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let other_state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+
+    // Only the browser that followed the connectUrl may come back with the state.
+    let query =
+        serde_urlencoded::to_string([("code", "sign-in-1"), ("state", state.as_str())]).unwrap();
+    let res = no_redirects()
+        .get(
+            slack
+                .app
+                .url(&format!("/work-apps/slack/connect/callback?{query}")),
+        )
+        .send()
+        .await
+        .unwrap();
+    let p = problem(res, 400, "invalid_oauth_state").await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("another browser"),
+        "{p}"
+    );
+
     // Slack sends the user back with a code.
     slack.fake.expect_sign_in(
         "sign-in-1",
@@ -146,16 +178,31 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     slack
         .fake
         .expect_sign_in("sign-in-2", TEAM, "U0ALICE", "Alice", "alice@slack.test");
+    // ...but the session links once: the other browser's sign-in is refused.
+    let query =
+        serde_urlencoded::to_string([("code", "sign-in-2"), ("state", other_state.as_str())])
+            .unwrap();
+    let res = other_browser
+        .get(
+            slack
+                .app
+                .url(&format!("/work-apps/slack/connect/callback?{query}")),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "connect_session_invalid").await;
+    // Coming back again with the same state: the finished flow dropped its cookie.
     problem(
         callback(&slack, "sign-in-2", &state).await,
         400,
-        "connect_session_invalid",
+        "invalid_oauth_state",
     )
     .await;
     assert_eq!(
         slack.fake.calls().len(),
         2,
-        "a used session does not spend Slack's code"
+        "a replayed callback does not spend Slack's code"
     );
 }
 

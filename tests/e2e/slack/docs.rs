@@ -167,7 +167,11 @@ async fn the_link_token_lifetime_is_configurable() {
         config.slack.api_base_url = fake.api_base_url();
     })
     .await;
-    let slack = Slack { app, fake };
+    let slack = Slack {
+        app,
+        fake,
+        browser: super::browser(),
+    };
     slack.register(TEAM, "Acme").await;
     let (status, body) = json(slack.command(TEAM, "U0ALICE", "alice", "link").await).await;
     assert_eq!(status, 200);

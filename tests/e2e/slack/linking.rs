@@ -385,3 +385,43 @@ async fn concurrent_redemptions_of_one_token_let_exactly_one_succeed() {
     assert_eq!(linked.len(), 1);
     assert_eq!(linked[0]["id"], winners[0].1["linkId"]);
 }
+
+#[derive(diesel::QueryableByName)]
+struct Jti {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    jti: String,
+}
+
+#[tokio::test]
+async fn redemptions_of_long_expired_tokens_are_pruned() {
+    use diesel_async::RunQueryDsl;
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    let mut conn = slack.app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "INSERT INTO slack_link_redemptions (org_id, jti, expires_at) VALUES \
+         ($1, 'old', now() - interval '2 hours'), ($1, 'recent', now() - interval '5 minutes')",
+    )
+    .bind::<diesel::sql_types::Text, _>(&slack.app.admin.org_id)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    slack
+        .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
+        .await;
+    let mut left: Vec<String> = diesel::sql_query("SELECT jti FROM slack_link_redemptions")
+        .load::<Jti>(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.jti)
+        .collect();
+    left.sort_by_key(|j| j != "recent");
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!(left[0], "recent", "{left:?}");
+    assert_eq!(left[1].len(), 32, "the new token's jti: {left:?}");
+}

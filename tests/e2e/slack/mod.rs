@@ -26,6 +26,8 @@ pub const TEAM: &str = "T0ACME";
 pub struct Slack {
     pub app: TestApp,
     pub fake: FakeSlack,
+    /// A browser: keeps cookies, shows redirects instead of following them.
+    pub browser: reqwest::Client,
 }
 
 pub fn now() -> i64 {
@@ -42,10 +44,19 @@ pub fn sign(timestamp: &str, body: &str) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// A client that shows redirects instead of following them.
+/// A client that shows redirects instead of following them (and keeps no cookies).
 pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A browser for the OAuth legs: keeps cookies, shows redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
         .build()
         .unwrap()
 }
@@ -91,7 +102,11 @@ impl Slack {
             }
         })
         .await;
-        Self { app, fake }
+        Self {
+            app,
+            fake,
+            browser: browser(),
+        }
     }
 
     /// A request with a bearer token and no `x-org` (as the Slack family is called).

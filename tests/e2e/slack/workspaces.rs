@@ -25,7 +25,8 @@ fn query_of(location: &str) -> HashMap<String, String> {
 
 /// Starts an install as `bearer` and returns the redirect's Location.
 async fn start_install(slack: &Slack, bearer: &str) -> String {
-    let res = no_redirects()
+    let res = slack
+        .browser
         .get(slack.app.url("/work-apps/slack/install?tenantId=acme"))
         .bearer_auth(bearer)
         .send()
@@ -33,15 +34,27 @@ async fn start_install(slack: &Slack, bearer: &str) -> String {
         .unwrap();
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["cache-control"], "no-store");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("roster_slack_oauth="), "{cookie}");
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/work-apps/slack",
+        "Max-Age=600",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
     res.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// Slack's redirect back to Roster, in the browser that started the install.
 async fn oauth_redirect(slack: &Slack, query: &str) -> reqwest::Response {
     slack
-        .app
-        .anon(
-            Method::GET,
-            &format!("/work-apps/slack/oauth_redirect?{query}"),
+        .browser
+        .get(
+            slack
+                .app
+                .url(&format!("/work-apps/slack/oauth_redirect?{query}")),
         )
         .send()
         .await
@@ -70,6 +83,21 @@ async fn installing_by_oauth_records_the_team_with_a_sealed_bot_token() {
         "http://127.0.0.1:8080/work-apps/slack/oauth_redirect"
     );
     let state = q["state"].clone();
+
+    // The state only works in the browser that started the install.
+    let res = no_redirects()
+        .get(slack.app.url(&format!(
+            "/work-apps/slack/oauth_redirect?code=install-code-1&state={state}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    let p = problem(res, 400, "invalid_oauth_state").await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("another browser"),
+        "{p}"
+    );
+    assert!(slack.fake.calls().is_empty(), "no code was spent");
 
     // Slack sends the admin back with a code, which Roster exchanges.
     slack
@@ -210,7 +238,8 @@ async fn oauth_redirect_refuses_bad_states_codes_and_taken_teams() {
         "sconn_0000000000000000",
         now(),
         600,
-    );
+    )
+    .state;
     problem(
         oauth_redirect(&slack, &format!("code=x&state={connect_state}")).await,
         400,
@@ -224,7 +253,8 @@ async fn oauth_redirect_refuses_bad_states_codes_and_taken_teams() {
         &slack.app.admin.user_id,
         now() - 3600,
         600,
-    );
+    )
+    .state;
     let p = problem(
         oauth_redirect(&slack, &format!("code=x&state={old}")).await,
         400,
@@ -236,7 +266,8 @@ async fn oauth_redirect_refuses_bad_states_codes_and_taken_teams() {
     // A team that belongs to another tenant is a 409.
     slack.register(TEAM, "Acme").await;
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = no_redirects()
+    let res = slack
+        .browser
         .get(slack.app.url("/work-apps/slack/install?tenantId=globex"))
         .bearer_auth(&globex.token)
         .send()

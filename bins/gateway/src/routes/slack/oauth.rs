@@ -2,12 +2,13 @@
 //! Slack -> `oauth_redirect`) and linking a user by "Sign in with Slack" (`connect` ->
 //! Slack -> `connect/callback`). Slack hands back a `state` that Roster signed.
 
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_identity::{orgs, UserId};
 use roster_slack::links::SlackIdentity;
-use roster_slack::oauth_state::{self, Flow};
+use roster_slack::oauth_state::{self, Flow, IssuedState, NONCE_COOKIE};
 use roster_slack::sealed::BotTokenKey;
 use roster_slack::wire::VerifyTokenResponse;
 use roster_slack::workspaces::{self, Bot, NewWorkspace, Workspace};
@@ -29,11 +30,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/connect/callback").route(web::get().to(connect_callback)));
 }
 
-fn redirect(location: &str) -> HttpResponse {
+/// The cookie that ties a flow to this browser (the state carries the same nonce).
+fn nonce_cookie(state: &AppState, value: &str, lifetime_secs: i64) -> Cookie<'static> {
+    let mut cookie = Cookie::build(NONCE_COOKIE, value.to_owned())
+        .path("/work-apps/slack")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.https())
+        .max_age(CookieDuration::seconds(lifetime_secs))
+        .finish();
+    if value.is_empty() {
+        cookie.make_removal();
+    }
+    cookie
+}
+
+/// Sends the browser to Slack, holding the flow's nonce.
+fn redirect(
+    state: &AppState,
+    location: &str,
+    issued: &IssuedState,
+    lifetime_secs: i64,
+) -> HttpResponse {
     HttpResponse::Found()
+        .cookie(nonce_cookie(state, &issued.nonce, lifetime_secs))
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
+}
+
+/// A finished flow's answer, which also drops the nonce cookie.
+fn finished(state: &AppState, body: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(nonce_cookie(state, "", 0))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
 }
 
 /// What Slack appends to a redirect URI.
@@ -53,6 +84,7 @@ impl OAuthCallback {
     fn parse(
         &self,
         state: &AppState,
+        req: &HttpRequest,
         flow: Flow,
     ) -> ApiResult<(String, roster_identity::OrgId, String)> {
         if let Some(error) = self.error.as_deref() {
@@ -69,14 +101,21 @@ impl OAuthCallback {
         }
         let key = oauth_state::key(&state.config.secret.0);
         let raw_state = self.state.as_deref().unwrap_or_default();
-        let (org_id, sub) = oauth_state::verify(&key, flow, raw_state, now_unix())?;
+        let nonce = req.cookie(NONCE_COOKIE);
+        let verified = oauth_state::verify(
+            &key,
+            flow,
+            raw_state,
+            nonce.as_ref().map(|c| c.value()),
+            now_unix(),
+        )?;
         let code = self
             .code
             .as_deref()
             .map(str::trim)
             .filter(|c| !c.is_empty() && c.len() <= 512)
             .ok_or_else(|| DomainError::invalid("code", "Slack's authorization code is missing"))?;
-        Ok((code.to_owned(), org_id, sub))
+        Ok((code.to_owned(), verified.org_id, verified.sub))
     }
 }
 
@@ -105,16 +144,18 @@ pub async fn install(
     let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
     me.require_admin()?;
     let key = oauth_state::key(&state.config.secret.0);
-    let signed = oauth_state::issue(
+    let lifetime = oauth_state::INSTALL_LIFETIME_SECS;
+    let issued = oauth_state::issue(
         &key,
         Flow::Install,
         &me.user.org_id,
         me.user.id.as_str(),
         now_unix(),
-        oauth_state::INSTALL_LIFETIME_SECS,
+        lifetime,
     );
     let redirect_uri = format!("{}/work-apps/slack/oauth_redirect", public_url(&state));
-    Ok(redirect(&app.install_url(&redirect_uri, &signed)))
+    let location = app.install_url(&redirect_uri, &issued.state);
+    Ok(redirect(&state, &location, &issued, lifetime))
 }
 
 /// Where Slack sends the admin back after an install: exchanges the code at
@@ -125,10 +166,11 @@ pub async fn install(
     responses((status = 200, body = Workspace)))]
 pub async fn oauth_redirect(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ApiQuery(q): ApiQuery<OAuthCallback>,
 ) -> ApiResult<HttpResponse> {
     let app = slack_app(&state)?;
-    let (code, org_id, installer) = q.parse(&state, Flow::Install)?;
+    let (code, org_id, installer) = q.parse(&state, &req, Flow::Install)?;
     let redirect_uri = format!("{}/work-apps/slack/oauth_redirect", public_url(&state));
     let installation = app.oauth_v2_access(&code, &redirect_uri).await?;
     let key = BotTokenKey::derive(&state.config.secret.0);
@@ -149,7 +191,7 @@ pub async fn oauth_redirect(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(workspace))
+    Ok(finished(&state, &workspace))
 }
 
 /// Query of connect.
@@ -186,7 +228,7 @@ pub async fn start_connect(
     let now = now_unix();
     let lifetime = (session.expires_at.unix_timestamp() - now).max(1);
     let key = oauth_state::key(&state.config.secret.0);
-    let signed = oauth_state::issue(
+    let issued = oauth_state::issue(
         &key,
         Flow::Connect,
         &org.id,
@@ -195,7 +237,8 @@ pub async fn start_connect(
         lifetime,
     );
     let redirect_uri = format!("{}/work-apps/slack/connect/callback", public_url(&state));
-    Ok(redirect(&app.openid_authorize_url(&redirect_uri, &signed)))
+    let location = app.openid_authorize_url(&redirect_uri, &issued.state);
+    Ok(redirect(&state, &location, &issued, lifetime))
 }
 
 /// Where Slack sends the user back after "Sign in with Slack": exchanges the code at
@@ -206,10 +249,11 @@ pub async fn start_connect(
     responses((status = 200, body = VerifyTokenResponse)))]
 pub async fn connect_callback(
     state: web::Data<AppState>,
+    req: HttpRequest,
     ApiQuery(q): ApiQuery<OAuthCallback>,
 ) -> ApiResult<HttpResponse> {
     let app = slack_app(&state)?;
-    let (code, org_id, session_id) = q.parse(&state, Flow::Connect)?;
+    let (code, org_id, session_id) = q.parse(&state, &req, Flow::Connect)?;
     let session_id = ConnectSessionId::parse(&session_id).ok_or_else(|| {
         DomainError::bad_request(
             "invalid_oauth_state",
@@ -232,5 +276,5 @@ pub async fn connect_callback(
     };
     let mut conn = state.conn().await?;
     let link = connect::complete(&mut conn, &org_id, &session_id, &identity).await?;
-    Ok(HttpResponse::Ok().json(VerifyTokenResponse::from(link)))
+    Ok(finished(&state, &VerifyTokenResponse::from(link)))
 }
