@@ -154,7 +154,8 @@ impl SlackApp<'_> {
             return Err(refused(method, envelope.error));
         }
         serde_json::from_slice(&body).map_err(|e| {
-            tracing::warn!(method, error = %e, "Slack's answer lacks expected fields");
+            // Only the kind of error: its message could quote a value from the answer.
+            tracing::warn!(method, error = ?e.classify(), "Slack's answer lacks expected fields");
             DomainError::unavailable(format!("Slack answered {method} unexpectedly"))
         })
     }

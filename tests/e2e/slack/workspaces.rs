@@ -615,3 +615,40 @@ async fn a_workspaces_users_are_for_its_own_tenant() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_unreachable_slack_is_503() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with(|config| {
+        config.slack.api_base_url = format!("http://127.0.0.1:{closed_port}/api");
+        config.slack.client_id = Some(CLIENT_ID.into());
+        config.slack.client_secret = Some(roster_gateway::config::Secret(b"s".to_vec()));
+    })
+    .await;
+    let browser = super::browser();
+    let res = browser
+        .get(app.url("/work-apps/slack/install?tenantId=acme"))
+        .bearer_auth(&app.admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+    let res = browser
+        .get(app.url(&format!(
+            "/work-apps/slack/oauth_redirect?code=c&state={state}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["retry-after"], "2");
+    let p = problem(res, 503, "unavailable").await;
+    assert_eq!(
+        p["detail"],
+        "Slack could not be reached (oauth.v2.access); retry shortly"
+    );
+}
