@@ -20,4 +20,5 @@ mod project_fixtures;
 mod project_lists;
 mod projects;
 mod sessions;
+mod slack;
 mod tokens;

@@ -55,6 +55,8 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
+    #[command(flatten)]
+    pub slack: SlackConfig,
 }
 
 /// A signing key; its Debug never shows it.
@@ -88,6 +90,7 @@ impl Config {
             rate_limit_per_client: 120,
             client_timeout_ms: 10_000,
             workers: Some(2),
+            slack: SlackConfig::default(),
         }
     }
 
@@ -95,4 +98,61 @@ impl Config {
     pub fn https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// The Slack app Roster answers for (`/work-apps/slack`).
+#[derive(Debug, Clone, Args)]
+pub struct SlackConfig {
+    /// Verifies slash commands (the app's "Signing Secret"); unset, they answer 503.
+    #[arg(long = "slack-signing-secret", env = "SLACK_SIGNING_SECRET", hide_env_values = true, value_parser = parse_slack_secret)]
+    pub signing_secret: Option<Secret>,
+    /// The app's OAuth client id; with the client secret it enables install and connect.
+    #[arg(long = "slack-client-id", env = "SLACK_CLIENT_ID")]
+    pub client_id: Option<String>,
+    #[arg(long = "slack-client-secret", env = "SLACK_CLIENT_SECRET", hide_env_values = true, value_parser = parse_slack_secret)]
+    pub client_secret: Option<Secret>,
+    /// Slack's Web API; its OAuth pages are at the same origin without `/api`.
+    #[arg(
+        long = "slack-api-base-url",
+        env = "SLACK_API_BASE_URL",
+        default_value = "https://slack.com/api"
+    )]
+    pub api_base_url: String,
+    /// How long a link token from the `link` slash command stays valid, in seconds.
+    #[arg(long = "slack-link-token-ttl-secs", env = "SLACK_LINK_TOKEN_TTL_SECS", default_value_t = 600,
+        value_parser = clap::value_parser!(u32).range(60..=86_400))]
+    pub link_token_ttl_secs: u32,
+}
+
+impl Default for SlackConfig {
+    fn default() -> Self {
+        Self {
+            signing_secret: None,
+            client_id: None,
+            client_secret: None,
+            api_base_url: "https://slack.com/api".into(),
+            link_token_ttl_secs: 600,
+        }
+    }
+}
+
+impl SlackConfig {
+    /// The OAuth client id and secret, when both are set.
+    pub fn oauth(&self) -> Option<(&str, &str)> {
+        let id = self
+            .client_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())?;
+        let secret = std::str::from_utf8(&self.client_secret.as_ref()?.0).ok()?;
+        Some((id, secret))
+    }
+}
+
+fn parse_slack_secret(raw: &str) -> Result<Secret, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(Secret(raw.as_bytes().to_vec()))
 }

@@ -113,14 +113,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner().to_string();
-        if path == "." {
-            ApiError::bad_request(
-                "invalid_query",
-                format!("the query string is invalid: {inner}"),
-            )
-        } else {
-            ApiError(DomainError::invalid(path, inner))
-        }
+        ApiError(DomainError::invalid(field_of(&path, &inner), inner))
     })
 }
 

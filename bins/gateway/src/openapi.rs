@@ -6,6 +6,10 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
+use crate::routes::slack::{
+    commands as slack_commands, oauth as slack_oauth, users as slack_users,
+    workspaces as slack_workspaces,
+};
 use crate::routes::{app_users, integrations, ops, sessions, tokens};
 use crate::routes::{artifacts, project_members, projects};
 use crate::routes::{external_catalog, external_users, workspaces};
@@ -36,6 +40,10 @@ use crate::routes::{external_catalog, external_users, workspaces};
         external_catalog::update_tier, external_catalog::delete_tier,
         external_catalog::create_group, external_catalog::list_groups, external_catalog::get_group,
         external_catalog::update_group, external_catalog::delete_group,
+        slack_users::verify_token, slack_users::link_status, slack_users::status, slack_users::disconnect,
+        slack_users::create_connect_session, slack_workspaces::register_workspace, slack_workspaces::list_workspaces,
+        slack_workspaces::remove_workspace, slack_workspaces::linked_users, slack_commands::slash_command,
+        slack_oauth::install, slack_oauth::oauth_redirect, slack_oauth::start_connect, slack_oauth::connect_callback,
     ),
     components(schemas(Problem, roster_core::FieldError)),
     modifiers(&SecuritySchemes, &CommonResponses),
@@ -45,6 +53,7 @@ use crate::routes::{external_catalog, external_users, workspaces};
         (name = "projects", description = "Projects, their members and pins"),
         (name = "artifacts", description = "Artifacts of projects"),
         (name = "tokens", description = "API tokens of the signed-in account"),
+        (name = "slack", description = "Slack user linking (Inkeep work-apps Slack API compatible)"),
         (name = "auth", description = "Accounts and sessions (better-auth compatible)"),
         (name = "ops", description = "Health and readiness"),
         (name = "workspaces", description = "External-users workspaces of the org and their API keys"),
@@ -247,4 +256,13 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/external-user-groups", "post", "404"),
     ("/api/v1/external-user-groups", "post", "409"),
     ("/api/v1/external-user-groups/{id}", "patch", "409"),
+    ("/work-apps/slack/users/link/verify-token", "post", "404"),
+    ("/work-apps/slack/users/link/verify-token", "post", "409"),
+    ("/work-apps/slack/users/status", "get", "404"),
+    ("/work-apps/slack/users/disconnect", "post", "404"),
+    ("/work-apps/slack/workspaces", "post", "409"),
+    ("/work-apps/slack/commands", "post", "401"),
+    ("/work-apps/slack/oauth_redirect", "get", "409"),
+    ("/work-apps/slack/connect/callback", "get", "404"),
+    ("/work-apps/slack/connect/callback", "get", "409"),
 ];

@@ -10,6 +10,7 @@ pub mod ops;
 pub mod project_members;
 pub mod projects;
 pub mod sessions;
+pub mod slack;
 pub mod tokens;
 pub mod workspaces;
 
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
     external_users::configure(cfg);
     external_catalog::configure(cfg);
+    slack::configure(cfg);
 }
 
 /// A resource whose unmatched methods answer 405 (actix would otherwise fall through to

@@ -1,0 +1,61 @@
+//! `POST /work-apps/slack/commands`: the slash command, as Slack sends it (form-encoded
+//! and signed). The signature covers the raw body, so the body is read as bytes.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use roster_core::DomainError;
+use roster_slack::commands::{self, CommandContext, SlackMessage};
+use roster_slack::{link_token, signature};
+
+use super::{now_unix, public_url};
+use crate::error::ApiResult;
+use crate::routes::resource;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/commands").route(web::post().to(slash_command)));
+}
+
+fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Answers `/roster link|unlink|status|help` with an ephemeral Block Kit message. The
+/// request must carry a valid `X-Slack-Signature` and an `X-Slack-Request-Timestamp`
+/// within 5 minutes (401 otherwise); 503 when `SLACK_SIGNING_SECRET` is not set.
+#[utoipa::path(post, path = "/work-apps/slack/commands", tag = "slack",
+    params(
+        ("X-Slack-Request-Timestamp" = String, Header, description = "Unix time the request was sent"),
+        ("X-Slack-Signature" = String, Header, description = "v0= and the hex HMAC-SHA256 of v0:{timestamp}:{body}"),
+    ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "Slack's slash command payload (team_id, user_id, user_name, command, text, ...)"),
+    responses((status = 200, body = SlackMessage)))]
+pub async fn slash_command(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let secret = state.config.slack.signing_secret.as_ref().ok_or_else(|| {
+        DomainError::unavailable(
+            "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
+        )
+    })?;
+    signature::verify(
+        &secret.0,
+        header(&req, signature::TIMESTAMP_HEADER),
+        header(&req, signature::SIGNATURE_HEADER),
+        &body,
+        now_unix(),
+    )?;
+    let command = commands::parse(&body)?;
+    let key = link_token::key(&state.config.secret.0);
+    let ctx = CommandContext {
+        link_key: &key,
+        public_url: public_url(&state),
+        link_lifetime_secs: i64::from(state.config.slack.link_token_ttl_secs),
+        now_unix: now_unix(),
+    };
+    let mut conn = state.conn().await?;
+    let message = commands::respond(&mut conn, ctx, &command).await?;
+    Ok(HttpResponse::Ok().json(message))
+}

@@ -1,0 +1,80 @@
+//! Slack user linking (`/work-apps/slack`), compatible with Inkeep's work-apps Slack API.
+//! Callers authenticate with a bearer token or the session cookie, and name their tenant
+//! in the request (`tenantId`) or through the token they redeem: there is no `x-org`.
+
+pub mod commands;
+pub mod oauth;
+pub mod users;
+pub mod workspaces;
+
+use actix_web::web;
+use roster_core::db::AsyncPgConnection;
+use roster_core::DomainError;
+use roster_identity::auth::{self, Principal};
+use roster_slack::slack_api::SlackApp;
+
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/work-apps/slack")
+            .configure(users::configure)
+            .configure(workspaces::configure)
+            .configure(commands::configure)
+            .configure(oauth::configure),
+    );
+}
+
+/// The tenant a request is about: the `tenantId` it names, else the session's active
+/// org, else the org `default` (as Inkeep's API defaults it).
+pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
+    explicit
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            caller
+                .0
+                .session
+                .as_ref()
+                .and_then(|s| s.active_org_id.as_ref())
+                .map(ToString::to_string)
+        })
+        .unwrap_or_else(|| "default".into())
+}
+
+/// The caller as an active user of the tenant: 403 otherwise (or when there is no such org).
+pub async fn member(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    tenant: Option<&str>,
+) -> ApiResult<Principal> {
+    let tenant = tenant_ref(tenant, caller);
+    Ok(auth::principal(conn, &caller.0, Some(&tenant)).await?)
+}
+
+/// The Slack app's OAuth settings: 503 with a clear message when they are not set.
+pub fn slack_app(state: &AppState) -> ApiResult<SlackApp<'_>> {
+    let slack = &state.config.slack;
+    let (client_id, client_secret) = slack.oauth().ok_or_else(|| {
+        DomainError::unavailable(
+            "Slack OAuth is not configured on this server: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET",
+        )
+    })?;
+    Ok(SlackApp {
+        api_base_url: &slack.api_base_url,
+        client_id,
+        client_secret,
+    })
+}
+
+/// `ROSTER_PUBLIC_URL` without a trailing slash.
+pub fn public_url(state: &AppState) -> &str {
+    state.config.public_url.trim_end_matches('/')
+}
+
+pub fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,22 @@
+//! `roster-slack`: Slack user linking.
+//!
+//! Slack workspaces installed for a tenant (by OAuth or by hand), links between Slack
+//! users and Roster users, the single-use link tokens the `link` slash command hands out,
+//! connect sessions (linking by Slack's OpenID Connect), Slack request signatures, and
+//! the few Slack Web API calls these need. Services are plain async functions over
+//! `&mut AsyncPgConnection` returning `DomainResult`; nothing here knows actix-web.
+
+pub mod commands;
+pub mod connect;
+pub mod ids;
+pub mod link_token;
+pub mod links;
+pub mod oauth_state;
+pub mod schema;
+pub mod sealed;
+pub mod signature;
+pub mod slack_api;
+pub mod wire;
+pub mod workspaces;
+
+pub use ids::{ConnectSessionId, EnterpriseId, SlackLinkId, SlackUserId, TeamId};

@@ -1,0 +1,402 @@
+//! The seed's read and unlink routes: `link-status` (and `lastUsedAt`), `status`,
+//! `disconnect`.
+
+use diesel_async::RunQueryDsl;
+use reqwest::Method;
+use roster_e2e::{json, problem};
+use serde_json::{json, Value};
+
+use super::{Slack, TEAM};
+
+async fn link_status(slack: &Slack, bearer: &str, query: &str) -> (u16, Value) {
+    json(
+        slack
+            .req(
+                bearer,
+                Method::GET,
+                &format!("/work-apps/slack/users/link-status?{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn disconnect(slack: &Slack, bearer: &str, body: Value) -> reqwest::Response {
+    slack
+        .req(bearer, Method::POST, "/work-apps/slack/users/disconnect")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn link_status_says_whether_a_slack_user_is_linked() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    let link = slack
+        .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
+        .await;
+
+    let (status, body) = link_status(
+        &slack,
+        &alice_token,
+        "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["linked"], true);
+    assert_eq!(body["linkId"], link["linkId"]);
+    assert_eq!(body["slackUsername"], "u0alice");
+    assert_eq!(body["userId"], alice["id"]);
+    assert!(body["linkedAt"].as_str().unwrap().ends_with('Z'), "{body}");
+
+    let (status, body) = link_status(
+        &slack,
+        &alice_token,
+        "slackUserId=U0NOBODY&slackTeamId=T0ACME&tenantId=acme",
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({"linked": false})));
+    // The tenant may be named by id too.
+    let query = format!(
+        "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId={}",
+        slack.app.admin.org_id
+    );
+    let (status, body) = link_status(&slack, &slack.app.admin.token, &query).await;
+    assert_eq!((status, body["linked"].clone()), (200, json!(true)));
+
+    let res = slack
+        .req(
+            &alice_token,
+            Method::GET,
+            "/work-apps/slack/users/link-status?slackUserId=U0ALICE&tenantId=acme",
+        )
+        .send()
+        .await
+        .unwrap();
+    let p = problem(res, 400, "validation_failed").await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `slackTeamId`"),
+        "{p}"
+    );
+    let res = slack
+        .req(
+            &alice_token,
+            Method::GET,
+            "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=acme&tenantId=acme",
+        )
+        .send()
+        .await
+        .unwrap();
+    let p = problem(res, 400, "validation_failed").await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("^T[A-Z0-9]+$"),
+        "{p}"
+    );
+
+    // Another tenant's users may not ask; without tenantId the org is `default`, which
+    // this test server does not have.
+    let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
+    let res = slack
+        .req(&globex.token, Method::GET, "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "not_a_member").await;
+    let (status, body) = link_status(
+        &slack,
+        &globex.token,
+        "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=globex",
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({"linked": false})));
+    let res = slack
+        .req(
+            &alice_token,
+            Method::GET,
+            "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "not_a_member").await;
+    let res = slack
+        .app
+        .anon(
+            Method::GET,
+            "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn link_status_records_last_used_at_at_most_once_a_minute() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    slack
+        .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
+        .await;
+    let query = "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme";
+    assert!(slack.linked_users(TEAM).await[0]["lastUsedAt"].is_null());
+
+    let (status, _) = link_status(&slack, &slack.app.admin.token, query).await;
+    assert_eq!(status, 200);
+    let first = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
+    assert!(first.as_str().is_some_and(|t| t.ends_with('Z')), "{first}");
+
+    // Within the minute, reads stay reads.
+    for _ in 0..3 {
+        link_status(&slack, &slack.app.admin.token, query).await;
+    }
+    assert_eq!(slack.linked_users(TEAM).await[0]["lastUsedAt"], first);
+
+    // Once the last write is over a minute old, the next read writes again.
+    let mut conn = slack.app.pool.get().await.unwrap();
+    diesel::sql_query("UPDATE slack_user_links SET last_used_at = now() - interval '2 minutes'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let backdated = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
+    link_status(&slack, &slack.app.admin.token, query).await;
+    let touched = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
+    assert_ne!(touched, backdated);
+    assert!(
+        touched.as_str().unwrap() > backdated.as_str().unwrap(),
+        "{touched} > {backdated}"
+    );
+}
+
+#[tokio::test]
+async fn status_is_for_yourself_or_an_admin() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    let (bob, bob_token) = slack
+        .app
+        .user_with_token("bob@acme.test", "AppMember")
+        .await;
+    let alice_id = alice["id"].as_str().unwrap();
+    let link = slack.link(&alice_token, alice_id, TEAM, "U0ALICE").await;
+    let path = format!("/work-apps/slack/users/status?tenantId=acme&userId={alice_id}");
+
+    let expect = |body: &Value| {
+        assert_eq!(body["connected"], true, "{body}");
+        let c = &body["connection"];
+        assert_eq!(c["appUserEmail"], "alice@acme.test");
+        assert_eq!(c["appUserId"], alice_id);
+        assert_eq!(c["connectionId"], link["linkId"]);
+        assert_eq!(c["slackDisplayName"], "u0alice");
+        assert_eq!(c["slackTeamId"], "T0ACME");
+        assert_eq!(c["slackUserId"], "U0ALICE");
+        assert_eq!(c["tenantId"], slack.app.admin.org_id.as_str());
+        assert!(c["linkedAt"].as_str().unwrap().ends_with('Z'), "{c}");
+    };
+    let (status, body) = json(
+        slack
+            .req(&alice_token, Method::GET, &path)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    expect(&body);
+    let (status, body) = json(slack.admin(Method::GET, &path).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    expect(&body);
+
+    let p = problem(
+        slack
+            .req(&bob_token, Method::GET, &path)
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "admin_required",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("AppAdmin"), "{p}");
+    let bob_path = format!(
+        "/work-apps/slack/users/status?tenantId=acme&userId={}",
+        bob["id"].as_str().unwrap()
+    );
+    let (status, body) = json(
+        slack
+            .req(&bob_token, Method::GET, &bob_path)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"connected": false, "connection": null}))
+    );
+
+    let res = slack
+        .admin(
+            Method::GET,
+            "/work-apps/slack/users/status?tenantId=acme&userId=user_0000000000000000",
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "user_not_found").await;
+    let res = slack
+        .admin(
+            Method::GET,
+            "/work-apps/slack/users/status?tenantId=acme&userId=alice",
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "validation_failed").await;
+    // An admin of another tenant sees nothing of acme's.
+    let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
+    let res = slack
+        .req(&globex.token, Method::GET, &path)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "not_a_member").await;
+    let res = slack
+        .req(
+            &globex.token,
+            Method::GET,
+            &format!("/work-apps/slack/users/status?tenantId=globex&userId={alice_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404, "user_not_found").await;
+}
+
+#[tokio::test]
+async fn disconnect_removes_your_own_link_and_then_404s() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    slack
+        .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
+        .await;
+    assert_eq!(slack.integration_types(&alice_token).await, ["Slack"]);
+
+    let (status, body) =
+        json(disconnect(&slack, &alice_token, json!({"tenantId": "acme"})).await).await;
+    assert_eq!((status, body), (200, json!({"success": true})));
+    assert!(slack.linked_users(TEAM).await.is_empty());
+    assert!(slack.integration_types(&alice_token).await.is_empty());
+
+    let p = problem(
+        disconnect(&slack, &alice_token, json!({"tenantId": "acme"})).await,
+        404,
+        "slack_link_not_found",
+    )
+    .await;
+    assert_eq!(p["detail"], "slack_link not found");
+    let p = problem(
+        disconnect(
+            &slack,
+            &alice_token,
+            json!({"tenantId": "acme", "slackUserId": "U0ALICE"}),
+        )
+        .await,
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "slackTeamId", "{p}");
+}
+
+#[tokio::test]
+async fn an_admin_may_unlink_anyone_in_the_tenant_and_a_member_only_themselves() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    let (bob, bob_token) = slack
+        .app
+        .user_with_token("bob@acme.test", "AppMember")
+        .await;
+    let alice_id = alice["id"].as_str().unwrap();
+    let bob_id = bob["id"].as_str().unwrap();
+    slack.link(&alice_token, alice_id, TEAM, "U0ALICE").await;
+    slack.link(&bob_token, bob_id, TEAM, "U0BOB").await;
+
+    for body in [
+        json!({"tenantId": "acme", "userId": alice_id}),
+        json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"}),
+    ] {
+        let p = problem(
+            disconnect(&slack, &bob_token, body).await,
+            403,
+            "admin_required",
+        )
+        .await;
+        assert!(p["detail"].as_str().unwrap().contains("AppAdmin"), "{p}");
+    }
+    assert_eq!(
+        slack.linked_users(TEAM).await.len(),
+        2,
+        "nothing was removed"
+    );
+
+    // Another tenant's admin cannot reach acme's links.
+    let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
+    let body = json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
+    problem(
+        disconnect(&slack, &globex.token, body).await,
+        403,
+        "not_a_member",
+    )
+    .await;
+    let body = json!({"tenantId": "globex", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
+    problem(
+        disconnect(&slack, &globex.token, body).await,
+        404,
+        "slack_link_not_found",
+    )
+    .await;
+
+    let body = json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
+    let (status, body) = json(disconnect(&slack, &slack.app.admin.token, body).await).await;
+    assert_eq!((status, body), (200, json!({"success": true})));
+    assert!(slack.integration_types(&alice_token).await.is_empty());
+    let body = json!({"tenantId": "acme", "userId": bob_id});
+    let (status, _) = json(disconnect(&slack, &slack.app.admin.token, body).await).await;
+    assert_eq!(status, 200);
+    assert!(slack.linked_users(TEAM).await.is_empty());
+    assert!(slack.integration_types(&bob_token).await.is_empty());
+    let body = json!({"tenantId": "acme", "userId": bob_id});
+    problem(
+        disconnect(&slack, &slack.app.admin.token, body).await,
+        404,
+        "slack_link_not_found",
+    )
+    .await;
+}
