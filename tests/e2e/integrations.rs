@@ -105,14 +105,7 @@ async fn the_same_type_twice_is_409() {
 #[tokio::test]
 async fn every_type_is_accepted_and_unknown_ones_are_400() {
     let app = TestApp::spawn().await;
-    for kind in [
-        "Confluence",
-        "Jira",
-        "GoogleDrive",
-        "Notion",
-        "GitHub",
-        "Slack",
-    ] {
+    for kind in ["Confluence", "Jira", "GoogleDrive", "Notion", "GitHub"] {
         let (status, body) = json(
             app.admin(Method::POST, PATH)
                 .json(&json!({"type": kind}))
@@ -179,7 +172,11 @@ async fn every_type_is_accepted_and_unknown_ones_are_400() {
         .unwrap();
     problem(res, 415, "unsupported_media_type").await;
     let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
-    assert_eq!(list.as_array().unwrap().len(), 6);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        5,
+        "every type but Slack, made by hand"
+    );
 }
 
 #[tokio::test]
@@ -212,7 +209,7 @@ async fn someone_elses_integration_is_404_and_stays() {
     let globex = app.bootstrap("globex", "admin@globex.test").await;
     let (status, foreign) = json(
         app.as_user(&globex.token, "globex", Method::POST, PATH)
-            .json(&json!({"type": "Slack"}))
+            .json(&json!({"type": "Jira"}))
             .send()
             .await
             .unwrap(),
@@ -272,4 +269,36 @@ async fn integrations_route_is_not_taken_for_a_user_id_and_needs_a_caller() {
         .await
         .unwrap();
     problem(res, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn slack_integrations_follow_slack_links_and_are_not_made_or_removed_by_hand() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, PATH)
+        .json(&json!({"type": "Slack"}))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "managed_integration").await;
+    // One kept in step by a Slack link cannot be deleted through the App API either.
+    let mut conn = app.pool.get().await.unwrap();
+    let org = roster_identity::OrgId::parse(&app.admin.org_id).unwrap();
+    let user = roster_identity::UserId::parse(&app.admin.user_id).unwrap();
+    let linked = roster_identity::integrations::ensure(
+        &mut conn,
+        &org,
+        &user,
+        roster_identity::integrations::IntegrationType::Slack,
+    )
+    .await
+    .unwrap();
+    let res = app
+        .admin(Method::DELETE, &format!("{PATH}/{}", linked.id))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400, "managed_integration").await;
+    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    assert_eq!(list[0]["type"], "Slack", "{list}");
 }

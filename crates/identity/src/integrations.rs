@@ -56,13 +56,29 @@ pub async fn list(
         .await?)
 }
 
-/// Connects a tool for a user; the same type twice is a 409.
+/// Slack integrations follow the user's Slack links (`/work-apps/slack`); they are not
+/// made or removed by hand, so the two never drift apart.
+fn managed(kind: IntegrationType) -> bool {
+    kind == IntegrationType::Slack
+}
+
+fn managed_error() -> DomainError {
+    DomainError::bad_request(
+        "managed_integration",
+        "Slack integrations follow Slack account links: link or disconnect through /work-apps/slack",
+    )
+}
+
+/// Connects a tool for a user; the same type twice is a 409; Slack is a 400 (see `managed`).
 pub async fn create(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     user_id: &UserId,
     kind: IntegrationType,
 ) -> DomainResult<Integration> {
+    if managed(kind) {
+        return Err(managed_error());
+    }
     let now = roster_core::time::now();
     diesel::insert_into(integrations::table)
         .values((
@@ -141,15 +157,21 @@ pub async fn delete(
     user_id: &UserId,
     id: &IntegrationId,
 ) -> DomainResult<()> {
-    let n = diesel::delete(
-        integrations::table
-            .find((org_id, id))
-            .filter(integrations::user_id.eq(user_id)),
-    )
-    .execute(conn)
-    .await?;
-    if n == 0 {
-        return Err(DomainError::not_found("integration"));
+    let found: Option<IntegrationType> = integrations::table
+        .find((org_id, id))
+        .filter(integrations::user_id.eq(user_id))
+        .select(integrations::type_)
+        .first(conn)
+        .await
+        .optional()?;
+    match found {
+        None => Err(DomainError::not_found("integration")),
+        Some(kind) if managed(kind) => Err(managed_error()),
+        Some(_) => {
+            diesel::delete(integrations::table.find((org_id, id)))
+                .execute(conn)
+                .await?;
+            Ok(())
+        }
     }
-    Ok(())
 }
