@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use diesel_async::RunQueryDsl;
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::{json, problem, Replica, TestApp};
+use roster_e2e::{json, problem, report, Replica, TestApp};
 use roster_gateway::auth::CREDENTIAL_CACHE_TTL;
 use serde_json::json;
 
@@ -99,6 +99,15 @@ async fn fifty_concurrent_creates_of_one_email_across_two_replicas_make_one_user
     .await
     .unwrap();
     assert_eq!(rows.n, 1, "one row in the database");
+    report(&format!(
+        "replicas: 50 concurrent creates of one email over 2 replicas: 201 x{}, 409 x{} \
+         (replica A {}, replica B {}); {} row",
+        created.len(),
+        conflicts[0] + conflicts[1],
+        conflicts[0],
+        conflicts[1],
+        rows.n
+    ));
     // Both replicas see that one user.
     for base in &bases {
         let path = format!("/api/v1/app/user/{}", created[0]);
@@ -139,7 +148,12 @@ async fn a_token_revoked_through_one_replica_stops_working_on_the_other() {
     .await
     .unwrap();
     assert_eq!(res.status(), 204);
-    answers_within(401, me_on_b).await;
+    let took = answers_within(401, me_on_b).await;
+    report(&format!(
+        "replicas: a token revoked through A was refused by B after {} ms (cache lifetime {} ms)",
+        took.as_millis(),
+        CREDENTIAL_CACHE_TTL.as_millis()
+    ));
     let res = on(&app, &app.base, &secret, Method::GET, "/api/v1/app/me")
         .send()
         .await
@@ -190,7 +204,8 @@ async fn a_session_ended_through_one_replica_stops_working_on_the_other() {
         .unwrap();
     assert_eq!(res.status(), 200);
     // get-session answers `null` once the session is gone.
-    let deadline = Instant::now() + CREDENTIAL_CACHE_TTL + MARGIN;
+    let started = Instant::now();
+    let deadline = started + CREDENTIAL_CACHE_TTL + MARGIN;
     loop {
         let (status, current) = session_on_b().await;
         assert_eq!(status, 200);
@@ -200,6 +215,10 @@ async fn a_session_ended_through_one_replica_stops_working_on_the_other() {
         assert!(Instant::now() < deadline, "B still knows the session");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    report(&format!(
+        "replicas: a session ended through A was unknown to B after {} ms",
+        started.elapsed().as_millis()
+    ));
 }
 
 #[tokio::test]
@@ -216,7 +235,11 @@ async fn a_user_deactivated_through_one_replica_is_refused_by_the_other() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    answers_within(403, me_on_b).await;
+    let took = answers_within(403, me_on_b).await;
+    report(&format!(
+        "replicas: a user deactivated through A was refused by B after {} ms",
+        took.as_millis()
+    ));
     problem(me_on_b().send().await.unwrap(), 403, "user_inactive").await;
     // Activated again through B: A lets the user in again.
     let res = on(

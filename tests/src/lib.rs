@@ -366,6 +366,13 @@ impl Drop for Replica {
     }
 }
 
+/// Writes a test's figures to stderr past libtest's output capture, so that they show in
+/// every run (`cargo xtask test` prints them), not only when the test fails.
+pub fn report(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Reads a response as (status, JSON body), asserting the body is JSON.
 pub async fn json(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();

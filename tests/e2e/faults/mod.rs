@@ -8,13 +8,12 @@
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use roster_e2e::cluster::Cluster;
-use roster_e2e::{TestApp, TestDb};
+use roster_e2e::{report, TestApp, TestDb};
 
 use load::{api_client, ready_probe, Sample, Signals, Target, CLIENTS, TAIL};
 
@@ -36,11 +35,6 @@ async fn poll_until(deadline: Instant, done: impl Fn() -> bool) -> bool {
 
 fn ms(d: Duration) -> u128 {
     d.as_millis()
-}
-
-/// Prints past libtest's capture, so that the figures show in every run's output.
-fn report(text: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
