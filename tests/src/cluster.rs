@@ -40,10 +40,6 @@ impl Cluster {
         Ok(cluster)
     }
 
-    pub fn port(&self) -> u16 {
-        self.spec.port
-    }
-
     /// The URL of database `name` on this cluster.
     pub fn url(&self, name: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.spec.port)
