@@ -15,6 +15,8 @@ use roster_gateway::config::Config;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
+pub mod cluster;
+
 pub const TEST_SECRET: &[u8] = b"roster-test-secret-0123456789abcdef";
 
 /// The server URL the tests administer (from `DATABASE_URL`, set by `cargo xtask test`).
@@ -26,10 +28,14 @@ pub fn admin_url() -> String {
 
 /// `admin_url` with another database name.
 pub fn database_url(name: &str) -> String {
-    let admin = admin_url();
+    with_database(&admin_url(), name)
+}
+
+/// A server URL with another database name.
+fn with_database(admin: &str, name: &str) -> String {
     let (base, query) = match admin.split_once('?') {
         Some((b, q)) => (b.to_owned(), format!("?{q}")),
-        None => (admin.clone(), String::new()),
+        None => (admin.to_owned(), String::new()),
     };
     let cut = base
         .rfind('/')
@@ -103,6 +109,8 @@ async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    /// The server's admin URL, to drop the database from.
+    admin: String,
 }
 
 impl TestDb {
@@ -119,6 +127,7 @@ impl TestDb {
         Self {
             url: database_url(&name),
             name,
+            admin: admin_url(),
         }
     }
 
@@ -135,6 +144,31 @@ impl TestDb {
         Self {
             url: database_url(&name),
             name,
+            admin: admin_url(),
+        }
+    }
+
+    /// A new, migrated database `name` on the server at `admin` (not `DATABASE_URL`'s).
+    pub async fn migrated_on(admin: &str, name: &str) -> Self {
+        let mut conn = AsyncPgConnection::establish(admin)
+            .await
+            .expect("connect to the admin URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        let url = with_database(admin, name);
+        let migrate = url.clone();
+        tokio::task::spawn_blocking(move || {
+            roster_core::migrations::run_pending(&migrate).map_err(|e| e.to_string())
+        })
+        .await
+        .expect("migration task")
+        .expect("migrate");
+        Self {
+            name: name.to_owned(),
+            url,
+            admin: admin.to_owned(),
         }
     }
 }
@@ -142,6 +176,7 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let name = self.name.clone();
+        let admin = self.admin.clone();
         // Drop cannot await: do it on a thread with its own small runtime.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -149,7 +184,7 @@ impl Drop for TestDb {
                 .build()
                 .expect("runtime");
             rt.block_on(async move {
-                if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url()).await {
+                if let Ok(mut admin) = AsyncPgConnection::establish(&admin).await {
                     let _ =
                         diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                             .execute(&mut admin)
@@ -197,17 +232,17 @@ impl TestApp {
 
     /// The same, with a configuration tweak.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        let db = TestDb::new().await;
+        Self::serve(TestDb::new().await, tweak).await
+    }
+
+    /// A gateway on a given (migrated) database, with a bootstrapped org `acme`.
+    pub async fn serve(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
         tweak(&mut config);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let server = roster_gateway::server::build(config.clone(), listener).expect("build server");
-        let handle = server.handle();
-        tokio::spawn(server);
+        let (base, handle) = start_gateway(&config);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");
         let mut app = Self {
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             client: reqwest::Client::builder().build().expect("client"),
             pool,
             admin: Admin {
@@ -253,6 +288,13 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Another gateway on the same database and configuration, as a second replica
+    /// behind a load balancer would be: its own server, pool and in-process state.
+    pub fn replica(&self) -> Replica {
+        let (base, handle) = start_gateway(&self.config);
+        Replica { base, handle }
+    }
+
     /// A request with no credentials.
     pub fn anon(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, self.url(path))
@@ -294,6 +336,41 @@ impl TestApp {
             .expect("token");
         (user, token.secret)
     }
+}
+
+/// Starts a gateway on a free loopback port; returns its base URL and handle.
+fn start_gateway(config: &Config) -> (String, actix_web::dev::ServerHandle) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = roster_gateway::server::build(config.clone(), listener).expect("build server");
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://127.0.0.1:{port}"), handle)
+}
+
+/// A second gateway of a `TestApp` (see `TestApp::replica`); stopped on drop.
+pub struct Replica {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Writes a test's figures to stderr past libtest's output capture, so that they show in
+/// every run (`cargo xtask test` prints them), not only when the test fails.
+pub fn report(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// Reads a response as (status, JSON body), asserting the body is JSON.

@@ -6,6 +6,7 @@
 //! - `ci`: fmt check, clippy `-D warnings`, then `test`.
 
 mod pg;
+mod pg_bin;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
+use crate::pg_bin::{self, chown_postgres, find_bin_dir, is_root};
+
 pub struct Cluster {
     bin: PathBuf,
     base: PathBuf,
@@ -42,35 +44,6 @@ impl Drop for Lease {
             let _ = fs::remove_file(started_by_lease);
         }
     }
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn find_bin_dir() -> Option<PathBuf> {
-    // The newest versioned Debian/Ubuntu install first, then whatever PATH has.
-    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let v = e.file_name().to_string_lossy().parse::<u32>().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("pg_ctl").exists().then_some((v, bin))
-        })
-        .collect();
-    versions.sort();
-    if let Some((_, bin)) = versions.pop() {
-        return Some(bin);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
 }
 
 fn install_postgres() -> Result<()> {
@@ -157,16 +130,9 @@ impl Cluster {
 
     /// Runs a PostgreSQL binary, as the postgres user when we are root.
     fn pg(&self, program: &str, args: &[&str]) -> Command {
-        let exe = self.bin.join(program);
-        if self.as_postgres {
-            let mut cmd = Command::new("runuser");
-            cmd.args(["-u", "postgres", "--"]).arg(exe).args(args);
-            cmd
-        } else {
-            let mut cmd = Command::new(exe);
-            cmd.args(args);
-            cmd
-        }
+        let mut cmd = pg_bin::command(&self.bin, program, self.as_postgres);
+        cmd.args(args);
+        cmd
     }
 
     fn lock(&self) -> Result<File> {
@@ -408,18 +374,6 @@ impl Cluster {
         }
         Ok(())
     }
-}
-
-fn chown_postgres(dir: &Path) -> Result<()> {
-    let ok = Command::new("chown")
-        .args(["-R", "postgres:postgres"])
-        .arg(dir)
-        .status()?
-        .success();
-    if !ok {
-        bail!("cannot hand {} to the postgres user", dir.display());
-    }
-    Ok(())
 }
 
 fn runs_as_postgres(args: &[&str]) -> Result<bool> {

@@ -16,6 +16,10 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "better-auth.session_token";
 /// The header that picks the org of an App-family request.
 pub const ORG_HEADER: &str = "x-org";
+/// How long a replica may go on accepting a credential after it was revoked, or a user
+/// after it was deactivated, through another replica: the lifetime of any in-process cache
+/// of authentication results. There is no such cache: every request asks the database.
+pub const CREDENTIAL_CACHE_TTL: std::time::Duration = std::time::Duration::ZERO;
 
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<String> {

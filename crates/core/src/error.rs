@@ -177,6 +177,8 @@ impl From<diesel::result::Error> for DomainError {
                 code: Cow::Borrowed("not_found"),
                 detail: "not found".into(),
             },
+            // diesel-async reports every error without a SQLSTATE (I/O, a closed connection)
+            // as UnableToSendCommand.
             Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
@@ -184,36 +186,123 @@ impl From<diesel::result::Error> for DomainError {
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::unavailable("the request conflicted with a concurrent one; retry")
             }
-            // tokio-postgres reports a dropped connection as an unknown database error whose
-            // message says so; treat it as unavailability, not as a bug.
             Error::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if is_connection_message(info.message()) =>
+                if server_going_away(info.message()).is_some() =>
             {
                 Self::unavailable("the database is unavailable; retry shortly")
             }
+            // A failed commit whose rollback failed too: the connection is gone if either says so.
+            Error::RollbackErrorOnCommit {
+                rollback_error,
+                commit_error,
+            } => match (Self::from(*commit_error), Self::from(*rollback_error)) {
+                (unavailable @ Self::Unavailable { .. }, _)
+                | (_, unavailable @ Self::Unavailable { .. }) => unavailable,
+                (commit_error, _) => commit_error,
+            },
             other => Self::internal(other),
         }
     }
 }
 
-fn is_connection_message(message: &str) -> bool {
-    let m = message.to_ascii_lowercase();
-    [
-        "connection closed",
-        "connection reset",
-        "terminating connection",
-        "broken pipe",
-        "error communicating",
-        "connection refused",
-        "the database system is",
-    ]
-    .iter()
-    .any(|needle| m.contains(needle))
+/// PostgreSQL's messages for the errors by which the server ends a session it is serving,
+/// with their SQLSTATE. diesel's `DatabaseErrorInformation` carries no SQLSTATE, and
+/// diesel-async reports these as `DatabaseErrorKind::Unknown`, so the server's (untranslated)
+/// message is what identifies them. They arrive as the answer to the query in flight.
+const SESSION_ENDED_BY_SERVER: &[(&str, &str)] = &[
+    // admin_shutdown: `pg_ctl stop -m fast`, a failover, pg_terminate_backend().
+    (
+        "57P01",
+        "terminating connection due to administrator command",
+    ),
+    // crash_shutdown: another backend crashed and the server restarts.
+    (
+        "57P02",
+        "terminating connection because of crash of another server process",
+    ),
+    // idle_session_timeout.
+    (
+        "57P05",
+        "terminating connection due to idle-session timeout",
+    ),
+    // idle_in_transaction_session_timeout.
+    (
+        "25P03",
+        "terminating connection due to idle-in-transaction timeout",
+    ),
+];
+
+/// The SQLSTATE of a message by which the server ended the session, if it is one.
+fn server_going_away(message: &str) -> Option<&'static str> {
+    SESSION_ENDED_BY_SERVER
+        .iter()
+        .find(|(_, text)| message.starts_with(text))
+        .map(|(sqlstate, _)| *sqlstate)
 }
 
 impl From<crate::db::PoolError> for DomainError {
     fn from(err: crate::db::PoolError) -> Self {
         tracing::warn!(error = %err, "database connection unavailable");
         Self::unavailable("the database is unavailable; retry shortly")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    fn is_unavailable(err: Error) -> bool {
+        matches!(DomainError::from(err), DomainError::Unavailable { .. })
+    }
+
+    #[test]
+    fn a_lost_connection_is_unavailable() {
+        assert!(is_unavailable(database_error(
+            DatabaseErrorKind::UnableToSendCommand,
+            "connection closed"
+        )));
+        assert!(is_unavailable(database_error(
+            DatabaseErrorKind::ClosedConnection,
+            ""
+        )));
+    }
+
+    #[test]
+    fn a_session_ended_by_the_server_is_unavailable() {
+        assert!(is_unavailable(database_error(
+            DatabaseErrorKind::Unknown,
+            "terminating connection due to administrator command"
+        )));
+        assert_eq!(
+            server_going_away("terminating connection due to idle-session timeout"),
+            Some("57P05")
+        );
+    }
+
+    #[test]
+    fn other_database_errors_are_internal() {
+        let err = database_error(DatabaseErrorKind::Unknown, "division by zero");
+        assert!(matches!(DomainError::from(err), DomainError::Internal(_)));
+    }
+
+    #[test]
+    fn a_commit_whose_rollback_lost_the_connection_is_unavailable() {
+        let err = Error::RollbackErrorOnCommit {
+            rollback_error: Box::new(database_error(
+                DatabaseErrorKind::UnableToSendCommand,
+                "connection closed",
+            )),
+            commit_error: Box::new(database_error(
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            )),
+        };
+        assert!(is_unavailable(err));
     }
 }
