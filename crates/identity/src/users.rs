@@ -185,8 +185,12 @@ pub async fn create(
             Some(id) => {
                 accounts::get(conn, &id)
                     .await
-                    .map_err(|_| {
-                        DomainError::not_found("account").on_field("account_id", "no such account")
+                    .map_err(|e| match e {
+                        // Only a missing account is the caller's mistake; anything else
+                        // (an unreachable database) keeps its own meaning.
+                        e if e.is_not_found() => DomainError::not_found("account")
+                            .on_field("account_id", "no such account"),
+                        e => e,
                     })?
                     .id
             }
