@@ -21,6 +21,36 @@ impl FieldError {
     }
 }
 
+/// Collects every field error of a request instead of stopping at the first.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// The value of `r`, or `None` after noting its field errors.
+    pub fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(DomainError::BadRequest { errors, .. }) => {
+                self.0.extend(errors);
+                None
+            }
+            Err(other) => {
+                self.0.push(FieldError::new("", other.to_string()));
+                None
+            }
+        }
+    }
+
+    /// A 400 naming every field noted, if any.
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::invalid_fields(self.0))
+        }
+    }
+}
+
 /// What went wrong, in terms a client can act on. `code` is a stable machine-readable
 /// name (`email_taken`); `detail` is for people.
 #[derive(Debug, thiserror::Error)]

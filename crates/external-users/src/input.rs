@@ -1,7 +1,8 @@
 //! Validation shared by the request bodies of this family.
 
+pub use roster_core::error::FieldErrors as Errors;
 use roster_core::text::bounded;
-use roster_core::{DomainError, FieldError};
+use roster_core::DomainError;
 
 /// Names of external users, channels, tiers and groups: 3 to 50 characters.
 pub const NAME_MIN: usize = 3;
@@ -13,34 +14,6 @@ pub const EXTERNAL_ID_MAX: usize = 250;
 pub const IDENTIFIER_MAX: usize = 250;
 /// Longest `search` accepted by lists.
 pub const SEARCH_MAX: usize = 200;
-
-/// Collects every field error of a request instead of stopping at the first.
-#[derive(Default)]
-pub struct Errors(Vec<FieldError>);
-
-impl Errors {
-    pub fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(DomainError::BadRequest { errors, .. }) => {
-                self.0.extend(errors);
-                None
-            }
-            Err(other) => {
-                self.0.push(FieldError::new("", other.to_string()));
-                None
-            }
-        }
-    }
-
-    pub fn finish(self) -> Result<(), DomainError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::invalid_fields(self.0))
-        }
-    }
-}
 
 pub fn name(field: &str, raw: &str) -> Result<String, DomainError> {
     bounded(field, raw, NAME_MIN, NAME_MAX)

@@ -2,45 +2,18 @@
 //! domain commands ("parse, don't validate").
 
 use roster_core::text::{bounded, bounded_opt, Email};
-use roster_core::{DomainError, FieldError};
+use roster_core::DomainError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::accounts::Password;
 use crate::users::{NewUser, Role, UserChanges};
 use crate::AccountId;
+use roster_core::error::FieldErrors as Errors;
 
 const NAME_MAX: usize = 200;
 const JOB_NAME_MAX: usize = 200;
 const JOB_DESCRIPTION_MAX: usize = 2000;
-
-/// Collects every field error of a request instead of stopping at the first.
-#[derive(Default)]
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(DomainError::BadRequest { errors, .. }) => {
-                self.0.extend(errors);
-                None
-            }
-            Err(other) => {
-                self.0.push(FieldError::new("", other.to_string()));
-                None
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), DomainError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::invalid_fields(self.0))
-        }
-    }
-}
 
 /// `user_info` of a create request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]

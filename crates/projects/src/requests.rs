@@ -3,7 +3,7 @@
 
 use roster_core::text::{bounded, bounded_opt};
 use roster_core::time::Timestamp;
-use roster_core::{DomainError, FieldError};
+use roster_core::DomainError;
 use roster_identity::UserId;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -15,39 +15,12 @@ use crate::artifacts::{
 };
 use crate::members::NewMember;
 use crate::projects::{NewProject, ProjectChanges};
+use roster_core::error::FieldErrors as Errors;
 
 const NAME_MAX: usize = 200;
 const GOAL_MAX: usize = 2_000;
 const CONTEXT_MAX: usize = 20_000;
 const ARTIFACT_NAME_MAX: usize = 300;
-
-/// Collects every field error of a request instead of stopping at the first.
-#[derive(Default)]
-struct Errors(Vec<FieldError>);
-
-impl Errors {
-    fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(DomainError::BadRequest { errors, .. }) => {
-                self.0.extend(errors);
-                None
-            }
-            Err(other) => {
-                self.0.push(FieldError::new("", other.to_string()));
-                None
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), DomainError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::invalid_fields(self.0))
-        }
-    }
-}
 
 fn missing() -> DomainError {
     DomainError::internal_msg("validation collected no error for a missing field")
