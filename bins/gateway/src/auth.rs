@@ -16,6 +16,8 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "better-auth.session_token";
 /// The header that picks the org of an App-family request.
 pub const ORG_HEADER: &str = "x-org";
+/// The longest org reference (slug or id) worth looking up; longer ones are a 400.
+pub const MAX_ORG_REF: usize = 100;
 
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
@@ -100,7 +102,7 @@ impl FromRequest for AppCaller {
             let authenticated = authenticate(&state, secret).await?;
             let org = match org {
                 None => None,
-                Some(Ok(org)) if !org.is_empty() => Some(org),
+                Some(Ok(org)) if !org.is_empty() && org.len() <= MAX_ORG_REF => Some(org),
                 Some(_) => {
                     return Err(ApiError::bad_request(
                         "invalid_org_header",
