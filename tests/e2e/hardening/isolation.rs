@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::db_scan;
 use super::operations::{operations, Operation};
-use super::tenants::World;
+use super::tenants::{CrossFlow, World};
 use crate::slack::{command_body, no_redirects, now, sign};
 
 /// What a probe must answer.
@@ -31,6 +31,9 @@ pub struct Probe {
     pub label: String,
     pub req: RequestBuilder,
     pub expect: Expect,
+    /// Values of B the caller itself brought into the request (not B's data in Roster),
+    /// which the answer may name.
+    pub echo: Vec<String>,
 }
 
 /// Builds the probes of a route from the world.
@@ -91,6 +94,7 @@ impl Ctx<'_> {
             label,
             req: Self::with_body(req, body),
             expect,
+            echo: Vec::new(),
         }
     }
 
@@ -180,6 +184,7 @@ impl Ctx<'_> {
             label: format!("POST /work-apps/slack/commands [A team, {user_id} {text}]"),
             req,
             expect,
+            echo: Vec::new(),
         }]
     }
 }
@@ -260,12 +265,20 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             c.app(Method::POST, "/user", Some(body), status(&[404]))
         }),
         ("get", "/api/v1/app/user/{id}", |c| {
-            c.app(
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
                 Method::GET,
-                &format!("/user/{}", c.w.b.member_id),
+                &format!("/user/{}", b.member_id),
                 None,
                 status(&[404]),
-            )
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/user/{}", a.member_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("put", "/api/v1/app/user/{id}", |c| {
             let body = json!({"name": "Renamed by A"});
@@ -382,21 +395,37 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             )
         }),
         ("get", "/api/v1/app/user/{id}/project", |c| {
-            c.app(
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
                 Method::GET,
-                &format!("/user/{}/project", c.w.b.member_id),
+                &format!("/user/{}/project", b.member_id),
                 None,
                 status(&[404]),
-            )
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/user/{}/project", a.member_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         // Members
         ("get", "/api/v1/app/project/{id}/member", |c| {
-            c.app(
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
                 Method::GET,
-                &format!("/project/{}/member", c.w.b.project_id),
+                &format!("/project/{}/member", b.project_id),
                 None,
                 status(&[404]),
-            )
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/project/{}/member", a.project_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("post", "/api/v1/app/project/{id}/member", |c| {
             let (a, b) = (&c.w.a, &c.w.b);
@@ -449,12 +478,20 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
         }),
         // Artifacts
         ("get", "/api/v1/app/project/{id}/artifact", |c| {
-            c.app(
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
                 Method::GET,
-                &format!("/project/{}/artifact", c.w.b.project_id),
+                &format!("/project/{}/artifact", b.project_id),
                 None,
                 status(&[404]),
-            )
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/project/{}/artifact", a.project_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("post", "/api/v1/app/project/{id}/artifact", |c| {
             let body = json!({"name": "Probe artifact", "type": "Document"});
@@ -477,8 +514,20 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             |c| artifact(c, Method::DELETE, None),
         ),
         ("get", "/api/v1/app/user/{id}/latest-artifacts", |c| {
-            let path = format!("/user/{}/latest-artifacts", c.w.b.member_id);
-            c.app(Method::GET, &path, None, status(&[404]))
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
+                Method::GET,
+                &format!("/user/{}/latest-artifacts", b.member_id),
+                None,
+                status(&[404]),
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/user/{}/latest-artifacts", a.admin.user_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         // External-users workspaces and API keys
         ("get", "/api/v1/app/workspaces", |c| {
@@ -493,16 +542,36 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             )
         }),
         ("get", "/api/v1/app/workspaces/{id}", |c| {
-            c.app(
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
                 Method::GET,
-                &format!("/workspaces/{}", c.w.b.workspace_id),
+                &format!("/workspaces/{}", b.workspace_id),
                 None,
                 status(&[404]),
-            )
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/workspaces/{}", a.workspace_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("get", "/api/v1/app/workspaces/{id}/api-keys", |c| {
-            let path = format!("/workspaces/{}/api-keys", c.w.b.workspace_id);
-            c.app(Method::GET, &path, None, status(&[404]))
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
+                Method::GET,
+                &format!("/workspaces/{}/api-keys", b.workspace_id),
+                None,
+                status(&[404]),
+            );
+            p.extend(c.app(
+                Method::GET,
+                &format!("/workspaces/{}/api-keys", a.workspace_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("post", "/api/v1/app/workspaces/{id}/api-keys", |c| {
             let path = format!("/workspaces/{}/api-keys", c.w.b.workspace_id);
@@ -590,8 +659,20 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             .collect()
         }),
         ("get", "/api/v1/external-users/{id}", |c| {
-            let path = format!("/api/v1/external-users/{}", c.w.b.external_user_id);
-            c.external(Method::GET, &path, None, status(&[404]))
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.external(
+                Method::GET,
+                &format!("/api/v1/external-users/{}", b.external_user_id),
+                None,
+                status(&[404]),
+            );
+            p.extend(c.external(
+                Method::GET,
+                &format!("/api/v1/external-users/{}", a.external_user_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("patch", "/api/v1/external-users/{id}", |c| {
             let (a, b) = (&c.w.a, &c.w.b);
@@ -623,7 +704,14 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             )
         }),
         ("get", "/api/v1/channels/{id}", |c| {
-            by_id(c, Method::GET, "channels", &c.w.b.channel_id, None)
+            let mut p = by_id(c, Method::GET, "channels", &c.w.b.channel_id, None);
+            p.extend(c.external(
+                Method::GET,
+                &format!("/api/v1/channels/{}", c.w.a.channel_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("patch", "/api/v1/channels/{id}", |c| {
             by_id(
@@ -649,7 +737,14 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             )
         }),
         ("get", "/api/v1/tiers/{id}", |c| {
-            by_id(c, Method::GET, "tiers", &c.w.b.tier_id, None)
+            let mut p = by_id(c, Method::GET, "tiers", &c.w.b.tier_id, None);
+            p.extend(c.external(
+                Method::GET,
+                &format!("/api/v1/tiers/{}", c.w.a.tier_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("patch", "/api/v1/tiers/{id}", |c| {
             by_id(
@@ -692,13 +787,16 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             )
         }),
         ("get", "/api/v1/external-user-groups/{id}", |c| {
-            by_id(
+            let mut p = by_id(
                 c,
                 Method::GET,
                 "external-user-groups",
                 &c.w.b.group_id,
                 None,
-            )
+            );
+            let own = format!("/api/v1/external-user-groups/{}", c.w.a.group_id);
+            p.extend(c.external(Method::GET, &own, None, status(&[200])));
+            p
         }),
         ("patch", "/api/v1/external-user-groups/{id}", |c| {
             let (a, b) = (&c.w.a, &c.w.b);
@@ -857,8 +955,19 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
             p
         }),
         ("get", "/work-apps/slack/workspaces/{teamId}/users", |c| {
-            let path = format!("/workspaces/{}/users", c.w.b.team_id);
-            c.slack(Method::GET, &path, None, status(&[404]))
+            let mut p = c.slack(
+                Method::GET,
+                &format!("/workspaces/{}/users", c.w.b.team_id),
+                None,
+                status(&[404]),
+            );
+            p.extend(c.slack(
+                Method::GET,
+                &format!("/workspaces/{}/users", c.w.a.team_id),
+                None,
+                status(&[200]),
+            ));
+            p
         }),
         ("post", "/work-apps/slack/commands", |c| {
             // B's Slack user, as if in A's team: A's tenant knows nothing of it.
@@ -878,12 +987,20 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
                 ("state", c.w.b.install_state.as_str()),
             ])
             .unwrap();
-            c.anon(
+            let mut p = c.anon(
                 Method::GET,
                 &format!("/work-apps/slack/oauth_redirect?{q}"),
                 None,
                 status(&[400]),
-            )
+            );
+            // A's own install, for which Slack names B's team: 409 (one team, one tenant).
+            p.push(cross_flow(
+                c,
+                &c.w.install_b_team,
+                "/work-apps/slack/oauth_redirect",
+                409,
+            ));
+            p
         }),
         ("get", "/work-apps/slack/connect", |c| {
             // A's connect session under B's tenant.
@@ -905,14 +1022,36 @@ pub fn routes() -> Vec<(&'static str, &'static str, Probes)> {
                 ("state", c.w.b.connect_state.as_str()),
             ])
             .unwrap();
-            c.anon(
+            let mut p = c.anon(
                 Method::GET,
                 &format!("/work-apps/slack/connect/callback?{q}"),
                 None,
                 status(&[400]),
-            )
+            );
+            // A's own sign-in with Slack, as a user of B's team: B's workspace is not A's.
+            p.push(cross_flow(
+                c,
+                &c.w.connect_b_team,
+                "/work-apps/slack/connect/callback",
+                404,
+            ));
+            p
         }),
     ]
+}
+
+/// Finishes an OAuth flow of A in the browser that started it.
+fn cross_flow(c: &Ctx<'_>, flow: &CrossFlow, path: &str, want: u16) -> Probe {
+    let q =
+        serde_urlencoded::to_string([("code", flow.code.as_str()), ("state", flow.state.as_str())])
+            .unwrap();
+    Probe {
+        label: format!("GET {path} [A's browser, Slack names B's team]"),
+        req: flow.browser.get(c.w.slack.app.url(&format!("{path}?{q}"))),
+        expect: status(&[want]),
+        // Slack told A's own browser which team it signed in to; the answer may say so.
+        echo: vec![c.w.b.team_id.to_lowercase()],
+    }
 }
 
 /// An artifact of B under B's project, and under A's project.
@@ -999,7 +1138,7 @@ async fn run(probe: Probe, markers: &[String]) -> Option<String> {
     let everything = format!("{headers}\n{body}").to_lowercase();
     let leaked: Vec<&String> = markers
         .iter()
-        .filter(|m| everything.contains(m.as_str()))
+        .filter(|m| everything.contains(m.as_str()) && !probe.echo.contains(m))
         .collect();
     if !leaked.is_empty() {
         problems.push(format!("B's data in the answer: {leaked:?}"));
@@ -1066,22 +1205,30 @@ async fn tenant_a_cannot_reach_or_see_tenant_b_on_any_route() {
         }
     }
     let after = db_scan::rows_containing(&mut conn, &world.b.anchors()).await;
+    // B's rows, and any row of A that now names B's org, workspace or accounts.
+    let changed: Vec<String> = before
+        .iter()
+        .filter(|r| !after.contains(r))
+        .map(|r| format!("B's row changed or gone: {r}"))
+        .chain(
+            after
+                .iter()
+                .filter(|r| !before.contains(r))
+                .map(|r| format!("new row naming B: {r}")),
+        )
+        .collect();
     eprintln!(
-        "tenant isolation: {} operations, {tried} requests, {} failures, {} rows of B compared",
+        "tenant isolation: {} operations, {tried} requests, {} failures, {} rows of B compared, {} changed",
         table.len(),
         failures.len(),
-        before.len()
+        before.len(),
+        changed.len()
     );
+    failures.extend(changed);
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    let changed: Vec<&String> = before
-        .iter()
-        .filter(|r| !after.contains(r))
-        .chain(after.iter().filter(|r| !before.contains(r)))
-        .collect();
-    assert!(changed.is_empty(), "B's rows changed: {changed:#?}");
 }

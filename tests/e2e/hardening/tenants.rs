@@ -506,12 +506,25 @@ pub async fn build(
     }
 }
 
+/// An OAuth flow A started in its own browser, which Slack will finish with B's team.
+pub struct CrossFlow {
+    /// Holds the flow's nonce cookie.
+    pub browser: reqwest::Client,
+    pub state: String,
+    pub code: String,
+}
+
 /// A Slack-configured gateway with tenant A (`acme`, its workspace registered by hand)
-/// and tenant B (`bravo`, its workspace installed by OAuth through the fake Slack).
+/// and tenant B (`bravo`, its workspace installed by OAuth through the fake Slack), and
+/// two flows of A that the fake Slack answers with B's team.
 pub struct World {
     pub slack: Slack,
     pub a: Tenant,
     pub b: Tenant,
+    /// A's admin installs the app, and Slack says the team is B's.
+    pub install_b_team: CrossFlow,
+    /// A's admin signs in with Slack, and Slack says the user is in B's team.
+    pub connect_b_team: CrossFlow,
 }
 
 impl World {
@@ -526,6 +539,70 @@ impl World {
         )
         .await;
         let b = build(&slack, "bravo", None, "T0BRAVO", true).await;
-        Self { slack, a, b }
+
+        let install = browser();
+        let res = install
+            .get(slack.app.url("/work-apps/slack/install?tenantId=acme"))
+            .bearer_auth(&a.admin.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+        let code = "acme-installs-bravo-team".to_owned();
+        slack.fake.expect_install(
+            &code,
+            &b.team_id,
+            "Stolen Team",
+            "xoxb-acme-stolen-bot-token",
+        );
+        let install_b_team = CrossFlow {
+            browser: install,
+            state,
+            code,
+        };
+
+        let (status, connect) = roster_e2e::json(
+            slack
+                .req(
+                    &a.admin.token,
+                    Method::POST,
+                    "/work-apps/slack/users/connect",
+                )
+                .json(&json!({"userId": a.admin.user_id, "tenantId": "acme"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{connect}");
+        let path = str_of(&connect, "connectUrl")
+            .strip_prefix(&slack.app.config.public_url)
+            .unwrap()
+            .to_owned();
+        let connect_browser = browser();
+        let res = connect_browser
+            .get(slack.app.url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+        let code = "acme-signs-in-to-bravo-team".to_owned();
+        slack
+            .fake
+            .expect_sign_in(&code, &b.team_id, "U0ACMEX", "acme-x", "x@acme.test");
+        let connect_b_team = CrossFlow {
+            browser: connect_browser,
+            state,
+            code,
+        };
+        Self {
+            slack,
+            a,
+            b,
+            install_b_team,
+            connect_b_team,
+        }
     }
 }
