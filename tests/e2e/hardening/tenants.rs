@@ -38,6 +38,8 @@ pub struct Tenant {
     pub member_id: String,
     pub member_account_id: String,
     pub member_email: String,
+    /// An API token of the member (an AppMember).
+    pub member_token: String,
     /// An API token made with `POST /api/v1/app/tokens`.
     pub token_id: String,
     pub project_id: String,
@@ -217,6 +219,16 @@ pub async fn build(
             201,
         )
         .await;
+    let member_token = {
+        let account =
+            roster_identity::AccountId::parse(&str_of(&member, "account_id")).expect("account");
+        let mut conn = slack.app.pool.get().await.unwrap();
+        roster_identity::tokens::create(&mut conn, &account, "member", None)
+            .await
+            .unwrap()
+            .secret
+    };
+    b.secret("member API token", &member_token);
     let owner_email = format!("owner@{label}.test");
     let password = format!("{label} long pass phrase 42");
     let signed_up = b
@@ -478,6 +490,7 @@ pub async fn build(
         member_id: str_of(&member, "id"),
         member_account_id: str_of(&member, "account_id"),
         member_email,
+        member_token,
         token_id: str_of(&token, "id"),
         project_id,
         artifact_id: str_of(&artifact, "id"),

@@ -71,7 +71,8 @@ impl Ctx<'_> {
     }
 
     /// An App-family call as A's admin (token, `x-org` A), as A's second admin (session
-    /// cookie), and with A's token naming B's org in `x-org` (403: not a user there).
+    /// cookie), as A's member (token), and with A's token naming B's org in `x-org` (403:
+    /// not a user there).
     pub fn app(
         &self,
         method: Method,
@@ -94,7 +95,13 @@ impl Ctx<'_> {
                 app.anon(method.clone(), &url)
                     .header("cookie", format!("{SESSION_COOKIE}={}", a.session)),
                 &body,
-                expect,
+                expect.clone(),
+            ),
+            self.probe(
+                format!("{method} {url} [A member token]"),
+                app.as_user(&a.member_token, &a.slug, method.clone(), &url),
+                &body,
+                or_forbidden(&expect),
             ),
             self.probe(
                 format!("{method} {url} [A token, x-org B]"),
@@ -105,7 +112,8 @@ impl Ctx<'_> {
         ]
     }
 
-    /// A Slack-family call with A's admin token and with A's second admin's session.
+    /// A Slack-family call with A's admin token, A's second admin's session and A's
+    /// member's token.
     pub fn slack(
         &self,
         method: Method,
@@ -125,10 +133,16 @@ impl Ctx<'_> {
             ),
             self.probe(
                 format!("{method} {url} [A session]"),
-                app.anon(method, &url)
+                app.anon(method.clone(), &url)
                     .header("cookie", format!("{SESSION_COOKIE}={}", a.session)),
                 &body,
-                expect,
+                expect.clone(),
+            ),
+            self.probe(
+                format!("{method} {url} [A member token]"),
+                app.anon(method, &url).bearer_auth(&a.member_token),
+                &body,
+                or_forbidden(&expect),
             ),
         ]
     }
@@ -176,6 +190,19 @@ impl Ctx<'_> {
             expect,
             echo: Vec::new(),
         }]
+    }
+}
+
+/// What an AppMember may answer instead: also 403 where the role is too low (which does
+/// not depend on the id, so it tells nothing of B).
+fn or_forbidden(expect: &Expect) -> Expect {
+    match expect {
+        Expect::Status(codes) => {
+            let mut codes = codes.clone();
+            codes.push(403);
+            Expect::Status(codes)
+        }
+        Expect::EmptyList => Expect::EmptyList,
     }
 }
 
