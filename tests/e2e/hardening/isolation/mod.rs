@@ -157,6 +157,20 @@ async fn tenant_a_cannot_reach_or_see_tenant_b_on_any_route() {
             }
         }
     }
+    // What anyone may read, after B's setup put B's ids in many paths: the metrics label
+    // requests by route pattern, never by the ids in them.
+    for path in ["/metrics", "/openapi.json"] {
+        tried += 1;
+        let probe = Probe {
+            label: format!("GET {path} [anonymous, after B's traffic]"),
+            req: ctx.client.get(world.slack.app.url(path)),
+            expect: status(&[200]),
+            echo: Vec::new(),
+        };
+        if let Some(failure) = run(probe, &markers).await {
+            failures.push(failure);
+        }
+    }
     let after = db_scan::rows_containing(&mut conn, &world.b.anchors()).await;
     // B's rows, and any row of A that now names B's org, workspace or accounts.
     let changed: Vec<String> = before
