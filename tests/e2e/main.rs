@@ -14,6 +14,7 @@ mod external_users;
 mod external_workspaces;
 mod faults;
 mod gateway;
+mod hardening;
 mod integrations;
 mod members;
 mod migrations;

@@ -21,6 +21,9 @@ pub const ORG_HEADER: &str = "x-org";
 /// of authentication results. There is no such cache: every request asks the database.
 pub const CREDENTIAL_CACHE_TTL: std::time::Duration = std::time::Duration::ZERO;
 
+/// The longest org reference (slug or id) worth looking up; longer ones are a 400.
+pub const MAX_ORG_REF: usize = 100;
+
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req
@@ -104,7 +107,7 @@ impl FromRequest for AppCaller {
             let authenticated = authenticate(&state, secret).await?;
             let org = match org {
                 None => None,
-                Some(Ok(org)) if !org.is_empty() => Some(org),
+                Some(Ok(org)) if !org.is_empty() && org.len() <= MAX_ORG_REF => Some(org),
                 Some(_) => {
                     return Err(ApiError::bad_request(
                         "invalid_org_header",

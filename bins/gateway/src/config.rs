@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
+use crate::rate_limit::{Limit, RateLimits};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum LogFormat {
     #[default]
@@ -43,12 +45,40 @@ pub struct Config {
     /// Database connections per process.
     #[arg(long, env = "ROSTER_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: usize,
-    /// Attempts per minute at a credential endpoint (sign-in, sign-up) with one credential.
+    /// Attempts per minute at sign-in or sign-up with one credential (email).
     #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CREDENTIAL", default_value_t = 10)]
     pub rate_limit_per_credential: u32,
-    /// Attempts per minute at a credential endpoint from one client address.
+    /// Attempts per minute at sign-in or sign-up from one client address.
     #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CLIENT", default_value_t = 120)]
     pub rate_limit_per_client: u32,
+    /// Attempts per minute at POST /api/v1/external-users/authenticate with one API key.
+    #[arg(
+        long,
+        env = "ROSTER_RATE_LIMIT_AUTHENTICATE_PER_KEY",
+        default_value_t = 600
+    )]
+    pub rate_limit_authenticate_per_key: u32,
+    /// Attempts per minute at POST /api/v1/external-users/authenticate from one address.
+    #[arg(
+        long,
+        env = "ROSTER_RATE_LIMIT_AUTHENTICATE_PER_CLIENT",
+        default_value_t = 1200
+    )]
+    pub rate_limit_authenticate_per_client: u32,
+    /// Slash commands per minute from one Slack user (team and user id).
+    #[arg(
+        long,
+        env = "ROSTER_RATE_LIMIT_SLACK_COMMANDS_PER_USER",
+        default_value_t = 20
+    )]
+    pub rate_limit_slack_commands_per_user: u32,
+    /// Slash commands per minute from one client address (Slack's servers).
+    #[arg(
+        long,
+        env = "ROSTER_RATE_LIMIT_SLACK_COMMANDS_PER_CLIENT",
+        default_value_t = 600
+    )]
+    pub rate_limit_slack_commands_per_client: u32,
     /// Milliseconds a client has to send its request head (slow clients get 408).
     #[arg(long, env = "ROSTER_CLIENT_TIMEOUT_MS", default_value_t = 10_000)]
     pub client_timeout_ms: u64,
@@ -88,10 +118,32 @@ impl Config {
             db_pool_size: 8,
             rate_limit_per_credential: 10,
             rate_limit_per_client: 120,
+            rate_limit_authenticate_per_key: 600,
+            rate_limit_authenticate_per_client: 1200,
+            rate_limit_slack_commands_per_user: 20,
+            rate_limit_slack_commands_per_client: 600,
             client_timeout_ms: 10_000,
             workers: Some(2),
             slack: SlackConfig::default(),
         }
+    }
+
+    /// The limits of the credential endpoints.
+    pub fn rate_limits(&self) -> RateLimits {
+        RateLimits::new(
+            Limit {
+                per_credential: self.rate_limit_per_credential,
+                per_client: self.rate_limit_per_client,
+            },
+            Limit {
+                per_credential: self.rate_limit_authenticate_per_key,
+                per_client: self.rate_limit_authenticate_per_client,
+            },
+            Limit {
+                per_credential: self.rate_limit_slack_commands_per_user,
+                per_client: self.rate_limit_slack_commands_per_client,
+            },
+        )
     }
 
     /// Whether cookies should be marked `Secure`.

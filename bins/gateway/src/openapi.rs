@@ -244,6 +244,8 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-in/email", "post", "401"),
     ("/api/auth/sign-in/email", "post", "429"),
     ("/api/auth/sign-up/email", "post", "429"),
+    ("/api/v1/external-users/authenticate", "post", "429"),
+    ("/work-apps/slack/commands", "post", "429"),
     ("/api/v1/app/user/integrations", "post", "409"),
     ("/api/v1/app/project/{id}/member", "post", "409"),
     ("/api/v1/app/project/{id}/member/{user_id}", "put", "409"),

@@ -61,49 +61,122 @@ impl RateLimiter {
     }
 }
 
-/// The limits of the credential endpoints.
-pub struct RateLimits {
+/// The rate-limited credential endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `POST /api/auth/sign-in/email`, per email.
+    SignIn,
+    /// `POST /api/auth/sign-up/email`, per email.
+    SignUp,
+    /// `POST /api/v1/external-users/authenticate`, per API key.
+    Authenticate,
+    /// `POST /work-apps/slack/commands`, per Slack team and user.
+    SlackCommands,
+}
+
+impl Endpoint {
+    fn name(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign-in",
+            Self::SignUp => "sign-up",
+            Self::Authenticate => "authenticate",
+            Self::SlackCommands => "slack-commands",
+        }
+    }
+}
+
+/// Attempts per minute allowed at an endpoint, per credential and per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub per_credential: u32,
+    pub per_client: u32,
+}
+
+/// The two counters of an endpoint (or of a group of endpoints sharing one limit).
+struct Counters {
     per_credential: RateLimiter,
     per_client: RateLimiter,
 }
 
-impl RateLimits {
-    pub fn new(per_credential: u32, per_client: u32) -> Self {
+impl Counters {
+    fn new(limit: Limit) -> Self {
         Self {
-            per_credential: RateLimiter::new(per_credential),
-            per_client: RateLimiter::new(per_client),
+            per_credential: RateLimiter::new(limit.per_credential),
+            per_client: RateLimiter::new(limit.per_client),
+        }
+    }
+}
+
+/// The limits of the credential endpoints.
+pub struct RateLimits {
+    /// Sign-in and sign-up (counted apart, with the same limit).
+    accounts: Counters,
+    authenticate: Counters,
+    slack_commands: Counters,
+}
+
+fn too_many(retry_after_secs: u64, limit: u32, what: &str) -> ApiError {
+    ApiError(DomainError::TooManyRequests {
+        detail: format!("too many attempts {what}; retry in {retry_after_secs} s"),
+        retry_after_secs,
+        limit,
+    })
+}
+
+impl RateLimits {
+    pub fn new(accounts: Limit, authenticate: Limit, slack_commands: Limit) -> Self {
+        Self {
+            accounts: Counters::new(accounts),
+            authenticate: Counters::new(authenticate),
+            slack_commands: Counters::new(slack_commands),
         }
     }
 
-    /// Counts an attempt at `endpoint` with `credential` (an email, a key; kept only as a
-    /// hash) from `client` (the peer address); 429 past either limit.
+    fn counters(&self, endpoint: Endpoint) -> &Counters {
+        match endpoint {
+            Endpoint::SignIn | Endpoint::SignUp => &self.accounts,
+            Endpoint::Authenticate => &self.authenticate,
+            Endpoint::SlackCommands => &self.slack_commands,
+        }
+    }
+
+    /// Counts an attempt at `endpoint` with `credential` (an email, a key, a Slack user;
+    /// kept only as a hash) from `client` (the peer address); 429 past either limit.
     pub fn check(
         &self,
-        endpoint: &str,
+        endpoint: Endpoint,
         credential: Option<&str>,
         client: Option<std::net::IpAddr>,
     ) -> Result<(), ApiError> {
-        let too_many = |retry_after_secs: u64, limit: u32, what: &str| {
-            ApiError(DomainError::TooManyRequests {
-                detail: format!("too many attempts {what}; retry in {retry_after_secs} s"),
-                retry_after_secs,
-                limit,
-            })
-        };
-        if let Some(ip) = client {
-            self.per_client
-                .hit(format!("{endpoint}:{ip}"))
-                .map_err(|s| too_many(s, self.per_client.limit, "from this address"))?;
+        self.check_client(endpoint, client)?;
+        match credential {
+            Some(credential) => self.check_credential(endpoint, credential),
+            None => Ok(()),
         }
-        if let Some(credential) = credential {
-            let hashed = hex_of(&roster_core::secret::hash(
-                &credential.trim().to_lowercase(),
-            ));
-            self.per_credential
-                .hit(format!("{endpoint}:{hashed}"))
-                .map_err(|s| too_many(s, self.per_credential.limit, "with this credential"))?;
-        }
-        Ok(())
+    }
+
+    /// Counts an attempt from `client` alone (before the credential is known).
+    pub fn check_client(
+        &self,
+        endpoint: Endpoint,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<(), ApiError> {
+        let Some(ip) = client else { return Ok(()) };
+        let counter = &self.counters(endpoint).per_client;
+        counter
+            .hit(format!("{}:{ip}", endpoint.name()))
+            .map_err(|s| too_many(s, counter.limit, "from this address"))
+    }
+
+    /// Counts an attempt with `credential` alone.
+    pub fn check_credential(&self, endpoint: Endpoint, credential: &str) -> Result<(), ApiError> {
+        let counter = &self.counters(endpoint).per_credential;
+        let hashed = hex_of(&roster_core::secret::hash(
+            &credential.trim().to_lowercase(),
+        ));
+        counter
+            .hit(format!("{}:{hashed}", endpoint.name()))
+            .map_err(|s| too_many(s, counter.limit, "with this credential"))
     }
 }
 
@@ -127,5 +200,32 @@ mod tests {
             limiter.hit("other".into()).is_ok(),
             "keys are counted apart"
         );
+    }
+
+    #[test]
+    fn endpoints_have_their_own_limits_and_counts() {
+        let one = Limit {
+            per_credential: 1,
+            per_client: 100,
+        };
+        let limits = RateLimits::new(
+            one,
+            Limit {
+                per_credential: 2,
+                per_client: 100,
+            },
+            one,
+        );
+        let ip = Some(std::net::IpAddr::from([127, 0, 0, 1]));
+        assert!(limits.check(Endpoint::SignIn, Some("a@b.co"), ip).is_ok());
+        assert!(limits.check(Endpoint::SignIn, Some("A@b.co"), ip).is_err());
+        assert!(limits.check(Endpoint::SignUp, Some("a@b.co"), ip).is_ok());
+        assert!(limits.check(Endpoint::Authenticate, Some("k"), ip).is_ok());
+        assert!(limits.check(Endpoint::Authenticate, Some("k"), ip).is_ok());
+        assert!(limits.check(Endpoint::Authenticate, Some("k"), ip).is_err());
+        assert!(limits
+            .check(Endpoint::SlackCommands, Some("T1:U1"), ip)
+            .is_ok());
+        assert!(limits.check_client(Endpoint::SlackCommands, ip).is_ok());
     }
 }

@@ -16,7 +16,6 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
-use crate::rate_limit::RateLimits;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{openapi, routes};
@@ -29,10 +28,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let workers = config.workers;
     let client_timeout = Duration::from_millis(config.client_timeout_ms);
-    let limits = RateLimits::new(
-        config.rate_limit_per_credential,
-        config.rate_limit_per_client,
-    );
+    let limits = config.rate_limits();
     let state = AppState {
         pool,
         config: Arc::new(config),

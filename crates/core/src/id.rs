@@ -9,6 +9,21 @@ pub fn generate(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(bytes))
 }
 
+/// Longer than any id: text this long in a request is a 400 (over-long input), not a
+/// 404 (an id that names nothing).
+pub const MAX_ID_CHARS: usize = 64;
+
+/// 400 naming `field` when `raw` is longer than any id can be.
+pub fn check_length(field: &str, raw: &str) -> Result<(), crate::DomainError> {
+    if raw.chars().count() > MAX_ID_CHARS {
+        return Err(crate::DomainError::invalid(
+            field,
+            format!("must be an id (at most {MAX_ID_CHARS} characters)"),
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `value` is `<prefix>_` followed by exactly 16 lowercase hex digits.
 pub fn is_well_formed(prefix: &str, value: &str) -> bool {
     value

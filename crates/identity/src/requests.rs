@@ -37,7 +37,8 @@ pub struct UserInfo {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    /// An existing account to add; without it the account is found or created by email.
+    /// An existing account to add, with its own email in `user_info.email` (404 otherwise);
+    /// without it the account is found or created by email.
     #[serde(default)]
     pub account_id: Option<String>,
     pub role: Role,
@@ -74,6 +75,13 @@ impl TryFrom<CreateUserRequest> for NewUser {
         // A malformed account id cannot exist: the same 404 as an unknown one.
         let account_id = match r.account_id.as_deref().map(str::trim) {
             None | Some("") => None,
+            Some(raw)
+                if errors
+                    .take(roster_core::id::check_length("account_id", raw))
+                    .is_none() =>
+            {
+                None
+            }
             Some(raw) => Some(AccountId::parse(raw).ok_or_else(|| {
                 DomainError::not_found("account").on_field("account_id", "no such account")
             })?),
@@ -255,6 +263,30 @@ pub struct SignInRequest {
     /// Accepted for better-auth clients; sessions always last 7 days.
     #[serde(default, rename = "rememberMe")]
     pub remember_me: Option<bool>,
+}
+
+impl SignInRequest {
+    /// Refuses (400) what no account can have, before any password is hashed: an email
+    /// over 254 characters, a password longer than sign-up accepts.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let mut errors = Errors::default();
+        if self.email.chars().count() > 254 {
+            errors.take::<()>(Err(DomainError::invalid(
+                "email",
+                "must be at most 254 characters",
+            )));
+        }
+        if self.password.chars().count() > crate::accounts::MAX_PASSWORD_CHARS {
+            errors.take::<()>(Err(DomainError::invalid(
+                "password",
+                format!(
+                    "must be at most {} characters",
+                    crate::accounts::MAX_PASSWORD_CHARS
+                ),
+            )));
+        }
+        errors.finish()
+    }
 }
 
 /// `POST /api/v1/app/tokens`

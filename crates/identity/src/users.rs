@@ -109,7 +109,8 @@ pub struct UserStateChange {
     pub state: UserState,
 }
 
-/// A user to add to an org. Without `account_id`, the account is found or created by email.
+/// A user to add to an org. Without `account_id`, the account is found or created by email;
+/// with it, `email` must be that account's.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub account_id: Option<AccountId>,
@@ -183,16 +184,27 @@ pub async fn create(
         let explicit_account = new.account_id.is_some();
         let account_id = match new.account_id {
             Some(id) => {
-                accounts::get(conn, &id)
-                    .await
-                    .map_err(|e| match e {
-                        // Only a missing account is the caller's mistake; anything else
-                        // (an unreachable database) keeps its own meaning.
-                        e if e.is_not_found() => DomainError::not_found("account")
-                            .on_field("account_id", "no such account"),
-                        e => e,
-                    })?
-                    .id
+                let no_such_account =
+                    || DomainError::not_found("account").on_field("account_id", "no such account");
+                let account = accounts::get(conn, &id).await.map_err(|e| {
+                    // Only a missing account is the caller's mistake; anything else
+                    // (an unreachable database) keeps its own meaning.
+                    if e.is_not_found() {
+                        no_such_account()
+                    } else {
+                        e
+                    }
+                })?;
+                // An id alone adds no one: it must come with the account's own email (as
+                // adding by email would find it), or name a user of this org already (a
+                // 409 below). Otherwise it answers as an unknown id, so that another
+                // org's account ids neither work nor show that they exist.
+                if account.email.to_lowercase() != new.email.as_str().to_lowercase()
+                    && of_account(conn, &org_id, &account.id).await?.is_none()
+                {
+                    return Err(no_such_account());
+                }
+                account.id
             }
             None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
         };

@@ -201,6 +201,7 @@ impl TryFrom<AddMemberRequest> for NewMember {
     type Error = DomainError;
 
     fn try_from(r: AddMemberRequest) -> Result<Self, DomainError> {
+        roster_core::id::check_length("user_id", &r.user_id)?;
         // A malformed user id names no user: the same 404 as an unknown one.
         let user_id =
             UserId::parse(r.user_id.trim()).ok_or_else(|| DomainError::not_found("user"))?;

@@ -64,7 +64,14 @@ struct Form {
     text: Option<String>,
 }
 
-/// Parses Slack's `application/x-www-form-urlencoded` body.
+const USER_NAME_MAX: usize = 200;
+const COMMAND_MAX: usize = 40;
+/// Slack caps what a user types after a slash command well below this.
+const TEXT_MAX: usize = 4000;
+const ID_MAX: usize = 64;
+
+/// Parses Slack's `application/x-www-form-urlencoded` body; a field longer than Slack
+/// ever sends is a 400.
 pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
     let form: Form = serde_urlencoded::from_bytes(body).map_err(|_| {
         DomainError::bad_request(
@@ -72,6 +79,20 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
             "the body must be a Slack slash command (application/x-www-form-urlencoded)",
         )
     })?;
+    // Slack never sends more; anything longer is not Slack's (and not stored or echoed).
+    for (field, value, max) in [
+        ("user_name", &form.user_name, USER_NAME_MAX),
+        ("command", &form.command, COMMAND_MAX),
+        ("text", &form.text, TEXT_MAX),
+        ("enterprise_id", &form.enterprise_id, ID_MAX),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            return Err(DomainError::invalid(
+                field,
+                format!("must be at most {max} characters"),
+            ));
+        }
+    }
     let team_id = TeamId::parse_field("team_id", form.team_id.as_deref().unwrap_or(""))?;
     let user_id = SlackUserId::parse_field("user_id", form.user_id.as_deref().unwrap_or(""))?;
     let command = form

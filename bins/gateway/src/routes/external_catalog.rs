@@ -2,6 +2,7 @@
 //! `/api/v1/external-user-groups`), authenticated by a workspace API key.
 
 use actix_web::{web, HttpResponse};
+use roster_core::DomainError;
 use roster_external_users::channels::{self, Channel, CreateChannelRequest, UpdateChannelRequest};
 use roster_external_users::groups::{
     self, CreateGroupRequest, ExternalUserGroup, GroupChanges, GroupFilter, NewGroup,
@@ -330,6 +331,16 @@ pub async fn list_groups(
     ListQuery(q): ListQuery<GroupsQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = PageRequest::new(q.page_number, q.page_size)?;
+    if q.external_id
+        .as_ref()
+        .is_some_and(|v| v.chars().count() > input::EXTERNAL_ID_MAX)
+    {
+        return Err(DomainError::invalid(
+            "externalId",
+            format!("must be at most {} characters", input::EXTERNAL_ID_MAX),
+        )
+        .into());
+    }
     let filter = GroupFilter {
         external_id: q.external_id,
         ids: q.ids,

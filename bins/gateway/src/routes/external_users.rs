@@ -2,7 +2,7 @@
 //! me, list, create, get, update. Authenticated by a workspace API key, except `me`,
 //! which takes an external user's access token.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_external_users::access::{
     self, Authenticate, AuthenticateRequest, AuthenticatedExternalUser,
@@ -16,9 +16,11 @@ use roster_external_users::{ChannelId, GroupId, SuperIdentityId, TierId, UserId}
 use utoipa::IntoParams;
 
 use super::external_query::{listed, FromQueryPairs, ListQuery, QueryPairs};
+use super::sessions::client_ip;
 use crate::auth::{authorization_credential, ExternalCaller};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
 /// `authenticate` and `me` come before `{id}`, which would otherwise take them for ids.
@@ -50,16 +52,27 @@ fn signing_key(state: &AppState) -> [u8; 32] {
 
 /// Authenticates an external user: finds it by `id`, else by (`channelId`,
 /// `externalId`), else by (`channelId`, `identifier`), creating it when none matches,
-/// and returns it with an access token valid for one hour.
+/// and returns it with an access token valid for one hour. Rate limited per API key and
+/// per client address (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/external-users/authenticate", tag = "external-users",
     request_body = AuthenticateRequest,
     responses((status = 200, description = "The external user was authenticated and access token generated.", body = AuthenticatedExternalUser)),
     security(("apiKey" = [])))]
 pub async fn authenticate(
     state: web::Data<AppState>,
-    caller: ExternalCaller,
-    ApiJson(body): ApiJson<AuthenticateRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // Counted before the key is checked, so that guessing keys is limited too; the body
+    // is read only after the key passed.
+    state.limits.check(
+        Endpoint::Authenticate,
+        authorization_credential(&req).as_deref(),
+        client_ip(&req),
+    )?;
+    let caller = ExternalCaller::extract(&req).await?;
+    let ApiJson(body) =
+        ApiJson::<AuthenticateRequest>::from_request(&req, &mut payload.into_inner()).await?;
     let request = Authenticate::try_from(body)?;
     let key = signing_key(&state);
     let mut conn = state.conn().await?;

@@ -13,6 +13,7 @@ use crate::auth::{credential, SESSION_COOKIE};
 use crate::config::Signup;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
+use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -78,7 +79,7 @@ pub async fn sign_up(
 ) -> ApiResult<HttpResponse> {
     state
         .limits
-        .check("sign-up", Some(&body.email), client_ip(&req))?;
+        .check(Endpoint::SignUp, Some(&body.email), client_ip(&req))?;
     if state.config.signup == Signup::Closed {
         return Err(DomainError::forbidden(
             "signup_closed",
@@ -104,7 +105,8 @@ pub async fn sign_in(
 ) -> ApiResult<HttpResponse> {
     state
         .limits
-        .check("sign-in", Some(&body.email), client_ip(&req))?;
+        .check(Endpoint::SignIn, Some(&body.email), client_ip(&req))?;
+    body.check()?;
     let account = {
         let mut conn = state.conn().await?;
         accounts::verify_credentials(&mut conn, &body.email, &body.password).await?

@@ -8,7 +8,9 @@ use roster_slack::{link_token, signature};
 
 use super::{now_unix, public_url};
 use crate::error::ApiResult;
+use crate::rate_limit::Endpoint;
 use crate::routes::resource;
+use crate::routes::sessions::client_ip;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -21,7 +23,8 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 
 /// Answers `/roster link|unlink|status|help` with an ephemeral Block Kit message. The
 /// request must carry a valid `X-Slack-Signature` and an `X-Slack-Request-Timestamp`
-/// within 5 minutes (401 otherwise); 503 when `SLACK_SIGNING_SECRET` is not set.
+/// within 5 minutes (401 otherwise); 503 when `SLACK_SIGNING_SECRET` is not set. Rate
+/// limited per Slack user and per client address (429 with `Retry-After`).
 #[utoipa::path(post, path = "/work-apps/slack/commands", tag = "slack",
     params(
         ("X-Slack-Request-Timestamp" = String, Header, description = "Unix time the request was sent"),
@@ -35,6 +38,10 @@ pub async fn slash_command(
     req: HttpRequest,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
+    // Every attempt counts against the address; a signed one against its Slack user too.
+    state
+        .limits
+        .check_client(Endpoint::SlackCommands, client_ip(&req))?;
     let secret = state.config.slack.signing_secret.as_ref().ok_or_else(|| {
         DomainError::unavailable(
             "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
@@ -48,6 +55,10 @@ pub async fn slash_command(
         now_unix(),
     )?;
     let command = commands::parse(&body)?;
+    state.limits.check_credential(
+        Endpoint::SlackCommands,
+        &format!("{}:{}", command.team_id.as_str(), command.user_id.as_str()),
+    )?;
     let key = link_token::key(&state.config.secret.0);
     let ctx = CommandContext {
         link_key: &key,

@@ -13,7 +13,7 @@ use roster_core::DomainError;
 use roster_identity::auth::{self, Principal};
 use roster_slack::slack_api::SlackApp;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, MAX_ORG_REF};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -46,11 +46,15 @@ pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
 }
 
 /// The caller as an active user of the tenant: 403 otherwise (or when there is no such org).
+/// A `tenantId` too long to be an org slug or id is a 400.
 pub async fn member(
     conn: &mut AsyncPgConnection,
     caller: &Caller,
     tenant: Option<&str>,
 ) -> ApiResult<Principal> {
+    if tenant.is_some_and(|t| t.trim().len() > MAX_ORG_REF) {
+        return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
+    }
     let tenant = tenant_ref(tenant, caller);
     Ok(auth::principal(conn, &caller.0, Some(&tenant)).await?)
 }
