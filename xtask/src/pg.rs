@@ -44,7 +44,7 @@ impl Drop for Lease {
     }
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -71,6 +71,20 @@ fn find_bin_dir() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
+}
+
+/// A PostgreSQL client program (psql, pgbench): from the server's bin directory, else PATH.
+pub fn client_program(name: &str) -> Option<PathBuf> {
+    if let Some(path) = find_bin_dir()
+        .map(|dir| dir.join(name))
+        .filter(|p| p.exists())
+    {
+        return Some(path);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.exists())
 }
 
 fn install_postgres() -> Result<()> {
