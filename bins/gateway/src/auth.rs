@@ -9,6 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use roster_core::DomainError;
 use roster_identity::auth::{self, Authenticated, Principal};
 
+use crate::credentials::CredentialCache;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -45,14 +46,21 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError(DomainError::internal_msg("application state missing")))
 }
 
+/// Who a credential belongs to: from this process's short-lived cache, else the database.
 async fn authenticate(state: &AppState, secret: Option<String>) -> Result<Authenticated, ApiError> {
     let secret = secret.ok_or_else(|| {
         ApiError(DomainError::unauthorized(
             "authentication required: send Authorization: Bearer <token> or the session cookie",
         ))
     })?;
+    let key = CredentialCache::key(&secret);
+    if let Some(known) = state.credentials.get(&key) {
+        return Ok(known);
+    }
     let mut conn = state.conn().await?;
-    Ok(auth::authenticate(&mut conn, &secret).await?)
+    let authenticated = auth::authenticate(&mut conn, &secret).await?;
+    state.credentials.put(key, authenticated.clone());
+    Ok(authenticated)
 }
 
 /// A signed-in account (token or session), whatever org it is working in.

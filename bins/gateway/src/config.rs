@@ -46,6 +46,10 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
+    /// Seconds a checked token or session is trusted without asking the database again
+    /// (0: always ask). Revocation and sign-out through this process end it at once.
+    #[arg(long, env = "ROSTER_AUTH_CACHE_SECONDS", default_value_t = 5)]
+    pub auth_cache_seconds: u64,
 }
 
 /// A signing key; its Debug never shows it.
@@ -76,6 +80,7 @@ impl Config {
             signup: Signup::Open,
             db_pool_size: 8,
             workers: Some(2),
+            auth_cache_seconds: 5,
         }
     }
 

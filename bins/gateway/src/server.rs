@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -13,6 +14,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
+use crate::credentials::CredentialCache;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
@@ -28,6 +30,9 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let workers = config.workers;
     let state = AppState {
         pool,
+        credentials: Arc::new(CredentialCache::new(Duration::from_secs(
+            config.auth_cache_seconds,
+        ))),
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
     };

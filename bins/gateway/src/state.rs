@@ -6,6 +6,7 @@ use std::time::Instant;
 use roster_core::db::{Pool, PooledConn};
 
 use crate::config::Config;
+use crate::credentials::CredentialCache;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
@@ -14,6 +15,7 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    pub credentials: Arc<CredentialCache>,
 }
 
 impl AppState {

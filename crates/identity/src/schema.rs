@@ -38,6 +38,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Users per (org, state, role), striped; kept by triggers on `users`. Sum the stripes.
+    user_counts (org_id, state, role, stripe) {
+        org_id -> Text,
+        state -> Text,
+        role -> Text,
+        stripe -> SmallInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Text,
         account_id -> Text,

@@ -2,8 +2,9 @@
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::future::try_join;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, Email};
@@ -12,7 +13,7 @@ use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::schema::users;
+use crate::schema::{user_counts, users};
 use crate::{accounts, orgs, AccountId, OrgId, UserId};
 
 roster_core::text_enum!(
@@ -26,7 +27,7 @@ roster_core::text_enum!(
 );
 
 /// A user as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct UserRecord {
     pub org_id: OrgId,
@@ -177,21 +178,68 @@ pub async fn create(
     org_id: &OrgId,
     new: NewUser,
 ) -> DomainResult<User> {
+    match new.account_id.clone() {
+        Some(account_id) => create_for_account(conn, org_id, account_id, new).await,
+        None => create_with_account_by_email(conn, org_id, new).await,
+    }
+}
+
+/// The account found or created by email and the user, in one statement: one round trip,
+/// atomic without a transaction block.
+async fn create_with_account_by_email(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    new: NewUser,
+) -> DomainResult<User> {
+    use diesel::sql_types::Nullable;
+    let now = roster_core::time::now();
+    let record: UserRecord = diesel::sql_query(
+        "WITH account AS (
+             INSERT INTO accounts (id, email, name, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT ((lower(email))) DO UPDATE SET email = accounts.email
+             RETURNING id)
+         INSERT INTO users (org_id, id, account_id, name, given_name, family_name, email,
+                            job_position_name, job_position_description, state, role,
+                            created_at, updated_at)
+         SELECT $5, $6, account.id, $3, $7, $8, $2, $9, $10, $11, $12, $4, $4 FROM account
+         RETURNING org_id, id, account_id, name, given_name, family_name, email,
+                   job_position_name, job_position_description, state, role,
+                   created_at, updated_at",
+    )
+    .bind::<Text, _>(AccountId::generate())
+    .bind::<Text, _>(new.email.as_str())
+    .bind::<Text, _>(&new.name)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Text, _>(org_id)
+    .bind::<Text, _>(UserId::generate())
+    .bind::<Nullable<Text>, _>(&new.given_name)
+    .bind::<Nullable<Text>, _>(&new.family_name)
+    .bind::<Nullable<Text>, _>(&new.job_position_name)
+    .bind::<Nullable<Text>, _>(&new.job_position_description)
+    .bind::<Text, _>(UserState::Active)
+    .bind::<Text, _>(new.role)
+    .get_result(conn)
+    .await
+    .map_err(|e| unique_violation(e, "user_info.email", false))?;
+    Ok(User::from(record))
+}
+
+/// A user for an existing account, named by id.
+async fn create_for_account(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    account_id: AccountId,
+    new: NewUser,
+) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
     let org_id = org_id.clone();
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let explicit_account = new.account_id.is_some();
-        let account_id = match new.account_id {
-            Some(id) => {
-                accounts::get(conn, &id)
-                    .await
-                    .map_err(|_| {
-                        DomainError::not_found("account").on_field("account_id", "no such account")
-                    })?
-                    .id
-            }
-            None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
-        };
+        let account_id = accounts::get(conn, &account_id)
+            .await
+            .map_err(|_| {
+                DomainError::not_found("account").on_field("account_id", "no such account")
+            })?
+            .id;
         let now = roster_core::time::now();
         let record = diesel::insert_into(users::table)
             .values((
@@ -212,7 +260,7 @@ pub async fn create(
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await
-            .map_err(|e| unique_violation(e, "user_info.email", explicit_account))?;
+            .map_err(|e| unique_violation(e, "user_info.email", true))?;
         Ok(User::from(record))
     })
     .await
@@ -287,58 +335,91 @@ fn position(
         .sql(")")
 }
 
+/// How many users of the org match the filter. Without a search, a sum over the org's
+/// counters (kept exact by triggers, see the `user_counters` migration); with one, a count
+/// of the matches, which the trigram indexes find.
+async fn total_count(
+    conn: &AsyncPgConnection,
+    org_id: &OrgId,
+    filter: &UserFilter,
+) -> DomainResult<i64> {
+    if filter.search.as_deref().is_some_and(|s| !s.is_empty()) {
+        return Ok(filtered(org_id, filter)
+            .count()
+            .get_result(&mut &*conn)
+            .await?);
+    }
+    let mut query = user_counts::table
+        .filter(user_counts::org_id.eq(org_id))
+        .into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(user_counts::state.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(user_counts::role.eq(role));
+    }
+    Ok(query
+        .select(sql::<BigInt>("coalesce(sum(user_counts.n), 0)::bigint"))
+        .get_result(&mut &*conn)
+        .await?)
+}
+
 /// One page of an org's users in a stable order (oldest first), with the total count.
-/// Three queries at most, whatever the page size.
+/// Its queries (three at most, whatever the page size) are pipelined: one round trip.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     filter: &UserFilter,
     paging: &Paging,
 ) -> DomainResult<Page<User>> {
-    let total_count: i64 = filtered(org_id, filter).count().get_result(conn).await?;
+    let conn: &AsyncPgConnection = conn;
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());
-    let (rows, rows_exist_behind) = match paging {
-        Paging::Offset { page, size } => {
-            let rows = select()
-                .order((users::created_at.asc(), users::id.asc()))
-                .offset((page - 1) * size)
-                .limit(fetch)
-                .load(conn)
-                .await?;
-            (rows, false)
-        }
-        Paging::After { cursor, .. } => {
-            let mut q = select()
-                .order((users::created_at.asc(), users::id.asc()))
-                .limit(fetch);
-            let mut behind = false;
-            if let Some(c) = cursor {
+    let page = async {
+        match paging {
+            Paging::Offset { page, size } => {
+                let rows = select()
+                    .order((users::created_at.asc(), users::id.asc()))
+                    .offset((page - 1) * size)
+                    .limit(fetch)
+                    .load(&mut &*conn)
+                    .await?;
+                Ok::<_, DomainError>((rows, false))
+            }
+            Paging::After { cursor, .. } => {
+                let mut q = select()
+                    .order((users::created_at.asc(), users::id.asc()))
+                    .limit(fetch);
+                let Some(c) = cursor else {
+                    return Ok((q.load(&mut &*conn).await?, false));
+                };
                 q = q.filter(position(">", c));
-                behind = diesel::select(diesel::dsl::exists(
+                let behind = diesel::select(diesel::dsl::exists(
                     filtered(org_id, filter).filter(position("<=", c)),
                 ))
-                .get_result(conn)
-                .await?;
+                .get_result::<bool>(&mut &*conn);
+                let (rows, behind) = try_join(q.load(&mut &*conn), behind).await?;
+                Ok((rows, behind))
             }
-            (q.load(conn).await?, behind)
-        }
-        Paging::Before { cursor, .. } => {
-            let mut q = select()
-                .order((users::created_at.desc(), users::id.desc()))
-                .limit(fetch);
-            let mut ahead = false;
-            if let Some(c) = cursor {
+            Paging::Before { cursor, .. } => {
+                let mut q = select()
+                    .order((users::created_at.desc(), users::id.desc()))
+                    .limit(fetch);
+                let Some(c) = cursor else {
+                    return Ok((q.load(&mut &*conn).await?, false));
+                };
                 q = q.filter(position("<", c));
-                ahead = diesel::select(diesel::dsl::exists(
+                let ahead = diesel::select(diesel::dsl::exists(
                     filtered(org_id, filter).filter(position(">=", c)),
                 ))
-                .get_result(conn)
-                .await?;
+                .get_result::<bool>(&mut &*conn);
+                let (rows, ahead) = try_join(q.load(&mut &*conn), ahead).await?;
+                Ok((rows, ahead))
             }
-            (q.load(conn).await?, ahead)
         }
     };
+    let (total_count, (rows, rows_exist_behind)) =
+        try_join(total_count(conn, org_id, filter), page).await?;
     Ok(Page::assemble(
         paging,
         rows,

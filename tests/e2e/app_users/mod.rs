@@ -6,6 +6,7 @@ mod create;
 mod list;
 mod me;
 mod state;
+mod total_count;
 mod update;
 
 pub(crate) fn new_user(email: &str, role: &str) -> Value {
