@@ -116,10 +116,24 @@ impl FromRequest for AppCaller {
                     ))
                 }
             };
+            // The org the request names, else the session's; without one, principal() says 400.
+            let org_ref = org.clone().or_else(|| {
+                let session = authenticated.session.as_ref()?;
+                Some(session.active_org_id.as_ref()?.to_string())
+            });
+            if let Some(known) = org_ref
+                .as_deref()
+                .and_then(|o| state.principals.get(&authenticated.account_id, o))
+            {
+                return Ok(AppCaller(known));
+            }
+            let epoch = state.principals.epoch();
             let mut conn = state.conn().await?;
-            Ok(AppCaller(
-                auth::principal(&mut conn, &authenticated, org.as_deref()).await?,
-            ))
+            let principal = auth::principal(&mut conn, &authenticated, org.as_deref()).await?;
+            if let Some(org_ref) = org_ref {
+                state.principals.put(&org_ref, principal.clone(), epoch);
+            }
+            Ok(AppCaller(principal))
         })
     }
 }

@@ -46,8 +46,10 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
-    /// Seconds a checked token or session is trusted without asking the database again
-    /// (0: always ask). Revocation and sign-out through this process end it at once.
+    /// Seconds a checked token or session, and the active user it is in an org, are
+    /// trusted without asking the database again (0: always ask). Revocation and
+    /// sign-out through this process end the first at once; any change to the user,
+    /// through any process, ends the second (see principals.rs).
     #[arg(long, env = "ROSTER_AUTH_CACHE_SECONDS", default_value_t = 5)]
     pub auth_cache_seconds: u64,
 }

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
+use crate::principals::{self, PrincipalCache};
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::{openapi, routes};
@@ -28,11 +29,13 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let pool = roster_core::db::pool(&config.database_url, config.db_pool_size)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let workers = config.workers;
+    let cache_ttl = Duration::from_secs(config.auth_cache_seconds);
+    let principals = Arc::new(PrincipalCache::new(cache_ttl));
+    principals::listen(&principals, config.database_url.clone());
     let state = AppState {
         pool,
-        credentials: Arc::new(CredentialCache::new(Duration::from_secs(
-            config.auth_cache_seconds,
-        ))),
+        credentials: Arc::new(CredentialCache::new(cache_ttl)),
+        principals,
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
     };

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::principals::PrincipalCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +17,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub credentials: Arc<CredentialCache>,
+    pub principals: Arc<PrincipalCache>,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+mod caching;
 mod create;
 mod list;
 mod me;

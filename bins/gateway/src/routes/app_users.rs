@@ -174,6 +174,7 @@ pub async fn update_user(
     let changes = UserChanges::try_from(body)?;
     let mut conn = state.conn().await?;
     let user = users::update(&mut conn, &caller.user.org_id, &id, changes).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -187,6 +188,7 @@ async fn set_state(
     let id = user_id(id)?;
     let mut conn = state.conn().await?;
     let change = users::set_state(&mut conn, &caller.user.org_id, &id, to).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(change))
 }
 
