@@ -1,4 +1,3 @@
-DROP INDEX users_org_email_trgm_idx;
-DROP INDEX users_org_name_trgm_idx;
-DROP EXTENSION IF EXISTS btree_gin;
+DROP INDEX users_email_trgm_idx;
+DROP INDEX users_name_trgm_idx;
 DROP EXTENSION IF EXISTS pg_trgm;

@@ -13,6 +13,7 @@ use crate::principals::PrincipalCache;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// This worker thread's pool (see `server::build`).
     pub pool: Pool,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
