@@ -3,12 +3,13 @@
 -- count over every user of the org. Statement-level triggers keep them exact in the same
 -- transaction as every insert, delete and update of users. Each count is striped over 16
 -- rows, picked by backend, so that concurrent creates in one org do not queue on one row.
+-- A stripe is an integer (sum() of integers is a bigint, which diesel reads as is).
 CREATE TABLE user_counts (
     org_id  text     NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     state   text     NOT NULL,
     role    text     NOT NULL,
     stripe  smallint NOT NULL,
-    n       bigint   NOT NULL,
+    n       integer  NOT NULL,
     CONSTRAINT user_counts_pkey PRIMARY KEY (org_id, state, role, stripe)
 );
 

@@ -44,7 +44,7 @@ diesel::table! {
         state -> Text,
         role -> Text,
         stripe -> SmallInt,
-        n -> BigInt,
+        n -> Integer,
     }
 }
 

@@ -1,8 +1,9 @@
 //! Users: an account's membership in one org, with a role and a state.
 
 use diesel::dsl::sql;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::try_join;
 use roster_core::error::{violated_constraint, DomainResult};
@@ -27,7 +28,7 @@ roster_core::text_enum!(
 );
 
 /// A user as stored.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct UserRecord {
     pub org_id: OrgId,
@@ -196,44 +197,66 @@ pub async fn create(
     }
 }
 
-/// The account found or created by email and the user, in one statement: one round trip,
-/// atomic without a transaction block.
+diesel::define_sql_function! {
+    /// The account found or created by email, and the user: the `user_add_function`
+    /// migration. Returns the account id.
+    #[allow(clippy::too_many_arguments)]
+    fn users_add_with_account(
+        org_id: Text,
+        user_id: Text,
+        account_id: Text,
+        email: Text,
+        name: Text,
+        given_name: Nullable<Text>,
+        family_name: Nullable<Text>,
+        job_position_name: Nullable<Text>,
+        job_position_description: Nullable<Text>,
+        role: Text,
+        at: Timestamptz
+    ) -> Text;
+}
+
+/// The account found or created by email and the user, in one call of a database
+/// function: one round trip, atomic without a transaction block, a statement prepared
+/// once per connection.
 async fn create_with_account_by_email(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     new: NewUser,
 ) -> DomainResult<User> {
-    use diesel::sql_types::Nullable;
     let now = roster_core::time::now();
-    let record: UserRecord = diesel::sql_query(
-        "WITH account AS (
-             INSERT INTO accounts (id, email, name, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT ((lower(email))) DO UPDATE SET email = accounts.email
-             RETURNING id)
-         INSERT INTO users (org_id, id, account_id, name, given_name, family_name, email,
-                            job_position_name, job_position_description, state, role,
-                            created_at, updated_at)
-         SELECT $5, $6, account.id, $3, $7, $8, $2, $9, $10, $11, $12, $4, $4 FROM account
-         RETURNING org_id, id, account_id, name, given_name, family_name, email,
-                   job_position_name, job_position_description, state, role,
-                   created_at, updated_at",
-    )
-    .bind::<Text, _>(AccountId::generate())
-    .bind::<Text, _>(new.email.as_str())
-    .bind::<Text, _>(&new.name)
-    .bind::<Timestamptz, _>(now)
-    .bind::<Text, _>(org_id)
-    .bind::<Text, _>(UserId::generate())
-    .bind::<Nullable<Text>, _>(&new.given_name)
-    .bind::<Nullable<Text>, _>(&new.family_name)
-    .bind::<Nullable<Text>, _>(&new.job_position_name)
-    .bind::<Nullable<Text>, _>(&new.job_position_description)
-    .bind::<Text, _>(UserState::Active)
-    .bind::<Text, _>(new.role)
+    let id = UserId::generate();
+    let account_id: AccountId = diesel::select(users_add_with_account(
+        org_id,
+        &id,
+        AccountId::generate(),
+        new.email.as_str(),
+        &new.name,
+        new.given_name.as_deref(),
+        new.family_name.as_deref(),
+        new.job_position_name.as_deref(),
+        new.job_position_description.as_deref(),
+        new.role,
+        now,
+    ))
     .get_result(conn)
     .await
     .map_err(|e| unique_violation(e, "user_info.email", false))?;
-    Ok(User::from(record))
+    Ok(User::from(UserRecord {
+        org_id: org_id.clone(),
+        id,
+        account_id,
+        name: new.name,
+        given_name: new.given_name,
+        family_name: new.family_name,
+        email: new.email.as_str().to_owned(),
+        job_position_name: new.job_position_name,
+        job_position_description: new.job_position_description,
+        state: UserState::Active,
+        role: new.role,
+        created_at: now,
+        updated_at: now,
+    }))
 }
 
 /// A user for an existing account, named by id.
@@ -330,21 +353,47 @@ fn filtered<'a>(
     query
 }
 
-/// `(created_at, id) <op> (cursor)`: a row comparison the `(org_id, created_at, id)` index serves.
-fn position(
-    op: &'static str,
-    cursor: &Cursor,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>("(users.created_at, users.id) ")
-        .sql(op)
-        .sql(" (")
-        .bind::<Timestamptz, _>(cursor.created_at)
-        .sql(", ")
-        .bind::<Text, _>(cursor.id.clone())
-        .sql(")")
+/// Where a row stands against a cursor in the `(created_at, id)` order, as plain DSL (a
+/// SQL literal would make diesel prepare the statement anew on every call): `created_at`
+/// bounds the `(org_id, created_at, id)` index scan, `id` settles ties.
+fn after(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.ge(c.created_at).and(
+            users::created_at
+                .gt(c.created_at)
+                .or(users::id.gt(c.id.as_str())),
+        ),
+    )
+}
+
+fn not_after(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.le(c.created_at).and(
+            users::created_at
+                .lt(c.created_at)
+                .or(users::id.le(c.id.as_str())),
+        ),
+    )
+}
+
+fn before(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.le(c.created_at).and(
+            users::created_at
+                .lt(c.created_at)
+                .or(users::id.lt(c.id.as_str())),
+        ),
+    )
+}
+
+fn not_before(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.ge(c.created_at).and(
+            users::created_at
+                .gt(c.created_at)
+                .or(users::id.ge(c.id.as_str())),
+        ),
+    )
 }
 
 /// How many users of the org match the filter. Without a search, a sum over the org's
@@ -370,10 +419,12 @@ async fn total_count(
     if let Some(role) = filter.role {
         query = query.filter(user_counts::role.eq(role));
     }
-    Ok(query
-        .select(sql::<BigInt>("coalesce(sum(user_counts.n), 0)::bigint"))
+    // Plain DSL (no SQL literal), so that the statement is prepared once per connection.
+    let total: Option<i64> = query
+        .select(diesel::dsl::sum(user_counts::n))
         .get_result(&mut &*conn)
-        .await?)
+        .await?;
+    Ok(total.unwrap_or(0))
 }
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
@@ -417,9 +468,9 @@ pub async fn list(
                 let Some(c) = cursor else {
                     return Ok((q.load(&mut &*conn).await?, false));
                 };
-                q = q.filter(position(">", c));
+                q = q.filter(after(c));
                 let behind = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(position("<=", c)),
+                    filtered(org_id, filter).filter(not_after(c)),
                 ))
                 .get_result::<bool>(&mut &*conn);
                 let (rows, behind) = try_join(q.load(&mut &*conn), behind).await?;
@@ -432,9 +483,9 @@ pub async fn list(
                 let Some(c) = cursor else {
                     return Ok((q.load(&mut &*conn).await?, false));
                 };
-                q = q.filter(position("<", c));
+                q = q.filter(before(c));
                 let ahead = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(position(">=", c)),
+                    filtered(org_id, filter).filter(not_before(c)),
                 ))
                 .get_result::<bool>(&mut &*conn);
                 let (rows, ahead) = try_join(q.load(&mut &*conn), ahead).await?;

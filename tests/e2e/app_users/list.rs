@@ -361,5 +361,49 @@ async fn deep_offset_pages_hold_the_same_rows_as_the_order_says() {
         assert_eq!(got, expected, "filter `{query}`");
         assert_eq!(page["has_next_page"], true);
         assert_eq!(page["has_previous_page"], true);
+        // The cursor after page 50 starts the same rows, through created_at ties.
+        let (_, previous) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?page=50&page_size=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        let cursor = previous["next_cursor"].as_str().unwrap();
+        let (status, after) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?after={cursor}&first=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{after}");
+        let got: Vec<&str> = after["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, expected, "cursor, filter `{query}`");
+        assert_eq!(after["has_previous_page"], true);
+        // And back: the cursor before it ends with page 50's rows.
+        let back = after["previous_cursor"].as_str().unwrap();
+        let (_, before) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?before={back}&last=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(before["data"], previous["data"], "before, filter `{query}`");
     }
 }

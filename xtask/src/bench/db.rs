@@ -10,9 +10,13 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use base64::Engine;
 
-use super::scenarios::{Dataset, Fixture, PAGE_SIZE};
+use super::scenarios::{
+    Dataset, Fixture, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES, PAGE_SIZE,
+};
 
 pub const DATABASE: &str = "roster_bench";
+/// Bumped when the seeded data changes shape: an older seed is dropped, not reused.
+const SEED_VERSION: u32 = 2;
 /// Emails of the users the create scenario adds end with this.
 pub const LOAD_EMAIL_DOMAIN: &str = "@load.test";
 
@@ -118,13 +122,15 @@ impl BenchDb {
             "SELECT count(*) FROM pg_database WHERE datname = {}",
             lit(DATABASE)
         ))? == "1";
+        // An older seed (or none) fails this query or answers ''; either way it is not reused.
         let seeded_rows: Option<u64> = if exists {
-            psql.query(
+            psql.query(&format!(
                 "SELECT CASE WHEN to_regclass('bench_seed') IS NULL THEN '' \
-                 ELSE (SELECT coalesce(max(users)::text, '') FROM bench_seed) END",
-            )?
-            .parse()
+                 ELSE (SELECT coalesce(max(users)::text, '') FROM bench_seed \
+                       WHERE version = {SEED_VERSION}) END"
+            ))
             .ok()
+            .and_then(|s| s.parse().ok())
         } else {
             None
         };
@@ -188,16 +194,22 @@ impl BenchDb {
 }
 
 /// Seeds `rows` accounts and App users (`user_<16 hex of g>`) in batches, in order of
-/// `created_at`; 5% inactive, 1% AppAdmin; names from small lists, emails carry `g`.
+/// `created_at`; 5% inactive, 1% AppAdmin; names from `scenarios`' lists, emails carry `g`.
 fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
-    const GIVEN: &str =
-        "ARRAY['Sasha','Lee','Ada','Grace','Alan','Edsger','Barbara','Ken','Dennis','Linus',\
-        'Margaret','Donald','Frances','John','Radia','Tim','Vint','Whitfield','Hedy','Katherine']";
-    const FAMILY: &str = "ARRAY['Patel','Kim','Lovelace','Hopper','Turing','Dijkstra','Liskov','Thompson',\
-        'Ritchie','Torvalds','Hamilton','Knuth','Allen','McCarthy','Perlman','Berners','Cerf','Diffie',\
-        'Lamarr','Johnson','Okafor','Nakamura','Silva','Novak','Costa']";
+    let array = |items: &[&str]| {
+        let quoted: Vec<String> = items.iter().map(|s| lit(s)).collect();
+        format!("ARRAY[{}]", quoted.join(","))
+    };
+    let given = format!("({})[1 + (g / 4000) % 20]", array(&GIVEN_NAMES));
+    let family = format!(
+        "initcap(({})[1 + g % 20] || ({})[1 + (g / 20) % 20] || ({})[1 + (g / 400) % 10])",
+        array(&FAMILY_FIRST),
+        array(&FAMILY_MIDDLE),
+        array(&FAMILY_LAST)
+    );
     psql.query(
-        "CREATE TABLE IF NOT EXISTS bench_seed (users bigint NOT NULL, seeded_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE IF NOT EXISTS bench_seed (users bigint NOT NULL, version int NOT NULL, \
+         seeded_at timestamptz NOT NULL DEFAULT now())",
     )?;
     let org = lit(org_id);
     let batch = (rows / 10).clamp(10_000, 100_000);
@@ -206,8 +218,6 @@ fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
     eprintln!("bench: seeding {rows} App users (and their accounts) in batches of {batch}");
     while done < rows {
         let (from, to) = (done + 1, (done + batch).min(rows));
-        let given = format!("({GIVEN})[1 + g % 20]");
-        let family = format!("({FAMILY})[1 + (g / 20) % 25]");
         let email =
             format!("lower({given}) || '.' || lower({family}) || '.' || g || '@example.test'");
         let created = "timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second'";
@@ -238,7 +248,7 @@ fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
     psql.query("VACUUM (ANALYZE) accounts")?;
     psql.query("VACUUM (ANALYZE) users")?;
     psql.query(&format!(
-        "DELETE FROM bench_seed; INSERT INTO bench_seed (users) VALUES ({rows})"
+        "DELETE FROM bench_seed; INSERT INTO bench_seed (users, version) VALUES ({rows}, {SEED_VERSION})"
     ))?;
     let seconds = started.elapsed().as_secs_f64();
     let users_per_s = rows as f64 / seconds.max(1e-9);

@@ -43,6 +43,8 @@ pub struct Options {
 
 pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let selected = scenarios::select(&opts.scenarios)?;
+    // What is built and measured: the tree as it is now, not when the report is written.
+    let commit = git_commit(root);
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
     let wrk_bin = wrk::ensure_installed()?;
@@ -158,7 +160,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             duration_s: duration.as_secs(),
             connections: opts.connections,
             gateway_log_level: opts.gateway_log.clone(),
-            git_commit: git_commit(root),
+            git_commit: commit,
         },
         bench_db.seeding.clone(),
         results,

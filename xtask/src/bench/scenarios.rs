@@ -41,6 +41,46 @@ pub struct Fixture {
 
 pub const PAGE_SIZE: u64 = 20;
 
+/// Seeded users' names: a given name, and a family name of three syllables (4000 of
+/// them), so that a family name is a selective search (~250 users at a million).
+pub const GIVEN_NAMES: [&str; 20] = [
+    "Sasha",
+    "Lee",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Ken",
+    "Dennis",
+    "Linus",
+    "Margaret",
+    "Donald",
+    "Frances",
+    "John",
+    "Radia",
+    "Tim",
+    "Vint",
+    "Whitfield",
+    "Hedy",
+    "Katherine",
+];
+pub const FAMILY_FIRST: [&str; 20] = [
+    "ka", "lo", "mi", "ta", "ne", "ro", "su", "vi", "da", "pe", "zo", "ha", "ri", "mu", "be", "fo",
+    "gi", "la", "no", "sa",
+];
+pub const FAMILY_MIDDLE: [&str; 20] = [
+    "ven", "dor", "lin", "mar", "tes", "kov", "rin", "bel", "sor", "tan", "mel", "dar", "kin",
+    "vol", "ser", "lan", "mor", "pil", "gar", "ton",
+];
+pub const FAMILY_LAST: [&str; 10] = ["a", "o", "i", "u", "e", "as", "os", "in", "en", "ar"];
+
+/// A Lua table literal of strings.
+pub fn lua_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    format!("{{{}}}", quoted.join(", "))
+}
+
 impl Fixture {
     /// Page 25000 of 20 at a million rows; the middle of the list for smaller sets.
     pub fn deep_page_for(rows: u64) -> u64 {
@@ -111,15 +151,21 @@ end
     Scenario {
         name: "search-users",
         number: "3",
-        title: "GET /api/v1/app/user?page=1&page_size=20&search={random 5 digits}",
+        title: "GET /api/v1/app/user?page=1&page_size=20&search={a random family name}",
         needs: &[Dataset::AppUsers],
         wrk: |_| {
-            r#"
+            format!(
+                r#"
+local first, middle, last = {}, {}, {}
 function request()
-  return wrk.format("GET", string.format("/api/v1/app/user?page=1&page_size=20&search=%d", math.random(10000, 99999)))
+  local name = first[math.random(#first)] .. middle[math.random(#middle)] .. last[math.random(#last)]
+  return wrk.format("GET", "/api/v1/app/user?page=1&page_size=20&search=" .. name)
 end
-"#
-            .into()
+"#,
+                lua_list(&FAMILY_FIRST),
+                lua_list(&FAMILY_MIDDLE),
+                lua_list(&FAMILY_LAST)
+            )
         },
         pgbench: None,
         target: Target::P50Ms(20.0),
