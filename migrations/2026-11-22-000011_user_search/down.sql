@@ -1,3 +1,3 @@
-DROP INDEX users_email_trgm_idx;
-DROP INDEX users_name_trgm_idx;
+DROP INDEX users_search_trgm_idx;
+ALTER TABLE users DROP COLUMN search;
 DROP EXTENSION IF EXISTS pg_trgm;

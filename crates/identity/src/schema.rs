@@ -34,6 +34,8 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// Generated: `name || U+001F || email`, trigram-indexed for search.
+        search -> Text,
     }
 }
 

@@ -137,6 +137,9 @@ pub struct UserChanges {
     pub role: Option<Role>,
 }
 
+/// What joins name and email in the searched column; a search may not contain it.
+pub const SEARCH_SEPARATOR: char = '\u{1f}';
+
 /// List filters; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
@@ -343,12 +346,10 @@ fn filtered<'a>(
         query = query.filter(users::role.eq(role));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        // `search` is name and email joined by U+001F, which callers keep out of a search
+        // (see `SEARCH_SEPARATOR`): a match lies within the name or within the email.
         let pattern = format!("%{}%", like_escape(search));
-        query = query.filter(
-            users::name
-                .ilike(pattern.clone())
-                .or(users::email.ilike(pattern)),
-        );
+        query = query.filter(users::search.ilike(pattern));
     }
     query
 }

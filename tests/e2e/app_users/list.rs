@@ -196,6 +196,15 @@ async fn list_filters_by_state_role_and_search() {
     )
     .await;
     assert_eq!(emails(&page), ["100%_real@acme.test"]);
+    problem(
+        app.admin(Method::GET, "/api/v1/app/user?search=a%1Fb")
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     let (_, page) = json(
         app.admin(Method::GET, "/api/v1/app/user?search=nobody-matches")
             .send()

@@ -98,6 +98,12 @@ pub async fn list_users(
     if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
         return Err(DomainError::invalid("search", "must be at most 200 characters").into());
     }
+    if search
+        .as_ref()
+        .is_some_and(|s| s.chars().any(char::is_control))
+    {
+        return Err(DomainError::invalid("search", "must not contain control characters").into());
+    }
     let filter = UserFilter {
         state: q.state,
         role: q.role,
