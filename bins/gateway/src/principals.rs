@@ -127,21 +127,29 @@ impl PrincipalCache {
 }
 
 /// Keeps a `LISTEN` connection for `cache` until the cache is dropped (the server
-/// stopped), reconnecting after a second when it fails.
+/// stopped), reconnecting after 1 s, then up to 30 s apart while it keeps failing.
 pub fn listen(cache: &Arc<PrincipalCache>, database_url: String) {
     if cache.ttl.is_zero() {
         return;
     }
     let weak = Arc::downgrade(cache);
     tokio::spawn(async move {
+        let mut pause = Duration::from_secs(1);
         while weak.strong_count() > 0 {
-            if let Err(e) = listen_once(&weak, &database_url).await {
-                tracing::warn!(error = %e, "user-change notifications unavailable; principal cache off");
+            let started = tokio::time::Instant::now();
+            let outcome = listen_once(&weak, &database_url).await;
+            if started.elapsed() > Duration::from_secs(60) {
+                // It worked for a while: a fresh problem, said once, retried soon.
+                pause = Duration::from_secs(1);
+            }
+            if let (Err(e), true) = (outcome, pause == Duration::from_secs(1)) {
+                tracing::warn!(error = %e, "user-change notifications unavailable; principal cache off until they are back");
             }
             if let Some(cache) = weak.upgrade() {
                 cache.set_listening(false);
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(30));
         }
     });
 }
