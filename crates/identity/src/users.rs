@@ -399,7 +399,7 @@ fn not_before(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType
 
 /// How many users of the org match the filter. Without a search, a sum over the org's
 /// counters (kept exact by triggers, see the `user_counters` migration); with one, a count
-/// of the matches, which the trigram indexes find.
+/// of the matches, which the trigram index finds.
 async fn total_count(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
