@@ -37,9 +37,11 @@ impl Psql {
         })
     }
 
-    /// Runs SQL; returns what it printed, unaligned and tuples only.
+    /// Runs SQL; returns what it printed, unaligned and tuples only. No statement may
+    /// run longer than 10 minutes (the run bounds its own time).
     pub fn query(&self, sql: &str) -> Result<String> {
         let out = Command::new(&self.bin)
+            .env("PGOPTIONS", "-c statement_timeout=600000")
             .args(["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d"])
             .arg(&self.url)
             .arg("-c")
