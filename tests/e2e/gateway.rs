@@ -390,3 +390,34 @@ async fn a_client_too_slow_to_send_its_request_is_cut_off() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn connections_the_database_dropped_are_503_or_replaced_never_500() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let app = TestApp::spawn().await;
+    let me = || app.admin(Method::GET, "/api/v1/app/me").send();
+    // Fill the gateway's pool with connections.
+    let warm = futures_util::future::join_all((0..8).map(|_| me())).await;
+    assert!(warm.iter().all(|r| r.as_ref().unwrap().status() == 200));
+    // The database ends every other connection (a restart, a failover, an admin).
+    let mut admin = AsyncPgConnection::establish(&app.db.url).await.unwrap();
+    diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let mut recovered = false;
+    for _ in 0..20 {
+        let res = me().await.unwrap();
+        match res.status().as_u16() {
+            200 => recovered = true,
+            503 => {
+                problem(res, 503, "unavailable").await;
+            }
+            other => panic!("status {other}: {}", res.text().await.unwrap()),
+        }
+    }
+    assert!(recovered, "the pool never replaced its dropped connections");
+}

@@ -374,3 +374,30 @@ async fn sign_in_is_rate_limited_per_email_and_per_client() {
     let res = attempt("other@example.com").await.unwrap();
     problem(res, 429, "too_many_requests").await;
 }
+
+#[tokio::test]
+async fn a_session_signed_out_stops_working_at_once_though_it_was_just_used() {
+    let app = TestApp::spawn().await;
+    let (_, body) = sign_up(&app, "brief@example.test", "correct horse battery").await;
+    let token = body["token"].as_str().unwrap();
+    // Authenticated (and so cached), though not a user of the org.
+    let res = app
+        .as_user(token, "acme", Method::GET, "/api/v1/app/me")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 403, "not_a_member").await;
+    let res = app
+        .anon(Method::POST, "/api/auth/sign-out")
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .as_user(token, "acme", Method::GET, "/api/v1/app/me")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 401, "unauthorized").await;
+}

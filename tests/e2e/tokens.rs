@@ -259,3 +259,52 @@ async fn an_expired_token_is_401() {
         .unwrap();
     problem(res, 401, "unauthorized").await;
 }
+
+#[tokio::test]
+async fn a_token_revoked_by_another_process_stops_working_within_the_cache_ttl() {
+    let app = TestApp::spawn_with(|c| c.auth_cache_seconds = 1).await;
+    let (_, token) = app
+        .user_with_token("elsewhere@acme.test", "AppMember")
+        .await;
+    let me = || {
+        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+    };
+    assert_eq!(me().await.unwrap().status(), 200);
+    // Another replica revokes it: this process only learns when its cached entry ends.
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query("DELETE FROM api_tokens WHERE name = 'test'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let status = me().await.unwrap().status();
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(2500),
+            "still accepted after the TTL"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn without_the_cache_a_token_deleted_elsewhere_fails_at_once() {
+    let app = TestApp::spawn_with(|c| c.auth_cache_seconds = 0).await;
+    let (_, token) = app.user_with_token("nocache@acme.test", "AppMember").await;
+    let me = || {
+        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+            .send()
+    };
+    assert_eq!(me().await.unwrap().status(), 200);
+    let mut conn = app.pool.get().await.unwrap();
+    diesel::sql_query("DELETE FROM api_tokens WHERE name = 'test'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    problem(me().await.unwrap(), 401, "unauthorized").await;
+}

@@ -4,7 +4,9 @@
 //! - `dev`: database (private unless `DATABASE_URL` is set), migrations, a demo org, serve.
 //! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set).
 //! - `ci`: fmt check, clippy `-D warnings`, then `test`.
+//! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
+mod bench;
 mod pg;
 mod pg_bin;
 
@@ -42,6 +44,9 @@ enum Cmd {
     },
     /// Everything CI checks: formatting, clippy with -D warnings, the tests.
     Ci,
+    /// Load a release gateway over loopback with N seeded users, beside pgbench running
+    /// the same SQL; writes target/bench/report.{json,md} and latency.svg.
+    Bench(bench::Options),
 }
 
 #[derive(Subcommand)]
@@ -81,6 +86,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Dev { bind } => dev(&root, &bind),
         Cmd::Test { args } => test(&root, &args),
+        Cmd::Bench(options) => bench::run(&root, &options),
         Cmd::Ci => {
             cargo(&root, &["fmt", "--all", "--", "--check"])
                 .context("formatting differs: run `cargo fmt --all`")?;
@@ -108,7 +114,7 @@ fn project_root() -> Result<PathBuf> {
         .to_path_buf())
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(args)
@@ -123,7 +129,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
 
 /// A database URL from the environment, or the private cluster's (started if needed).
 /// The guard keeps the cluster in use until dropped.
-fn database(root: &Path) -> Result<(String, Option<pg::Lease>)> {
+pub(crate) fn database(root: &Path) -> Result<(String, Option<pg::Lease>)> {
     match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             eprintln!("xtask: using DATABASE_URL from the environment");
@@ -301,17 +307,22 @@ fn dev_secret(root: &Path) -> Result<String> {
             return Ok(s.trim().to_owned());
         }
     }
-    let mut bytes = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .context("reading /dev/urandom")?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = random_hex(32)?;
     std::fs::create_dir_all(root.join("target"))?;
     std::fs::write(&path, &secret)?;
     Ok(secret)
 }
 
-fn redact(url: &str) -> String {
+/// `n` random bytes from /dev/urandom, as lowercase hex.
+pub(crate) fn random_hex(n: usize) -> Result<String> {
+    let mut bytes = vec![0u8; n];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .context("reading /dev/urandom")?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(s), Some(a)) if a > s => {
             let creds = &url[s + 3..a];

@@ -46,6 +46,20 @@ impl Drop for Lease {
     }
 }
 
+/// A PostgreSQL client program (psql, pgbench): from the server's bin directory, else PATH.
+pub fn client_program(name: &str) -> Option<PathBuf> {
+    if let Some(path) = find_bin_dir()
+        .map(|dir| dir.join(name))
+        .filter(|p| p.exists())
+    {
+        return Some(path);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.exists())
+}
+
 fn install_postgres() -> Result<()> {
     let debian = Path::new("/usr/bin/apt-get").exists();
     if !(debian && is_root()) {

@@ -9,6 +9,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use roster_core::DomainError;
 use roster_identity::auth::{self, Authenticated, Principal};
 
+use crate::credentials::CredentialCache;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -16,10 +17,12 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "better-auth.session_token";
 /// The header that picks the org of an App-family request.
 pub const ORG_HEADER: &str = "x-org";
-/// How long a replica may go on accepting a credential after it was revoked, or a user
-/// after it was deactivated, through another replica: the lifetime of any in-process cache
-/// of authentication results. There is no such cache: every request asks the database.
-pub const CREDENTIAL_CACHE_TTL: std::time::Duration = std::time::Duration::ZERO;
+/// How long a replica may go on accepting a token after it was revoked through another
+/// replica, by default: the lifetime of the in-process credential cache
+/// (`ROSTER_AUTH_CACHE_SECONDS`). Through the same process revocation is immediate, and a
+/// deactivated user is dropped by every replica as soon as the change commits.
+pub const CREDENTIAL_CACHE_TTL: std::time::Duration =
+    std::time::Duration::from_secs(crate::config::DEFAULT_AUTH_CACHE_SECONDS);
 
 /// The longest org reference (slug or id) worth looking up; longer ones are a 400.
 pub const MAX_ORG_REF: usize = 100;
@@ -52,14 +55,21 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError(DomainError::internal_msg("application state missing")))
 }
 
+/// Who a credential belongs to: from this process's short-lived cache, else the database.
 async fn authenticate(state: &AppState, secret: Option<String>) -> Result<Authenticated, ApiError> {
     let secret = secret.ok_or_else(|| {
         ApiError(DomainError::unauthorized(
             "authentication required: send Authorization: Bearer <token> or the session cookie",
         ))
     })?;
+    let key = CredentialCache::key(&secret);
+    if let Some(known) = state.credentials.get(&key) {
+        return Ok(known);
+    }
     let mut conn = state.conn().await?;
-    Ok(auth::authenticate(&mut conn, &secret).await?)
+    let authenticated = auth::authenticate(&mut conn, &secret).await?;
+    state.credentials.put(key, authenticated.clone());
+    Ok(authenticated)
 }
 
 /// A signed-in account (token or session), whatever org it is working in.
@@ -115,10 +125,24 @@ impl FromRequest for AppCaller {
                     ))
                 }
             };
+            // The org the request names, else the session's; without one, principal() says 400.
+            let org_ref = org.clone().or_else(|| {
+                let session = authenticated.session.as_ref()?;
+                Some(session.active_org_id.as_ref()?.to_string())
+            });
+            if let Some(known) = org_ref
+                .as_deref()
+                .and_then(|o| state.principals.get(&authenticated.account_id, o))
+            {
+                return Ok(AppCaller(known));
+            }
+            let epoch = state.principals.epoch();
             let mut conn = state.conn().await?;
-            Ok(AppCaller(
-                auth::principal(&mut conn, &authenticated, org.as_deref()).await?,
-            ))
+            let principal = auth::principal(&mut conn, &authenticated, org.as_deref()).await?;
+            if let Some(org_ref) = org_ref {
+                state.principals.put(&org_ref, principal.clone(), epoch);
+            }
+            Ok(AppCaller(principal))
         })
     }
 }

@@ -20,6 +20,9 @@ pub enum Signup {
     Closed,
 }
 
+/// The default lifetime of the in-process credential cache, in seconds.
+pub const DEFAULT_AUTH_CACHE_SECONDS: u64 = 5;
+
 /// Settings of a serving gateway.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -87,6 +90,12 @@ pub struct Config {
     pub workers: Option<usize>,
     #[command(flatten)]
     pub slack: SlackConfig,
+    /// Seconds a checked token or session, and the active user it is in an org, are
+    /// trusted without asking the database again (0: always ask). Revocation and
+    /// sign-out through this process end the first at once; any change to the user,
+    /// through any process, ends the second (see principals.rs).
+    #[arg(long, env = "ROSTER_AUTH_CACHE_SECONDS", default_value_t = DEFAULT_AUTH_CACHE_SECONDS)]
+    pub auth_cache_seconds: u64,
 }
 
 /// A signing key; its Debug never shows it.
@@ -125,6 +134,7 @@ impl Config {
             client_timeout_ms: 10_000,
             workers: Some(2),
             slack: SlackConfig::default(),
+            auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
         }
     }
 

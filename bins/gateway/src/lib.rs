@@ -4,10 +4,12 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;
+pub mod principals;
 pub mod rate_limit;
 pub mod routes;
 pub mod server;

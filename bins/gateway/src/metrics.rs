@@ -58,6 +58,8 @@ impl Histogram {
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
     pool_waits: Mutex<Histogram>,
+    /// The pools of every worker thread, reported as one.
+    pools: Mutex<Vec<roster_core::db::Pool>>,
 }
 
 impl Metrics {
@@ -75,8 +77,14 @@ impl Metrics {
         }
     }
 
+    pub fn watch_pool(&self, pool: roster_core::db::Pool) {
+        if let Ok(mut pools) = self.pools.lock() {
+            pools.push(pool);
+        }
+    }
+
     /// The Prometheus text exposition.
-    pub fn render(&self, pool: &roster_core::db::Pool) -> String {
+    pub fn render(&self) -> String {
         let mut out = String::with_capacity(4096);
         out.push_str(
             "# HELP roster_http_requests_total HTTP requests by method, route and status.\n",
@@ -104,15 +112,23 @@ impl Metrics {
                 h.render(&mut out, "roster_http_request_duration_seconds", labels);
             }
         }
-        let status = pool.status();
+        let (mut max_size, mut size, mut available, mut waiting) = (0, 0, 0, 0);
+        if let Ok(pools) = self.pools.lock() {
+            for status in pools.iter().map(|p| p.status()) {
+                max_size += status.max_size;
+                size += status.size;
+                available += status.available;
+                waiting += status.waiting;
+            }
+        }
         out.push_str("# HELP roster_db_pool_max_size Largest number of database connections.\n# TYPE roster_db_pool_max_size gauge\n");
-        let _ = writeln!(out, "roster_db_pool_max_size {}", status.max_size);
+        let _ = writeln!(out, "roster_db_pool_max_size {max_size}");
         out.push_str("# HELP roster_db_pool_size Open database connections.\n# TYPE roster_db_pool_size gauge\n");
-        let _ = writeln!(out, "roster_db_pool_size {}", status.size);
+        let _ = writeln!(out, "roster_db_pool_size {size}");
         out.push_str("# HELP roster_db_pool_available Idle database connections.\n# TYPE roster_db_pool_available gauge\n");
-        let _ = writeln!(out, "roster_db_pool_available {}", status.available);
+        let _ = writeln!(out, "roster_db_pool_available {available}");
         out.push_str("# HELP roster_db_pool_waiting Requests waiting for a connection.\n# TYPE roster_db_pool_waiting gauge\n");
-        let _ = writeln!(out, "roster_db_pool_waiting {}", status.waiting);
+        let _ = writeln!(out, "roster_db_pool_waiting {waiting}");
         out.push_str("# HELP roster_db_pool_wait_seconds Time spent waiting for a database connection.\n# TYPE roster_db_pool_wait_seconds histogram\n");
         if let Ok(h) = self.pool_waits.lock() {
             h.render(&mut out, "roster_db_pool_wait_seconds", "");
@@ -150,5 +166,5 @@ pub async fn track(
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&state.pool))
+        .body(state.metrics.render())
 }

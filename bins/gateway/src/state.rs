@@ -6,16 +6,21 @@ use std::time::Instant;
 use roster_core::db::{Pool, PooledConn};
 
 use crate::config::Config;
+use crate::credentials::CredentialCache;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::principals::PrincipalCache;
 use crate::rate_limit::RateLimits;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// This worker thread's pool (see `server::build`).
     pub pool: Pool,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub limits: Arc<RateLimits>,
+    pub credentials: Arc<CredentialCache>,
+    pub principals: Arc<PrincipalCache>,
 }
 
 impl AppState {

@@ -23,24 +23,22 @@ pub struct RequestSpan;
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
         use actix_web::HttpMessage;
-        let request_id = request
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_default();
-        let client = request
-            .connection_info()
-            .realip_remote_addr()
-            .unwrap_or_default()
-            .to_owned();
+        // Field values are computed only when the span is enabled. The route is not known
+        // before routing (finding it here would route twice): `finish` records it.
         tracing::info_span!(
             "request",
             http.method = %request.method(),
-            http.route = %route,
+            http.route = tracing::field::Empty,
             http.path = %request.path(),
-            http.client_ip = %client,
-            request_id = %request_id,
+            http.client_ip = %request
+                .connection_info()
+                .realip_remote_addr()
+                .unwrap_or_default(),
+            request_id = %request
+                .extensions()
+                .get::<tracing_actix_web::RequestId>()
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,

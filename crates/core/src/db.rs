@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use diesel_async::pooled_connection::deadpool::Pool as DeadPool;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 pub use diesel_async::AsyncPgConnection;
 
 pub type Pool = DeadPool<AsyncPgConnection>;
@@ -16,8 +18,16 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 pub type PoolBuildError = diesel_async::pooled_connection::deadpool::BuildError;
 
 /// Builds the pool; connections are opened lazily, so this succeeds while the database is down.
+///
+/// A connection is not pinged when it is taken (`RecyclingMethod::Fast`): that would be a
+/// round trip per checkout. One that PostgreSQL closed is known as closed and replaced; one
+/// that breaks during a query fails that query, which is answered 503 (see
+/// `DomainError::from(diesel::result::Error)`), and is dropped instead of returned.
 pub fn pool(database_url: &str, max_size: usize) -> Result<Pool, PoolBuildError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
     DeadPool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(ACQUIRE_TIMEOUT))

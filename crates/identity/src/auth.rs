@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::time::Timestamp;
 use roster_core::DomainError;
 
 use crate::schema::{orgs, users};
@@ -17,6 +18,8 @@ use crate::AccountId;
 pub struct Authenticated {
     pub account_id: AccountId,
     pub session: Option<Session>,
+    /// When the credential stops working (`None`: an API token that never expires).
+    pub expires_at: Option<Timestamp>,
 }
 
 /// Resolves an API token or session token; anything unknown or expired is a 401.
@@ -29,15 +32,17 @@ pub async fn authenticate(
         let session = sessions::find(conn, secret).await?.ok_or_else(invalid)?;
         Ok(Authenticated {
             account_id: session.account_id.clone(),
+            expires_at: Some(session.expires_at),
             session: Some(session),
         })
     } else if secret.starts_with(&format!("{TOKEN_PREFIX}_")) {
-        let account_id = tokens::account_of(conn, secret)
+        let (account_id, expires_at) = tokens::account_of(conn, secret)
             .await?
             .ok_or_else(invalid)?;
         Ok(Authenticated {
             account_id,
             session: None,
+            expires_at,
         })
     } else {
         Err(invalid())

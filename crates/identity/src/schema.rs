@@ -34,6 +34,19 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// Generated: `name || U+001F || email`, trigram-indexed for search.
+        search -> Text,
+    }
+}
+
+diesel::table! {
+    /// Users per (org, state, role), striped; kept by triggers on `users`. Sum the stripes.
+    user_counts (org_id, state, role, stripe) {
+        org_id -> Text,
+        state -> Text,
+        role -> Text,
+        stripe -> SmallInt,
+        n -> Integer,
     }
 }
 

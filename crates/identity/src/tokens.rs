@@ -102,30 +102,31 @@ pub async fn list(
     ))
 }
 
-/// Revokes (deletes) one of the account's tokens; someone else's token is a 404.
+/// Revokes (deletes) one of the account's tokens; someone else's token is a 404. Returns
+/// the revoked token's hash, so that caches of credentials can drop it.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
     id: &TokenId,
-) -> DomainResult<()> {
-    let n = diesel::delete(
+) -> DomainResult<Vec<u8>> {
+    diesel::delete(
         api_tokens::table
             .find(id)
             .filter(api_tokens::account_id.eq(account_id)),
     )
-    .execute(conn)
-    .await?;
-    if n == 0 {
-        return Err(DomainError::not_found("token"));
-    }
-    Ok(())
+    .returning(api_tokens::token_hash)
+    .get_result(conn)
+    .await
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("token"))
 }
 
-/// The account a token secret belongs to, if it is known and not expired.
+/// The account a token secret belongs to and when the token expires, if it is known and
+/// not expired.
 pub async fn account_of(
     conn: &mut AsyncPgConnection,
     token: &str,
-) -> DomainResult<Option<AccountId>> {
+) -> DomainResult<Option<(AccountId, Option<Timestamp>)>> {
     Ok(api_tokens::table
         .filter(api_tokens::token_hash.eq(secret::hash(token)))
         .filter(
@@ -133,7 +134,7 @@ pub async fn account_of(
                 .is_null()
                 .or(api_tokens::expires_at.gt(diesel::dsl::now)),
         )
-        .select(api_tokens::account_id)
+        .select((api_tokens::account_id, api_tokens::expires_at))
         .first(conn)
         .await
         .optional()?)

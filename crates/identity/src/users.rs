@@ -1,9 +1,11 @@
 //! Users: an account's membership in one org, with a role and a state.
 
 use diesel::dsl::sql;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::future::try_join;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, Email};
@@ -12,7 +14,7 @@ use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::schema::users;
+use crate::schema::{user_counts, users};
 use crate::{accounts, orgs, AccountId, OrgId, UserId};
 
 roster_core::text_enum!(
@@ -136,6 +138,9 @@ pub struct UserChanges {
     pub role: Option<Role>,
 }
 
+/// What joins name and email in the searched column; a search may not contain it.
+pub const SEARCH_SEPARATOR: char = '\u{1f}';
+
 /// List filters; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
@@ -144,6 +149,18 @@ pub struct UserFilter {
     /// Case-insensitive substring of name or email.
     pub search: Option<String>,
 }
+
+impl UserFilter {
+    /// Whether it lets every user of the org through.
+    pub fn is_empty(&self) -> bool {
+        self.state.is_none()
+            && self.role.is_none()
+            && self.search.as_deref().is_none_or(str::is_empty)
+    }
+}
+
+/// From this offset on, an unfiltered page is found through the index alone first.
+const DEFERRED_JOIN_OFFSET: i64 = 1_000;
 
 fn email_taken(field: &str) -> DomainError {
     DomainError::conflict(
@@ -178,36 +195,105 @@ pub async fn create(
     org_id: &OrgId,
     new: NewUser,
 ) -> DomainResult<User> {
+    match new.account_id.clone() {
+        Some(account_id) => create_for_account(conn, org_id, account_id, new).await,
+        None => create_with_account_by_email(conn, org_id, new).await,
+    }
+}
+
+diesel::define_sql_function! {
+    /// The account found or created by email, and the user: the `user_add_function`
+    /// migration. Returns the account id.
+    #[allow(clippy::too_many_arguments)]
+    fn users_add_with_account(
+        org_id: Text,
+        user_id: Text,
+        account_id: Text,
+        email: Text,
+        name: Text,
+        given_name: Nullable<Text>,
+        family_name: Nullable<Text>,
+        job_position_name: Nullable<Text>,
+        job_position_description: Nullable<Text>,
+        role: Text,
+        at: Timestamptz
+    ) -> Text;
+}
+
+/// The account found or created by email and the user, in one call of a database
+/// function: one round trip, atomic without a transaction block, a statement prepared
+/// once per connection.
+async fn create_with_account_by_email(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    new: NewUser,
+) -> DomainResult<User> {
+    let now = roster_core::time::now();
+    let id = UserId::generate();
+    let account_id: AccountId = diesel::select(users_add_with_account(
+        org_id,
+        &id,
+        AccountId::generate(),
+        new.email.as_str(),
+        &new.name,
+        new.given_name.as_deref(),
+        new.family_name.as_deref(),
+        new.job_position_name.as_deref(),
+        new.job_position_description.as_deref(),
+        new.role,
+        now,
+    ))
+    .get_result(conn)
+    .await
+    .map_err(|e| unique_violation(e, "user_info.email", false))?;
+    Ok(User::from(UserRecord {
+        org_id: org_id.clone(),
+        id,
+        account_id,
+        name: new.name,
+        given_name: new.given_name,
+        family_name: new.family_name,
+        email: new.email.as_str().to_owned(),
+        job_position_name: new.job_position_name,
+        job_position_description: new.job_position_description,
+        state: UserState::Active,
+        role: new.role,
+        created_at: now,
+        updated_at: now,
+    }))
+}
+
+/// A user for an existing account, named by id.
+async fn create_for_account(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    account_id: AccountId,
+    new: NewUser,
+) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
     let org_id = org_id.clone();
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let explicit_account = new.account_id.is_some();
-        let account_id = match new.account_id {
-            Some(id) => {
-                let no_such_account =
-                    || DomainError::not_found("account").on_field("account_id", "no such account");
-                let account = accounts::get(conn, &id).await.map_err(|e| {
-                    // Only a missing account is the caller's mistake; anything else
-                    // (an unreachable database) keeps its own meaning.
-                    if e.is_not_found() {
-                        no_such_account()
-                    } else {
-                        e
-                    }
-                })?;
-                // An id alone adds no one: it must come with the account's own email (as
-                // adding by email would find it), or name a user of this org already (a
-                // 409 below). Otherwise it answers as an unknown id, so that another
-                // org's account ids neither work nor show that they exist.
-                if account.email.to_lowercase() != new.email.as_str().to_lowercase()
-                    && of_account(conn, &org_id, &account.id).await?.is_none()
-                {
-                    return Err(no_such_account());
-                }
-                account.id
+        let no_such_account =
+            || DomainError::not_found("account").on_field("account_id", "no such account");
+        let account = accounts::get(conn, &account_id).await.map_err(|e| {
+            // Only a missing account is the caller's mistake; anything else
+            // (an unreachable database) keeps its own meaning.
+            if e.is_not_found() {
+                no_such_account()
+            } else {
+                e
             }
-            None => accounts::find_or_create_by_email(conn, &new.email, &new.name).await?,
-        };
+        })?;
+        // An id alone adds no one: it must come with the account's own email (as adding by
+        // email would find it), or name a user of this org already (a 409 below).
+        // Otherwise it answers as an unknown id, so that another org's account ids neither
+        // work nor show that they exist.
+        if account.email.to_lowercase() != new.email.as_str().to_lowercase()
+            && of_account(conn, &org_id, &account.id).await?.is_none()
+        {
+            return Err(no_such_account());
+        }
+        let account_id = account.id;
         let now = roster_core::time::now();
         let record = diesel::insert_into(users::table)
             .values((
@@ -228,7 +314,7 @@ pub async fn create(
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await
-            .map_err(|e| unique_violation(e, "user_info.email", explicit_account))?;
+            .map_err(|e| unique_violation(e, "user_info.email", true))?;
         Ok(User::from(record))
     })
     .await
@@ -276,85 +362,156 @@ fn filtered<'a>(
         query = query.filter(users::role.eq(role));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        // `search` is name and email joined by U+001F, which callers keep out of a search
+        // (see `SEARCH_SEPARATOR`): a match lies within the name or within the email.
         let pattern = format!("%{}%", like_escape(search));
-        query = query.filter(
-            users::name
-                .ilike(pattern.clone())
-                .or(users::email.ilike(pattern)),
-        );
+        query = query.filter(users::search.ilike(pattern));
     }
     query
 }
 
-/// `(created_at, id) <op> (cursor)`: a row comparison the `(org_id, created_at, id)` index serves.
-fn position(
-    op: &'static str,
-    cursor: &Cursor,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>("(users.created_at, users.id) ")
-        .sql(op)
-        .sql(" (")
-        .bind::<Timestamptz, _>(cursor.created_at)
-        .sql(", ")
-        .bind::<Text, _>(cursor.id.clone())
-        .sql(")")
+/// Where a row stands against a cursor in the `(created_at, id)` order, as plain DSL (a
+/// SQL literal would make diesel prepare the statement anew on every call): `created_at`
+/// bounds the `(org_id, created_at, id)` index scan, `id` settles ties.
+fn after(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.ge(c.created_at).and(
+            users::created_at
+                .gt(c.created_at)
+                .or(users::id.gt(c.id.as_str())),
+        ),
+    )
+}
+
+fn not_after(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.le(c.created_at).and(
+            users::created_at
+                .lt(c.created_at)
+                .or(users::id.le(c.id.as_str())),
+        ),
+    )
+}
+
+fn before(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.le(c.created_at).and(
+            users::created_at
+                .lt(c.created_at)
+                .or(users::id.lt(c.id.as_str())),
+        ),
+    )
+}
+
+fn not_before(c: &Cursor) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool> + '_> {
+    Box::new(
+        users::created_at.ge(c.created_at).and(
+            users::created_at
+                .gt(c.created_at)
+                .or(users::id.ge(c.id.as_str())),
+        ),
+    )
+}
+
+/// How many users of the org match the filter. Without a search, a sum over the org's
+/// counters (kept exact by triggers, see the `user_counters` migration); with one, a count
+/// of the matches, which the trigram index finds.
+async fn total_count(
+    conn: &AsyncPgConnection,
+    org_id: &OrgId,
+    filter: &UserFilter,
+) -> DomainResult<i64> {
+    if filter.search.as_deref().is_some_and(|s| !s.is_empty()) {
+        return Ok(filtered(org_id, filter)
+            .count()
+            .get_result(&mut &*conn)
+            .await?);
+    }
+    let mut query = user_counts::table
+        .filter(user_counts::org_id.eq(org_id))
+        .into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(user_counts::state.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(user_counts::role.eq(role));
+    }
+    // Plain DSL (no SQL literal), so that the statement is prepared once per connection.
+    let total: Option<i64> = query
+        .select(diesel::dsl::sum(user_counts::n))
+        .get_result(&mut &*conn)
+        .await?;
+    Ok(total.unwrap_or(0))
 }
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
-/// Three queries at most, whatever the page size.
+/// Its queries (three at most, whatever the page size) are pipelined: one round trip.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     filter: &UserFilter,
     paging: &Paging,
 ) -> DomainResult<Page<User>> {
-    let total_count: i64 = filtered(org_id, filter).count().get_result(conn).await?;
+    let conn: &AsyncPgConnection = conn;
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());
-    let (rows, rows_exist_behind) = match paging {
-        Paging::Offset { page, size } => {
-            let rows = select()
-                .order((users::created_at.asc(), users::id.asc()))
-                .offset((page - 1) * size)
-                .limit(fetch)
-                .load(conn)
-                .await?;
-            (rows, false)
-        }
-        Paging::After { cursor, .. } => {
-            let mut q = select()
-                .order((users::created_at.asc(), users::id.asc()))
-                .limit(fetch);
-            let mut behind = false;
-            if let Some(c) = cursor {
-                q = q.filter(position(">", c));
-                behind = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(position("<=", c)),
-                ))
-                .get_result(conn)
-                .await?;
+    let page = async {
+        match paging {
+            Paging::Offset { page, size } => {
+                let offset = (page - 1) * size;
+                let order = (users::created_at.asc(), users::id.asc());
+                let mut q = select().order(order).limit(fetch);
+                if offset >= DEFERRED_JOIN_OFFSET && filter.is_empty() {
+                    // Skip through the (org_id, created_at, id) index alone (an index-only
+                    // scan), then read just the page's rows.
+                    q = q.filter(
+                        sql::<Bool>("users.id IN (SELECT p.id FROM users p WHERE p.org_id = ")
+                            .bind::<Text, _>(org_id)
+                            .sql(" ORDER BY p.created_at, p.id OFFSET ")
+                            .bind::<BigInt, _>(offset)
+                            .sql(" LIMIT ")
+                            .bind::<BigInt, _>(fetch)
+                            .sql(")"),
+                    );
+                } else {
+                    q = q.offset(offset);
+                }
+                Ok::<_, DomainError>((q.load(&mut &*conn).await?, false))
             }
-            (q.load(conn).await?, behind)
-        }
-        Paging::Before { cursor, .. } => {
-            let mut q = select()
-                .order((users::created_at.desc(), users::id.desc()))
-                .limit(fetch);
-            let mut ahead = false;
-            if let Some(c) = cursor {
-                q = q.filter(position("<", c));
-                ahead = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(position(">=", c)),
+            Paging::After { cursor, .. } => {
+                let mut q = select()
+                    .order((users::created_at.asc(), users::id.asc()))
+                    .limit(fetch);
+                let Some(c) = cursor else {
+                    return Ok((q.load(&mut &*conn).await?, false));
+                };
+                q = q.filter(after(c));
+                let behind = diesel::select(diesel::dsl::exists(
+                    filtered(org_id, filter).filter(not_after(c)),
                 ))
-                .get_result(conn)
-                .await?;
+                .get_result::<bool>(&mut &*conn);
+                let (rows, behind) = try_join(q.load(&mut &*conn), behind).await?;
+                Ok((rows, behind))
             }
-            (q.load(conn).await?, ahead)
+            Paging::Before { cursor, .. } => {
+                let mut q = select()
+                    .order((users::created_at.desc(), users::id.desc()))
+                    .limit(fetch);
+                let Some(c) = cursor else {
+                    return Ok((q.load(&mut &*conn).await?, false));
+                };
+                q = q.filter(before(c));
+                let ahead = diesel::select(diesel::dsl::exists(
+                    filtered(org_id, filter).filter(not_before(c)),
+                ))
+                .get_result::<bool>(&mut &*conn);
+                let (rows, ahead) = try_join(q.load(&mut &*conn), ahead).await?;
+                Ok((rows, ahead))
+            }
         }
     };
+    let (total_count, (rows, rows_exist_behind)) =
+        try_join(total_count(conn, org_id, filter), page).await?;
     Ok(Page::assemble(
         paging,
         rows,

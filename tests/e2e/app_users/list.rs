@@ -196,6 +196,15 @@ async fn list_filters_by_state_role_and_search() {
     )
     .await;
     assert_eq!(emails(&page), ["100%_real@acme.test"]);
+    problem(
+        app.admin(Method::GET, "/api/v1/app/user?search=a%1Fb")
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
     let (_, page) = json(
         app.admin(Method::GET, "/api/v1/app/user?search=nobody-matches")
             .send()
@@ -302,4 +311,108 @@ async fn cursor_paging_walks_forwards_and_backwards_in_the_offset_order() {
         ),
         (Some(true), Some(true))
     );
+}
+
+#[tokio::test]
+async fn deep_offset_pages_hold_the_same_rows_as_the_order_says() {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let app = TestApp::spawn().await;
+    let org = &app.admin.org_id;
+    let mut conn = app.pool.get().await.unwrap();
+    // 1100 users in one statement, some sharing a created_at (the id breaks the tie).
+    diesel::sql_query(format!(
+        "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 1100) g),
+              a AS (INSERT INTO accounts (id, email, name)
+                    SELECT 'acct_' || hex, 'deep' || g || '@acme.test', 'Deep' FROM s)
+         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
+         SELECT '{org}', 'user_' || hex, 'acct_' || hex, 'Deep', 'deep' || g || '@acme.test',
+                CASE WHEN g % 50 = 0 THEN 'Inactive' ELSE 'Active' END, 'AppMember',
+                timestamptz '2025-01-01' + (g / 2) * interval '1 ms'
+         FROM s"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for (query, condition) in [("", "true"), ("&state=Active", "state = 'Active'")] {
+        let expected: Vec<String> = diesel::sql_query(format!(
+            "SELECT id FROM users WHERE org_id = '{org}' AND {condition}
+             ORDER BY created_at, id OFFSET 1000 LIMIT 20"
+        ))
+        .load::<Id>(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        assert_eq!(expected.len(), 20);
+        let (status, page) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?page=51&page_size=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let got: Vec<&str> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, expected, "filter `{query}`");
+        assert_eq!(page["has_next_page"], true);
+        assert_eq!(page["has_previous_page"], true);
+        // The cursor after page 50 starts the same rows, through created_at ties.
+        let (_, previous) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?page=50&page_size=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        let cursor = previous["next_cursor"].as_str().unwrap();
+        let (status, after) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?after={cursor}&first=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{after}");
+        let got: Vec<&str> = after["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, expected, "cursor, filter `{query}`");
+        assert_eq!(after["has_previous_page"], true);
+        // And back: the cursor before it ends with page 50's rows.
+        let back = after["previous_cursor"].as_str().unwrap();
+        let (_, before) = json(
+            app.admin(
+                Method::GET,
+                &format!("/api/v1/app/user?before={back}&last=20{query}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(before["data"], previous["data"], "before, filter `{query}`");
+    }
 }

@@ -2,10 +2,12 @@
 
 use serde_json::{json, Value};
 
+mod caching;
 mod create;
 mod list;
 mod me;
 mod state;
+mod total_count;
 mod update;
 
 pub(crate) fn new_user(email: &str, role: &str) -> Value {

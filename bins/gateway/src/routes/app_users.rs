@@ -98,6 +98,12 @@ pub async fn list_users(
     if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
         return Err(DomainError::invalid("search", "must be at most 200 characters").into());
     }
+    if search
+        .as_ref()
+        .is_some_and(|s| s.chars().any(char::is_control))
+    {
+        return Err(DomainError::invalid("search", "must not contain control characters").into());
+    }
     let filter = UserFilter {
         state: q.state,
         role: q.role,
@@ -174,6 +180,7 @@ pub async fn update_user(
     let changes = UserChanges::try_from(body)?;
     let mut conn = state.conn().await?;
     let user = users::update(&mut conn, &caller.user.org_id, &id, changes).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -187,6 +194,7 @@ async fn set_state(
     let id = user_id(id)?;
     let mut conn = state.conn().await?;
     let change = users::set_state(&mut conn, &caller.user.org_id, &id, to).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(change))
 }
 

@@ -120,6 +120,7 @@ pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest) -> ApiResult
     if let Some(token) = credential(&req) {
         let mut conn = state.conn().await?;
         sessions::delete(&mut conn, &token).await?;
+        state.credentials.forget(&token);
     }
     let mut gone = session_cookie(&state, "");
     gone.make_removal();

@@ -85,6 +85,7 @@ pub async fn revoke_token(
 ) -> ApiResult<HttpResponse> {
     let id = TokenId::parse(&id).ok_or_else(|| ApiError::not_found("token"))?;
     let mut conn = state.conn().await?;
-    tokens::revoke(&mut conn, &caller.account_id, &id).await?;
+    let hash = tokens::revoke(&mut conn, &caller.account_id, &id).await?;
+    state.credentials.forget_hash(&hash);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,1 @@
+DROP FUNCTION users_add_with_account(text, text, text, text, text, text, text, text, text, text, timestamptz);

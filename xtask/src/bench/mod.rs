@@ -1,0 +1,287 @@
+//! `cargo xtask bench`: a release gateway over loopback, N App users seeded in one org,
+//! wrk for the load and pgbench beside it for the database's own limit. Prints a table
+//! and writes `target/bench/report.json`, `report.md` and `latency.svg`.
+//!
+//! The run bounds its own time (every wrk and pgbench run has a deadline) and stops the
+//! gateway it started, also when it fails.
+
+mod chart;
+mod db;
+mod gateway;
+mod pgbench;
+mod report;
+mod scenarios;
+mod wrk;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use report::{Machine, Report, ScenarioResult, Settings};
+use scenarios::Dataset;
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// App users to seed in the bench org.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: u64,
+    /// Seconds of measured load per scenario (after a short warm-up).
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+    /// Only these scenarios (repeat the flag or separate with commas).
+    #[arg(long = "scenario", value_name = "NAME")]
+    pub scenarios: Vec<String>,
+    /// Concurrent connections, for wrk and pgbench alike.
+    #[arg(long, default_value_t = 32)]
+    pub connections: u32,
+    /// RUST_LOG of the gateway under test (`info` logs one line per request).
+    #[arg(long, default_value = "warn")]
+    pub gateway_log: String,
+}
+
+pub fn run(root: &Path, opts: &Options) -> Result<()> {
+    let selected = scenarios::select(&opts.scenarios)?;
+    // What is built and measured: the tree as it is now, not when the report is written.
+    let commit = git_commit(root);
+    let out_dir = root.join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    let wrk_bin = wrk::ensure_installed()?;
+    let pgbench_bin = pgbench::locate()?;
+
+    eprintln!("bench: building the release gateway");
+    crate::cargo(
+        root,
+        &[
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "roster-gateway",
+        ],
+    )?;
+    let gateway_bin = root.join("target/release/roster-gateway");
+
+    let (admin_url, lease) = crate::database(root)?;
+    let mut needs: Vec<Dataset> = selected
+        .iter()
+        .flat_map(|s| s.needs.iter().copied())
+        .collect();
+    needs.dedup();
+    let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
+    let fixture = &bench_db.fixture;
+
+    let mut gw = gateway::Gateway::start(
+        &gateway_bin,
+        &bench_db.url,
+        &out_dir.join("gateway.log"),
+        &opts.gateway_log,
+    )?;
+    eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
+    let duration = Duration::from_secs(opts.duration.max(1));
+    let warmup = Duration::from_secs(opts.duration.clamp(1, 3));
+    let run_tag = crate::random_hex(4)?;
+    let mut results = Vec::new();
+    for (i, scenario) in selected.iter().enumerate() {
+        eprintln!(
+            "bench: scenario {} {}: {}",
+            scenario.number, scenario.name, scenario.title
+        );
+        let script = out_dir.join(format!("{}.lua", scenario.name));
+        std::fs::write(
+            &script,
+            wrk::script(scenario, fixture, &format!("w{run_tag}{i}")),
+        )?;
+        wrk::run(
+            &wrk_bin,
+            &script,
+            &gw.base,
+            opts.connections,
+            warmup,
+            "warm-up",
+        )?;
+        std::fs::write(
+            &script,
+            wrk::script(scenario, fixture, &format!("m{run_tag}{i}")),
+        )?;
+        let load_before = load_average();
+        gw.reset_peak_rss();
+        let measured = wrk::run(
+            &wrk_bin,
+            &script,
+            &gw.base,
+            opts.connections,
+            duration,
+            "gateway",
+        )?;
+        let rss = gw.peak_rss_mib();
+        let pg = match scenario.pgbench {
+            Some(sql) => {
+                let sql_path = out_dir.join(format!("{}.sql", scenario.name));
+                std::fs::write(&sql_path, sql(fixture))?;
+                Some(pgbench::run(
+                    &pgbench_bin,
+                    &bench_db.url,
+                    &sql_path,
+                    &[
+                        ("org", fixture.org_id.clone()),
+                        ("rows", fixture.rows.to_string()),
+                    ],
+                    opts.connections,
+                    duration,
+                    "pgbench",
+                )?)
+            }
+            None => None,
+        };
+        let result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
+        eprintln!(
+            "  {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} non-2xx{}",
+            result.requests_per_s,
+            result.p50_ms.unwrap_or(f64::NAN),
+            result.p99_ms.unwrap_or(f64::NAN),
+            result.non_2xx,
+            result.pgbench.as_ref().map_or(String::new(), |p| format!(
+                "; pgbench {:.0} tps ({:.0}%)",
+                p.tps,
+                result.pgbench_ratio.unwrap_or(0.0) * 100.0
+            ))
+        );
+        results.push(result);
+    }
+    gw.stop()?;
+    drop(lease);
+
+    let report = Report::new(
+        machine(),
+        Settings {
+            rows: opts.rows,
+            duration_s: duration.as_secs(),
+            connections: opts.connections,
+            gateway_log_level: opts.gateway_log.clone(),
+            git_commit: commit,
+        },
+        bench_db.seeding.clone(),
+        results,
+    );
+    std::fs::write(
+        out_dir.join("report.json"),
+        serde_json::to_string_pretty(&report)?,
+    )?;
+    std::fs::write(out_dir.join("report.md"), report.markdown())?;
+    chart::draw(&out_dir.join("latency.svg"), &report.scenarios)?;
+    println!("{}", report.table());
+    println!(
+        "bench: wrote {0}/report.json, {0}/report.md and {0}/latency.svg",
+        out_dir.display()
+    );
+    Ok(())
+}
+
+/// "label: 3/10 s" while a load runs: rewritten in place on a terminal, a line every
+/// 10 s otherwise.
+pub(crate) struct Progress {
+    label: String,
+    total: u64,
+    shown: Option<u64>,
+    tty: bool,
+}
+
+impl Progress {
+    pub fn new(label: &str, total: u64) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            label: label.to_owned(),
+            total,
+            shown: None,
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn tick(&mut self, elapsed: u64) {
+        if self.shown == Some(elapsed) || (!self.tty && !elapsed.is_multiple_of(10)) {
+            return;
+        }
+        self.shown = Some(elapsed);
+        if self.tty {
+            eprint!("\r  {}: {elapsed:>3}/{} s ", self.label, self.total);
+        } else if elapsed > 0 {
+            eprintln!("  {}: {elapsed}/{} s", self.label, self.total);
+        }
+    }
+
+    pub fn finish(&self) {
+        if self.tty {
+            eprint!("\r{:40}\r", "");
+        }
+    }
+}
+
+fn machine() -> Machine {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kib: f64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    Machine {
+        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        memory_gib: mem_kib / 1024.0 / 1024.0,
+        cpu,
+    }
+}
+
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn git_commit(root: &Path) -> String {
+    let run = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let commit = run(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let dirty =
+        run(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    if dirty {
+        format!("{commit}+changes")
+    } else {
+        commit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_options_parse_with_their_defaults() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: super::Options,
+        }
+        let cli = Cli::parse_from(["bench", "--scenario", "get-user", "--rows", "1000"]);
+        assert_eq!(cli.options.rows, 1000);
+        assert_eq!(cli.options.duration, 10);
+        assert_eq!(cli.options.scenarios, ["get-user"]);
+    }
+}

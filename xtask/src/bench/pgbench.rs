@@ -1,0 +1,134 @@
+//! pgbench: PostgreSQL's own limit for a scenario's SQL, with prepared statements and
+//! the same number of connections as wrk.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+pub fn locate() -> Result<PathBuf> {
+    crate::pg::client_program("pgbench").context(
+        "pgbench is not installed: it ships with PostgreSQL \
+         (`sudo apt-get install -y postgresql-contrib postgresql-client` on Debian/Ubuntu)",
+    )
+}
+
+/// What one pgbench run measured.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PgbenchResult {
+    pub tps: f64,
+    pub transactions: u64,
+    pub failed: u64,
+    pub latency_avg_ms: f64,
+}
+
+/// Reads pgbench's summary.
+pub fn parse(output: &str) -> Result<PgbenchResult> {
+    let mut r = PgbenchResult::default();
+    let mut seen_tps = false;
+    for line in output.lines().map(str::trim) {
+        let number_after = |prefix: &str| -> Option<f64> {
+            line.strip_prefix(prefix)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        };
+        if let Some(v) = number_after("tps = ") {
+            // pgbench 15 prints one tps line ("without initial connection time").
+            r.tps = v;
+            seen_tps = true;
+        } else if let Some(v) = number_after("number of transactions actually processed: ") {
+            r.transactions = v as u64;
+        } else if let Some(v) = number_after("number of failed transactions: ") {
+            r.failed = v as u64;
+        } else if let Some(v) = number_after("latency average = ") {
+            r.latency_avg_ms = v;
+        }
+    }
+    if !seen_tps {
+        bail!("pgbench printed no tps; its output:\n{output}");
+    }
+    Ok(r)
+}
+
+/// Runs `script` with `-M prepared` for `duration`; `vars` become `-D name=value`.
+pub fn run(
+    pgbench: &Path,
+    url: &str,
+    script: &Path,
+    vars: &[(&str, String)],
+    connections: u32,
+    duration: Duration,
+    label: &str,
+) -> Result<PgbenchResult> {
+    let secs = duration.as_secs().max(1);
+    let mut cmd = Command::new(pgbench);
+    cmd.args(["-n", "-M", "prepared", "-j", "1"])
+        .args(["-c", &connections.to_string(), "-T", &secs.to_string()])
+        .arg("-f")
+        .arg(script);
+    for (name, value) in vars {
+        cmd.arg("-D").arg(format!("{name}={value}"));
+    }
+    let mut child = cmd
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting pgbench")?;
+    let started = Instant::now();
+    let mut progress = super::Progress::new(label, secs);
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(secs + 30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("pgbench overran its {secs} s by 30 s and was stopped");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+        progress.tick(started.elapsed().as_secs().min(secs));
+    };
+    progress.finish();
+    let out = child.wait_with_output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !status.success() {
+        bail!(
+            "pgbench failed ({status}):\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    parse(&stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_summary_of_pgbench_15() {
+        let out = "pgbench (15.19 (Debian 15.19-0+deb12u1))
+transaction type: /tmp/x.sql
+scaling factor: 1
+query mode: prepared
+number of clients: 32
+number of threads: 1
+maximum number of tries: 1
+duration: 5 s
+number of transactions actually processed: 123456
+number of failed transactions: 0 (0.000%)
+latency average = 1.296 ms
+initial connection time = 40.123 ms
+tps = 24691.234567 (without initial connection time)
+";
+        let r = parse(out).unwrap_or_default();
+        assert!((r.tps - 24_691.234_567).abs() < 1e-6);
+        assert_eq!(r.transactions, 123_456);
+        assert_eq!(r.failed, 0);
+        assert!((r.latency_avg_ms - 1.296).abs() < 1e-9);
+        assert!(parse("connection to server failed").is_err());
+    }
+}

@@ -1,0 +1,441 @@
+//! The report: per-scenario figures, the targets marked PASS or FAIL, rendered as a
+//! terminal table, Markdown and JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::db::Seeding;
+use super::pgbench::PgbenchResult;
+use super::scenarios::Target;
+use super::wrk::WrkResult;
+
+/// The gateway's peak resident set size may not exceed this.
+pub const RSS_CEILING_MIB: f64 = 100.0;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    pub cores: usize,
+    pub memory_gib: f64,
+    pub cpu: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub rows: u64,
+    pub duration_s: u64,
+    pub connections: u32,
+    pub gateway_log_level: String,
+    pub git_commit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub number: String,
+    pub title: String,
+    pub requests_per_s: f64,
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub p999_ms: Option<f64>,
+    pub non_2xx: u64,
+    pub status_5xx: u64,
+    pub peak_rss_mib: Option<f64>,
+    /// The 1-minute load average as the scenario started (other work on the machine).
+    pub load_before: Option<f64>,
+    pub pgbench: Option<PgbenchResult>,
+    /// Gateway requests/s over pgbench transactions/s.
+    pub pgbench_ratio: Option<f64>,
+    #[serde(skip)]
+    pub target: Target,
+    pub wrk: WrkResult,
+}
+
+impl ScenarioResult {
+    pub fn new(
+        scenario: &super::scenarios::Scenario,
+        wrk: WrkResult,
+        pgbench: Option<PgbenchResult>,
+        peak_rss_mib: Option<f64>,
+        load_before: Option<f64>,
+    ) -> Self {
+        let requests_per_s = wrk.rate();
+        let pgbench_ratio = pgbench
+            .as_ref()
+            .filter(|p| p.tps > 0.0)
+            .map(|p| requests_per_s / p.tps);
+        Self {
+            name: scenario.name.into(),
+            number: scenario.number.into(),
+            title: scenario.title.into(),
+            requests_per_s,
+            p50_ms: wrk.percentile(50.0),
+            p99_ms: wrk.percentile(99.0),
+            p999_ms: wrk.percentile(99.9),
+            non_2xx: wrk.non_2xx(),
+            status_5xx: wrk.status_5xx,
+            peak_rss_mib,
+            load_before,
+            pgbench,
+            pgbench_ratio,
+            target: scenario.target,
+            wrk,
+        }
+    }
+
+    /// The checks this scenario is judged by.
+    pub fn checks(&self) -> Vec<Check> {
+        let mut checks = Vec::new();
+        let mut check = |what: String, measured: String, pass: bool| {
+            checks.push(Check {
+                scenario: self.name.clone(),
+                what,
+                measured,
+                pass,
+            })
+        };
+        match self.target {
+            Target::PgbenchRatio(min) => match self.pgbench_ratio {
+                Some(r) => check(
+                    format!("rate >= {:.0}% of pgbench", min * 100.0),
+                    format!("{:.0}%", r * 100.0),
+                    r >= min,
+                ),
+                None => check(
+                    format!("rate >= {:.0}% of pgbench", min * 100.0),
+                    "no pgbench figure".into(),
+                    false,
+                ),
+            },
+            Target::P50Ms(max) => {
+                let p50 = self.p50_ms.unwrap_or(f64::INFINITY);
+                check(
+                    format!("p50 <= {max} ms"),
+                    format!("{p50:.2} ms"),
+                    p50 <= max,
+                )
+            }
+            Target::RateAtLeast(min) => {
+                check(
+                    format!("rate >= {min:.0}/s"),
+                    format!("{:.0}/s", self.requests_per_s),
+                    self.requests_per_s >= min,
+                );
+                check(
+                    "no 5xx".into(),
+                    format!("{} 5xx", self.status_5xx),
+                    self.status_5xx == 0,
+                );
+            }
+            Target::None => {}
+        }
+        check(
+            "no unexpected non-2xx".into(),
+            format!("{} non-2xx", self.non_2xx),
+            self.non_2xx == 0,
+        );
+        match self.peak_rss_mib {
+            Some(rss) => check(
+                format!("peak RSS <= {RSS_CEILING_MIB:.0} MiB"),
+                format!("{rss:.1} MiB"),
+                rss <= RSS_CEILING_MIB,
+            ),
+            None => check(
+                format!("peak RSS <= {RSS_CEILING_MIB:.0} MiB"),
+                "not measured".into(),
+                false,
+            ),
+        }
+        checks
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub scenario: String,
+    pub what: String,
+    pub measured: String,
+    pub pass: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub machine: Machine,
+    pub settings: Settings,
+    pub seeding: Option<Seeding>,
+    pub scenarios: Vec<ScenarioResult>,
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn new(
+        machine: Machine,
+        settings: Settings,
+        seeding: Option<Seeding>,
+        scenarios: Vec<ScenarioResult>,
+    ) -> Self {
+        let checks = scenarios.iter().flat_map(ScenarioResult::checks).collect();
+        Self {
+            machine,
+            settings,
+            seeding,
+            scenarios,
+            checks,
+        }
+    }
+
+    fn rows(&self) -> Vec<[String; 10]> {
+        let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.2}"));
+        self.scenarios
+            .iter()
+            .map(|s| {
+                let verdict = self
+                    .checks
+                    .iter()
+                    .filter(|c| c.scenario == s.name)
+                    .all(|c| c.pass);
+                [
+                    format!("{} {}", s.number, s.name),
+                    format!("{:.0}", s.requests_per_s),
+                    ms(s.p50_ms),
+                    ms(s.p99_ms),
+                    ms(s.p999_ms),
+                    s.non_2xx.to_string(),
+                    s.peak_rss_mib.map_or("-".into(), |v| format!("{v:.1}")),
+                    s.pgbench
+                        .as_ref()
+                        .map_or("-".into(), |p| format!("{:.0}", p.tps)),
+                    s.pgbench_ratio
+                        .map_or("-".into(), |r| format!("{:.0}%", r * 100.0)),
+                    if verdict { "PASS" } else { "FAIL" }.into(),
+                ]
+            })
+            .collect()
+    }
+
+    const HEADER: [&'static str; 10] = [
+        "scenario",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "non-2xx",
+        "RSS MiB",
+        "pgbench tps",
+        "gw/pgbench",
+        "targets",
+    ];
+
+    /// A fixed-width table for the terminal.
+    pub fn table(&self) -> String {
+        let rows = self.rows();
+        let mut widths = Self::HEADER.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.len());
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, cells: &[&str]| {
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i == 0 {
+                    let _ = write!(out, "{cell:<w$}");
+                } else {
+                    let _ = write!(out, "  {cell:>w$}");
+                }
+            }
+            out.push('\n');
+        };
+        line(&mut out, &Self::HEADER);
+        for row in &rows {
+            line(
+                &mut out,
+                &row.iter().map(String::as_str).collect::<Vec<_>>(),
+            );
+        }
+        out.push('\n');
+        for c in &self.checks {
+            let _ = writeln!(
+                out,
+                "{}  {:<14} {:<28} {}",
+                if c.pass { "PASS" } else { "FAIL" },
+                c.scenario,
+                c.what,
+                c.measured
+            );
+        }
+        out
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("# Roster benchmark\n\n");
+        let s = &self.settings;
+        let _ = writeln!(
+            out,
+            "{} App users in one org; {} s per scenario after a warm-up; {} connections \
+             (wrk and pgbench alike); gateway log level `{}`; commit `{}`.\n",
+            s.rows, s.duration_s, s.connections, s.gateway_log_level, s.git_commit
+        );
+        let m = &self.machine;
+        let _ = writeln!(
+            out,
+            "Machine: {} cores, {:.0} GiB, {}. Load generator, gateway and PostgreSQL share it.\n",
+            m.cores, m.memory_gib, m.cpu
+        );
+        if let Some(seed) = &self.seeding {
+            let _ = writeln!(
+                out,
+                "Seeding: {} users with their accounts in {:.1} s ({:.0} users/s).\n",
+                seed.users, seed.seconds, seed.users_per_s
+            );
+        }
+        let _ = writeln!(out, "| {} |", Self::HEADER.join(" | "));
+        let _ = writeln!(
+            out,
+            "|{}",
+            Self::HEADER
+                .iter()
+                .enumerate()
+                .map(|(i, _)| if i == 0 { "---|" } else { "---:|" })
+                .collect::<String>()
+        );
+        for row in self.rows() {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
+        }
+        out.push_str("\n## Targets\n\n| scenario | target | measured | |\n|---|---|---|---|\n");
+        for c in &self.checks {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                c.scenario,
+                c.what,
+                c.measured,
+                if c.pass { "PASS" } else { "FAIL" }
+            );
+        }
+        out.push_str("\n## Requests\n\n");
+        for sc in &self.scenarios {
+            let _ = writeln!(out, "- `{}`: {}", sc.name, sc.title);
+            if let Some(e) = &sc.wrk.first_error {
+                let _ = writeln!(out, "  - first non-2xx: `{e}`");
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scenarios::SCENARIOS;
+    use super::*;
+
+    fn wrk(rate: f64, p50: f64, non_2xx_5xx: u64) -> WrkResult {
+        WrkResult {
+            requests: (rate * 10.0) as u64,
+            duration_s: 10.0,
+            status_2xx: (rate * 10.0) as u64 - non_2xx_5xx,
+            status_5xx: non_2xx_5xx,
+            latency_ms: vec![(50.0, p50), (99.0, p50 * 3.0), (99.9, p50 * 5.0)],
+            ..WrkResult::default()
+        }
+    }
+
+    fn scenario(name: &str) -> &'static super::super::scenarios::Scenario {
+        SCENARIOS
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or(&SCENARIOS[0])
+    }
+
+    fn report(results: Vec<ScenarioResult>) -> Report {
+        Report::new(
+            Machine {
+                cores: 2,
+                memory_gib: 24.0,
+                cpu: "test".into(),
+            },
+            Settings {
+                rows: 1000,
+                duration_s: 10,
+                connections: 32,
+                gateway_log_level: "warn".into(),
+                git_commit: "abc".into(),
+            },
+            None,
+            results,
+        )
+    }
+
+    #[test]
+    fn targets_are_judged_per_scenario() {
+        let pg = |tps: f64| {
+            Some(PgbenchResult {
+                tps,
+                ..PgbenchResult::default()
+            })
+        };
+        let r = report(vec![
+            ScenarioResult::new(
+                scenario("get-user"),
+                wrk(6000.0, 1.0, 0),
+                pg(10_000.0),
+                Some(30.0),
+                None,
+            ),
+            ScenarioResult::new(
+                scenario("list-users"),
+                wrk(900.0, 6.0, 0),
+                pg(1000.0),
+                Some(130.0),
+                None,
+            ),
+            ScenarioResult::new(
+                scenario("create-user"),
+                wrk(3500.0, 2.0, 4),
+                None,
+                Some(40.0),
+                None,
+            ),
+        ]);
+        let verdict = |scenario: &str, what: &str| {
+            r.checks
+                .iter()
+                .find(|c| c.scenario == scenario && c.what.starts_with(what))
+                .map(|c| c.pass)
+        };
+        assert_eq!(verdict("get-user", "rate >= 50% of pgbench"), Some(true));
+        assert_eq!(r.scenarios[0].pgbench_ratio, Some(0.6));
+        assert_eq!(verdict("list-users", "p50 <= 5 ms"), Some(false));
+        assert_eq!(verdict("list-users", "peak RSS"), Some(false));
+        assert_eq!(verdict("create-user", "rate >= 3000/s"), Some(true));
+        assert_eq!(verdict("create-user", "no 5xx"), Some(false));
+        assert_eq!(verdict("create-user", "no unexpected non-2xx"), Some(false));
+        let table = r.table();
+        assert!(table.contains("1 get-user"), "{table}");
+        assert!(table.contains("60%"), "{table}");
+        assert!(table.lines().nth(1).is_some_and(|l| l.ends_with("PASS")));
+        assert!(table.lines().nth(2).is_some_and(|l| l.ends_with("FAIL")));
+        let md = r.markdown();
+        assert!(md.contains("| 2 list-users | 900 | 6.00 |"), "{md}");
+        assert!(
+            md.contains("| list-users | p50 <= 5 ms | 6.00 ms | FAIL |"),
+            "{md}"
+        );
+        let json = serde_json::to_value(&r).unwrap_or_default();
+        assert_eq!(json["scenarios"][2]["status_5xx"], 4);
+        assert_eq!(json["checks"][0]["pass"], true);
+    }
+
+    #[test]
+    fn a_missing_pgbench_figure_fails_the_ratio() {
+        let r = report(vec![ScenarioResult::new(
+            scenario("get-user"),
+            wrk(6000.0, 1.0, 0),
+            None,
+            Some(30.0),
+            None,
+        )]);
+        assert!(!r.checks[0].pass);
+        assert_eq!(r.checks[0].measured, "no pgbench figure");
+    }
+}
