@@ -12,6 +12,7 @@ mod external_groups;
 mod external_user_lists;
 mod external_users;
 mod external_workspaces;
+mod fuzz_findings;
 mod gateway;
 mod integrations;
 mod members;
