@@ -121,3 +121,25 @@ async fn same_named_schemas_of_two_families_do_not_overwrite_each_other() {
         ["content"]["application/json"]["schema"]["$ref"];
     assert_eq!(listed, "#/components/schemas/SlackWorkspace");
 }
+
+#[tokio::test]
+async fn a_slack_user_name_with_control_characters_links_without_them() {
+    // A signed slash command's `user_name` travelled in the link token into the
+    // database, where a NUL made the redemption a 500.
+    let slack = crate::slack::Slack::start().await;
+    slack.register(crate::slack::TEAM, "Acme").await;
+    let token = slack
+        .link_token(crate::slack::TEAM, "U0NUL", "al\u{0}i\u{7}ce")
+        .await;
+    let res = slack
+        .verify(
+            &slack.app.admin.token,
+            &token,
+            &slack.app.admin.user_id,
+            false,
+        )
+        .await;
+    let (status, body) = json(res).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["slackUsername"], "alice");
+}

@@ -19,7 +19,7 @@ use serde_json::Value;
 /// How much fuzzing one run does.
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// Test cases per operation and phase (schemathesis' `--max-examples`).
+    /// Test cases per operation in each fuzzing round (schemathesis' `--max-examples`).
     pub max_examples: u32,
     /// Seconds for the whole run (schemathesis' `--max-time`).
     pub max_time_secs: u32,
@@ -268,6 +268,8 @@ struct Gateway {
     token: String,
     api_key: String,
     workspace_id: String,
+    /// For the hook that signs slash commands as Slack does (`xtask/fuzz/hooks.py`).
+    slack_signing_secret: String,
 }
 
 impl Gateway {
@@ -309,8 +311,10 @@ impl Gateway {
         };
         let addr = format!("127.0.0.1:{}", free_port()?);
         // Slack is configured as in production, its API on a loopback port where nothing
-        // listens: no request the fuzzer can forge gets as far as calling Slack.
+        // listens: only the OAuth callbacks call it, after checking a signed state that the
+        // fuzzer cannot make.
         let slack_api = format!("http://127.0.0.1:{}/api", free_port()?);
+        let slack_signing_secret = random_hex(16)?;
         let log = work.join("gateway.log");
         let log_file = fs::File::create(&log)?;
         let child = Command::new(exe)
@@ -319,7 +323,7 @@ impl Gateway {
             .env("ROSTER_BIND", &addr)
             .env("ROSTER_PUBLIC_URL", format!("http://{addr}"))
             .env("ROSTER_SECRET", &secret)
-            .env("SLACK_SIGNING_SECRET", random_hex(16)?)
+            .env("SLACK_SIGNING_SECRET", &slack_signing_secret)
             .env("SLACK_CLIENT_ID", "1234567890.0987654321")
             .env("SLACK_CLIENT_SECRET", random_hex(16)?)
             .env("SLACK_API_BASE_URL", slack_api)
@@ -337,6 +341,7 @@ impl Gateway {
             token: field("token")?,
             api_key: field("api_key")?,
             workspace_id: field("workspace_id")?,
+            slack_signing_secret,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -447,6 +452,10 @@ impl Gateway {
             ("ROSTER_FUZZ_SPARE_TOKEN".into(), id(&spare_token)),
             ("ROSTER_FUZZ_WORKSPACE".into(), self.workspace_id.clone()),
             ("ROSTER_FUZZ_SPARE_API_KEY".into(), id(&spare_key)),
+            (
+                "ROSTER_FUZZ_SLACK_SIGNING_SECRET".into(),
+                self.slack_signing_secret.clone(),
+            ),
         ])
     }
 
@@ -489,6 +498,9 @@ fn fuzz(
         .arg("--config-file")
         .arg(&config)
         .args(["run", &schema, "--no-color"])
+        // One worker: with two, hypothesis' lambda-source cache raced in one run (a
+        // schemathesis "Runtime Error" that said nothing about the gateway).
+        .args(["--workers", "1"])
         .args(["--max-time", &budget.max_time_secs.to_string()])
         .args(["--max-examples", &budget.max_examples.to_string()])
         .args(["--seed", &seed.to_string()])
@@ -496,6 +508,7 @@ fn fuzz(
         .arg(&report)
         .args(&budget.extra_args)
         .current_dir(work)
+        .env("SCHEMATHESIS_HOOKS", root.join("xtask/fuzz/hooks.py"))
         .envs(creds.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .status()
         .context("running schemathesis")?;
