@@ -13,6 +13,7 @@ mod external_user_lists;
 mod external_users;
 mod external_workspaces;
 mod faults;
+mod fuzz_findings;
 mod gateway;
 mod hardening;
 mod integrations;

@@ -2,11 +2,14 @@
 //!
 //! - `pg start|stop|status`: a private PostgreSQL cluster under `target/`.
 //! - `dev`: database (private unless `DATABASE_URL` is set), migrations, a demo org, serve.
-//! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set).
+//! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set), then
+//!   (without a filter) `fuzz`.
+//! - `fuzz`: schemathesis against the OpenAPI document of a running gateway.
 //! - `ci`: fmt check, clippy `-D warnings`, then `test`.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
 mod bench;
+mod fuzz;
 mod pg;
 mod pg_bin;
 
@@ -36,11 +39,28 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// Run the whole test suite. Extra arguments go to the test binaries, e.g.
-    /// `cargo xtask test app_users::` runs only the tests whose names contain that.
+    /// Run the whole test suite, then the schema-driven fuzzing. Extra arguments go to the
+    /// test binaries, e.g. `cargo xtask test app_users::` runs only the tests whose names
+    /// contain that (and no fuzzing).
     Test {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
+    },
+    /// Fuzz every operation of the OpenAPI document with schemathesis against a real
+    /// gateway on a fresh database: no 5xx, nothing undocumented.
+    Fuzz {
+        /// Test cases per operation.
+        #[arg(long, default_value_t = fuzz::Budget::default().max_examples)]
+        max_examples: u32,
+        /// Seconds for the main pass (the lockout pass gets a quarter of it).
+        #[arg(long, default_value_t = fuzz::Budget::default().max_time_secs)]
+        max_time: u32,
+        /// Replay a run: the seed its summary printed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Further arguments for `schemathesis run`, after `--` (e.g. `--report ndjson`).
+        #[arg(last = true)]
+        schemathesis_args: Vec<String>,
     },
     /// Everything CI checks: formatting, clippy with -D warnings, the tests.
     Ci,
@@ -87,6 +107,24 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Dev { bind } => dev(&root, &bind),
         Cmd::Test { args } => test(&root, &args),
         Cmd::Bench(options) => bench::run(&root, &options),
+        Cmd::Fuzz {
+            max_examples,
+            max_time,
+            seed,
+            schemathesis_args,
+        } => {
+            let (url, _lease) = database(&root)?;
+            let budget = fuzz::Budget {
+                max_examples,
+                max_time_secs: max_time,
+                seed,
+                extra_args: schemathesis_args,
+            };
+            if !fuzz::run(&root, &url, &budget)?.passed() {
+                bail!("fuzzing found failures");
+            }
+            Ok(())
+        }
         Cmd::Ci => {
             cargo(&root, &["fmt", "--all", "--", "--check"])
                 .context("formatting differs: run `cargo fmt --all`")?;
@@ -165,6 +203,18 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
         }
     }
     let status = child.wait()?;
+    // Without a filter the schema-driven fuzzing runs too, as one more test.
+    let mut fuzz_error = None;
+    if status.success() && extra.is_empty() {
+        match fuzz::run(root, &url, &fuzz::Budget::default()) {
+            Ok(outcome) if outcome.passed() => totals.passed += 1,
+            Ok(_) => totals.failed += 1,
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error = Some(e);
+            }
+        }
+    }
     drop(lease);
     // One closing line for the whole suite (cargo's last line is only the last binary's).
     println!(
@@ -173,6 +223,12 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     );
     if !status.success() {
         bail!("tests failed");
+    }
+    if let Some(e) = fuzz_error {
+        return Err(e.context("the fuzzing could not run"));
+    }
+    if totals.failed > 0 {
+        bail!("fuzzing found failures");
     }
     if totals.passed == 0 {
         bail!("no test ran");

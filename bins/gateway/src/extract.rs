@@ -16,7 +16,7 @@ use crate::error::ApiError;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// A JSON body: 415 unless `Content-Type` is JSON, 413 over 1 MiB, 400 naming the field
-/// for malformed JSON, wrong types, missing fields and unknown enum values.
+/// for malformed JSON, wrong types, missing fields, unknown enum values and NUL characters.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -49,11 +49,52 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("the request body is not valid JSON: {e}"),
         )
     })?;
+    if let Some(field) = nul_field(&value) {
+        return Err(ApiError(DomainError::invalid(field, NUL_MESSAGE)));
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let message = err.into_inner().to_string();
         ApiError(DomainError::invalid(field_of(&path, &message), message))
     })
+}
+
+/// PostgreSQL stores no NUL character in text (nor in jsonb), so no field accepts one: it
+/// is refused at the door, before a handler can send it to a query.
+const NUL_MESSAGE: &str = "must not contain control characters";
+
+/// The path (`user_info.email`, `items[2]`) of the first string or key holding a NUL;
+/// `body` when the document itself is such a string.
+fn nul_field(value: &serde_json::Value) -> Option<String> {
+    nul_path(value).map(|path| if path.is_empty() { "body".into() } else { path })
+}
+
+/// The same, relative to `value` (empty: `value` itself).
+fn nul_path(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(String::new()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item).map(|inner| format!("[{i}]{}", dotted(&inner)))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                return Some(key.replace('\0', "\\u0000"));
+            }
+            nul_path(item).map(|inner| format!("{key}{}", dotted(&inner)))
+        }),
+        _ => None,
+    }
+}
+
+/// How a relative path continues one segment: `.name`, `[3]`, or nothing.
+fn dotted(inner: &str) -> String {
+    if inner.is_empty() || inner.starts_with('[') {
+        inner.to_owned()
+    } else {
+        format!(".{inner}")
+    }
 }
 
 /// The field an error is about: its path, or for a missing or unknown field at the top
@@ -103,18 +144,34 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// Query parameters: 400 naming the parameter for wrong types and unknown enum values.
+/// Query parameters: 400 naming the parameter for wrong types, unknown enum values and NUL
+/// characters.
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);
 
 /// Parses a query string, naming the parameter that failed.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    refuse_nul_in_query(query)?;
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner().to_string();
         ApiError(DomainError::invalid(field_of(&path, &inner), inner))
     })
+}
+
+/// 400 naming the first parameter whose name or value holds a NUL character (see
+/// [`NUL_MESSAGE`]).
+pub fn refuse_nul_in_query(query: &str) -> Result<(), ApiError> {
+    match form_urlencoded::parse(query.as_bytes())
+        .find(|(key, value)| key.contains('\0') || value.contains('\0'))
+    {
+        Some((key, _)) => Err(ApiError(DomainError::invalid(
+            key.replace('\0', "\\u0000"),
+            NUL_MESSAGE,
+        ))),
+        None => Ok(()),
+    }
 }
 
 impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
@@ -129,4 +186,43 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 /// The body-size limit for extractors that read raw bytes.
 pub fn payload_config() -> web::PayloadConfig {
     web::PayloadConfig::new(MAX_BODY_BYTES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nul_characters_are_found_by_path() {
+        assert_eq!(nul_field(&json!("a\u{0}")), Some("body".into()));
+        assert_eq!(nul_field(&json!({"name": "ok"})), None);
+        assert_eq!(
+            nul_field(&json!({"user_info": {"email": "a\u{0}@b.c"}})),
+            Some("user_info.email".into())
+        );
+        assert_eq!(
+            nul_field(&json!({"ids": ["a", "b\u{0}"]})),
+            Some("ids[1]".into())
+        );
+        assert_eq!(
+            nul_field(&json!([{"body": "x\u{0}"}])),
+            Some("[0].body".into())
+        );
+        assert_eq!(nul_field(&json!({"k\u{0}": 1})), Some("k\\u0000".into()));
+    }
+
+    #[test]
+    fn nul_characters_in_queries_are_400_naming_the_parameter() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Q {
+            #[allow(dead_code)]
+            search: Option<String>,
+        }
+        let err = parse_query::<Q>("search=a%00b").unwrap_err();
+        let problem = err.problem();
+        assert_eq!(problem.status, 400);
+        assert_eq!(problem.errors[0].field, "search");
+        assert!(parse_query::<Q>("search=ab").is_ok());
+    }
 }

@@ -4,6 +4,11 @@
 /// hyphenated string.
 macro_rules! uuid_id {
     ($(#[$meta:meta])* $name:ident) => {
+        uuid_id!($(#[$meta])* $name as stringify!($name));
+    };
+    // `as`: the name in the OpenAPI document, where it must not collide with another
+    // family's schema of the same Rust name.
+    ($(#[$meta:meta])* $name:ident as $schema:expr) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
@@ -64,7 +69,11 @@ macro_rules! uuid_id {
             }
         }
 
-        impl ::utoipa::ToSchema for $name {}
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($schema)
+            }
+        }
     };
 }
 
@@ -93,8 +102,8 @@ uuid_id!(
     SuperIdentityId
 );
 uuid_id!(
-    /// An external user.
-    UserId
+    /// An external user (`ExternalUserId`: the App family has its own `UserId`).
+    UserId as "ExternalUserId"
 );
 
 #[cfg(test)]

@@ -49,18 +49,30 @@ pub struct SlashCommand {
     pub subcommand: Subcommand,
 }
 
-/// The fields of Slack's form body that Roster reads (Slack sends more).
-#[derive(Deserialize)]
-struct Form {
+/// The fields of Slack's form body that Roster reads (Slack sends more, such as
+/// `channel_id`, `response_url` and `trigger_id`).
+#[derive(Deserialize, ToSchema)]
+pub struct SlashCommandForm {
+    /// The workspace the command was run in.
+    #[schema(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
     team_id: Option<String>,
+    /// Who ran it.
+    #[schema(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
     user_id: Option<String>,
     #[serde(default)]
+    #[schema(example = "sasha")]
     user_name: Option<String>,
+    /// The Enterprise Grid organisation, if any.
     #[serde(default)]
+    #[schema(example = "E0A1B2C3D")]
     enterprise_id: Option<String>,
+    /// The command as the Slack app names it.
     #[serde(default)]
+    #[schema(example = "/roster")]
     command: Option<String>,
+    /// What follows the command: `link`, `unlink`, `status` or `help`.
     #[serde(default)]
+    #[schema(example = "link")]
     text: Option<String>,
 }
 
@@ -73,7 +85,7 @@ const ID_MAX: usize = 64;
 /// Parses Slack's `application/x-www-form-urlencoded` body; a field longer than Slack
 /// ever sends is a 400.
 pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
-    let form: Form = serde_urlencoded::from_bytes(body).map_err(|_| {
+    let form: SlashCommandForm = serde_urlencoded::from_bytes(body).map_err(|_| {
         DomainError::bad_request(
             "invalid_slash_command",
             "the body must be a Slack slash command (application/x-www-form-urlencoded)",
@@ -103,9 +115,19 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
         team_id,
         user_id,
         enterprise_id: form.enterprise_id.as_deref().and_then(EnterpriseId::parse),
+        // A display name only: control characters (NUL, which PostgreSQL cannot store,
+        // among them) are dropped.
         username: form
             .user_name
-            .map(|n| n.trim().chars().take(200).collect::<String>())
+            .map(|n| {
+                n.chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+                    .trim()
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            })
             .filter(|n| !n.is_empty()),
         command,
         subcommand: Subcommand::parse(form.text.as_deref().unwrap_or("")),

@@ -71,7 +71,7 @@ pub struct VerifyTokenRequest {
     #[schema(min_length = 1)]
     pub token: String,
     /// Your user id (`user_…`) in the token's tenant.
-    #[schema(min_length = 1, example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
     pub user_id: String,
     #[serde(default)]
     #[schema(format = Email)]
@@ -223,15 +223,16 @@ pub struct ConnectionStatus {
 #[serde(rename_all = "camelCase")]
 pub struct DisconnectRequest {
     #[serde(default)]
-    #[schema(example = "T0A1B2C3D")]
+    #[schema(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
     pub slack_team_id: Option<String>,
     #[serde(default)]
-    #[schema(example = "U0A1B2C3D")]
+    #[schema(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
     pub slack_user_id: Option<String>,
     /// The org (slug or id); defaults to the session's org, else `default`.
     #[serde(default)]
     pub tenant_id: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
     pub user_id: Option<String>,
 }
 
@@ -320,7 +321,7 @@ pub struct LinkedUsers {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectRequest {
     /// Your user id (`user_…`).
-    #[schema(example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
     pub user_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     #[serde(default)]

@@ -31,8 +31,10 @@ pub struct WorkspaceRecord {
     pub updated_at: Timestamp,
 }
 
-/// A workspace as the API shows it (never its bot token).
+/// A workspace as the API shows it (never its bot token). `SlackWorkspace` in the OpenAPI
+/// document, apart from the external family's `Workspace`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = SlackWorkspace)]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
     #[schema(example = "T0A1B2C3D")]

@@ -1,7 +1,7 @@
 //! Query strings and list responses of the external family. Id filters take one value or
 //! many (`channelIds=a&channelIds=b`, also `channelIds[]=a`), which `serde_urlencoded`
-//! cannot parse, so the parameters are read by hand; every failure is a 400 naming the
-//! parameter. Lists answer with the JSON array and the total in `X-Total-Count`.
+//! cannot parse, so the parameters are read by hand; every failure (a NUL character
+//! too) is a 400 naming the parameter. Lists answer with the JSON array and the total in `X-Total-Count`.
 
 use std::future::{ready, Ready};
 
@@ -96,7 +96,12 @@ impl<T: FromQueryPairs> FromRequest for ListQuery<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(T::from_pairs(&QueryPairs::parse(req.query_string())).map(ListQuery))
+        let query = req.query_string();
+        ready(
+            crate::extract::refuse_nul_in_query(query)
+                .and_then(|()| T::from_pairs(&QueryPairs::parse(query)))
+                .map(ListQuery),
+        )
     }
 }
 

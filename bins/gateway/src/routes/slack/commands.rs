@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use roster_core::DomainError;
-use roster_slack::commands::{self, CommandContext, SlackMessage};
+use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommandForm};
 use roster_slack::{link_token, signature};
 
 use super::{now_unix, public_url};
@@ -30,8 +30,8 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
         ("X-Slack-Request-Timestamp" = String, Header, description = "Unix time the request was sent"),
         ("X-Slack-Signature" = String, Header, description = "v0= and the hex HMAC-SHA256 of v0:{timestamp}:{body}"),
     ),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
-        description = "Slack's slash command payload (team_id, user_id, user_name, command, text, ...)"),
+    request_body(content = SlashCommandForm, content_type = "application/x-www-form-urlencoded",
+        description = "Slack's slash command payload (it sends more fields than these)"),
     responses((status = 200, body = SlackMessage)))]
 pub async fn slash_command(
     state: web::Data<AppState>,

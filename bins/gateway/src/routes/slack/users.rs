@@ -65,8 +65,10 @@ pub async fn verify_token(
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LinkStatusQuery {
     /// The Slack user (`U…`).
+    #[param(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
     pub slack_user_id: String,
     /// The Slack team (`T…`).
+    #[param(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
     pub slack_team_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     pub tenant_id: Option<String>,
@@ -97,6 +99,7 @@ pub async fn link_status(
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct StatusQuery {
     /// The user (`user_…`): yourself, or anyone in the tenant for an AppAdmin.
+    #[param(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
     pub user_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     pub tenant_id: Option<String>,
