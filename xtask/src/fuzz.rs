@@ -586,6 +586,22 @@ fn fuzz(
         println!("fuzz: the bootstrap token no longer works (GET /api/v1/app/me answered {me})");
         outcome.errors += 1;
     }
+    // Where the fuzzer got less deep than it might (informational: they do not fail the run).
+    let warnings: Vec<String> = report["warnings"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(kind, ops)| {
+            let n = ops.as_array().map_or(0, Vec::len);
+            (n > 0).then(|| format!("{kind} on {n}"))
+        })
+        .collect();
+    if !warnings.is_empty() {
+        println!(
+            "fuzz: schemathesis warnings (operations): {}",
+            warnings.join(", ")
+        );
+    }
     if outcome.tested != outcome.operations {
         println!("fuzz: not every operation of the document was tested");
     }
