@@ -50,13 +50,19 @@ pub fn patch(
     }
 }
 
-/// A list's `search`: trimmed, ignored when blank, at most 200 characters.
+/// A list's `search`: trimmed, ignored when blank, at most 200 characters, without
+/// control characters (none can be in what is searched, and U+001F joins the searched
+/// fields: see the `external_user_search` migration).
 pub fn search(raw: Option<&str>) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) if s.chars().count() > SEARCH_MAX => Err(DomainError::invalid(
             "search",
             format!("must be at most {SEARCH_MAX} characters"),
+        )),
+        Some(s) if s.chars().any(char::is_control) => Err(DomainError::invalid(
+            "search",
+            "must not contain control characters",
         )),
         Some(s) => Ok(Some(s.to_owned())),
     }
@@ -115,5 +121,7 @@ mod tests {
         assert_eq!(search(Some("  ")).ok(), Some(None));
         assert_eq!(search(Some(" ada ")).ok(), Some(Some("ada".into())));
         assert!(search(Some(&"x".repeat(201))).is_err());
+        assert!(search(Some("a\u{1f}b")).is_err());
+        assert!(search(Some("a\nb")).is_err());
     }
 }

@@ -74,6 +74,8 @@ diesel::table! {
         blocked -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// Generated: name, identifier and external id joined by U+001F (searched).
+        search -> Text,
     }
 }
 

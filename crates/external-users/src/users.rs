@@ -394,35 +394,43 @@ fn filtered(
         query = query.filter(users::tier_id.eq_any(filter.tier_ids.clone()));
     }
     if let Some(search) = &filter.search {
-        let pattern = input::contains_pattern(search);
-        query = query.filter(
-            users::name
-                .ilike(pattern.clone())
-                .or(users::identifier.ilike(pattern.clone()))
-                .or(users::external_id.ilike(pattern)),
-        );
+        // `search` is name, identifier and external id joined by U+001F, which neither
+        // they nor a search (see `input::search`) may contain: a match lies within one.
+        query = query.filter(users::search.ilike(input::contains_pattern(search)));
     }
     query
 }
 
 /// The workspace's external users matching `filter`, oldest first, and how many match.
+/// One statement when the page has rows: the page and, beside each row, the count of the
+/// whole filtered list (`count(*) OVER ()`), so that the matches are found once. Only a
+/// page past the end (or an empty list) asks for the count again.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     filter: &ExternalUserFilter,
     page: PageRequest,
 ) -> DomainResult<Listed<ExternalUser>> {
-    let total: i64 = filtered(workspace_id, filter)
-        .count()
-        .get_result(conn)
-        .await?;
-    let items = filtered(workspace_id, filter)
+    use diesel::dsl::count_star;
+    use diesel::expression_methods::WindowExpressionMethods;
+    let rows: Vec<(ExternalUser, i64)> = filtered(workspace_id, filter)
         .order((users::created_at.asc(), users::id.asc()))
         .offset(page.offset())
         .limit(page.size)
-        .select(ExternalUser::as_select())
+        .select((ExternalUser::as_select(), count_star().over()))
         .load(conn)
         .await?;
+    let total = match rows.as_slice().first() {
+        Some((_, total)) => *total,
+        None if page.offset() == 0 => 0,
+        None => {
+            filtered(workspace_id, filter)
+                .count()
+                .get_result(conn)
+                .await?
+        }
+    };
+    let items = rows.into_iter().map(|(user, _)| user).collect();
     Ok(Listed { items, total })
 }
 

@@ -11,12 +11,13 @@ use anyhow::{bail, Context, Result};
 use base64::Engine;
 
 use super::scenarios::{
-    Dataset, Fixture, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES, PAGE_SIZE,
+    channel_id, Dataset, Fixture, CHANNELS, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES,
+    PAGE_SIZE, SLACK_LINK_EVERY, SLACK_TEAM,
 };
 
 pub const DATABASE: &str = "roster_bench";
 /// Bumped when the seeded data changes shape: an older seed is dropped, not reused.
-const SEED_VERSION: u32 = 2;
+const SEED_VERSION: u32 = 3;
 /// Emails of the users the create scenario adds end with this.
 pub const LOAD_EMAIL_DOMAIN: &str = "@load.test";
 
@@ -82,16 +83,19 @@ pub fn lit(s: &str) -> String {
 pub struct BenchDb {
     pub url: String,
     pub fixture: Fixture,
-    /// Seeding figures, when this run seeded (not when it reused a seeded database).
-    pub seeding: Option<Seeding>,
+    /// Seeding figures of the datasets this run seeded (not of those it reused).
+    pub seeding: Vec<Seeding>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Seeding {
-    pub users: u64,
+    /// `app-users`, `external-users` or `slack-links`.
+    pub dataset: String,
+    /// What a row is (`users with their accounts`, ...), for the report.
+    pub what: String,
+    pub rows: u64,
     pub seconds: f64,
-    /// Users (each with its account) per second.
-    pub users_per_s: f64,
+    pub rows_per_s: f64,
 }
 
 /// Runs the release gateway's CLI against the bench database.
@@ -113,9 +117,34 @@ fn gateway_cli(gateway: &Path, url: &str, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// What the bench database says it holds: seeded for `rows` (at this `SEED_VERSION`), and
+/// the datasets seeded there, `None` for a dataset whose seeding did not finish.
+fn seeded_state(psql: &Psql) -> Option<(u64, Vec<(String, bool)>)> {
+    let rows = psql
+        .query(&format!(
+            "SELECT CASE WHEN to_regclass('bench_seed') IS NULL \
+                      OR to_regclass('bench_datasets') IS NULL THEN '' \
+             ELSE (SELECT coalesce(max(users)::text, '') FROM bench_seed \
+                   WHERE version = {SEED_VERSION}) END"
+        ))
+        .ok()?
+        .parse()
+        .ok()?;
+    let datasets = psql
+        .query("SELECT name || ' ' || done FROM bench_datasets ORDER BY name")
+        .ok()?
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(name, done)| (name.to_owned(), done == "t"))
+        .collect();
+    Some((rows, datasets))
+}
+
 impl BenchDb {
     /// Creates (or reuses) the database, migrates it, bootstraps the org and seeds what
-    /// the chosen scenarios need.
+    /// the chosen scenarios need. A database seeded for another N, at another seed
+    /// version, or with a seeding that did not finish is dropped; datasets it lacks are
+    /// seeded into it.
     pub fn prepare(admin_url: &str, gateway: &Path, rows: u64, needs: &[Dataset]) -> Result<Self> {
         let admin = Psql::new(admin_url)?;
         let url = with_database(admin_url, DATABASE);
@@ -124,27 +153,34 @@ impl BenchDb {
             "SELECT count(*) FROM pg_database WHERE datname = {}",
             lit(DATABASE)
         ))? == "1";
-        // An older seed (or none) fails this query or answers ''; either way it is not reused.
-        let seeded_rows: Option<u64> = if exists {
-            psql.query(&format!(
-                "SELECT CASE WHEN to_regclass('bench_seed') IS NULL THEN '' \
-                 ELSE (SELECT coalesce(max(users)::text, '') FROM bench_seed \
-                       WHERE version = {SEED_VERSION}) END"
-            ))
-            .ok()
-            .and_then(|s| s.parse().ok())
-        } else {
-            None
-        };
-        if exists && seeded_rows != Some(rows) {
-            eprintln!("bench: dropping the old {DATABASE} (seeded with {seeded_rows:?} users)");
+        let state = if exists { seeded_state(&psql) } else { None };
+        let reusable = state
+            .as_ref()
+            .is_some_and(|(n, sets)| *n == rows && sets.iter().all(|(_, done)| *done));
+        if exists && !reusable {
+            eprintln!("bench: dropping the old {DATABASE} (seeded for another size or version, or not to the end)");
             admin.query(&format!("DROP DATABASE {DATABASE} WITH (FORCE)"))?;
         }
-        if seeded_rows != Some(rows) {
+        if !reusable {
             admin.query(&format!("CREATE DATABASE {DATABASE}"))?;
         }
         eprintln!("bench: migrating {DATABASE}");
         gateway_cli(gateway, &url, &["migrate"])?;
+        if !reusable {
+            psql.query(&format!(
+                "CREATE TABLE bench_seed (users bigint NOT NULL, version int NOT NULL, \
+                   seeded_at timestamptz NOT NULL DEFAULT now());
+                 CREATE TABLE bench_datasets (name text PRIMARY KEY, done boolean NOT NULL);
+                 INSERT INTO bench_seed (users, version) VALUES ({rows}, {SEED_VERSION})"
+            ))?;
+        }
+        let seeded: Vec<String> = if reusable {
+            state
+                .map(|(_, sets)| sets.into_iter().map(|(name, _)| name).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let boot = gateway_cli(
             gateway,
             &url,
@@ -169,14 +205,51 @@ impl BenchDb {
                 .with_context(|| format!("bootstrap printed no {name}"))
         };
         let org_id = field("org_id")?;
-        let mut seeding = None;
-        if needs.contains(&Dataset::AppUsers) {
-            if seeded_rows == Some(rows) {
-                eprintln!("bench: reusing {DATABASE} with {rows} users; removing the users earlier runs created");
-                remove_load_users(&psql, &org_id)?;
-            } else {
-                seeding = Some(seed_app_users(&psql, &org_id, rows)?);
+        let workspace_id = field("workspace_id")?;
+        let mut needs = needs.to_vec();
+        needs.sort_unstable();
+        needs.dedup();
+        let mut seeding = Vec::new();
+        for dataset in needs {
+            if seeded.iter().any(|s| s == dataset.name()) {
+                eprintln!("bench: reusing the seeded {}", dataset.name());
+                if dataset == Dataset::AppUsers {
+                    remove_load_users(&psql, &org_id)?;
+                }
+                continue;
             }
+            psql.query(&format!(
+                "INSERT INTO bench_datasets (name, done) VALUES ({}, false)",
+                lit(dataset.name())
+            ))?;
+            let started = Instant::now();
+            let (count, what) = match dataset {
+                Dataset::AppUsers => (
+                    seed_app_users(&psql, &org_id, rows)?,
+                    "users with their accounts",
+                ),
+                Dataset::ExternalUsers => (
+                    seed_external_users(&psql, &workspace_id, rows)?,
+                    "external users with their super identities",
+                ),
+                Dataset::SlackLinks => (seed_slack_links(&psql, &org_id, rows)?, "Slack links"),
+            };
+            psql.query(&format!(
+                "UPDATE bench_datasets SET done = true WHERE name = {}",
+                lit(dataset.name())
+            ))?;
+            let seconds = started.elapsed().as_secs_f64();
+            let rows_per_s = count as f64 / seconds.max(1e-9);
+            eprintln!(
+                "bench: seeded {count} {what} in {seconds:.1} s ({rows_per_s:.0}/s, with indexes and VACUUM)"
+            );
+            seeding.push(Seeding {
+                dataset: dataset.name().to_owned(),
+                what: what.to_owned(),
+                rows: count,
+                seconds,
+                rows_per_s,
+            });
         }
         let deep_page = Fixture::deep_page_for(rows);
         let deep_cursor = cursor_before_row(&psql, &org_id, (deep_page - 1) * PAGE_SIZE)?;
@@ -188,6 +261,9 @@ impl BenchDb {
                 token: field("token")?,
                 deep_page,
                 deep_cursor,
+                api_key: field("api_key")?,
+                channel_ids: (1..=CHANNELS).map(channel_id).collect(),
+                slack_links: slack_links_for(rows),
             },
             url,
             seeding,
@@ -195,9 +271,13 @@ impl BenchDb {
     }
 }
 
-/// Seeds `rows` accounts and App users (`user_<16 hex of g>`) in batches, in order of
-/// `created_at`; 5% inactive, 1% AppAdmin; names from `scenarios`' lists, emails carry `g`.
-fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
+/// Slack links seeded for `rows` App users: one in `SLACK_LINK_EVERY`.
+pub fn slack_links_for(rows: u64) -> u64 {
+    rows / SLACK_LINK_EVERY
+}
+
+/// SQL of the seeded names of row `g`: (given name, family name).
+fn seeded_names() -> (String, String) {
     let array = |items: &[&str]| {
         let quoted: Vec<String> = items.iter().map(|s| lit(s)).collect();
         format!("ARRAY[{}]", quoted.join(","))
@@ -209,17 +289,34 @@ fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
         array(&FAMILY_MIDDLE),
         array(&FAMILY_LAST)
     );
-    psql.query(
-        "CREATE TABLE IF NOT EXISTS bench_seed (users bigint NOT NULL, version int NOT NULL, \
-         seeded_at timestamptz NOT NULL DEFAULT now())",
-    )?;
-    let org = lit(org_id);
+    (given, family)
+}
+
+/// Runs `insert(from, to)` for g in 1..=rows in batches, with progress.
+fn in_batches(rows: u64, what: &str, insert: impl Fn(u64, u64) -> Result<()>) -> Result<()> {
     let batch = (rows / 10).clamp(10_000, 100_000);
     let started = Instant::now();
     let mut done = 0u64;
-    eprintln!("bench: seeding {rows} App users (and their accounts) in batches of {batch}");
+    eprintln!("bench: seeding {rows} {what} in batches of {batch}");
     while done < rows {
         let (from, to) = (done + 1, (done + batch).min(rows));
+        insert(from, to)?;
+        done = to;
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "  seeded {done:>9}/{rows} {what}  ({:.0}/s)",
+            done as f64 / secs.max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+/// Seeds `rows` accounts and App users (`user_<16 hex of g>`) in batches, in order of
+/// `created_at`; 5% inactive, 1% AppAdmin; names from `scenarios`' lists, emails carry `g`.
+fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
+    let (given, family) = seeded_names();
+    let org = lit(org_id);
+    in_batches(rows, "App users (and their accounts)", |from, to| {
         let email =
             format!("lower({given}) || '.' || lower({family}) || '.' || g || '@example.test'");
         let created = "timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second'";
@@ -239,27 +336,77 @@ fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<Seeding> {
                FROM generate_series({from}::bigint, {to}) g;
              COMMIT;"
         ))?;
-        done = to;
-        let secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "  seeded {done:>9}/{rows} users  ({:.0} users/s)",
-            done as f64 / secs.max(1e-9)
-        );
-    }
+        Ok(())
+    })?;
     eprintln!("bench: VACUUM ANALYZE");
     psql.query("VACUUM (ANALYZE) accounts")?;
     psql.query("VACUUM (ANALYZE) users")?;
+    Ok(rows)
+}
+
+/// Seeds `CHANNELS` channels in the workspace and `rows` external users over them (user
+/// g: id `e0000000-0000-4000-8000-<12 hex of g>`, channel `1 + (g / 3) % CHANNELS`,
+/// externalId `ext-<g>`, the App users' names, an email-like identifier), each with its
+/// own super identity, in order of `created_at`.
+fn seed_external_users(psql: &Psql, workspace_id: &str, rows: u64) -> Result<u64> {
+    let (given, family) = seeded_names();
+    let ws = format!("{}::uuid", lit(workspace_id));
     psql.query(&format!(
-        "DELETE FROM bench_seed; INSERT INTO bench_seed (users, version) VALUES ({rows}, {SEED_VERSION})"
+        "INSERT INTO external_channels (workspace_id, id, name)
+           SELECT {ws}, ('c0000000-0000-4000-8000-' || lpad(to_hex(c), 12, '0'))::uuid,
+                  'Bench channel ' || c
+           FROM generate_series(1, {CHANNELS}) c"
     ))?;
-    let seconds = started.elapsed().as_secs_f64();
-    let users_per_s = rows as f64 / seconds.max(1e-9);
-    eprintln!("bench: seeded {rows} users in {seconds:.1} s ({users_per_s:.0} users/s, with accounts, indexes and VACUUM)");
-    Ok(Seeding {
-        users: rows,
-        seconds,
-        users_per_s,
-    })
+    in_batches(rows, "external users", |from, to| {
+        let created = "timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second'";
+        let super_identity = "('5e000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid";
+        psql.query(&format!(
+            "BEGIN;
+             INSERT INTO external_super_identities (workspace_id, id, created_at)
+               SELECT {ws}, {super_identity}, {created} FROM generate_series({from}::bigint, {to}) g;
+             INSERT INTO external_users (workspace_id, id, channel_id, super_identity_id,
+                                         external_id, identifier, name, created_at, updated_at)
+               SELECT {ws}, ('e0000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
+                      ('c0000000-0000-4000-8000-' || lpad(to_hex(1 + (g / 3) % {CHANNELS}), 12, '0'))::uuid,
+                      {super_identity}, 'ext-' || g,
+                      lower({given}) || '.' || lower({family}) || '.' || g || '@example.test',
+                      {given} || ' ' || {family}, {created}, {created}
+               FROM generate_series({from}::bigint, {to}) g;
+             COMMIT;"
+        ))?;
+        Ok(())
+    })?;
+    eprintln!("bench: VACUUM ANALYZE");
+    psql.query("VACUUM (ANALYZE) external_super_identities")?;
+    psql.query("VACUUM (ANALYZE) external_users")?;
+    Ok(rows)
+}
+
+/// Seeds the Slack workspace `SLACK_TEAM` of the org and links Slack user
+/// `U<10 hex digits of k>` to App user `SLACK_LINK_EVERY * k`, for k in 1..=rows/10.
+fn seed_slack_links(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
+    let org = lit(org_id);
+    let team = lit(SLACK_TEAM);
+    let links = slack_links_for(rows);
+    psql.query(&format!(
+        "INSERT INTO slack_teams (team_id, org_id) VALUES ({team}, {org});
+         INSERT INTO slack_workspaces (org_id, team_id, team_name) VALUES ({org}, {team}, 'Bench')"
+    ))?;
+    in_batches(links, "Slack links", |from, to| {
+        psql.query(&format!(
+            "INSERT INTO slack_user_links (org_id, id, team_id, slack_user_id, user_id,
+                                           slack_username, linked_at)
+               SELECT {org}, 'slink_' || lpad(to_hex(k), 16, '0'), {team},
+                      'U' || upper(lpad(to_hex(k), 10, '0')),
+                      'user_' || lpad(to_hex(k * {SLACK_LINK_EVERY}), 16, '0'),
+                      'slack-user-' || k,
+                      timestamptz '2025-06-01 00:00:00+00' + k * interval '1 second'
+               FROM generate_series({from}::bigint, {to}) k"
+        ))?;
+        Ok(())
+    })?;
+    psql.query("VACUUM (ANALYZE) slack_user_links")?;
+    Ok(links)
 }
 
 /// Removes the users (and accounts) earlier runs' create scenario added.

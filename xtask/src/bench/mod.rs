@@ -64,11 +64,10 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let gateway_bin = root.join("target/release/roster-gateway");
 
     let (admin_url, lease) = crate::database(root)?;
-    let mut needs: Vec<Dataset> = selected
+    let needs: Vec<Dataset> = selected
         .iter()
         .flat_map(|s| s.needs.iter().copied())
         .collect();
-    needs.dedup();
     let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
     let fixture = &bench_db.fixture;
 

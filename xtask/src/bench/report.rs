@@ -162,7 +162,7 @@ pub struct Check {
 pub struct Report {
     pub machine: Machine,
     pub settings: Settings,
-    pub seeding: Option<Seeding>,
+    pub seeding: Vec<Seeding>,
     pub scenarios: Vec<ScenarioResult>,
     pub checks: Vec<Check>,
 }
@@ -171,7 +171,7 @@ impl Report {
     pub fn new(
         machine: Machine,
         settings: Settings,
-        seeding: Option<Seeding>,
+        seeding: Vec<Seeding>,
         scenarios: Vec<ScenarioResult>,
     ) -> Self {
         let checks = scenarios.iter().flat_map(ScenarioResult::checks).collect();
@@ -257,7 +257,7 @@ impl Report {
         for c in &self.checks {
             let _ = writeln!(
                 out,
-                "{}  {:<14} {:<28} {}",
+                "{}  {:<21} {:<28} {}",
                 if c.pass { "PASS" } else { "FAIL" },
                 c.scenario,
                 c.what,
@@ -282,11 +282,11 @@ impl Report {
             "Machine: {} cores, {:.0} GiB, {}. Load generator, gateway and PostgreSQL share it.\n",
             m.cores, m.memory_gib, m.cpu
         );
-        if let Some(seed) = &self.seeding {
+        for seed in &self.seeding {
             let _ = writeln!(
                 out,
-                "Seeding: {} users with their accounts in {:.1} s ({:.0} users/s).\n",
-                seed.users, seed.seconds, seed.users_per_s
+                "Seeding: {} {} in {:.1} s ({:.0}/s).\n",
+                seed.rows, seed.what, seed.seconds, seed.rows_per_s
             );
         }
         let _ = writeln!(out, "| {} |", Self::HEADER.join(" | "));
@@ -361,7 +361,13 @@ mod tests {
                 gateway_log_level: "warn".into(),
                 git_commit: "abc".into(),
             },
-            None,
+            vec![Seeding {
+                dataset: "app-users".into(),
+                what: "users with their accounts".into(),
+                rows: 1000,
+                seconds: 2.0,
+                rows_per_s: 500.0,
+            }],
             results,
         )
     }
@@ -417,6 +423,10 @@ mod tests {
         assert!(table.lines().nth(2).is_some_and(|l| l.ends_with("FAIL")));
         let md = r.markdown();
         assert!(md.contains("| 2 list-users | 900 | 6.00 |"), "{md}");
+        assert!(
+            md.contains("Seeding: 1000 users with their accounts in 2.0 s (500/s)."),
+            "{md}"
+        );
         assert!(
             md.contains("| list-users | p50 <= 5 ms | 6.00 ms | FAIL |"),
             "{md}"

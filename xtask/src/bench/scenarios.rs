@@ -4,12 +4,37 @@
 
 use anyhow::{bail, Result};
 
-/// What a scenario needs seeded before it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a scenario needs seeded before it runs, in the order they are seeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Dataset {
     /// N App users (and their accounts) in one org.
     AppUsers,
+    /// N external users over `CHANNELS` channels of the org's workspace, each with its
+    /// own super identity.
+    ExternalUsers,
+    /// A Slack workspace of the org and one App user in `SLACK_LINK_EVERY` linked to a
+    /// Slack user (needs `AppUsers`).
+    SlackLinks,
 }
+
+impl Dataset {
+    /// Its name in the bench database's `bench_datasets`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AppUsers => "app-users",
+            Self::ExternalUsers => "external-users",
+            Self::SlackLinks => "slack-links",
+        }
+    }
+}
+
+/// Channels the external users are spread over (user g is on channel `1 + (g / 3) % 10`,
+/// so that a family name's users are on every channel).
+pub const CHANNELS: u64 = 10;
+/// App user g is linked to Slack when g is a multiple of this.
+pub const SLACK_LINK_EVERY: u64 = 10;
+/// The bench's Slack team.
+pub const SLACK_TEAM: &str = "TBENCH01";
 
 /// What a scenario is judged by (besides zero unexpected non-2xx and the RSS ceiling,
 /// which every scenario must meet).
@@ -37,6 +62,18 @@ pub struct Fixture {
     pub deep_page: u64,
     /// The cursor that starts the same deep page (`after=`), empty for page 1.
     pub deep_cursor: String,
+    /// The external family: the workspace API key, and the channel ids in order
+    /// (channel n is `channel_ids[n - 1]`).
+    pub api_key: String,
+    pub channel_ids: Vec<String>,
+    /// Slack users linked (`U<10 hex digits of k>` for k in 1..=slack_links, linked to
+    /// App user `SLACK_LINK_EVERY * k`).
+    pub slack_links: u64,
+}
+
+/// Channel n (1-based) of the seeded workspace: a UUID made from n.
+pub fn channel_id(n: u64) -> String {
+    format!("c0000000-0000-4000-8000-{n:012x}")
 }
 
 pub const PAGE_SIZE: u64 = 20;
@@ -103,6 +140,8 @@ pub struct Scenario {
     /// issues to answer the request, authentication aside. Keep in step with the code.
     pub pgbench: Option<fn(&Fixture) -> String>,
     pub target: Target,
+    /// What every 2xx body must contain (else it counts as an unexpected answer).
+    pub expect: &'static str,
 }
 
 /// The columns `users::get` and `users::list` select.
@@ -130,6 +169,7 @@ end
             )
         }),
         target: Target::PgbenchRatio(0.5),
+        expect: "\"id\":\"user_",
     },
     Scenario {
         name: "list-users",
@@ -147,6 +187,7 @@ end
             )
         }),
         target: Target::P50Ms(5.0),
+        expect: "\"id\":\"user_",
     },
     Scenario {
         name: "search-users",
@@ -154,21 +195,16 @@ end
         title: "GET /api/v1/app/user?page=1&page_size=20&search={a random family name}",
         needs: &[Dataset::AppUsers],
         wrk: |_| {
-            format!(
-                r#"
-local first, middle, last = {}, {}, {}
+            lua_family()
+                + r#"
 function request()
-  local name = first[math.random(#first)] .. middle[math.random(#middle)] .. last[math.random(#last)]
-  return wrk.format("GET", "/api/v1/app/user?page=1&page_size=20&search=" .. name)
+  return wrk.format("GET", "/api/v1/app/user?page=1&page_size=20&search=" .. family())
 end
-"#,
-                lua_list(&FAMILY_FIRST),
-                lua_list(&FAMILY_MIDDLE),
-                lua_list(&FAMILY_LAST)
-            )
+"#
         },
         pgbench: None,
         target: Target::P50Ms(20.0),
+        expect: "\"id\":\"user_",
     },
     Scenario {
         name: "deep-offset",
@@ -183,6 +219,7 @@ end
         },
         pgbench: None,
         target: Target::None,
+        expect: "\"id\":\"user_",
     },
     Scenario {
         name: "deep-cursor",
@@ -201,6 +238,29 @@ end
         },
         pgbench: None,
         target: Target::P50Ms(5.0),
+        expect: "\"id\":\"user_",
+    },
+    Scenario {
+        name: "external-list",
+        number: "5",
+        title: "GET /api/v1/external-users?pageSize=20&channelIds={2 of 10}&search={a family name}",
+        needs: &[Dataset::ExternalUsers],
+        wrk: |f| {
+            lua_channels(f)
+                + &lua_family()
+                + r#"
+wrk.headers["Authorization"] = API_KEY
+function request()
+  local a = math.random(#CHANNELS)
+  local b = 1 + (a + math.random(#CHANNELS - 1) - 1) % #CHANNELS
+  return wrk.format("GET", "/api/v1/external-users?pageSize=20&channelIds=" .. CHANNELS[a]
+    .. "&channelIds=" .. CHANNELS[b] .. "&search=" .. family())
+end
+"#
+        },
+        pgbench: None,
+        target: Target::P50Ms(20.0),
+        expect: "\"channelId\":\"c0000000-",
     },
     Scenario {
         name: "create-user",
@@ -223,8 +283,73 @@ end
         },
         pgbench: None,
         target: Target::RateAtLeast(3000.0),
+        expect: "\"id\":\"user_",
+    },
+    Scenario {
+        name: "external-authenticate",
+        number: "7",
+        title: "POST /api/v1/external-users/authenticate (an existing user by channelId and externalId)",
+        needs: &[Dataset::ExternalUsers],
+        wrk: |f| {
+            lua_channels(f)
+                + r#"
+wrk.method = "POST"
+wrk.headers["Authorization"] = API_KEY
+wrk.headers["Content-Type"] = "application/json"
+function request()
+  local g = math.random(1, ROWS)
+  local body = string.format('{"channelId":"%s","externalId":"ext-%d"}', CHANNELS[1 + math.floor(g / 3) % #CHANNELS], g)
+  return wrk.format("POST", "/api/v1/external-users/authenticate", nil, body)
+end
+"#
+        },
+        pgbench: None,
+        target: Target::None,
+        expect: "\"accessToken\":\"",
+    },
+    Scenario {
+        name: "slack-link-status",
+        number: "8",
+        title: "GET /work-apps/slack/users/link-status (a linked Slack user)",
+        needs: &[Dataset::AppUsers, Dataset::SlackLinks],
+        wrk: |f| {
+            format!(
+                r#"
+LINKS = {}
+function request()
+  return wrk.format("GET", string.format("/work-apps/slack/users/link-status?tenantId={}&slackTeamId={SLACK_TEAM}&slackUserId=U%010X", math.random(1, LINKS)))
+end
+"#,
+                f.slack_links.max(1),
+                f.org_slug
+            )
+        },
+        pgbench: None,
+        target: Target::None,
+        expect: "\"linked\":true",
     },
 ];
+
+/// A Lua function `family()` giving a random seeded family name.
+fn lua_family() -> String {
+    format!(
+        r#"
+local first, middle, last = {}, {}, {}
+function family()
+  return first[math.random(#first)] .. middle[math.random(#middle)] .. last[math.random(#last)]
+end
+"#,
+        lua_list(&FAMILY_FIRST),
+        lua_list(&FAMILY_MIDDLE),
+        lua_list(&FAMILY_LAST)
+    )
+}
+
+/// A Lua table of the seeded channel ids.
+fn lua_channels(f: &Fixture) -> String {
+    let ids: Vec<&str> = f.channel_ids.iter().map(String::as_str).collect();
+    format!("CHANNELS = {}\n", lua_list(&ids))
+}
 
 /// The scenarios `--scenario` names (comma-separated), or all of them; unknown names fail.
 pub fn select(names: &[String]) -> Result<Vec<&'static Scenario>> {

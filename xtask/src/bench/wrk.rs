@@ -70,12 +70,16 @@ pub fn script(scenario: &Scenario, fixture: &Fixture, run_id: &str) -> String {
          tid = 0\n\
          wrk.headers[\"Authorization\"] = \"Bearer \" .. {token}\n\
          wrk.headers[\"x-org\"] = {org}\n\
+         API_KEY = {api_key}\n\
+         EXPECT = {expect}\n\
          {body}\n{COMMON}",
         name = scenario.name,
         rows = fixture.rows,
         run = lua_str(run_id),
         token = lua_str(&fixture.token),
         org = lua_str(&fixture.org_slug),
+        api_key = lua_str(&fixture.api_key),
+        expect = lua_str(scenario.expect),
         body = (scenario.wrk)(fixture),
     )
 }
@@ -91,20 +95,25 @@ function init(args)
   math.randomseed(os.time() * 1000 + tid * 7919)
 end
 
-s2, s3, s4, s5 = 0, 0, 0, 0
+s2, s3, s4, s5, sbad = 0, 0, 0, 0, 0
 first_error = ""
 function response(status, headers, body)
-  if status < 300 then s2 = s2 + 1
+  local bad = false
+  if status < 300 then
+    -- A 2xx must also carry what the scenario expects (a linked user, a token...).
+    if string.find(body or "", EXPECT, 1, true) then s2 = s2 + 1
+    else sbad = sbad + 1; bad = true end
   elseif status < 400 then s3 = s3 + 1
   elseif status < 500 then s4 = s4 + 1
   else s5 = s5 + 1 end
-  if status >= 300 and first_error == "" then
-    first_error = status .. " " .. string.sub((string.gsub(body or "", "%s+", " ")), 1, 300)
+  if (bad or status >= 300) and first_error == "" then
+    local why = bad and (" without " .. EXPECT .. ": ") or " "
+    first_error = status .. why .. string.sub((string.gsub(body or "", "%s+", " ")), 1, 300)
   end
 end
 
 function done(summary, latency, requests)
-  local c = { s2 = 0, s3 = 0, s4 = 0, s5 = 0 }
+  local c = { s2 = 0, s3 = 0, s4 = 0, s5 = 0, sbad = 0 }
   local first = ""
   for _, t in ipairs(threads) do
     for k, _ in pairs(c) do c[k] = c[k] + t:get(k) end
@@ -120,6 +129,7 @@ function done(summary, latency, requests)
   io.write(string.format("ROSTER status_3xx %d\n", c.s3))
   io.write(string.format("ROSTER status_4xx %d\n", c.s4))
   io.write(string.format("ROSTER status_5xx %d\n", c.s5))
+  io.write(string.format("ROSTER unexpected_2xx %d\n", c.sbad))
   io.write(string.format("ROSTER latency_mean_us %.1f\n", latency.mean))
   for _, p in ipairs({ 50, 75, 90, 95, 99, 99.5, 99.9, 99.99 }) do
     io.write(string.format("ROSTER latency_us %g %d\n", p, latency:percentile(p)))
@@ -138,6 +148,8 @@ pub struct WrkResult {
     pub status_3xx: u64,
     pub status_4xx: u64,
     pub status_5xx: u64,
+    /// 2xx answers without what the scenario expects in their body.
+    pub unexpected_2xx: u64,
     /// Connect, read, write errors and timeouts: requests that got no answer.
     pub socket_errors: u64,
     pub latency_mean_ms: f64,
@@ -165,7 +177,11 @@ impl WrkResult {
     }
 
     pub fn non_2xx(&self) -> u64 {
-        self.status_3xx + self.status_4xx + self.status_5xx + self.socket_errors
+        self.status_3xx
+            + self.status_4xx
+            + self.status_5xx
+            + self.unexpected_2xx
+            + self.socket_errors
     }
 }
 
@@ -197,6 +213,7 @@ pub fn parse(output: &str) -> Result<WrkResult> {
             "status_3xx" => r.status_3xx = int()?,
             "status_4xx" => r.status_4xx = int()?,
             "status_5xx" => r.status_5xx = int()?,
+            "unexpected_2xx" => r.unexpected_2xx = int()?,
             "latency_mean_us" => {
                 r.latency_mean_ms = value.trim().parse::<f64>().context("latency mean")? / 1e3
             }
@@ -288,6 +305,7 @@ ROSTER status_2xx 59990
 ROSTER status_3xx 0
 ROSTER status_4xx 7
 ROSTER status_5xx 3
+ROSTER unexpected_2xx 2
 ROSTER latency_mean_us 1203.5
 ROSTER latency_us 99 4100
 ROSTER latency_us 50 1150
@@ -303,7 +321,8 @@ ROSTER first_error 409 {\"status\":409}
         assert!((r.rate() - 12_000.0).abs() < 1e-6);
         assert_eq!((r.status_2xx, r.status_4xx, r.status_5xx), (59_990, 7, 3));
         assert_eq!(r.socket_errors, 3);
-        assert_eq!(r.non_2xx(), 13);
+        assert_eq!(r.unexpected_2xx, 2);
+        assert_eq!(r.non_2xx(), 15);
         assert_eq!(r.percentile(50.0), Some(1.15));
         assert_eq!(r.percentile(99.9), Some(8.0));
         assert_eq!(r.latency_ms.first().map(|p| p.0), Some(50.0), "sorted");
