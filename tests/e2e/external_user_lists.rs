@@ -183,6 +183,9 @@ async fn list_filters_alone_and_combined() {
         ("tierIds=gold".to_owned(), "tierIds"),
         ("search=a&search=b".to_owned(), "search"),
         (format!("search={}", "s".repeat(201)), "search"),
+        // U+001F joins the searched fields; no control character can be in them.
+        ("search=ada%1Flove".to_owned(), "search"),
+        ("search=a%0Ab".to_owned(), "search"),
     ] {
         let res = app
             .external(&key, Method::GET, &format!("{USERS}?{query}"))
@@ -192,6 +195,56 @@ async fn list_filters_alone_and_combined() {
         let body = problem(res, 400, "validation_failed").await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
+}
+
+/// Name, identifier and external id are searched as one column joined by U+001F: a
+/// search matches within one field, never across two.
+#[tokio::test]
+async fn search_matches_within_one_field() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let channel = app.channel(&key, "Website").await;
+    let user = id(&app
+        .external_create(
+            &key,
+            USERS,
+            json!({"channelId": channel, "name": "Grace", "identifier": "hopper", "externalId": "navy-1906"}),
+        )
+        .await);
+    let nameless = id(&app
+        .external_create(
+            &key,
+            USERS,
+            json!({"channelId": channel, "externalId": "grace-ext"}),
+        )
+        .await);
+    let q = |search: &str| {
+        let req = app.external(&key, Method::GET, &format!("{USERS}?search={search}"));
+        async move {
+            let (status, total, list) = listed(req.send().await.unwrap()).await;
+            assert_eq!(status, 200, "{search}: {list}");
+            assert_eq!(total, Some(list.as_array().unwrap().len() as i64));
+            ids(&list)
+        }
+    };
+    assert_eq!(q("GRACE").await, [user.clone(), nameless.clone()]);
+    assert_eq!(q("hopper").await, [user.clone()]);
+    assert_eq!(q("navy-19").await, [user.clone()]);
+    assert_eq!(q("ext").await, [nameless.clone()], "a user without a name");
+    for across in ["acehop", "Gracehopper", "ernavy", "hoppernavy"] {
+        assert_eq!(q(across).await, Vec::<String>::new(), "{across}");
+    }
+    // The column follows changes.
+    let res = app
+        .external(&key, Method::PATCH, &format!("{USERS}/{user}"))
+        .json(&json!({"name": "Admiral", "identifier": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(q("admiral").await, [user.clone()]);
+    assert_eq!(q("hopper").await, Vec::<String>::new());
+    assert_eq!(q("grace").await, [nameless]);
 }
 
 #[tokio::test]
@@ -229,6 +282,14 @@ async fn list_paging_edges_and_stable_order() {
     assert_eq!(ids(&again), made);
     let (status, total, list) = page("?pageNumber=13&pageSize=1").await;
     assert_eq!((status, total, list), (200, Some(12), json!([])));
+    // A searched page carries its total beside its rows; past the end it is counted alone.
+    let (status, total, list) = page("?search=u-00&pageSize=4&pageNumber=2").await;
+    assert_eq!((status, total), (200, Some(10)));
+    assert_eq!(ids(&list), made[4..8]);
+    let (status, total, list) = page("?search=u-00&pageSize=4&pageNumber=4").await;
+    assert_eq!((status, total, list), (200, Some(10), json!([])));
+    let (status, total, list) = page("?search=nobody&pageNumber=2").await;
+    assert_eq!((status, total, list), (200, Some(0), json!([])));
     for (q, field) in [
         ("?pageNumber=0", "pageNumber"),
         ("?pageSize=0", "pageSize"),

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::db::{matches_first, planned_per_call};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -402,30 +403,50 @@ fn filtered(
 }
 
 /// The workspace's external users matching `filter`, oldest first, and how many match.
-/// One statement when the page has rows: the page and, beside each row, the count of the
-/// whole filtered list (`count(*) OVER ()`), so that the matches are found once. Only a
-/// page past the end (or an empty list) asks for the count again.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     filter: &ExternalUserFilter,
     page: PageRequest,
 ) -> DomainResult<Listed<ExternalUser>> {
-    use diesel::dsl::count_star;
-    use diesel::expression_methods::WindowExpressionMethods;
-    let rows: Vec<(ExternalUser, i64)> = filtered(workspace_id, filter)
+    if filter.search.is_some() {
+        return searched(conn, workspace_id, filter, page).await;
+    }
+    let total: i64 = filtered(workspace_id, filter)
+        .count()
+        .get_result(conn)
+        .await?;
+    let items = filtered(workspace_id, filter)
         .order((users::created_at.asc(), users::id.asc()))
         .offset(page.offset())
         .limit(page.size)
-        .select((ExternalUser::as_select(), count_star().over()))
+        .select(ExternalUser::as_select())
         .load(conn)
         .await?;
+    Ok(Listed { items, total })
+}
+
+/// A searched list in one statement (`roster_core::db::matches_first`): the page and,
+/// beside each row, the count of all the matches, so that the trigram index and the
+/// rechecks find them once. Only a page past the end counts again.
+async fn searched(
+    conn: &mut AsyncPgConnection,
+    workspace_id: WorkspaceId,
+    filter: &ExternalUserFilter,
+    page: PageRequest,
+) -> DomainResult<Listed<ExternalUser>> {
+    let rows: Vec<(ExternalUser, i64)> = matches_first(
+        filtered(workspace_id, filter).select(ExternalUser::as_select()),
+        page.size,
+        page.offset(),
+    )
+    .load(conn)
+    .await?;
     let total = match rows.as_slice().first() {
         Some((_, total)) => *total,
         None if page.offset() == 0 => 0,
         None => {
-            filtered(workspace_id, filter)
-                .count()
+            planned_per_call(filtered(workspace_id, filter).count())
                 .get_result(conn)
                 .await?
         }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::try_join;
+use roster_core::db::{matches_first, planned_per_call};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, Email};
@@ -425,8 +426,7 @@ async fn total_count(
     filter: &UserFilter,
 ) -> DomainResult<i64> {
     if filter.has_search() {
-        return Ok(filtered(org_id, filter)
-            .count()
+        return Ok(planned_per_call(filtered(org_id, filter).count())
             .get_result(&mut &*conn)
             .await?);
     }
@@ -447,10 +447,10 @@ async fn total_count(
     Ok(total.unwrap_or(0))
 }
 
-/// A searched offset page: the page and, beside each row, the count of all the matches
-/// (`count(*) OVER ()`), in one statement, so that the trigram index and the rechecks
-/// find the matches once instead of once for the count and once for the page. Only a
-/// page past the end (no row to carry the count) counts again.
+/// A searched offset page: the page and, beside each row, the count of all the matches,
+/// in one statement (`roster_core::db::matches_first`), so that the trigram index and the
+/// rechecks find the matches once instead of once for the count and once for the page.
+/// Only a page past the end (no row to carry the count) counts again.
 async fn searched_offset_page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
@@ -458,16 +458,14 @@ async fn searched_offset_page(
     page: i64,
     size: i64,
 ) -> DomainResult<(Vec<UserRecord>, i64)> {
-    use diesel::dsl::count_star;
-    use diesel::expression_methods::WindowExpressionMethods;
     let offset = (page - 1) * size;
-    let rows: Vec<(UserRecord, i64)> = filtered(org_id, filter)
-        .select((UserRecord::as_select(), count_star().over()))
-        .order((users::created_at.asc(), users::id.asc()))
-        .limit(size + 1)
-        .offset(offset)
-        .load(&mut &*conn)
-        .await?;
+    let rows: Vec<(UserRecord, i64)> = matches_first(
+        filtered(org_id, filter).select(UserRecord::as_select()),
+        size + 1,
+        offset,
+    )
+    .load(&mut &*conn)
+    .await?;
     let total = match rows.as_slice().first() {
         Some((_, total)) => *total,
         None if offset == 0 => 0,

@@ -3,9 +3,8 @@
 //! per workspace, and removed by their user or an AppAdmin. A user's `Slack` integration
 //! (`/api/v1/app/user/integrations`) is kept in step, in the same transaction.
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::time::Timestamp;
@@ -71,7 +70,7 @@ pub enum Unlinker {
 }
 
 /// How often a link's `last_used_at` may be written: reads stay reads on a busy bot.
-const TOUCH_INTERVAL: &str = "interval '1 minute'";
+const TOUCH_INTERVAL: time::Duration = time::Duration::minutes(1);
 
 /// Redeems a verified link token for `user_id`: records its `jti` (a replay, even a
 /// concurrent one, is a 400 that says the token was already used) and links the Slack
@@ -240,7 +239,9 @@ pub async fn find(
 }
 
 /// The link of a Slack user, recorded as used now: `last_used_at` is written at most
-/// once a minute per link (a conditional UPDATE), so a busy bot's reads stay reads.
+/// once a minute per link, so a busy bot's reads stay reads: a link used within the
+/// minute is answered from the read alone, and the write is conditional (two replicas
+/// touching one link at once write it once).
 pub async fn find_and_touch(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -250,17 +251,19 @@ pub async fn find_and_touch(
     let Some(mut found) = find(conn, org_id, team_id, slack_user_id).await? else {
         return Ok(None);
     };
+    let now = roster_core::time::now();
+    let cutoff = now - TOUCH_INTERVAL;
+    if found.last_used_at.is_some_and(|at| at >= cutoff) {
+        return Ok(Some(found));
+    }
     let touched: Option<Option<Timestamp>> = diesel::update(
-        slack_user_links::table
-            .find((org_id, &found.id))
-            .filter(sql::<Bool>(&format!(
-                "(last_used_at IS NULL OR last_used_at < now() - {TOUCH_INTERVAL})"
-            ))),
+        slack_user_links::table.find((org_id, &found.id)).filter(
+            slack_user_links::last_used_at
+                .is_null()
+                .or(slack_user_links::last_used_at.lt(cutoff)),
+        ),
     )
-    .set(
-        slack_user_links::last_used_at
-            .eq(sql::<diesel::sql_types::Timestamptz>("now()").nullable()),
-    )
+    .set(slack_user_links::last_used_at.eq(now))
     .returning(slack_user_links::last_used_at)
     .get_result(conn)
     .await

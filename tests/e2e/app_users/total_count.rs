@@ -181,6 +181,37 @@ async fn search_totals_count_the_matches() {
     assert_eq!(page["total_count"], 3);
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
     assert_eq!(page["has_next_page"], true);
+    assert_eq!(page["has_previous_page"], false);
+
+    // The page's rows carry the total (one statement); the last page, a page past the end
+    // (counted alone), no match, and the same search through cursors all agree.
+    let get = |query: &'static str| {
+        let req = app.admin(Method::GET, &format!("/api/v1/app/user?{query}"));
+        async move {
+            let (status, page) = json(req.send().await.unwrap()).await;
+            assert_eq!(status, 200, "{query}: {page}");
+            page
+        }
+    };
+    let last = get("search=findme&page_size=2&page=2").await;
+    assert_eq!(last["total_count"], 3);
+    assert_eq!(last["data"].as_array().unwrap().len(), 1);
+    assert_eq!(last["data"][0]["email"], "findme2@acme.test");
+    assert_eq!(
+        (&last["has_next_page"], &last["has_previous_page"]),
+        (&serde_json::json!(false), &serde_json::json!(true))
+    );
+    let past = get("search=findme&page_size=2&page=3").await;
+    assert_eq!(past["total_count"], 3);
+    assert_eq!(past["data"], serde_json::json!([]));
+    let none = get("search=nobody-at-all&page=2").await;
+    assert_eq!(
+        (&none["total_count"], &none["data"]),
+        (&serde_json::json!(0), &serde_json::json!([]))
+    );
+    let first = get("search=findme&first=2").await;
+    assert_eq!(first["total_count"], 3);
+    assert_eq!(first["data"], page["data"]);
 }
 
 #[tokio::test]

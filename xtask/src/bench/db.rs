@@ -17,7 +17,7 @@ use super::scenarios::{
 
 pub const DATABASE: &str = "roster_bench";
 /// Bumped when the seeded data changes shape: an older seed is dropped, not reused.
-const SEED_VERSION: u32 = 3;
+const SEED_VERSION: u32 = 4;
 /// Emails of the users the create scenario adds end with this.
 pub const LOAD_EMAIL_DOMAIN: &str = "@load.test";
 
@@ -345,7 +345,7 @@ fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
 }
 
 /// Seeds `CHANNELS` channels in the workspace and `rows` external users over them (user
-/// g: id `e0000000-0000-4000-8000-<12 hex of g>`, channel `1 + (g / 3) % CHANNELS`,
+/// g: id `e0000000-0000-4000-8000-<12 hex of g>`, channel `1 + (g / 4000 + g) % CHANNELS`,
 /// externalId `ext-<g>`, the App users' names, an email-like identifier), each with its
 /// own super identity, in order of `created_at`.
 fn seed_external_users(psql: &Psql, workspace_id: &str, rows: u64) -> Result<u64> {
@@ -367,7 +367,7 @@ fn seed_external_users(psql: &Psql, workspace_id: &str, rows: u64) -> Result<u64
              INSERT INTO external_users (workspace_id, id, channel_id, super_identity_id,
                                          external_id, identifier, name, created_at, updated_at)
                SELECT {ws}, ('e0000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
-                      ('c0000000-0000-4000-8000-' || lpad(to_hex(1 + (g / 3) % {CHANNELS}), 12, '0'))::uuid,
+                      ('c0000000-0000-4000-8000-' || lpad(to_hex(1 + (g / 4000 + g) % {CHANNELS}), 12, '0'))::uuid,
                       {super_identity}, 'ext-' || g,
                       lower({given}) || '.' || lower({family}) || '.' || g || '@example.test',
                       {given} || ' ' || {family}, {created}, {created}

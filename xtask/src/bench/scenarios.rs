@@ -28,7 +28,7 @@ impl Dataset {
     }
 }
 
-/// Channels the external users are spread over (user g is on channel `1 + (g / 3) % 10`,
+/// Channels the external users are spread over (user g is on channel `1 + (g / 4000 + g) % 10`,
 /// so that a family name's users are on every channel).
 pub const CHANNELS: u64 = 10;
 /// App user g is linked to Slack when g is a multiple of this.
@@ -298,7 +298,7 @@ wrk.headers["Authorization"] = API_KEY
 wrk.headers["Content-Type"] = "application/json"
 function request()
   local g = math.random(1, ROWS)
-  local body = string.format('{"channelId":"%s","externalId":"ext-%d"}', CHANNELS[1 + math.floor(g / 3) % #CHANNELS], g)
+  local body = string.format('{"channelId":"%s","externalId":"ext-%d"}', CHANNELS[1 + (math.floor(g / 4000) + g) % #CHANNELS], g)
   return wrk.format("POST", "/api/v1/external-users/authenticate", nil, body)
 end
 "#

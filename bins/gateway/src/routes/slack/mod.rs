@@ -46,8 +46,11 @@ pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
 }
 
 /// The caller as an active user of the tenant: 403 otherwise (or when there is no such org).
-/// A `tenantId` too long to be an org slug or id is a 400.
+/// A `tenantId` too long to be an org slug or id is a 400. Served from the principal
+/// cache as the App family's callers are (see principals.rs: any change to the user
+/// ends its entry on every replica).
 pub async fn member(
+    state: &AppState,
     conn: &mut AsyncPgConnection,
     caller: &Caller,
     tenant: Option<&str>,
@@ -56,7 +59,13 @@ pub async fn member(
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
     let tenant = tenant_ref(tenant, caller);
-    Ok(auth::principal(conn, &caller.0, Some(&tenant)).await?)
+    if let Some(known) = state.principals.get(&caller.0.account_id, &tenant) {
+        return Ok(known);
+    }
+    let epoch = state.principals.epoch();
+    let principal = auth::principal(conn, &caller.0, Some(&tenant)).await?;
+    state.principals.put(&tenant, principal.clone(), epoch);
+    Ok(principal)
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.

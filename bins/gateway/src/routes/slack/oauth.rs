@@ -141,7 +141,7 @@ pub async fn install(
 ) -> ApiResult<HttpResponse> {
     let app = slack_app(&state)?;
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     me.require_admin()?;
     let key = oauth_state::key(&state.config.secret.0);
     let lifetime = oauth_state::INSTALL_LIFETIME_SECS;

@@ -88,7 +88,7 @@ pub async fn link_status(
     let slack_user_id = SlackUserId::parse_field("slackUserId", &q.slack_user_id)?;
     let team_id = TeamId::parse_field("slackTeamId", &q.slack_team_id)?;
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     let link = links::find_and_touch(&mut conn, &me.user.org_id, &team_id, &slack_user_id).await?;
     Ok(HttpResponse::Ok().json(LinkStatus::from(link)))
 }
@@ -119,7 +119,7 @@ pub async fn status(
         DomainError::invalid("userId", "must be a user id (user_<16 hex digits>)")
     })?;
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     let user = if user_id == me.user.id {
         me.user
     } else if me.is_admin() {
@@ -153,7 +153,7 @@ pub async fn disconnect(
     ApiJson(body): ApiJson<DisconnectRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
     let target = body.target(&me.user.id)?;
     let unlinker = if me.is_admin() {
         Unlinker::Anyone
@@ -185,7 +185,7 @@ pub async fn create_connect_session(
     slack_app(&state)?;
     let user_id = body.user_id()?;
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
     if user_id != me.user.id {
         return Err(DomainError::forbidden(
             "not_your_user",

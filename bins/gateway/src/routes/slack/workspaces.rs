@@ -49,7 +49,7 @@ pub async fn register_workspace(
     ApiJson(body): ApiJson<RegisterWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, body.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
     me.require_admin()?;
     let new = body.parse(&me.user.id)?;
     let workspace = workspaces::register(&mut conn, &me.user.org_id, new).await?;
@@ -67,7 +67,7 @@ pub async fn list_workspaces(
     ApiQuery(q): ApiQuery<TenantQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     let workspaces = workspaces::list(&mut conn, &me.user.org_id).await?;
     Ok(HttpResponse::Ok().json(Workspaces { workspaces }))
 }
@@ -85,7 +85,7 @@ pub async fn remove_workspace(
 ) -> ApiResult<HttpResponse> {
     let team_id = TeamId::parse(&team_id).ok_or_else(|| ApiError::not_found("slack_workspace"))?;
     let mut conn = state.conn().await?;
-    let me = member(&mut conn, &caller, q.tenant_id.as_deref()).await?;
+    let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     me.require_admin()?;
     workspaces::remove(&mut conn, &me.user.org_id, &team_id).await?;
     Ok(HttpResponse::NoContent().finish())
