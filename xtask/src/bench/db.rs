@@ -131,13 +131,21 @@ fn seeded_state(psql: &Psql) -> Option<(u64, Vec<(String, bool)>)> {
         .parse()
         .ok()?;
     let datasets = psql
-        .query("SELECT name || ' ' || done FROM bench_datasets ORDER BY name")
+        .query(
+            "SELECT name || CASE WHEN done THEN ' done' ELSE ' partial' END \
+             FROM bench_datasets ORDER BY name",
+        )
         .ok()?
         .lines()
-        .filter_map(|l| l.split_once(' '))
-        .map(|(name, done)| (name.to_owned(), done == "t"))
+        .filter_map(parse_dataset_line)
         .collect();
     Some((rows, datasets))
+}
+
+/// A line of `seeded_state`'s query: the dataset and whether its seeding finished.
+fn parse_dataset_line(line: &str) -> Option<(String, bool)> {
+    let (name, state) = line.split_once(' ')?;
+    Some((name.to_owned(), state == "done"))
 }
 
 impl BenchDb {
@@ -467,6 +475,19 @@ mod tests {
             "postgres://u:p@h/x?sslmode=disable"
         );
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+
+    #[test]
+    fn dataset_lines_say_whether_the_seeding_finished() {
+        assert_eq!(
+            parse_dataset_line("app-users done"),
+            Some(("app-users".into(), true))
+        );
+        assert_eq!(
+            parse_dataset_line("slack-links partial"),
+            Some(("slack-links".into(), false))
+        );
+        assert_eq!(parse_dataset_line("garbage"), None);
     }
 
     #[test]
