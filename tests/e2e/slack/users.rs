@@ -142,6 +142,49 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
     problem(res, 401, "unauthorized").await;
 }
 
+/// The caller's membership comes from the principal cache, which no change to the user
+/// outlives: a deactivation or a demotion shows on the very next Slack call.
+#[tokio::test]
+async fn a_cached_member_loses_access_when_deactivated() {
+    let slack = Slack::start().await;
+    slack.register(TEAM, "Acme").await;
+    let (alice, alice_token) = slack
+        .app
+        .user_with_token("alice@acme.test", "AppMember")
+        .await;
+    let alice_id = alice["id"].as_str().unwrap();
+    slack.link(&alice_token, alice_id, TEAM, "U0ALICE").await;
+    let query = "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme";
+    for _ in 0..3 {
+        let (status, body) = link_status(&slack, &alice_token, query).await;
+        assert_eq!((status, &body["linked"]), (200, &json!(true)), "{body}");
+    }
+    let res = slack
+        .app
+        .admin(
+            Method::POST,
+            &format!("/api/v1/app/user/{alice_id}/deactivate"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, body) = link_status(&slack, &alice_token, query).await;
+    assert_eq!(status, 403, "{body}");
+    let res = slack
+        .app
+        .admin(
+            Method::POST,
+            &format!("/api/v1/app/user/{alice_id}/activate"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, _) = link_status(&slack, &alice_token, query).await;
+    assert_eq!(status, 200);
+}
+
 #[tokio::test]
 async fn link_status_records_last_used_at_at_most_once_a_minute() {
     let slack = Slack::start().await;
