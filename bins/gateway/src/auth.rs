@@ -130,18 +130,15 @@ impl FromRequest for AppCaller {
                 let session = authenticated.session.as_ref()?;
                 Some(session.active_org_id.as_ref()?.to_string())
             });
-            if let Some(known) = org_ref
-                .as_deref()
-                .and_then(|o| state.principals.get(&authenticated.account_id, o))
-            {
-                return Ok(AppCaller(known));
-            }
-            let epoch = state.principals.epoch();
-            let mut conn = state.conn().await?;
-            let principal = auth::principal(&mut conn, &authenticated, org.as_deref()).await?;
-            if let Some(org_ref) = org_ref {
-                state.principals.put(&org_ref, principal.clone(), epoch);
-            }
+            let principal = state
+                .principals
+                .get_or_load(&authenticated.account_id, org_ref.as_deref(), || async {
+                    let mut conn = state.conn().await?;
+                    Ok::<_, ApiError>(
+                        auth::principal(&mut conn, &authenticated, org.as_deref()).await?,
+                    )
+                })
+                .await?;
             Ok(AppCaller(principal))
         })
     }

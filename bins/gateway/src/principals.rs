@@ -61,6 +61,30 @@ impl PrincipalCache {
         (Instant::now() < *until).then(|| principal.clone())
     }
 
+    /// The principal of `account` in `org_ref` from the cache, else from `load`, kept
+    /// for next time (unless anything was invalidated while `load` ran). Without an
+    /// `org_ref` (the request names no org) nothing is cached.
+    pub async fn get_or_load<E, F, Fut>(
+        &self,
+        account: &AccountId,
+        org_ref: Option<&str>,
+        load: F,
+    ) -> Result<Principal, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Principal, E>>,
+    {
+        if let Some(known) = org_ref.and_then(|o| self.get(account, o)) {
+            return Ok(known);
+        }
+        let epoch = self.epoch();
+        let principal = load().await?;
+        if let Some(org_ref) = org_ref {
+            self.put(org_ref, principal.clone(), epoch);
+        }
+        Ok(principal)
+    }
+
     /// Call before looking a principal up; pass the value to `put`.
     pub fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::Acquire)

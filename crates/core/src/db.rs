@@ -64,6 +64,18 @@ pub fn matches_first<Q>(matches: Q, limit: i64, offset: i64) -> MatchesFirst<Q> 
     }
 }
 
+/// Splits what [`matches_first`] loaded into the rows and the total they carry. `None`
+/// when there is no row to carry it though some may match (a page past the end, at
+/// `offset` > 0): the caller counts then.
+pub fn rows_and_total<T>(rows: Vec<(T, i64)>, offset: i64) -> (Vec<T>, Option<i64>) {
+    let total = match rows.as_slice().first() {
+        Some((_, total)) => Some(*total),
+        None if offset == 0 => Some(0),
+        None => None,
+    };
+    (rows.into_iter().map(|(row, _)| row).collect(), total)
+}
+
 /// See [`matches_first`].
 #[derive(Debug, Clone, Copy)]
 pub struct MatchesFirst<Q> {
@@ -96,6 +108,27 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
         out.push_sql(" OFFSET ");
         out.push_bind_param::<diesel::sql_types::BigInt, _>(&self.offset)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_and_total;
+
+    #[test]
+    fn the_total_comes_from_the_rows_unless_there_are_none_past_the_start() {
+        assert_eq!(
+            rows_and_total(vec![("a", 3), ("b", 3)], 0),
+            (vec!["a", "b"], Some(3))
+        );
+        assert_eq!(
+            rows_and_total(Vec::<(&str, i64)>::new(), 0),
+            (vec![], Some(0))
+        );
+        assert_eq!(
+            rows_and_total(Vec::<(&str, i64)>::new(), 20),
+            (vec![], None)
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use roster_core::db::{matches_first, planned_per_call};
+use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -442,16 +442,15 @@ async fn searched(
     )
     .load(conn)
     .await?;
-    let total = match rows.as_slice().first() {
-        Some((_, total)) => *total,
-        None if page.offset() == 0 => 0,
+    let (items, total) = rows_and_total(rows, page.offset());
+    let total = match total {
+        Some(total) => total,
         None => {
             planned_per_call(filtered(workspace_id, filter).count())
                 .get_result(conn)
                 .await?
         }
     };
-    let items = rows.into_iter().map(|(user, _)| user).collect();
     Ok(Listed { items, total })
 }
 

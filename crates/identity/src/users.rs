@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::try_join;
-use roster_core::db::{matches_first, planned_per_call};
+use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, Email};
@@ -466,12 +466,12 @@ async fn searched_offset_page(
     )
     .load(&mut &*conn)
     .await?;
-    let total = match rows.as_slice().first() {
-        Some((_, total)) => *total,
-        None if offset == 0 => 0,
+    let (rows, total) = rows_and_total(rows, offset);
+    let total = match total {
+        Some(total) => total,
         None => total_count(conn, org_id, filter).await?,
     };
-    Ok((rows.into_iter().map(|(user, _)| user).collect(), total))
+    Ok((rows, total))
 }
 
 /// One page of an org's users in a stable order (oldest first), with the total count.

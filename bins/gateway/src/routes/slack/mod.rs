@@ -59,13 +59,12 @@ pub async fn member(
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
     let tenant = tenant_ref(tenant, caller);
-    if let Some(known) = state.principals.get(&caller.0.account_id, &tenant) {
-        return Ok(known);
-    }
-    let epoch = state.principals.epoch();
-    let principal = auth::principal(conn, &caller.0, Some(&tenant)).await?;
-    state.principals.put(&tenant, principal.clone(), epoch);
-    Ok(principal)
+    Ok(state
+        .principals
+        .get_or_load(&caller.0.account_id, Some(&tenant), || {
+            auth::principal(conn, &caller.0, Some(&tenant))
+        })
+        .await?)
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.
