@@ -270,6 +270,7 @@ impl BenchDb {
                 deep_page,
                 deep_cursor,
                 api_key: field("api_key")?,
+                workspace_id,
                 channel_ids: (1..=CHANNELS).map(channel_id).collect(),
                 slack_links: slack_links_for(rows),
             },

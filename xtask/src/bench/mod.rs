@@ -116,20 +116,21 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         )?;
         let rss = gw.peak_rss_mib();
         let pg = match scenario.pgbench {
-            Some(sql) => {
+            Some(script) => {
                 let sql_path = out_dir.join(format!("{}.sql", scenario.name));
-                std::fs::write(&sql_path, sql(fixture))?;
+                std::fs::write(&sql_path, (script.sql)(fixture))?;
                 Some(pgbench::run(
                     &pgbench_bin,
                     &bench_db.url,
                     &sql_path,
+                    script.protocol,
                     &[
                         ("org", fixture.org_id.clone()),
+                        ("workspace", fixture.workspace_id.clone()),
                         ("rows", fixture.rows.to_string()),
                     ],
                     opts.connections,
                     duration,
-                    "pgbench",
                 )?)
             }
             None => None,

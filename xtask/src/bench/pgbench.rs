@@ -1,11 +1,14 @@
-//! pgbench: PostgreSQL's own limit for a scenario's SQL, with prepared statements and
-//! the same number of connections as wrk.
+//! pgbench: PostgreSQL's own limit for a scenario's SQL, sent as the gateway sends it
+//! (prepared, or unnamed and planned per call) and with the same number of connections
+//! as wrk.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+
+use super::scenarios::Protocol;
 
 pub fn locate() -> Result<PathBuf> {
     crate::pg::client_program("pgbench").context(
@@ -53,19 +56,20 @@ pub fn parse(output: &str) -> Result<PgbenchResult> {
     Ok(r)
 }
 
-/// Runs `script` with `-M prepared` for `duration`; `vars` become `-D name=value`.
+/// Runs `script`, its statements sent as `protocol` says, for `duration`; `vars` become
+/// `-D name=value`.
 pub fn run(
     pgbench: &Path,
     url: &str,
     script: &Path,
+    protocol: Protocol,
     vars: &[(&str, String)],
     connections: u32,
     duration: Duration,
-    label: &str,
 ) -> Result<PgbenchResult> {
     let secs = duration.as_secs().max(1);
     let mut cmd = Command::new(pgbench);
-    cmd.args(["-n", "-M", "prepared", "-j", "1"])
+    cmd.args(["-n", "-M", protocol.flag(), "-j", "1"])
         .args(["-c", &connections.to_string(), "-T", &secs.to_string()])
         .arg("-f")
         .arg(script);
@@ -79,7 +83,7 @@ pub fn run(
         .spawn()
         .context("starting pgbench")?;
     let started = Instant::now();
-    let mut progress = super::Progress::new(label, secs);
+    let mut progress = super::Progress::new("pgbench", secs);
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;

@@ -109,9 +109,13 @@ impl ScenarioResult {
             },
             Target::P50Ms(max) => {
                 let p50 = self.p50_ms.unwrap_or(f64::INFINITY);
+                // Beside it, what the database alone answers in with the same connections.
+                let alone = self.pgbench.as_ref().map_or(String::new(), |p| {
+                    format!(" (pgbench alone: {:.2} ms avg)", p.latency_avg_ms)
+                });
                 check(
                     format!("p50 <= {max} ms"),
-                    format!("{p50:.2} ms"),
+                    format!("{p50:.2} ms{alone}"),
                     p50 <= max,
                 )
             }
@@ -184,7 +188,7 @@ impl Report {
         }
     }
 
-    fn rows(&self) -> Vec<[String; 10]> {
+    fn rows(&self) -> Vec<[String; 11]> {
         let ms = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.2}"));
         self.scenarios
             .iter()
@@ -205,6 +209,9 @@ impl Report {
                     s.pgbench
                         .as_ref()
                         .map_or("-".into(), |p| format!("{:.0}", p.tps)),
+                    s.pgbench
+                        .as_ref()
+                        .map_or("-".into(), |p| format!("{:.2}", p.latency_avg_ms)),
                     s.pgbench_ratio
                         .map_or("-".into(), |r| format!("{:.0}%", r * 100.0)),
                     if verdict { "PASS" } else { "FAIL" }.into(),
@@ -213,7 +220,7 @@ impl Report {
             .collect()
     }
 
-    const HEADER: [&'static str; 10] = [
+    const HEADER: [&'static str; 11] = [
         "scenario",
         "req/s",
         "p50 ms",
@@ -222,6 +229,7 @@ impl Report {
         "non-2xx",
         "RSS MiB",
         "pgbench tps",
+        "pgbench avg ms",
         "gw/pgbench",
         "targets",
     ];
@@ -377,6 +385,7 @@ mod tests {
         let pg = |tps: f64| {
             Some(PgbenchResult {
                 tps,
+                latency_avg_ms: 2.5,
                 ..PgbenchResult::default()
             })
         };
@@ -428,7 +437,9 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("| list-users | p50 <= 5 ms | 6.00 ms | FAIL |"),
+            md.contains(
+                "| list-users | p50 <= 5 ms | 6.00 ms (pgbench alone: 2.50 ms avg) | FAIL |"
+            ),
             "{md}"
         );
         let json = serde_json::to_value(&r).unwrap_or_default();

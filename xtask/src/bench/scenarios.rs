@@ -50,6 +50,32 @@ pub enum Target {
     None,
 }
 
+/// A pgbench script and how its statements are sent, as the gateway sends them.
+#[derive(Debug, Clone, Copy)]
+pub struct Pgbench {
+    pub sql: fn(&Fixture) -> String,
+    pub protocol: Protocol,
+}
+
+/// How pgbench sends statements (its `-M`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// Prepared once per connection (`-M prepared`), as diesel's statement cache does.
+    Prepared,
+    /// Unnamed, planned for the actual parameters on every call (`-M extended`), as
+    /// searched pages are (`roster_core::db::matches_first`).
+    Unnamed,
+}
+
+impl Protocol {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Self::Prepared => "prepared",
+            Self::Unnamed => "extended",
+        }
+    }
+}
+
 /// Values a scenario's scripts are built from, known once the data is seeded.
 #[derive(Debug, Clone)]
 pub struct Fixture {
@@ -65,6 +91,7 @@ pub struct Fixture {
     /// The external family: the workspace API key, and the channel ids in order
     /// (channel n is `channel_ids[n - 1]`).
     pub api_key: String,
+    pub workspace_id: String,
     pub channel_ids: Vec<String>,
     /// Slack users linked (`U<10 hex digits of k>` for k in 1..=slack_links, linked to
     /// App user `SLACK_LINK_EVERY * k`).
@@ -136,12 +163,42 @@ pub struct Scenario {
     pub needs: &'static [Dataset],
     /// The wrk Lua that picks each request (the common prelude and `done()` are added).
     pub wrk: fn(&Fixture) -> String,
-    /// The SQL pgbench runs beside it with the same connections: the queries the gateway
+    /// What pgbench runs beside it with the same connections: the queries the gateway
     /// issues to answer the request, authentication aside. Keep in step with the code.
-    pub pgbench: Option<fn(&Fixture) -> String>,
+    pub pgbench: Option<Pgbench>,
     pub target: Target,
     /// What every 2xx body must contain (else it counts as an unexpected answer).
     pub expect: &'static str,
+}
+
+/// The columns external `users::list` selects.
+const EXTERNAL_USER_COLUMNS: &str =
+    "created_at, id, updated_at, blocked, channel_id, external_id, \
+     external_user_group_id, identifier, name, super_identity_id, tier_id";
+
+/// pgbench variables picking a family name's syllables (see `sql_family`).
+fn pgbench_family_vars() -> String {
+    format!(
+        "\\set f1 random(1, {})\n\\set f2 random(1, {})\n\\set f3 random(1, {})\n",
+        FAMILY_FIRST.len(),
+        FAMILY_MIDDLE.len(),
+        FAMILY_LAST.len()
+    )
+}
+
+/// SQL of a random seeded family name, from pgbench's `:f1`, `:f2` and `:f3`, as wrk's
+/// `family()` picks one.
+fn sql_family() -> String {
+    let array = |items: &[&str]| {
+        let quoted: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
+        format!("(ARRAY[{}])", quoted.join(", "))
+    };
+    format!(
+        "{}[:f1] || {}[:f2] || {}[:f3]",
+        array(&FAMILY_FIRST),
+        array(&FAMILY_MIDDLE),
+        array(&FAMILY_LAST)
+    )
 }
 
 /// The columns `users::get` and `users::list` select.
@@ -162,11 +219,14 @@ end
 "#
             .into()
         },
-        pgbench: Some(|_| {
-            format!(
-                "\\set g random(1, :rows)\n\
-                 SELECT {USER_COLUMNS} FROM users WHERE org_id = :org AND id = 'user_' || lpad(to_hex(CAST(:g AS bigint)), 16, '0');\n"
-            )
+        pgbench: Some(Pgbench {
+            sql: |_| {
+                format!(
+                    "\\set g random(1, :rows)\n\
+                     SELECT {USER_COLUMNS} FROM users WHERE org_id = :org AND id = 'user_' || lpad(to_hex(CAST(:g AS bigint)), 16, '0');\n"
+                )
+            },
+            protocol: Protocol::Prepared,
         }),
         target: Target::PgbenchRatio(0.5),
         expect: "\"id\":\"user_",
@@ -177,14 +237,17 @@ end
         title: "GET /api/v1/app/user?page=1&page_size=20",
         needs: &[Dataset::AppUsers],
         wrk: |_| "wrk.path = \"/api/v1/app/user?page=1&page_size=20\"\n".into(),
-        pgbench: Some(|_| {
-            // users::list: the org's counters and the first page, pipelined.
-            format!(
-                "\\startpipeline\n\
-                 SELECT coalesce(sum(n), 0)::bigint FROM user_counts WHERE org_id = :org;\n\
-                 SELECT {USER_COLUMNS} FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21 OFFSET 0;\n\
-                 \\endpipeline\n"
-            )
+        pgbench: Some(Pgbench {
+            sql: |_| {
+                // users::list: the org's counters and the first page, pipelined.
+                format!(
+                    "\\startpipeline\n\
+                     SELECT coalesce(sum(n), 0)::bigint FROM user_counts WHERE org_id = :org;\n\
+                     SELECT {USER_COLUMNS} FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21 OFFSET 0;\n\
+                     \\endpipeline\n"
+                )
+            },
+            protocol: Protocol::Prepared,
         }),
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
@@ -202,7 +265,19 @@ function request()
 end
 "#
         },
-        pgbench: None,
+        pgbench: Some(Pgbench {
+            sql: |_| {
+                // users::list, searched: one statement (`matches_first`), page and total.
+                format!(
+                    "{}WITH m AS MATERIALIZED (SELECT {USER_COLUMNS} FROM users \
+                     WHERE org_id = :org AND search ILIKE '%' || {} || '%') \
+                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 21 OFFSET 0;\n",
+                    pgbench_family_vars(),
+                    sql_family()
+                )
+            },
+            protocol: Protocol::Unnamed,
+        }),
         target: Target::P50Ms(20.0),
         expect: "\"id\":\"user_",
     },
@@ -258,7 +333,30 @@ function request()
 end
 "#
         },
-        pgbench: None,
+        pgbench: Some(Pgbench {
+            sql: |f| {
+                // external users::list, searched: one statement (`matches_first`).
+                let channels = f
+                    .channel_ids
+                    .iter()
+                    .map(|c| format!("'{c}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "{vars}\\set a random(1, {n})\n\
+                     \\set b 1 + (:a + random(1, {n} - 1) - 1) % {n}\n\
+                     WITH m AS MATERIALIZED (SELECT {EXTERNAL_USER_COLUMNS} FROM external_users \
+                     WHERE workspace_id = :workspace \
+                     AND channel_id = ANY (ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]]) \
+                     AND search ILIKE '%' || {family} || '%') \
+                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 20 OFFSET 0;\n",
+                    vars = pgbench_family_vars(),
+                    n = f.channel_ids.len(),
+                    family = sql_family(),
+                )
+            },
+            protocol: Protocol::Unnamed,
+        }),
         target: Target::P50Ms(20.0),
         expect: "\"channelId\":\"c0000000-",
     },
