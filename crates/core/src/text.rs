@@ -112,6 +112,16 @@ pub fn bounded_opt(
     }
 }
 
+/// Whether a search term can be served by the words index (`search_words`, migration
+/// 2026-12-01-000016_user_search_words): at least a trigram long, and made of letters and
+/// digits only, so that wherever it occurs in the searched text it lies within one word
+/// (the database splits words at whitespace, punctuation and control characters, which
+/// are never letters or digits, whatever the collation). Other terms take the trigram
+/// index over the whole text.
+pub fn within_one_word(term: &str) -> bool {
+    term.chars().count() >= 3 && term.chars().all(char::is_alphanumeric)
+}
+
 /// Escapes `%`, `_` and `\` for use inside an `ILIKE` pattern.
 pub fn like_escape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 2);
@@ -127,6 +137,26 @@ pub fn like_escape(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_within_one_word() {
+        for term in ["kat", "Katesas", "user42", "Müller", "Łukasz", "李小龍"] {
+            assert!(within_one_word(term), "{term}");
+        }
+        for term in [
+            "ka",
+            "",
+            "a.b",
+            "sasha lov",
+            "o'neil",
+            "x-ray",
+            "50%",
+            "a_b",
+            "tab\tx",
+        ] {
+            assert!(!within_one_word(term), "{term}");
+        }
+    }
 
     #[test]
     fn emails() {

@@ -9,7 +9,7 @@ use futures_util::future::try_join;
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
-use roster_core::text::{like_escape, Email};
+use roster_core::text::{like_escape, within_one_word, Email};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::Serialize;
@@ -29,7 +29,7 @@ roster_core::text_enum!(
 );
 
 /// A user as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 pub struct UserRecord {
     pub org_id: OrgId,
@@ -459,6 +459,13 @@ async fn searched_offset_page(
     size: i64,
 ) -> DomainResult<(Vec<UserRecord>, i64)> {
     let offset = (page - 1) * size;
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .filter(|term| within_one_word(term))
+    {
+        return crate::user_words::page(conn, org_id, term, filter, size + 1, offset).await;
+    }
     let rows: Vec<(UserRecord, i64)> = matches_first(
         filtered(org_id, filter).select(UserRecord::as_select()),
         size + 1,

@@ -6,6 +6,7 @@ mod caching;
 mod create;
 mod list;
 mod me;
+mod search;
 mod state;
 mod total_count;
 mod update;

@@ -267,13 +267,22 @@ end
         },
         pgbench: Some(Pgbench {
             sql: |_| {
-                // users::list, searched: one statement (`matches_first`), page and total.
+                // users::list, searched within one word: `user_words::page`.
                 format!(
-                    "{}WITH m AS MATERIALIZED (SELECT {USER_COLUMNS} FROM users \
-                     WHERE org_id = :org AND search ILIKE '%' || {} || '%') \
-                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 21 OFFSET 0;\n",
+                    "{}WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
+                     FROM user_search_words p WHERE p.org_id = :org AND p.word = ANY (ARRAY(\
+                     SELECT w.word FROM search_words w WHERE w.word LIKE '%' || lower({}) || '%'))) \
+                     SELECT {}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
+                     FROM m ORDER BY created_at, user_id LIMIT 21 OFFSET 0) page \
+                     JOIN users u ON u.org_id = :org AND u.id = page.user_id \
+                     ORDER BY page.created_at, page.user_id;\n",
                     pgbench_family_vars(),
-                    sql_family()
+                    sql_family(),
+                    USER_COLUMNS
+                        .split(", ")
+                        .map(|c| format!("u.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             },
             protocol: Protocol::Unnamed,

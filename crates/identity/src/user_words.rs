@@ -1,0 +1,123 @@
+//! Searched pages through the words users hold (`user_search_words`, migration
+//! 2026-12-01-000016_user_search_words): for a term within one word, the vocabulary's
+//! trigram index finds the few words containing it, and one btree of (org, word,
+//! created_at, user) gives their users, counted and ordered without visiting them; only
+//! the page's users are read. Same answers as `search ILIKE '%term%'` (tests compare).
+
+use std::fmt::Write as _;
+
+use diesel::sql_types::{BigInt, Text};
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+
+use crate::users::{UserFilter, UserRecord};
+use crate::OrgId;
+
+/// A user of the page with the number of all the matches.
+#[derive(QueryableByName)]
+struct Matched {
+    #[diesel(embed)]
+    user: UserRecord,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+#[derive(QueryableByName)]
+struct Total {
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+/// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
+/// `(created_at, user_id)`, with `$1` the org, `$2` the term, then the state and the role
+/// when the filter has them (checked on the users, which only those filters visit).
+/// Returns the SQL and the number of parameters it takes.
+fn matches(filter: &UserFilter) -> (String, usize) {
+    let mut sql = String::from(
+        "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id FROM user_search_words p",
+    );
+    let mut params = 2;
+    if filter.state.is_some() || filter.role.is_some() {
+        sql.push_str(" JOIN users f ON f.org_id = p.org_id AND f.id = p.user_id");
+        for column in [
+            ("state", filter.state.is_some()),
+            ("role", filter.role.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(c, set)| set.then_some(c))
+        {
+            params += 1;
+            let _ = write!(sql, " AND f.{column} = ${params}");
+        }
+    }
+    sql.push_str(
+        " WHERE p.org_id = $1 AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
+         WHERE w.word LIKE '%' || lower($2) || '%')))",
+    );
+    (sql, params)
+}
+
+/// Binds what [`matches`] takes, in its order.
+fn bind_matches<'a>(
+    sql: String,
+    org_id: &'a OrgId,
+    term: &'a str,
+    filter: &'a UserFilter,
+) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
+    let mut query = diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Text, _>(org_id.as_str())
+        .bind::<Text, _>(term);
+    if let Some(state) = filter.state {
+        query = query.bind::<Text, _>(state.as_str());
+    }
+    if let Some(role) = filter.role {
+        query = query.bind::<Text, _>(role.as_str());
+    }
+    query
+}
+
+/// Up to `limit` matching users from `offset` on, oldest first, and how many match. The
+/// statement is sent unnamed: planned for its term (how many words contain it) each time.
+pub(crate) async fn page(
+    conn: &AsyncPgConnection,
+    org_id: &OrgId,
+    term: &str,
+    filter: &UserFilter,
+    limit: i64,
+    offset: i64,
+) -> DomainResult<(Vec<UserRecord>, i64)> {
+    let (mut sql, params) = matches(filter);
+    let _ = write!(
+        sql,
+        " SELECT u.org_id, u.id, u.account_id, u.name, u.given_name, u.family_name, u.email, \
+         u.job_position_name, u.job_position_description, u.state, u.role, u.created_at, \
+         u.updated_at, (SELECT count(*) FROM m) AS total \
+         FROM (SELECT created_at, user_id FROM m ORDER BY created_at, user_id \
+         LIMIT ${} OFFSET ${}) page \
+         JOIN users u ON u.org_id = $1 AND u.id = page.user_id \
+         ORDER BY page.created_at, page.user_id",
+        params + 1,
+        params + 2
+    );
+    let rows: Vec<Matched> = bind_matches(sql, org_id, term, filter)
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .load(&mut &*conn)
+        .await?;
+    let total = match rows.as_slice().first() {
+        Some(row) => row.total,
+        // No row to carry the total: a page past the end, or no match at all.
+        None if offset == 0 => 0,
+        None => {
+            let (mut sql, _) = matches(filter);
+            sql.push_str(" SELECT count(*) AS total FROM m");
+            let total: Total = bind_matches(sql, org_id, term, filter)
+                .get_result(&mut &*conn)
+                .await?;
+            total.total
+        }
+    };
+    Ok((rows.into_iter().map(|row| row.user).collect(), total))
+}
