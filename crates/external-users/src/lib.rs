@@ -15,6 +15,7 @@ pub mod paging;
 pub mod schema;
 pub mod super_identities;
 pub mod tiers;
+mod user_counts;
 pub mod users;
 pub mod workspaces;
 

@@ -79,6 +79,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// External users per (workspace, channel, tier, group), striped; kept by triggers on
+    /// `external_users`. Sum the stripes. The "key" is a unique constraint, not a primary
+    /// key: tier and group may be NULL.
+    external_user_counts (workspace_id, channel_id, tier_id, external_user_group_id, stripe) {
+        workspace_id -> Uuid,
+        channel_id -> Uuid,
+        tier_id -> Nullable<Uuid>,
+        external_user_group_id -> Nullable<Uuid>,
+        stripe -> SmallInt,
+        n -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     external_workspaces,
     external_api_keys,
@@ -86,5 +100,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     external_tiers,
     external_user_groups,
     external_super_identities,
-    external_users
+    external_users,
+    external_user_counts
 );

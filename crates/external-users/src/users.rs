@@ -15,6 +15,7 @@ use crate::input::{self, Errors};
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_users as users;
 use crate::super_identities;
+use crate::user_counts;
 use crate::{ChannelId, GroupId, SuperIdentityId, TierId, UserId, WorkspaceId};
 
 diesel::define_sql_function! {
@@ -193,6 +194,15 @@ pub struct ExternalUserFilter {
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name, identifier or external reference.
     pub search: Option<String>,
+}
+
+impl ExternalUserFilter {
+    /// Whether the counters (`external_user_counts`) give this filter's total: they count by
+    /// channel, tier and group only. A search is counted with its page (`searched`), and
+    /// super identities select few users, whose count is cheap.
+    pub(crate) fn served_by_counters(&self) -> bool {
+        self.search.is_none() && self.super_identity_ids.is_empty()
+    }
 }
 
 /// 404 for a channel that is not in the workspace (worded as the Zaia API words it).
@@ -412,10 +422,14 @@ pub async fn list(
     if filter.search.is_some() {
         return searched(conn, workspace_id, filter, page).await;
     }
-    let total: i64 = filtered(workspace_id, filter)
-        .count()
-        .get_result(conn)
-        .await?;
+    let total: i64 = if filter.served_by_counters() {
+        user_counts::total(conn, workspace_id, filter).await?
+    } else {
+        filtered(workspace_id, filter)
+            .count()
+            .get_result(conn)
+            .await?
+    };
     let items = filtered(workspace_id, filter)
         .order((users::created_at.asc(), users::id.asc()))
         .offset(page.offset())
