@@ -149,6 +149,23 @@ async fn list_filters_alone_and_combined() {
         q(format!("tierIds={gold}&search=lovelace")).await,
         pick(&[0])
     );
+    // A search within one word (served by the words users hold) with each filter.
+    assert_eq!(q(format!("channelIds={chat}&search=love")).await, pick(&[]));
+    assert_eq!(
+        q(format!("externalUserGroupIds={acme}&search=AdA")).await,
+        pick(&[0, 3])
+    );
+    assert_eq!(
+        q(format!(
+            "superIdentityIds={ada_identity}&channelIds={chat}&search=example"
+        ))
+        .await,
+        pick(&[3])
+    );
+    assert_eq!(
+        q(format!("tierIds={silver}&channelIds={web}&search=crm")).await,
+        pick(&[1])
+    );
     assert_eq!(
         q(format!(
             "channelIds={web}&channelIds={chat}&tierIds={gold}&search=ada&pageSize=1&pageNumber=2"
@@ -783,4 +800,50 @@ async fn the_counters_migration_counts_the_users_there_already() {
     // The triggers are back too.
     ws.user(&app, 1, Some(1), None).await;
     assert_eq!(ws.assert_totals_exact(&app).await, 4);
+}
+
+#[tokio::test]
+async fn word_search_stays_in_its_workspace_and_finds_concurrent_creates() {
+    let app = TestApp::spawn().await;
+    let key = app.workspace().await.api_key;
+    let channel = app.channel(&key, "Website").await;
+    let other = app.bootstrap("globex", "boss@globex.test").await;
+    let other_key = app.workspace_of(&other).await.api_key;
+    let other_channel = app.channel(&other_key, "Website").await;
+    app.external_create(
+        &other_key,
+        USERS,
+        json!({"channelId": other_channel, "name": "Quixote Elsewhere", "externalId": "q-x"}),
+    )
+    .await;
+    let creates = (0..12).map(|i| {
+        let (app, key, channel) = (&app, &key, &channel);
+        async move {
+            id(&app
+                .external_create(
+                    key,
+                    USERS,
+                    json!({"channelId": channel, "name": format!("Quixote Number{i}"), "identifier": format!("q{i}@mancha.test")}),
+                )
+                .await)
+        }
+    });
+    let mut created = join_all(creates).await;
+    created.sort();
+    let search = |query: &'static str| {
+        let req = app.external(&key, Method::GET, &format!("{USERS}?{query}"));
+        async move {
+            let (status, total, list) = listed(req.send().await.unwrap()).await;
+            assert_eq!(status, 200, "{query}: {list}");
+            (ids(&list), total)
+        }
+    };
+    let (mut found, total) = search("search=QUIXOTE&pageSize=100").await;
+    found.sort();
+    assert_eq!((found, total), (created.clone(), Some(12)));
+    let (page, total) = search("search=mancha&pageSize=5&pageNumber=3").await;
+    assert_eq!((page.len(), total), (2, Some(12)));
+    let (page, total) = search("search=mancha&pageSize=5&pageNumber=4").await;
+    assert_eq!((page.len(), total), (0, Some(12)));
+    assert_eq!(search("search=elsewhere").await, (vec![], Some(0)));
 }

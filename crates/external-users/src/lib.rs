@@ -16,6 +16,7 @@ pub mod schema;
 pub mod super_identities;
 pub mod tiers;
 mod user_counts;
+mod user_words;
 pub mod users;
 pub mod workspaces;
 

@@ -6,6 +6,7 @@ use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::text::within_one_word;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,9 @@ diesel::define_sql_function! {
     fn lower(x: Nullable<Text>) -> Nullable<Text>;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Queryable, QueryableByName, Selectable, Serialize, ToSchema,
+)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalUser {
@@ -440,15 +443,19 @@ pub async fn list(
     Ok(Listed { items, total })
 }
 
-/// A searched list in one statement (`roster_core::db::matches_first`): the page and,
-/// beside each row, the count of all the matches, so that the trigram index and the
-/// rechecks find them once. Only a page past the end counts again.
+/// A searched list. Within one word, through the words users hold (`user_words`); else
+/// in one statement (`roster_core::db::matches_first`): the page and, beside each row,
+/// the count of all the matches, so that the trigram index and the rechecks find them
+/// once. Only a page past the end counts again.
 async fn searched(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     filter: &ExternalUserFilter,
     page: PageRequest,
 ) -> DomainResult<Listed<ExternalUser>> {
+    if let Some(term) = filter.search.as_deref().filter(|t| within_one_word(t)) {
+        return crate::user_words::page(conn, workspace_id, term, filter, page).await;
+    }
     let rows: Vec<(ExternalUser, i64)> = matches_first(
         filtered(workspace_id, filter).select(ExternalUser::as_select()),
         page.size,

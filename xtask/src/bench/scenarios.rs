@@ -174,7 +174,16 @@ pub struct Scenario {
 /// The columns external `users::list` selects.
 const EXTERNAL_USER_COLUMNS: &str =
     "created_at, id, updated_at, blocked, channel_id, external_id, \
-     external_user_group_id, identifier, name, super_identity_id, tier_id";
+     external_user_group_id, identifier, name, super_identity_id, tier_id, workspace_id";
+
+/// `columns` (comma-separated) qualified by `u.`.
+fn of_u(columns: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// pgbench variables picking a family name's syllables (see `sql_family`).
 fn pgbench_family_vars() -> String {
@@ -278,11 +287,7 @@ end
                      ORDER BY page.created_at, page.user_id;\n",
                     pgbench_family_vars(),
                     sql_family(),
-                    USER_COLUMNS
-                        .split(", ")
-                        .map(|c| format!("u.{c}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    of_u(USER_COLUMNS)
                 )
             },
             protocol: Protocol::Unnamed,
@@ -344,7 +349,7 @@ end
         },
         pgbench: Some(Pgbench {
             sql: |f| {
-                // external users::list, searched: one statement (`matches_first`).
+                // external users::list, searched within one word: `user_words::page`.
                 let channels = f
                     .channel_ids
                     .iter()
@@ -354,14 +359,19 @@ end
                 format!(
                     "{vars}\\set a random(1, {n})\n\
                      \\set b 1 + (:a + random(1, {n} - 1) - 1) % {n}\n\
-                     WITH m AS MATERIALIZED (SELECT {EXTERNAL_USER_COLUMNS} FROM external_users \
-                     WHERE workspace_id = :workspace \
-                     AND channel_id = ANY (ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]]) \
-                     AND search ILIKE '%' || {family} || '%') \
-                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 20 OFFSET 0;\n",
+                     WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
+                     FROM external_user_search_words p WHERE p.workspace_id = :workspace \
+                     AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
+                     WHERE w.word LIKE '%' || lower({family}) || '%')) \
+                     AND p.channel_id = ANY (ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]])) \
+                     SELECT {columns}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
+                     FROM m ORDER BY created_at, user_id LIMIT 20 OFFSET 0) page \
+                     JOIN external_users u ON u.workspace_id = :workspace AND u.id = page.user_id \
+                     ORDER BY page.created_at, page.user_id;\n",
                     vars = pgbench_family_vars(),
                     n = f.channel_ids.len(),
                     family = sql_family(),
+                    columns = of_u(EXTERNAL_USER_COLUMNS),
                 )
             },
             protocol: Protocol::Unnamed,
