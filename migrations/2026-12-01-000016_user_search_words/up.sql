@@ -9,14 +9,14 @@
 --
 -- A word is a run of characters between whitespace, punctuation and control characters
 -- (as the database's collation classes them), lowercased as ILIKE lowercases.
-CREATE FUNCTION search_words_of(text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN ARRAY(
-        SELECT DISTINCT w
-          FROM regexp_split_to_table(lower($1), '[[:space:][:punct:][:cntrl:]]+') AS w
+-- A set-returning SQL function that PostgreSQL inlines into the statements calling it
+-- (not STRICT, one SELECT): no function call, and no parsing of its body, per row.
+CREATE FUNCTION search_words_of(text) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+        SELECT w FROM regexp_split_to_table(lower($1), '[[:space:][:punct:][:cntrl:]]+') AS w
          WHERE w <> ''
-         ORDER BY w
-    );
+    $$;
 
 -- Shared by every searched family; it only grows (a word nobody holds any more matches
 -- no one).
@@ -37,15 +37,17 @@ CREATE TABLE user_search_words (
 );
 
 -- New words join the vocabulary in word order, so that concurrent statements lock them in
--- one order.
+-- one order; each row's text is split once.
 CREATE FUNCTION user_search_words_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO search_words (word)
-    SELECT DISTINCT w FROM new_rows, unnest(search_words_of(new_rows.search)) AS w
-     ORDER BY w
-    ON CONFLICT DO NOTHING;
+    WITH held AS (
+        SELECT DISTINCT n.org_id, w, n.created_at, n.id FROM new_rows n, search_words_of(n.search) AS w
+    ), vocabulary AS (
+        INSERT INTO search_words (word) SELECT DISTINCT w FROM held ORDER BY w
+        ON CONFLICT DO NOTHING
+    )
     INSERT INTO user_search_words (org_id, word, created_at, user_id)
-    SELECT n.org_id, w, n.created_at, n.id FROM new_rows n, unnest(search_words_of(n.search)) AS w;
+    SELECT org_id, w, created_at, id FROM held;
     RETURN NULL;
 END
 $$;
@@ -53,7 +55,7 @@ $$;
 CREATE FUNCTION user_search_words_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM user_search_words p
-     USING old_rows o, unnest(search_words_of(o.search)) AS w
+     USING old_rows o, search_words_of(o.search) AS w
      WHERE p.org_id = o.org_id AND p.word = w AND p.created_at = o.created_at AND p.user_id = o.id;
     RETURN NULL;
 END
@@ -65,20 +67,20 @@ CREATE FUNCTION user_search_words_update() RETURNS trigger LANGUAGE plpgsql AS $
 BEGIN
     DELETE FROM user_search_words p
      USING old_rows o JOIN new_rows n ON n.org_id = o.org_id AND n.id = o.id,
-           unnest(search_words_of(o.search)) AS w
+           search_words_of(o.search) AS w
      WHERE (n.search, n.created_at) IS DISTINCT FROM (o.search, o.created_at)
        AND p.org_id = o.org_id AND p.word = w AND p.created_at = o.created_at AND p.user_id = o.id;
     INSERT INTO search_words (word)
     SELECT DISTINCT w
       FROM old_rows o JOIN new_rows n ON n.org_id = o.org_id AND n.id = o.id,
-           unnest(search_words_of(n.search)) AS w
+           search_words_of(n.search) AS w
      WHERE (n.search, n.created_at) IS DISTINCT FROM (o.search, o.created_at)
      ORDER BY w
     ON CONFLICT DO NOTHING;
     INSERT INTO user_search_words (org_id, word, created_at, user_id)
-    SELECT n.org_id, w, n.created_at, n.id
+    SELECT DISTINCT n.org_id, w, n.created_at, n.id
       FROM old_rows o JOIN new_rows n ON n.org_id = o.org_id AND n.id = o.id,
-           unnest(search_words_of(n.search)) AS w
+           search_words_of(n.search) AS w
      WHERE (n.search, n.created_at) IS DISTINCT FROM (o.search, o.created_at);
     RETURN NULL;
 END
@@ -96,7 +98,7 @@ CREATE TRIGGER users_search_words_update AFTER UPDATE ON users
 
 -- The users there are already (the triggers above hold writers off until this commits).
 INSERT INTO search_words (word)
-SELECT DISTINCT w FROM users, unnest(search_words_of(users.search)) AS w
+SELECT DISTINCT w FROM users, search_words_of(users.search) AS w
 ON CONFLICT DO NOTHING;
 INSERT INTO user_search_words (org_id, word, created_at, user_id)
-SELECT u.org_id, w, u.created_at, u.id FROM users u, unnest(search_words_of(u.search)) AS w;
+SELECT DISTINCT u.org_id, w, u.created_at, u.id FROM users u, search_words_of(u.search) AS w;

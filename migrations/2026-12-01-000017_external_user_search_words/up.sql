@@ -17,13 +17,15 @@ CREATE TABLE external_user_search_words (
 
 CREATE FUNCTION external_user_search_words_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO search_words (word)
-    SELECT DISTINCT w FROM new_rows, unnest(search_words_of(new_rows.search)) AS w
-     ORDER BY w
-    ON CONFLICT DO NOTHING;
+    WITH held AS (
+        SELECT DISTINCT n.workspace_id, w, n.created_at, n.id, n.channel_id
+          FROM new_rows n, search_words_of(n.search) AS w
+    ), vocabulary AS (
+        INSERT INTO search_words (word) SELECT DISTINCT w FROM held ORDER BY w
+        ON CONFLICT DO NOTHING
+    )
     INSERT INTO external_user_search_words (workspace_id, word, created_at, user_id, channel_id)
-    SELECT n.workspace_id, w, n.created_at, n.id, n.channel_id
-      FROM new_rows n, unnest(search_words_of(n.search)) AS w;
+    SELECT workspace_id, w, created_at, id, channel_id FROM held;
     RETURN NULL;
 END
 $$;
@@ -31,7 +33,7 @@ $$;
 CREATE FUNCTION external_user_search_words_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM external_user_search_words p
-     USING old_rows o, unnest(search_words_of(o.search)) AS w
+     USING old_rows o, search_words_of(o.search) AS w
      WHERE p.workspace_id = o.workspace_id AND p.word = w
        AND p.created_at = o.created_at AND p.user_id = o.id;
     RETURN NULL;
@@ -44,21 +46,21 @@ CREATE FUNCTION external_user_search_words_update() RETURNS trigger LANGUAGE plp
 BEGIN
     DELETE FROM external_user_search_words p
      USING old_rows o JOIN new_rows n ON n.workspace_id = o.workspace_id AND n.id = o.id,
-           unnest(search_words_of(o.search)) AS w
+           search_words_of(o.search) AS w
      WHERE (n.search, n.created_at, n.channel_id) IS DISTINCT FROM (o.search, o.created_at, o.channel_id)
        AND p.workspace_id = o.workspace_id AND p.word = w
        AND p.created_at = o.created_at AND p.user_id = o.id;
     INSERT INTO search_words (word)
     SELECT DISTINCT w
       FROM old_rows o JOIN new_rows n ON n.workspace_id = o.workspace_id AND n.id = o.id,
-           unnest(search_words_of(n.search)) AS w
+           search_words_of(n.search) AS w
      WHERE (n.search, n.created_at, n.channel_id) IS DISTINCT FROM (o.search, o.created_at, o.channel_id)
      ORDER BY w
     ON CONFLICT DO NOTHING;
     INSERT INTO external_user_search_words (workspace_id, word, created_at, user_id, channel_id)
-    SELECT n.workspace_id, w, n.created_at, n.id, n.channel_id
+    SELECT DISTINCT n.workspace_id, w, n.created_at, n.id, n.channel_id
       FROM old_rows o JOIN new_rows n ON n.workspace_id = o.workspace_id AND n.id = o.id,
-           unnest(search_words_of(n.search)) AS w
+           search_words_of(n.search) AS w
      WHERE (n.search, n.created_at, n.channel_id) IS DISTINCT FROM (o.search, o.created_at, o.channel_id);
     RETURN NULL;
 END
@@ -77,8 +79,8 @@ CREATE TRIGGER external_users_search_words_update AFTER UPDATE ON external_users
 -- The external users there are already (the triggers above hold writers off until this
 -- commits).
 INSERT INTO search_words (word)
-SELECT DISTINCT w FROM external_users, unnest(search_words_of(external_users.search)) AS w
+SELECT DISTINCT w FROM external_users, search_words_of(external_users.search) AS w
 ON CONFLICT DO NOTHING;
 INSERT INTO external_user_search_words (workspace_id, word, created_at, user_id, channel_id)
-SELECT u.workspace_id, w, u.created_at, u.id, u.channel_id
-  FROM external_users u, unnest(search_words_of(u.search)) AS w;
+SELECT DISTINCT u.workspace_id, w, u.created_at, u.id, u.channel_id
+  FROM external_users u, search_words_of(u.search) AS w;
