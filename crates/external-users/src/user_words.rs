@@ -12,6 +12,7 @@ use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Text, Uuid};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::db::rows_and_total;
 use roster_core::error::DomainResult;
 
 use crate::paging::{Listed, PageRequest};
@@ -129,10 +130,12 @@ pub(crate) async fn page(
         .bind::<BigInt, _>(page.offset())
         .load(conn)
         .await?;
-    let total = match rows.as_slice().first() {
-        Some(row) => row.total,
-        // No row to carry the total: a page past the end, or no match at all.
-        None if page.offset() == 0 => 0,
+    let (items, total) = rows_and_total(
+        rows.into_iter().map(|r| (r.user, r.total)).collect(),
+        page.offset(),
+    );
+    let total = match total {
+        Some(total) => total,
         None => {
             let (mut sql, _) = matches(filter);
             sql.push_str(" SELECT count(*) AS total FROM m");
@@ -142,8 +145,5 @@ pub(crate) async fn page(
             total.total
         }
     };
-    Ok(Listed {
-        items: rows.into_iter().map(|row| row.user).collect(),
-        total,
-    })
+    Ok(Listed { items, total })
 }

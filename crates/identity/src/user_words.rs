@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use diesel::sql_types::{BigInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::db::rows_and_total;
 use roster_core::error::DomainResult;
 
 use crate::users::{UserFilter, UserRecord};
@@ -106,10 +107,12 @@ pub(crate) async fn page(
         .bind::<BigInt, _>(offset)
         .load(&mut &*conn)
         .await?;
-    let total = match rows.as_slice().first() {
-        Some(row) => row.total,
-        // No row to carry the total: a page past the end, or no match at all.
-        None if offset == 0 => 0,
+    let (users, total) = rows_and_total(
+        rows.into_iter().map(|r| (r.user, r.total)).collect(),
+        offset,
+    );
+    let total = match total {
+        Some(total) => total,
         None => {
             let (mut sql, _) = matches(filter);
             sql.push_str(" SELECT count(*) AS total FROM m");
@@ -119,5 +122,5 @@ pub(crate) async fn page(
             total.total
         }
     };
-    Ok((rows.into_iter().map(|row| row.user).collect(), total))
+    Ok((users, total))
 }
