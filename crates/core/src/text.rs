@@ -116,10 +116,14 @@ pub fn bounded_opt(
 /// 2026-12-01-000016_user_search_words): at least a trigram long, and made of letters and
 /// digits only, so that wherever it occurs in the searched text it lies within one word
 /// (the database splits words at whitespace, punctuation and control characters, which
-/// are never letters or digits, whatever the collation). Other terms take the trigram
-/// index over the whole text.
+/// are never letters or digits, whatever the collation), and not of ASCII digits only
+/// (the words index leaves out words of ASCII digits only: a term with any other
+/// character cannot lie within one of them). Other terms take the trigram index over the
+/// whole text.
 pub fn within_one_word(term: &str) -> bool {
-    term.chars().count() >= 3 && term.chars().all(char::is_alphanumeric)
+    term.chars().count() >= 3
+        && term.chars().all(char::is_alphanumeric)
+        && !term.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Escapes `%`, `_` and `\` for use inside an `ILIKE` pattern.
@@ -140,7 +144,16 @@ mod tests {
 
     #[test]
     fn terms_within_one_word() {
-        for term in ["kat", "Katesas", "user42", "Müller", "Łukasz", "李小龍"] {
+        for term in [
+            "kat",
+            "Katesas",
+            "user42",
+            "42user",
+            "Müller",
+            "Łukasz",
+            "李小龍",
+            "١٢٣",
+        ] {
             assert!(within_one_word(term), "{term}");
         }
         for term in [
@@ -153,6 +166,8 @@ mod tests {
             "50%",
             "a_b",
             "tab\tx",
+            "123",
+            "2026",
         ] {
             assert!(!within_one_word(term), "{term}");
         }

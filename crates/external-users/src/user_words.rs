@@ -12,7 +12,7 @@ use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Text, Uuid};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::rows_and_total;
+use roster_core::db::{prepared_once, rows_and_total};
 use roster_core::error::DomainResult;
 
 use crate::paging::{Listed, PageRequest};
@@ -106,7 +106,7 @@ fn bind_matches<'a>(
 }
 
 /// The page of matching external users, oldest first, and how many match. The statement
-/// is sent unnamed: planned for its term (how many words contain it) each time.
+/// is prepared once per connection: its plan does not depend on the term.
 pub(crate) async fn page(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
@@ -125,11 +125,13 @@ pub(crate) async fn page(
         params + 1,
         params + 2
     );
-    let rows: Vec<Matched> = bind_matches(sql, workspace_id, term, filter)
-        .bind::<BigInt, _>(page.size)
-        .bind::<BigInt, _>(page.offset())
-        .load(conn)
-        .await?;
+    let rows: Vec<Matched> = prepared_once(
+        bind_matches(sql, workspace_id, term, filter)
+            .bind::<BigInt, _>(page.size)
+            .bind::<BigInt, _>(page.offset()),
+    )
+    .load(conn)
+    .await?;
     let (items, total) = rows_and_total(
         rows.into_iter().map(|r| (r.user, r.total)).collect(),
         page.offset(),
@@ -139,7 +141,7 @@ pub(crate) async fn page(
         None => {
             let (mut sql, _) = matches(filter);
             sql.push_str(" SELECT count(*) AS total FROM m");
-            let total: Total = bind_matches(sql, workspace_id, term, filter)
+            let total: Total = prepared_once(bind_matches(sql, workspace_id, term, filter))
                 .get_result(conn)
                 .await?;
             total.total

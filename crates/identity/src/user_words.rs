@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use diesel::sql_types::{BigInt, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::rows_and_total;
+use roster_core::db::{prepared_once, rows_and_total};
 use roster_core::error::DomainResult;
 
 use crate::users::{UserFilter, UserRecord};
@@ -80,7 +80,7 @@ fn bind_matches<'a>(
 }
 
 /// Up to `limit` matching users from `offset` on, oldest first, and how many match. The
-/// statement is sent unnamed: planned for its term (how many words contain it) each time.
+/// statement is prepared once per connection: its plan does not depend on the term.
 pub(crate) async fn page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
@@ -102,11 +102,13 @@ pub(crate) async fn page(
         params + 1,
         params + 2
     );
-    let rows: Vec<Matched> = bind_matches(sql, org_id, term, filter)
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .load(&mut &*conn)
-        .await?;
+    let rows: Vec<Matched> = prepared_once(
+        bind_matches(sql, org_id, term, filter)
+            .bind::<BigInt, _>(limit)
+            .bind::<BigInt, _>(offset),
+    )
+    .load(&mut &*conn)
+    .await?;
     let (users, total) = rows_and_total(
         rows.into_iter().map(|r| (r.user, r.total)).collect(),
         offset,
@@ -116,7 +118,7 @@ pub(crate) async fn page(
         None => {
             let (mut sql, _) = matches(filter);
             sql.push_str(" SELECT count(*) AS total FROM m");
-            let total: Total = bind_matches(sql, org_id, term, filter)
+            let total: Total = prepared_once(bind_matches(sql, org_id, term, filter))
                 .get_result(&mut &*conn)
                 .await?;
             total.total

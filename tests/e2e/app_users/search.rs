@@ -7,13 +7,15 @@ use roster_e2e::{json, TestApp};
 use serde_json::{json, Value};
 
 /// (name, email) of the users the tests create besides the org's admin.
-const PEOPLE: [(&str, &str); 6] = [
+const PEOPLE: [(&str, &str); 8] = [
     ("Ada Lovelace", "ada.lovelace@math.test"),
     ("Grace Hopper", "grace@navy.test"),
     ("Ümit Müller", "umit.mueller@example.test"),
     ("Love Lockwood", "lovelock@example.test"),
     ("Zoë ZOE-Smith", "zoe_smith@example.test"),
     ("Bob O'Neil", "bob+neil@example.test"),
+    ("Agent 007", "bond.007@mi6.test"),
+    ("Nina Agent007", "nina2007@example.test"),
 ];
 
 async fn create(app: &TestApp, name: &str, email: &str) -> Value {
@@ -79,10 +81,11 @@ async fn search_is_a_substring_of_name_or_email_within_words_or_across_them() {
         .unwrap();
     assert_eq!(res.status(), 201);
 
-    // Within one word (letters and digits, three or more): the words index.
+    // Within one word (letters and digits, three or more, not only ASCII digits): the
+    // words index, which holds no word of ASCII digits only.
     let within = [
         "love", "LACE", "ovel", "müll", "Mueller", "lock", "zoe", "SMITH", "ace", "example",
-        "test", "neil", "admin", "xyz", "zoë", "r\u{fc}l",
+        "test", "neil", "admin", "xyz", "zoë", "r\u{fc}l", "nt007", "a2007", "mi6", "AGENT",
     ];
     // With separators, or shorter than three: the trigram index over the whole text.
     let across = [
@@ -96,6 +99,10 @@ async fn search_is_a_substring_of_name_or_email_within_words_or_across_them() {
         "ad",
         "é",
         "\u{fc}l",
+        // ASCII digits only: in words of digits only ("007") and within others ("2007").
+        "007",
+        "200",
+        "6",
     ];
     for term in within.iter().chain(&across) {
         let query = format!("search={}&page_size=100", urlencode(term));
@@ -104,18 +111,25 @@ async fn search_is_a_substring_of_name_or_email_within_words_or_across_them() {
         assert_eq!(emails, want, "search {term:?}");
         assert_eq!(total, want.len() as i64, "total of {term:?}");
     }
-    assert!(expected(&people, "love").len() == 2 && expected(&people, "example").len() == 4);
+    assert!(expected(&people, "love").len() == 2 && expected(&people, "example").len() == 5);
+    assert!(expected(&people, "007").len() == 2 && expected(&people, "nt007").len() == 1);
 
     // Pages of a word search: the total rides on every page, and past the end too.
     let (first, total) = search(&app, "search=example&page_size=3").await;
-    assert_eq!((first.len(), total), (3, 4));
+    assert_eq!((first.len(), total), (3, 5));
     let (second, total) = search(&app, "search=example&page_size=3&page=2").await;
     assert_eq!(
         (second, total),
-        (vec!["bob+neil@example.test".to_owned()], 4)
+        (
+            vec![
+                "bob+neil@example.test".to_owned(),
+                "nina2007@example.test".to_owned()
+            ],
+            5
+        )
     );
     let (past, total) = search(&app, "search=example&page_size=3&page=3").await;
-    assert_eq!((past.len(), total), (0, 4));
+    assert_eq!((past.len(), total), (0, 5));
     let (past, total) = search(&app, "search=nomatch&page=2").await;
     assert_eq!((past.len(), total), (0, 0));
 }

@@ -123,7 +123,6 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
                     &pgbench_bin,
                     &bench_db.url,
                     &sql_path,
-                    script.protocol,
                     &[
                         ("org", fixture.org_id.clone()),
                         ("workspace", fixture.workspace_id.clone()),

@@ -1,5 +1,5 @@
 //! pgbench: PostgreSQL's own limit for a scenario's SQL, sent as the gateway sends it
-//! (prepared, or unnamed and planned per call) and with the same number of connections
+//! (prepared once per connection, as the gateway prepares them) and with the same number of connections
 //! as wrk.
 
 use std::path::{Path, PathBuf};
@@ -7,8 +7,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-
-use super::scenarios::Protocol;
 
 pub fn locate() -> Result<PathBuf> {
     crate::pg::client_program("pgbench").context(
@@ -56,20 +54,19 @@ pub fn parse(output: &str) -> Result<PgbenchResult> {
     Ok(r)
 }
 
-/// Runs `script`, its statements sent as `protocol` says, for `duration`; `vars` become
+/// Runs `script`, its statements prepared once per connection, for `duration`; `vars` become
 /// `-D name=value`.
 pub fn run(
     pgbench: &Path,
     url: &str,
     script: &Path,
-    protocol: Protocol,
     vars: &[(&str, String)],
     connections: u32,
     duration: Duration,
 ) -> Result<PgbenchResult> {
     let secs = duration.as_secs().max(1);
     let mut cmd = Command::new(pgbench);
-    cmd.args(["-n", "-M", protocol.flag(), "-j", "1"])
+    cmd.args(["-n", "-M", "prepared", "-j", "1"])
         .args(["-c", &connections.to_string(), "-T", &secs.to_string()])
         .arg("-f")
         .arg(script);

@@ -50,30 +50,11 @@ pub enum Target {
     None,
 }
 
-/// A pgbench script and how its statements are sent, as the gateway sends them.
+/// A pgbench script, its statements prepared once per connection (`-M prepared`) as the
+/// gateway's are (diesel's statement cache, `roster_core::db::prepared_once`).
 #[derive(Debug, Clone, Copy)]
 pub struct Pgbench {
     pub sql: fn(&Fixture) -> String,
-    pub protocol: Protocol,
-}
-
-/// How pgbench sends statements (its `-M`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    /// Prepared once per connection (`-M prepared`), as diesel's statement cache does.
-    Prepared,
-    /// Unnamed, planned for the actual parameters on every call (`-M extended`), as
-    /// searched pages are (`roster_core::db::matches_first`).
-    Unnamed,
-}
-
-impl Protocol {
-    pub fn flag(self) -> &'static str {
-        match self {
-            Self::Prepared => "prepared",
-            Self::Unnamed => "extended",
-        }
-    }
 }
 
 /// Values a scenario's scripts are built from, known once the data is seeded.
@@ -235,7 +216,6 @@ end
                      SELECT {USER_COLUMNS} FROM users WHERE org_id = :org AND id = 'user_' || lpad(to_hex(CAST(:g AS bigint)), 16, '0');\n"
                 )
             },
-            protocol: Protocol::Prepared,
         }),
         target: Target::PgbenchRatio(0.5),
         expect: "\"id\":\"user_",
@@ -256,7 +236,6 @@ end
                      \\endpipeline\n"
                 )
             },
-            protocol: Protocol::Prepared,
         }),
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
@@ -290,7 +269,6 @@ end
                     of_u(USER_COLUMNS)
                 )
             },
-            protocol: Protocol::Unnamed,
         }),
         target: Target::P50Ms(20.0),
         expect: "\"id\":\"user_",
@@ -374,7 +352,6 @@ end
                     columns = of_u(EXTERNAL_USER_COLUMNS),
                 )
             },
-            protocol: Protocol::Unnamed,
         }),
         target: Target::P50Ms(20.0),
         expect: "\"channelId\":\"c0000000-",
