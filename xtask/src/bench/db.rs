@@ -417,7 +417,10 @@ fn seed_slack_links(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
 /// What seeding App users writes: the users, their accounts, and what the triggers keep
 /// beside them (their words, the vocabulary, the counters). Vacuumed after seeding and
 /// after removing load users, so that index-only scans of the words need no heap visits
-/// and autovacuum does not start on them during the load.
+/// and autovacuum does not start on them during the load. The counters' table (the last)
+/// is rewritten (`VACUUM FULL`, instant at ~40 rows): each create writes a new version of
+/// a counter row, and after a run of creates the ~40 live rows are spread over a hundred
+/// pages or more, which every unsearched list then reads (0.1 ms instead of 0.01 ms).
 const APP_USER_TABLES: &[&str] = &[
     "accounts",
     "users",
@@ -435,9 +438,15 @@ const EXTERNAL_USER_TABLES: &[&str] = &[
     "external_user_counts",
 ];
 
+/// Vacuums `tables`, the last of them (a counters' table) with `FULL`.
 fn vacuum(psql: &Psql, tables: &[&str]) -> Result<()> {
-    eprintln!("bench: VACUUM ANALYZE {}", tables.join(", "));
-    psql.query(&format!("VACUUM (ANALYZE) {}", tables.join(", ")))?;
+    let (counters, rest) = tables.split_last().context("no tables to vacuum")?;
+    eprintln!(
+        "bench: VACUUM ANALYZE {}; VACUUM FULL {counters}",
+        rest.join(", ")
+    );
+    psql.query(&format!("VACUUM (ANALYZE) {}", rest.join(", ")))?;
+    psql.query(&format!("VACUUM (FULL, ANALYZE) {counters}"))?;
     Ok(())
 }
 
