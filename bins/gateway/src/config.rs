@@ -48,6 +48,13 @@ pub struct Config {
     /// Database connections per process.
     #[arg(long, env = "ROSTER_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: usize,
+    /// User creates and changes (App and external users) in flight per process, split
+    /// among the workers (at least one each); the others wait for a turn before they
+    /// take a connection. Every one of them writes the
+    /// same few index pages (the newest users, their common words, the counters), and
+    /// PostgreSQL does more of them a second with a few at a time than with many.
+    #[arg(long, env = "ROSTER_DB_WRITERS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub db_writers: u32,
     /// Attempts per minute at sign-in or sign-up with one credential (email).
     #[arg(long, env = "ROSTER_RATE_LIMIT_PER_CREDENTIAL", default_value_t = 10)]
     pub rate_limit_per_credential: u32,
@@ -125,6 +132,7 @@ impl Config {
             public_url: "http://127.0.0.1:8080".into(),
             signup: Signup::Open,
             db_pool_size: 8,
+            db_writers: 4,
             rate_limit_per_credential: 10,
             rate_limit_per_client: 120,
             rate_limit_authenticate_per_key: 600,
@@ -217,4 +225,37 @@ fn parse_slack_secret(raw: &str) -> Result<Secret, String> {
         return Err("must not be empty".into());
     }
     Ok(Secret(raw.as_bytes().to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Config;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    fn parse(extra: &[&str]) -> Result<Config, clap::Error> {
+        let base = [
+            "gateway",
+            "--database-url",
+            "postgres://127.0.0.1/roster",
+            "--secret",
+            "0123456789abcdef0123456789abcdef",
+        ];
+        Cli::try_parse_from(base.iter().chain(extra)).map(|cli| cli.config)
+    }
+
+    #[test]
+    fn writers_default_to_four_and_must_be_at_least_one() {
+        assert_eq!(parse(&[]).unwrap().db_writers, 4);
+        assert_eq!(parse(&["--db-writers", "1"]).unwrap().db_writers, 1);
+        for bad in ["0", "-1", "many", "10001"] {
+            assert!(parse(&["--db-writers", bad]).is_err(), "{bad}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpServer};
+use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -52,6 +53,16 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let cache_ttl = Duration::from_secs(config.auth_cache_seconds);
     let principals = Arc::new(PrincipalCache::new(cache_ttl));
     principals::listen(&principals, config.database_url.clone());
+    // Writers' turns are split among the workers as the connections are: a turn given
+    // back wakes a writer on the same thread (one shared semaphore woke writers on the
+    // other thread, which halved creates a second in `cargo xtask bench`).
+    let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
+    let writers: Vec<Arc<Semaphore>> = (0..workers)
+        .map(|i| {
+            let turns = total_writers / workers + usize::from(i < total_writers % workers);
+            Arc::new(Semaphore::new(turns.max(1)))
+        })
+        .collect();
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -59,13 +70,16 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         config: Arc::new(config),
         metrics,
         limits: Arc::new(limits),
+        writers: writers[0].clone(),
     };
     let doc = openapi::document();
     let next_pool = Arc::new(AtomicUsize::new(0));
     let mut server =
         HttpServer::new(move || {
             let mut state = state.clone();
-            state.pool = pools[next_pool.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
+            let worker = next_pool.fetch_add(1, Ordering::Relaxed);
+            state.pool = pools[worker % pools.len()].clone();
+            state.writers = writers[worker % writers.len()].clone();
             App::new()
                 .app_data(web::Data::new(state))
                 .app_data(crate::extract::payload_config())

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use roster_core::db::{Pool, PooledConn};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
 use crate::credentials::CredentialCache;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     pub credentials: Arc<CredentialCache>,
     pub principals: Arc<PrincipalCache>,
+    /// This worker thread's turns for user writes (`ROSTER_DB_WRITERS` split among them).
+    pub writers: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -30,5 +33,39 @@ impl AppState {
         let conn = roster_core::db::conn(&self.pool).await;
         self.metrics.record_pool_wait(started.elapsed());
         Ok(conn?)
+    }
+
+    /// A connection for a create or change of users, once a turn is free (see
+    /// `Config::db_writers`): the turn is held as long as the connection is.
+    pub async fn writer_conn(&self) -> Result<WriterConn, ApiError> {
+        let turn = self
+            .writers
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the writers' semaphore is never closed");
+        Ok(WriterConn {
+            conn: self.conn().await?,
+            _turn: turn,
+        })
+    }
+}
+
+/// A pooled connection with a writer's turn.
+pub struct WriterConn {
+    conn: PooledConn,
+    _turn: OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for WriterConn {
+    type Target = PooledConn;
+    fn deref(&self) -> &PooledConn {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriterConn {
+    fn deref_mut(&mut self) -> &mut PooledConn {
+        &mut self.conn
     }
 }

@@ -34,6 +34,7 @@ pub fn pool(database_url: &str, max_size: usize) -> Result<Pool, PoolBuildError>
         .create_timeout(Some(Duration::from_secs(3)))
         .recycle_timeout(Some(Duration::from_secs(3)))
         .runtime(deadpool::Runtime::Tokio1)
+        .queue_mode(deadpool::managed::QueueMode::Lifo)
         .build()
 }
 

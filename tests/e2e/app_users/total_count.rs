@@ -247,3 +247,59 @@ async fn deleting_an_org_takes_its_counters_with_it() {
     .await;
     assert_eq!(others, 1);
 }
+
+/// With one writer's turn (`ROSTER_DB_WRITERS=1`), concurrent creates, changes and state
+/// changes queue for it in the gateway: every one is answered and applied, reads are
+/// answered meanwhile, and the totals stay exact.
+#[tokio::test]
+async fn writes_queued_for_one_turn_are_all_answered_and_applied() {
+    let app = TestApp::spawn_with(|config| config.db_writers = 1).await;
+    let creates = (0..24).map(|i| {
+        app.admin(Method::POST, "/api/v1/app/user")
+            .json(&super::new_user(&format!("turn{i}@acme.test"), "AppMember"))
+            .send()
+    });
+    let reads = (0..8).map(|_| app.admin(Method::GET, "/api/v1/app/user").send());
+    let (created, read) = tokio::join!(join_all(creates), join_all(reads));
+    let mut ids = Vec::new();
+    for res in created {
+        let (status, user) = json(res.unwrap()).await;
+        assert_eq!(status, 201, "{user}");
+        ids.push(user["id"].as_str().unwrap().to_owned());
+    }
+    for res in read {
+        assert_eq!(res.unwrap().status(), 200);
+    }
+    let renames = ids[..12].iter().map(|id| {
+        app.admin(Method::PUT, &format!("/api/v1/app/user/{id}"))
+            .json(&serde_json::json!({"name": format!("Renamed {id}")}))
+            .send()
+    });
+    let deactivations = ids[12..].iter().map(|id| {
+        app.admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
+            .send()
+    });
+    let (renamed, deactivated) = tokio::join!(join_all(renames), join_all(deactivations));
+    for res in renamed.into_iter().chain(deactivated) {
+        let (status, body) = json(res.unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let renamed_in_db = sql_count(
+        &app,
+        &format!(
+            "SELECT count(*) AS n FROM users WHERE org_id = '{}' AND name LIKE 'Renamed user_%'",
+            app.admin.org_id
+        ),
+    )
+    .await;
+    assert_eq!(renamed_in_db, 12);
+    assert_totals_exact(&app).await;
+    let (_, inactive) = json(
+        app.admin(Method::GET, "/api/v1/app/user?state=Inactive")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(inactive["total_count"], 12);
+}

@@ -127,7 +127,7 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let new = NewUser::try_from(body)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.writer_conn().await?;
     let user = users::create(&mut conn, &caller.user.org_id, new).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/app/user/{}", user.id)))
@@ -178,7 +178,7 @@ pub async fn update_user(
         }
     }
     let changes = UserChanges::try_from(body)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.writer_conn().await?;
     let user = users::update(&mut conn, &caller.user.org_id, &id, changes).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(user))
@@ -192,7 +192,7 @@ async fn set_state(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let id = user_id(id)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.writer_conn().await?;
     let change = users::set_state(&mut conn, &caller.user.org_id, &id, to).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(change))

@@ -171,7 +171,7 @@ pub async fn create_external_user(
     ApiJson(body): ApiJson<CreateExternalUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let new = NewExternalUser::try_from(body)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.writer_conn().await?;
     let user = users::create(&mut conn, caller.workspace_id, new).await?;
     Ok(HttpResponse::Ok().json(user))
 }
@@ -207,7 +207,7 @@ pub async fn update_external_user(
 ) -> ApiResult<HttpResponse> {
     let id = user_id(&id)?;
     let changes = ExternalUserChanges::try_from(body)?;
-    let mut conn = state.conn().await?;
+    let mut conn = state.writer_conn().await?;
     let user = users::update(&mut conn, caller.workspace_id, id, changes).await?;
     Ok(HttpResponse::Ok().json(user))
 }
