@@ -38,12 +38,9 @@ impl AppState {
     /// A connection for a create or change of users, once a turn is free (see
     /// `Config::db_writers`): the turn is held as long as the connection is.
     pub async fn writer_conn(&self) -> Result<WriterConn, ApiError> {
-        let turn = self
-            .writers
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the writers' semaphore is never closed");
+        let turn = self.writers.clone().acquire_owned().await.map_err(|_| {
+            roster_core::DomainError::internal_msg("the writers' turns were closed")
+        })?;
         Ok(WriterConn {
             conn: self.conn().await?,
             _turn: turn,
