@@ -530,8 +530,16 @@ pub async fn list(
                     return Ok((q.load(&mut &*conn).await?, false));
                 };
                 q = q.filter(after(c));
+                // Ordered and limited, so that PostgreSQL probes the (org_id, created_at,
+                // id) index from the cursor instead of planning a sequential scan that stops
+                // at the first row of the org it meets (the whole table, when none is behind
+                // or the org is small).
                 let behind = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(not_after(c)),
+                    filtered(org_id, filter)
+                        .filter(not_after(c))
+                        .select(users::id)
+                        .order((users::created_at.desc(), users::id.desc()))
+                        .limit(1),
                 ))
                 .get_result::<bool>(&mut &*conn);
                 let (rows, behind) = try_join(q.load(&mut &*conn), behind).await?;
@@ -546,7 +554,11 @@ pub async fn list(
                 };
                 q = q.filter(before(c));
                 let ahead = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter).filter(not_before(c)),
+                    filtered(org_id, filter)
+                        .filter(not_before(c))
+                        .select(users::id)
+                        .order((users::created_at.asc(), users::id.asc()))
+                        .limit(1),
                 ))
                 .get_result::<bool>(&mut &*conn);
                 let (rows, ahead) = try_join(q.load(&mut &*conn), ahead).await?;
