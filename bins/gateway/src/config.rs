@@ -50,9 +50,9 @@ pub struct Config {
     pub db_pool_size: usize,
     /// User creates and changes (App and external users) in flight per process, split
     /// among the workers (at least one each); the others wait for a turn before they
-    /// take a connection. Every one of them writes the
-    /// same few index pages (the newest users, their common words, the counters), and
-    /// PostgreSQL does more of them a second with a few at a time than with many.
+    /// take a connection. Every one of them writes the same few index pages (the newest
+    /// users, their common words, the counters), and PostgreSQL does more of them a
+    /// second with a few at a time than with many.
     #[arg(long, env = "ROSTER_DB_WRITERS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub db_writers: u32,
     /// Attempts per minute at sign-in or sign-up with one credential (email).

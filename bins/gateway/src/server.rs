@@ -26,6 +26,12 @@ use crate::{openapi, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Worker `i`'s part of `total` split among `workers` (the first ones take the remainder),
+/// at least one.
+fn worker_share(total: usize, workers: usize, i: usize) -> usize {
+    (total / workers + usize::from(i < total % workers)).max(1)
+}
+
 /// Builds the server on an already bound listener (port 0 works: tests use it).
 ///
 /// Each HTTP worker thread gets a pool of its own, the configured size split among them:
@@ -38,9 +44,10 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .max(1);
     let pools = (0..workers)
         .map(|i| {
-            let size =
-                config.db_pool_size / workers + usize::from(i < config.db_pool_size % workers);
-            roster_core::db::pool(&config.database_url, size.max(1))
+            roster_core::db::pool(
+                &config.database_url,
+                worker_share(config.db_pool_size, workers, i),
+            )
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -58,10 +65,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     // other thread, which halved creates a second in `cargo xtask bench`).
     let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
     let writers: Vec<Arc<Semaphore>> = (0..workers)
-        .map(|i| {
-            let turns = total_writers / workers + usize::from(i < total_writers % workers);
-            Arc::new(Semaphore::new(turns.max(1)))
-        })
+        .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
         .collect();
     let state = AppState {
         pool: pools[0].clone(),
@@ -169,4 +173,22 @@ async fn finish(
         response.headers_mut().insert(REQUEST_ID, id);
     }
     Ok(ServiceResponse::new(req, response))
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::worker_share;
+
+    #[test]
+    fn shares_add_up_and_none_is_empty() {
+        assert_eq!(
+            (0..2).map(|i| worker_share(5, 2, i)).collect::<Vec<_>>(),
+            [3, 2]
+        );
+        assert_eq!((0..2).map(|i| worker_share(16, 2, i)).sum::<usize>(), 16);
+        assert_eq!(
+            (0..2).map(|i| worker_share(1, 2, i)).collect::<Vec<_>>(),
+            [1, 1]
+        );
+    }
 }
