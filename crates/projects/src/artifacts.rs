@@ -223,8 +223,13 @@ pub async fn list(
             let mut behind = false;
             if let Some(c) = cursor {
                 q = q.filter(position("<", c));
+                // Ordered toward the cursor and limited: an index probe from the cursor.
                 behind = diesel::select(diesel::dsl::exists(
-                    in_project(org_id, project_id, filter).filter(position(">=", c)),
+                    in_project(org_id, project_id, filter)
+                        .filter(position(">=", c))
+                        .select(artifacts::id)
+                        .order((artifacts::created_at.asc(), artifacts::id.asc()))
+                        .limit(1),
                 ))
                 .get_result(conn)
                 .await?;
@@ -239,7 +244,11 @@ pub async fn list(
             if let Some(c) = cursor {
                 q = q.filter(position(">", c));
                 ahead = diesel::select(diesel::dsl::exists(
-                    in_project(org_id, project_id, filter).filter(position("<=", c)),
+                    in_project(org_id, project_id, filter)
+                        .filter(position("<=", c))
+                        .select(artifacts::id)
+                        .order(newest_first)
+                        .limit(1),
                 ))
                 .get_result(conn)
                 .await?;
