@@ -22,7 +22,7 @@ mod millis_opt {
 
     pub fn serialize<S: Serializer>(ts: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
         match ts {
-            Some(ts) => s.serialize_str(&roster_core::time::format_millis(*ts)),
+            Some(ts) => roster_core::time::millis::serialize(ts, s),
             None => s.serialize_none(),
         }
     }

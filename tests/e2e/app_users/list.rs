@@ -2,6 +2,8 @@
 
 use reqwest::Method;
 use roster_e2e::{json, problem, TestApp};
+
+use super::user_page;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -249,14 +251,7 @@ async fn cursor_paging_walks_forwards_and_backwards_in_the_offset_order() {
     let mut walked = Vec::new();
     let mut query = "first=3".to_owned();
     loop {
-        let (status, page) = json(
-            app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, 200, "{page}");
+        let page = user_page(&app, &query).await;
         assert_eq!(page["total_count"], 7);
         assert_eq!(
             page["has_previous_page"].as_bool(),
@@ -465,14 +460,7 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
     // the middle.
     let mut cursors = Vec::new();
     for query in ["first=1", "last=1", "page=75&page_size=20"] {
-        let (status, page) = json(
-            app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, 200, "{page}");
+        let page = user_page(&app, query).await;
         for key in ["next_cursor", "previous_cursor"] {
             if let Some(raw) = page[key].as_str() {
                 cursors.push(Cursor::decode("after", raw).unwrap());

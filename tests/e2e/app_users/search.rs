@@ -33,14 +33,7 @@ async fn create(app: &TestApp, name: &str, email: &str) -> Value {
 
 /// The emails a search answers, in the list's order, and its total.
 async fn search(app: &TestApp, query: &str) -> (Vec<String>, i64) {
-    let (status, page) = json(
-        app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{query}: {page}");
+    let page = super::user_page(app, query).await;
     let emails = page["data"]
         .as_array()
         .unwrap()

@@ -185,14 +185,7 @@ async fn search_totals_count_the_matches() {
 
     // The page's rows carry the total (one statement); the last page, a page past the end
     // (counted alone), no match, and the same search through cursors all agree.
-    let get = |query: &'static str| {
-        let req = app.admin(Method::GET, &format!("/api/v1/app/user?{query}"));
-        async move {
-            let (status, page) = json(req.send().await.unwrap()).await;
-            assert_eq!(status, 200, "{query}: {page}");
-            page
-        }
-    };
+    let get = |query: &'static str| super::user_page(&app, query);
     let last = get("search=findme&page_size=2&page=2").await;
     assert_eq!(last["total_count"], 3);
     assert_eq!(last["data"].as_array().unwrap().len(), 1);
