@@ -209,3 +209,97 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
         Ok(true)
     }
 }
+
+/// The literal `LIMIT`s [`limited`] writes: a page of up to 100 rows plus one to tell
+/// whether more follow, rounded up to one of a few sizes.
+const LIMIT_BUCKETS: [i64; 8] = [1, 2, 6, 11, 21, 26, 51, 101];
+
+/// A query cut to a literal `LIMIT` (see [`limited`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Limited<Q> {
+    query: Q,
+    limit: i64,
+    offset: i64,
+}
+
+/// `<query> LIMIT <n> [OFFSET $k]`, with `n` the smallest of a few fixed sizes that is at
+/// least `fetch` (the caller truncates what it loads to `fetch` rows), and the `OFFSET`
+/// written only when it is not 0. `query` must be ordered and neither limited nor offset.
+///
+/// diesel binds `.limit(n)` as a parameter, and PostgreSQL costs a generic plan as if a
+/// parameter `LIMIT` let 10% of the rows through: at a million rows such a plan always
+/// costs more than the custom one, so the prepared statement is planned anew on every
+/// call (~0.07 ms, half of what PostgreSQL spends on a page). With the `LIMIT` in the text,
+/// the generic plan is the custom one and PostgreSQL keeps it after five calls; a
+/// connection keeps one statement per size. A bound `OFFSET` is costed the same way, so a
+/// page at an offset is still planned per call (an offset literal would make a statement
+/// per page).
+pub fn limited<Q>(query: Q, fetch: i64, offset: i64) -> Limited<Q> {
+    let limit = LIMIT_BUCKETS
+        .into_iter()
+        .find(|&bucket| bucket >= fetch)
+        .unwrap_or(fetch);
+    Limited {
+        query,
+        limit,
+        offset,
+    }
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Limited<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q> diesel::query_builder::QueryId for Limited<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
+    diesel::query_builder::QueryFragment<diesel::pg::Pg> for Limited<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT ");
+        out.push_sql(&self.limit.to_string());
+        if self.offset != 0 {
+            out.push_sql(" OFFSET ");
+            out.push_bind_param::<diesel::sql_types::BigInt, _>(&self.offset)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod limited_tests {
+    use diesel::query_builder::QueryBuilder;
+    use diesel::query_builder::QueryFragment;
+
+    use super::limited;
+
+    fn sql(fetch: i64, offset: i64) -> String {
+        let query = limited(
+            diesel::dsl::sql::<diesel::sql_types::Integer>("SELECT 1"),
+            fetch,
+            offset,
+        );
+        let mut builder = diesel::pg::PgQueryBuilder::default();
+        query
+            .to_sql(&mut builder, &diesel::pg::Pg)
+            .expect("the query has SQL");
+        builder.finish()
+    }
+
+    #[test]
+    fn the_limit_is_a_literal_rounded_up_to_a_bucket_and_a_zero_offset_is_left_out() {
+        assert_eq!(sql(1, 0), "SELECT 1 LIMIT 1");
+        assert_eq!(sql(3, 0), "SELECT 1 LIMIT 6");
+        assert_eq!(sql(21, 0), "SELECT 1 LIMIT 21");
+        assert_eq!(sql(22, 40), "SELECT 1 LIMIT 26 OFFSET $1");
+        assert_eq!(sql(101, 0), "SELECT 1 LIMIT 101");
+        assert_eq!(sql(500, 0), "SELECT 1 LIMIT 500");
+    }
+}

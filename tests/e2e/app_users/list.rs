@@ -518,3 +518,96 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
         "sequential scans of users in {pages} cursor pages"
     );
 }
+
+/// Unsearched first pages and cursor pages are prepared statements that PostgreSQL settles
+/// on a generic plan for, instead of planning them on every call: their `LIMIT` is written
+/// into the SQL (`roster_core::db::limited`), and a cursor is one row comparison. With a
+/// bound `LIMIT`, PostgreSQL costs the generic plan as if 10% of the rows came through,
+/// and it never wins. (A bound `OFFSET` is costed so too: the offset pages after the
+/// first stay planned per call.) Counted by PostgreSQL itself, in `pg_prepared_statements`.
+#[tokio::test]
+async fn unsearched_pages_settle_on_a_generic_plan() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    use roster_core::page::Paging;
+    use roster_identity::users::{self, UserFilter};
+    use roster_identity::OrgId;
+    #[derive(diesel::QueryableByName)]
+    struct Statement {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        generic_plans: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        custom_plans: i64,
+    }
+    let app = TestApp::spawn().await;
+    let mut conn = AsyncPgConnection::establish(&app.db.url).await.unwrap();
+    diesel::sql_query(format!(
+        "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 5000) g),
+              a AS (INSERT INTO accounts (id, email, name)
+                    SELECT 'acct_' || hex, 'plan' || g || '@acme.test', 'Plan' FROM s)
+         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
+         SELECT '{}', 'user_' || hex, 'acct_' || hex, 'Plan', 'plan' || g || '@acme.test',
+                'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
+         FROM s",
+        app.admin.org_id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    diesel::sql_query("ANALYZE users")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let org_id = OrgId::parse(&app.admin.org_id).unwrap();
+    let filter = UserFilter::default();
+    let first = users::list(
+        &mut conn,
+        &org_id,
+        &filter,
+        &Paging::Offset { page: 1, size: 20 },
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.data.len(), 20);
+    let cursor =
+        roster_core::page::Cursor::decode("after", first.next_cursor.as_deref().unwrap()).unwrap();
+    let pagings = [
+        Paging::Offset { page: 1, size: 20 },
+        Paging::Offset { page: 3, size: 20 },
+        Paging::After {
+            cursor: Some(cursor.clone()),
+            size: 20,
+        },
+        Paging::Before {
+            cursor: Some(cursor),
+            size: 7,
+        },
+    ];
+    for paging in &pagings {
+        for _ in 0..8 {
+            let page = users::list(&mut conn, &org_id, &filter, paging)
+                .await
+                .unwrap();
+            assert_eq!(page.total_count, 5001);
+            assert_eq!(page.data.len(), paging.size() as usize);
+        }
+    }
+    let statements: Vec<Statement> = diesel::sql_query(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%FROM \"users\"%ORDER BY%LIMIT%' AND statement NOT LIKE '%OFFSET%'",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    // The first page, cursor pages after and before.
+    assert!(statements.len() >= 3, "{} statements", statements.len());
+    for s in &statements {
+        assert!(
+            s.generic_plans > 0,
+            "planned for every call ({} custom plans), never generically: {}",
+            s.custom_plans,
+            s.statement
+        );
+    }
+}
