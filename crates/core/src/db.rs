@@ -210,9 +210,9 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
     }
 }
 
-/// The literal `LIMIT`s [`limited`] writes: a page of up to 100 rows plus one to tell
-/// whether more follow, rounded up to one of a few sizes.
-const LIMIT_BUCKETS: [i64; 8] = [1, 2, 6, 11, 21, 26, 51, 101];
+/// The literal `LIMIT`s [`limited`] writes: the common page sizes, and each plus one (a
+/// page and the row that tells whether more follow), up to 100 rows and one.
+const LIMIT_BUCKETS: [i64; 14] = [1, 2, 5, 6, 10, 11, 20, 21, 25, 26, 50, 51, 100, 101];
 
 /// A query cut to a literal `LIMIT` (see [`limited`]).
 #[derive(Debug, Clone, Copy)]
@@ -235,15 +235,20 @@ pub struct Limited<Q> {
 /// page at an offset is still planned per call (an offset literal would make a statement
 /// per page).
 pub fn limited<Q>(query: Q, fetch: i64, offset: i64) -> Limited<Q> {
-    let limit = LIMIT_BUCKETS
-        .into_iter()
-        .find(|&bucket| bucket >= fetch)
-        .unwrap_or(fetch);
     Limited {
         query,
-        limit,
+        limit: limit_literal(fetch),
         offset,
     }
+}
+
+/// The `LIMIT` to write into SQL text for a page of `fetch` rows: the smallest of a few
+/// fixed sizes that holds them (see [`limited`]); the caller keeps the first `fetch` rows.
+pub fn limit_literal(fetch: i64) -> i64 {
+    LIMIT_BUCKETS
+        .into_iter()
+        .find(|&bucket| bucket >= fetch)
+        .unwrap_or(fetch)
 }
 
 impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Limited<Q> {
@@ -296,9 +301,11 @@ mod limited_tests {
     #[test]
     fn the_limit_is_a_literal_rounded_up_to_a_bucket_and_a_zero_offset_is_left_out() {
         assert_eq!(sql(1, 0), "SELECT 1 LIMIT 1");
-        assert_eq!(sql(3, 0), "SELECT 1 LIMIT 6");
+        assert_eq!(sql(3, 0), "SELECT 1 LIMIT 5");
+        assert_eq!(sql(20, 0), "SELECT 1 LIMIT 20");
         assert_eq!(sql(21, 0), "SELECT 1 LIMIT 21");
-        assert_eq!(sql(22, 40), "SELECT 1 LIMIT 26 OFFSET $1");
+        assert_eq!(sql(22, 40), "SELECT 1 LIMIT 25 OFFSET $1");
+        assert_eq!(sql(27, 0), "SELECT 1 LIMIT 50");
         assert_eq!(sql(101, 0), "SELECT 1 LIMIT 101");
         assert_eq!(sql(500, 0), "SELECT 1 LIMIT 500");
     }

@@ -440,8 +440,20 @@ async fn total_count(
             .get_result(&mut &*conn)
             .await?);
     }
+    let total: Option<i64> = counted(org_id, filter).get_result(&mut &*conn).await?;
+    Ok(total.unwrap_or(0))
+}
+
+/// The sum of the org's counters for `filter`'s state and role (its search aside): how many
+/// users an unsearched list holds. Plain DSL (no SQL literal), so that a statement holding
+/// it is prepared once per connection.
+fn counted<'a>(
+    org_id: &'a OrgId,
+    filter: &'a UserFilter,
+) -> user_counts::BoxedQuery<'a, Pg, diesel::sql_types::Nullable<BigInt>> {
     let mut query = user_counts::table
         .filter(user_counts::org_id.eq(org_id))
+        .select(diesel::dsl::sum(user_counts::n))
         .into_boxed();
     if let Some(state) = filter.state {
         query = query.filter(user_counts::state.eq(state));
@@ -449,12 +461,107 @@ async fn total_count(
     if let Some(role) = filter.role {
         query = query.filter(user_counts::role.eq(role));
     }
-    // Plain DSL (no SQL literal), so that the statement is prepared once per connection.
-    let total: Option<i64> = query
-        .select(diesel::dsl::sum(user_counts::n))
-        .get_result(&mut &*conn)
-        .await?;
-    Ok(total.unwrap_or(0))
+    query
+}
+
+/// A page of an unsearched list as one statement: the page's rows, each carrying the
+/// total (the counters' sum) and, for a cursor page, whether any row lies behind the
+/// cursor, both computed once (uncorrelated subqueries). One statement instead of two or
+/// three pipelined: PostgreSQL starts and ends one transaction, and the gateway reads one
+/// result. `None` when the page is empty: there is no row to carry them then.
+async fn unsearched_page(
+    conn: &AsyncPgConnection,
+    org_id: &OrgId,
+    filter: &UserFilter,
+    paging: &Paging,
+) -> DomainResult<Option<(Vec<UserRecord>, i64, bool)>> {
+    debug_assert!(!filter.has_search());
+    let fetch = paging.size() + 1;
+    let total = || counted(org_id, filter).single_value();
+    let rows: Vec<(UserRecord, Option<i64>, bool)> = match paging {
+        Paging::Offset { page, size } => {
+            let offset = (page - 1) * size;
+            let order = (users::created_at.asc(), users::id.asc());
+            let columns = (UserRecord::as_select(), total(), false.into_sql::<Bool>());
+            let query = filtered(org_id, filter).select(columns).order(order);
+            if offset < DEFERRED_JOIN_OFFSET || !filter.is_empty() {
+                limited(query, fetch, offset).load(&mut &*conn).await?
+            } else {
+                // Skip through the (org_id, created_at, id) index alone (an index-only
+                // scan), then read just the page's rows.
+                let skip = sql::<Bool>("users.id IN (SELECT p.id FROM users p WHERE p.org_id = ")
+                    .bind::<Text, _>(org_id)
+                    .sql(" ORDER BY p.created_at, p.id OFFSET ")
+                    .bind::<BigInt, _>(offset)
+                    .sql(" LIMIT ")
+                    .bind::<BigInt, _>(fetch)
+                    .sql(")");
+                limited(query.filter(skip), fetch, 0)
+                    .load(&mut &*conn)
+                    .await?
+            }
+        }
+        Paging::After { cursor, .. } | Paging::Before { cursor, .. } => {
+            let forward = matches!(paging, Paging::After { .. });
+            let (ahead, behind) = if forward { (">", "<=") } else { ("<", ">=") };
+            let asc = (users::created_at.asc(), users::id.asc());
+            let desc = (users::created_at.desc(), users::id.desc());
+            let Some(c) = cursor else {
+                let columns = (UserRecord::as_select(), total(), false.into_sql::<Bool>());
+                let query = filtered(org_id, filter).select(columns);
+                let rows = if forward {
+                    limited(query.order(asc), fetch, 0)
+                        .load(&mut &*conn)
+                        .await?
+                } else {
+                    limited(query.order(desc), fetch, 0)
+                        .load(&mut &*conn)
+                        .await?
+                };
+                return Ok(assembled(rows));
+            };
+            // Ordered toward the cursor and limited, so that PostgreSQL probes the
+            // (org_id, created_at, id) index from the cursor instead of planning a
+            // sequential scan that stops at the first row of the org it meets (the whole
+            // table, when none is behind or the org is small).
+            let toward_cursor = || {
+                filtered(org_id, filter)
+                    .filter(beyond(c, behind))
+                    .select(users::id)
+                    .limit(1)
+            };
+            let probe = |order| diesel::dsl::exists(toward_cursor().order(order));
+            if forward {
+                let columns = (UserRecord::as_select(), total(), probe(desc));
+                let query = filtered(org_id, filter)
+                    .select(columns)
+                    .filter(beyond(c, ahead))
+                    .order(asc);
+                limited(query, fetch, 0).load(&mut &*conn).await?
+            } else {
+                let probe = diesel::dsl::exists(toward_cursor().order(asc));
+                let columns = (UserRecord::as_select(), total(), probe);
+                let query = filtered(org_id, filter)
+                    .select(columns)
+                    .filter(beyond(c, ahead))
+                    .order(desc);
+                limited(query, fetch, 0).load(&mut &*conn).await?
+            }
+        }
+    };
+    Ok(assembled(rows))
+}
+
+/// Splits the rows [`unsearched_page`] loaded into the page, the total and whether rows
+/// lie behind; `None` when there are none.
+fn assembled(rows: Vec<(UserRecord, Option<i64>, bool)>) -> Option<(Vec<UserRecord>, i64, bool)> {
+    let &(_, total, behind) = rows.as_slice().first()?;
+    let total = total.unwrap_or(0);
+    Some((
+        rows.into_iter().map(|(row, _, _)| row).collect(),
+        total,
+        behind,
+    ))
 }
 
 /// A searched offset page: the page and, beside each row, the count of all the matches,
@@ -506,6 +613,21 @@ pub async fn list(
         return Ok(
             Page::assemble(paging, rows, total_count, false, UserRecord::cursor).map(User::from),
         );
+    }
+    if !filter.has_search() {
+        if let Some((mut rows, total_count, rows_exist_behind)) =
+            unsearched_page(conn, org_id, filter, paging).await?
+        {
+            rows.truncate((paging.size() + 1) as usize);
+            return Ok(Page::assemble(
+                paging,
+                rows,
+                total_count,
+                rows_exist_behind,
+                UserRecord::cursor,
+            )
+            .map(User::from));
+        }
     }
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());

@@ -519,14 +519,15 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
     );
 }
 
-/// Unsearched first pages and cursor pages are prepared statements that PostgreSQL settles
-/// on a generic plan for, instead of planning them on every call: their `LIMIT` is written
-/// into the SQL (`roster_core::db::limited`), and a cursor is one row comparison. With a
+/// First pages (unsearched, or searched by a word) and cursor pages are prepared statements
+/// that PostgreSQL settles on a generic plan for, instead of planning them on every call:
+/// their `LIMIT` is written into the SQL (`roster_core::db::limit_literal`), and a cursor
+/// is one row comparison. With a
 /// bound `LIMIT`, PostgreSQL costs the generic plan as if 10% of the rows came through,
 /// and it never wins. (A bound `OFFSET` is costed so too: the offset pages after the
 /// first stay planned per call.) Counted by PostgreSQL itself, in `pg_prepared_statements`.
 #[tokio::test]
-async fn unsearched_pages_settle_on_a_generic_plan() {
+async fn first_and_cursor_pages_settle_on_a_generic_plan() {
     use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
     use roster_core::page::Paging;
     use roster_identity::users::{self, UserFilter};
@@ -545,9 +546,9 @@ async fn unsearched_pages_settle_on_a_generic_plan() {
     diesel::sql_query(format!(
         "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 5000) g),
               a AS (INSERT INTO accounts (id, email, name)
-                    SELECT 'acct_' || hex, 'plan' || g || '@acme.test', 'Plan' FROM s)
+                    SELECT 'acct_' || hex, 'u' || g || '@acme.test', 'Plan' FROM s)
          INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
-         SELECT '{}', 'user_' || hex, 'acct_' || hex, 'Plan', 'plan' || g || '@acme.test',
+         SELECT '{}', 'user_' || hex, 'acct_' || hex, 'Plan', 'u' || g || '@acme.test',
                 'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
          FROM s",
         app.admin.org_id
@@ -555,7 +556,7 @@ async fn unsearched_pages_settle_on_a_generic_plan() {
     .execute(&mut conn)
     .await
     .unwrap();
-    diesel::sql_query("ANALYZE users")
+    diesel::sql_query("ANALYZE users, search_words, user_search_words")
         .execute(&mut conn)
         .await
         .unwrap();
@@ -584,24 +585,36 @@ async fn unsearched_pages_settle_on_a_generic_plan() {
             size: 7,
         },
     ];
-    for paging in &pagings {
+    // A first page searched by a word (`user_words::page`).
+    let searched = UserFilter {
+        search: Some("plan".into()),
+        ..UserFilter::default()
+    };
+    for (filter, paging) in pagings
+        .iter()
+        .map(|p| (&filter, p))
+        .chain([(&searched, &pagings[0])])
+    {
         for _ in 0..8 {
-            let page = users::list(&mut conn, &org_id, &filter, paging)
+            let page = users::list(&mut conn, &org_id, filter, paging)
                 .await
                 .unwrap();
-            assert_eq!(page.total_count, 5001);
+            let total = if filter.search.is_some() { 5000 } else { 5001 };
+            assert_eq!(page.total_count, total);
             assert_eq!(page.data.len(), paging.size() as usize);
         }
     }
     let statements: Vec<Statement> = diesel::sql_query(
         "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
-         WHERE statement LIKE '%FROM \"users\"%ORDER BY%LIMIT%' AND statement NOT LIKE '%OFFSET%'",
+         WHERE (statement LIKE '%FROM \"users\"%ORDER BY%LIMIT%'
+                OR statement LIKE '%FROM user_search_words%LIMIT%')
+           AND statement NOT LIKE '%OFFSET%'",
     )
     .load(&mut conn)
     .await
     .unwrap();
-    // The first page, cursor pages after and before.
-    assert!(statements.len() >= 3, "{} statements", statements.len());
+    // The first page, cursor pages after and before, the searched first page.
+    assert!(statements.len() >= 4, "{} statements", statements.len());
     for s in &statements {
         assert!(
             s.generic_plans > 0,

@@ -232,7 +232,7 @@ end
                 format!(
                     "\\startpipeline\n\
                      SELECT coalesce(sum(n), 0)::bigint FROM user_counts WHERE org_id = :org;\n\
-                     SELECT {USER_COLUMNS} FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21 OFFSET 0;\n\
+                     SELECT {USER_COLUMNS} FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21;\n\
                      \\endpipeline\n"
                 )
             },
@@ -259,9 +259,9 @@ end
                 format!(
                     "{}WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
                      FROM user_search_words p WHERE p.org_id = :org AND p.word = ANY (ARRAY(\
-                     SELECT w.word FROM search_words w WHERE w.word LIKE '%' || lower({}) || '%'))) \
+                     SELECT w.word FROM search_words w WHERE w.word LIKE (SELECT '%' || lower({}) || '%')))) \
                      SELECT {}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
-                     FROM m ORDER BY created_at, user_id LIMIT 21 OFFSET 0) page \
+                     FROM m ORDER BY created_at, user_id LIMIT 21) page \
                      JOIN users u ON u.org_id = :org AND u.id = page.user_id \
                      ORDER BY page.created_at, page.user_id;\n",
                     pgbench_family_vars(),
@@ -340,10 +340,10 @@ end
                      WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
                      FROM external_user_search_words p WHERE p.workspace_id = :workspace \
                      AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
-                     WHERE w.word LIKE '%' || lower({family}) || '%')) \
+                     WHERE w.word LIKE (SELECT '%' || lower({family}) || '%'))) \
                      AND p.channel_id = ANY (ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]])) \
                      SELECT {columns}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
-                     FROM m ORDER BY created_at, user_id LIMIT 20 OFFSET 0) page \
+                     FROM m ORDER BY created_at, user_id LIMIT 20) page \
                      JOIN external_users u ON u.workspace_id = :workspace AND u.id = page.user_id \
                      ORDER BY page.created_at, page.user_id;\n",
                     vars = pgbench_family_vars(),
