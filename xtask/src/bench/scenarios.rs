@@ -228,12 +228,11 @@ end
         wrk: |_| "wrk.path = \"/api/v1/app/user?page=1&page_size=20\"\n".into(),
         pgbench: Some(Pgbench {
             sql: |_| {
-                // users::list: the org's counters and the first page, pipelined.
+                // users::list (`unsearched_page`): the first page, each row with the sum of
+                // the org's counters.
                 format!(
-                    "\\startpipeline\n\
-                     SELECT coalesce(sum(n), 0)::bigint FROM user_counts WHERE org_id = :org;\n\
-                     SELECT {USER_COLUMNS} FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21;\n\
-                     \\endpipeline\n"
+                    "SELECT {USER_COLUMNS}, (SELECT sum(n) FROM user_counts WHERE org_id = :org LIMIT 1), false \
+                     FROM users WHERE org_id = :org ORDER BY created_at, id LIMIT 21;\n"
                 )
             },
         }),
@@ -341,7 +340,7 @@ end
                      FROM external_user_search_words p WHERE p.workspace_id = :workspace \
                      AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
                      WHERE w.word LIKE (SELECT '%' || lower({family}) || '%'))) \
-                     AND p.channel_id = ANY (ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]])) \
+                     AND p.channel_id = ANY ((SELECT ARRAY[(ARRAY[{channels}]::uuid[])[:a], (ARRAY[{channels}]::uuid[])[:b]])::uuid[])) \
                      SELECT {columns}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
                      FROM m ORDER BY created_at, user_id LIMIT 20) page \
                      JOIN external_users u ON u.workspace_id = :workspace AND u.id = page.user_id \
