@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod creates;
 pub mod credentials;
 pub mod error;
 pub mod extract;

@@ -75,6 +75,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         metrics,
         limits: Arc::new(limits),
         writers: writers[0].clone(),
+        creates: Arc::default(),
     };
     let doc = openapi::document();
     let next_pool = Arc::new(AtomicUsize::new(0));
@@ -84,6 +85,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             let worker = next_pool.fetch_add(1, Ordering::Relaxed);
             state.pool = pools[worker % pools.len()].clone();
             state.writers = writers[worker % writers.len()].clone();
+            state.creates = Arc::default();
             App::new()
                 .app_data(web::Data::new(state))
                 .app_data(crate::extract::payload_config())

@@ -24,6 +24,8 @@ pub struct AppState {
     pub principals: Arc<PrincipalCache>,
     /// This worker thread's turns for user writes (`ROSTER_DB_WRITERS` split among them).
     pub writers: Arc<Semaphore>,
+    /// This worker thread's creates of App users waiting for a turn (`crate::creates`).
+    pub creates: Arc<crate::creates::CreateQueue>,
 }
 
 impl AppState {

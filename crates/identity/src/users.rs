@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::try_join;
-use roster_core::db::{limited, matches_first, planned_per_call, rows_and_total};
+use roster_core::db::{limited, matches_first, planned_per_call, prepared_once, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, within_one_word, Email};
@@ -265,6 +265,99 @@ async fn create_with_account_by_email(
         created_at: now,
         updated_at: now,
     }))
+}
+
+/// The ids [`create_many_by_email`] gets back for each user added.
+#[derive(diesel::QueryableByName)]
+struct Added {
+    #[diesel(sql_type = Text)]
+    added_user_id: UserId,
+    #[diesel(sql_type = Text)]
+    added_account_id: AccountId,
+}
+
+/// Adds several users, each with the account found or created by its email (none may
+/// name an `account_id`), in one statement: the database function
+/// `users_add_many_with_accounts` (migration `2026-12-04-000018_users_add_many`). The
+/// statement triggers on users (counters, words) then run once for all of them. All or
+/// nothing: any error (a duplicate, the same email twice) adds no one, and the caller
+/// adds them one by one with [`create`] to answer each. The users come back in the order
+/// given.
+pub async fn create_many_by_email(
+    conn: &mut AsyncPgConnection,
+    batch: &[(OrgId, NewUser)],
+) -> DomainResult<Vec<User>> {
+    use diesel::sql_types::{Array, Timestamptz};
+    if batch.iter().any(|(_, new)| new.account_id.is_some()) {
+        return Err(DomainError::internal_msg(
+            "create_many_by_email takes users without an account_id",
+        ));
+    }
+    let now = roster_core::time::now();
+    let ids: Vec<UserId> = batch.iter().map(|_| UserId::generate()).collect();
+    let texts =
+        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new)| f(new)).collect() };
+    let optional = |f: fn(&NewUser) -> Option<&str>| -> Vec<Option<&str>> {
+        batch.iter().map(|(_, new)| f(new)).collect()
+    };
+    let added: Vec<Added> = prepared_once(
+        diesel::sql_query(
+            "SELECT added_user_id, added_account_id FROM users_add_many_with_accounts(\
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind::<Array<Text>, _>(
+            batch
+                .iter()
+                .map(|(org, _)| org.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(ids.iter().map(|id| id.as_str()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            batch
+                .iter()
+                .map(|_| AccountId::generate().as_str().to_owned())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(texts(|n| n.email.as_str()))
+        .bind::<Array<Text>, _>(texts(|n| n.name.as_str()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.given_name.as_deref()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.family_name.as_deref()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_name.as_deref()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_description.as_deref()))
+        .bind::<Array<Text>, _>(texts(|n| n.role.as_str()))
+        .bind::<Array<Timestamptz>, _>(vec![now; batch.len()]),
+    )
+    .load(conn)
+    .await?;
+    let mut accounts: std::collections::HashMap<UserId, AccountId> = added
+        .into_iter()
+        .map(|a| (a.added_user_id, a.added_account_id))
+        .collect();
+    batch
+        .iter()
+        .zip(ids)
+        .map(|((org_id, new), id)| {
+            let account_id = accounts.remove(&id).ok_or_else(|| {
+                DomainError::internal_msg("users_add_many_with_accounts left a user out")
+            })?;
+            let new = new.clone();
+            Ok(User::from(UserRecord {
+                org_id: org_id.clone(),
+                id,
+                account_id,
+                name: new.name,
+                given_name: new.given_name,
+                family_name: new.family_name,
+                email: new.email.as_str().to_owned(),
+                job_position_name: new.job_position_name,
+                job_position_description: new.job_position_description,
+                state: UserState::Active,
+                role: new.role,
+                created_at: now,
+                updated_at: now,
+            }))
+        })
+        .collect()
 }
 
 /// A user for an existing account, named by id.

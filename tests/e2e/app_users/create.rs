@@ -262,3 +262,103 @@ async fn fifty_concurrent_creates_of_one_email_make_exactly_one_user() {
     .await;
     assert_eq!(page["total_count"], 1, "{page}");
 }
+
+/// Creates by email that wait for the writer's turn are added together, in one statement
+/// (`roster_gateway::creates`); a batch with a duplicate adds its users one by one.
+/// Concurrent creates in two orgs, with two emails asked twice in one org, one email
+/// already a user there and one email asked in both orgs: each gets its own answer, the
+/// users are as asked, and some were added together (they share a creation time, which a
+/// batch gives all its users).
+#[tokio::test]
+async fn concurrent_creates_are_gathered_and_each_gets_its_own_answer() {
+    let app = TestApp::spawn_with(|config| config.db_writers = 1).await;
+    let other = app.bootstrap("globex", "boss@globex.test").await;
+    app.create_user("taken@acme.test", "AppMember").await;
+    let mut asks: Vec<(bool, String, u16)> = Vec::new();
+    for i in 0..30 {
+        asks.push((true, format!("gathered{i}@acme.test"), 201));
+    }
+    for i in 0..10 {
+        asks.push((false, format!("globex{i}@globex.test"), 201));
+    }
+    // Asked twice in acme: one 201 and one 409, whichever comes first.
+    for email in [
+        "twice0@acme.test",
+        "TWICE0@acme.test",
+        "twice1@acme.test",
+        "twice1@acme.test",
+    ] {
+        asks.push((true, email.to_owned(), 0));
+    }
+    asks.push((true, "taken@acme.test".into(), 409));
+    // The same person joining both orgs: one account, two users.
+    asks.push((true, "both@shared.test".into(), 201));
+    asks.push((false, "both@shared.test".into(), 201));
+    let requests = asks.iter().enumerate().map(|(i, (in_acme, email, _))| {
+        let body = json!({"role": "AppMember", "user_info": {"email": email, "name": format!("Gathered {i}")}});
+        let req = if *in_acme {
+            app.admin(Method::POST, "/api/v1/app/user")
+        } else {
+            app.as_user(&other.token, &other.org_slug, Method::POST, "/api/v1/app/user")
+        };
+        async move { json(req.json(&body).send().await.unwrap()).await }
+    });
+    let answers = futures_util::future::join_all(requests).await;
+    let mut twice = std::collections::HashMap::<String, Vec<u16>>::new();
+    let mut shared_accounts = Vec::new();
+    for (i, ((in_acme, email, expected), (status, body))) in asks.iter().zip(&answers).enumerate() {
+        let status = *status;
+        if *expected == 0 {
+            twice.entry(email.to_lowercase()).or_default().push(status);
+        } else {
+            assert_eq!(status, *expected, "{email}: {body}");
+        }
+        if status != 201 {
+            assert_eq!(body["status"], status, "{body}");
+            continue;
+        }
+        assert_eq!(body["email"], email.as_str(), "{body}");
+        assert_eq!(body["name"], format!("Gathered {i}"), "{body}");
+        let org = if *in_acme {
+            &app.admin.org_id
+        } else {
+            &other.org_id
+        };
+        assert_eq!(body["org_id"], org.as_str(), "{body}");
+        if email == "both@shared.test" {
+            shared_accounts.push(body["account_id"].clone());
+        }
+    }
+    for (email, mut statuses) in twice {
+        statuses.sort();
+        assert_eq!(statuses, [201, 409], "{email}");
+    }
+    assert_eq!(shared_accounts.len(), 2);
+    assert_eq!(shared_accounts[0], shared_accounts[1]);
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        users: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        counted: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        largest_batch: i64,
+    }
+    let mut conn = app.pool.get().await.unwrap();
+    let row: Row = diesel_async::RunQueryDsl::get_result(
+        diesel::sql_query(format!(
+            "SELECT (SELECT count(*) FROM users WHERE org_id = '{acme}' AND name LIKE 'Gathered %') AS users,
+                    (SELECT coalesce(sum(n), 0)::bigint FROM user_counts WHERE org_id = '{acme}') AS counted,
+                    (SELECT coalesce(max(c), 0) FROM (SELECT count(*) AS c FROM users
+                      WHERE name LIKE 'Gathered %' GROUP BY created_at) b) AS largest_batch",
+            acme = app.admin.org_id
+        )),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    // 30 + one of each pair + the shared one in acme; plus the admin and `taken`.
+    assert_eq!(row.users, 33);
+    assert_eq!(row.counted, 35);
+    assert!(row.largest_batch > 1, "no two users were added together");
+}

@@ -127,8 +127,7 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let new = NewUser::try_from(body)?;
-    let mut conn = state.writer_conn().await?;
-    let user = users::create(&mut conn, &caller.user.org_id, new).await?;
+    let user = state.create_user(&caller.user.org_id, new).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/app/user/{}", user.id)))
         .json(user))
