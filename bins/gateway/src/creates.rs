@@ -24,6 +24,8 @@ pub const MAX_BATCH: usize = 32;
 
 /// A create waiting for a turn.
 struct Pending {
+    /// Tells it from the others in the queue (see `Waiting`).
+    ticket: u64,
     org_id: OrgId,
     new: NewUser,
     reply: oneshot::Sender<DomainResult<User>>,
@@ -33,11 +35,22 @@ struct Pending {
 #[derive(Default)]
 pub struct CreateQueue {
     pending: Mutex<Vec<Pending>>,
+    tickets: std::sync::atomic::AtomicU64,
 }
 
 impl CreateQueue {
     fn push(&self, pending: Pending) {
         self.lock().push(pending);
+    }
+
+    fn ticket(&self) -> u64 {
+        self.tickets
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Takes a create out of the queue if no batch has taken it yet.
+    fn withdraw(&self, ticket: u64) {
+        self.lock().retain(|p| p.ticket != ticket);
     }
 
     /// Up to `MAX_BATCH` of the waiting creates, oldest first.
@@ -63,7 +76,16 @@ impl AppState {
             return users::create(&mut conn, org_id, new).await;
         }
         let (reply, mut answer) = oneshot::channel();
+        let ticket = self.creates.ticket();
+        // A request dropped (its client gone) before a batch took its create withdraws
+        // it: a create is added only while its request waits for the answer, or once a
+        // batch holding it is under way.
+        let _waiting = Waiting {
+            queue: &self.creates,
+            ticket,
+        };
         self.creates.push(Pending {
+            ticket,
             org_id: org_id.clone(),
             new,
             reply,
@@ -120,5 +142,67 @@ impl AppState {
             let answer = users::create(&mut conn, &pending.org_id, pending.new).await;
             let _ = pending.reply.send(answer);
         }
+    }
+}
+
+/// Withdraws its create from the queue when dropped (a no-op once a batch took it).
+struct Waiting<'a> {
+    queue: &'a CreateQueue,
+    ticket: u64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.queue.withdraw(self.ticket);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use roster_core::text::Email;
+    use roster_identity::users::NewUser;
+    use roster_identity::{OrgId, Role};
+    use tokio::sync::oneshot;
+
+    use super::{CreateQueue, Pending, MAX_BATCH};
+
+    fn push(queue: &CreateQueue) -> u64 {
+        let ticket = queue.ticket();
+        let (reply, _) = oneshot::channel();
+        queue.push(Pending {
+            ticket,
+            org_id: OrgId::parse("org_0000000000000001").unwrap(),
+            new: NewUser {
+                account_id: None,
+                role: Role::AppMember,
+                email: Email::parse("email", &format!("u{ticket}@acme.test")).unwrap(),
+                name: "U".into(),
+                given_name: None,
+                family_name: None,
+                job_position_name: None,
+                job_position_description: None,
+            },
+            reply,
+        });
+        ticket
+    }
+
+    #[test]
+    fn batches_are_taken_oldest_first_at_most_max_batch_and_withdrawn_creates_are_not() {
+        let queue = CreateQueue::default();
+        let tickets: Vec<u64> = (0..MAX_BATCH + 3).map(|_| push(&queue)).collect();
+        queue.withdraw(tickets[1]);
+        let first: Vec<u64> = queue.take().iter().map(|p| p.ticket).collect();
+        let expected: Vec<u64> = tickets[..=MAX_BATCH]
+            .iter()
+            .copied()
+            .filter(|t| *t != tickets[1])
+            .collect();
+        assert_eq!(first, expected);
+        let rest: Vec<u64> = queue.take().iter().map(|p| p.ticket).collect();
+        assert_eq!(rest, tickets[MAX_BATCH + 1..]);
+        // Withdrawing one a batch took already changes nothing.
+        queue.withdraw(tickets[0]);
+        assert!(queue.take().is_empty());
     }
 }
