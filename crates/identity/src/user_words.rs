@@ -79,11 +79,41 @@ fn bind_matches<'a>(
     query
 }
 
+/// ` JOIN users <alias>f ON ..`, checking the filter's state and role (`$3`, `$4` as
+/// [`matches`] numbers them) on the users of `<alias>`'s rows; empty without them.
+fn on_users(filter: &UserFilter, alias: &str) -> String {
+    let mut sql = String::new();
+    if filter.state.is_some() || filter.role.is_some() {
+        let _ = write!(
+            sql,
+            " JOIN users {alias}f ON {alias}f.org_id = {alias}.org_id AND {alias}f.id = {alias}.user_id"
+        );
+        let mut param = 2;
+        for (column, set) in [
+            ("state", filter.state.is_some()),
+            ("role", filter.role.is_some()),
+        ] {
+            if set {
+                param += 1;
+                let _ = write!(sql, " AND {alias}f.{column} = ${param}");
+            }
+        }
+    }
+    sql
+}
+
 /// Up to `limit` matching users from `offset` on, oldest first, and how many match. The
 /// statement is prepared once per connection: its plan does not depend on the term.
-/// Its `LIMIT` is a literal (`limit_literal`) and a zero `OFFSET` is left out: bound, they
+/// Its `LIMIT`s are literals (`limit_literal`) and a zero `OFFSET` is left out: bound, they
 /// keep PostgreSQL from settling on the generic plan (it costs a bound `LIMIT` as 10% of
 /// the rows), and it planned every call, a fifth of its CPU in searched lists (perf).
+///
+/// The page is read word by word: each matching word's first `offset + limit` users, in
+/// order, straight from the `(org_id, word, created_at, user_id)` index, then merged (a
+/// user holding two of the words counts once). The first `offset + limit` matches overall
+/// are among them: a word's users before a match are matches before it too. The total
+/// counts one word's rows when one word matches (most terms), else the distinct users of
+/// all of them. pgbench: 13% more searched pages a second than finding every match first.
 pub(crate) async fn page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
@@ -92,26 +122,41 @@ pub(crate) async fn page(
     limit: i64,
     offset: i64,
 ) -> DomainResult<(Vec<UserRecord>, i64)> {
-    let (mut sql, params) = matches(filter);
-    let _ = write!(
-        sql,
-        " SELECT u.org_id, u.id, u.account_id, u.name, u.given_name, u.family_name, u.email, \
+    let params = 2 + usize::from(filter.state.is_some()) + usize::from(filter.role.is_some());
+    let (outer_offset, per_word) = if offset == 0 {
+        (String::new(), limit_literal(limit).to_string())
+    } else {
+        (
+            format!(" OFFSET ${}", params + 1),
+            format!("${}", params + 2),
+        )
+    };
+    let (on_c, on_p) = (on_users(filter, "c"), on_users(filter, "p"));
+    let sql = format!(
+        "WITH w AS MATERIALIZED (SELECT ARRAY(SELECT w.word FROM search_words w \
+         WHERE w.word LIKE (SELECT '%' || lower($2) || '%')) AS words) \
+         SELECT u.org_id, u.id, u.account_id, u.name, u.given_name, u.family_name, u.email, \
          u.job_position_name, u.job_position_description, u.state, u.role, u.created_at, \
-         u.updated_at, (SELECT count(*) FROM m) AS total \
-         FROM (SELECT created_at, user_id FROM m ORDER BY created_at, user_id \
-         LIMIT {}{}) page \
+         u.updated_at, (SELECT CASE WHEN cardinality(w.words) = 1 \
+         THEN (SELECT count(*) FROM user_search_words c{on_c} \
+               WHERE c.org_id = $1 AND c.word = w.words[1]) \
+         ELSE (SELECT count(*) FROM (SELECT DISTINCT c.created_at, c.user_id \
+               FROM user_search_words c{on_c} WHERE c.org_id = $1 AND c.word = ANY (w.words)) d) \
+         END FROM w) AS total \
+         FROM (SELECT DISTINCT x.created_at, x.user_id FROM w, unnest(w.words) AS wd(word), \
+               LATERAL (SELECT p.created_at, p.user_id FROM user_search_words p{on_p} \
+                        WHERE p.org_id = $1 AND p.word = wd.word \
+                        ORDER BY p.created_at, p.user_id LIMIT {per_word}) x \
+               ORDER BY x.created_at, x.user_id LIMIT {}{outer_offset}) page \
          JOIN users u ON u.org_id = $1 AND u.id = page.user_id \
          ORDER BY page.created_at, page.user_id",
         limit_literal(limit),
-        if offset == 0 {
-            String::new()
-        } else {
-            format!(" OFFSET ${}", params + 1)
-        }
     );
     let mut query = bind_matches(sql, org_id, term, filter);
     if offset != 0 {
-        query = query.bind::<BigInt, _>(offset);
+        query = query
+            .bind::<BigInt, _>(offset)
+            .bind::<BigInt, _>(offset + limit);
     }
     let mut rows: Vec<Matched> = prepared_once(query).load(&mut &*conn).await?;
     rows.truncate(limit as usize);

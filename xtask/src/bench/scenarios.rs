@@ -256,11 +256,16 @@ end
             sql: |_| {
                 // users::list, searched within one word: `user_words::page`.
                 format!(
-                    "{}WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
-                     FROM user_search_words p WHERE p.org_id = :org AND p.word = ANY (ARRAY(\
-                     SELECT w.word FROM search_words w WHERE w.word LIKE (SELECT '%' || lower({}) || '%')))) \
-                     SELECT {}, (SELECT count(*) FROM m) AS total FROM (SELECT created_at, user_id \
-                     FROM m ORDER BY created_at, user_id LIMIT 21) page \
+                    "{}WITH w AS MATERIALIZED (SELECT ARRAY(SELECT w.word FROM search_words w \
+                     WHERE w.word LIKE (SELECT '%' || lower({}) || '%')) AS words) \
+                     SELECT {}, (SELECT CASE WHEN cardinality(w.words) = 1 \
+                     THEN (SELECT count(*) FROM user_search_words c WHERE c.org_id = :org AND c.word = w.words[1]) \
+                     ELSE (SELECT count(*) FROM (SELECT DISTINCT c.created_at, c.user_id FROM user_search_words c \
+                     WHERE c.org_id = :org AND c.word = ANY (w.words)) d) END FROM w) AS total \
+                     FROM (SELECT DISTINCT x.created_at, x.user_id FROM w, unnest(w.words) AS wd(word), \
+                     LATERAL (SELECT p.created_at, p.user_id FROM user_search_words p \
+                     WHERE p.org_id = :org AND p.word = wd.word ORDER BY p.created_at, p.user_id LIMIT 21) x \
+                     ORDER BY x.created_at, x.user_id LIMIT 21) page \
                      JOIN users u ON u.org_id = :org AND u.id = page.user_id \
                      ORDER BY page.created_at, page.user_id;\n",
                     pgbench_family_vars(),
