@@ -250,7 +250,18 @@ async fn create_with_account_by_email(
     .get_result(conn)
     .await
     .map_err(|e| unique_violation(e, "user_info.email", false))?;
-    Ok(User::from(UserRecord {
+    Ok(added_user(org_id, id, account_id, new, now))
+}
+
+/// The user just added as `new`, active, created (and updated) at `now`.
+fn added_user(
+    org_id: &OrgId,
+    id: UserId,
+    account_id: AccountId,
+    new: NewUser,
+    now: time::OffsetDateTime,
+) -> User {
+    User::from(UserRecord {
         org_id: org_id.clone(),
         id,
         account_id,
@@ -264,7 +275,7 @@ async fn create_with_account_by_email(
         role: new.role,
         created_at: now,
         updated_at: now,
-    }))
+    })
 }
 
 /// The ids [`create_many_by_email`] gets back for each user added.
@@ -340,22 +351,7 @@ pub async fn create_many_by_email(
             let account_id = accounts.remove(&id).ok_or_else(|| {
                 DomainError::internal_msg("users_add_many_with_accounts left a user out")
             })?;
-            let new = new.clone();
-            Ok(User::from(UserRecord {
-                org_id: org_id.clone(),
-                id,
-                account_id,
-                name: new.name,
-                given_name: new.given_name,
-                family_name: new.family_name,
-                email: new.email.as_str().to_owned(),
-                job_position_name: new.job_position_name,
-                job_position_description: new.job_position_description,
-                state: UserState::Active,
-                role: new.role,
-                created_at: now,
-                updated_at: now,
-            }))
+            Ok(added_user(org_id, id, account_id, new.clone(), now))
         })
         .collect()
 }

@@ -532,15 +532,6 @@ async fn first_and_cursor_pages_settle_on_a_generic_plan() {
     use roster_core::page::Paging;
     use roster_identity::users::{self, UserFilter};
     use roster_identity::OrgId;
-    #[derive(diesel::QueryableByName)]
-    struct Statement {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        generic_plans: i64,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        custom_plans: i64,
-    }
     let app = TestApp::spawn().await;
     let mut conn = AsyncPgConnection::establish(&app.db.url).await.unwrap();
     diesel::sql_query(format!(
@@ -604,23 +595,13 @@ async fn first_and_cursor_pages_settle_on_a_generic_plan() {
             assert_eq!(page.data.len(), paging.size() as usize);
         }
     }
-    let statements: Vec<Statement> = diesel::sql_query(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
-         WHERE (statement LIKE '%FROM \"users\"%ORDER BY%LIMIT%'
-                OR statement LIKE '%FROM user_search_words%LIMIT%')
-           AND statement NOT LIKE '%OFFSET%'",
-    )
-    .load(&mut conn)
-    .await
-    .unwrap();
     // The first page, cursor pages after and before, the searched first page.
-    assert!(statements.len() >= 4, "{} statements", statements.len());
-    for s in &statements {
-        assert!(
-            s.generic_plans > 0,
-            "planned for every call ({} custom plans), never generically: {}",
-            s.custom_plans,
-            s.statement
-        );
-    }
+    roster_e2e::assert_generic_plans(
+        &mut conn,
+        "(statement LIKE '%FROM \"users\"%ORDER BY%LIMIT%'
+          OR statement LIKE '%FROM user_search_words%LIMIT%')
+         AND statement NOT LIKE '%OFFSET%'",
+        4,
+    )
+    .await;
 }
