@@ -725,21 +725,10 @@ pub async fn list(
             Paging::Offset { page, size } => {
                 let offset = (page - 1) * size;
                 let order = (users::created_at.asc(), users::id.asc());
-                if offset < DEFERRED_JOIN_OFFSET || !filter.is_empty() {
-                    let q = limited(select().order(order), fetch, offset);
-                    return Ok::<_, DomainError>((q.load(&mut &*conn).await?, false));
-                }
-                // Skip through the (org_id, created_at, id) index alone (an index-only
-                // scan), then read just the page's rows.
-                let skip = sql::<Bool>("users.id IN (SELECT p.id FROM users p WHERE p.org_id = ")
-                    .bind::<Text, _>(org_id)
-                    .sql(" ORDER BY p.created_at, p.id OFFSET ")
-                    .bind::<BigInt, _>(offset)
-                    .sql(" LIMIT ")
-                    .bind::<BigInt, _>(fetch)
-                    .sql(")");
-                let q = limited(select().order(order).filter(skip), fetch, 0);
-                Ok((q.load(&mut &*conn).await?, false))
+                // Only an empty unsearched page comes here (`unsearched_page` answers the
+                // others, `searched_offset_page` the searched ones): no deferred join.
+                let q = limited(select().order(order), fetch, offset);
+                Ok::<_, DomainError>((q.load(&mut &*conn).await?, false))
             }
             Paging::After { cursor, .. } => {
                 let order = (users::created_at.asc(), users::id.asc());
