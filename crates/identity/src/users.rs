@@ -688,8 +688,9 @@ async fn searched_offset_page(
 }
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
-/// Its queries (three at most, whatever the page size) are pipelined: one round trip.
-/// A searched offset page is one statement (see `searched_offset_page`).
+/// An unsearched page is one statement (`unsearched_page`), and so is a searched offset
+/// page (`searched_offset_page`); a searched cursor page, or an empty unsearched one,
+/// pipelines its queries (three at most, whatever the page size): one round trip.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
