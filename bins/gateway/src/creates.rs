@@ -112,34 +112,28 @@ impl AppState {
         }
     }
 
-    /// Adds `batch` with the turn held, then answers each create.
+    /// Adds `batch` with the turn held, then answers each create. When the batch cannot
+    /// be added together, each create is added alone, with its own answer (a connection
+    /// that cannot be had included).
     async fn add_batch(&self, _turn: OwnedSemaphorePermit, batch: Vec<Pending>) {
-        let mut conn = match roster_core::db::conn(&self.pool).await {
-            Ok(conn) => conn,
-            Err(e) => {
-                let detail = e.to_string();
-                for pending in batch {
-                    let _ = pending
-                        .reply
-                        .send(Err(DomainError::unavailable(detail.clone())));
-                }
-                return;
-            }
-        };
         if batch.len() > 1 {
-            let items: Vec<(OrgId, NewUser)> = batch
-                .iter()
-                .map(|p| (p.org_id.clone(), p.new.clone()))
-                .collect();
-            if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
-                for (pending, user) in batch.into_iter().zip(added) {
-                    let _ = pending.reply.send(Ok(user));
+            if let Ok(mut conn) = self.conn().await {
+                let items: Vec<(&OrgId, &NewUser)> =
+                    batch.iter().map(|p| (&p.org_id, &p.new)).collect();
+                if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
+                    for (pending, user) in batch.into_iter().zip(added) {
+                        let _ = pending.reply.send(Ok(user));
+                    }
+                    return;
                 }
-                return;
             }
         }
         for pending in batch {
-            let answer = users::create(&mut conn, &pending.org_id, pending.new).await;
+            let answer = async {
+                let mut conn = self.conn().await.map_err(|e| e.0)?;
+                users::create(&mut conn, &pending.org_id, pending.new).await
+            }
+            .await;
             let _ = pending.reply.send(answer);
         }
     }

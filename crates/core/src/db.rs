@@ -223,7 +223,7 @@ pub struct Limited<Q> {
 }
 
 /// `<query> LIMIT <n> [OFFSET $k]`, with `n` the smallest of a few fixed sizes that is at
-/// least `fetch` (the caller truncates what it loads to `fetch` rows), and the `OFFSET`
+/// least `fetch` (the caller keeps the rows it asked for, as `Page::assemble` does), and the `OFFSET`
 /// written only when it is not 0. `query` must be ordered and neither limited nor offset.
 ///
 /// diesel binds `.limit(n)` as a parameter, and PostgreSQL costs a generic plan as if a

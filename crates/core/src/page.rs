@@ -169,7 +169,8 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds the envelope from the rows fetched for `paging`: the query asked for one row
-    /// more than the page size (to learn whether there is more in that direction), and for
+    /// more than the page size or more (to learn whether there is more in that direction;
+    /// only the page's rows are kept), and for
     /// `Before` returned rows in reverse order. `key` gives each row's cursor.
     pub fn assemble(
         paging: &Paging,

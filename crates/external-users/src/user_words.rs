@@ -45,11 +45,11 @@ const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id
 /// super identities on the users, which only those filters visit. Returns the SQL and the
 /// number of parameters it takes.
 ///
-/// The term's pattern and the id lists are subqueries (`(SELECT $n)`, cast back to an array): PostgreSQL then
-/// estimates them alike for a generic plan and a custom one, and keeps the generic plan
-/// after five calls. Bound as they are, a custom plan knows that two channels are 20% of
-/// the rows where a generic plan assumes ten: costed above it, so every call was planned
-/// anew (a quarter of PostgreSQL's CPU in a searched list, perf).
+/// The term's pattern and the id lists are subqueries (`(SELECT $n)`, cast back to an
+/// array): PostgreSQL then estimates them alike for a generic plan and a custom one, and
+/// keeps the generic plan after five calls. Bound as they are, a custom plan knows that
+/// two channels are 20% of the rows where a generic plan assumes ten: costed above it, so
+/// every call was planned anew (a quarter of PostgreSQL's CPU in a searched list, perf).
 fn matches(filter: &ExternalUserFilter) -> (String, usize) {
     let mut sql = String::from(
         "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \

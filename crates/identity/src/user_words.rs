@@ -32,31 +32,22 @@ struct Total {
 
 /// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
 /// `(created_at, user_id)`, with `$1` the org, `$2` the term, then the state and the role
-/// when the filter has them (checked on the users, which only those filters visit).
-/// Returns the SQL and the number of parameters it takes.
-fn matches(filter: &UserFilter) -> (String, usize) {
-    let mut sql = String::from(
-        "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id FROM user_search_words p",
-    );
-    let mut params = 2;
-    if filter.state.is_some() || filter.role.is_some() {
-        sql.push_str(" JOIN users f ON f.org_id = p.org_id AND f.id = p.user_id");
-        for column in [
-            ("state", filter.state.is_some()),
-            ("role", filter.role.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(c, set)| set.then_some(c))
-        {
-            params += 1;
-            let _ = write!(sql, " AND f.{column} = ${params}");
-        }
-    }
-    sql.push_str(
-        " WHERE p.org_id = $1 AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
+/// when the filter has them (checked on the users, which only those filters visit):
+/// [`params`] of them.
+fn matches(filter: &UserFilter) -> String {
+    format!(
+        "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
+         FROM user_search_words p{} \
+         WHERE p.org_id = $1 AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
          WHERE w.word LIKE (SELECT '%' || lower($2) || '%'))))",
-    );
-    (sql, params)
+        on_users(filter, "p")
+    )
+}
+
+/// How many parameters [`matches`] takes: the org, the term, the state and the role when
+/// the filter has them.
+fn params(filter: &UserFilter) -> usize {
+    2 + usize::from(filter.state.is_some()) + usize::from(filter.role.is_some())
 }
 
 /// Binds what [`matches`] takes, in its order.
@@ -122,7 +113,7 @@ pub(crate) async fn page(
     limit: i64,
     offset: i64,
 ) -> DomainResult<(Vec<UserRecord>, i64)> {
-    let params = 2 + usize::from(filter.state.is_some()) + usize::from(filter.role.is_some());
+    let params = params(filter);
     let (outer_offset, per_word) = if offset == 0 {
         (String::new(), limit_literal(limit).to_string())
     } else {
@@ -167,7 +158,7 @@ pub(crate) async fn page(
     let total = match total {
         Some(total) => total,
         None => {
-            let (mut sql, _) = matches(filter);
+            let mut sql = matches(filter);
             sql.push_str(" SELECT count(*) AS total FROM m");
             let total: Total = prepared_once(bind_matches(sql, org_id, term, filter))
                 .get_result(&mut &*conn)

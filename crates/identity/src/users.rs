@@ -296,7 +296,7 @@ struct Added {
 /// given.
 pub async fn create_many_by_email(
     conn: &mut AsyncPgConnection,
-    batch: &[(OrgId, NewUser)],
+    batch: &[(&OrgId, &NewUser)],
 ) -> DomainResult<Vec<User>> {
     use diesel::sql_types::{Array, Timestamptz};
     if batch.iter().any(|(_, new)| new.account_id.is_some()) {
@@ -351,7 +351,7 @@ pub async fn create_many_by_email(
             let account_id = accounts.remove(&id).ok_or_else(|| {
                 DomainError::internal_msg("users_add_many_with_accounts left a user out")
             })?;
-            Ok(added_user(org_id, id, account_id, new.clone(), now))
+            Ok(added_user(org_id, id, account_id, (*new).clone(), now))
         })
         .collect()
 }
@@ -619,9 +619,9 @@ async fn unsearched_page(
                     .select(users::id)
                     .limit(1)
             };
-            let probe = |order| diesel::dsl::exists(toward_cursor().order(order));
             if forward {
-                let columns = (UserRecord::as_select(), total(), probe(desc));
+                let probe = diesel::dsl::exists(toward_cursor().order(desc));
+                let columns = (UserRecord::as_select(), total(), probe);
                 let query = filtered(org_id, filter)
                     .select(columns)
                     .filter(beyond(c, ahead))
@@ -705,10 +705,10 @@ pub async fn list(
         );
     }
     if !filter.has_search() {
-        if let Some((mut rows, total_count, rows_exist_behind)) =
+        if let Some((rows, total_count, rows_exist_behind)) =
             unsearched_page(conn, org_id, filter, paging).await?
         {
-            rows.truncate((paging.size() + 1) as usize);
+            // `limited` may have loaded more than the page and one; `assemble` keeps the page.
             return Ok(Page::assemble(
                 paging,
                 rows,
@@ -773,9 +773,8 @@ pub async fn list(
             }
         }
     };
-    let (total_count, (mut rows, rows_exist_behind)) =
+    let (total_count, (rows, rows_exist_behind)) =
         try_join(total_count(conn, org_id, filter), page).await?;
-    rows.truncate(fetch as usize);
     Ok(Page::assemble(
         paging,
         rows,

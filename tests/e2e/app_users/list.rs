@@ -412,6 +412,36 @@ async fn deep_offset_pages_hold_the_same_rows_as_the_order_says() {
     }
 }
 
+/// Inserts `n` active AppMembers named `name` into `org` in one statement (emails
+/// `<email_prefix><g>@acme.test`, one millisecond apart from 2025-01-01), then analyzes
+/// the users and their words, as a large org would be.
+async fn insert_users(
+    conn: &mut diesel_async::AsyncPgConnection,
+    org: &str,
+    n: u32,
+    name: &str,
+    email_prefix: &str,
+) {
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(format!(
+        "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, {n}) g),
+              a AS (INSERT INTO accounts (id, email, name)
+                    SELECT 'acct_' || hex, '{email_prefix}' || g || '@acme.test', '{name}' FROM s)
+         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
+         SELECT '{org}', 'user_' || hex, 'acct_' || hex, '{name}',
+                '{email_prefix}' || g || '@acme.test',
+                'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
+         FROM s"
+    ))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    diesel::sql_query("ANALYZE users, search_words, user_search_words")
+        .execute(conn)
+        .await
+        .unwrap();
+}
+
 /// A cursor page and its "anything behind/ahead?" probe walk the `(org_id, created_at, id)`
 /// index even under the generic plan a cached prepared statement falls back to: the probe
 /// once planned as a sequential scan of `users` (192 ms at a million users when nothing
@@ -440,22 +470,7 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
     let app = TestApp::spawn().await;
     let org = &app.admin.org_id;
     let mut conn = AsyncPgConnection::establish(&app.db.url).await.unwrap();
-    diesel::sql_query(format!(
-        "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 3000) g),
-              a AS (INSERT INTO accounts (id, email, name)
-                    SELECT 'acct_' || hex, 'probe' || g || '@acme.test', 'Probe' FROM s)
-         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
-         SELECT '{org}', 'user_' || hex, 'acct_' || hex, 'Probe', 'probe' || g || '@acme.test',
-                'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
-         FROM s"
-    ))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    diesel::sql_query("ANALYZE users")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    insert_users(&mut conn, org, 3000, "Probe", "probe").await;
     // Cursors at both ends (nothing behind the first row, nothing ahead of the last) and in
     // the middle.
     let mut cursors = Vec::new();
@@ -522,35 +537,18 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
 /// First pages (unsearched, or searched by a word) and cursor pages are prepared statements
 /// that PostgreSQL settles on a generic plan for, instead of planning them on every call:
 /// their `LIMIT` is written into the SQL (`roster_core::db::limit_literal`), and a cursor
-/// is one row comparison. With a
-/// bound `LIMIT`, PostgreSQL costs the generic plan as if 10% of the rows came through,
-/// and it never wins. (A bound `OFFSET` is costed so too: the offset pages after the
+/// is one row comparison. With a bound `LIMIT`, PostgreSQL costs the generic plan as if
+/// 10% of the rows came through, and it never wins. (A bound `OFFSET` is costed so too: the offset pages after the
 /// first stay planned per call.) Counted by PostgreSQL itself, in `pg_prepared_statements`.
 #[tokio::test]
 async fn first_and_cursor_pages_settle_on_a_generic_plan() {
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
     use roster_core::page::Paging;
     use roster_identity::users::{self, UserFilter};
     use roster_identity::OrgId;
     let app = TestApp::spawn().await;
     let mut conn = AsyncPgConnection::establish(&app.db.url).await.unwrap();
-    diesel::sql_query(format!(
-        "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 5000) g),
-              a AS (INSERT INTO accounts (id, email, name)
-                    SELECT 'acct_' || hex, 'u' || g || '@acme.test', 'Plan' FROM s)
-         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
-         SELECT '{}', 'user_' || hex, 'acct_' || hex, 'Plan', 'u' || g || '@acme.test',
-                'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
-         FROM s",
-        app.admin.org_id
-    ))
-    .execute(&mut conn)
-    .await
-    .unwrap();
-    diesel::sql_query("ANALYZE users, search_words, user_search_words")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    insert_users(&mut conn, &app.admin.org_id, 5000, "Plan", "u").await;
     let org_id = OrgId::parse(&app.admin.org_id).unwrap();
     let filter = UserFilter::default();
     let first = users::list(
