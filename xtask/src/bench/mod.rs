@@ -104,6 +104,31 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             &script,
             wrk::script(scenario, fixture, &format!("m{run_tag}{i}")),
         )?;
+        // pgbench runs half its time right before the gateway's load and half right
+        // after (`PgbenchResult::bracketing`): the two are compared on the same machine
+        // speed even when that speed drifts.
+        let sql_path = out_dir.join(format!("{}.sql", scenario.name));
+        let pg_half = Duration::from_secs((duration.as_secs() / 2).max(1));
+        let run_pgbench = |label: &str| -> Result<Option<pgbench::PgbenchResult>> {
+            let Some(script) = scenario.pgbench else {
+                return Ok(None);
+            };
+            eprintln!("  pgbench, {label} the gateway's load");
+            std::fs::write(&sql_path, (script.sql)(fixture))?;
+            Ok(Some(pgbench::run(
+                &pgbench_bin,
+                &bench_db.url,
+                &sql_path,
+                &[
+                    ("org", fixture.org_id.clone()),
+                    ("workspace", fixture.workspace_id.clone()),
+                    ("rows", fixture.rows.to_string()),
+                ],
+                opts.connections,
+                pg_half,
+            )?))
+        };
+        let pg_before = run_pgbench("before")?;
         let load_before = load_average();
         gw.reset_peak_rss();
         let measured = wrk::run(
@@ -115,24 +140,9 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             "gateway",
         )?;
         let rss = gw.peak_rss_mib();
-        let pg = match scenario.pgbench {
-            Some(script) => {
-                let sql_path = out_dir.join(format!("{}.sql", scenario.name));
-                std::fs::write(&sql_path, (script.sql)(fixture))?;
-                Some(pgbench::run(
-                    &pgbench_bin,
-                    &bench_db.url,
-                    &sql_path,
-                    &[
-                        ("org", fixture.org_id.clone()),
-                        ("workspace", fixture.workspace_id.clone()),
-                        ("rows", fixture.rows.to_string()),
-                    ],
-                    opts.connections,
-                    duration,
-                )?)
-            }
-            None => None,
+        let pg = match (pg_before, run_pgbench("after")?) {
+            (Some(before), Some(after)) => Some(pgbench::PgbenchResult::bracketing(before, after)),
+            _ => None,
         };
         let result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
         eprintln!(
