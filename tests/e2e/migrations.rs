@@ -51,6 +51,18 @@ async fn migrations_run_up_down_and_up_to_the_same_schema() {
         first.iter().any(|l| l.starts_with("column users.email")),
         "{first:?}"
     );
+    // The trigram indexes every create writes keep a small pending list (000019).
+    for index in [
+        "users_search_trgm_idx",
+        "external_users_search_trgm_idx",
+        "search_words_trgm_idx",
+    ] {
+        let def = first
+            .iter()
+            .find(|l| l.starts_with(&format!("index CREATE INDEX {index} ")))
+            .unwrap_or_else(|| panic!("no {index}: {first:?}"));
+        assert!(def.ends_with("WITH (gin_pending_list_limit='64')"), "{def}");
+    }
 
     let url = db.url.clone();
     let reverted =
