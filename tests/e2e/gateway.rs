@@ -236,6 +236,92 @@ async fn openapi_documents_every_route_with_its_errors() {
     assert!(doc["components"]["schemas"]["User"]["properties"]["roles"].is_object());
 }
 
+/// The document states the bounds the gateway checks, so that a client validating by it
+/// sends what the gateway takes; and the gateway takes what the document allows.
+#[tokio::test]
+async fn openapi_states_the_bounds_the_gateway_checks() {
+    let app = TestApp::spawn().await;
+    let (status, doc) = json(app.anon(Method::GET, "/openapi.json").send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    let schemas = &doc["components"]["schemas"];
+    let password = &schemas["SignUpRequest"]["properties"]["password"];
+    assert_eq!(
+        (&password["minLength"], &password["maxLength"]),
+        (&8.into(), &128.into())
+    );
+    let expires = &schemas["CreateTokenRequest"]["properties"]["expires_in_days"];
+    assert_eq!(expires["minimum"], 1);
+    assert_eq!(expires["maximum"], 3650);
+    let name = &schemas["UserInfo"]["properties"]["name"];
+    assert_eq!(
+        (&name["minLength"], &name["maxLength"]),
+        (&1.into(), &200.into())
+    );
+    let no_controls = r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$";
+    assert_eq!(name["pattern"], no_controls);
+    assert_eq!(
+        schemas["CreateTokenRequest"]["properties"]["name"]["pattern"],
+        no_controls
+    );
+
+    // The pattern's ranges are the characters `bounded` refuses: C0 and C1 controls but
+    // tab and newline.
+    for (i, (c, allowed)) in [
+        ('\u{1}', false),
+        ('\u{7f}', false),
+        ('\u{85}', false),
+        ('\n', true),
+        ('\t', true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let res = app
+            .admin(Method::POST, "/api/v1/app/user")
+            .json(&serde_json::json!({
+                "role": "AppMember",
+                "user_info": {"email": format!("bounds{i}@example.com"), "name": format!("A{c}B")},
+            }))
+            .send()
+            .await
+            .unwrap();
+        if allowed {
+            assert_eq!(res.status(), 201, "{c:?}: {}", res.text().await.unwrap());
+        } else {
+            let body = problem(res, 400, "validation_failed").await;
+            assert!(
+                body["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("control characters"),
+                "{body}"
+            );
+        }
+    }
+
+    // Every documented page number is served, the largest with the largest page size.
+    let page = doc["paths"]["/api/v1/app/user"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "page")
+        .unwrap()
+        .clone();
+    let max = page["schema"]["maximum"].as_f64().unwrap();
+    assert_eq!(max, 1e15);
+    let res = app
+        .admin(
+            Method::GET,
+            &format!("/api/v1/app/user?page={max:.0}&page_size=100"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(res).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"].as_array().map(Vec::len), Some(0), "{body}");
+}
+
 #[tokio::test]
 async fn docs_page_is_served_by_the_gateway_itself() {
     let app = TestApp::spawn().await;

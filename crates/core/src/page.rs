@@ -16,7 +16,7 @@ pub const MAX_PAGE_SIZE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1 (offset paging).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]

@@ -37,14 +37,22 @@ pub struct AuthenticateRequest {
     pub channel_id: ChannelId,
     /// External reference in the integrated system.
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 250)]
+    #[schema(
+        min_length = 3,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub external_id: Option<String>,
     /// An external user id returned earlier.
     #[serde(default)]
     pub id: Option<UserId>,
     /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
     #[serde(default)]
-    #[schema(max_length = 250)]
+    #[schema(
+        min_length = 1,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub identifier: Option<String>,
 }
 

@@ -26,10 +26,20 @@ pub struct ExternalUserGroup {
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
     /// External reference in the integrated system (unique in the workspace).
-    #[schema(min_length = 3, max_length = 250, example = "crm-account-1182")]
+    #[schema(
+        min_length = 3,
+        max_length = 250,
+        example = "crm-account-1182",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub external_id: Option<String>,
     /// The group's name.
-    #[schema(min_length = 3, max_length = 50, example = "Aurora Labs")]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        example = "Aurora Labs",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     /// The ID of the tier associated with the group.
     pub tier_id: Option<TierId>,
@@ -40,10 +50,20 @@ pub struct ExternalUserGroup {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupRequest {
-    #[schema(min_length = 3, max_length = 50, example = "Aurora Labs")]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        example = "Aurora Labs",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 250, example = "crm-account-1182")]
+    #[schema(
+        min_length = 3,
+        max_length = 250,
+        example = "crm-account-1182",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub external_id: Option<String>,
     #[serde(default)]
     pub tier_id: Option<TierId>,
@@ -54,10 +74,14 @@ pub struct CreateGroupRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateGroupRequest {
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 50)]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 250)]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub external_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<TierId>)]

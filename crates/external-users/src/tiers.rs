@@ -26,7 +26,12 @@ pub struct Tier {
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
     /// The tier's name, 3 to 50 characters.
-    #[schema(example = "Gold", min_length = 3, max_length = 50)]
+    #[schema(
+        example = "Gold",
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     pub workspace_id: WorkspaceId,
 }
@@ -36,7 +41,12 @@ pub struct Tier {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTierRequest {
     /// 3 to 50 characters.
-    #[schema(example = "Gold", min_length = 3, max_length = 50)]
+    #[schema(
+        example = "Gold",
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
 }
 
@@ -46,7 +56,11 @@ pub struct CreateTierRequest {
 pub struct UpdateTierRequest {
     /// 3 to 50 characters.
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 50)]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
 }
 

@@ -42,7 +42,12 @@ pub struct ExternalUser {
     /// The ID of the channel associated with the external user.
     pub channel_id: ChannelId,
     /// External reference in the integrated system.
-    #[schema(min_length = 3, max_length = 250, example = "crm-contact-20931")]
+    #[schema(
+        min_length = 3,
+        max_length = 250,
+        example = "crm-contact-20931",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub external_id: Option<String>,
     /// The ID of the external user group associated with the external user.
     pub external_user_group_id: Option<GroupId>,
@@ -50,7 +55,12 @@ pub struct ExternalUser {
     #[schema(example = "ada@example.com")]
     pub identifier: Option<String>,
     /// The display name of the external user.
-    #[schema(min_length = 3, max_length = 50, example = "Ada Lovelace")]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        example = "Ada Lovelace",
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
     /// The ID of the super identity associated with the external user.
     pub super_identity_id: SuperIdentityId,
@@ -68,18 +78,30 @@ pub struct CreateExternalUserRequest {
     pub channel_id: ChannelId,
     /// External reference in the integrated system.
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 250)]
+    #[schema(
+        min_length = 3,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub external_id: Option<String>,
     /// The ID of the external user group associated with the external user.
     #[serde(default)]
     pub external_user_group_id: Option<GroupId>,
     /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
     #[serde(default)]
-    #[schema(max_length = 250)]
+    #[schema(
+        min_length = 1,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub identifier: Option<String>,
     /// The display name of the external user.
     #[serde(default)]
-    #[schema(min_length = 3, max_length = 50)]
+    #[schema(
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
     /// The ID of the tier associated with the external user.
     #[serde(default)]
@@ -94,16 +116,16 @@ pub struct UpdateExternalUserRequest {
     #[serde(default)]
     pub blocked: Option<bool>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 250)]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub external_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<GroupId>)]
     pub external_user_group_id: Option<Option<GroupId>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 250)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub identifier: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 50)]
+    #[schema(value_type = Option<String>, min_length = 3, max_length = 50, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<TierId>)]

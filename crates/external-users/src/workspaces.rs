@@ -61,6 +61,11 @@ pub struct CreatedApiKey {
 #[serde(deny_unknown_fields)]
 pub struct NameRequest {
     /// 1 to 100 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
 }
 

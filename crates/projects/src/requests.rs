@@ -54,10 +54,19 @@ fn nullable(
 #[serde(deny_unknown_fields)]
 pub struct CreateProjectRequest {
     /// 1 to 200 characters.
-    #[schema(example = "Customer Insights")]
+    #[schema(
+        example = "Customer Insights",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     #[serde(default)]
-    #[schema(example = "Summarize weekly support trends.")]
+    #[schema(
+        example = "Summarize weekly support trends.",
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub goal: Option<String>,
     /// RFC 3339 timestamp.
     #[serde(default)]
@@ -73,8 +82,16 @@ pub struct CreateProjectRequest {
     #[serde(default)]
     pub default_role_enabled: Option<bool>,
     #[serde(default)]
+    #[schema(
+        max_length = 20000,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub project_context: Option<String>,
     #[serde(default)]
+    #[schema(
+        max_length = 20000,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub answer_context: Option<String>,
 }
 
@@ -124,9 +141,14 @@ impl TryFrom<CreateProjectRequest> for NewProject {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub goal: Option<Option<String>>,
     /// RFC 3339 timestamp, or `null` to clear it.
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
@@ -139,10 +161,10 @@ pub struct UpdateProjectRequest {
     #[serde(default)]
     pub default_role_enabled: Option<bool>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub project_context: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub answer_context: Option<Option<String>>,
 }
 
@@ -224,7 +246,12 @@ pub struct UpdateMemberRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateArtifactRequest {
     /// 1 to 300 characters.
-    #[schema(example = "Q1 Support Summary")]
+    #[schema(
+        example = "Q1 Support Summary",
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     #[serde(rename = "type")]
     pub kind: ArtifactType,
@@ -262,6 +289,11 @@ impl TryFrom<CreateArtifactRequest> for NewArtifact {
 #[serde(deny_unknown_fields)]
 pub struct UpdateArtifactRequest {
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, rename = "type")]
     pub kind: Option<ArtifactType>,

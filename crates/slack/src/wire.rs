@@ -68,7 +68,11 @@ impl Errors {
 #[serde(rename_all = "camelCase")]
 pub struct VerifyTokenRequest {
     /// The link token from the "Link Account" button.
-    #[schema(min_length = 1)]
+    #[schema(
+        min_length = 1,
+        max_length = 4096,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub token: String,
     /// Your user id (`user_…`) in the token's tenant.
     #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
@@ -330,6 +334,10 @@ pub struct ConnectRequest {
     #[schema(format = Email)]
     pub user_email: Option<String>,
     #[serde(default)]
+    #[schema(
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub user_name: Option<String>,
 }
 
@@ -362,7 +370,12 @@ pub struct ConnectResponse {
 pub struct RegisterWorkspaceRequest {
     #[schema(example = "T0A1B2C3D", pattern = "^T[A-Z0-9]+$")]
     pub team_id: String,
-    #[schema(example = "Aurora Labs")]
+    #[schema(
+        example = "Aurora Labs",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub team_name: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     #[serde(default)]

@@ -51,7 +51,7 @@ pub async fn me(caller: AppCaller) -> HttpResponse {
 #[into_params(parameter_in = Query)]
 pub struct ListUsersQuery {
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]

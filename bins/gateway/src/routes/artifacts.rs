@@ -46,7 +46,7 @@ fn ids(path: &(String, String)) -> ApiResult<(roster_projects::ProjectId, Artifa
 #[into_params(parameter_in = Query)]
 pub struct ListArtifactsQuery {
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]

@@ -73,7 +73,7 @@ fn group_id(raw: &str) -> ApiResult<GroupId> {
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PageQuery {
     /// The page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page_number: Option<i64>,
     /// The page size, 1 to 100 (default 10).
     #[param(minimum = 1, maximum = 100)]
@@ -282,7 +282,7 @@ pub struct GroupsQuery {
     /// Case-insensitive substring of the name or externalId.
     pub search: Option<String>,
     /// The page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page_number: Option<i64>,
     /// The page size, 1 to 100 (default 10).
     #[param(minimum = 1, maximum = 100)]

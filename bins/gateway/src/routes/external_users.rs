@@ -114,7 +114,7 @@ pub struct ExternalUsersQuery {
     /// Case-insensitive substring of the name, identifier or externalId.
     pub search: Option<String>,
     /// The page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page_number: Option<i64>,
     /// The page size, 1 to 100 (default 10).
     #[param(minimum = 1, maximum = 100)]

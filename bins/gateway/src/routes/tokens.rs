@@ -49,7 +49,7 @@ pub async fn create_token(
 #[into_params(parameter_in = Query)]
 pub struct ListTokensQuery {
     /// Page number, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
