@@ -189,6 +189,38 @@ async fn nobody_revokes_or_sees_someone_elses_tokens() {
     .await;
 }
 
+/// JSON Schema's `integer` takes `30.0` as well as `30`, and so does the gateway.
+#[tokio::test]
+async fn a_whole_number_written_with_a_fraction_is_a_number_of_days() {
+    let app = TestApp::spawn().await;
+    let (status, created) = json(
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&json!({"name": "ci", "expires_in_days": 30.0}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let expires = roster_core::time::parse(created["expires_at"].as_str().unwrap()).unwrap();
+    let hours = (expires - roster_core::time::now()).whole_hours();
+    assert!((29 * 24..=30 * 24).contains(&hours), "{created}");
+    let body = problem(
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&json!({"name": "ci", "expires_in_days": 30.5}))
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("expires_in_days"),
+        "{body}"
+    );
+}
+
 #[tokio::test]
 async fn token_requests_are_validated() {
     let app = TestApp::spawn().await;
@@ -198,6 +230,7 @@ async fn token_requests_are_validated() {
         json!({"name": "ci", "expires_in_days": 0}),
         json!({"name": "ci", "expires_in_days": 3651}),
         json!({"name": "ci", "expires_in_days": "soon"}),
+        json!({"name": "ci", "expires_in_days": 30.5}),
         json!({}),
     ] {
         let res = app

@@ -336,7 +336,7 @@ pub struct CreateTokenRequest {
     )]
     pub name: String,
     /// Days until it expires, 1 to 3650; without it the token never expires.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::serde_ext::whole_number")]
     #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<i64>,
 }
