@@ -263,6 +263,37 @@ async fn openapi_states_the_bounds_the_gateway_checks() {
         schemas["CreateTokenRequest"]["properties"]["name"]["pattern"],
         no_controls
     );
+    // A change must change something, and a field that cannot be cleared takes no null.
+    for update in [
+        "UpdateUserRequest",
+        "UpdateProjectRequest",
+        "UpdateArtifactRequest",
+        "UpdateChannelRequest",
+        "UpdateExternalUserRequest",
+        "UpdateGroupRequest",
+        "UpdateTierRequest",
+    ] {
+        assert!(
+            schemas[update]["maxProperties"].is_null(),
+            "{update}: {}",
+            schemas[update]
+        );
+        assert_eq!(
+            schemas[update]["minProperties"], 1,
+            "{update}: {}",
+            schemas[update]
+        );
+    }
+    let tier_name = &schemas["UpdateTierRequest"]["properties"]["name"];
+    assert_eq!(tier_name["type"], "string", "{tier_name}");
+    let user = &schemas["UpdateExternalUserRequest"]["properties"];
+    assert_eq!(user["blocked"]["type"], "boolean", "{user}");
+    assert!(
+        user["name"]["type"]
+            .as_array()
+            .is_some_and(|t| t.contains(&"null".into())),
+        "{user}"
+    );
 
     // The pattern's ranges are the characters `bounded` refuses: C0 and C1 controls but
     // tab and newline.

@@ -2,7 +2,7 @@
 
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr};
+use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
@@ -230,8 +230,28 @@ pub fn document() -> OpenApiDoc {
     for (path, method, status) in SPECIFIC_ERRORS {
         document_error(&mut doc, path, method, status);
     }
+    // Set here, not by `#[schema(min_properties = 1)]`: utoipa-gen 5.5 writes that
+    // attribute out as `maxProperties`.
+    if let Some(components) = doc.components.as_mut() {
+        for name in CHANGES {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*name) {
+                object.min_properties = Some(1);
+            }
+        }
+    }
     doc
 }
+
+/// The bodies of changes, which answer 400 `empty_update` when they change nothing.
+const CHANGES: &[&str] = &[
+    "UpdateUserRequest",
+    "UpdateProjectRequest",
+    "UpdateArtifactRequest",
+    "UpdateChannelRequest",
+    "UpdateExternalUserRequest",
+    "UpdateGroupRequest",
+    "UpdateTierRequest",
+];
 
 /// Errors only some operations answer.
 const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[

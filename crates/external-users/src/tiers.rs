@@ -61,6 +61,7 @@ pub struct UpdateTierRequest {
         max_length = 50,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
+    #[schema(nullable = false)]
     pub name: Option<String>,
 }
 

@@ -114,6 +114,7 @@ pub struct CreateExternalUserRequest {
 pub struct UpdateExternalUserRequest {
     /// Whether the external user is blocked.
     #[serde(default)]
+    #[schema(nullable = false)]
     pub blocked: Option<bool>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]

@@ -150,6 +150,7 @@ pub struct UpdateUserRequest {
         max_length = 200,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
@@ -158,7 +159,7 @@ pub struct UpdateUserRequest {
     #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
     pub family_name: Option<Option<String>>,
     #[serde(default)]
-    #[schema(format = Email, min_length = 3, max_length = 254)]
+    #[schema(nullable = false, format = Email, min_length = 3, max_length = 254)]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
@@ -168,6 +169,7 @@ pub struct UpdateUserRequest {
     pub job_position_description: Option<Option<String>>,
     /// Only an AppAdmin may change roles.
     #[serde(default)]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
 }
 

@@ -146,6 +146,7 @@ pub struct UpdateProjectRequest {
         max_length = 200,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
@@ -155,10 +156,13 @@ pub struct UpdateProjectRequest {
     #[schema(value_type = Option<String>)]
     pub deadline: Option<Option<String>>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub default_member_role: Option<ProjectRole>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub default_role_enabled: Option<bool>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, max_length = 20000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
@@ -294,14 +298,19 @@ pub struct UpdateArtifactRequest {
         max_length = 300,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, rename = "type")]
+    #[schema(nullable = false)]
     pub kind: Option<ArtifactType>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub state: Option<ArtifactState>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub ingest_status: Option<IngestStatus>,
     #[serde(default)]
+    #[schema(nullable = false)]
     pub has_content: Option<bool>,
 }
 
