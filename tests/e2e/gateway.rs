@@ -338,6 +338,18 @@ async fn openapi_states_the_bounds_the_gateway_checks() {
         .find(|p| p["name"] == "page")
         .unwrap()
         .clone();
+    let search = doc["paths"]["/api/v1/app/user"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "search")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        search["schema"]["pattern"], r"^[^\u0000-\u001F\u007F-\u009F]*$",
+        "{search}"
+    );
+    assert_eq!(search["schema"]["maxLength"], 200, "{search}");
     let max = page["schema"]["maximum"].as_f64().unwrap();
     assert_eq!(max, 1e15);
     let res = app

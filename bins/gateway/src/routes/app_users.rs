@@ -71,6 +71,7 @@ pub struct ListUsersQuery {
     /// Only users with this role.
     pub role: Option<Role>,
     /// Case-insensitive substring of name or email.
+    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub search: Option<String>,
 }
 

@@ -280,6 +280,7 @@ pub struct GroupsQuery {
     /// Only groups on these tiers.
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name or externalId.
+    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub search: Option<String>,
     /// The page number (default 1).
     #[param(minimum = 1, maximum = 1000000000000000.0)]

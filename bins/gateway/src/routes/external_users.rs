@@ -112,6 +112,7 @@ pub struct ExternalUsersQuery {
     /// Only users on these tiers.
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name, identifier or externalId.
+    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub search: Option<String>,
     /// The page number (default 1).
     #[param(minimum = 1, maximum = 1000000000000000.0)]
