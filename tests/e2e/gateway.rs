@@ -263,26 +263,20 @@ async fn openapi_states_the_bounds_the_gateway_checks() {
         schemas["CreateTokenRequest"]["properties"]["name"]["pattern"],
         no_controls
     );
-    // A change must change something, and a field that cannot be cleared takes no null.
-    for update in [
-        "UpdateUserRequest",
-        "UpdateProjectRequest",
-        "UpdateArtifactRequest",
-        "UpdateChannelRequest",
-        "UpdateExternalUserRequest",
-        "UpdateGroupRequest",
-        "UpdateTierRequest",
-    ] {
-        assert!(
-            schemas[update]["maxProperties"].is_null(),
-            "{update}: {}",
-            schemas[update]
-        );
-        assert_eq!(
-            schemas[update]["minProperties"], 1,
-            "{update}: {}",
-            schemas[update]
-        );
+    // A change must change something, and a field that cannot be cleared takes no null:
+    // every body of a change whose fields are all optional (`Update…Request`) says so.
+    let changes: Vec<_> = schemas
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(name, schema)| {
+            name.starts_with("Update") && name.ends_with("Request") && schema["required"].is_null()
+        })
+        .collect();
+    assert!(changes.len() >= 7, "{changes:?}");
+    for (name, schema) in changes {
+        assert!(schema["maxProperties"].is_null(), "{name}: {schema}");
+        assert_eq!(schema["minProperties"], 1, "{name}: {schema}");
     }
     let tier_name = &schemas["UpdateTierRequest"]["properties"]["name"];
     assert_eq!(tier_name["type"], "string", "{tier_name}");
