@@ -721,21 +721,36 @@ pub async fn list(
     }
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());
+    // An unsearched page comes here only when `unsearched_page` found it empty (a client
+    // polling past its last cursor, a page past the end): its rows are not read again,
+    // only its total and whether rows lie behind its cursor.
+    let found_empty = !filter.has_search();
+    macro_rules! rows {
+        ($q:expr) => {
+            async {
+                if found_empty {
+                    Ok(Vec::new())
+                } else {
+                    $q.load(&mut &*conn).await
+                }
+            }
+        };
+    }
     let page = async {
         match paging {
             Paging::Offset { page, size } => {
                 let offset = (page - 1) * size;
                 let order = (users::created_at.asc(), users::id.asc());
                 // Only an empty unsearched page comes here (`unsearched_page` answers the
-                // others, `searched_offset_page` the searched ones): no deferred join.
+                // others, `searched_offset_page` the searched ones): nothing to read.
                 let q = limited(select().order(order), fetch, offset);
-                Ok::<_, DomainError>((q.load(&mut &*conn).await?, false))
+                Ok::<_, DomainError>((rows!(q).await?, false))
             }
             Paging::After { cursor, .. } => {
                 let order = (users::created_at.asc(), users::id.asc());
                 let Some(c) = cursor else {
                     let q = limited(select().order(order), fetch, 0);
-                    return Ok((q.load(&mut &*conn).await?, false));
+                    return Ok((rows!(q).await?, false));
                 };
                 let q = limited(select().order(order).filter(beyond(c, ">")), fetch, 0);
                 // Ordered and limited, so that PostgreSQL probes the (org_id, created_at,
@@ -750,14 +765,14 @@ pub async fn list(
                         .limit(1),
                 ))
                 .get_result::<bool>(&mut &*conn);
-                let (rows, behind) = try_join(q.load(&mut &*conn), behind).await?;
+                let (rows, behind) = try_join(rows!(q), behind).await?;
                 Ok((rows, behind))
             }
             Paging::Before { cursor, .. } => {
                 let order = (users::created_at.desc(), users::id.desc());
                 let Some(c) = cursor else {
                     let q = limited(select().order(order), fetch, 0);
-                    return Ok((q.load(&mut &*conn).await?, false));
+                    return Ok((rows!(q).await?, false));
                 };
                 let q = limited(select().order(order).filter(beyond(c, "<")), fetch, 0);
                 let ahead = diesel::select(diesel::dsl::exists(
@@ -768,7 +783,7 @@ pub async fn list(
                         .limit(1),
                 ))
                 .get_result::<bool>(&mut &*conn);
-                let (rows, ahead) = try_join(q.load(&mut &*conn), ahead).await?;
+                let (rows, ahead) = try_join(rows!(q), ahead).await?;
                 Ok((rows, ahead))
             }
         }

@@ -223,6 +223,67 @@ async fn list_filters_by_state_role_and_search() {
     );
 }
 
+/// A client polling past the end (after the last user, or before the first) gets an empty
+/// page with the total and the way back, filtered or not; and a user added since shows up
+/// on the next poll.
+#[tokio::test]
+async fn pages_past_either_end_of_the_cursor_walk_are_empty_with_the_total_and_the_way_back() {
+    let app = TestApp::spawn().await;
+    for i in 0..3 {
+        app.create_user(&format!("p{i}@acme.test"), "AppMember")
+            .await;
+    }
+    let get = |query: String| {
+        let app = &app;
+        async move {
+            let (status, page) = json(
+                app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, 200, "{query}: {page}");
+            page
+        }
+    };
+    for filter in ["", "&role=AppMember"] {
+        let total = if filter.is_empty() { 4 } else { 3 };
+        let last = get(format!("last=1{filter}")).await;
+        let after_last = last["previous_cursor"].as_str().unwrap().to_owned();
+        let past = get(format!("first=5&after={after_last}{filter}")).await;
+        assert_eq!(past["data"], json!([]), "{filter}");
+        assert_eq!(past["total_count"], total, "{filter}");
+        assert_eq!(
+            (&past["has_previous_page"], &past["has_next_page"]),
+            (&json!(true), &json!(false)),
+            "{filter}: {past}"
+        );
+        let first = get(format!("first=1{filter}")).await;
+        let before_first = first["next_cursor"].as_str().unwrap().to_owned();
+        let before = get(format!("last=5&before={before_first}{filter}")).await;
+        assert_eq!(before["data"], json!([]), "{filter}");
+        assert_eq!(before["total_count"], total, "{filter}");
+        assert_eq!(
+            (&before["has_previous_page"], &before["has_next_page"]),
+            (&json!(false), &json!(true)),
+            "{filter}: {before}"
+        );
+        let beyond = get(format!("page=3&page_size=2{filter}")).await;
+        assert_eq!(beyond["data"], json!([]), "{filter}");
+        assert_eq!(beyond["total_count"], total, "{filter}");
+        assert_eq!(beyond["has_previous_page"], true, "{filter}");
+    }
+    // The next poll after the last cursor finds the user added since.
+    let last = get("last=1".into()).await;
+    let cursor = last["previous_cursor"].as_str().unwrap().to_owned();
+    let added = app.create_user("p9@acme.test", "AppMember").await;
+    let next = get(format!("after={cursor}")).await;
+    assert_eq!(next["data"].as_array().map(Vec::len), Some(1), "{next}");
+    assert_eq!(next["data"][0]["email"], "p9@acme.test", "{next} {added:?}");
+    assert_eq!(next["total_count"], 5);
+}
+
 #[tokio::test]
 async fn cursor_paging_walks_forwards_and_backwards_in_the_offset_order() {
     let app = TestApp::spawn().await;
