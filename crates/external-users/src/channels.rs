@@ -57,11 +57,11 @@ pub struct UpdateChannelRequest {
     /// 3 to 50 characters.
     #[serde(default)]
     #[schema(
+        nullable = false,
         min_length = 3,
         max_length = 50,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
-    #[schema(nullable = false)]
     pub name: Option<String>,
 }
 

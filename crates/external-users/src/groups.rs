@@ -75,11 +75,11 @@ pub struct CreateGroupRequest {
 pub struct UpdateGroupRequest {
     #[serde(default)]
     #[schema(
+        nullable = false,
         min_length = 3,
         max_length = 50,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
-    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]

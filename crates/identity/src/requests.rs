@@ -146,11 +146,11 @@ impl TryFrom<CreateUserRequest> for NewUser {
 pub struct UpdateUserRequest {
     #[serde(default)]
     #[schema(
+        nullable = false,
         min_length = 1,
         max_length = 200,
         pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
     )]
-    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
     #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]

@@ -476,6 +476,29 @@ fn beyond<'a>(cursor: &'a Cursor, op: &'static str) -> Beyond<'a> {
     Beyond { cursor, op }
 }
 
+/// Whether any row of the list lies behind cursor `c`: before it for a forward page,
+/// after it for a backward one. Ordered toward the cursor and limited, so that PostgreSQL
+/// probes the (org_id, created_at, id) index from the cursor instead of planning a
+/// sequential scan that stops at the first row of the org it meets (the whole table,
+/// when none is behind or the org is small).
+fn rows_behind<'a>(
+    org_id: &'a OrgId,
+    filter: &'a UserFilter,
+    c: &'a Cursor,
+    forward: bool,
+) -> diesel::dsl::exists<users::BoxedQuery<'a, Pg, Text>> {
+    let toward_cursor = filtered(org_id, filter).select(users::id).limit(1);
+    diesel::dsl::exists(if forward {
+        toward_cursor
+            .filter(beyond(c, "<="))
+            .order((users::created_at.desc(), users::id.desc()))
+    } else {
+        toward_cursor
+            .filter(beyond(c, ">="))
+            .order((users::created_at.asc(), users::id.asc()))
+    })
+}
+
 /// See [`beyond`].
 #[derive(Debug, Clone, Copy)]
 struct Beyond<'a> {
@@ -557,13 +580,14 @@ fn counted<'a>(
 /// total (the counters' sum) and, for a cursor page, whether any row lies behind the
 /// cursor, both computed once (uncorrelated subqueries). One statement instead of two or
 /// three pipelined: PostgreSQL starts and ends one transaction, and the gateway reads one
-/// result. `None` when the page is empty: there is no row to carry them then.
+/// result. An empty page (a client polling after its last cursor, a page past the end)
+/// has no row to carry them: it asks for them alone, pipelined.
 async fn unsearched_page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
     filter: &UserFilter,
     paging: &Paging,
-) -> DomainResult<Option<(Vec<UserRecord>, i64, bool)>> {
+) -> DomainResult<(Vec<UserRecord>, i64, bool)> {
     debug_assert!(!filter.has_search());
     let fetch = paging.size() + 1;
     let total = || counted(org_id, filter).single_value();
@@ -592,65 +616,60 @@ async fn unsearched_page(
         }
         Paging::After { cursor, .. } | Paging::Before { cursor, .. } => {
             let forward = matches!(paging, Paging::After { .. });
-            let (ahead, behind) = if forward { (">", "<=") } else { ("<", ">=") };
             let asc = (users::created_at.asc(), users::id.asc());
             let desc = (users::created_at.desc(), users::id.desc());
-            let Some(c) = cursor else {
-                let columns = (UserRecord::as_select(), total(), false.into_sql::<Bool>());
-                let query = filtered(org_id, filter).select(columns);
-                let rows = if forward {
-                    limited(query.order(asc), fetch, 0)
-                        .load(&mut &*conn)
-                        .await?
-                } else {
-                    limited(query.order(desc), fetch, 0)
-                        .load(&mut &*conn)
-                        .await?
-                };
-                return Ok(assembled(rows));
-            };
-            // Ordered toward the cursor and limited, so that PostgreSQL probes the
-            // (org_id, created_at, id) index from the cursor instead of planning a
-            // sequential scan that stops at the first row of the org it meets (the whole
-            // table, when none is behind or the org is small).
-            let toward_cursor = || {
-                filtered(org_id, filter)
-                    .filter(beyond(c, behind))
-                    .select(users::id)
-                    .limit(1)
-            };
-            if forward {
-                let probe = diesel::dsl::exists(toward_cursor().order(desc));
-                let columns = (UserRecord::as_select(), total(), probe);
-                let query = filtered(org_id, filter)
-                    .select(columns)
-                    .filter(beyond(c, ahead))
-                    .order(asc);
-                limited(query, fetch, 0).load(&mut &*conn).await?
-            } else {
-                let probe = diesel::dsl::exists(toward_cursor().order(asc));
-                let columns = (UserRecord::as_select(), total(), probe);
-                let query = filtered(org_id, filter)
-                    .select(columns)
-                    .filter(beyond(c, ahead))
-                    .order(desc);
-                limited(query, fetch, 0).load(&mut &*conn).await?
+            match cursor {
+                None => {
+                    let columns = (UserRecord::as_select(), total(), false.into_sql::<Bool>());
+                    let query = filtered(org_id, filter).select(columns);
+                    if forward {
+                        limited(query.order(asc), fetch, 0)
+                            .load(&mut &*conn)
+                            .await?
+                    } else {
+                        limited(query.order(desc), fetch, 0)
+                            .load(&mut &*conn)
+                            .await?
+                    }
+                }
+                Some(c) => {
+                    let probe = rows_behind(org_id, filter, c, forward);
+                    let columns = (UserRecord::as_select(), total(), probe);
+                    let query = filtered(org_id, filter).select(columns);
+                    if forward {
+                        let query = query.filter(beyond(c, ">")).order(asc);
+                        limited(query, fetch, 0).load(&mut &*conn).await?
+                    } else {
+                        let query = query.filter(beyond(c, "<")).order(desc);
+                        limited(query, fetch, 0).load(&mut &*conn).await?
+                    }
+                }
             }
         }
     };
-    Ok(assembled(rows))
-}
-
-/// Splits the rows [`unsearched_page`] loaded into the page, the total and whether rows
-/// lie behind; `None` when there are none.
-fn assembled(rows: Vec<(UserRecord, Option<i64>, bool)>) -> Option<(Vec<UserRecord>, i64, bool)> {
-    let &(_, total, behind) = rows.as_slice().first()?;
-    let total = total.unwrap_or(0);
-    Some((
-        rows.into_iter().map(|(row, _, _)| row).collect(),
-        total,
-        behind,
-    ))
+    let Some(&(_, total, behind)) = rows.as_slice().first() else {
+        let behind = async {
+            match paging {
+                Paging::After {
+                    cursor: Some(c), ..
+                }
+                | Paging::Before {
+                    cursor: Some(c), ..
+                } => {
+                    let forward = matches!(paging, Paging::After { .. });
+                    diesel::select(rows_behind(org_id, filter, c, forward))
+                        .get_result::<bool>(&mut &*conn)
+                        .await
+                        .map_err(DomainError::from)
+                }
+                _ => Ok(false),
+            }
+        };
+        let (total, behind) = try_join(total_count(conn, org_id, filter), behind).await?;
+        return Ok((Vec::new(), total, behind));
+    };
+    let rows = rows.into_iter().map(|(row, _, _)| row).collect();
+    Ok((rows, total.unwrap_or(0), behind))
 }
 
 /// A searched offset page: the page and, beside each row, the count of all the matches,
@@ -688,8 +707,8 @@ async fn searched_offset_page(
 }
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
-/// An unsearched page is one statement (`unsearched_page`), and so is a searched offset
-/// page (`searched_offset_page`); a searched cursor page, or an empty unsearched one,
+/// An unsearched page is one statement (`unsearched_page`; an empty one two, pipelined),
+/// and so is a searched offset page (`searched_offset_page`); a searched cursor page
 /// pipelines its queries (three at most, whatever the page size): one round trip.
 pub async fn list(
     conn: &mut AsyncPgConnection,
@@ -698,95 +717,58 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<User>> {
     let conn: &AsyncPgConnection = conn;
-    if let (Paging::Offset { page, size }, true) = (paging, filter.has_search()) {
-        let (rows, total_count) = searched_offset_page(conn, org_id, filter, *page, *size).await?;
-        return Ok(
-            Page::assemble(paging, rows, total_count, false, UserRecord::cursor).map(User::from),
-        );
-    }
     if !filter.has_search() {
-        if let Some((rows, total_count, rows_exist_behind)) =
-            unsearched_page(conn, org_id, filter, paging).await?
-        {
-            // `limited` may have loaded more than the page and one; `assemble` keeps the page.
-            return Ok(Page::assemble(
-                paging,
-                rows,
-                total_count,
-                rows_exist_behind,
-                UserRecord::cursor,
-            )
-            .map(User::from));
-        }
+        let (rows, total_count, rows_exist_behind) =
+            unsearched_page(conn, org_id, filter, paging).await?;
+        // `limited` may have loaded more than the page and one; `assemble` keeps the page.
+        return Ok(Page::assemble(
+            paging,
+            rows,
+            total_count,
+            rows_exist_behind,
+            UserRecord::cursor,
+        )
+        .map(User::from));
     }
+    let (cursor, forward) = match paging {
+        Paging::Offset { page, size } => {
+            let (rows, total_count) =
+                searched_offset_page(conn, org_id, filter, *page, *size).await?;
+            return Ok(
+                Page::assemble(paging, rows, total_count, false, UserRecord::cursor)
+                    .map(User::from),
+            );
+        }
+        Paging::After { cursor, .. } => (cursor.as_ref(), true),
+        Paging::Before { cursor, .. } => (cursor.as_ref(), false),
+    };
+    // A searched cursor page: the page, its total and what lies behind, pipelined.
     let fetch = paging.size() + 1;
     let select = || filtered(org_id, filter).select(UserRecord::as_select());
-    // An unsearched page comes here only when `unsearched_page` found it empty (a client
-    // polling past its last cursor, a page past the end): its rows are not read again,
-    // only its total and whether rows lie behind its cursor.
-    let found_empty = !filter.has_search();
-    macro_rules! rows {
-        ($q:expr) => {
-            async {
-                if found_empty {
-                    Ok(Vec::new())
-                } else {
-                    $q.load(&mut &*conn).await
-                }
-            }
-        };
-    }
+    let asc = (users::created_at.asc(), users::id.asc());
+    let desc = (users::created_at.desc(), users::id.desc());
     let page = async {
-        match paging {
-            Paging::Offset { page, size } => {
-                let offset = (page - 1) * size;
-                let order = (users::created_at.asc(), users::id.asc());
-                // Only an empty unsearched page comes here (`unsearched_page` answers the
-                // others, `searched_offset_page` the searched ones): nothing to read.
-                let q = limited(select().order(order), fetch, offset);
-                Ok::<_, DomainError>((rows!(q).await?, false))
-            }
-            Paging::After { cursor, .. } => {
-                let order = (users::created_at.asc(), users::id.asc());
-                let Some(c) = cursor else {
-                    let q = limited(select().order(order), fetch, 0);
-                    return Ok((rows!(q).await?, false));
-                };
-                let q = limited(select().order(order).filter(beyond(c, ">")), fetch, 0);
-                // Ordered and limited, so that PostgreSQL probes the (org_id, created_at,
-                // id) index from the cursor instead of planning a sequential scan that stops
-                // at the first row of the org it meets (the whole table, when none is behind
-                // or the org is small).
-                let behind = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter)
-                        .filter(beyond(c, "<="))
-                        .select(users::id)
-                        .order((users::created_at.desc(), users::id.desc()))
-                        .limit(1),
-                ))
-                .get_result::<bool>(&mut &*conn);
-                let (rows, behind) = try_join(rows!(q), behind).await?;
-                Ok((rows, behind))
-            }
-            Paging::Before { cursor, .. } => {
-                let order = (users::created_at.desc(), users::id.desc());
-                let Some(c) = cursor else {
-                    let q = limited(select().order(order), fetch, 0);
-                    return Ok((rows!(q).await?, false));
-                };
-                let q = limited(select().order(order).filter(beyond(c, "<")), fetch, 0);
-                let ahead = diesel::select(diesel::dsl::exists(
-                    filtered(org_id, filter)
-                        .filter(beyond(c, ">="))
-                        .select(users::id)
-                        .order((users::created_at.asc(), users::id.asc()))
-                        .limit(1),
-                ))
-                .get_result::<bool>(&mut &*conn);
-                let (rows, ahead) = try_join(rows!(q), ahead).await?;
-                Ok((rows, ahead))
-            }
-        }
+        let Some(c) = cursor else {
+            let rows = if forward {
+                limited(select().order(asc), fetch, 0)
+                    .load(&mut &*conn)
+                    .await?
+            } else {
+                limited(select().order(desc), fetch, 0)
+                    .load(&mut &*conn)
+                    .await?
+            };
+            return Ok::<_, DomainError>((rows, false));
+        };
+        let behind =
+            diesel::select(rows_behind(org_id, filter, c, forward)).get_result::<bool>(&mut &*conn);
+        Ok(if forward {
+            let q = limited(select().order(asc).filter(beyond(c, ">")), fetch, 0);
+            try_join(q.load(&mut &*conn), behind).await?
+        } else {
+            let q = limited(select().order(desc).filter(beyond(c, "<")), fetch, 0);
+            try_join(q.load(&mut &*conn), behind).await?
+        })
     };
     let (total_count, (rows, rows_exist_behind)) =
         try_join(total_count(conn, org_id, filter), page).await?;
