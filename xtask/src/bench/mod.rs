@@ -109,12 +109,14 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         // speed even when that speed drifts.
         let sql_path = out_dir.join(format!("{}.sql", scenario.name));
         let pg_half = Duration::from_secs((duration.as_secs() / 2).max(1));
-        let run_pgbench = |label: &str| -> Result<Option<pgbench::PgbenchResult>> {
-            let Some(script) = scenario.pgbench else {
-                return Ok(None);
-            };
-            eprintln!("  pgbench, {label} the gateway's load");
+        if let Some(script) = scenario.pgbench {
             std::fs::write(&sql_path, (script.sql)(fixture))?;
+        }
+        let run_pgbench = |label: &str| -> Result<Option<pgbench::PgbenchResult>> {
+            if scenario.pgbench.is_none() {
+                return Ok(None);
+            }
+            eprintln!("  pgbench, {label} the gateway's load");
             Ok(Some(pgbench::run(
                 &pgbench_bin,
                 &bench_db.url,
