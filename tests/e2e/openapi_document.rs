@@ -32,8 +32,27 @@ async fn the_served_openapi_document_is_the_committed_one() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
     let committed: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     if let Some(at) = first_difference("", &served, &committed) {
-        panic!("docs/openapi.json differs from the served document at {at}: run `cargo xtask openapi`");
+        panic!(
+            "docs/openapi.json differs from the served document at {at}: run `cargo xtask openapi`"
+        );
     }
+}
+
+#[tokio::test]
+async fn every_operation_id_is_unique() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} names both {other} and {method} {path}");
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 70, "{} operations", seen.len());
 }
 
 #[test]

@@ -66,7 +66,8 @@ enum Cmd {
     },
     /// Everything CI checks: formatting, clippy with -D warnings, the tests.
     Ci,
-    /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document.
+    /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
+    /// validate it.
     Openapi,
     /// Load a release gateway over loopback with N seeded users, beside pgbench running
     /// the same SQL; writes target/bench/report.{json,md} and latency.svg.
@@ -111,7 +112,13 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Dev { bind } => dev(&root, &bind),
         Cmd::Test { args } => test(&root, &args),
         Cmd::Bench(options) => bench::run(&root, &options),
-        Cmd::Openapi => openapi::write(&root),
+        Cmd::Openapi => {
+            openapi::write(&root)?;
+            if !openapi::validate(&root)? {
+                bail!("docs/openapi.json is not valid OpenAPI (see above)");
+            }
+            Ok(())
+        }
         Cmd::Fuzz {
             max_examples,
             max_time,
