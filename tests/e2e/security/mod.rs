@@ -4,3 +4,5 @@
 mod api_key_revocation;
 mod password_hashing;
 mod passwords;
+mod slack_registration;
+mod slack_replay;
