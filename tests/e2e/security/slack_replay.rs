@@ -46,3 +46,38 @@ async fn a_replayed_slash_command_is_refused_on_every_replica() {
     let other = command_body(TEAM, "U0ALICE", "alice", "status");
     assert_eq!(slack.signed_command(&timestamp, &other).await.status(), 200);
 }
+
+#[derive(diesel::QueryableByName)]
+struct Kept {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    state: String,
+}
+
+#[tokio::test]
+async fn received_signatures_are_kept_only_while_their_window_lasts() {
+    use diesel_async::RunQueryDsl;
+    let slack = Slack::start().await;
+    let mut conn = slack.app.pool.get().await.unwrap();
+    diesel::sql_query(
+        "INSERT INTO slack_request_signatures (signature_hash, expires_at) VALUES \
+         ('\\x01', now() - interval '2 hours'), ('\\x02', now() + interval '4 minutes')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let res = slack.command(TEAM, "U0ALICE", "alice", "help").await;
+    assert_eq!(res.status(), 200);
+    let mut kept: Vec<String> = diesel::sql_query(
+        "SELECT CASE WHEN expires_at < now() THEN 'expired' ELSE 'live' END AS state \
+         FROM slack_request_signatures",
+    )
+    .load::<Kept>(&mut conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.state)
+    .collect();
+    kept.sort();
+    // The live one and the command's own; the expired one is gone.
+    assert_eq!(kept, ["live", "live"]);
+}
