@@ -12,7 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{limit_literal, prepared_once, rows_and_total};
 use roster_core::error::DomainResult;
 
-use crate::users::{UserFilter, UserRecord};
+use super::{UserFilter, UserRecord};
 use crate::OrgId;
 
 /// A user of the page with the number of all the matches.
@@ -105,7 +105,7 @@ fn on_users(filter: &UserFilter, alias: &str) -> String {
 /// are among them: a word's users before a match are matches before it too. The total
 /// counts one word's rows when one word matches (most terms), else the distinct users of
 /// all of them. pgbench: 13% more searched pages a second than finding every match first.
-pub(crate) async fn page(
+pub(super) async fn page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
     term: &str,
