@@ -47,9 +47,9 @@ const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id
 ///
 /// The term's pattern and the id lists are subqueries (`(SELECT $n)`, cast back to an
 /// array): PostgreSQL then estimates them alike for a generic plan and a custom one, and
-/// keeps the generic plan after five calls. Bound as they are, a custom plan knows that
-/// two channels are 20% of the rows where a generic plan assumes ten: costed above it, so
-/// every call was planned anew (a quarter of PostgreSQL's CPU in a searched list, perf).
+/// keeps the generic plan after five calls. Bound as they are, a custom plan knows how
+/// many rows the channels hold where a generic plan guesses: costed above it, so every
+/// call was planned anew (`docs/performance.md`, "Generic plans, really").
 fn matches(filter: &ExternalUserFilter) -> (String, usize) {
     let mut sql = String::from(
         "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
@@ -113,9 +113,8 @@ fn bind_matches<'a>(
 
 /// The page of matching external users, oldest first, and how many match. The statement
 /// is prepared once per connection: its plan does not depend on the term.
-/// Its `LIMIT` is a literal (`limit_literal`) and a zero `OFFSET` is left out: bound, they
-/// keep PostgreSQL from settling on the generic plan (it costs a bound `LIMIT` as 10% of
-/// the rows), and it planned every call, a fifth of its CPU in searched lists (perf).
+/// Its `LIMIT` is a literal (`limit_literal`) and a zero `OFFSET` is left out, so that
+/// PostgreSQL settles on the generic plan (see `roster_core::db::limited`).
 pub(crate) async fn page(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,

@@ -1,4 +1,4 @@
-//! Searched pages through the words users hold (`user_search_words`, migration
+//! Searched pages of users through the words they hold (`user_search_words`, migration
 //! 2026-12-01-000016_user_search_words): for a term within one word, the vocabulary's
 //! trigram index finds the few words containing it, and one btree of (org, word,
 //! created_at, user) gives their users, counted and ordered without visiting them; only
@@ -95,16 +95,15 @@ fn on_users(filter: &UserFilter, alias: &str) -> String {
 
 /// Up to `limit` matching users from `offset` on, oldest first, and how many match. The
 /// statement is prepared once per connection: its plan does not depend on the term.
-/// Its `LIMIT`s are literals (`limit_literal`) and a zero `OFFSET` is left out: bound, they
-/// keep PostgreSQL from settling on the generic plan (it costs a bound `LIMIT` as 10% of
-/// the rows), and it planned every call, a fifth of its CPU in searched lists (perf).
+/// Its `LIMIT`s are literals (`limit_literal`) and a zero `OFFSET` is left out, so that
+/// PostgreSQL settles on the generic plan (see `roster_core::db::limited`).
 ///
 /// The page is read word by word: each matching word's first `offset + limit` users, in
 /// order, straight from the `(org_id, word, created_at, user_id)` index, then merged (a
 /// user holding two of the words counts once). The first `offset + limit` matches overall
 /// are among them: a word's users before a match are matches before it too. The total
 /// counts one word's rows when one word matches (most terms), else the distinct users of
-/// all of them. pgbench: 13% more searched pages a second than finding every match first.
+/// all of them. Faster than finding every match first (`docs/performance.md`).
 pub(super) async fn page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
