@@ -10,29 +10,13 @@ use std::fmt::Write as _;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Text, Uuid};
-use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::{limit_literal, prepared_once, rows_and_total};
+use roster_core::db::{limit_literal, prepared_once, rows_and_total, Total, WithTotal};
 use roster_core::error::DomainResult;
 
 use crate::paging::{Listed, PageRequest};
 use crate::users::{ExternalUser, ExternalUserFilter};
 use crate::WorkspaceId;
-
-/// A user of the page with the number of all the matches.
-#[derive(QueryableByName)]
-struct Matched {
-    #[diesel(embed)]
-    user: ExternalUser,
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
 
 /// The columns of `ExternalUser`, of `u`.
 const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id, \
@@ -141,12 +125,9 @@ pub(crate) async fn page(
     if page.offset() != 0 {
         query = query.bind::<BigInt, _>(page.offset());
     }
-    let mut rows: Vec<Matched> = prepared_once(query).load(conn).await?;
+    let mut rows: Vec<WithTotal<ExternalUser>> = prepared_once(query).load(conn).await?;
     rows.truncate(page.size as usize);
-    let (items, total) = rows_and_total(
-        rows.into_iter().map(|r| (r.user, r.total)).collect(),
-        page.offset(),
-    );
+    let (items, total) = rows_and_total(rows.into_iter().map(Into::into).collect(), page.offset());
     let total = match total {
         Some(total) => total,
         None => {

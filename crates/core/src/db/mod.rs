@@ -5,7 +5,7 @@ mod statements;
 
 pub use statements::{
     limit_literal, limited, matches_first, planned_per_call, prepared_once, rows_and_total,
-    Limited, MatchesFirst, PlannedPerCall, PreparedOnce,
+    Limited, MatchesFirst, PlannedPerCall, PreparedOnce, Total, WithTotal,
 };
 
 use std::time::Duration;

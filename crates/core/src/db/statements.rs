@@ -2,6 +2,11 @@
 //! once, a literal `LIMIT`, the matches of a search found first. Why each, with the
 //! measurements: `docs/performance.md`, "Statement shapes".
 
+use diesel::pg::Pg;
+use diesel::row::NamedRow;
+use diesel::sql_types::BigInt;
+use diesel::QueryableByName;
+
 /// One page of the rows `matches` selects, in `(created_at, id)` order, each with the
 /// number of all of them: `WITH m AS MATERIALIZED (<matches>) SELECT m.*, count(*) OVER ()
 /// FROM m ORDER BY m.created_at, m.id LIMIT .. OFFSET ..`, planned for its parameters on
@@ -31,6 +36,36 @@ pub fn rows_and_total<T>(rows: Vec<(T, i64)>, offset: i64) -> (Vec<T>, Option<i6
         None => None,
     };
     (rows.into_iter().map(|(row, _)| row).collect(), total)
+}
+
+/// A row with the number of all the rows its statement matched beside it, in a `total`
+/// column: a page of a search written in SQL, as [`matches_first`] loads one in the DSL.
+#[derive(Debug)]
+pub struct WithTotal<T> {
+    pub row: T,
+    pub total: i64,
+}
+
+impl<T: QueryableByName<Pg>> QueryableByName<Pg> for WithTotal<T> {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> diesel::deserialize::Result<Self> {
+        Ok(Self {
+            row: T::build(row)?,
+            total: NamedRow::get::<BigInt, i64>(row, "total")?,
+        })
+    }
+}
+
+impl<T> From<WithTotal<T>> for (T, i64) {
+    fn from(r: WithTotal<T>) -> Self {
+        (r.row, r.total)
+    }
+}
+
+/// The `total` column alone: how a page past the end counts the matches it has no row for.
+#[derive(Debug, QueryableByName)]
+pub struct Total {
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
 }
 
 /// See [`matches_first`].

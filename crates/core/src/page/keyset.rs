@@ -5,6 +5,42 @@
 //! page's rows ([`Keyset::page`]) and whether any row lies behind the page's cursor
 //! ([`Keyset::behind`]); [`Page::assemble`](super::Page::assemble) makes the envelope.
 //! The queries must be boxed (`.into_boxed()`), so that both orders have one type.
+//!
+//! ```no_run
+//! use diesel::prelude::*;
+//! use diesel_async::{AsyncPgConnection, RunQueryDsl};
+//! use roster_core::error::DomainResult;
+//! use roster_core::page::{Cursor, Keyset, ListOrder, Page, Paging};
+//!
+//! diesel::table! {
+//!     events (tenant, id) {
+//!         tenant -> Text,
+//!         id -> Text,
+//!         created_at -> Timestamptz,
+//!     }
+//! }
+//!
+//! /// The list of events runs newest first, on the `(tenant, created_at, id)` index.
+//! const EVENTS: Keyset<events::created_at, events::id> =
+//!     Keyset::new(events::created_at, events::id, ListOrder::NewestFirst);
+//!
+//! async fn list(
+//!     conn: &mut AsyncPgConnection,
+//!     tenant: &str,
+//!     paging: &Paging,
+//! ) -> DomainResult<Page<(String, time::OffsetDateTime)>> {
+//!     let of_tenant = || events::table.filter(events::tenant.eq(tenant)).into_boxed();
+//!     let total: i64 = of_tenant().count().get_result(conn).await?;
+//!     let behind = EVENTS.behind(of_tenant().select(events::id), paging).load(conn).await?;
+//!     let rows = EVENTS
+//!         .page(of_tenant().select((events::id, events::created_at)), paging)
+//!         .load(conn)
+//!         .await?;
+//!     Ok(Page::assemble(paging, rows, total, behind, |(id, at)| {
+//!         Cursor::of(*at, id)
+//!     }))
+//! }
+//! ```
 
 use diesel::dsl::{exists as Exists, Asc, Desc};
 use diesel::expression::{

@@ -33,12 +33,12 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<User>> {
     let conn: &AsyncPgConnection = conn;
-    let (rows, total_count, rows_exist_behind) = match paging {
-        _ if !filter.has_search() => unsearched_page(conn, org_id, filter, paging).await?,
-        Paging::Offset { .. } => searched_offset_page(conn, org_id, filter, paging).await?,
-        Paging::After { .. } | Paging::Before { .. } => {
-            searched_cursor_page(conn, org_id, filter, paging).await?
-        }
+    let (rows, total_count, rows_exist_behind) = if !filter.has_search() {
+        unsearched_page(conn, org_id, filter, paging).await?
+    } else if let Paging::Offset { .. } = paging {
+        searched_offset_page(conn, org_id, filter, paging).await?
+    } else {
+        searched_cursor_page(conn, org_id, filter, paging).await?
     };
     Ok(Page::assemble(
         paging,

@@ -7,28 +7,12 @@
 use std::fmt::Write as _;
 
 use diesel::sql_types::{BigInt, Text};
-use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::{limit_literal, prepared_once, rows_and_total};
+use roster_core::db::{limit_literal, prepared_once, rows_and_total, Total, WithTotal};
 use roster_core::error::DomainResult;
 
 use super::{UserFilter, UserRecord};
 use crate::OrgId;
-
-/// A user of the page with the number of all the matches.
-#[derive(QueryableByName)]
-struct Matched {
-    #[diesel(embed)]
-    user: UserRecord,
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
 
 /// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
 /// `(created_at, user_id)`, with `$1` the org, `$2` the term, then the state and the role
@@ -148,12 +132,9 @@ pub(super) async fn page(
             .bind::<BigInt, _>(offset)
             .bind::<BigInt, _>(offset + limit);
     }
-    let mut rows: Vec<Matched> = prepared_once(query).load(&mut &*conn).await?;
+    let mut rows: Vec<WithTotal<UserRecord>> = prepared_once(query).load(&mut &*conn).await?;
     rows.truncate(limit as usize);
-    let (users, total) = rows_and_total(
-        rows.into_iter().map(|r| (r.user, r.total)).collect(),
-        offset,
-    );
+    let (users, total) = rows_and_total(rows.into_iter().map(Into::into).collect(), offset);
     let total = match total {
         Some(total) => total,
         None => {
