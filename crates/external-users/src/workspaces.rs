@@ -139,10 +139,7 @@ pub async fn list(
         rows,
         total,
         false,
-        |w: &Workspace| Cursor {
-            created_at: w.created_at,
-            id: w.id.to_string(),
-        },
+        |w: &Workspace| Cursor::of(w.created_at, &w.id),
     ))
 }
 
@@ -218,10 +215,7 @@ pub async fn list_keys(
         .load(conn)
         .await?;
     Ok(Page::assemble(paging, rows, total, false, |k: &ApiKey| {
-        Cursor {
-            created_at: k.created_at,
-            id: k.id.to_string(),
-        }
+        Cursor::of(k.created_at, &k.id)
     }))
 }
 

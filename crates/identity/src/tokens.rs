@@ -87,10 +87,7 @@ pub async fn list(
         rows,
         total,
         false,
-        |t: &ApiToken| Cursor {
-            created_at: t.created_at,
-            id: t.id.to_string(),
-        },
+        |t: &ApiToken| Cursor::of(t.created_at, &t.id),
     ))
 }
 
