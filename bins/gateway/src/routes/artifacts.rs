@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{CursorParams, OffsetParams, Page, Paging};
+use roster_core::page::{CursorParams, NewestFirstCursorParams, OffsetParams, Page, Paging};
 use roster_projects::artifacts::{
     self, Artifact, ArtifactChanges, ArtifactFilter, ArtifactState, ArtifactType, NewArtifact,
 };
@@ -55,7 +55,7 @@ pub struct ListArtifactsQuery {
 
 /// The artifacts of a project you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/app/project/{id}/artifact", tag = "artifacts",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), OffsetParams, CursorParams, ListArtifactsQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), OffsetParams, NewestFirstCursorParams, ListArtifactsQuery),
     responses((status = 200, body = Page<Artifact>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_artifacts(
     state: web::Data<AppState>,

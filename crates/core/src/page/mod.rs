@@ -15,5 +15,6 @@ pub use cursor::Cursor;
 pub use envelope::Page;
 pub use keyset::{Behind, Beyond, Keyset, ListOrder};
 pub use query::{
-    checked_offset, CursorParams, Direction, OffsetParams, Paging, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    checked_offset, CursorParams, Direction, NewestFirstCursorParams, OffsetParams, Paging,
+    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };

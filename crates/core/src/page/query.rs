@@ -5,6 +5,7 @@
 //! extracts each from the query string, and the list's filters from it too.
 
 use serde::Deserialize;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
 use super::Cursor;
@@ -41,6 +42,26 @@ pub struct CursorParams {
     /// With `before`: how many items, 1 to 100.
     #[param(minimum = 1, maximum = 100)]
     pub last: Option<i64>,
+}
+
+/// [`CursorParams`] as a list shown newest first documents them: `after` leads to older
+/// items. For the OpenAPI document only; such a list extracts [`CursorParams`].
+pub struct NewestFirstCursorParams;
+
+impl IntoParams for NewestFirstCursorParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = CursorParams::into_params(parameter_in);
+        for param in &mut params {
+            param.description = match param.name.as_str() {
+                "after" => Some("Cursor from `next_cursor`: the (older) items after it.".into()),
+                "before" => {
+                    Some("Cursor from `previous_cursor`: the (newer) items before it.".into())
+                }
+                _ => continue,
+            };
+        }
+        params
+    }
 }
 
 /// Which way a page reads its list.
