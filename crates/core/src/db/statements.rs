@@ -7,18 +7,6 @@ use diesel::row::NamedRow;
 use diesel::sql_types::BigInt;
 use diesel::QueryableByName;
 
-/// Where a domain function that must not hold a connection throughout (while it hashes a
-/// password, say) takes one each time it needs one.
-pub trait ConnectionSource {
-    fn get(&self) -> impl std::future::Future<Output = Result<PooledConn, crate::DomainError>>;
-}
-
-impl ConnectionSource for Pool {
-    fn get(&self) -> impl std::future::Future<Output = Result<PooledConn, crate::DomainError>> {
-        conn(self)
-    }
-}
-
 /// One page of the rows `matches` selects, in `(created_at, id)` order, each with the
 /// number of all of them: `WITH m AS MATERIALIZED (<matches>) SELECT m.*, count(*) OVER ()
 /// FROM m ORDER BY m.created_at, m.id LIMIT .. OFFSET ..`, planned for its parameters on
