@@ -51,16 +51,7 @@ async fn common_and_guessable_passwords_are_refused_at_sign_up_saying_why() {
 #[tokio::test]
 async fn bootstrap_refuses_a_weak_password_before_creating_anything() {
     let app = TestApp::spawn().await;
-    let args = |password: &str| roster_gateway::cli::BootstrapArgs {
-        db: roster_gateway::cli::DatabaseArgs {
-            database_url: app.db.url.clone(),
-        },
-        org_slug: "initech".into(),
-        org_name: Some("Initech".into()),
-        email: "peter@initech.test".into(),
-        name: "Peter".into(),
-        password: Some(password.to_owned()),
-    };
+    let args = |password: &str| app.bootstrap_args("initech", "peter@initech.test", Some(password));
     let err = roster_gateway::cli::bootstrap(&args("12345678"))
         .await
         .unwrap_err()
