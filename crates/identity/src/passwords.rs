@@ -42,7 +42,7 @@ impl Password {
         })
     }
 
-    /// Refuses a common password, or one zxcvbn guesses in fewer than 10^10 tries given
+    /// Refuses a common password, or one zxcvbn guesses in fewer than 10^8 tries given
     /// what else the account is known by (`known`: its email, its name).
     fn check_strength(&self, known: &[String]) -> DomainResult<()> {
         let too_weak = |why: String| {
@@ -50,7 +50,10 @@ impl Password {
                 .on_field(self.field.clone(), why)
         };
         let lowered = self.secret.trim().to_lowercase();
-        if lowered.is_empty() || COMMON.lines().any(|common| common == lowered) {
+        if lowered.is_empty() {
+            return Err(too_weak("is too easy to guess (only whitespace)".into()));
+        }
+        if COMMON.lines().any(|common| common == lowered) {
             return Err(too_weak(
                 "is one of the most common passwords: choose another".into(),
             ));
