@@ -28,7 +28,7 @@ async fn readyz_is_503_with_retry_after_when_the_database_is_unreachable() {
     config.database_url = format!("postgres://postgres@127.0.0.1:{closed_port}/nowhere");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = roster_gateway::server::build(config, listener).unwrap();
+    let server = roster_gateway::server::build(config, listener, None).unwrap();
     let handle = server.handle();
     tokio::spawn(server);
     let base = format!("http://127.0.0.1:{port}");
@@ -167,7 +167,12 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
         .send()
         .await
         .unwrap();
-    let res = app.anon(Method::GET, "/metrics").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.management_url("/metrics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert!(res
         .headers()

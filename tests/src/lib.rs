@@ -209,6 +209,8 @@ pub struct Admin {
 /// A running gateway on its own database.
 pub struct TestApp {
     pub base: String,
+    /// The management address's base URL (`/metrics`), on a port of its own.
+    pub management: String,
     pub client: reqwest::Client,
     pub pool: Pool,
     pub admin: Admin,
@@ -239,10 +241,11 @@ impl TestApp {
     pub async fn serve(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
         tweak(&mut config);
-        let (base, handle) = start_gateway(&config);
+        let (base, management, handle) = start_gateway(&config);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");
         let mut app = Self {
             base,
+            management,
             client: reqwest::Client::builder().build().expect("client"),
             pool,
             admin: Admin {
@@ -288,6 +291,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// A URL on the management address.
+    pub fn management_url(&self, path: &str) -> String {
+        format!("{}{path}", self.management)
+    }
+
     /// The arguments of `roster-gateway bootstrap` against this app's database.
     pub fn bootstrap_args(
         &self,
@@ -310,7 +318,7 @@ impl TestApp {
     /// Another gateway on the same database and configuration, as a second replica
     /// behind a load balancer would be: its own server, pool and in-process state.
     pub fn replica(&self) -> Replica {
-        let (base, handle) = start_gateway(&self.config);
+        let (base, _, handle) = start_gateway(&self.config);
         Replica { base, handle }
     }
 
@@ -357,14 +365,18 @@ impl TestApp {
     }
 }
 
-/// Starts a gateway on a free loopback port; returns its base URL and handle.
-fn start_gateway(config: &Config) -> (String, actix_web::dev::ServerHandle) {
+/// Starts a gateway on a free loopback port, with its management address on another;
+/// returns both base URLs and its handle.
+fn start_gateway(config: &Config) -> (String, String, actix_web::dev::ServerHandle) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let server = roster_gateway::server::build(config.clone(), listener).expect("build server");
+    let management = TcpListener::bind("127.0.0.1:0").expect("bind management");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let management_base = format!("http://{}", management.local_addr().expect("addr"));
+    let server = roster_gateway::server::build(config.clone(), listener, Some(management))
+        .expect("build server");
     let handle = server.handle();
     tokio::spawn(server);
-    (format!("http://127.0.0.1:{port}"), handle)
+    (base, management_base, handle)
 }
 
 /// A second gateway of a `TestApp` (see `TestApp::replica`); stopped on drop.

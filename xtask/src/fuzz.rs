@@ -324,6 +324,8 @@ impl Gateway {
             .env("ROSTER_BIND", &addr)
             .env("ROSTER_PUBLIC_URL", format!("http://{addr}"))
             .env("ROSTER_SECRET", &secret)
+            // Nothing here reads /metrics: no management port to collide on.
+            .env("ROSTER_METRICS_BIND", "off")
             .env("SLACK_SIGNING_SECRET", &slack_signing_secret)
             .env("SLACK_CLIENT_ID", "1234567890.0987654321")
             .env("SLACK_CLIENT_SECRET", random_hex(16)?)

@@ -358,6 +358,10 @@ fn dev(root: &Path, bind: &str) -> Result<()> {
     println!("  export ROSTER_API_KEY={api_key}");
     println!("  curl -s http://{bind}/api/v1/channels -H \"authorization: $ROSTER_API_KEY\"");
     println!("  API docs:  http://{bind}/docs/");
+    let metrics = std::env::var("ROSTER_METRICS_BIND").unwrap_or_else(|_| "127.0.0.1:9090".into());
+    if metrics != "off" {
+        println!("  metrics:   http://{metrics}/metrics (ROSTER_METRICS_BIND)");
+    }
     println!();
     let status = Command::new(&gateway)
         .arg("serve")

@@ -1,8 +1,9 @@
 //! Configuration from the environment (see the README's table).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use clap::{Args, ValueEnum};
+use ipnet::IpNet;
 
 use crate::rate_limit::{Limit, RateLimits};
 
@@ -92,6 +93,27 @@ pub struct Config {
     /// Milliseconds a client has to send its request head (slow clients get 408).
     #[arg(long, env = "ROSTER_CLIENT_TIMEOUT_MS", default_value_t = 10_000)]
     pub client_timeout_ms: u64,
+    /// Milliseconds a client has to send its request body once the head is in (408 and the
+    /// connection closed past it).
+    #[arg(long, env = "ROSTER_BODY_TIMEOUT_MS", default_value_t = 30_000,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
+    /// Connections open at once from one client address; further ones are answered 429
+    /// and closed as they arrive. Trusted proxies are not capped.
+    #[arg(long, env = "ROSTER_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 256,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_client: u32,
+    /// Addresses or CIDRs of the proxies in front of Roster (comma-separated): from them,
+    /// the client is the right-most untrusted `X-Forwarded-For` entry.
+    #[arg(long, env = "ROSTER_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Where `/metrics` (and `/healthz`, `/readyz`) answer anyone who reaches them: an
+    /// address, or `off`.
+    #[arg(long, env = "ROSTER_METRICS_BIND", default_value = "127.0.0.1:9090")]
+    pub metrics_bind: MetricsBind,
+    /// A bearer token that opens `/metrics` on the public address too (unset: a 404 there).
+    #[arg(long, env = "ROSTER_METRICS_TOKEN", hide_env_values = true, value_parser = parse_nonempty_secret)]
+    pub metrics_token: Option<Secret>,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
@@ -144,6 +166,11 @@ impl Config {
             rate_limit_slack_commands_per_user: 20,
             rate_limit_slack_commands_per_client: 600,
             client_timeout_ms: 10_000,
+            body_timeout_ms: 30_000,
+            max_connections_per_client: 256,
+            trusted_proxies: Vec::new(),
+            metrics_bind: MetricsBind(None),
+            metrics_token: None,
             workers: Some(2),
             password_hashers: None,
             slack: SlackConfig::default(),
@@ -178,9 +205,12 @@ impl Config {
         roster_identity::passwords::Hasher::new(threads)
     }
 
-    /// Whether cookies should be marked `Secure`.
+    /// Whether clients reach Roster over HTTPS (cookies are then `Secure`, and HSTS is sent);
+    /// the scheme is case-insensitive.
     pub fn https(&self) -> bool {
-        self.public_url.starts_with("https://")
+        self.public_url
+            .get(.."https://".len())
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
     }
 }
 
@@ -188,12 +218,12 @@ impl Config {
 #[derive(Debug, Clone, Args)]
 pub struct SlackConfig {
     /// Verifies slash commands (the app's "Signing Secret"); unset, they answer 503.
-    #[arg(long = "slack-signing-secret", env = "SLACK_SIGNING_SECRET", hide_env_values = true, value_parser = parse_slack_secret)]
+    #[arg(long = "slack-signing-secret", env = "SLACK_SIGNING_SECRET", hide_env_values = true, value_parser = parse_nonempty_secret)]
     pub signing_secret: Option<Secret>,
     /// The app's OAuth client id; with the client secret it enables install and connect.
     #[arg(long = "slack-client-id", env = "SLACK_CLIENT_ID")]
     pub client_id: Option<String>,
-    #[arg(long = "slack-client-secret", env = "SLACK_CLIENT_SECRET", hide_env_values = true, value_parser = parse_slack_secret)]
+    #[arg(long = "slack-client-secret", env = "SLACK_CLIENT_SECRET", hide_env_values = true, value_parser = parse_nonempty_secret)]
     pub client_secret: Option<Secret>,
     /// Slack's Web API; its OAuth pages are at the same origin without `/api`.
     #[arg(
@@ -233,12 +263,38 @@ impl SlackConfig {
     }
 }
 
-fn parse_slack_secret(raw: &str) -> Result<Secret, String> {
+fn parse_nonempty_secret(raw: &str) -> Result<Secret, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err("must not be empty".into());
     }
     Ok(Secret(raw.as_bytes().to_vec()))
+}
+
+/// The management address of `/metrics`; `None` when `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricsBind(pub Option<SocketAddr>);
+
+impl std::str::FromStr for MetricsBind {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "off" => Ok(Self(None)),
+            addr => addr
+                .parse()
+                .map(|a| Self(Some(a)))
+                .map_err(|_| format!("{addr:?} is neither an address (host:port) nor off")),
+        }
+    }
+}
+
+/// A proxy's address (`10.0.0.7`) or network (`10.0.0.0/8`).
+fn parse_proxy(raw: &str) -> Result<IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .or_else(|_| raw.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{raw:?} is neither an IP address nor a CIDR"))
 }
 
 #[cfg(test)]
@@ -271,5 +327,56 @@ mod tests {
         for bad in ["0", "-1", "many", "10001"] {
             assert!(parse(&["--db-writers", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let config = parse(&["--trusted-proxies", "10.0.0.7, 192.168.0.0/16,::1"]).unwrap();
+        let shown: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.7/32", "192.168.0.0/16", "::1/128"]);
+        assert!(parse(&[]).unwrap().trusted_proxies.is_empty());
+        assert!(parse(&["--trusted-proxies", "10.0.0.0/33"]).is_err());
+        assert!(parse(&["--trusted-proxies", "proxy.internal"]).is_err());
+    }
+
+    #[test]
+    fn metrics_listen_on_a_management_address_unless_off() {
+        let default = parse(&[]).unwrap().metrics_bind;
+        assert_eq!(default.0, Some("127.0.0.1:9090".parse().unwrap()));
+        assert_eq!(
+            parse(&["--metrics-bind", "off"]).unwrap().metrics_bind.0,
+            None
+        );
+        assert!(parse(&["--metrics-bind", "9090"]).is_err());
+        assert!(parse(&["--metrics-token", " "]).is_err());
+    }
+
+    #[test]
+    fn https_is_told_by_the_scheme_in_any_case() {
+        let mut config = parse(&[]).unwrap();
+        for (url, https) in [
+            ("https://roster.example", true),
+            ("HTTPS://roster.example", true),
+            ("http://roster.example", false),
+            ("https:", false),
+        ] {
+            config.public_url = url.into();
+            assert_eq!(config.https(), https, "{url}");
+        }
+    }
+
+    #[test]
+    fn body_timeout_and_connection_cap_must_be_positive() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(
+            (config.body_timeout_ms, config.max_connections_per_client),
+            (30_000, 256)
+        );
+        assert!(parse(&["--body-timeout-ms", "0"]).is_err());
+        assert!(parse(&["--max-connections-per-client", "0"]).is_err());
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod creates;
 pub mod credentials;
+pub mod defences;
 pub mod error;
 pub mod extract;
 pub mod metrics;

@@ -19,8 +19,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(config) => {
             let listener = TcpListener::bind(config.bind)
                 .with_context(|| format!("cannot listen on {}", config.bind))?;
-            tracing::info!(address = %config.bind, "roster-gateway listening");
-            server::build(config, listener)?.await?;
+            let management = config
+                .metrics_bind
+                .0
+                .map(|addr| {
+                    TcpListener::bind(addr)
+                        .with_context(|| format!("cannot listen for /metrics on {addr}"))
+                })
+                .transpose()?;
+            let metrics = management
+                .as_ref()
+                .and_then(|m| m.local_addr().ok())
+                .map_or_else(|| "off".to_owned(), |a| a.to_string());
+            tracing::info!(address = %config.bind, %metrics, "roster-gateway listening");
+            server::build(config, listener, management)?.await?;
             tracing::info!("roster-gateway stopped");
         }
         Command::Migrate(args) => {

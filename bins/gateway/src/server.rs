@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::credentials::CredentialCache;
+use crate::defences::{self, Defences};
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
 use crate::principals::{self, PrincipalCache};
@@ -32,12 +33,17 @@ fn worker_share(total: usize, workers: usize, i: usize) -> usize {
     (total / workers + usize::from(i < total % workers)).max(1)
 }
 
-/// Builds the server on an already bound listener (port 0 works: tests use it).
+/// Builds the server on already bound listeners (port 0 works: tests use it): the public
+/// one, and the management one of `/metrics` if any (see `defences::management`).
 ///
 /// Each HTTP worker thread gets a pool of its own, the configured size split among them:
 /// a connection's I/O then runs on the thread whose requests use it, instead of waking
 /// another thread twice per query (a quarter more requests/s in `cargo xtask bench`).
-pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
+pub fn build(
+    config: Config,
+    listener: TcpListener,
+    management: Option<TcpListener>,
+) -> std::io::Result<Server> {
     let workers = config
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -68,6 +74,12 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
         .collect();
     let hasher = config.hasher();
+    let management_addr = management
+        .as_ref()
+        .map(TcpListener::local_addr)
+        .transpose()?;
+    let defences = Arc::new(Defences::new(&config, management_addr));
+    let connections = Arc::clone(&defences.connections);
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -75,6 +87,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         config: Arc::new(config),
         metrics,
         limits: Arc::new(limits),
+        defences,
         writers: writers[0].clone(),
         creates: Arc::default(),
         hasher,
@@ -104,6 +117,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::not_found("route"))
                 }))
+                .wrap(from_fn(defences::guard))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))
                 .wrap(TracingLogger::<RequestSpan>::new())
@@ -111,8 +125,12 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         // A client that has not sent its request head by then gets 408 and is cut off.
         .client_request_timeout(client_timeout)
         .client_disconnect_timeout(Duration::from_secs(1))
+        .on_connect(move |io, data| connections.on_connect(io, data))
         .listen(listener)?
         .shutdown_timeout(10);
+    if let Some(management) = management {
+        server = server.listen(management)?;
+    }
     server = server.workers(workers);
     Ok(server.run())
 }

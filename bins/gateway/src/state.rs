@@ -9,6 +9,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
 use crate::credentials::CredentialCache;
+use crate::defences::Defences;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::principals::PrincipalCache;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     pub limits: Arc<RateLimits>,
+    pub defences: Arc<Defences>,
     pub credentials: Arc<CredentialCache>,
     pub principals: Arc<PrincipalCache>,
     /// This worker thread's turns for user writes (`ROSTER_DB_WRITERS` split among them).

@@ -1,23 +1,55 @@
-//! Logging: `LOG_FORMAT=pretty|json`, filtered by `RUST_LOG`.
+//! Logging: `LOG_FORMAT=pretty|json`, filtered by `RUST_LOG`. Nothing a client sent is
+//! logged: no query strings, no bodies, no headers, no SQL parameters, no error details
+//! (which may quote the input); see docs/security.md.
 
-use tracing_subscriber::EnvFilter;
+use tracing::Subscriber;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 use crate::config::LogFormat;
+use crate::error::ApiError;
 
-/// Installs the global subscriber once; later calls do nothing.
-pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
-    let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Pretty => builder.compact().try_init(),
-    };
+/// tokio-postgres logs every statement's parameters (emails, token hashes) at debug under
+/// this target: it stays off whatever `RUST_LOG` asks.
+const SQL_PARAMETERS_OFF: &str = "tokio_postgres::query=info";
+
+/// The filter of `directives` (`RUST_LOG`'s syntax), with SQL parameters kept out.
+pub fn filter(directives: &str) -> EnvFilter {
+    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    match SQL_PARAMETERS_OFF.parse() {
+        Ok(off) => filter.add_directive(off),
+        Err(_) => filter,
+    }
 }
 
-/// The span of each request: method, route, path without the query string (which may
-/// carry one-time codes), client address and request id; never headers or bodies.
+/// The gateway's log lines in `format`, written to `writer`.
+pub fn layer<S, W>(format: LogFormat, writer: W) -> Box<dyn Layer<S> + Send + Sync>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_target(false)
+        .with_writer(writer);
+    match format {
+        LogFormat::Json => fmt.json().flatten_event(true).boxed(),
+        LogFormat::Pretty => fmt.compact().boxed(),
+    }
+}
+
+/// Installs the global subscriber once, on stdout; later calls do nothing.
+pub fn init(format: LogFormat) {
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::registry()
+        .with(layer(format, std::io::stdout).with_filter(filter(&directives)))
+        .try_init();
+}
+
+/// The span of each request: method, route, path without the query string, client
+/// address (`defences::client_addr`) and request id; never headers or bodies.
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
@@ -30,9 +62,8 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             http.method = %request.method(),
             http.route = tracing::field::Empty,
             http.path = %request.path(),
-            http.client_ip = %request
-                .connection_info()
-                .realip_remote_addr()
+            http.client_ip = %crate::defences::client_addr::of(request.request())
+                .map(|ip| ip.to_string())
                 .unwrap_or_default(),
             request_id = %request
                 .extensions()
@@ -42,14 +73,42 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
-            exception.details = tracing::field::Empty,
         )
     }
 
+    /// The status, and for an error its problem code alone: an error's message may quote
+    /// what the client sent.
     fn on_request_end<B: actix_web::body::MessageBody>(
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
-        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+        let (status, error) = match outcome {
+            Ok(res) => (res.status(), res.response().error()),
+            Err(e) => (e.as_response_error().status_code(), Some(e)),
+        };
+        span.record("http.status_code", status.as_u16());
+        span.record(
+            "otel.status_code",
+            if status.is_server_error() {
+                "ERROR"
+            } else {
+                "OK"
+            },
+        );
+        if let Some(error) = error {
+            let code = error
+                .as_error::<ApiError>()
+                .map_or_else(|| error_kind(status), |e| e.problem().code);
+            span.record("exception.message", code);
+        }
     }
+}
+
+/// The name of an error that is not ours (actix's own), by its status.
+fn error_kind(status: actix_web::http::StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase()
+        .replace(' ', "_")
 }

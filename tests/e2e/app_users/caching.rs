@@ -73,7 +73,7 @@ async fn a_deactivation_through_another_gateway_cuts_access_within_moments() {
     // A second gateway on the same database: another replica.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let other = format!("http://{}", listener.local_addr().unwrap());
-    let server = roster_gateway::server::build(app.config.clone(), listener).unwrap();
+    let server = roster_gateway::server::build(app.config.clone(), listener, None).unwrap();
     let handle = server.handle();
     tokio::spawn(server);
     let (user, token) = app.user_with_token("replica@acme.test", "AppMember").await;

@@ -31,6 +31,9 @@ impl Gateway {
             // the limit is not what is measured.
             .env("ROSTER_RATE_LIMIT_AUTHENTICATE_PER_KEY", "1000000000")
             .env("ROSTER_RATE_LIMIT_AUTHENTICATE_PER_CLIENT", "1000000000")
+            .env("ROSTER_MAX_CONNECTIONS_PER_CLIENT", "1000000")
+            // Nothing here reads /metrics: no management port to collide on.
+            .env("ROSTER_METRICS_BIND", "off")
             .env("RUST_LOG", log_level)
             .env("LOG_FORMAT", "json")
             .stdin(Stdio::null())

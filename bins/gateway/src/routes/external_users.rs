@@ -16,8 +16,8 @@ use roster_external_users::{ChannelId, GroupId, SuperIdentityId, TierId, UserId}
 use utoipa::IntoParams;
 
 use super::external_query::{listed, FromQueryPairs, ListQuery, QueryPairs};
-use super::sessions::client_ip;
 use crate::auth::{authorization_credential, ExternalCaller};
+use crate::defences::client_addr;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::rate_limit::Endpoint;
@@ -68,7 +68,7 @@ pub async fn authenticate(
     state.limits.check(
         Endpoint::Authenticate,
         authorization_credential(&req).as_deref(),
-        client_ip(&req),
+        client_addr::of(&req),
     )?;
     let caller = ExternalCaller::extract(&req).await?;
     let ApiJson(body) =
@@ -77,9 +77,7 @@ pub async fn authenticate(
     let key = signing_key(&state);
     let mut conn = state.conn().await?;
     let authenticated = access::authenticate(&mut conn, caller.key_holder(), request, &key).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(authenticated))
+    Ok(HttpResponse::Ok().json(authenticated))
 }
 
 /// The external user an access token belongs to (`Authorization: Bearer <accessToken>`),

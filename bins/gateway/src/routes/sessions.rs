@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{credential, SESSION_COOKIE};
 use crate::config::Signup;
+use crate::defences::client_addr;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use crate::rate_limit::Endpoint;
@@ -42,11 +43,6 @@ pub struct Success {
     pub success: bool,
 }
 
-/// The peer address (not X-Forwarded-For, which any client can write).
-pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
-    req.peer_addr().map(|a| a.ip())
-}
-
 fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
@@ -62,7 +58,6 @@ async fn start_session(state: &AppState, account: Account) -> ApiResult<HttpResp
     let (_, token) = sessions::create(&mut conn, &account.id).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(state, &token))
-        .insert_header(("cache-control", "no-store"))
         .json(SignedIn {
             token,
             user: account,
@@ -79,7 +74,7 @@ pub async fn sign_up(
 ) -> ApiResult<HttpResponse> {
     state
         .limits
-        .check(Endpoint::SignUp, Some(&body.email), client_ip(&req))?;
+        .check(Endpoint::SignUp, Some(&body.email), client_addr::of(&req))?;
     if state.config.signup == Signup::Closed {
         return Err(DomainError::forbidden(
             "signup_closed",
@@ -103,7 +98,7 @@ pub async fn sign_in(
 ) -> ApiResult<HttpResponse> {
     state
         .limits
-        .check(Endpoint::SignIn, Some(&body.email), client_ip(&req))?;
+        .check(Endpoint::SignIn, Some(&body.email), client_addr::of(&req))?;
     body.check()?;
     let account =
         accounts::verify_credentials(&**state, &state.hasher, &body.email, &body.password).await?;

@@ -39,7 +39,6 @@ pub async fn create_token(
             header::LOCATION,
             format!("/api/v1/app/tokens/{}", created.token.id),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(created))
 }
 

@@ -105,9 +105,7 @@ pub async fn create_api_key(
     let name = body.parse()?;
     let mut conn = state.conn().await?;
     let created = workspaces::create_key(&mut conn, caller.user.org_id.as_str(), id, &name).await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(created))
+    Ok(HttpResponse::Created().json(created))
 }
 
 /// The workspace's API keys, never their secrets (AppAdmin).

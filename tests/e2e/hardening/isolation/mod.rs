@@ -157,13 +157,14 @@ async fn tenant_a_cannot_reach_or_see_tenant_b_on_any_route() {
             }
         }
     }
-    // What anyone may read, after B's setup put B's ids in many paths: the metrics label
-    // requests by route pattern, never by the ids in them.
-    for path in ["/metrics", "/openapi.json"] {
+    // What anyone may read, after B's setup put B's ids in many paths: the metrics (on the
+    // management address) label requests by route pattern, never by the ids in them.
+    let app = &world.slack.app;
+    for url in [app.management_url("/metrics"), app.url("/openapi.json")] {
         tried += 1;
         let probe = Probe {
-            label: format!("GET {path} [anonymous, after B's traffic]"),
-            req: ctx.client.get(world.slack.app.url(path)),
+            label: format!("GET {url} [anonymous, after B's traffic]"),
+            req: ctx.client.get(url),
             expect: status(&[200]),
             echo: Vec::new(),
         };

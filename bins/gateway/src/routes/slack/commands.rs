@@ -7,10 +7,10 @@ use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommandFor
 use roster_slack::{link_token, signature};
 
 use super::{now_unix, public_url};
+use crate::defences::client_addr;
 use crate::error::ApiResult;
 use crate::rate_limit::Endpoint;
 use crate::routes::resource;
-use crate::routes::sessions::client_ip;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -42,7 +42,7 @@ pub async fn slash_command(
     // Every attempt counts against the address; a signed one against its Slack user too.
     state
         .limits
-        .check_client(Endpoint::SlackCommands, client_ip(&req))?;
+        .check_client(Endpoint::SlackCommands, client_addr::of(&req))?;
     let secret = state.config.slack.signing_secret.as_ref().ok_or_else(|| {
         DomainError::unavailable(
             "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",

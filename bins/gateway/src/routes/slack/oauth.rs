@@ -55,7 +55,6 @@ fn redirect(
     HttpResponse::Found()
         .cookie(nonce_cookie(state, &issued.nonce, lifetime_secs))
         .insert_header((header::LOCATION, location))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
 }
 
@@ -63,7 +62,6 @@ fn redirect(
 fn finished(state: &AppState, body: &impl serde::Serialize) -> HttpResponse {
     HttpResponse::Ok()
         .cookie(nonce_cookie(state, "", 0))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
 }
 

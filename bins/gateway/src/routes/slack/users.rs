@@ -1,7 +1,6 @@
 //! The seed's user routes: verify a link token, link status, connection status,
 //! disconnect, and connect sessions.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use roster_core::DomainError;
 use roster_identity::auth;
@@ -199,10 +198,8 @@ pub async fn create_connect_session(
         ("sessionToken", session.token.as_str()),
     ])
     .unwrap_or_default();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(ConnectResponse {
-            connect_url: format!("{}/work-apps/slack/connect?{query}", public_url(&state)),
-            session_token: session.token,
-        }))
+    Ok(HttpResponse::Ok().json(ConnectResponse {
+        connect_url: format!("{}/work-apps/slack/connect?{query}", public_url(&state)),
+        session_token: session.token,
+    }))
 }
