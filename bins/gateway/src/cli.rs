@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP API.
-    Serve(Config),
+    Serve(Box<Config>),
     /// Apply pending database migrations.
     Migrate(DatabaseArgs),
     /// Create an org, account, AppAdmin user and external-users workspace if absent, print

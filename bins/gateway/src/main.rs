@@ -32,7 +32,7 @@ async fn main() -> anyhow::Result<()> {
                 .and_then(|m| m.local_addr().ok())
                 .map_or_else(|| "off".to_owned(), |a| a.to_string());
             tracing::info!(address = %config.bind, %metrics, "roster-gateway listening");
-            server::build(config, listener, management)?.await?;
+            server::build(*config, listener, management)?.await?;
             tracing::info!("roster-gateway stopped");
         }
         Command::Migrate(args) => {
