@@ -16,6 +16,8 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 pub mod cluster;
+pub mod logs;
+pub mod raw_http;
 
 pub const TEST_SECRET: &[u8] = b"roster-test-secret-0123456789abcdef";
 

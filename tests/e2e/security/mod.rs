@@ -2,6 +2,9 @@
 //! before its fix (see docs/security.md).
 
 mod api_key_revocation;
+mod body_timeout;
+mod connection_cap;
+mod headers;
 mod password_hashing;
 mod passwords;
 mod slack_registration;
