@@ -151,12 +151,6 @@ async fn finish(
             span.record("http.route", route);
         }
     }
-    // One line per request, inside its span (method, route, path, request id).
-    tracing::info!(
-        status = status.as_u16(),
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request done"
-    );
     let problem = if status.is_client_error() || status.is_server_error() {
         let from_api = res
             .response()
@@ -178,6 +172,14 @@ async fn finish(
     } else {
         None
     };
+    // One line per request, inside its span (method, route, path, request id); of an
+    // error, its code alone (its detail may quote the input).
+    tracing::info!(
+        status = status.as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        code = problem.as_ref().map(|p| p.code.as_str()),
+        "request done"
+    );
     let (req, mut response) = res.into_parts();
     if let Some(mut problem) = problem {
         problem.request_id.clone_from(&request_id);

@@ -10,7 +10,6 @@ use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
 use crate::config::LogFormat;
-use crate::error::ApiError;
 
 /// tokio-postgres logs every statement's parameters (emails, token hashes) at debug under
 /// this target: it stays off whatever `RUST_LOG` asks.
@@ -72,19 +71,18 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
                 .unwrap_or_default(),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
-            exception.message = tracing::field::Empty,
         )
     }
 
-    /// The status, and for an error its problem code alone: an error's message may quote
-    /// what the client sent.
+    /// The status alone: an error's message may quote what the client sent (`finish`
+    /// logs its problem code).
     fn on_request_end<B: actix_web::body::MessageBody>(
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
-        let (status, error) = match outcome {
-            Ok(res) => (res.status(), res.response().error()),
-            Err(e) => (e.as_response_error().status_code(), Some(e)),
+        let status = match outcome {
+            Ok(res) => res.status(),
+            Err(e) => e.as_response_error().status_code(),
         };
         span.record("http.status_code", status.as_u16());
         span.record(
@@ -95,20 +93,5 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
                 "OK"
             },
         );
-        if let Some(error) = error {
-            let code = error
-                .as_error::<ApiError>()
-                .map_or_else(|| error_kind(status), |e| e.problem().code);
-            span.record("exception.message", code);
-        }
     }
-}
-
-/// The name of an error that is not ours (actix's own), by its status.
-fn error_kind(status: actix_web::http::StatusCode) -> String {
-    status
-        .canonical_reason()
-        .unwrap_or("error")
-        .to_ascii_lowercase()
-        .replace(' ', "_")
 }

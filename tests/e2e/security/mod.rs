@@ -5,6 +5,8 @@ mod api_key_revocation;
 mod body_timeout;
 mod connection_cap;
 mod headers;
+mod logs;
+mod metrics_access;
 mod password_hashing;
 mod passwords;
 mod slack_registration;
