@@ -4,7 +4,7 @@
 //!
 //! Every line of a request carries its span's fields, the client address among them: a
 //! test sends its requests from (or on behalf of) an address of its own and keeps the
-//! lines that name it.
+//! lines that name it. Lines are kept without their terminal colours.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, Once};
@@ -96,9 +96,23 @@ impl Write for LineBuffer {
     }
 }
 
+/// `text` without its terminal colours (`ESC [ ... m`).
+fn without_colours(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|c| *c == 'm');
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
 impl Drop for LineBuffer {
     fn drop(&mut self) {
-        let line = String::from_utf8_lossy(&self.0).into_owned();
+        let line = without_colours(&String::from_utf8_lossy(&self.0));
         if let Ok(captures) = CAPTURES.lock() {
             for (marker, lines) in captures.iter() {
                 if line.contains(marker.as_str()) {

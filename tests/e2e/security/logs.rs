@@ -33,7 +33,7 @@ fn as_bytes(text: &str) -> String {
 async fn debug_logs_hold_no_query_body_or_sql_parameter_and_name_the_peer() {
     let app = TestApp::spawn().await;
     let peer = loopback_of_our_own();
-    let capture = LogCapture::start(&peer.to_string());
+    let capture = LogCapture::start(&format!("http.client_ip={peer} "));
     let client = reqwest::Client::builder()
         .local_address(peer)
         .build()

@@ -3,6 +3,7 @@
 
 mod api_key_revocation;
 mod body_timeout;
+mod client_address;
 mod connection_cap;
 mod headers;
 mod logs;
