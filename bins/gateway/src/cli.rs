@@ -2,9 +2,10 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use roster_core::text::{bounded, Email, Slug};
+use roster_core::text::{Email, Slug};
 use roster_identity::accounts::Password;
-use roster_identity::bootstrap::{self, Bootstrap};
+use roster_identity::bootstrap::{self, Bootstrap, ORG_NAME};
+use roster_identity::requests::USER_NAME;
 use serde::Serialize;
 
 use crate::config::{Config, LogFormat};
@@ -82,14 +83,12 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
 pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> {
     let cmd = Bootstrap {
         org_slug: Slug::parse("--org-slug", &args.org_slug)?,
-        org_name: bounded(
+        org_name: ORG_NAME.parse(
             "--org-name",
             args.org_name.as_deref().unwrap_or(&args.org_slug),
-            1,
-            200,
         )?,
         email: Email::parse("--email", &args.email)?,
-        name: bounded("--name", &args.name, 1, 200)?,
+        name: USER_NAME.parse("--name", &args.name)?,
         password: args
             .password
             .as_deref()

@@ -9,6 +9,7 @@ use futures_util::future::try_join;
 use roster_core::db::{limited, matches_first, planned_per_call, prepared_once, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::page::{Cursor, Page, Paging};
+use roster_core::search::SearchTerm;
 use roster_core::text::{like_escape, within_one_word, Email};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -148,7 +149,7 @@ pub struct UserFilter {
     pub state: Option<UserState>,
     pub role: Option<Role>,
     /// Case-insensitive substring of name or email.
-    pub search: Option<String>,
+    pub search: Option<SearchTerm>,
 }
 
 impl UserFilter {

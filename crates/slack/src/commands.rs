@@ -4,6 +4,7 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
+use roster_core::text::at_most;
 use roster_core::DomainError;
 use roster_identity::users;
 use serde::{Deserialize, Serialize};
@@ -98,18 +99,17 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
         ("text", &form.text, TEXT_MAX),
         ("enterprise_id", &form.enterprise_id, ID_MAX),
     ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            return Err(DomainError::invalid(
-                field,
-                format!("must be at most {max} characters"),
-            ));
+        if let Some(value) = value {
+            at_most(field, value, max)?;
         }
     }
     let team_id = TeamId::parse_field("team_id", form.team_id.as_deref().unwrap_or(""))?;
     let user_id = SlackUserId::parse_field("user_id", form.user_id.as_deref().unwrap_or(""))?;
     let command = form
         .command
-        .filter(|c| c.starts_with('/') && c.len() <= 40 && !c.contains(char::is_whitespace))
+        .filter(|c| {
+            c.starts_with('/') && c.len() <= COMMAND_MAX && !c.contains(char::is_whitespace)
+        })
         .unwrap_or_else(|| "/roster".into());
     Ok(SlashCommand {
         team_id,
