@@ -23,6 +23,11 @@ impl StringSchema {
         )
     }
 
+    /// Text matching `pattern`.
+    pub fn matching(pattern: impl Into<String>) -> Self {
+        Self(ObjectBuilder::new().schema_type(Type::String).build()).pattern(pattern)
+    }
+
     /// An email address of `min` to `max` characters.
     pub fn email(min: usize, max: usize) -> Self {
         let mut schema = Self::new(min, max);
@@ -30,8 +35,8 @@ impl StringSchema {
         schema
     }
 
-    pub fn pattern(mut self, pattern: String) -> Self {
-        self.0.pattern = Some(pattern);
+    pub fn pattern(mut self, pattern: impl Into<String>) -> Self {
+        self.0.pattern = Some(pattern.into());
         self
     }
 
@@ -89,6 +94,14 @@ mod tests {
         assert_eq!(
             json(rule.schema_opt()),
             json!({"type": ["string", "null"], "maxLength": 50, "pattern": pattern})
+        );
+    }
+
+    #[test]
+    fn patterned_schemas_have_no_bounds() {
+        assert_eq!(
+            json(StringSchema::matching("^a+$").nullable().example("aa")),
+            json!({"type": ["string", "null"], "example": "aa", "pattern": "^a+$"})
         );
     }
 

@@ -4,6 +4,7 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
+use roster_core::schema::StringSchema;
 use roster_core::text::at_most;
 use roster_core::DomainError;
 use roster_identity::users;
@@ -54,11 +55,9 @@ pub struct SlashCommand {
 /// `channel_id`, `response_url` and `trigger_id`).
 #[derive(Deserialize, ToSchema)]
 pub struct SlashCommandForm {
-    /// The workspace the command was run in.
-    #[schema(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
+    #[schema(schema_with = team_id)]
     team_id: Option<String>,
-    /// Who ran it.
-    #[schema(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
+    #[schema(schema_with = user_id)]
     user_id: Option<String>,
     #[serde(default)]
     #[schema(example = "sasha")]
@@ -75,6 +74,20 @@ pub struct SlashCommandForm {
     #[serde(default)]
     #[schema(example = "link")]
     text: Option<String>,
+}
+
+fn team_id() -> StringSchema {
+    TeamId::string_schema()
+        .nullable()
+        .description("The workspace the command was run in.")
+        .example(TeamId::EXAMPLE)
+}
+
+fn user_id() -> StringSchema {
+    SlackUserId::string_schema()
+        .nullable()
+        .description("Who ran it.")
+        .example(SlackUserId::EXAMPLE)
 }
 
 const USER_NAME_MAX: usize = 200;

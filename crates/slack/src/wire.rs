@@ -13,7 +13,8 @@ use crate::SlackLinkId;
 mod requests;
 
 pub use requests::{
-    ConnectRequest, DisconnectRequest, RegisterWorkspaceRequest, VerifyToken, VerifyTokenRequest,
+    user_id, ConnectRequest, DisconnectRequest, RegisterWorkspaceRequest, VerifyToken,
+    VerifyTokenRequest,
 };
 
 /// `#[serde(with = "millis_opt")]`: an optional RFC 3339 timestamp with milliseconds.

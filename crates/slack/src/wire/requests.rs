@@ -31,7 +31,16 @@ fn team_name() -> StringSchema {
     TEAM_NAME.schema().example("Aurora Labs")
 }
 
-fn user_id(field: &str, raw: &str) -> Result<UserId, DomainError> {
+fn user_id_schema() -> StringSchema {
+    StringSchema::matching(UserId::PATTERN).example(UserId::EXAMPLE)
+}
+
+fn token_user_id() -> StringSchema {
+    user_id_schema().description("Your user id (`user_…`) in the token's tenant.")
+}
+
+/// A Roster user id given in a Slack request; `field` names it in the error.
+pub fn user_id(field: &str, raw: &str) -> Result<UserId, DomainError> {
     UserId::parse(raw.trim())
         .ok_or_else(|| DomainError::invalid(field, "must be a user id (user_<16 hex digits>)"))
 }
@@ -42,8 +51,7 @@ fn user_id(field: &str, raw: &str) -> Result<UserId, DomainError> {
 pub struct VerifyTokenRequest {
     #[schema(schema_with = link_token)]
     pub token: String,
-    /// Your user id (`user_…`) in the token's tenant.
-    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(schema_with = token_user_id)]
     pub user_id: String,
     #[serde(default)]
     #[schema(format = Email)]
@@ -90,17 +98,31 @@ impl TryFrom<VerifyTokenRequest> for VerifyToken {
 #[serde(rename_all = "camelCase")]
 pub struct DisconnectRequest {
     #[serde(default)]
-    #[schema(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
+    #[schema(schema_with = slack_team_id)]
     pub slack_team_id: Option<String>,
     #[serde(default)]
-    #[schema(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
+    #[schema(schema_with = slack_user_id)]
     pub slack_user_id: Option<String>,
     /// The org (slug or id); defaults to the session's org, else `default`.
     #[serde(default)]
     pub tenant_id: Option<String>,
     #[serde(default)]
-    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(schema_with = nullable_user_id)]
     pub user_id: Option<String>,
+}
+
+fn slack_team_id() -> StringSchema {
+    TeamId::string_schema().nullable().example(TeamId::EXAMPLE)
+}
+
+fn slack_user_id() -> StringSchema {
+    SlackUserId::string_schema()
+        .nullable()
+        .example(SlackUserId::EXAMPLE)
+}
+
+fn nullable_user_id() -> StringSchema {
+    user_id_schema().nullable()
 }
 
 impl DisconnectRequest {
@@ -140,8 +162,7 @@ impl DisconnectRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectRequest {
-    /// Your user id (`user_…`).
-    #[schema(pattern = "^user_[0-9a-f]{16}$", example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(schema_with = connecting_user_id)]
     pub user_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     #[serde(default)]
@@ -152,6 +173,10 @@ pub struct ConnectRequest {
     #[serde(default)]
     #[schema(schema_with = user_name)]
     pub user_name: Option<String>,
+}
+
+fn connecting_user_id() -> StringSchema {
+    user_id_schema().description("Your user id (`user_…`).")
 }
 
 impl ConnectRequest {
@@ -170,7 +195,7 @@ impl ConnectRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterWorkspaceRequest {
-    #[schema(example = "T0A1B2C3D", pattern = "^T[A-Z0-9]+$")]
+    #[schema(schema_with = team_id)]
     pub team_id: String,
     #[schema(schema_with = team_name)]
     pub team_name: String,
@@ -178,8 +203,18 @@ pub struct RegisterWorkspaceRequest {
     #[serde(default)]
     pub tenant_id: Option<String>,
     #[serde(default)]
-    #[schema(example = "E0A1B2C3D", pattern = "^E[A-Z0-9]+$")]
+    #[schema(schema_with = enterprise_id)]
     pub enterprise_id: Option<String>,
+}
+
+fn team_id() -> StringSchema {
+    StringSchema::matching(TeamId::pattern()).example(TeamId::EXAMPLE)
+}
+
+fn enterprise_id() -> StringSchema {
+    StringSchema::matching(EnterpriseId::pattern())
+        .nullable()
+        .example(EnterpriseId::EXAMPLE)
 }
 
 impl RegisterWorkspaceRequest {
