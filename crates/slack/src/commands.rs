@@ -138,7 +138,7 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
                     .collect::<String>()
                     .trim()
                     .chars()
-                    .take(200)
+                    .take(USER_NAME_MAX)
                     .collect::<String>()
             })
             .filter(|n| !n.is_empty()),
