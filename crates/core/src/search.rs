@@ -6,7 +6,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::schema::StringSchema;
-use crate::text::{at_most, Controls};
+use crate::text::{at_most, like_escape, Controls};
 use crate::DomainError;
 
 /// A list's search term: trimmed, at most 200 characters, without any control character
@@ -37,6 +37,11 @@ impl SearchTerm {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The `ILIKE` pattern of text that holds the term.
+    pub fn contains_pattern(&self) -> String {
+        format!("%{}%", like_escape(&self.0))
     }
 }
 
@@ -89,6 +94,12 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn terms_are_found_anywhere_as_written() {
+        let term = SearchTerm::parse(Some(" 50%_off ")).unwrap().unwrap();
+        assert_eq!(term.contains_pattern(), "%50\\%\\_off%");
     }
 
     #[test]

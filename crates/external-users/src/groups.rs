@@ -223,7 +223,7 @@ fn filtered(
         query = query.filter(groups::tier_id.eq_any(filter.tier_ids.clone()));
     }
     if let Some(search) = &filter.search {
-        let pattern = input::contains_pattern(search);
+        let pattern = search.contains_pattern();
         query = query.filter(
             groups::name
                 .ilike(pattern.clone())

@@ -54,11 +54,6 @@ pub fn external_id_filter(raw: Option<String>) -> Result<Option<String>, DomainE
     Ok(raw)
 }
 
-/// The `ILIKE` pattern for a case-insensitive substring.
-pub fn contains_pattern(search: &str) -> String {
-    format!("%{}%", roster_core::text::like_escape(search))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,6 @@ use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::input;
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_users as users;
 use crate::super_identities;
@@ -297,7 +296,7 @@ fn filtered(
     if let Some(search) = &filter.search {
         // `search` is name, identifier and external id joined by U+001F, which neither
         // they nor a search (see `SearchTerm`) may contain: a match lies within one.
-        query = query.filter(users::search.ilike(input::contains_pattern(search)));
+        query = query.filter(users::search.ilike(search.contains_pattern()));
     }
     query
 }
