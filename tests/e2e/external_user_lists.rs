@@ -859,6 +859,7 @@ async fn word_search_stays_in_its_workspace_and_finds_concurrent_creates() {
 #[tokio::test]
 async fn a_word_search_by_channels_settles_on_a_generic_plan() {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use roster_core::search::SearchTerm;
     use roster_external_users::paging::PageRequest;
     use roster_external_users::users::{self, ExternalUserFilter};
     use roster_external_users::{ChannelId, WorkspaceId};
@@ -882,7 +883,7 @@ async fn a_word_search_by_channels_settles_on_a_generic_plan() {
             .iter()
             .map(|c| ChannelId::parse(c).unwrap())
             .collect(),
-        search: Some("quixote".into()),
+        search: SearchTerm::parse(Some("quixote")).unwrap(),
         ..ExternalUserFilter::default()
     };
     for _ in 0..8 {

@@ -289,7 +289,7 @@ async fn openapi_states_the_bounds_the_gateway_checks() {
         "{user}"
     );
 
-    // The pattern's ranges are the characters `bounded` refuses: C0 and C1 controls but
+    // The pattern's ranges are the characters `Text` refuses: C0 and C1 controls but
     // tab and newline.
     for (i, (c, allowed)) in [
         ('\u{1}', false),

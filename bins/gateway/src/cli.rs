@@ -2,9 +2,10 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use roster_core::text::{bounded, Email, Slug};
-use roster_identity::bootstrap::{self, Bootstrap};
+use roster_core::text::{Email, Slug};
+use roster_identity::bootstrap::{self, Bootstrap, ORG_NAME};
 use roster_identity::passwords::{Hasher, Password};
+use roster_identity::requests::USER_NAME;
 use serde::Serialize;
 
 use crate::config::{Config, LogFormat};
@@ -81,7 +82,7 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
 
 pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> {
     let email = Email::parse("--email", &args.email)?;
-    let name = bounded("--name", &args.name, 1, 200)?;
+    let name = USER_NAME.parse("--name", &args.name)?;
     let password = match args.password.as_deref() {
         Some(raw) => {
             let known = vec![email.as_str().to_owned(), name.clone()];
@@ -92,11 +93,9 @@ pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> 
     };
     let cmd = Bootstrap {
         org_slug: Slug::parse("--org-slug", &args.org_slug)?,
-        org_name: bounded(
+        org_name: ORG_NAME.parse(
             "--org-name",
             args.org_name.as_deref().unwrap_or(&args.org_slug),
-            1,
-            200,
         )?,
         email,
         name,

@@ -4,12 +4,14 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::patch;
+use roster_core::schema::StringSchema;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::input::{self, Errors};
+use crate::input::{self, Errors, NAME};
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_channels;
 use crate::{ChannelId, WorkspaceId};
@@ -25,13 +27,7 @@ pub struct Channel {
     #[serde(with = "roster_core::time::millis")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
-    /// The channel's name, 3 to 50 characters.
-    #[schema(
-        example = "Website chat",
-        min_length = 3,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = channel_name)]
     pub name: String,
     pub workspace_id: WorkspaceId,
 }
@@ -40,13 +36,7 @@ pub struct Channel {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateChannelRequest {
-    /// 3 to 50 characters.
-    #[schema(
-        example = "Website chat",
-        min_length = 3,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_channel_name)]
     pub name: String,
 }
 
@@ -54,21 +44,15 @@ pub struct CreateChannelRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateChannelRequest {
-    /// 3 to 50 characters.
     #[serde(default)]
-    #[schema(
-        nullable = false,
-        min_length = 3,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = channel_name_change)]
     pub name: Option<String>,
 }
 
 impl CreateChannelRequest {
     /// The name, validated.
     pub fn parse(&self) -> DomainResult<String> {
-        input::name("name", &self.name)
+        NAME.parse("name", &self.name)
     }
 }
 
@@ -79,10 +63,22 @@ impl UpdateChannelRequest {
         let name = self
             .name
             .as_deref()
-            .and_then(|n| errors.take(input::name("name", n)));
+            .and_then(|n| errors.take(NAME.parse("name", n)));
         errors.finish()?;
-        name.ok_or_else(input::empty_update)
+        name.ok_or_else(patch::empty_update)
     }
+}
+
+fn channel_name() -> StringSchema {
+    input::described_name(Some("The channel's name")).example("Website chat")
+}
+
+fn new_channel_name() -> StringSchema {
+    input::described_name(None).example("Website chat")
+}
+
+fn channel_name_change() -> StringSchema {
+    input::described_name(None)
 }
 
 fn not_found() -> DomainError {

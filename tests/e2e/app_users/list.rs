@@ -605,6 +605,7 @@ async fn cursor_pages_probe_the_index_under_a_generic_plan() {
 async fn first_and_cursor_pages_settle_on_a_generic_plan() {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
     use roster_core::page::Paging;
+    use roster_core::search::SearchTerm;
     use roster_identity::users::{self, UserFilter};
     use roster_identity::OrgId;
     let app = TestApp::spawn().await;
@@ -637,7 +638,7 @@ async fn first_and_cursor_pages_settle_on_a_generic_plan() {
     ];
     // A first page searched by a word (`user_words::page`).
     let searched = UserFilter {
-        search: Some("plan".into()),
+        search: SearchTerm::parse(Some("plan")).unwrap(),
         ..UserFilter::default()
     };
     for (filter, paging) in pagings

@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use roster_core::page::{CursorParams, OffsetParams, Page, Paging};
+use roster_core::search::SearchTerm;
 use roster_core::DomainError;
 use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
 use roster_identity::users::{
@@ -55,7 +56,7 @@ pub struct ListUsersQuery {
     /// Only users with this role.
     pub role: Option<Role>,
     /// Case-insensitive substring of name or email.
-    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[param(value_type = Option<SearchTerm>, inline)]
     pub search: Option<String>,
 }
 
@@ -71,23 +72,10 @@ pub async fn list_users(
     ApiQuery(q): ApiQuery<ListUsersQuery>,
 ) -> ApiResult<HttpResponse> {
     let paging = Paging::new(&offset, &cursor)?;
-    let search = q
-        .search
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
-    if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(DomainError::invalid("search", "must be at most 200 characters").into());
-    }
-    if search
-        .as_ref()
-        .is_some_and(|s| s.chars().any(char::is_control))
-    {
-        return Err(DomainError::invalid("search", "must not contain control characters").into());
-    }
     let filter = UserFilter {
         state: q.state,
         role: q.role,
-        search,
+        search: SearchTerm::parse(q.search.as_deref())?,
     };
     let mut conn = state.conn().await?;
     let page = users::list(&mut conn, &caller.user.org_id, &filter, &paging).await?;

@@ -2,7 +2,7 @@
 //! `/api/v1/external-user-groups`), authenticated by a workspace API key.
 
 use actix_web::{web, HttpResponse};
-use roster_core::DomainError;
+use roster_core::search::SearchTerm;
 use roster_external_users::channels::{self, Channel, CreateChannelRequest, UpdateChannelRequest};
 use roster_external_users::groups::{
     self, CreateGroupRequest, ExternalUserGroup, GroupChanges, GroupFilter, NewGroup,
@@ -280,7 +280,7 @@ pub struct GroupsQuery {
     /// Only groups on these tiers.
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name or externalId.
-    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[param(value_type = Option<SearchTerm>, inline)]
     pub search: Option<String>,
     /// The page number (default 1).
     #[param(minimum = 1, maximum = 1000000000000000.0)]
@@ -332,21 +332,11 @@ pub async fn list_groups(
     ListQuery(q): ListQuery<GroupsQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = PageRequest::new(q.page_number, q.page_size)?;
-    if q.external_id
-        .as_ref()
-        .is_some_and(|v| v.chars().count() > input::EXTERNAL_ID_MAX)
-    {
-        return Err(DomainError::invalid(
-            "externalId",
-            format!("must be at most {} characters", input::EXTERNAL_ID_MAX),
-        )
-        .into());
-    }
     let filter = GroupFilter {
-        external_id: q.external_id,
+        external_id: input::external_id_filter(q.external_id)?,
         ids: q.ids,
         tier_ids: q.tier_ids,
-        search: input::search(q.search.as_deref())?,
+        search: SearchTerm::parse(q.search.as_deref())?,
     };
     let mut conn = state.conn().await?;
     Ok(listed(

@@ -3,11 +3,11 @@
 //! which takes an external user's access token.
 
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use roster_core::search::SearchTerm;
 use roster_core::DomainError;
 use roster_external_users::access::{
     self, Authenticate, AuthenticateRequest, AuthenticatedExternalUser,
 };
-use roster_external_users::input;
 use roster_external_users::users::{
     self, CreateExternalUserRequest, ExternalUser, ExternalUserChanges, ExternalUserFilter,
     NewExternalUser, UpdateExternalUserRequest,
@@ -113,7 +113,7 @@ pub struct ExternalUsersQuery {
     /// Only users on these tiers.
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name, identifier or externalId.
-    #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
+    #[param(value_type = Option<SearchTerm>, inline)]
     pub search: Option<String>,
     /// The page number (default 1).
     #[param(minimum = 1, maximum = 1000000000000000.0)]
@@ -154,7 +154,7 @@ pub async fn list_external_users(
         external_user_group_ids: q.external_user_group_ids,
         super_identity_ids: q.super_identity_ids,
         tier_ids: q.tier_ids,
-        search: input::search(q.search.as_deref())?,
+        search: SearchTerm::parse(q.search.as_deref())?,
     };
     let mut conn = state.conn().await?;
     let list = users::list(&mut conn, caller.workspace_id, &filter, page).await?;

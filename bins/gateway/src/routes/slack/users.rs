@@ -1,4 +1,4 @@
-//! The seed's user routes: verify a link token, link status, connection status,
+//! The Slack user routes: verify a link token, link status, connection status,
 //! disconnect, and connect sessions.
 
 use actix_web::http::header;
@@ -8,8 +8,8 @@ use roster_identity::auth;
 use roster_identity::users as app_users;
 use roster_slack::links::{self, Unlinker};
 use roster_slack::wire::{
-    ConnectRequest, ConnectResponse, Connection, ConnectionStatus, DisconnectRequest, LinkStatus,
-    Success, VerifyToken, VerifyTokenRequest, VerifyTokenResponse,
+    self, ConnectRequest, ConnectResponse, Connection, ConnectionStatus, DisconnectRequest,
+    LinkStatus, Success, VerifyToken, VerifyTokenRequest, VerifyTokenResponse,
 };
 use roster_slack::{connect, link_token, SlackUserId, TeamId};
 use serde::Deserialize;
@@ -65,10 +65,10 @@ pub async fn verify_token(
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LinkStatusQuery {
     /// The Slack user (`U…`).
-    #[param(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
+    #[param(value_type = SlackUserId, inline, example = "U0A1B2C3D")]
     pub slack_user_id: String,
     /// The Slack team (`T…`).
-    #[param(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
+    #[param(value_type = TeamId, inline, example = "T0A1B2C3D")]
     pub slack_team_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     pub tenant_id: Option<String>,
@@ -115,9 +115,7 @@ pub async fn status(
     caller: Caller,
     ApiQuery(q): ApiQuery<StatusQuery>,
 ) -> ApiResult<HttpResponse> {
-    let user_id = roster_identity::UserId::parse(q.user_id.trim()).ok_or_else(|| {
-        DomainError::invalid("userId", "must be a user id (user_<16 hex digits>)")
-    })?;
+    let user_id = wire::user_id("userId", &q.user_id)?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     let user = if user_id == me.user.id {
