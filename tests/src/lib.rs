@@ -11,6 +11,7 @@ use rand::Rng;
 use reqwest::{Method, RequestBuilder};
 use roster_core::db::Pool;
 use roster_core::text::{Email, Slug};
+use roster_devkit::with_database;
 use roster_gateway::config::Config;
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -29,19 +30,6 @@ pub fn admin_url() -> String {
 /// `admin_url` with another database name.
 pub fn database_url(name: &str) -> String {
     with_database(&admin_url(), name)
-}
-
-/// A server URL with another database name.
-fn with_database(admin: &str, name: &str) -> String {
-    let (base, query) = match admin.split_once('?') {
-        Some((b, q)) => (b.to_owned(), format!("?{q}")),
-        None => (admin.to_owned(), String::new()),
-    };
-    let cut = base
-        .rfind('/')
-        .filter(|i| *i > "postgres://".len())
-        .unwrap_or(base.len());
-    format!("{}/{name}{query}", &base[..cut])
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 pub fn locate() -> Result<PathBuf> {
-    crate::pg::client_program("pgbench").context(
+    roster_devkit::pg_bin::client_program("pgbench").context(
         "pgbench is not installed: it ships with PostgreSQL \
          (`sudo apt-get install -y postgresql-contrib postgresql-client` on Debian/Ubuntu)",
     )

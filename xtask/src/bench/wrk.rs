@@ -16,7 +16,7 @@ pub fn ensure_installed() -> Result<PathBuf> {
         return Ok(path);
     }
     let install = "apt-get update && apt-get install -y --no-install-recommends wrk";
-    if !(Path::new("/usr/bin/apt-get").exists() && crate::pg_bin::is_root()) {
+    if !(Path::new("/usr/bin/apt-get").exists() && roster_devkit::pg_bin::is_root()) {
         bail!("wrk is not installed: install it with `sudo {install}` (Debian/Ubuntu), then run again");
     }
     eprintln!("bench: wrk is not installed; installing Debian's `wrk` package");
