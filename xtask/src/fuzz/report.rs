@@ -6,8 +6,24 @@ use serde_json::Value;
 
 use super::Outcome;
 
-/// Warnings that stay however the fuzzer is set up, and why: (kind, operation, reason).
+/// Warnings that stay however the fuzzer is set up (`xtask/fuzz/hooks.py` makes fresh
+/// data for the rest), and why: (kind, operation or `*` for any, reason).
 const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
+    (
+        "missing_test_data",
+        "*",
+        "the ids it made up named nothing, and its links found nothing in time (it varies with the seed)",
+    ),
+    (
+        "validation_mismatch",
+        "GET /api/v1/app/user",
+        "page/page_size may not be mixed with after/before/first/last, nor after with before: rules the schema cannot state",
+    ),
+    (
+        "validation_mismatch",
+        "GET /api/v1/app/project/{id}/artifact",
+        "page/page_size may not be mixed with after/before/first/last, nor after with before: rules the schema cannot state",
+    ),
     (
         "validation_mismatch",
         "GET /work-apps/slack/connect",
@@ -44,6 +60,10 @@ const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
         "its token must be one a signed slash command got from Roster: a generated one is a 400",
     ),
 ];
+
+/// What is said of any other warning: schemathesis judges an operation by the few cases
+/// its time left it, so one may come by chance, but one that repeats wants a look.
+const UNEXPLAINED: &str = "not explained in xtask/src/fuzz/report.rs; with few cases of an operation it can come by chance: look into it if it repeats";
 
 pub struct Report(Value);
 
@@ -108,11 +128,8 @@ impl Report {
                 let operation = operation.as_str().unwrap_or("?");
                 let why = EXPECTED_WARNINGS
                     .iter()
-                    .find(|(k, op, _)| k == kind && *op == operation)
-                    .map_or(
-                        "not expected (see xtask/src/fuzz/report.rs): look into it",
-                        |(_, _, why)| why,
-                    );
+                    .find(|(k, op, _)| k == kind && (*op == operation || *op == "*"))
+                    .map_or(UNEXPLAINED, |(_, _, why)| why);
                 lines.push(format!("warning {kind} on {operation}: {why}"));
             }
         }
@@ -137,6 +154,7 @@ mod tests {
         "test_cases": {"generated": 5214, "with_failures": 0, "without_checks": 27, "errored": 0},
         "failures": [], "errors": [],
         "warnings": {"missing_auth": ["DELETE /api/v1/app/tokens/{id}"],
+                     "missing_test_data": ["DELETE /api/v1/app/project/{id}"],
                      "validation_mismatch": ["GET /work-apps/slack/oauth_redirect"],
                      "rate_limited": []}
     }"#;
@@ -155,13 +173,15 @@ mod tests {
     #[test]
     fn every_warning_and_the_skipped_cases_get_one_line() {
         let lines = Report::parse(REPORT).unwrap().explanations();
-        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert_eq!(lines.len(), 4, "{lines:#?}");
         assert!(lines[0]
-            .starts_with("warning missing_auth on DELETE /api/v1/app/tokens/{id}: not expected"));
-        assert!(lines[1].starts_with(
-            "warning validation_mismatch on GET /work-apps/slack/oauth_redirect: its state is signed"
+            .starts_with("warning missing_auth on DELETE /api/v1/app/tokens/{id}: not explained"));
+        assert!(lines[1]
+            .starts_with("warning missing_test_data on DELETE /api/v1/app/project/{id}: the ids"));
+        assert!(lines[2].starts_with(
+            "warning validation_mismatch on GET /work-apps/slack/oauth_redirect: its state"
         ));
-        assert!(lines[2].starts_with("27 test cases skipped: "));
+        assert!(lines[3].starts_with("27 test cases skipped: "));
     }
 
     #[test]

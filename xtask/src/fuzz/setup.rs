@@ -137,11 +137,6 @@ impl FuzzedGateway {
             &admin,
             json!({"name": "spare"}),
         )?;
-        let project = self.create(
-            "/api/v1/app/project",
-            &admin,
-            json!({"name": "Fuzz project"}),
-        )?;
         let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
         Ok(vec![
             ("ROSTER_FUZZ_BASE_URL", self.gateway.base.clone()),
@@ -156,7 +151,6 @@ impl FuzzedGateway {
             ("ROSTER_FUZZ_SPARE_TOKEN", text(&spare_token, "id")),
             ("ROSTER_FUZZ_WORKSPACE", self.workspace_id.clone()),
             ("ROSTER_FUZZ_SPARE_API_KEY", text(&spare_key, "id")),
-            ("ROSTER_FUZZ_PROJECT", text(&project, "id")),
             ("ROSTER_FUZZ_SLACK_TEAM", SLACK_TEAM.to_owned()),
             (
                 "ROSTER_FUZZ_SLACK_SIGNING_SECRET",
