@@ -19,6 +19,7 @@ mod hardening;
 mod integrations;
 mod members;
 mod migrations;
+mod openapi_document;
 mod project_fixtures;
 mod project_lists;
 mod projects;

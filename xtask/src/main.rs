@@ -6,6 +6,7 @@
 //!   (without a filter) `fuzz`.
 //! - `fuzz`: schemathesis against the OpenAPI document of a running gateway.
 //! - `ci`: fmt check, clippy `-D warnings`, then `test`.
+//! - `openapi`: rewrite `docs/openapi.json` from the gateway.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
 mod bench;
@@ -14,6 +15,7 @@ mod fuzz;
 mod gateway;
 mod gateway_cli;
 mod http;
+mod openapi;
 mod pg;
 mod process;
 mod psql;
@@ -66,6 +68,9 @@ enum Cmd {
     },
     /// Everything CI checks: formatting, clippy with -D warnings, the tests.
     Ci,
+    /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
+    /// validate it.
+    Openapi,
     /// Load a release gateway over loopback with N seeded users, beside pgbench running
     /// the same SQL; writes target/bench/report.{json,md} and latency.svg.
     Bench(bench::Options),
@@ -113,6 +118,13 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Dev(options) => dev::run(&root, &options),
         Cmd::Test { args } => test::run(&root, &args),
         Cmd::Bench(options) => bench::run(&root, &options),
+        Cmd::Openapi => {
+            openapi::write(&root)?;
+            if !openapi::validate(&root)? {
+                bail!("docs/openapi.json is not valid OpenAPI (see above)");
+            }
+            Ok(())
+        }
         Cmd::Fuzz {
             max_examples,
             max_time,

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test binary of the workspace against one database server,
-//! then (without a filter) the schema-driven fuzzing as one more test, and one closing
-//! line of totals for all of it.
+//! then (without a filter) the OpenAPI document's validation and the schema-driven fuzzing
+//! as two more tests, and one closing line of totals for all of it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use anyhow::{bail, Context, Result};
 
-use crate::fuzz;
+use crate::{fuzz, openapi};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     let (url, lease) = crate::database(root)?;
@@ -31,8 +31,19 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         }
     }
     let status = child.wait()?;
-    // Without a filter the schema-driven fuzzing runs too, as one more test.
+    // Without a filter the document's validation and the schema-driven fuzzing run too, as
+    // two more tests.
     let mut fuzz_error = None;
+    if status.success() && extra.is_empty() {
+        match openapi::validate(root) {
+            Ok(true) => totals.passed += 1,
+            Ok(false) => totals.failed += 1,
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error = Some(e);
+            }
+        }
+    }
     if status.success() && extra.is_empty() {
         match fuzz::run(root, &url, &fuzz::Budget::default()) {
             Ok(outcome) => totals.add_fuzz(&outcome),

@@ -19,6 +19,7 @@ use anyhow::Result;
 
 use database::FreshDatabase;
 use setup::FuzzedGateway;
+pub use venv::install;
 
 /// How much fuzzing one run does.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
-//! schemathesis in a virtualenv of its own under target/, with the versions pinned in
-//! `xtask/fuzz/requirements.txt`, and the python3 it needs.
+//! schemathesis and openapi-spec-validator in a virtualenv of their own under target/,
+//! with the versions pinned in `xtask/fuzz/requirements.txt`, and the python3 they need.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context, Result};
 use roster_devkit::pg_bin::is_root;
 
-/// schemathesis in `target/fuzz-venv`, installed from the pinned requirements if needed.
+/// schemathesis (and openapi-spec-validator beside it) in `target/fuzz-venv`, installed
+/// from the pinned requirements if needed.
 pub fn install(root: &Path) -> Result<PathBuf> {
     let venv = root.join("target/fuzz-venv");
     let exe = venv.join("bin/schemathesis");
