@@ -33,6 +33,28 @@ pub fn terminate(child: &mut Child, grace: Duration) -> Result<ExitStatus> {
     Ok(child.wait()?)
 }
 
+/// Waits for `child` at most `limit`, calling `tick` with the time spent between polls;
+/// a child still running then is killed, and `None` says so.
+pub fn wait_within(
+    child: &mut Child,
+    limit: Duration,
+    mut tick: impl FnMut(Duration),
+) -> Result<Option<ExitStatus>> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        tick(started.elapsed());
+    }
+}
+
 /// The last `n` lines of a log file.
 pub fn log_tail(path: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();

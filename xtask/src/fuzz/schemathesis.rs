@@ -6,8 +6,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use roster_devkit::random_hex;
+
+use crate::process::wait_within;
 
 use super::report::Report;
 use super::setup::FuzzedGateway;
@@ -55,21 +57,13 @@ pub fn run(
         .spawn()
         .context("running schemathesis")?;
     // schemathesis keeps to its time budget; should it not, it is stopped two minutes later.
-    let deadline = started + Duration::from_secs(u64::from(budget.max_time_secs) + 120);
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "schemathesis overran its {} s budget by two minutes and was stopped",
-                budget.max_time_secs
-            );
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let limit = Duration::from_secs(u64::from(budget.max_time_secs) + 120);
+    let status = wait_within(&mut child, limit, |_| {})?.with_context(|| {
+        format!(
+            "schemathesis overran its {} s budget by two minutes and was stopped",
+            budget.max_time_secs
+        )
+    })?;
     let elapsed = started.elapsed().as_secs_f64();
     let report = fs::read_to_string(&report_path)
         .ok()
