@@ -1,6 +1,9 @@
 //! What `cargo xtask` and the end-to-end tests both need to run PostgreSQL and servers
-//! for development: its binaries, URLs naming another database, free ports, random names.
+//! for development: its binaries, URLs naming another database, free ports, random names;
+//! and, with the `db` feature, a database of its own for each test.
 
+#[cfg(feature = "db")]
+pub mod db;
 pub mod pg_bin;
 mod url;
 
