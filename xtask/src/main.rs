@@ -190,16 +190,23 @@ pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<()> {
 /// A database URL from the environment, or the private cluster's (started if needed).
 /// The guard keeps the cluster in use until dropped.
 pub(crate) fn database(root: &Path) -> Result<(String, Option<pg::Lease>)> {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
+    match given_database_url() {
+        Some(url) => {
             eprintln!("xtask: using DATABASE_URL from the environment");
             Ok((url, None))
         }
-        _ => {
+        None => {
             let lease = pg::Cluster::locate(root)?.lease()?;
             Ok((lease.cluster().url("postgres"), Some(lease)))
         }
     }
+}
+
+/// `DATABASE_URL`, unless it is unset or empty.
+pub(crate) fn given_database_url() -> Option<String> {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 pub(crate) fn redact(url: &str) -> String {

@@ -37,8 +37,7 @@ const DATABASE: &str = "roster_dev";
 
 pub fn run(root: &Path, options: &Options) -> Result<()> {
     port::ensure_free(options.bind)?;
-    let private = std::env::var("DATABASE_URL").map_or(true, |url| url.is_empty());
-    if options.reset && !private {
+    if options.reset && crate::given_database_url().is_some() {
         bail!(
             "--reset drops and recreates the private cluster's {DATABASE}; xtask drops no \
              database of DATABASE_URL's server: drop and recreate yours yourself"
