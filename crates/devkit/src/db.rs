@@ -34,43 +34,51 @@ pub async fn template() -> String {
     TEMPLATE
         .get_or_init(|| async {
             let name = format!("roster_tpl_{}", roster_core::migrations::fingerprint());
-            let mut admin = AsyncPgConnection::establish(&admin_url())
-                .await
-                .expect("connect to DATABASE_URL");
-            diesel::sql_query("SELECT pg_advisory_lock(7263001)")
-                .execute(&mut admin)
-                .await
-                .expect("advisory lock");
+            let mut admin = connect(&admin_url()).await;
+            run(&mut admin, "SELECT pg_advisory_lock(7263001)").await;
             if !database_exists(&mut admin, &name).await {
                 let building = format!("{name}_building");
-                diesel::sql_query(format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("drop stale template");
-                diesel::sql_query(format!("CREATE DATABASE {building}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create template");
-                let url = database_url(&building);
-                tokio::task::spawn_blocking(move || {
-                    roster_core::migrations::run_pending(&url).map_err(|e| e.to_string())
-                })
-                .await
-                .expect("migration task")
-                .expect("migrate template");
-                diesel::sql_query(format!("ALTER DATABASE {building} RENAME TO {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("rename template");
+                run(
+                    &mut admin,
+                    &format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
+                )
+                .await;
+                run(&mut admin, &format!("CREATE DATABASE {building}")).await;
+                migrate(&database_url(&building)).await;
+                run(
+                    &mut admin,
+                    &format!("ALTER DATABASE {building} RENAME TO {name}"),
+                )
+                .await;
             }
-            diesel::sql_query("SELECT pg_advisory_unlock(7263001)")
-                .execute(&mut admin)
-                .await
-                .expect("advisory unlock");
+            run(&mut admin, "SELECT pg_advisory_unlock(7263001)").await;
             name
         })
         .await
         .clone()
+}
+
+async fn connect(url: &str) -> AsyncPgConnection {
+    AsyncPgConnection::establish(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
+/// Runs one statement that returns nothing the caller needs.
+async fn run(conn: &mut AsyncPgConnection, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Applies every migration to the database at `url`.
+async fn migrate(url: &str) {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || roster_core::migrations::run_pending(&url))
+        .await
+        .expect("migration task")
+        .unwrap_or_else(|e| panic!("migrate: {e}"));
 }
 
 async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
@@ -99,57 +107,31 @@ impl TestDb {
     pub async fn new() -> Self {
         let template = template().await;
         let name = format!("roster_t_{}", unique());
-        let mut admin = AsyncPgConnection::establish(&admin_url())
-            .await
-            .expect("connect to DATABASE_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
-            .execute(&mut admin)
-            .await
-            .expect("clone template");
-        Self {
-            url: database_url(&name),
-            name,
-            admin: admin_url(),
-        }
+        Self::create(&admin_url(), &name, &format!(" TEMPLATE {template}")).await
     }
 
     /// An empty database (no migrations), for migration tests.
     pub async fn empty() -> Self {
-        let name = format!("roster_e_{}", unique());
-        let mut admin = AsyncPgConnection::establish(&admin_url())
-            .await
-            .expect("connect to DATABASE_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-        Self {
-            url: database_url(&name),
-            name,
-            admin: admin_url(),
-        }
+        Self::create(&admin_url(), &format!("roster_e_{}", unique()), "").await
     }
 
     /// A new, migrated database `name` on the server at `admin` (not `DATABASE_URL`'s).
     pub async fn migrated_on(admin: &str, name: &str) -> Self {
-        let mut conn = AsyncPgConnection::establish(admin)
-            .await
-            .expect("connect to the admin URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        let url = with_database(admin, name);
-        let migrate = url.clone();
-        tokio::task::spawn_blocking(move || {
-            roster_core::migrations::run_pending(&migrate).map_err(|e| e.to_string())
-        })
-        .await
-        .expect("migration task")
-        .expect("migrate");
+        let db = Self::create(admin, name, "").await;
+        migrate(&db.url).await;
+        db
+    }
+
+    /// `CREATE DATABASE name<options>` on the server at `admin`.
+    async fn create(admin: &str, name: &str, options: &str) -> Self {
+        run(
+            &mut connect(admin).await,
+            &format!("CREATE DATABASE {name}{options}"),
+        )
+        .await;
         Self {
             name: name.to_owned(),
-            url,
+            url: with_database(admin, name),
             admin: admin.to_owned(),
         }
     }
