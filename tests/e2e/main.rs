@@ -24,6 +24,7 @@ mod project_fixtures;
 mod project_lists;
 mod projects;
 mod replicas;
+mod security;
 mod sessions;
 mod slack;
 mod tokens;
