@@ -1,6 +1,6 @@
-//! Where PostgreSQL's server binaries are, and how to run them: as the `postgres` user
-//! when we are root, because PostgreSQL refuses to run as root. Shared by xtask's private
-//! cluster and the end-to-end tests' throwaway clusters (`tests/src/cluster.rs`).
+//! Where PostgreSQL's binaries are, and how to run them: as the `postgres` user when we
+//! are root, because PostgreSQL refuses to run as root. Shared by xtask's private cluster
+//! and the end-to-end tests' throwaway clusters (`tests/src/cluster.rs`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,20 @@ pub fn find_bin_dir() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .find(|dir| dir.join("pg_ctl").exists() && dir.join("initdb").exists())
+}
+
+/// A PostgreSQL client program (psql, pgbench): from the server's bin directory, else PATH.
+pub fn client_program(name: &str) -> Option<PathBuf> {
+    if let Some(path) = find_bin_dir()
+        .map(|dir| dir.join(name))
+        .filter(|p| p.exists())
+    {
+        return Some(path);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.exists())
 }
 
 /// A PostgreSQL binary from `bin`, run as the postgres user when `as_postgres`.
