@@ -1,7 +1,7 @@
 //! Artifacts of projects, and a user's latest artifacts.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 use crate::project_fixtures::{add_member, admin_project, create_project_as, person, Person};
@@ -232,41 +232,31 @@ async fn artifacts_follow_the_projects_visibility_and_roles() {
     )
     .await;
     assert_eq!(status, 200);
-    let res = viewer
+    viewer
         .req(&app, Method::POST, &artifact_path(&private))
         .json(&json!({"name": "Mine", "type": "Other"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_editor_required").await;
-    let res = viewer
+        .problem(403, "project_editor_required")
+        .await;
+    viewer
         .req(&app, Method::PATCH, &secret_path)
         .json(&json!({"state": "Ready"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_editor_required").await;
-    let res = viewer
+        .problem(403, "project_editor_required")
+        .await;
+    viewer
         .req(&app, Method::DELETE, &secret_path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_editor_required").await;
+        .problem(403, "project_editor_required")
+        .await;
 
     // Outsiders: a private project's artifacts do not exist for them.
-    let res = outsider
+    outsider
         .req(&app, Method::GET, &secret_path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
-    let res = outsider
+        .problem(404, "project_not_found")
+        .await;
+    outsider
         .req(&app, Method::POST, &artifact_path(&private))
         .json(&json!({"name": "Mine", "type": "Other"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
     // An Org project's artifacts are readable by everyone, writable by its editors.
     let (status, a) = json(
         outsider
@@ -277,13 +267,11 @@ async fn artifacts_follow_the_projects_visibility_and_roles() {
     )
     .await;
     assert_eq!((status, a["name"].as_str()), (200, Some("Public")));
-    let res = outsider
+    outsider
         .req(&app, Method::POST, &artifact_path(&open))
         .json(&json!({"name": "Mine", "type": "Other"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_editor_required").await;
+        .problem(403, "project_editor_required")
+        .await;
 
     // An artifact is only found under its own project.
     let wrong = format!(
@@ -291,40 +279,34 @@ async fn artifacts_follow_the_projects_visibility_and_roles() {
         artifact_path(&open),
         secret["id"].as_str().unwrap()
     );
-    let res = app.admin(Method::GET, &wrong).send().await.unwrap();
-    problem(res, 404, "artifact_not_found").await;
-    let res = app
-        .admin(Method::PATCH, &wrong)
+    app.admin(Method::GET, &wrong)
+        .problem(404, "artifact_not_found")
+        .await;
+    app.admin(Method::PATCH, &wrong)
         .json(&json!({"state": "Ready"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "artifact_not_found").await;
-    let res = app.admin(Method::DELETE, &wrong).send().await.unwrap();
-    problem(res, 404, "artifact_not_found").await;
+        .problem(404, "artifact_not_found")
+        .await;
+    app.admin(Method::DELETE, &wrong)
+        .problem(404, "artifact_not_found")
+        .await;
     for bad in [
         "artifact_0000000000000000",
         "artifact_XYZ",
         "proj_0000000000000000",
     ] {
-        let res = app
-            .admin(Method::GET, &format!("{}/{bad}", artifact_path(&open)))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "artifact_not_found").await;
+        app.admin(Method::GET, &format!("{}/{bad}", artifact_path(&open)))
+            .problem(404, "artifact_not_found")
+            .await;
     }
-    let res = app
-        .admin(
-            Method::GET,
-            "/api/v1/app/project/bad/artifact/artifact_0000000000000000",
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
-    let res = app.admin(Method::PUT, &public_path).send().await.unwrap();
-    problem(res, 405, "method_not_allowed").await;
+    app.admin(
+        Method::GET,
+        "/api/v1/app/project/bad/artifact/artifact_0000000000000000",
+    )
+    .problem(404, "project_not_found")
+    .await;
+    app.admin(Method::PUT, &public_path)
+        .problem(405, "method_not_allowed")
+        .await;
 }
 
 #[tokio::test]
@@ -359,41 +341,34 @@ async fn another_orgs_artifacts_are_404() {
         artifact_path(theirs),
         artifact["id"].as_str().unwrap()
     );
-    let res = app.admin(Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "project_not_found").await;
-    let res = app
-        .admin(Method::PATCH, &path)
+    app.admin(Method::GET, &path)
+        .problem(404, "project_not_found")
+        .await;
+    app.admin(Method::PATCH, &path)
         .json(&json!({"name": "Ours"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
-    let res = app.admin(Method::DELETE, &path).send().await.unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
+    app.admin(Method::DELETE, &path)
+        .problem(404, "project_not_found")
+        .await;
     // An artifact id of theirs under a project of ours is unknown too.
     let ours = admin_project(&app, "Ours", "Org").await;
-    let res = app
-        .admin(
-            Method::GET,
-            &format!(
-                "{}/{}",
-                artifact_path(&ours),
-                artifact["id"].as_str().unwrap()
-            ),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "artifact_not_found").await;
-    let res = app
-        .admin(
-            Method::GET,
-            &format!("/api/v1/app/user/{}/latest-artifacts", globex.user_id),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+    app.admin(
+        Method::GET,
+        &format!(
+            "{}/{}",
+            artifact_path(&ours),
+            artifact["id"].as_str().unwrap()
+        ),
+    )
+    .problem(404, "artifact_not_found")
+    .await;
+    app.admin(
+        Method::GET,
+        &format!("/api/v1/app/user/{}/latest-artifacts", globex.user_id),
+    )
+    .problem(404, "user_not_found")
+    .await;
 }
 
 #[tokio::test]
@@ -478,27 +453,19 @@ async fn patch_and_delete_artifacts() {
     assert_eq!(body["errors"][0]["field"], "name");
     problem(patch("nope").await.unwrap(), 400, "invalid_json").await;
 
-    let res = editor
+    editor.req(&app, Method::DELETE, &path).no_content().await;
+    editor
         .req(&app, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = editor
-        .req(&app, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "artifact_not_found").await;
-    let res = editor.req(&app, Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "artifact_not_found").await;
-    let res = app
-        .admin(Method::PATCH, &path)
+        .problem(404, "artifact_not_found")
+        .await;
+    editor
+        .req(&app, Method::GET, &path)
+        .problem(404, "artifact_not_found")
+        .await;
+    app.admin(Method::PATCH, &path)
         .json(&json!({"name": "Back"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "artifact_not_found").await;
+        .problem(404, "artifact_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -606,8 +573,7 @@ async fn latest_artifacts_are_a_users_newest_from_projects_the_caller_may_see() 
     admin_artifact(&app, &open, "Admin's").await;
     let path = format!("/api/v1/app/user/{}/latest-artifacts", author.id);
 
-    let (status, latest) = json(author.req(&app, Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{latest}");
+    let latest = author.req(&app, Method::GET, &path).ok().await;
     assert!(latest.is_array(), "a bare JSON array: {latest}");
     assert_eq!(
         names(&latest),
@@ -694,30 +660,23 @@ async fn latest_artifacts_are_a_users_newest_from_projects_the_caller_may_see() 
     assert_eq!((status, none), (200, json!([])));
 
     for query in ["limit=0", "limit=101", "limit=-1", "limit=ten"] {
-        let body = problem(
-            author
-                .req(&app, Method::GET, &format!("{path}?{query}"))
-                .send()
-                .await
-                .unwrap(),
-            400,
-            "validation_failed",
-        )
-        .await;
+        let body = author
+            .req(&app, Method::GET, &format!("{path}?{query}"))
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], "limit", "{query}: {body}");
     }
     for bad in ["user_0000000000000000", "nope"] {
-        let res = author
+        author
             .req(
                 &app,
                 Method::GET,
                 &format!("/api/v1/app/user/{bad}/latest-artifacts"),
             )
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "user_not_found").await;
+            .problem(404, "user_not_found")
+            .await;
     }
-    let res = app.anon(Method::GET, &path).send().await.unwrap();
-    problem(res, 401, "unauthorized").await;
+    app.anon(Method::GET, &path)
+        .problem(401, "unauthorized")
+        .await;
 }

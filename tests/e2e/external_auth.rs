@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, TestApp, TEST_SECRET};
+use roster_e2e::{json, listed, Expect, TestApp, TEST_SECRET};
 use serde_json::{json, Value};
 
 const USERS: &str = "/api/v1/external-users";
@@ -164,13 +164,10 @@ async fn authenticate_rejects_bad_input_unknown_channels_and_unknown_ids() {
     let other = app.workspace().await.api_key;
     let their_channel = app.channel(&other, "Theirs").await;
 
-    let res = app
-        .external(&key, Method::POST, AUTHENTICATE)
+    app.external(&key, Method::POST, AUTHENTICATE)
         .json(&json!({"channelId": channel, "externalId": null, "id": null, "identifier": null}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "user_reference_required").await;
+        .problem(400, "user_reference_required")
+        .await;
     for (body, field) in [
         (json!({"externalId": "crm-1"}), None),
         (
@@ -198,37 +195,24 @@ async fn authenticate_rejects_bad_input_unknown_channels_and_unknown_ids() {
         }
     }
     for channel_id in [uuid::Uuid::new_v4().to_string(), their_channel] {
-        let res = app
+        let body = app
             .external(&key, Method::POST, AUTHENTICATE)
-            .json(&json!({"channelId": channel_id, "externalId": "crm-1", "id": null, "identifier": null}))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 404, "channel_not_found").await;
+            .json(&json!({"channelId": channel_id, "externalId": "crm-1", "id": null, "identifier": null})).problem(404, "channel_not_found").await;
         assert_eq!(body["detail"], "Channel not found");
     }
-    let res = app
-        .external(&key, Method::POST, AUTHENTICATE)
+    app.external(&key, Method::POST, AUTHENTICATE)
         .json(&json!({"channelId": channel, "id": uuid::Uuid::new_v4()}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "external_user_not_found").await;
-    let res = app
-        .anon(Method::POST, AUTHENTICATE)
+        .problem(404, "external_user_not_found")
+        .await;
+    app.anon(Method::POST, AUTHENTICATE)
         .json(&json!({"channelId": channel, "externalId": "crm-1"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
     let (_, total, _) = listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;
     assert_eq!(total, Some(0), "nothing was created");
-    let res = app
-        .external(&key, Method::GET, AUTHENTICATE)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 405, "method_not_allowed").await;
+    app.external(&key, Method::GET, AUTHENTICATE)
+        .problem(405, "method_not_allowed")
+        .await;
 }
 
 #[tokio::test]
@@ -408,7 +392,7 @@ async fn me_returns_the_token_owner_and_blocking_takes_effect_at_once() {
     .await;
     let token = auth["accessToken"].as_str().unwrap().to_owned();
     let path = format!("{USERS}/{}", id(&auth));
-    let (_, stored) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
+    let stored = app.external(&key, Method::GET, &path).reply().await.json();
 
     let (status, me) = json(
         app.anon(Method::GET, ME)
@@ -431,24 +415,18 @@ async fn me_returns_the_token_owner_and_blocking_takes_effect_at_once() {
     )
     .await;
     assert_eq!((status, &blocked["blocked"]), (200, &json!(true)));
-    let res = app
-        .anon(Method::GET, ME)
+    app.anon(Method::GET, ME)
         .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "external_user_blocked").await;
+        .problem(403, "external_user_blocked")
+        .await;
     for body in [
         json!({"channelId": channel, "externalId": "crm-1"}),
         json!({"channelId": channel, "id": auth["id"]}),
     ] {
-        let res = app
-            .external(&key, Method::POST, AUTHENTICATE)
+        app.external(&key, Method::POST, AUTHENTICATE)
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        problem(res, 403, "external_user_blocked").await;
+            .problem(403, "external_user_blocked")
+            .await;
     }
     // Blocked users are still listed and readable through the API key.
     let (status, got) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
@@ -518,8 +496,7 @@ async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
         &real_key,
     );
     let tampered = format!("{good}x");
-    let res = app.anon(Method::GET, ME).send().await.unwrap();
-    problem(res, 401, "unauthorized").await;
+    app.anon(Method::GET, ME).problem(401, "unauthorized").await;
     for (bad, what) in [
         (expired.as_str(), "expired"),
         (forged.as_str(), "invalid"),
@@ -529,13 +506,11 @@ async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
         ("not.a.jwt", "invalid"),
         (ws.api_key.as_str(), "invalid"),
     ] {
-        let res = app
+        let body = app
             .anon(Method::GET, ME)
             .bearer_auth(bad)
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 401, "unauthorized").await;
+            .problem(401, "unauthorized")
+            .await;
         assert!(body["detail"].as_str().unwrap().contains(what), "{body}");
     }
     // A token made the way the server makes them, with the server's key, works.
@@ -549,21 +524,15 @@ async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
     )
     .await;
     assert_eq!((status, &me["id"]), (200, &auth["id"]));
-    let res = app
-        .anon(Method::PUT, ME)
+    app.anon(Method::PUT, ME)
         .bearer_auth(good)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 405, "method_not_allowed").await;
-    let res = app
-        .external(
-            &ws.api_key,
-            Method::DELETE,
-            &format!("{USERS}/{}", id(&auth)),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 405, "method_not_allowed").await;
+        .problem(405, "method_not_allowed")
+        .await;
+    app.external(
+        &ws.api_key,
+        Method::DELETE,
+        &format!("{USERS}/{}", id(&auth)),
+    )
+    .problem(405, "method_not_allowed")
+    .await;
 }

@@ -2,7 +2,7 @@
 //! `/api/v1/external-user-groups`), authenticated by a workspace API key.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, TestApp};
+use roster_e2e::{json, listed, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 fn ids(list: &Value) -> Vec<&str> {
@@ -75,27 +75,17 @@ async fn channels_are_created_read_renamed_listed_and_deleted() {
     .await;
     assert_eq!((status, total, &list), (200, Some(1), &json!([renamed])));
 
-    let res = app
-        .external(key, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = app.external(key, Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "channel_not_found").await;
-    let res = app
-        .external(key, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "channel_not_found").await;
-    let res = app
-        .external(key, Method::PATCH, &path)
+    app.external(key, Method::DELETE, &path).no_content().await;
+    app.external(key, Method::GET, &path)
+        .problem(404, "channel_not_found")
+        .await;
+    app.external(key, Method::DELETE, &path)
+        .problem(404, "channel_not_found")
+        .await;
+    app.external(key, Method::PATCH, &path)
         .json(&json!({"name": "Gone"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "channel_not_found").await;
+        .problem(404, "channel_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -110,13 +100,11 @@ async fn channel_and_tier_names_are_3_to_50_characters() {
             assert_eq!(created["name"], ok.as_str());
         }
         for bad in ["ab".to_owned(), "é".repeat(51), "  ab  ".to_owned()] {
-            let res = app
+            let body = app
                 .external(&key, Method::POST, collection)
                 .json(&json!({"name": bad}))
-                .send()
-                .await
-                .unwrap();
-            let body = problem(res, 400, "validation_failed").await;
+                .problem(400, "validation_failed")
+                .await;
             assert_eq!(body["errors"][0]["field"], "name", "{body}");
             assert_eq!(
                 body["errors"][0]["message"],
@@ -124,14 +112,12 @@ async fn channel_and_tier_names_are_3_to_50_characters() {
             );
         }
         for (body, field) in [(json!({}), "."), (json!({"name": 3}), "name")] {
-            let res = app
+            let problem = app
                 .external(&key, Method::POST, collection)
                 .json(&body)
-                .send()
+                .status(400)
                 .await
-                .unwrap();
-            let (status, problem) = json(res).await;
-            assert_eq!(status, 400, "{problem}");
+                .json();
             if field != "." {
                 assert_eq!(problem["errors"][0]["field"], field);
             }
@@ -145,22 +131,17 @@ async fn channel_and_tier_names_are_3_to_50_characters() {
         .await;
         assert_eq!(total, Some(2));
         let path = format!("{collection}/{}", list[0]["id"].as_str().unwrap());
-        let res = app
+        let body = app
             .external(&key, Method::PATCH, &path)
             .json(&json!({"name": "x".repeat(51)}))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], "name");
         for empty in [json!({}), json!({"name": null})] {
-            let res = app
-                .external(&key, Method::PATCH, &path)
+            app.external(&key, Method::PATCH, &path)
                 .json(&empty)
-                .send()
-                .await
-                .unwrap();
-            problem(res, 400, "empty_update").await;
+                .problem(400, "empty_update")
+                .await;
         }
     }
 }
@@ -176,18 +157,12 @@ async fn a_channel_with_users_cannot_be_deleted() {
         json!({"channelId": channel, "externalId": "u-001"}),
     )
     .await;
-    let res = app
-        .external(&key, Method::DELETE, &format!("/api/v1/channels/{channel}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "channel_in_use").await;
-    let res = app
-        .external(&key, Method::GET, &format!("/api/v1/channels/{channel}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.external(&key, Method::DELETE, &format!("/api/v1/channels/{channel}"))
+        .problem(409, "channel_in_use")
+        .await;
+    app.external(&key, Method::GET, &format!("/api/v1/channels/{channel}"))
+        .status(200)
+        .await;
 }
 
 #[tokio::test]
@@ -245,20 +220,15 @@ async fn catalog_lists_page_with_bounds_and_a_stable_order() {
         ("?pageNumber=1&pageNumber=2", "pageNumber"),
         ("?pageNumber=99999999999999999999", "pageNumber"),
     ] {
-        let res = app
+        let body = app
             .external(&key, Method::GET, &format!("/api/v1/channels{q}"))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{q}: {body}");
     }
-    let res = app
-        .external(&key, Method::GET, "/api/v1/tiers?pageSize=101")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "validation_failed").await;
+    app.external(&key, Method::GET, "/api/v1/tiers?pageSize=101")
+        .problem(400, "validation_failed")
+        .await;
 }
 
 #[tokio::test]
@@ -299,14 +269,10 @@ async fn tiers_are_created_read_renamed_and_deleted_leaving_users_and_groups_wit
         .await;
     assert_eq!(user["tierId"], tier_id);
 
-    let res = app
-        .external(&key, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = app.external(&key, Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "tier_not_found").await;
+    app.external(&key, Method::DELETE, &path).no_content().await;
+    app.external(&key, Method::GET, &path)
+        .problem(404, "tier_not_found")
+        .await;
     let (_, group) = json(
         app.external(
             &key,
@@ -424,13 +390,10 @@ async fn another_workspaces_catalog_is_404_and_never_listed() {
         assert_eq!(total, Some(1), "{collection}: theirs untouched");
     }
     // Their tier cannot be referenced from my workspace.
-    let res = app
-        .external(&mine, Method::POST, "/api/v1/external-user-groups")
+    app.external(&mine, Method::POST, "/api/v1/external-user-groups")
         .json(&json!({"name": "Mine", "tierId": tier}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "tier_not_found").await;
+        .problem(404, "tier_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -444,15 +407,15 @@ async fn catalog_routes_need_a_key_and_answer_405_to_other_methods() {
         (Method::GET, format!("/api/v1/external-user-groups/{id}")),
         (Method::DELETE, format!("/api/v1/channels/{id}")),
     ] {
-        let res = app.anon(method, &path).send().await.unwrap();
-        problem(res, 401, "unauthorized").await;
+        app.anon(method, &path).problem(401, "unauthorized").await;
     }
     for (method, path) in [
         (Method::PUT, format!("/api/v1/channels/{id}")),
         (Method::DELETE, "/api/v1/tiers".to_owned()),
         (Method::PUT, "/api/v1/external-user-groups".to_owned()),
     ] {
-        let res = app.external(&key, method, &path).send().await.unwrap();
-        problem(res, 405, "method_not_allowed").await;
+        app.external(&key, method, &path)
+            .problem(405, "method_not_allowed")
+            .await;
     }
 }

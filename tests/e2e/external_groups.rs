@@ -2,7 +2,7 @@
 //! filters `externalId`, `ids`, `tierIds` and `search`.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, TestApp};
+use roster_e2e::{json, listed, Expect, TestApp};
 use serde_json::{json, Value};
 
 const GROUPS: &str = "/api/v1/external-user-groups";
@@ -97,14 +97,10 @@ async fn groups_are_created_read_updated_and_deleted() {
         )
         .await;
     assert_eq!(user["externalUserGroupId"], group["id"]);
-    let res = app
-        .external(key, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = app.external(key, Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "external_user_group_not_found").await;
+    app.external(key, Method::DELETE, &path).no_content().await;
+    app.external(key, Method::GET, &path)
+        .problem(404, "external_user_group_not_found")
+        .await;
     let (_, user) = json(
         app.external(
             key,
@@ -134,13 +130,11 @@ async fn group_fields_are_validated() {
         (json!({"name": "Fine", "tierId": "gold"}), "tierId"),
         (json!({"name": "Fine", "externalId": 5}), "externalId"),
     ] {
-        let res = app
+        let body = app
             .external(&key, Method::POST, GROUPS)
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{body}");
     }
     for (name, external_id) in [
@@ -159,13 +153,10 @@ async fn group_fields_are_validated() {
             (Some(name.as_str()), Some(external_id.as_str()))
         );
     }
-    let res = app
-        .external(&key, Method::POST, GROUPS)
+    app.external(&key, Method::POST, GROUPS)
         .json(&json!({"name": "Fine", "tierId": uuid::Uuid::new_v4()}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "tier_not_found").await;
+        .problem(404, "tier_not_found")
+        .await;
 
     let group = app
         .external_create(&key, GROUPS, json!({"name": "Target"}))
@@ -208,13 +199,11 @@ async fn a_duplicate_group_external_id_in_the_workspace_is_409() {
         json!({"name": "First", "externalId": "acct-1"}),
     )
     .await;
-    let res = app
+    let body = app
         .external(&key, Method::POST, GROUPS)
         .json(&json!({"name": "Second", "externalId": "acct-1"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "external_id_taken").await;
+        .problem(409, "external_id_taken")
+        .await;
     assert_eq!(body["errors"][0]["field"], "externalId");
     // Groups without an external reference never collide; other workspaces are separate.
     app.external_create(&key, GROUPS, json!({"name": "No ref"}))
@@ -360,12 +349,10 @@ async fn group_list_filters_alone_and_combined() {
         (&*format!("search={}", "x".repeat(201)), "search"),
         ("pageSize=0", "pageSize"),
     ] {
-        let res = app
+        let body = app
             .external(&key, Method::GET, &format!("{GROUPS}?{query}"))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
 }

@@ -6,7 +6,7 @@ use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use futures_util::future::{join3, join_all};
 use reqwest::Method;
-use roster_e2e::{listed, problem, TestApp};
+use roster_e2e::{listed, Expect, TestApp};
 use serde_json::{json, Value};
 
 const USERS: &str = "/api/v1/external-users";
@@ -212,12 +212,10 @@ async fn list_filters_alone_and_combined() {
         ("search=ada%1Flove".to_owned(), "search"),
         ("search=a%0Ab".to_owned(), "search"),
     ] {
-        let res = app
+        let body = app
             .external(&key, Method::GET, &format!("{USERS}?{query}"))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
 }
@@ -265,13 +263,10 @@ async fn search_matches_within_one_field() {
         assert_eq!(q(across).await, Vec::<String>::new(), "{across}");
     }
     // The column follows changes.
-    let res = app
-        .external(&key, Method::PATCH, &format!("{USERS}/{user}"))
+    app.external(&key, Method::PATCH, &format!("{USERS}/{user}"))
         .json(&json!({"name": "Admiral", "identifier": null}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     assert_eq!(q("admiral").await, vec![user.clone()]);
     assert_eq!(q("hopper").await, Vec::<String>::new());
     assert_eq!(q("grace").await, vec![nameless]);
@@ -327,12 +322,10 @@ async fn list_paging_edges_and_stable_order() {
         ("?pageNumber=two", "pageNumber"),
         ("?pageSize=ten", "pageSize"),
     ] {
-        let res = app
+        let body = app
             .external(&key, Method::GET, &format!("{USERS}{q}"))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{q}: {body}");
     }
 }
@@ -424,13 +417,10 @@ impl Catalog {
     }
 
     async fn patch(&self, app: &TestApp, user: &str, body: Value) {
-        let res = app
-            .external(&self.key, Method::PATCH, &format!("{USERS}/{user}"))
+        app.external(&self.key, Method::PATCH, &format!("{USERS}/{user}"))
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "PATCH {user} {body}");
+            .status(200)
+            .await;
     }
 
     /// The list's total for `query`, read from a one-row page.
@@ -562,13 +552,10 @@ async fn unsearched_totals_stay_exact_through_creates_patches_and_deletions() {
     assert_eq!(ws.total(&app, &format!("tierIds={}", ws.tiers[1])).await, 4);
 
     // A refused create (a tier of no workspace) counts nothing.
-    let res = app
-        .external(&ws.key, Method::POST, USERS)
+    app.external(&ws.key, Method::POST, USERS)
         .json(&json!({"channelId": ws.channels[0], "tierId": uuid::Uuid::new_v4()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 404);
+        .status(404)
+        .await;
     assert_eq!(ws.assert_totals_exact(&app).await, 8);
 
     // Deleting a tier and a group in use leaves their users without one (SET NULL, an

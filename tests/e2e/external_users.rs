@@ -2,7 +2,7 @@
 //! conflicts and workspace scoping. Lists are in `external_user_lists`.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, TestApp};
+use roster_e2e::{json, listed, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 const USERS: &str = "/api/v1/external-users";
@@ -27,17 +27,14 @@ async fn create_returns_the_seed_shape() {
             json!({"name": "Aurora Labs"}),
         )
         .await);
-    let res = app
+    let user = app
         .external(key, Method::POST, USERS)
         .json(&json!({
             "channelId": channel, "externalId": "crm-20931", "externalUserGroupId": group,
             "identifier": "ada@example.com", "name": "Ada Lovelace", "tierId": tier
         }))
-        .send()
-        .await
-        .unwrap();
-    let (status, user) = json(res).await;
-    assert_eq!(status, 200, "{user}");
+        .ok()
+        .await;
     let mut fields: Vec<&str> = user
         .as_object()
         .unwrap()
@@ -149,13 +146,11 @@ async fn name_external_id_and_identifier_bounds() {
         }
     }
     // Several bad fields are reported together.
-    let res = app
+    let body = app
         .external(&key, Method::POST, USERS)
         .json(&json!({"channelId": channel, "name": "x", "externalId": "y"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"].as_array().unwrap().len(), 2, "{body}");
     for (body, field) in [
         (json!({}), None),
@@ -163,14 +158,12 @@ async fn name_external_id_and_identifier_bounds() {
         (json!({"channelId": channel, "tierId": 5}), Some("tierId")),
         (json!({"channelId": channel, "blocked": true}), None),
     ] {
-        let res = app
+        let problem = app
             .external(&key, Method::POST, USERS)
             .json(&body)
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, problem) = json(res).await;
-        assert_eq!(status, 400, "{body}: {problem}");
+            .json();
         if let Some(field) = field {
             assert_eq!(problem["errors"][0]["field"], field, "{problem}");
         }
@@ -349,7 +342,7 @@ async fn patch_changes_only_what_is_sent_and_null_clears() {
             &json!(group)
         )
     );
-    let (_, got) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
+    let got = app.external(&key, Method::GET, &path).reply().await.json();
     assert_eq!(got, set);
 
     app.external_create(
@@ -393,7 +386,7 @@ async fn patch_changes_only_what_is_sent_and_null_clears() {
             "{body}: {problem}"
         );
     }
-    let (_, unchanged) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
+    let unchanged = app.external(&key, Method::GET, &path).reply().await.json();
     assert_eq!(unchanged, set, "failed patches change nothing");
 }
 
@@ -418,15 +411,13 @@ async fn unknown_malformed_and_foreign_ids_are_404() {
         "1234".into(),
     ] {
         let path = format!("{USERS}/{target}");
-        let res = app.external(&key, Method::GET, &path).send().await.unwrap();
-        problem(res, 404, "external_user_not_found").await;
-        let res = app
-            .external(&key, Method::PATCH, &path)
+        app.external(&key, Method::GET, &path)
+            .problem(404, "external_user_not_found")
+            .await;
+        app.external(&key, Method::PATCH, &path)
             .json(&json!({"blocked": true}))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "external_user_not_found").await;
+            .problem(404, "external_user_not_found")
+            .await;
     }
     let (_, theirs_now) = json(
         app.external(

@@ -2,7 +2,7 @@
 //! the API-key credential of the external family, and `bootstrap`'s workspace and key.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, TestApp};
+use roster_e2e::{json, listed, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 fn is_uuid_v4(value: &Value) -> bool {
@@ -50,12 +50,10 @@ async fn admin_creates_gets_and_lists_workspaces() {
     assert_eq!(page["data"][0], ws, "oldest first");
     assert_eq!(page["has_next_page"], true);
 
-    let res = app
+    let body = app
         .admin(Method::GET, "/api/v1/app/workspaces?page_size=101")
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "page_size");
 }
 
@@ -68,14 +66,12 @@ async fn workspace_and_key_names_are_validated() {
         (json!({"name": 7}), "name"),
         (json!({"name": "ok", "extra": 1}), "."),
     ] {
-        let res = app
+        let problem = app
             .admin(Method::POST, "/api/v1/app/workspaces")
             .json(&body)
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, problem) = json(res).await;
-        assert_eq!(status, 400, "{body}: {problem}");
+            .json();
         if field != "." {
             assert_eq!(problem["errors"][0]["field"], field, "{problem}");
         }
@@ -89,7 +85,7 @@ async fn workspace_and_key_names_are_validated() {
     )
     .await;
     assert_eq!(status, 201, "{ws}");
-    let res = app
+    let body = app
         .admin(
             Method::POST,
             &format!(
@@ -98,10 +94,8 @@ async fn workspace_and_key_names_are_validated() {
             ),
         )
         .json(&json!({"name": "  "}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "name");
 }
 
@@ -125,8 +119,7 @@ async fn api_keys_are_shown_once_and_authenticate_raw_or_bearer() {
     assert_eq!(created["workspace_id"], ws.id.as_str());
     assert_eq!(created["name"], "widget");
 
-    let (status, keys) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let keys = app.admin(Method::GET, &path).ok().await;
     assert_eq!(keys["total_count"], 2);
     let listed_keys = keys["data"].as_array().unwrap();
     assert_eq!(listed_keys[1]["id"], created["id"]);
@@ -202,12 +195,9 @@ async fn missing_unknown_or_foreign_credentials_are_401() {
         other_workspace.as_str(),
         app.admin.token.as_str(),
     ] {
-        let res = app
-            .external(bad, Method::GET, "/api/v1/external-users")
-            .send()
-            .await
-            .unwrap();
-        problem(res, 401, "unauthorized").await;
+        app.external(bad, Method::GET, "/api/v1/external-users")
+            .problem(401, "unauthorized")
+            .await;
     }
 }
 
@@ -224,7 +214,7 @@ async fn a_revoked_key_stops_working_at_once() {
             .unwrap(),
     )
     .await;
-    let (_, keys) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
+    let keys = app.admin(Method::GET, &path).reply().await.json();
     let first_id = keys["data"][0]["id"].as_str().unwrap().to_owned();
     let channel = app.channel(&ws.api_key, "Website").await;
 
@@ -240,24 +230,18 @@ async fn a_revoked_key_stops_working_at_once() {
         (Method::GET, format!("/api/v1/channels/{channel}")),
         (Method::GET, "/api/v1/external-users".to_owned()),
     ] {
-        let res = app
-            .external(&ws.api_key, method, &route)
-            .send()
-            .await
-            .unwrap();
-        problem(res, 401, "unauthorized").await;
+        app.external(&ws.api_key, method, &route)
+            .problem(401, "unauthorized")
+            .await;
     }
-    let res = app
-        .external(
-            &ws.api_key,
-            Method::POST,
-            "/api/v1/external-users/authenticate",
-        )
-        .json(&json!({"channelId": channel, "externalId": "abc", "id": null, "identifier": null}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+    app.external(
+        &ws.api_key,
+        Method::POST,
+        "/api/v1/external-users/authenticate",
+    )
+    .json(&json!({"channelId": channel, "externalId": "abc", "id": null, "identifier": null}))
+    .problem(401, "unauthorized")
+    .await;
 
     // The other key still works; revoking again is a 404.
     let (status, got) = json(
@@ -272,19 +256,13 @@ async fn a_revoked_key_stops_working_at_once() {
     )
     .await;
     assert_eq!((status, got["id"].as_str()), (200, Some(channel.as_str())));
-    let res = app
-        .admin(Method::DELETE, &format!("{path}/{first_id}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "api_key_not_found").await;
-    let res = app
-        .admin(Method::DELETE, &format!("{path}/not-a-uuid"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "api_key_not_found").await;
-    let (_, keys) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
+    app.admin(Method::DELETE, &format!("{path}/{first_id}"))
+        .problem(404, "api_key_not_found")
+        .await;
+    app.admin(Method::DELETE, &format!("{path}/not-a-uuid"))
+        .problem(404, "api_key_not_found")
+        .await;
+    let keys = app.admin(Method::GET, &path).reply().await.json();
     assert_eq!(keys["total_count"], 1);
     assert_eq!(keys["data"][0]["id"], second["id"]);
 }
@@ -316,19 +294,16 @@ async fn app_members_cannot_manage_workspaces_or_keys() {
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let body = problem(req.send().await.unwrap(), 403, "admin_required").await;
+        let body = req.problem(403, "admin_required").await;
         assert!(
             body["detail"].as_str().unwrap().contains("AppAdmin"),
             "{method} {path}"
         );
     }
-    let res = app
-        .anon(Method::GET, "/api/v1/app/workspaces")
+    app.anon(Method::GET, "/api/v1/app/workspaces")
         .header("x-org", "acme")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 }
 
 #[tokio::test]
@@ -364,7 +339,7 @@ async fn another_orgs_workspace_is_404() {
         if let Some(body) = body {
             req = req.json(&body);
         }
-        problem(req.send().await.unwrap(), 404, "workspace_not_found").await;
+        req.problem(404, "workspace_not_found").await;
     }
     let (_, mine) = json(
         app.admin(Method::GET, "/api/v1/app/workspaces")
@@ -375,12 +350,9 @@ async fn another_orgs_workspace_is_404() {
     .await;
     assert_eq!(mine["total_count"], 0, "{mine}");
     // Their key still works: nothing was revoked.
-    let res = app
-        .external(&theirs.api_key, Method::GET, "/api/v1/tiers")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.external(&theirs.api_key, Method::GET, "/api/v1/tiers")
+        .status(200)
+        .await;
 }
 
 #[tokio::test]
@@ -456,8 +428,7 @@ async fn bootstrap_prints_a_working_api_key_for_the_orgs_workspace() {
 #[tokio::test]
 async fn openapi_documents_the_external_family() {
     let app = TestApp::spawn().await;
-    let (status, doc) = json(app.anon(Method::GET, "/openapi.json").send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let doc = app.anon(Method::GET, "/openapi.json").ok().await;
     let expected = [
         ("/api/v1/app/workspaces", "get"),
         ("/api/v1/app/workspaces", "post"),

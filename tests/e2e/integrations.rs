@@ -1,7 +1,7 @@
 //! The caller's integrations (`/api/v1/app/user/integrations`).
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::json;
 
 use crate::project_fixtures::person;
@@ -41,8 +41,7 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
     )
     .await;
     assert_eq!(status, 201);
-    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([conf, jira]), "oldest first");
 
     let res = app
@@ -52,14 +51,11 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert!(res.text().await.unwrap().is_empty());
-    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    let list = app.admin(Method::GET, PATH).reply().await.json();
     assert_eq!(list, json!([jira]));
-    let res = app
-        .admin(Method::DELETE, &format!("{PATH}/{id}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "integration_not_found").await;
+    app.admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .problem(404, "integration_not_found")
+        .await;
     // Deleted, it may be connected again.
     let (status, again) = json(
         app.admin(Method::POST, PATH)
@@ -78,27 +74,22 @@ async fn the_same_type_twice_is_409() {
     let app = TestApp::spawn().await;
     let sasha = person(&app, "sasha@acme.test", "AppMember").await;
     for who in [&app.admin.token, &sasha.token] {
-        let res = app
-            .as_user(who, "acme", Method::POST, PATH)
+        app.as_user(who, "acme", Method::POST, PATH)
             .json(&json!({"type": "GitHub"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201, "one per user, not per org");
+            .status(201)
+            .await;
     }
-    let res = sasha
+    let body = sasha
         .req(&app, Method::POST, PATH)
         .json(&json!({"type": "GitHub"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "integration_exists").await;
+        .problem(409, "integration_exists")
+        .await;
     assert_eq!(body["errors"][0]["field"], "type", "{body}");
     assert!(
         body["detail"].as_str().unwrap().contains("GitHub"),
         "{body}"
     );
-    let (_, list) = json(sasha.req(&app, Method::GET, PATH).send().await.unwrap()).await;
+    let list = sasha.req(&app, Method::GET, PATH).reply().await.json();
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
 }
 
@@ -163,15 +154,12 @@ async fn every_type_is_accepted_and_unknown_ones_are_400() {
     let body = problem(post("{}").await.unwrap(), 400, "validation_failed").await;
     assert!(body["detail"].as_str().unwrap().contains("type"), "{body}");
     problem(post(r#"{"type": "#).await.unwrap(), 400, "invalid_json").await;
-    let res = app
-        .admin(Method::POST, PATH)
+    app.admin(Method::POST, PATH)
         .header("content-type", "text/plain")
         .body(r#"{"type": "Jira"}"#)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 415, "unsupported_media_type").await;
-    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+        .problem(415, "unsupported_media_type")
+        .await;
+    let list = app.admin(Method::GET, PATH).reply().await.json();
     assert_eq!(
         list.as_array().unwrap().len(),
         5,
@@ -194,15 +182,12 @@ async fn someone_elses_integration_is_404_and_stays() {
     .await;
     let id = theirs["id"].as_str().unwrap();
     // Not even an AppAdmin deletes another user's integration through this route.
-    let res = app
-        .admin(Method::DELETE, &format!("{PATH}/{id}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "integration_not_found").await;
-    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    app.admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .problem(404, "integration_not_found")
+        .await;
+    let list = app.admin(Method::GET, PATH).reply().await.json();
     assert_eq!(list, json!([]), "the admin's own list");
-    let (_, list) = json(sasha.req(&app, Method::GET, PATH).send().await.unwrap()).await;
+    let list = sasha.req(&app, Method::GET, PATH).reply().await.json();
     assert_eq!(list, json!([theirs]));
 
     // Another org's integration, and malformed ids.
@@ -223,12 +208,9 @@ async fn someone_elses_integration_is_404_and_stays() {
         "conf_nope",
         "user_4b7c2a1d9e5f3c8b",
     ] {
-        let res = app
-            .admin(Method::DELETE, &format!("{PATH}/{bad}"))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "integration_not_found").await;
+        app.admin(Method::DELETE, &format!("{PATH}/{bad}"))
+            .problem(404, "integration_not_found")
+            .await;
     }
     let (_, list) = json(
         app.as_user(&globex.token, "globex", Method::GET, PATH)
@@ -243,44 +225,33 @@ async fn someone_elses_integration_is_404_and_stays() {
 #[tokio::test]
 async fn integrations_route_is_not_taken_for_a_user_id_and_needs_a_caller() {
     let app = TestApp::spawn().await;
-    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert!(list.is_array(), "not a user lookup: {list}");
-    let res = app.admin(Method::PUT, PATH).send().await.unwrap();
-    problem(res, 405, "method_not_allowed").await;
-    let res = app
-        .admin(Method::GET, &format!("{PATH}/conf_0000000000000000"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 405, "method_not_allowed").await;
-    let res = app.anon(Method::GET, PATH).send().await.unwrap();
-    problem(res, 401, "unauthorized").await;
-    let res = app
-        .anon(Method::POST, PATH)
+    app.admin(Method::PUT, PATH)
+        .problem(405, "method_not_allowed")
+        .await;
+    app.admin(Method::GET, &format!("{PATH}/conf_0000000000000000"))
+        .problem(405, "method_not_allowed")
+        .await;
+    app.anon(Method::GET, PATH)
+        .problem(401, "unauthorized")
+        .await;
+    app.anon(Method::POST, PATH)
         .json(&json!({"type": "Jira"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
-    let res = app
-        .anon(Method::DELETE, &format!("{PATH}/conf_0000000000000000"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
+    app.anon(Method::DELETE, &format!("{PATH}/conf_0000000000000000"))
+        .problem(401, "unauthorized")
+        .await;
 }
 
 #[tokio::test]
 async fn slack_integrations_follow_slack_links_and_are_not_made_or_removed_by_hand() {
     let app = TestApp::spawn().await;
-    let res = app
-        .admin(Method::POST, PATH)
+    app.admin(Method::POST, PATH)
         .json(&json!({"type": "Slack"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "managed_integration").await;
+        .problem(400, "managed_integration")
+        .await;
     // One kept in step by a Slack link cannot be deleted through the App API either.
     let mut conn = app.pool.get().await.unwrap();
     let org = roster_identity::OrgId::parse(&app.admin.org_id).unwrap();
@@ -293,12 +264,9 @@ async fn slack_integrations_follow_slack_links_and_are_not_made_or_removed_by_ha
     )
     .await
     .unwrap();
-    let res = app
-        .admin(Method::DELETE, &format!("{PATH}/{}", linked.id))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "managed_integration").await;
-    let (_, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
+    app.admin(Method::DELETE, &format!("{PATH}/{}", linked.id))
+        .problem(400, "managed_integration")
+        .await;
+    let list = app.admin(Method::GET, PATH).reply().await.json();
     assert_eq!(list[0]["type"], "Slack", "{list}");
 }

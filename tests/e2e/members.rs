@@ -4,7 +4,7 @@
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 use crate::project_fixtures::{add_member, admin_project, create_project_as, person, Person};
@@ -105,30 +105,22 @@ async fn owners_add_members_and_the_count_follows() {
     assert_eq!(first["data"].as_array().unwrap().len(), 1);
     assert_eq!(first["has_next_page"], true);
     assert_eq!(first["total_count"], 2);
-    let body = problem(
-        sasha
-            .req(
-                &app,
-                Method::GET,
-                &format!("{}?page_size=101", member_path(id)),
-            )
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = sasha
+        .req(
+            &app,
+            Method::GET,
+            &format!("{}?page_size=101", member_path(id)),
+        )
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "page_size");
 
     // Adding the same user again is a conflict, decided by the database.
-    let res = owner
+    let body = owner
         .req(&app, Method::POST, &member_path(id))
         .json(&json!({"user_id": sasha.id, "role": "Viewer"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "already_member").await;
+        .problem(409, "already_member")
+        .await;
     assert_eq!(body["errors"][0]["field"], "user_id", "{body}");
     assert_eq!(project_json(&app, id).await["member_count"], 2);
     assert_eq!(counted_members(&app, id).await, 2);
@@ -140,13 +132,11 @@ async fn a_member_added_without_a_role_gets_the_default_only_when_enabled() {
     let sasha = person(&app, "sasha@acme.test", "AppMember").await;
     let lee = person(&app, "lee@acme.test", "AppMember").await;
     let plain = admin_project(&app, "Plain", "Private").await;
-    let res = app
+    let body = app
         .admin(Method::POST, &member_path(&plain))
         .json(&json!({"user_id": sasha.id}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "role", "{body}");
 
     let defaulted = create_project_as(
@@ -191,43 +181,32 @@ async fn only_owners_and_admins_manage_members() {
     add_member(&app, private, &viewer.id, "Viewer").await;
 
     for who in [&editor, &viewer] {
-        let res = who
-            .req(&app, Method::POST, &member_path(private))
+        who.req(&app, Method::POST, &member_path(private))
             .json(&json!({"user_id": newcomer.id, "role": "Viewer"}))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 403, "project_owner_required").await;
-        let res = who
-            .req(
-                &app,
-                Method::PUT,
-                &format!("{}/{}", member_path(private), viewer.id),
-            )
-            .json(&json!({"role": "Owner"}))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 403, "project_owner_required").await;
-        let res = who
-            .req(
-                &app,
-                Method::DELETE,
-                &format!("{}/{}", member_path(private), owner.id),
-            )
-            .send()
-            .await
-            .unwrap();
-        problem(res, 403, "project_owner_required").await;
+            .problem(403, "project_owner_required")
+            .await;
+        who.req(
+            &app,
+            Method::PUT,
+            &format!("{}/{}", member_path(private), viewer.id),
+        )
+        .json(&json!({"role": "Owner"}))
+        .problem(403, "project_owner_required")
+        .await;
+        who.req(
+            &app,
+            Method::DELETE,
+            &format!("{}/{}", member_path(private), owner.id),
+        )
+        .problem(403, "project_owner_required")
+        .await;
     }
     // Not a member of a private project: it does not exist.
-    let res = outsider
+    outsider
         .req(&app, Method::POST, &member_path(private))
         .json(&json!({"user_id": outsider.id, "role": "Owner"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
     // Not a member of an Org project: visible, but not to manage.
     let open = create_project_as(
         &app,
@@ -235,17 +214,15 @@ async fn only_owners_and_admins_manage_members() {
         json!({"name": "O", "visibility": "Org"}),
     )
     .await;
-    let res = outsider
+    outsider
         .req(
             &app,
             Method::POST,
             &member_path(open["id"].as_str().unwrap()),
         )
         .json(&json!({"user_id": outsider.id, "role": "Owner"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_owner_required").await;
+        .problem(403, "project_owner_required")
+        .await;
 
     // An AppAdmin who is no member manages members.
     let (status, m) = json(
@@ -284,13 +261,10 @@ async fn adding_an_unknown_or_foreign_user_is_404_and_bad_bodies_are_400() {
         "not-a-user-id",
         "acct_4b7c2a1d9e5f3c8b",
     ] {
-        let res = app
-            .admin(Method::POST, &member_path(&project))
+        app.admin(Method::POST, &member_path(&project))
             .json(&json!({"user_id": user, "role": "Viewer"}))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "user_not_found").await;
+            .problem(404, "user_not_found")
+            .await;
     }
     assert_eq!(project_json(&app, &project).await["member_count"], 1);
 
@@ -332,13 +306,10 @@ async fn adding_an_unknown_or_foreign_user_is_404_and_bad_bodies_are_400() {
         "{body}"
     );
     problem(post("{\"user_id\"").await.unwrap(), 400, "invalid_json").await;
-    let res = app
-        .admin(Method::POST, &member_path(&project))
+    app.admin(Method::POST, &member_path(&project))
         .body("user_id=x")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 415, "unsupported_media_type").await;
+        .problem(415, "unsupported_media_type")
+        .await;
     // Another org's project: 404 whoever is named.
     let theirs = app
         .as_user(&globex.token, "globex", Method::POST, "/api/v1/app/project")
@@ -347,13 +318,10 @@ async fn adding_an_unknown_or_foreign_user_is_404_and_bad_bodies_are_400() {
         .await
         .unwrap();
     let (_, theirs) = json(theirs).await;
-    let res = app
-        .admin(Method::POST, &member_path(theirs["id"].as_str().unwrap()))
+    app.admin(Method::POST, &member_path(theirs["id"].as_str().unwrap()))
         .json(&json!({"user_id": app.admin.user_id, "role": "Owner"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -366,16 +334,15 @@ async fn a_project_keeps_at_least_one_owner() {
     let owner_path = format!("{}/{}", member_path(id), owner.id);
     let second_path = format!("{}/{}", member_path(id), second.id);
 
-    let res = owner
+    let body = owner
         .req(&app, Method::PUT, &owner_path)
         .json(&json!({"role": "Editor"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "last_owner").await;
+        .problem(409, "last_owner")
+        .await;
     assert!(body["detail"].as_str().unwrap().contains("Owner"), "{body}");
-    let res = app.admin(Method::DELETE, &owner_path).send().await.unwrap();
-    problem(res, 409, "last_owner").await;
+    app.admin(Method::DELETE, &owner_path)
+        .problem(409, "last_owner")
+        .await;
     // Owner to Owner is no demotion.
     let (status, m) = json(
         owner
@@ -410,26 +377,20 @@ async fn a_project_keeps_at_least_one_owner() {
     )
     .await;
     assert_eq!((status, m["role"].as_str()), (200, Some("Viewer")), "{m}");
-    let res = second
+    second
         .req(&app, Method::DELETE, &second_path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "last_owner").await;
+        .problem(409, "last_owner")
+        .await;
     // The demoted owner lost the right to manage members.
-    let res = owner
+    owner
         .req(&app, Method::PUT, &second_path)
         .json(&json!({"role": "Viewer"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_owner_required").await;
-    let res = second
+        .problem(403, "project_owner_required")
+        .await;
+    second
         .req(&app, Method::DELETE, &owner_path)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+        .no_content()
+        .await;
     assert_eq!(project_json(&app, id).await["member_count"], 1);
     assert_eq!(counted_members(&app, id).await, 1);
 }
@@ -440,15 +401,13 @@ async fn changing_or_removing_a_non_member_is_404_and_bad_roles_are_400() {
     let stranger = person(&app, "stranger@acme.test", "AppMember").await;
     let project = admin_project(&app, "P", "Private").await;
     let path = format!("{}/{}", member_path(&project), stranger.id);
-    let res = app
-        .admin(Method::PUT, &path)
+    app.admin(Method::PUT, &path)
         .json(&json!({"role": "Editor"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "member_not_found").await;
-    let res = app.admin(Method::DELETE, &path).send().await.unwrap();
-    problem(res, 404, "member_not_found").await;
+        .problem(404, "member_not_found")
+        .await;
+    app.admin(Method::DELETE, &path)
+        .problem(404, "member_not_found")
+        .await;
     for bad in ["user_0000000000000000", "oops"] {
         let res = app
             .admin(Method::DELETE, &format!("{}/{bad}", member_path(&project)))
@@ -463,33 +422,23 @@ async fn changing_or_removing_a_non_member_is_404_and_bad_roles_are_400() {
         problem(res, 404, code).await;
     }
     let self_path = format!("{}/{}", member_path(&project), app.admin.user_id);
-    let body = problem(
-        app.admin(Method::PUT, &self_path)
-            .json(&json!({"role": "Boss"}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = app
+        .admin(Method::PUT, &self_path)
+        .json(&json!({"role": "Boss"}))
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "role");
     assert!(
         body["detail"].as_str().unwrap().contains("Editor"),
         "{body}"
     );
-    problem(
-        app.admin(Method::PUT, &self_path)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    let res = app.admin(Method::GET, &self_path).send().await.unwrap();
-    problem(res, 405, "method_not_allowed").await;
+    app.admin(Method::PUT, &self_path)
+        .json(&json!({}))
+        .problem(400, "validation_failed")
+        .await;
+    app.admin(Method::GET, &self_path)
+        .problem(405, "method_not_allowed")
+        .await;
     assert_eq!(project_json(&app, &project).await["member_count"], 1);
 }
 
@@ -500,22 +449,17 @@ async fn removing_members_lowers_the_count_and_hides_private_projects_again() {
     let project = admin_project(&app, "P", "Private").await;
     add_member(&app, &project, &sasha.id, "Editor").await;
     assert_eq!(project_json(&app, &project).await["member_count"], 2);
-    let res = app
-        .admin(
-            Method::DELETE,
-            &format!("{}/{}", member_path(&project), sasha.id),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+    app.admin(
+        Method::DELETE,
+        &format!("{}/{}", member_path(&project), sasha.id),
+    )
+    .no_content()
+    .await;
     assert_eq!(project_json(&app, &project).await["member_count"], 1);
-    let res = sasha
+    sasha
         .req(&app, Method::GET, &format!("/api/v1/app/project/{project}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -625,13 +569,10 @@ async fn two_owners_removing_or_demoting_each_other_at_once_leave_one_owner() {
         if remove {
             add_member(&app, id, other, "Owner").await;
         } else {
-            let res = app
-                .admin(Method::PUT, &format!("{}/{other}", member_path(id)))
+            app.admin(Method::PUT, &format!("{}/{other}", member_path(id)))
                 .json(&json!({"role": "Owner"}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 200);
+                .status(200)
+                .await;
         }
     }
     assert_eq!(counted_members(&app, id).await, 2);

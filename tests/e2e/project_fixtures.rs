@@ -1,7 +1,7 @@
 //! Helpers shared by the project, member and artifact tests.
 
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::{json, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 /// A user of the test org with an API token.
@@ -28,7 +28,7 @@ pub(crate) async fn person(app: &TestApp, email: &str, role: &str) -> Person {
 
 /// Creates a project as `token` in the test org; returns its JSON.
 pub(crate) async fn create_project_as(app: &TestApp, token: &str, body: Value) -> Value {
-    let res = app
+    let project = app
         .as_user(
             token,
             &app.admin.org_slug,
@@ -36,11 +36,8 @@ pub(crate) async fn create_project_as(app: &TestApp, token: &str, body: Value) -
             "/api/v1/app/project",
         )
         .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let (status, project) = json(res).await;
-    assert_eq!(status, 201, "{project}");
+        .created()
+        .await;
     project
 }
 
@@ -57,17 +54,13 @@ pub(crate) async fn admin_project(app: &TestApp, name: &str, visibility: &str) -
 
 /// Adds a member as the admin.
 pub(crate) async fn add_member(app: &TestApp, project: &str, user: &str, role: &str) {
-    let res = app
-        .admin(
-            Method::POST,
-            &format!("/api/v1/app/project/{project}/member"),
-        )
-        .json(&json!({"user_id": user, "role": role}))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!(status, 201, "{body}");
+    app.admin(
+        Method::POST,
+        &format!("/api/v1/app/project/{project}/member"),
+    )
+    .json(&json!({"user_id": user, "role": role}))
+    .created()
+    .await;
 }
 
 pub(crate) fn ids(list: &Value) -> Vec<String> {

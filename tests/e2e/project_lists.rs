@@ -2,7 +2,7 @@
 //! OpenAPI document of the project routes.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::{json, Value};
 
 use crate::project_fixtures::{admin_project, create_project_as, ids, person};
@@ -127,15 +127,10 @@ async fn list_projects_filters_by_visibility_and_rejects_bad_paging() {
     .await;
     assert_eq!(ids(&list), [private]);
 
-    let body = problem(
-        app.admin(Method::GET, "/api/v1/app/project?visibility=Public")
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = app
+        .admin(Method::GET, "/api/v1/app/project?visibility=Public")
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "visibility", "{body}");
     assert!(
         body["detail"].as_str().unwrap().contains("Private"),
@@ -150,15 +145,10 @@ async fn list_projects_filters_by_visibility_and_rejects_bad_paging() {
         ("page_size=abc", "page_size"),
         ("page=1.5", "page"),
     ] {
-        let body = problem(
-            app.admin(Method::GET, &format!("/api/v1/app/project?{query}"))
-                .send()
-                .await
-                .unwrap(),
-            400,
-            "validation_failed",
-        )
-        .await;
+        let body = app
+            .admin(Method::GET, &format!("/api/v1/app/project?{query}"))
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
     let (status, list) = json(
@@ -178,8 +168,7 @@ async fn pins_are_per_user_idempotent_and_open_to_anyone_who_sees_the_project() 
     let open = admin_project(&app, "Open", "Org").await;
     let path = format!("/api/v1/app/project/{open}/pin");
     for _ in 0..2 {
-        let (status, p) = json(reader.req(&app, Method::POST, &path).send().await.unwrap()).await;
-        assert_eq!(status, 200, "{p}");
+        let p = reader.req(&app, Method::POST, &path).ok().await;
         assert_eq!(p["id"], open.as_str());
         assert_eq!(p["is_pinned"], true);
     }
@@ -202,12 +191,7 @@ async fn pins_are_per_user_idempotent_and_open_to_anyone_who_sees_the_project() 
     assert_eq!(p["is_pinned"], false, "the admin did not pin it");
 
     for _ in 0..2 {
-        let res = reader
-            .req(&app, Method::DELETE, &path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
+        reader.req(&app, Method::DELETE, &path).no_content().await;
     }
     let (_, p) = json(
         reader
@@ -219,18 +203,18 @@ async fn pins_are_per_user_idempotent_and_open_to_anyone_who_sees_the_project() 
     .await;
     assert_eq!(p["is_pinned"], false);
 
-    let res = reader.req(&app, Method::GET, &path).send().await.unwrap();
-    problem(res, 405, "method_not_allowed").await;
-    let res = reader
+    reader
+        .req(&app, Method::GET, &path)
+        .problem(405, "method_not_allowed")
+        .await;
+    reader
         .req(
             &app,
             Method::POST,
             "/api/v1/app/project/proj_0000000000000000/pin",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -244,21 +228,18 @@ async fn a_users_project_list_is_for_that_user_or_an_admin() {
     let _hidden = admin_project(&app, "Admin only", "Private").await;
     let newest = create_project_as(&app, &sasha.token, json!({"name": "Newest"})).await;
     let newest = newest["id"].as_str().unwrap().to_owned();
-    let res = sasha
+    sasha
         .req(
             &app,
             Method::POST,
             &format!("/api/v1/app/project/{open}/pin"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
 
     let path = format!("/api/v1/app/user/{}/project", sasha.id);
     let expected = [open.clone(), newest.clone(), mine.clone()];
-    let (status, own) = json(sasha.req(&app, Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{own}");
+    let own = sasha.req(&app, Method::GET, &path).ok().await;
     assert_eq!(
         ids(&own),
         expected,
@@ -272,8 +253,7 @@ async fn a_users_project_list_is_for_that_user_or_an_admin() {
     assert_eq!(own["next_cursor"], Value::Null);
 
     // An AppAdmin sees the same list, with is_pinned for sasha, not for the admin.
-    let (status, seen) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let seen = app.admin(Method::GET, &path).ok().await;
     assert_eq!(seen, own);
 
     let (_, paged) = json(
@@ -287,8 +267,10 @@ async fn a_users_project_list_is_for_that_user_or_an_admin() {
     assert_eq!(ids(&paged), [mine]);
     assert_eq!(paged["has_previous_page"], true);
 
-    let res = lee.req(&app, Method::GET, &path).send().await.unwrap();
-    let body = problem(res, 403, "admin_required").await;
+    let body = lee
+        .req(&app, Method::GET, &path)
+        .problem(403, "admin_required")
+        .await;
     assert!(
         body["detail"].as_str().unwrap().contains("AppAdmin"),
         "{body}"
@@ -299,36 +281,24 @@ async fn a_users_project_list_is_for_that_user_or_an_admin() {
         ("page=0", "page"),
         ("page=x", "page"),
     ] {
-        let body = problem(
-            sasha
-                .req(&app, Method::GET, &format!("{path}?{query}"))
-                .send()
-                .await
-                .unwrap(),
-            400,
-            "validation_failed",
-        )
-        .await;
+        let body = sasha
+            .req(&app, Method::GET, &format!("{path}?{query}"))
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(body["errors"][0]["field"], field, "{body}");
     }
     for bad in ["user_0000000000000000", "nope", "proj_0000000000000000"] {
-        let res = app
-            .admin(Method::GET, &format!("/api/v1/app/user/{bad}/project"))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "user_not_found").await;
+        app.admin(Method::GET, &format!("/api/v1/app/user/{bad}/project"))
+            .problem(404, "user_not_found")
+            .await;
     }
     let globex = app.bootstrap("globex", "admin@globex.test").await;
-    let res = app
-        .admin(
-            Method::GET,
-            &format!("/api/v1/app/user/{}/project", globex.user_id),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+    app.admin(
+        Method::GET,
+        &format!("/api/v1/app/user/{}/project", globex.user_id),
+    )
+    .problem(404, "user_not_found")
+    .await;
 
     // The admin's own list holds every project of the org.
     let (_, all) = json(
@@ -347,8 +317,7 @@ async fn a_users_project_list_is_for_that_user_or_an_admin() {
 #[tokio::test]
 async fn openapi_documents_the_project_routes() {
     let app = TestApp::spawn().await;
-    let (status, doc) = json(app.anon(Method::GET, "/openapi.json").send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let doc = app.anon(Method::GET, "/openapi.json").ok().await;
     let expected = [
         ("/api/v1/app/project", "get", "200"),
         ("/api/v1/app/project", "post", "201"),

@@ -1,7 +1,7 @@
 //! Projects: create, get, update, delete, and who may see or change what.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 use crate::project_fixtures::{add_member, admin_project, create_project_as, person};
@@ -257,28 +257,19 @@ async fn project_routes_need_a_credential_and_an_org() {
         .unwrap();
     assert!(res.headers().contains_key("www-authenticate"));
     problem(res, 401, "unauthorized").await;
-    let res = app
-        .anon(Method::POST, "/api/v1/app/project")
+    app.anon(Method::POST, "/api/v1/app/project")
         .json(&json!({"name": "P"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
-    let res = app
-        .anon(Method::GET, "/api/v1/app/project")
+        .problem(401, "unauthorized")
+        .await;
+    app.anon(Method::GET, "/api/v1/app/project")
         .bearer_auth(&app.admin.token)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "org_required").await;
+        .problem(400, "org_required")
+        .await;
     // A token of an account with no user in that org.
     let other = app.bootstrap("globex", "admin@globex.test").await;
-    let res = app
-        .as_user(&other.token, "acme", Method::GET, "/api/v1/app/project")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
+    app.as_user(&other.token, "acme", Method::GET, "/api/v1/app/project")
+        .problem(403, "not_a_member")
+        .await;
 }
 
 #[tokio::test]
@@ -290,13 +281,11 @@ async fn private_projects_are_seen_by_members_and_admins_only() {
     let project = create_project_as(&app, &owner.token, json!({"name": "Secret"})).await;
     let id = project["id"].as_str().unwrap();
     let path = format!("/api/v1/app/project/{id}");
-    let res = owner
+    owner
         .req(&app, Method::POST, &format!("{path}/member"))
         .json(&json!({"user_id": viewer.id, "role": "Viewer"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
+        .status(201)
+        .await;
 
     for who in [&owner, &viewer] {
         let (status, p) = json(who.req(&app, Method::GET, &path).send().await.unwrap()).await;
@@ -315,21 +304,17 @@ async fn private_projects_are_seen_by_members_and_admins_only() {
         (Method::DELETE, "/pin"),
         (Method::DELETE, ""),
     ] {
-        let res = outsider
+        let body = outsider
             .req(&app, method.clone(), &format!("{path}{sub}"))
-            .send()
-            .await
-            .unwrap();
-        let body = problem(res, 404, "project_not_found").await;
+            .problem(404, "project_not_found")
+            .await;
         assert_eq!(body["detail"], "project not found", "{method} {sub}");
     }
-    let res = outsider
+    outsider
         .req(&app, Method::PUT, &path)
         .json(&json!({"name": "Mine now"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
     let (_, list) = json(
         outsider
             .req(&app, Method::GET, "/api/v1/app/project")
@@ -366,32 +351,27 @@ async fn org_projects_are_seen_by_every_active_user_but_changed_only_by_editors(
     .await;
     assert_eq!(status, 200);
 
-    let res = anyone
+    anyone
         .req(&app, Method::PUT, &path)
         .json(&json!({"name": "Hijacked"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_editor_required").await;
-    let res = anyone
+        .problem(403, "project_editor_required")
+        .await;
+    anyone
         .req(&app, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "project_owner_required").await;
+        .problem(403, "project_owner_required")
+        .await;
 
     // Deactivated users see nothing at all.
-    let res = app
-        .admin(
-            Method::POST,
-            &format!("/api/v1/app/user/{}/deactivate", anyone.id),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let res = anyone.req(&app, Method::GET, &path).send().await.unwrap();
-    problem(res, 403, "user_inactive").await;
+    app.admin(
+        Method::POST,
+        &format!("/api/v1/app/user/{}/deactivate", anyone.id),
+    )
+    .status(200)
+    .await;
+    anyone
+        .req(&app, Method::GET, &path)
+        .problem(403, "user_inactive")
+        .await;
 }
 
 #[tokio::test]
@@ -406,34 +386,26 @@ async fn another_orgs_project_and_malformed_ids_are_404() {
         format!("/api/v1/app/project/{theirs}/member"),
         format!("/api/v1/app/project/{theirs}/artifact"),
     ] {
-        let res = app.admin(Method::GET, &path).send().await.unwrap();
-        problem(res, 404, "project_not_found").await;
+        app.admin(Method::GET, &path)
+            .problem(404, "project_not_found")
+            .await;
     }
-    let res = app
-        .admin(Method::PUT, &format!("/api/v1/app/project/{theirs}"))
+    app.admin(Method::PUT, &format!("/api/v1/app/project/{theirs}"))
         .json(&json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/app/project/{theirs}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
+    app.admin(Method::DELETE, &format!("/api/v1/app/project/{theirs}"))
+        .problem(404, "project_not_found")
+        .await;
     // And the other way round.
-    let res = app
-        .as_user(
-            &globex.token,
-            "globex",
-            Method::GET,
-            &format!("/api/v1/app/project/{ours}"),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+    app.as_user(
+        &globex.token,
+        "globex",
+        Method::GET,
+        &format!("/api/v1/app/project/{ours}"),
+    )
+    .problem(404, "project_not_found")
+    .await;
     // Theirs is untouched.
     let (status, p) = json(
         app.as_user(
@@ -456,30 +428,21 @@ async fn another_orgs_project_and_malformed_ids_are_404() {
         "user_4b7c2a1d9e5f3c8b",
         "proj_0000000000000000",
     ] {
-        let res = app
-            .admin(Method::GET, &format!("/api/v1/app/project/{bad}"))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "project_not_found").await;
-        let res = app
-            .admin(Method::POST, &format!("/api/v1/app/project/{bad}/pin"))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "project_not_found").await;
+        app.admin(Method::GET, &format!("/api/v1/app/project/{bad}"))
+            .problem(404, "project_not_found")
+            .await;
+        app.admin(Method::POST, &format!("/api/v1/app/project/{bad}/pin"))
+            .problem(404, "project_not_found")
+            .await;
     }
 }
 
 async fn create_project_as_org(app: &TestApp, token: &str, org: &str, name: &str) -> String {
-    let res = app
+    let p = app
         .as_user(token, org, Method::POST, "/api/v1/app/project")
         .json(&json!({"name": name}))
-        .send()
-        .await
-        .unwrap();
-    let (status, p) = json(res).await;
-    assert_eq!(status, 201, "{p}");
+        .created()
+        .await;
     p["id"].as_str().unwrap().to_owned()
 }
 
@@ -536,16 +499,14 @@ async fn update_project_by_editors_and_admins_with_null_clearing() {
     assert_eq!(p["deadline"], "2027-01-02T03:04:05Z");
     assert_eq!(p["name"], "Plan B");
     assert_eq!(p["project_context"], "ctx");
-    let (_, got) = json(owner.req(&app, Method::GET, &path).send().await.unwrap()).await;
+    let got = owner.req(&app, Method::GET, &path).reply().await.json();
     assert_eq!(got["deadline"], "2027-01-02T03:04:05Z");
 
-    let res = viewer
+    let body = viewer
         .req(&app, Method::PUT, &path)
         .json(&json!({"name": "Viewer was here"}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 403, "project_editor_required").await;
+        .problem(403, "project_editor_required")
+        .await;
     assert!(
         body["detail"].as_str().unwrap().contains("Editor"),
         "{body}"
@@ -591,21 +552,15 @@ async fn update_project_by_editors_and_admins_with_null_clearing() {
     )
     .await;
     assert_eq!(body["errors"][0]["field"], "default_role_enabled");
-    let res = app
-        .admin(Method::PUT, &path)
+    app.admin(Method::PUT, &path)
         .header("content-type", "text/plain")
         .body("{\"name\": \"x\"}")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 415, "unsupported_media_type").await;
-    let res = app
-        .admin(Method::PUT, "/api/v1/app/project/proj_0000000000000000")
+        .problem(415, "unsupported_media_type")
+        .await;
+    app.admin(Method::PUT, "/api/v1/app/project/proj_0000000000000000")
         .json(&json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "project_not_found").await;
+        .problem(404, "project_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -617,37 +572,34 @@ async fn delete_project_by_owners_and_admins_removes_everything_under_it() {
     let id = project["id"].as_str().unwrap();
     let path = format!("/api/v1/app/project/{id}");
     add_member(&app, id, &editor.id, "Editor").await;
-    let res = editor
+    editor
         .req(&app, Method::POST, &format!("{path}/artifact"))
         .json(&json!({"name": "Notes", "type": "Document"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let res = editor
+        .status(201)
+        .await;
+    editor
         .req(&app, Method::POST, &format!("{path}/pin"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
 
-    let res = editor
+    let body = editor
         .req(&app, Method::DELETE, &path)
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 403, "project_owner_required").await;
+        .problem(403, "project_owner_required")
+        .await;
     assert!(body["detail"].as_str().unwrap().contains("Owner"), "{body}");
 
     let res = owner.req(&app, Method::DELETE, &path).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert!(res.text().await.unwrap().is_empty());
     for who in [&owner, &editor] {
-        let res = who.req(&app, Method::GET, &path).send().await.unwrap();
-        problem(res, 404, "project_not_found").await;
+        who.req(&app, Method::GET, &path)
+            .problem(404, "project_not_found")
+            .await;
     }
-    let res = owner.req(&app, Method::DELETE, &path).send().await.unwrap();
-    problem(res, 404, "project_not_found").await;
+    owner
+        .req(&app, Method::DELETE, &path)
+        .problem(404, "project_not_found")
+        .await;
     let (_, latest) = json(
         app.admin(
             Method::GET,
@@ -662,15 +614,12 @@ async fn delete_project_by_owners_and_admins_removes_everything_under_it() {
 
     // An AppAdmin deletes a project it is not a member of.
     let other = create_project_as(&app, &owner.token, json!({"name": "Other"})).await;
-    let res = app
-        .admin(
-            Method::DELETE,
-            &format!("/api/v1/app/project/{}", other["id"].as_str().unwrap()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+    app.admin(
+        Method::DELETE,
+        &format!("/api/v1/app/project/{}", other["id"].as_str().unwrap()),
+    )
+    .no_content()
+    .await;
     let (_, list) = json(
         owner
             .req(&app, Method::GET, "/api/v1/app/project")

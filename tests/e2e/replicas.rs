@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use diesel_async::RunQueryDsl;
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::{json, problem, report, Replica, TestApp};
+use roster_e2e::{json, problem, report, Expect, Replica, TestApp};
 use roster_gateway::auth::CREDENTIAL_CACHE_TTL;
 use serde_json::json;
 
@@ -111,11 +111,9 @@ async fn fifty_concurrent_creates_of_one_email_across_two_replicas_make_one_user
     // Both replicas see that one user.
     for base in &bases {
         let path = format!("/api/v1/app/user/{}", created[0]);
-        let res = on(&app, base, &app.admin.token, Method::GET, &path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        on(&app, base, &app.admin.token, Method::GET, &path)
+            .status(200)
+            .await;
     }
 }
 
@@ -125,47 +123,38 @@ async fn a_token_revoked_through_one_replica_stops_working_on_the_other() {
     let b: Replica = app.replica();
     let (_, token) = app.user_with_token("rev@acme.test", "AppMember").await;
     // A second token, created through replica A, works on replica B.
-    let res = on(&app, &app.base, &token, Method::POST, "/api/v1/app/tokens")
+    let created = on(&app, &app.base, &token, Method::POST, "/api/v1/app/tokens")
         .json(&json!({"name": "laptop"}))
-        .send()
-        .await
-        .unwrap();
-    let (status, created) = json(res).await;
-    assert_eq!(status, 201, "{created}");
+        .created()
+        .await;
     let id = created["id"].as_str().unwrap().to_owned();
     let secret = created["secret"].as_str().unwrap().to_owned();
     let me_on_b = || on(&app, &b.base, &secret, Method::GET, "/api/v1/app/me");
     assert_eq!(me_on_b().send().await.unwrap().status(), 200);
     // Revoked through A: B refuses it within the cache lifetime, A at once.
-    let res = on(
+    on(
         &app,
         &app.base,
         &token,
         Method::DELETE,
         &format!("/api/v1/app/tokens/{id}"),
     )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(res.status(), 204);
+    .no_content()
+    .await;
     let took = answers_within(401, me_on_b).await;
     report(&format!(
         "replicas: a token revoked through A was refused by B after {} ms (cache lifetime {} ms)",
         took.as_millis(),
         CREDENTIAL_CACHE_TTL.as_millis()
     ));
-    let res = on(&app, &app.base, &secret, Method::GET, "/api/v1/app/me")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+    on(&app, &app.base, &secret, Method::GET, "/api/v1/app/me")
+        .problem(401, "unauthorized")
+        .await;
     // The token that revoked it still works on both.
     for base in [&app.base, &b.base] {
-        let res = on(&app, base, &token, Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        on(&app, base, &token, Method::GET, "/api/v1/app/me")
+            .status(200)
+            .await;
     }
 }
 
@@ -173,14 +162,11 @@ async fn a_token_revoked_through_one_replica_stops_working_on_the_other() {
 async fn a_session_ended_through_one_replica_stops_working_on_the_other() {
     let app = TestApp::spawn().await;
     let b = app.replica();
-    let res = app
+    let body = app
         .anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
+        .ok()
+        .await;
     let session = body["token"].as_str().unwrap().to_owned();
     let session_on_b = || async {
         let res = app
@@ -195,14 +181,11 @@ async fn a_session_ended_through_one_replica_stops_working_on_the_other() {
     let (status, current) = session_on_b().await;
     assert_eq!(status, 200);
     assert_eq!(current["user"]["email"], "lee@example.com", "{current}");
-    let res = app
-        .client
+    app.client
         .post(app.url("/api/auth/sign-out"))
         .bearer_auth(&session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     // get-session answers `null` once the session is gone.
     let started = Instant::now();
     let deadline = started + CREDENTIAL_CACHE_TTL + MARGIN;
@@ -229,30 +212,25 @@ async fn a_user_deactivated_through_one_replica_is_refused_by_the_other() {
     let id = user["id"].as_str().unwrap();
     let me_on_b = || on(&app, &b.base, &token, Method::GET, "/api/v1/app/me");
     assert_eq!(me_on_b().send().await.unwrap().status(), 200);
-    let res = app
-        .admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
+        .status(200)
+        .await;
     let took = answers_within(403, me_on_b).await;
     report(&format!(
         "replicas: a user deactivated through A was refused by B after {} ms",
         took.as_millis()
     ));
-    problem(me_on_b().send().await.unwrap(), 403, "user_inactive").await;
+    me_on_b().problem(403, "user_inactive").await;
     // Activated again through B: A lets the user in again.
-    let res = on(
+    on(
         &app,
         &b.base,
         &app.admin.token,
         Method::POST,
         &format!("/api/v1/app/user/{id}/activate"),
     )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(res.status(), 200);
+    .status(200)
+    .await;
     answers_within(200, || {
         on(&app, &app.base, &token, Method::GET, "/api/v1/app/me")
     })

@@ -3,7 +3,7 @@
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 fn cookie_of(res: &reqwest::Response) -> String {
@@ -76,21 +76,15 @@ async fn passwords_are_stored_as_argon2id_hashes_only() {
 async fn sign_up_rejects_taken_emails_and_bad_input() {
     let app = TestApp::spawn().await;
     sign_up(&app, "lee@example.com", "correct horse").await;
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-up/email")
+    app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "LEE@example.com", "password": "another one", "name": "Lee"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "email_taken").await;
+        .problem(409, "email_taken")
+        .await;
     // An account created by an admin (without a password) holds its email too.
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-up/email")
+    app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "admin@acme.test", "password": "another one", "name": "X"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "email_taken").await;
+        .problem(409, "email_taken")
+        .await;
     for (body, field) in [
         (
             json!({"email": "nope", "password": "correct horse", "name": "Lee"}),
@@ -117,14 +111,12 @@ async fn sign_up_rejects_taken_emails_and_bad_input() {
             "email",
         ),
     ] {
-        let res = app
+        let problem_body = app
             .anon(Method::POST, "/api/auth/sign-up/email")
             .json(&body)
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, problem_body) = json(res).await;
-        assert_eq!(status, 400, "{body}: {problem_body}");
+            .json();
         assert!(
             problem_body["detail"].as_str().unwrap().contains(field),
             "{body}: {problem_body}"
@@ -135,13 +127,10 @@ async fn sign_up_rejects_taken_emails_and_bad_input() {
 #[tokio::test]
 async fn sign_up_can_be_closed() {
     let app = TestApp::spawn_with(|c| c.signup = roster_gateway::config::Signup::Closed).await;
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-up/email")
+    app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "signup_closed").await;
+        .problem(403, "signup_closed")
+        .await;
 }
 
 #[tokio::test]
@@ -167,20 +156,14 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
         "no hint whether the email exists"
     );
     // An account without a password cannot sign in with one.
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
+    app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "admin@acme.test", "password": "anything goes"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
+        .problem(401, "unauthorized")
+        .await;
+    app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     let res = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "LEE@example.com", "password": "correct horse", "rememberMe": true}))
@@ -211,21 +194,15 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
     assert_eq!(status, 201);
     // Signed up before joining: that session has no active org, so it needs x-org.
     let early = signed_up["token"].as_str().unwrap();
-    let res = app
-        .anon(Method::GET, "/api/v1/app/me")
+    app.anon(Method::GET, "/api/v1/app/me")
         .header("cookie", format!("better-auth.session_token={early}"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "org_required").await;
-    let res = app
-        .anon(Method::GET, "/api/v1/app/me")
+        .problem(400, "org_required")
+        .await;
+    app.anon(Method::GET, "/api/v1/app/me")
         .header("cookie", format!("better-auth.session_token={early}"))
         .header("x-org", "acme")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
 
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -245,17 +222,14 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
         "the cookie picks the active org"
     );
     // The session token also works as a bearer token.
-    let res = app
-        .as_user(
-            signed_in["token"].as_str().unwrap(),
-            "acme",
-            Method::GET,
-            "/api/v1/app/me",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.as_user(
+        signed_in["token"].as_str().unwrap(),
+        "acme",
+        Method::GET,
+        "/api/v1/app/me",
+    )
+    .status(200)
+    .await;
 
     let (status, session) = json(
         client
@@ -291,17 +265,14 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
     )
     .await;
     assert_eq!((status, none), (200, Value::Null));
-    let res = app
-        .as_user(
-            signed_in["token"].as_str().unwrap(),
-            "acme",
-            Method::GET,
-            "/api/v1/app/me",
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+    app.as_user(
+        signed_in["token"].as_str().unwrap(),
+        "acme",
+        Method::GET,
+        "/api/v1/app/me",
+    )
+    .problem(401, "unauthorized")
+    .await;
 }
 
 #[tokio::test]
@@ -363,13 +334,10 @@ async fn sign_in_is_rate_limited_per_email_and_per_client() {
     assert_eq!(res.headers().get("ratelimit-remaining").unwrap(), "0");
     problem(res, 429, "too_many_requests").await;
     // The right password does not get through either while the window lasts.
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
+    app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 429, "too_many_requests").await;
+        .problem(429, "too_many_requests")
+        .await;
     // Another email from the same address is limited by the per-client count (5).
     let res = attempt("other@example.com").await.unwrap();
     problem(res, 429, "too_many_requests").await;
@@ -381,23 +349,14 @@ async fn a_session_signed_out_stops_working_at_once_though_it_was_just_used() {
     let (_, body) = sign_up(&app, "brief@example.test", "correct horse battery").await;
     let token = body["token"].as_str().unwrap();
     // Authenticated (and so cached), though not a user of the org.
-    let res = app
-        .as_user(token, "acme", Method::GET, "/api/v1/app/me")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-out")
+    app.as_user(token, "acme", Method::GET, "/api/v1/app/me")
+        .problem(403, "not_a_member")
+        .await;
+    app.anon(Method::POST, "/api/auth/sign-out")
         .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let res = app
-        .as_user(token, "acme", Method::GET, "/api/v1/app/me")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .status(200)
+        .await;
+    app.as_user(token, "acme", Method::GET, "/api/v1/app/me")
+        .problem(401, "unauthorized")
+        .await;
 }

@@ -3,7 +3,7 @@
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -111,30 +111,15 @@ async fn a_revoked_token_stops_working_at_once() {
             .status(),
         200
     );
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    problem(
-        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-        401,
-        "unauthorized",
-    )
-    .await;
-    problem(
-        app.admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "token_not_found",
-    )
-    .await;
+    app.admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
+        .no_content()
+        .await;
+    app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+        .problem(401, "unauthorized")
+        .await;
+    app.admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
+        .problem(404, "token_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -149,17 +134,14 @@ async fn nobody_revokes_or_sees_someone_elses_tokens() {
     )
     .await;
     let admin_token_id = admin_tokens["data"][0]["id"].as_str().unwrap();
-    let res = app
-        .as_user(
-            &member_token,
-            "acme",
-            Method::DELETE,
-            &format!("/api/v1/app/tokens/{admin_token_id}"),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "token_not_found").await;
+    app.as_user(
+        &member_token,
+        "acme",
+        Method::DELETE,
+        &format!("/api/v1/app/tokens/{admin_token_id}"),
+    )
+    .problem(404, "token_not_found")
+    .await;
     let (_, member_list) = json(
         app.as_user(&member_token, "acme", Method::GET, "/api/v1/app/tokens")
             .send()
@@ -178,15 +160,9 @@ async fn nobody_revokes_or_sees_someone_elses_tokens() {
         200,
         "admin token still works"
     );
-    problem(
-        app.admin(Method::DELETE, "/api/v1/app/tokens/tok_nope")
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "token_not_found",
-    )
-    .await;
+    app.admin(Method::DELETE, "/api/v1/app/tokens/tok_nope")
+        .problem(404, "token_not_found")
+        .await;
 }
 
 /// JSON Schema's `integer` takes `30.0` as well as `30`, and so does the gateway.
@@ -205,16 +181,11 @@ async fn a_whole_number_written_with_a_fraction_is_a_number_of_days() {
     let expires = roster_core::time::parse(created["expires_at"].as_str().unwrap()).unwrap();
     let hours = (expires - roster_core::time::now()).whole_hours();
     assert!((29 * 24..=30 * 24).contains(&hours), "{created}");
-    let body = problem(
-        app.admin(Method::POST, "/api/v1/app/tokens")
-            .json(&json!({"name": "ci", "expires_in_days": 30.5}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = app
+        .admin(Method::POST, "/api/v1/app/tokens")
+        .json(&json!({"name": "ci", "expires_in_days": 30.5}))
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         body["detail"].as_str().unwrap().contains("expires_in_days"),
         "{body}"
@@ -233,33 +204,18 @@ async fn token_requests_are_validated() {
         json!({"name": "ci", "expires_in_days": 30.5}),
         json!({}),
     ] {
-        let res = app
-            .admin(Method::POST, "/api/v1/app/tokens")
+        app.admin(Method::POST, "/api/v1/app/tokens")
             .json(&body)
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, problem_body) = json(res).await;
-        assert_eq!(status, 400, "{body}: {problem_body}");
+            .json();
     }
-    problem(
-        app.admin(Method::GET, "/api/v1/app/tokens?page_size=101")
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    problem(
-        app.admin(Method::GET, "/api/v1/app/tokens?page=0")
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    app.admin(Method::GET, "/api/v1/app/tokens?page_size=101")
+        .problem(400, "validation_failed")
+        .await;
+    app.admin(Method::GET, "/api/v1/app/tokens?page=0")
+        .problem(400, "validation_failed")
+        .await;
 }
 
 #[tokio::test]
@@ -280,17 +236,14 @@ async fn an_expired_token_is_401() {
     .execute(&mut conn)
     .await
     .unwrap();
-    let res = app
-        .as_user(
-            created["secret"].as_str().unwrap(),
-            "acme",
-            Method::GET,
-            "/api/v1/app/me",
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+    app.as_user(
+        created["secret"].as_str().unwrap(),
+        "acme",
+        Method::GET,
+        "/api/v1/app/me",
+    )
+    .problem(401, "unauthorized")
+    .await;
 }
 
 #[tokio::test]

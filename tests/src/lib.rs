@@ -16,6 +16,9 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 pub mod cluster;
+pub mod expect;
+
+pub use expect::{Expect, Reply};
 
 pub const TEST_SECRET: &[u8] = b"roster-test-secret-0123456789abcdef";
 

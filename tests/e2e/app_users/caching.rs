@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::json;
 
 /// Polls `status` until it gives `want`; returns how long that took, failing after 3 s.
@@ -41,28 +41,22 @@ async fn me_shows_a_change_at_once_though_the_caller_was_cached() {
         assert_eq!(me().await.unwrap().status(), 200);
     }
     let id = user["id"].as_str().unwrap();
-    let res = app
-        .as_user(
-            &token,
-            "acme",
-            Method::PUT,
-            &format!("/api/v1/app/user/{id}"),
-        )
-        .json(&json!({"name": "New Name"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.as_user(
+        &token,
+        "acme",
+        Method::PUT,
+        &format!("/api/v1/app/user/{id}"),
+    )
+    .json(&json!({"name": "New Name"}))
+    .status(200)
+    .await;
     let (_, body) = json(me().await.unwrap()).await;
     assert_eq!(body["name"], "New Name");
     // A demotion through the same process bites at once too.
-    let res = app
-        .admin(Method::PUT, &format!("/api/v1/app/user/{id}"))
+    app.admin(Method::PUT, &format!("/api/v1/app/user/{id}"))
         .json(&json!({"role": "AppAdmin"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     let (_, body) = json(me().await.unwrap()).await;
     assert_eq!(body["roles"], json!(["AppAdmin"]));
 }
@@ -94,12 +88,9 @@ async fn a_deactivation_through_another_gateway_cuts_access_within_moments() {
         assert_eq!(me_there().await, 200);
     }
     let id = user["id"].as_str().unwrap();
-    let res = app
-        .admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    app.admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
+        .status(200)
+        .await;
     let took = until_status(403, me_there).await;
     assert!(took < Duration::from_secs(1), "took {took:?}");
     // And back: activation shows through the replica as well.
@@ -134,10 +125,7 @@ async fn a_change_made_in_sql_reaches_the_cache_too() {
     .await
     .unwrap();
     until_status(403, me).await;
-    let res = app
-        .as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "user_inactive").await;
+    app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+        .problem(403, "user_inactive")
+        .await;
 }

@@ -1,7 +1,7 @@
 //! App users: `POST /api/v1/app/user`.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::{json, Value};
 
 use super::new_user;
@@ -47,36 +47,28 @@ async fn create_user_answers_201_with_location_and_the_seed_shape() {
 async fn only_app_admins_create_users() {
     let app = TestApp::spawn().await;
     let (_, token) = app.user_with_token("member@acme.test", "AppMember").await;
-    let res = app
-        .as_user(&token, "acme", Method::POST, "/api/v1/app/user")
+    app.as_user(&token, "acme", Method::POST, "/api/v1/app/user")
         .json(&new_user("x@acme.test", "AppMember"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
+        .problem(403, "admin_required")
+        .await;
 }
 
 #[tokio::test]
 async fn duplicate_email_is_409_case_insensitively() {
     let app = TestApp::spawn().await;
     app.create_user("sasha@auroralabs.com", "AppMember").await;
-    let res = app
+    let body = app
         .admin(Method::POST, "/api/v1/app/user")
         .json(&new_user("Sasha@AuroraLabs.com", "AppAdmin"))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "email_taken").await;
+        .problem(409, "email_taken")
+        .await;
     assert_eq!(body["errors"][0]["field"], "user_info.email");
     // The same email in another org is fine.
     let other = app.bootstrap("globex", "boss@globex.test").await;
-    let res = app
-        .as_user(&other.token, "globex", Method::POST, "/api/v1/app/user")
+    app.as_user(&other.token, "globex", Method::POST, "/api/v1/app/user")
         .json(&new_user("sasha@auroralabs.com", "AppMember"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
+        .status(201)
+        .await;
 }
 
 #[tokio::test]
@@ -106,13 +98,11 @@ async fn create_with_account_id_links_that_account_once() {
         (201, Some(account_id))
     );
     let again = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "lee2@example.com", "name": "Lee"}});
-    let res = app
+    let body = app
         .admin(Method::POST, "/api/v1/app/user")
         .json(&again)
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 409, "account_already_member").await;
+        .problem(409, "account_already_member")
+        .await;
     assert_eq!(body["errors"][0]["field"], "account_id");
 }
 
@@ -125,13 +115,10 @@ async fn unknown_or_malformed_account_id_is_404() {
         "user_0123456789abcdef",
     ] {
         let body = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "a@b.co", "name": "A"}});
-        let res = app
-            .admin(Method::POST, "/api/v1/app/user")
+        app.admin(Method::POST, "/api/v1/app/user")
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "account_not_found").await;
+            .problem(404, "account_not_found")
+            .await;
     }
 }
 
@@ -174,14 +161,12 @@ async fn create_rejects_bad_input_with_400_naming_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let res = app
+        let problem_body = app
             .admin(Method::POST, "/api/v1/app/user")
             .json(&body)
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, problem_body) = json(res).await;
-        assert_eq!(status, 400, "{body} -> {problem_body}");
+            .json();
         let detail = problem_body["detail"].as_str().unwrap();
         if field != "." {
             assert!(
@@ -196,37 +181,26 @@ async fn create_rejects_bad_input_with_400_naming_the_field() {
             );
         }
     }
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user")
+    app.admin(Method::POST, "/api/v1/app/user")
         .header("content-type", "application/json")
         .body("{\"role\": ")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "invalid_json").await;
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user")
+        .problem(400, "invalid_json")
+        .await;
+    app.admin(Method::POST, "/api/v1/app/user")
         .header("content-type", "application/json")
         .body("")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "invalid_json").await;
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user")
+        .problem(400, "invalid_json")
+        .await;
+    app.admin(Method::POST, "/api/v1/app/user")
         .header("content-type", "application/json")
         .body("[]")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "validation_failed").await;
-    let res = app
+        .problem(400, "validation_failed")
+        .await;
+    let body = app
         .admin(Method::POST, "/api/v1/app/user")
         .json(&json!({"user_info": {"email": "a@b.co", "name": "A"}}))
-        .send()
-        .await
-        .unwrap();
-    let body = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "role", "{body}");
 }
 

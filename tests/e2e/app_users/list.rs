@@ -1,7 +1,7 @@
 //! App users: `GET /api/v1/app/user`: paging, cursors and filters.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 
 use super::user_page;
 use serde_json::{json, Value};
@@ -97,30 +97,22 @@ async fn list_rejects_out_of_range_paging() {
         ("role=Owner", "role"),
         ("page=9223372036854775807&page_size=100", "page"),
     ] {
-        let res = app
+        let body = app
             .admin(Method::GET, &format!("/api/v1/app/user?{query}"))
-            .send()
+            .status(400)
             .await
-            .unwrap();
-        let (status, body) = json(res).await;
-        assert_eq!(status, 400, "{query}: {body}");
+            .json();
         assert!(
             body["detail"].as_str().unwrap().contains(field),
             "{query}: {body}"
         );
     }
-    let res = app
-        .admin(Method::GET, "/api/v1/app/user?page=2&first=3")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "mixed_paging").await;
-    let res = app
-        .admin(Method::GET, "/api/v1/app/user?first=2&last=3")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "mixed_paging").await;
+    app.admin(Method::GET, "/api/v1/app/user?page=2&first=3")
+        .problem(400, "mixed_paging")
+        .await;
+    app.admin(Method::GET, "/api/v1/app/user?first=2&last=3")
+        .problem(400, "mixed_paging")
+        .await;
 }
 
 #[tokio::test]
@@ -198,15 +190,9 @@ async fn list_filters_by_state_role_and_search() {
     )
     .await;
     assert_eq!(emails(&page), ["100%_real@acme.test"]);
-    problem(
-        app.admin(Method::GET, "/api/v1/app/user?search=a%1Fb")
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    app.admin(Method::GET, "/api/v1/app/user?search=a%1Fb")
+        .problem(400, "validation_failed")
+        .await;
     let (_, page) = json(
         app.admin(Method::GET, "/api/v1/app/user?search=nobody-matches")
             .send()

@@ -1,7 +1,7 @@
 //! App users: `me`, credentials and the `x-org` header.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -69,50 +69,38 @@ async fn missing_or_bad_credentials_are_401_with_www_authenticate() {
         "Basic YWRtaW46YWRtaW4=",
         "Bearer ",
     ] {
-        let res = app
-            .anon(Method::GET, "/api/v1/app/me")
+        app.anon(Method::GET, "/api/v1/app/me")
             .header("authorization", auth)
             .header("x-org", "acme")
-            .send()
-            .await
-            .unwrap();
-        problem(res, 401, "unauthorized").await;
+            .problem(401, "unauthorized")
+            .await;
     }
 }
 
 #[tokio::test]
 async fn org_header_is_required_and_must_be_an_org_the_caller_belongs_to() {
     let app = TestApp::spawn().await;
-    let res = app
-        .anon(Method::GET, "/api/v1/app/me")
+    app.anon(Method::GET, "/api/v1/app/me")
         .bearer_auth(&app.admin.token)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "org_required").await;
-    let res = app
-        .as_user(
-            &app.admin.token,
-            "no-such-org",
-            Method::GET,
-            "/api/v1/app/me",
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
+        .problem(400, "org_required")
+        .await;
+    app.as_user(
+        &app.admin.token,
+        "no-such-org",
+        Method::GET,
+        "/api/v1/app/me",
+    )
+    .problem(403, "not_a_member")
+    .await;
     let other = app.bootstrap("globex", "boss@globex.test").await;
-    let res = app
-        .as_user(
-            &app.admin.token,
-            &other.org_slug,
-            Method::GET,
-            "/api/v1/app/me",
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
+    app.as_user(
+        &app.admin.token,
+        &other.org_slug,
+        Method::GET,
+        "/api/v1/app/me",
+    )
+    .problem(403, "not_a_member")
+    .await;
 }
 
 #[tokio::test]
@@ -162,15 +150,9 @@ async fn one_account_in_two_orgs_is_picked_by_x_org_and_deactivation_is_per_org(
     .send()
     .await
     .unwrap();
-    problem(
-        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-        403,
-        "user_inactive",
-    )
-    .await;
+    app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+        .problem(403, "user_inactive")
+        .await;
     assert_eq!(
         app.as_user(&token, "globex", Method::GET, "/api/v1/app/me")
             .send()

@@ -3,7 +3,7 @@
 //! trigram index over the whole text), and the words follow every write.
 
 use reqwest::Method;
-use roster_e2e::{json, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::{json, Value};
 
 /// (name, email) of the users the tests create besides the org's admin.
@@ -66,13 +66,9 @@ async fn search_is_a_substring_of_name_or_email_within_words_or_across_them() {
     }
     // Another org's users never match, though their words are the same.
     let other = app.bootstrap("globex", "boss@globex.test").await;
-    let res = app
+    app
         .as_user(&other.token, &other.org_slug, Method::POST, "/api/v1/app/user")
-        .json(&json!({"role": "AppMember", "user_info": {"email": "ada.lovelace@math.test", "name": "Ada Lovelace"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
+        .json(&json!({"role": "AppMember", "user_info": {"email": "ada.lovelace@math.test", "name": "Ada Lovelace"}})).status(201).await;
 
     // Within one word (letters and digits, three or more, not only ASCII digits): the
     // words index, which holds no word of ASCII digits only.
@@ -134,13 +130,10 @@ async fn word_search_follows_renames_state_filters_and_new_users() {
     let ada = create(&app, "Ada Lovelace", "ada@math.test").await;
     let path = |user: &Value| format!("/api/v1/app/user/{}", user["id"].as_str().unwrap());
 
-    let res = app
-        .admin(Method::PUT, &path(&grace))
+    app.admin(Method::PUT, &path(&grace))
         .json(&json!({"name": "Grace Brewster"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     assert_eq!(search(&app, "search=hopper").await, (vec![], 0));
     assert_eq!(
         search(&app, "search=brewster").await,

@@ -1,7 +1,7 @@
 //! App users: `activate` and `deactivate`.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -30,12 +30,9 @@ async fn deactivate_and_activate_are_idempotent_and_take_effect_at_once() {
             (200, json!({"id": id, "state": "Inactive"}))
         );
     }
-    let res = app
-        .as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "user_inactive").await;
+    app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+        .problem(403, "user_inactive")
+        .await;
     for _ in 0..2 {
         let (status, body) = json(
             app.admin(Method::POST, &format!("/api/v1/app/user/{id}/activate"))
@@ -61,22 +58,16 @@ async fn only_app_admins_activate_and_deactivate() {
     let app = TestApp::spawn().await;
     let (_, token) = app.user_with_token("member@acme.test", "AppMember").await;
     for action in ["deactivate", "activate"] {
-        let res = app
-            .as_user(
-                &token,
-                "acme",
-                Method::POST,
-                &format!("/api/v1/app/user/{}/{action}", app.admin.user_id),
-            )
-            .send()
-            .await
-            .unwrap();
-        problem(res, 403, "admin_required").await;
+        app.as_user(
+            &token,
+            "acme",
+            Method::POST,
+            &format!("/api/v1/app/user/{}/{action}", app.admin.user_id),
+        )
+        .problem(403, "admin_required")
+        .await;
     }
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user/user_nope/deactivate")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+    app.admin(Method::POST, "/api/v1/app/user/user_nope/deactivate")
+        .problem(404, "user_not_found")
+        .await;
 }

@@ -5,7 +5,7 @@ use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use futures_util::future::join_all;
 use reqwest::Method;
-use roster_e2e::{json, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 
 #[derive(QueryableByName)]
 struct Count {
@@ -73,12 +73,9 @@ async fn total_count_stays_exact_through_creates_deactivations_and_role_changes(
     }
     assert_totals_exact(&app).await;
     for id in &ids[..2] {
-        let res = app
-            .admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        app.admin(Method::POST, &format!("/api/v1/app/user/{id}/deactivate"))
+            .status(200)
+            .await;
     }
     // Idempotent: deactivating again changes nothing.
     app.admin(
@@ -90,13 +87,10 @@ async fn total_count_stays_exact_through_creates_deactivations_and_role_changes(
     .unwrap();
     assert_totals_exact(&app).await;
     for id in &ids[1..4] {
-        let res = app
-            .admin(Method::PUT, &format!("/api/v1/app/user/{id}"))
+        app.admin(Method::PUT, &format!("/api/v1/app/user/{id}"))
             .json(&serde_json::json!({"role": "AppAdmin"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+            .status(200)
+            .await;
     }
     // A change that is not a state or role leaves the counts alone.
     app.admin(Method::PUT, &format!("/api/v1/app/user/{}", ids[5]))

@@ -1,7 +1,7 @@
 //! App users: `GET` and `PUT /api/v1/app/user/{id}`.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::{json, Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -15,32 +15,23 @@ async fn get_user_is_404_for_unknown_malformed_and_other_orgs_ids() {
         other.user_id.as_str(),
         "user_0123456789ABCDEF",
     ] {
-        let res = app
-            .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "user_not_found").await;
+        app.admin(Method::GET, &format!("/api/v1/app/user/{id}"))
+            .problem(404, "user_not_found")
+            .await;
     }
     // Nothing of the other org leaks through any route of this one.
     for path in ["deactivate", "activate"] {
-        let res = app
-            .admin(
-                Method::POST,
-                &format!("/api/v1/app/user/{}/{path}", other.user_id),
-            )
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, "user_not_found").await;
+        app.admin(
+            Method::POST,
+            &format!("/api/v1/app/user/{}/{path}", other.user_id),
+        )
+        .problem(404, "user_not_found")
+        .await;
     }
-    let res = app
-        .admin(Method::PUT, &format!("/api/v1/app/user/{}", other.user_id))
+    app.admin(Method::PUT, &format!("/api/v1/app/user/{}", other.user_id))
         .json(&json!({"name": "Hacked"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+        .problem(404, "user_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -79,7 +70,7 @@ async fn admins_update_users_and_null_clears_a_field() {
     .await;
     assert!(cleared["given_name"].is_null(), "{cleared}");
     assert_eq!(cleared["job_position_name"], "Ops", "untouched fields stay");
-    let (_, fetched) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
+    let fetched = app.admin(Method::GET, &path).reply().await.json();
     assert_eq!(fetched, cleared);
 }
 
@@ -88,77 +79,36 @@ async fn update_rejects_bad_input_duplicates_and_unknown_users() {
     let app = TestApp::spawn().await;
     let user = app.create_user("sam@acme.test", "AppMember").await;
     let path = format!("/api/v1/app/user/{}", user["id"].as_str().unwrap());
-    problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "empty_update",
-    )
-    .await;
-    problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({"name": ""}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({"role": "God"}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({"email": "nope"}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({"name": 7}))
-            .send()
-            .await
-            .unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
-    let body = problem(
-        app.admin(Method::PUT, &path)
-            .json(&json!({"email": "ADMIN@acme.test"}))
-            .send()
-            .await
-            .unwrap(),
-        409,
-        "email_taken",
-    )
-    .await;
+    app.admin(Method::PUT, &path)
+        .json(&json!({}))
+        .problem(400, "empty_update")
+        .await;
+    app.admin(Method::PUT, &path)
+        .json(&json!({"name": ""}))
+        .problem(400, "validation_failed")
+        .await;
+    app.admin(Method::PUT, &path)
+        .json(&json!({"role": "God"}))
+        .problem(400, "validation_failed")
+        .await;
+    app.admin(Method::PUT, &path)
+        .json(&json!({"email": "nope"}))
+        .problem(400, "validation_failed")
+        .await;
+    app.admin(Method::PUT, &path)
+        .json(&json!({"name": 7}))
+        .problem(400, "validation_failed")
+        .await;
+    let body = app
+        .admin(Method::PUT, &path)
+        .json(&json!({"email": "ADMIN@acme.test"}))
+        .problem(409, "email_taken")
+        .await;
     assert_eq!(body["errors"][0]["field"], "email");
-    problem(
-        app.admin(Method::PUT, "/api/v1/app/user/user_0123456789abcdef")
-            .json(&json!({"name": "X"}))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "user_not_found",
-    )
-    .await;
+    app.admin(Method::PUT, "/api/v1/app/user/user_0123456789abcdef")
+        .json(&json!({"name": "X"}))
+        .problem(404, "user_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -181,33 +131,24 @@ async fn users_change_their_own_name_and_job_but_never_their_role() {
         ),
         (200, Some("New Me"), Some("Analyst"))
     );
-    let res = app
-        .as_user(&token, "acme", Method::PUT, &path)
+    app.as_user(&token, "acme", Method::PUT, &path)
         .json(&json!({"role": "AppAdmin"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
-    let res = app
-        .as_user(&token, "acme", Method::PUT, &path)
+        .problem(403, "admin_required")
+        .await;
+    app.as_user(&token, "acme", Method::PUT, &path)
         .json(&json!({"email": "other@acme.test"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
-    let res = app
-        .as_user(
-            &token,
-            "acme",
-            Method::PUT,
-            &format!("/api/v1/app/user/{}", app.admin.user_id),
-        )
-        .json(&json!({"name": "Pwned"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
-    let (_, me) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
+        .problem(403, "admin_required")
+        .await;
+    app.as_user(
+        &token,
+        "acme",
+        Method::PUT,
+        &format!("/api/v1/app/user/{}", app.admin.user_id),
+    )
+    .json(&json!({"name": "Pwned"}))
+    .problem(403, "admin_required")
+    .await;
+    let me = app.admin(Method::GET, &path).reply().await.json();
     assert_eq!(me["roles"], json!(["AppMember"]));
 }
 
@@ -215,25 +156,13 @@ async fn users_change_their_own_name_and_job_but_never_their_role() {
 async fn the_last_active_admin_can_be_neither_demoted_nor_deactivated() {
     let app = TestApp::spawn().await;
     let me = format!("/api/v1/app/user/{}", app.admin.user_id);
-    problem(
-        app.admin(Method::PUT, &me)
-            .json(&json!({"role": "AppMember"}))
-            .send()
-            .await
-            .unwrap(),
-        409,
-        "last_admin",
-    )
-    .await;
-    problem(
-        app.admin(Method::POST, &format!("{me}/deactivate"))
-            .send()
-            .await
-            .unwrap(),
-        409,
-        "last_admin",
-    )
-    .await;
+    app.admin(Method::PUT, &me)
+        .json(&json!({"role": "AppMember"}))
+        .problem(409, "last_admin")
+        .await;
+    app.admin(Method::POST, &format!("{me}/deactivate"))
+        .problem(409, "last_admin")
+        .await;
     // With a second active admin, it can.
     app.create_user("second@acme.test", "AppAdmin").await;
     let (status, body) = json(

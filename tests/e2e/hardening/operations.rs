@@ -2,7 +2,7 @@
 //! are checked against what the gateway serves: a new route cannot be forgotten.
 
 use reqwest::Method;
-use roster_e2e::{json, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::Value;
 
 /// One operation of the document.
@@ -33,8 +33,7 @@ impl Operation {
 
 /// The gateway's OpenAPI document.
 pub async fn document(app: &TestApp) -> Value {
-    let (status, doc) = json(app.anon(Method::GET, "/openapi.json").send().await.unwrap()).await;
-    assert_eq!(status, 200);
+    let doc = app.anon(Method::GET, "/openapi.json").ok().await;
     doc
 }
 

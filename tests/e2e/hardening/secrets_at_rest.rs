@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use reqwest::Method;
-use roster_e2e::{json, TEST_SECRET};
+use roster_e2e::{json, Expect, TEST_SECRET};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -99,12 +99,10 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
     let query =
         serde_urlencoded::to_string([("code", "secret-code"), ("state", state["state"].as_str())])
             .unwrap();
-    let res = browser
+    browser
         .get(app.url(&format!("/work-apps/slack/connect/callback?{query}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        .status(200)
+        .await;
     secrets.insert(
         "Slack user access token".into(),
         "xoxp-fake-secret-code".into(),

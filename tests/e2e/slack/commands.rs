@@ -2,7 +2,7 @@
 //! installed, and requests whose signature is bad or stale.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp, TEST_SECRET};
+use roster_e2e::{json, problem, Expect, TestApp, TEST_SECRET};
 use serde_json::Value;
 
 use super::{command_body, now, sign, Slack, TEAM};
@@ -258,16 +258,14 @@ async fn commands_without_a_signing_secret_are_503() {
     let app = TestApp::spawn().await;
     let body = command_body(TEAM, "U0ALICE", "alice", "link");
     let ts = now().to_string();
-    let res = app
+    let p = app
         .anon(Method::POST, "/work-apps/slack/commands")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", &ts)
         .header("x-slack-signature", sign(&ts, &body))
         .body(body)
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 503, "unavailable").await;
+        .problem(503, "unavailable")
+        .await;
     assert!(
         p["detail"]
             .as_str()

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem};
+use roster_e2e::{json, problem, Expect};
 use serde_json::{json, Value};
 
 use super::fake::CLIENT_ID;
@@ -130,16 +130,14 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     // Only the browser that followed the connectUrl may come back with the state.
     let query =
         serde_urlencoded::to_string([("code", "sign-in-1"), ("state", state.as_str())]).unwrap();
-    let res = no_redirects()
+    let p = no_redirects()
         .get(
             slack
                 .app
                 .url(&format!("/work-apps/slack/connect/callback?{query}")),
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "invalid_oauth_state").await;
+        .problem(400, "invalid_oauth_state")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("another browser"),
         "{p}"
@@ -182,16 +180,14 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     let query =
         serde_urlencoded::to_string([("code", "sign-in-2"), ("state", other_state.as_str())])
             .unwrap();
-    let res = other_browser
+    other_browser
         .get(
             slack
                 .app
                 .url(&format!("/work-apps/slack/connect/callback?{query}")),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "connect_session_invalid").await;
+        .problem(400, "connect_session_invalid")
+        .await;
     // Coming back again with the same state: the finished flow dropped its cookie.
     problem(
         callback(&slack, "sign-in-2", &state).await,
@@ -242,14 +238,12 @@ async fn connect_is_for_yourself_in_your_tenant() {
     .await;
     let p = problem(res, 400, "validation_failed").await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 2, "{p}");
-    let res = slack
+    slack
         .app
         .anon(Method::POST, "/work-apps/slack/users/connect")
         .json(&json!({"userId": alice_id}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 }
 
 #[tokio::test]
@@ -272,20 +266,16 @@ async fn bad_expired_or_failed_connects_are_refused() {
         format!("tenantId={org}&sessionToken=rslc_nope"),
         "tenantId=nowhere&sessionToken=rslc_nope".to_owned(),
     ] {
-        let res = no_redirects()
+        no_redirects()
             .get(slack.app.url(&format!("/work-apps/slack/connect?{query}")))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 400, "connect_session_invalid").await;
+            .problem(400, "connect_session_invalid")
+            .await;
     }
-    let res = slack
+    let p = slack
         .app
         .anon(Method::GET, "/work-apps/slack/connect?tenantId=acme")
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("sessionToken"),
         "{p}"
@@ -293,16 +283,14 @@ async fn bad_expired_or_failed_connects_are_refused() {
 
     // The user declined at Slack, or the state is not ours.
     let state = start(&slack, &alice_token, alice_id).await;
-    let res = slack
+    slack
         .app
         .anon(
             Method::GET,
             &format!("/work-apps/slack/connect/callback?error=access_denied&state={state}"),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "slack_authorization_denied").await;
+        .problem(400, "slack_authorization_denied")
+        .await;
     problem(
         callback(&slack, "x", "forged").await,
         400,

@@ -2,7 +2,7 @@
 //! expiry, idempotent relinking, the 409 and its take-over, and concurrent redemption.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TEST_SECRET};
+use roster_e2e::{json, problem, Expect, TEST_SECRET};
 use roster_identity::OrgId;
 use roster_slack::link_token::{self, LinkSubject};
 use roster_slack::{SlackUserId, TeamId};
@@ -184,14 +184,12 @@ async fn verify_token_checks_the_caller_and_the_request() {
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
 
     // No credential.
-    let res = slack
+    slack
         .app
         .anon(Method::POST, "/work-apps/slack/users/link/verify-token")
         .json(&json!({"token": token, "userId": alice["id"]}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 
     // A user of another tenant.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
@@ -220,17 +218,15 @@ async fn verify_token_checks_the_caller_and_the_request() {
     );
 
     // Validation names the fields.
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::POST,
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&json!({"token": "", "userId": "alice", "userEmail": "nope"}))
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     let fields: Vec<&str> = p["errors"]
         .as_array()
         .unwrap()
@@ -238,17 +234,15 @@ async fn verify_token_checks_the_caller_and_the_request() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["token", "userId", "userEmail"], "{p}");
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::POST,
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&json!({"userId": alice["id"]}))
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"]
             .as_str()
@@ -277,16 +271,14 @@ async fn a_deactivated_user_cannot_redeem() {
         .await;
     let alice_id = alice["id"].as_str().unwrap();
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
-    let res = slack
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/deactivate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     problem(
         slack.verify(&alice_token, &token, alice_id, false).await,
         403,

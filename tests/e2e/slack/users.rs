@@ -3,7 +3,7 @@
 
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem};
+use roster_e2e::{json, problem, Expect};
 use serde_json::{json, Value};
 
 use super::{Slack, TEAM};
@@ -72,16 +72,14 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
     let (status, body) = link_status(&slack, &slack.app.admin.token, &query).await;
     assert_eq!((status, body["linked"].clone()), (200, json!(true)));
 
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"]
             .as_str()
@@ -89,16 +87,14 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
             .contains("missing field `slackTeamId`"),
         "{p}"
     );
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=acme&tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("^T[A-Z0-9]+$"),
         "{p}"
@@ -107,12 +103,8 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
     // Another tenant's users may not ask; without tenantId the org is `default`, which
     // this test server does not have.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = slack
-        .req(&globex.token, Method::GET, "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
+    slack
+        .req(&globex.token, Method::GET, "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme").problem(403, "not_a_member").await;
     let (status, body) = link_status(
         &slack,
         &globex.token,
@@ -120,26 +112,22 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
     )
     .await;
     assert_eq!((status, body), (200, json!({"linked": false})));
-    let res = slack
+    slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let res = slack
+        .problem(403, "not_a_member")
+        .await;
+    slack
         .app
         .anon(
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 }
 
 /// The caller's membership comes from the principal cache, which no change to the user
@@ -159,28 +147,24 @@ async fn a_cached_member_loses_access_when_deactivated() {
         let (status, body) = link_status(&slack, &alice_token, query).await;
         assert_eq!((status, &body["linked"]), (200, &json!(true)), "{body}");
     }
-    let res = slack
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/deactivate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     let (status, body) = link_status(&slack, &alice_token, query).await;
     assert_eq!(status, 403, "{body}");
-    let res = slack
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/activate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .status(200)
+        .await;
     let (status, _) = link_status(&slack, &alice_token, query).await;
     assert_eq!(status, 200);
 }
@@ -264,20 +248,13 @@ async fn status_is_for_yourself_or_an_admin() {
     .await;
     assert_eq!(status, 200, "{body}");
     expect(&body);
-    let (status, body) = json(slack.admin(Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack.admin(Method::GET, &path).ok().await;
     expect(&body);
 
-    let p = problem(
-        slack
-            .req(&bob_token, Method::GET, &path)
-            .send()
-            .await
-            .unwrap(),
-        403,
-        "admin_required",
-    )
-    .await;
+    let p = slack
+        .req(&bob_token, Method::GET, &path)
+        .problem(403, "admin_required")
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("AppAdmin"), "{p}");
     let bob_path = format!(
         "/work-apps/slack/users/status?tenantId=acme&userId={}",
@@ -296,42 +273,34 @@ async fn status_is_for_yourself_or_an_admin() {
         (200, json!({"connected": false, "connection": null}))
     );
 
-    let res = slack
+    slack
         .admin(
             Method::GET,
             "/work-apps/slack/users/status?tenantId=acme&userId=user_0000000000000000",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
-    let res = slack
+        .problem(404, "user_not_found")
+        .await;
+    slack
         .admin(
             Method::GET,
             "/work-apps/slack/users/status?tenantId=acme&userId=alice",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     // An admin of another tenant sees nothing of acme's.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = slack
+    slack
         .req(&globex.token, Method::GET, &path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let res = slack
+        .problem(403, "not_a_member")
+        .await;
+    slack
         .req(
             &globex.token,
             Method::GET,
             &format!("/work-apps/slack/users/status?tenantId=globex&userId={alice_id}"),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+        .problem(404, "user_not_found")
+        .await;
 }
 
 #[tokio::test]

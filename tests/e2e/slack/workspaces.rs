@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp, TEST_SECRET};
+use roster_e2e::{json, problem, Expect, TestApp, TEST_SECRET};
 use roster_identity::OrgId;
 use roster_slack::oauth_state::{self, Flow};
 use roster_slack::sealed::BotTokenKey;
@@ -85,14 +85,12 @@ async fn installing_by_oauth_records_the_team_with_a_sealed_bot_token() {
     let state = q["state"].clone();
 
     // The state only works in the browser that started the install.
-    let res = no_redirects()
+    let p = no_redirects()
         .get(slack.app.url(&format!(
             "/work-apps/slack/oauth_redirect?code=install-code-1&state={state}"
         )))
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "invalid_oauth_state").await;
+        .problem(400, "invalid_oauth_state")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("another browser"),
         "{p}"
@@ -306,32 +304,26 @@ async fn install_needs_an_admin_and_oauth_settings() {
         .app
         .user_with_token("member@acme.test", "AppMember")
         .await;
-    let res = slack
+    slack
         .req(
             &member,
             Method::GET,
             "/work-apps/slack/install?tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
-    let res = slack
+        .problem(403, "admin_required")
+        .await;
+    slack
         .app
         .anon(Method::GET, "/work-apps/slack/install?tenantId=acme")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 
     let bare = TestApp::spawn().await;
-    let res = bare
+    let p = bare
         .anon(Method::GET, "/work-apps/slack/install?tenantId=acme")
         .bearer_auth(&bare.admin.token)
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 503, "unavailable").await;
+        .problem(503, "unavailable")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("SLACK_CLIENT_ID"),
         "{p}"
@@ -476,50 +468,38 @@ async fn workspaces_are_registered_listed_and_uninstalled_per_tenant() {
         .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
         .await;
     let path = format!("/work-apps/slack/workspaces/{TEAM}");
-    let res = slack
+    slack
         .req(
             &globex.token,
             Method::DELETE,
             &format!("{path}?tenantId=globex"),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "slack_workspace_not_found").await;
-    let res = slack
+        .problem(404, "slack_workspace_not_found")
+        .await;
+    slack
         .req(&member, Method::DELETE, &format!("{path}?tenantId=acme"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "admin_required").await;
-    let res = slack
+        .problem(403, "admin_required")
+        .await;
+    slack
         .admin(
             Method::DELETE,
             "/work-apps/slack/workspaces/nope?tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "slack_workspace_not_found").await;
-    let res = slack
+        .problem(404, "slack_workspace_not_found")
+        .await;
+    slack
         .admin(Method::DELETE, &format!("{path}?tenantId=acme"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+        .no_content()
+        .await;
     assert!(slack.integration_types(&alice_token).await.is_empty());
-    let res = slack
+    slack
         .admin(Method::DELETE, &format!("{path}?tenantId=acme"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "slack_workspace_not_found").await;
-    let res = slack
+        .problem(404, "slack_workspace_not_found")
+        .await;
+    slack
         .admin(Method::PUT, &format!("{path}?tenantId=acme"))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 405, "method_not_allowed").await;
+        .problem(405, "method_not_allowed")
+        .await;
 
     // The team is free again: another tenant may take it.
     let res = register(
@@ -600,20 +580,14 @@ async fn a_workspaces_users_are_for_its_own_tenant() {
     )
     .await;
     assert_eq!(p["detail"], "slack_workspace not found");
-    problem(
-        slack
-            .app
-            .anon(
-                Method::GET,
-                &format!("/work-apps/slack/workspaces/{TEAM}/users"),
-            )
-            .send()
-            .await
-            .unwrap(),
-        401,
-        "unauthorized",
-    )
-    .await;
+    slack
+        .app
+        .anon(
+            Method::GET,
+            &format!("/work-apps/slack/workspaces/{TEAM}/users"),
+        )
+        .problem(401, "unauthorized")
+        .await;
 }
 
 #[tokio::test]
