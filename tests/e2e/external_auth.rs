@@ -392,7 +392,7 @@ async fn me_returns_the_token_owner_and_blocking_takes_effect_at_once() {
     .await;
     let token = auth["accessToken"].as_str().unwrap().to_owned();
     let path = format!("{USERS}/{}", id(&auth));
-    let stored = app.external(&key, Method::GET, &path).reply().await.json();
+    let stored = app.external(&key, Method::GET, &path).ok().await;
 
     let (status, me) = json(
         app.anon(Method::GET, ME)
@@ -432,15 +432,11 @@ async fn me_returns_the_token_owner_and_blocking_takes_effect_at_once() {
     let (status, got) = json(app.external(&key, Method::GET, &path).send().await.unwrap()).await;
     assert_eq!((status, &got["blocked"]), (200, &json!(true)));
 
-    let (status, _) = json(
-        app.external(&key, Method::PATCH, &path)
-            .json(&json!({"blocked": false}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _ = app
+        .external(&key, Method::PATCH, &path)
+        .json(&json!({"blocked": false}))
+        .ok()
+        .await;
     let (status, me) = json(
         app.anon(Method::GET, ME)
             .bearer_auth(&token)

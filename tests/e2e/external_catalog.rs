@@ -52,15 +52,11 @@ async fn channels_are_created_read_renamed_listed_and_deleted() {
     let (status, got) = json(app.external(key, Method::GET, &path).send().await.unwrap()).await;
     assert_eq!((status, &got), (200, &created));
 
-    let (status, renamed) = json(
-        app.external(key, Method::PATCH, &path)
-            .json(&json!({"name": "WhatsApp"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{renamed}");
+    let renamed = app
+        .external(key, Method::PATCH, &path)
+        .json(&json!({"name": "WhatsApp"}))
+        .ok()
+        .await;
     assert_eq!(renamed["name"], "WhatsApp");
     assert_eq!(renamed["id"], created["id"]);
     assert_eq!(renamed["createdAt"], created["createdAt"]);
@@ -273,8 +269,8 @@ async fn tiers_are_created_read_renamed_and_deleted_leaving_users_and_groups_wit
     app.external(&key, Method::GET, &path)
         .problem(404, "tier_not_found")
         .await;
-    let (_, group) = json(
-        app.external(
+    let group = app
+        .external(
             &key,
             Method::GET,
             &format!(
@@ -282,23 +278,17 @@ async fn tiers_are_created_read_renamed_and_deleted_leaving_users_and_groups_wit
                 group["id"].as_str().unwrap()
             ),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .ok()
+        .await;
     assert_eq!(group["tierId"], Value::Null, "{group}");
-    let (_, user) = json(
-        app.external(
+    let user = app
+        .external(
             &key,
             Method::GET,
             &format!("/api/v1/external-users/{}", user["id"].as_str().unwrap()),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .ok()
+        .await;
     assert_eq!(user["tierId"], Value::Null, "{user}");
     assert_eq!(user["externalId"], "u-001");
 }

@@ -61,27 +61,19 @@ async fn groups_are_created_read_updated_and_deleted() {
     assert_eq!((status, &got), (200, &group));
 
     // Only what is sent changes; null clears.
-    let (status, updated) = json(
-        app.external(key, Method::PATCH, &path)
-            .json(&json!({"externalId": null, "tierId": null}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{updated}");
+    let updated = app
+        .external(key, Method::PATCH, &path)
+        .json(&json!({"externalId": null, "tierId": null}))
+        .ok()
+        .await;
     assert_eq!(updated["externalId"], Value::Null);
     assert_eq!(updated["tierId"], Value::Null);
     assert_eq!(updated["name"], "Aurora Labs");
-    let (status, updated) = json(
-        app.external(key, Method::PATCH, &path)
-            .json(&json!({"name": "Aurora", "externalId": "crm-9", "tierId": tier}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{updated}");
+    let updated = app
+        .external(key, Method::PATCH, &path)
+        .json(&json!({"name": "Aurora", "externalId": "crm-9", "tierId": tier}))
+        .ok()
+        .await;
     assert_eq!(
         (&updated["name"], &updated["externalId"], &updated["tierId"]),
         (&json!("Aurora"), &json!("crm-9"), &json!(tier))
@@ -101,17 +93,14 @@ async fn groups_are_created_read_updated_and_deleted() {
     app.external(key, Method::GET, &path)
         .problem(404, "external_user_group_not_found")
         .await;
-    let (_, user) = json(
-        app.external(
+    let user = app
+        .external(
             key,
             Method::GET,
             &format!("/api/v1/external-users/{}", user["id"].as_str().unwrap()),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .ok()
+        .await;
     assert_eq!(user["externalUserGroupId"], Value::Null);
 }
 

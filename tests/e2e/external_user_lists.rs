@@ -9,7 +9,7 @@ use reqwest::Method;
 use roster_e2e::{listed, Expect, TestApp};
 use serde_json::{json, Value};
 
-const USERS: &str = "/api/v1/external-users";
+pub(crate) const USERS: &str = "/api/v1/external-users";
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array()
@@ -19,7 +19,7 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
-fn id(v: &Value) -> String {
+pub(crate) fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
@@ -370,17 +370,17 @@ async fn counters_disagreeing(app: &TestApp) -> i64 {
 }
 
 /// A workspace's API key and the catalog its users are spread over.
-struct Catalog {
-    workspace_id: String,
-    key: String,
-    channels: Vec<String>,
-    tiers: Vec<String>,
-    groups: Vec<String>,
+pub(crate) struct Catalog {
+    pub(crate) workspace_id: String,
+    pub(crate) key: String,
+    pub(crate) channels: Vec<String>,
+    pub(crate) tiers: Vec<String>,
+    pub(crate) groups: Vec<String>,
 }
 
 impl Catalog {
     /// A new workspace of `admin` with two channels, two tiers and two groups.
-    async fn new(app: &TestApp, admin: &roster_e2e::Admin) -> Self {
+    pub(crate) async fn new(app: &TestApp, admin: &roster_e2e::Admin) -> Self {
         let ws = app.workspace_of(admin).await;
         let key = ws.api_key;
         let mut channels = Vec::new();
@@ -837,59 +837,4 @@ async fn word_search_stays_in_its_workspace_and_finds_concurrent_creates() {
     let (page, total) = search("search=mancha&pageSize=5&pageNumber=4").await;
     assert_eq!((page.len(), total), (0, Some(12)));
     assert_eq!(search("search=elsewhere").await, (vec![], Some(0)));
-}
-
-/// A page searched by a word, filtered by channels, is a prepared statement PostgreSQL
-/// settles on a generic plan for (see `user_words::matches`): bound as parameters, the
-/// channel list and the `LIMIT` made every call planned anew. Counted by PostgreSQL
-/// itself, in `pg_prepared_statements`.
-#[tokio::test]
-async fn a_word_search_by_channels_settles_on_a_generic_plan() {
-    use diesel_async::{AsyncConnection, AsyncPgConnection};
-    use roster_external_users::paging::PageRequest;
-    use roster_external_users::users::{self, ExternalUserFilter};
-    use roster_external_users::{ChannelId, WorkspaceId};
-    let app = TestApp::spawn().await;
-    let catalog = Catalog::new(&app, &app.admin).await;
-    let mut created = Vec::new();
-    for i in 0..30 {
-        let body =
-            json!({"channelId": catalog.channels[i % 2], "name": format!("Quixote Knight{i}")});
-        created.push(id(&app.external_create(&catalog.key, USERS, body).await));
-    }
-    let mut conn = AsyncPgConnection::establish(&app.db.url).await.unwrap();
-    diesel::sql_query("ANALYZE external_users, search_words, external_user_search_words")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let workspace_id = WorkspaceId::parse(&catalog.workspace_id).unwrap();
-    let filter = ExternalUserFilter {
-        channel_ids: catalog
-            .channels
-            .iter()
-            .map(|c| ChannelId::parse(c).unwrap())
-            .collect(),
-        search: Some("quixote".into()),
-        ..ExternalUserFilter::default()
-    };
-    for _ in 0..8 {
-        let page = users::list(
-            &mut conn,
-            workspace_id,
-            &filter,
-            PageRequest {
-                number: 1,
-                size: 20,
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!((page.items.len(), page.total), (20, 30));
-    }
-    roster_e2e::assert_generic_plans(
-        &mut conn,
-        "statement LIKE '%FROM external_user_search_words%'",
-        1,
-    )
-    .await;
 }

@@ -342,7 +342,7 @@ async fn patch_changes_only_what_is_sent_and_null_clears() {
             &json!(group)
         )
     );
-    let got = app.external(&key, Method::GET, &path).reply().await.json();
+    let got = app.external(&key, Method::GET, &path).ok().await;
     assert_eq!(got, set);
 
     app.external_create(
@@ -386,7 +386,7 @@ async fn patch_changes_only_what_is_sent_and_null_clears() {
             "{body}: {problem}"
         );
     }
-    let unchanged = app.external(&key, Method::GET, &path).reply().await.json();
+    let unchanged = app.external(&key, Method::GET, &path).ok().await;
     assert_eq!(unchanged, set, "failed patches change nothing");
 }
 
@@ -419,17 +419,14 @@ async fn unknown_malformed_and_foreign_ids_are_404() {
             .problem(404, "external_user_not_found")
             .await;
     }
-    let (_, theirs_now) = json(
-        app.external(
+    let theirs_now = app
+        .external(
             &theirs,
             Method::GET,
             &format!("{USERS}/{}", id(&their_user)),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .ok()
+        .await;
     assert_eq!(theirs_now, their_user, "untouched");
     let (status, total, list) =
         listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;

@@ -100,7 +100,7 @@ async fn same_named_schemas_of_two_families_do_not_overwrite_each_other() {
     // `user_…` id, and the external `Workspace` as the Slack one: every external user and
     // workspace in a response broke its documented schema.
     let app = TestApp::spawn().await;
-    let doc = app.anon(Method::GET, "/openapi.json").reply().await.json();
+    let doc = app.anon(Method::GET, "/openapi.json").ok().await;
     let external_user = &doc["components"]["schemas"]["ExternalUser"];
     let id = resolve(&doc, &external_user["properties"]["id"]["$ref"]);
     assert_eq!(id["format"], "uuid", "{id}");

@@ -4,8 +4,7 @@
 // Tests and their helpers fail by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod app_users;
-mod artifacts;
+mod app;
 mod external_auth;
 mod external_catalog;
 mod external_groups;
@@ -16,13 +15,7 @@ mod faults;
 mod fuzz_findings;
 mod gateway;
 mod hardening;
-mod integrations;
-mod members;
 mod migrations;
-mod project_fixtures;
-mod project_lists;
-mod projects;
+mod plans;
 mod replicas;
-mod sessions;
 mod slack;
-mod tokens;

@@ -17,6 +17,7 @@ use tokio::sync::OnceCell;
 
 pub mod cluster;
 pub mod expect;
+mod sql;
 
 pub use expect::{Expect, Reply};
 
@@ -499,39 +500,4 @@ pub async fn listed(res: reqwest::Response) -> (u16, Option<i64>, Value) {
         .and_then(|v| v.parse().ok());
     let (status, body) = json(res).await;
     (status, total, body)
-}
-
-/// Asserts that at least `at_least` statements prepared on `conn` match `condition` (SQL
-/// over `pg_prepared_statements`' columns, e.g. `statement LIKE '%users%'`) and that
-/// PostgreSQL ran each on a generic plan at least once, instead of planning every call.
-pub async fn assert_generic_plans(conn: &mut AsyncPgConnection, condition: &str, at_least: usize) {
-    #[derive(diesel::QueryableByName)]
-    struct Statement {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        generic_plans: i64,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        custom_plans: i64,
-    }
-    let statements: Vec<Statement> = diesel::sql_query(format!(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
-         WHERE {condition}"
-    ))
-    .load(conn)
-    .await
-    .expect("pg_prepared_statements");
-    assert!(
-        statements.len() >= at_least,
-        "{} statements where {condition}",
-        statements.len()
-    );
-    for s in &statements {
-        assert!(
-            s.generic_plans > 0,
-            "planned for every call ({} custom plans), never generically: {}",
-            s.custom_plans,
-            s.statement
-        );
-    }
 }

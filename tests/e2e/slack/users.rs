@@ -238,15 +238,7 @@ async fn status_is_for_yourself_or_an_admin() {
         assert_eq!(c["tenantId"], slack.app.admin.org_id.as_str());
         assert!(c["linkedAt"].as_str().unwrap().ends_with('Z'), "{c}");
     };
-    let (status, body) = json(
-        slack
-            .req(&alice_token, Method::GET, &path)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack.req(&alice_token, Method::GET, &path).ok().await;
     expect(&body);
     let body = slack.admin(Method::GET, &path).ok().await;
     expect(&body);

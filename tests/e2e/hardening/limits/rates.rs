@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{problem, Expect, TestApp};
 use serde_json::json;
 
 use crate::hardening::operations::operations;
@@ -37,18 +37,14 @@ async fn authenticate_is_rate_limited_per_api_key_and_per_client() {
     .await;
     let workspace = app.workspace().await;
     let channel = app.channel(&workspace.api_key, "Website").await;
-    let (status, second) = json(
-        app.admin(
+    let second = app
+        .admin(
             Method::POST,
             &format!("/api/v1/app/workspaces/{}/api-keys", workspace.id),
         )
         .json(&json!({"name": "second"}))
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{second}");
+        .created()
+        .await;
     let second = second["secret"].as_str().unwrap().to_owned();
     let attempt = |key: &str| {
         app.external(key, Method::POST, "/api/v1/external-users/authenticate")

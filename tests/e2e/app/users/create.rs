@@ -1,29 +1,19 @@
 //! App users: `POST /api/v1/app/user`.
 
 use reqwest::Method;
-use roster_e2e::{json, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-use super::new_user;
+use super::{new_user, user_page};
 
 #[tokio::test]
 async fn create_user_answers_201_with_location_and_the_seed_shape() {
     let app = TestApp::spawn().await;
-    let res = app
+    let (location, user) = app
         .admin(Method::POST, "/api/v1/app/user")
         .json(&new_user("sasha@auroralabs.com", "AppMember"))
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let (status, user) = json(res).await;
-    assert_eq!(status, 201, "{user}");
+        .created_at()
+        .await;
     let id = user["id"].as_str().unwrap();
     assert!(id.starts_with("user_") && id.len() == 21, "{id}");
     assert!(user["account_id"].as_str().unwrap().starts_with("acct_"));
@@ -39,8 +29,7 @@ async fn create_user_answers_201_with_location_and_the_seed_shape() {
     );
     assert_eq!(user["roles"], json!(["AppMember"]));
     assert_eq!(user["state"], "Active");
-    let (status, fetched) = json(app.admin(Method::GET, &location).send().await.unwrap()).await;
-    assert_eq!((status, &fetched), (200, &user));
+    assert_eq!(app.admin(Method::GET, &location).ok().await, user);
 }
 
 #[tokio::test]
@@ -74,29 +63,19 @@ async fn duplicate_email_is_409_case_insensitively() {
 #[tokio::test]
 async fn create_with_account_id_links_that_account_once() {
     let app = TestApp::spawn().await;
-    let (status, signed_up) = json(
-        app.anon(Method::POST, "/api/auth/sign-up/email")
-            .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{signed_up}");
+    let signed_up = app
+        .anon(Method::POST, "/api/auth/sign-up/email")
+        .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
+        .ok()
+        .await;
     let account_id = signed_up["user"]["id"].as_str().unwrap();
     let body = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "lee@example.com", "name": "Lee"}});
-    let (status, user) = json(
-        app.admin(Method::POST, "/api/v1/app/user")
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, user["account_id"].as_str()),
-        (201, Some(account_id))
-    );
+    let user = app
+        .admin(Method::POST, "/api/v1/app/user")
+        .json(&body)
+        .created()
+        .await;
+    assert_eq!(user["account_id"], account_id);
     let again = json!({"account_id": account_id, "role": "AppMember", "user_info": {"email": "lee2@example.com", "name": "Lee"}});
     let body = app
         .admin(Method::POST, "/api/v1/app/user")
@@ -209,13 +188,10 @@ async fn fifty_concurrent_creates_of_one_email_make_exactly_one_user() {
     let app = TestApp::spawn().await;
     let requests = (0..50).map(|i| {
         let body = json!({"role": "AppMember", "user_info": {"email": if i % 2 == 0 { "race@acme.test" } else { "RACE@acme.test" }, "name": format!("Racer {i}")}});
-        app.admin(Method::POST, "/api/v1/app/user").json(&body).send()
+        app.admin(Method::POST, "/api/v1/app/user").json(&body).reply()
     });
     let results = futures_util::future::join_all(requests).await;
-    let mut statuses: Vec<u16> = results
-        .into_iter()
-        .map(|r| r.unwrap().status().as_u16())
-        .collect();
+    let mut statuses: Vec<u16> = results.iter().map(|r| r.status).collect();
     statuses.sort_unstable();
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
@@ -227,13 +203,7 @@ async fn fifty_concurrent_creates_of_one_email_make_exactly_one_user() {
         49,
         "{statuses:?}"
     );
-    let (_, page) = json(
-        app.admin(Method::GET, "/api/v1/app/user?search=race%40")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let page = user_page(&app, "search=race%40").await;
     assert_eq!(page["total_count"], 1, "{page}");
 }
 
@@ -275,7 +245,10 @@ async fn concurrent_creates_are_gathered_and_each_gets_its_own_answer() {
         } else {
             app.as_user(&other.token, &other.org_slug, Method::POST, "/api/v1/app/user")
         };
-        async move { json(req.json(&body).send().await.unwrap()).await }
+        async move {
+            let reply = req.json(&body).reply().await;
+            (reply.status, reply.json())
+        }
     });
     let answers = futures_util::future::join_all(requests).await;
     let mut twice = std::collections::HashMap::<String, Vec<u16>>::new();

@@ -4,7 +4,7 @@ use reqwest::Method;
 use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::{json, Value};
 
-use crate::project_fixtures::{add_member, admin_project, create_project_as, person, Person};
+use crate::app::fixtures::{add_member, admin_project, create_project_as, person, Person};
 
 fn artifact_path(project: &str) -> String {
     format!("/api/v1/app/project/{project}/artifact")
@@ -12,29 +12,21 @@ fn artifact_path(project: &str) -> String {
 
 /// Adds an artifact as `who`; returns its JSON.
 async fn add_artifact(app: &TestApp, who: &Person, project: &str, body: Value) -> Value {
-    let (status, a) = json(
-        who.req(app, Method::POST, &artifact_path(project))
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{a}");
+    let a = who
+        .req(app, Method::POST, &artifact_path(project))
+        .json(&body)
+        .created()
+        .await;
     a
 }
 
 /// The same as the admin.
 async fn admin_artifact(app: &TestApp, project: &str, name: &str) -> Value {
-    let (status, a) = json(
-        app.admin(Method::POST, &artifact_path(project))
-            .json(&json!({"name": name, "type": "Document"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{a}");
+    let a = app
+        .admin(Method::POST, &artifact_path(project))
+        .json(&json!({"name": name, "type": "Document"}))
+        .created()
+        .await;
     a
 }
 
@@ -93,15 +85,7 @@ async fn editors_add_artifacts_with_defaults_and_every_field() {
     assert_eq!(full["ingest_status"], "Done");
     assert_eq!(full["has_content"], true);
 
-    let (status, got) = json(
-        editor
-            .req(&app, Method::GET, &location)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let got = editor.req(&app, Method::GET, &location).ok().await;
     assert_eq!(got, a);
 }
 
@@ -182,13 +166,7 @@ async fn artifact_bodies_are_checked_naming_the_field_and_the_allowed_values() {
     )
     .await;
     problem(post("").await.unwrap(), 400, "invalid_json").await;
-    let (_, list) = json(
-        app.admin(Method::GET, &artifact_path(&project))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let list = app.admin(Method::GET, &artifact_path(&project)).ok().await;
     assert_eq!(list["total_count"], 0, "{list}");
 }
 
@@ -223,15 +201,7 @@ async fn artifacts_follow_the_projects_visibility_and_roles() {
     )
     .await;
     assert_eq!((status, names(&list)), (200, vec!["Secret".to_owned()]));
-    let (status, _) = json(
-        viewer
-            .req(&app, Method::GET, &secret_path)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _ = viewer.req(&app, Method::GET, &secret_path).ok().await;
     viewer
         .req(&app, Method::POST, &artifact_path(&private))
         .json(&json!({"name": "Mine", "type": "Other"}))
@@ -313,29 +283,22 @@ async fn artifacts_follow_the_projects_visibility_and_roles() {
 async fn another_orgs_artifacts_are_404() {
     let app = TestApp::spawn().await;
     let globex = app.bootstrap("globex", "admin@globex.test").await;
-    let (_, theirs) = json(
-        app.as_user(&globex.token, "globex", Method::POST, "/api/v1/app/project")
-            .json(&json!({"name": "Theirs", "visibility": "Org"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let theirs = app
+        .as_user(&globex.token, "globex", Method::POST, "/api/v1/app/project")
+        .json(&json!({"name": "Theirs", "visibility": "Org"}))
+        .ok()
+        .await;
     let theirs = theirs["id"].as_str().unwrap();
-    let (status, artifact) = json(
-        app.as_user(
+    let artifact = app
+        .as_user(
             &globex.token,
             "globex",
             Method::POST,
             &artifact_path(theirs),
         )
         .json(&json!({"name": "Their doc", "type": "Document"}))
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201);
+        .created()
+        .await;
     let path = format!(
         "{}/{}",
         artifact_path(theirs),
@@ -380,19 +343,14 @@ async fn patch_and_delete_artifacts() {
     let a = admin_artifact(&app, &project, "Draft").await;
     let path = format!("{}/{}", artifact_path(&project), a["id"].as_str().unwrap());
 
-    let (status, patched) = json(
-        editor
-            .req(&app, Method::PATCH, &path)
-            .json(
-                &json!({"name": "Final", "type": "Spreadsheet", "state": "Ready",
+    let patched = editor
+        .req(&app, Method::PATCH, &path)
+        .json(
+            &json!({"name": "Final", "type": "Spreadsheet", "state": "Ready",
                 "ingest_status": "InProgress", "has_content": true}),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{patched}");
+        )
+        .ok()
+        .await;
     assert_eq!(patched["name"], "Final");
     assert_eq!(patched["type"], "Spreadsheet");
     assert_eq!(patched["state"], "Ready");
@@ -405,14 +363,11 @@ async fn patch_and_delete_artifacts() {
         "unchanged"
     );
     assert_eq!(patched["created_at"], a["created_at"]);
-    let (_, only_state) = json(
-        app.admin(Method::PATCH, &path)
-            .json(&json!({"ingest_status": "Done"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let only_state = app
+        .admin(Method::PATCH, &path)
+        .json(&json!({"ingest_status": "Done"}))
+        .ok()
+        .await;
     assert_eq!(only_state["ingest_status"], "Done");
     assert_eq!(only_state["name"], "Final");
 
@@ -474,16 +429,12 @@ async fn artifact_lists_are_newest_first_filter_and_page_by_offset_or_cursor() {
     let project = admin_project(&app, "P", "Private").await;
     for n in 0..5 {
         let kind = if n % 2 == 0 { "Document" } else { "Image" };
-        let (status, _) = json(
-            app.admin(Method::POST, &artifact_path(&project))
-                .json(&json!({"name": format!("A{n}"), "type": kind,
+        let _ = app
+            .admin(Method::POST, &artifact_path(&project))
+            .json(&json!({"name": format!("A{n}"), "type": kind,
                     "state": if n == 4 { "Failed" } else { "Ready" }}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, 201);
+            .created()
+            .await;
     }
     let get = |query: String| {
         app.admin(Method::GET, &format!("{}?{query}", artifact_path(&project)))
@@ -597,35 +548,22 @@ async fn latest_artifacts_are_a_users_newest_from_projects_the_caller_may_see() 
             latest[0]
         );
     }
-    let (_, three) = json(
-        author
-            .req(&app, Method::GET, &format!("{path}?limit=3"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let three = author
+        .req(&app, Method::GET, &format!("{path}?limit=3"))
+        .ok()
+        .await;
     assert_eq!(names(&three), ["L11", "L10", "L09"]);
-    let (_, all) = json(
-        author
-            .req(&app, Method::GET, &format!("{path}?limit=100"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let all = author
+        .req(&app, Method::GET, &format!("{path}?limit=100"))
+        .ok()
+        .await;
     assert_eq!(all.as_array().unwrap().len(), 12);
 
     // The reader sees only what came from the Org project.
-    let (status, seen) = json(
-        reader
-            .req(&app, Method::GET, &format!("{path}?limit=100"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let seen = reader
+        .req(&app, Method::GET, &format!("{path}?limit=100"))
+        .ok()
+        .await;
     assert_eq!(
         names(&seen),
         ["L11", "L10", "L08", "L07", "L05", "L04", "L02", "L01"]
@@ -636,13 +574,10 @@ async fn latest_artifacts_are_a_users_newest_from_projects_the_caller_may_see() 
         .iter()
         .all(|a| a["project_id"] == open.as_str()));
     // An AppAdmin sees them all.
-    let (_, admin_seen) = json(
-        app.admin(Method::GET, &format!("{path}?limit=100"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let admin_seen = app
+        .admin(Method::GET, &format!("{path}?limit=100"))
+        .ok()
+        .await;
     assert_eq!(admin_seen, all);
     // A user with none: an empty array.
     let (status, none) = json(

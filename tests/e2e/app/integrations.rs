@@ -4,7 +4,7 @@ use reqwest::Method;
 use roster_e2e::{json, problem, Expect, TestApp};
 use serde_json::json;
 
-use crate::project_fixtures::person;
+use crate::app::fixtures::person;
 
 const PATH: &str = "/api/v1/app/user/integrations";
 
@@ -32,15 +32,11 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
     assert!(conf["created_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(conf["updated_at"], conf["created_at"]);
 
-    let (status, jira) = json(
-        app.admin(Method::POST, PATH)
-            .json(&json!({"type": "Jira"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let jira = app
+        .admin(Method::POST, PATH)
+        .json(&json!({"type": "Jira"}))
+        .created()
+        .await;
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([conf, jira]), "oldest first");
 
@@ -51,21 +47,17 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
         .unwrap();
     assert_eq!(res.status(), 204);
     assert!(res.text().await.unwrap().is_empty());
-    let list = app.admin(Method::GET, PATH).reply().await.json();
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([jira]));
     app.admin(Method::DELETE, &format!("{PATH}/{id}"))
         .problem(404, "integration_not_found")
         .await;
     // Deleted, it may be connected again.
-    let (status, again) = json(
-        app.admin(Method::POST, PATH)
-            .json(&json!({"type": "Confluence"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let again = app
+        .admin(Method::POST, PATH)
+        .json(&json!({"type": "Confluence"}))
+        .created()
+        .await;
     assert_ne!(again["id"], id.as_str());
 }
 
@@ -89,7 +81,7 @@ async fn the_same_type_twice_is_409() {
         body["detail"].as_str().unwrap().contains("GitHub"),
         "{body}"
     );
-    let list = sasha.req(&app, Method::GET, PATH).reply().await.json();
+    let list = sasha.req(&app, Method::GET, PATH).ok().await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
 }
 
@@ -159,7 +151,7 @@ async fn every_type_is_accepted_and_unknown_ones_are_400() {
         .body(r#"{"type": "Jira"}"#)
         .problem(415, "unsupported_media_type")
         .await;
-    let list = app.admin(Method::GET, PATH).reply().await.json();
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(
         list.as_array().unwrap().len(),
         5,
@@ -171,36 +163,28 @@ async fn every_type_is_accepted_and_unknown_ones_are_400() {
 async fn someone_elses_integration_is_404_and_stays() {
     let app = TestApp::spawn().await;
     let sasha = person(&app, "sasha@acme.test", "AppMember").await;
-    let (_, theirs) = json(
-        sasha
-            .req(&app, Method::POST, PATH)
-            .json(&json!({"type": "Notion"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let theirs = sasha
+        .req(&app, Method::POST, PATH)
+        .json(&json!({"type": "Notion"}))
+        .ok()
+        .await;
     let id = theirs["id"].as_str().unwrap();
     // Not even an AppAdmin deletes another user's integration through this route.
     app.admin(Method::DELETE, &format!("{PATH}/{id}"))
         .problem(404, "integration_not_found")
         .await;
-    let list = app.admin(Method::GET, PATH).reply().await.json();
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([]), "the admin's own list");
-    let list = sasha.req(&app, Method::GET, PATH).reply().await.json();
+    let list = sasha.req(&app, Method::GET, PATH).ok().await;
     assert_eq!(list, json!([theirs]));
 
     // Another org's integration, and malformed ids.
     let globex = app.bootstrap("globex", "admin@globex.test").await;
-    let (status, foreign) = json(
-        app.as_user(&globex.token, "globex", Method::POST, PATH)
-            .json(&json!({"type": "Jira"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let foreign = app
+        .as_user(&globex.token, "globex", Method::POST, PATH)
+        .json(&json!({"type": "Jira"}))
+        .created()
+        .await;
     assert_eq!(foreign["org_id"], globex.org_id.as_str());
     for bad in [
         foreign["id"].as_str().unwrap(),
@@ -212,13 +196,10 @@ async fn someone_elses_integration_is_404_and_stays() {
             .problem(404, "integration_not_found")
             .await;
     }
-    let (_, list) = json(
-        app.as_user(&globex.token, "globex", Method::GET, PATH)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let list = app
+        .as_user(&globex.token, "globex", Method::GET, PATH)
+        .ok()
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
 }
 
@@ -267,6 +248,6 @@ async fn slack_integrations_follow_slack_links_and_are_not_made_or_removed_by_ha
     app.admin(Method::DELETE, &format!("{PATH}/{}", linked.id))
         .problem(400, "managed_integration")
         .await;
-    let list = app.admin(Method::GET, PATH).reply().await.json();
+    let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list[0]["type"], "Slack", "{list}");
 }

@@ -1,20 +1,13 @@
 //! App users: `me`, credentials and the `x-org` header.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
 async fn me_returns_the_callers_user_in_the_seed_shape() {
     let app = TestApp::spawn().await;
-    let (status, me) = json(
-        app.admin(Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{me}");
+    let me = app.admin(Method::GET, "/api/v1/app/me").ok().await;
     assert_eq!(me["id"], app.admin.user_id.as_str());
     assert_eq!(me["org_id"], app.admin.org_id.as_str());
     assert_eq!(me["account_id"], app.admin.account_id.as_str());
@@ -32,37 +25,31 @@ async fn me_returns_the_callers_user_in_the_seed_shape() {
 #[tokio::test]
 async fn x_org_takes_the_org_id_as_well_as_the_slug() {
     let app = TestApp::spawn().await;
-    let res = app
+    let me = app
         .as_user(
             &app.admin.token,
             &app.admin.org_id,
             Method::GET,
             "/api/v1/app/me",
         )
-        .send()
-        .await
-        .unwrap();
-    let (status, me) = json(res).await;
-    assert_eq!(
-        (status, me["id"].as_str()),
-        (200, Some(app.admin.user_id.as_str()))
-    );
+        .ok()
+        .await;
+    assert_eq!(me["id"], app.admin.user_id.as_str());
 }
 
 #[tokio::test]
 async fn missing_or_bad_credentials_are_401_with_www_authenticate() {
     let app = TestApp::spawn().await;
-    let res = app
+    let reply = app
         .anon(Method::GET, "/api/v1/app/me")
         .header("x-org", "acme")
-        .send()
-        .await
-        .unwrap();
+        .reply()
+        .await;
+    reply.problem(401, "unauthorized");
     assert_eq!(
-        res.headers().get("www-authenticate").unwrap(),
-        "Bearer realm=\"roster\""
+        reply.header("www-authenticate"),
+        Some("Bearer realm=\"roster\"")
     );
-    problem(res, 401, "unauthorized").await;
     for auth in [
         "Bearer rpat_nope",
         "Bearer nonsense",
@@ -109,29 +96,19 @@ async fn one_account_in_two_orgs_is_picked_by_x_org_and_deactivation_is_per_org(
     let globex = app.bootstrap("globex", "boss@globex.test").await;
     let (in_acme, token) = app.user_with_token("shared@example.com", "AppMember").await;
     let body = json!({"account_id": in_acme["account_id"], "role": "AppAdmin", "user_info": {"email": "shared@example.com", "name": "Shared"}});
-    let (status, in_globex) = json(
-        app.as_user(&globex.token, "globex", Method::POST, "/api/v1/app/user")
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{in_globex}");
-    let (_, me_acme) = json(
-        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let (_, me_globex) = json(
-        app.as_user(&token, "globex", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let in_globex = app
+        .as_user(&globex.token, "globex", Method::POST, "/api/v1/app/user")
+        .json(&body)
+        .created()
+        .await;
+    let me_acme = app
+        .as_user(&token, "acme", Method::GET, "/api/v1/app/me")
+        .ok()
+        .await;
+    let me_globex = app
+        .as_user(&token, "globex", Method::GET, "/api/v1/app/me")
+        .ok()
+        .await;
     assert_eq!(
         (me_acme["id"].clone(), me_acme["roles"].clone()),
         (in_acme["id"].clone(), json!(["AppMember"]))
@@ -147,18 +124,12 @@ async fn one_account_in_two_orgs_is_picked_by_x_org_and_deactivation_is_per_org(
             in_acme["id"].as_str().unwrap()
         ),
     )
-    .send()
-    .await
-    .unwrap();
+    .reply()
+    .await;
     app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
         .problem(403, "user_inactive")
         .await;
-    assert_eq!(
-        app.as_user(&token, "globex", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    app.as_user(&token, "globex", Method::GET, "/api/v1/app/me")
+        .status(200)
+        .await;
 }
