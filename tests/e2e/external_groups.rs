@@ -57,8 +57,8 @@ async fn groups_are_created_read_updated_and_deleted() {
     assert_eq!(group["tierId"], tier.as_str());
     assert_eq!(group["workspaceId"], ws.id.as_str());
     let path = format!("{GROUPS}/{}", group["id"].as_str().unwrap());
-    let (status, got) = json(app.external(key, Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!((status, &got), (200, &group));
+    let got = app.external(key, Method::GET, &path).ok().await;
+    assert_eq!(&got, &group);
 
     // Only what is sent changes; null clears.
     let updated = app

@@ -77,14 +77,11 @@ async fn create_returns_the_seed_shape() {
         "{created_at}"
     );
 
-    let (status, got) = json(
-        app.external(key, Method::GET, &format!("{USERS}/{}", id(&user)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, &got), (200, &user));
+    let got = app
+        .external(key, Method::GET, &format!("{USERS}/{}", id(&user)))
+        .ok()
+        .await;
+    assert_eq!(&got, &user);
 
     // Everything but the channel may be null or left out.
     let minimal = app

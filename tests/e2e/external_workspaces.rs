@@ -33,8 +33,8 @@ async fn admin_creates_gets_and_lists_workspaces() {
         format!("/api/v1/app/workspaces/{}", ws["id"].as_str().unwrap())
     );
 
-    let (status, got) = json(app.admin(Method::GET, &location).send().await.unwrap()).await;
-    assert_eq!((status, &got), (200, &ws));
+    let got = app.admin(Method::GET, &location).ok().await;
+    assert_eq!(&got, &ws);
 
     app.workspace().await;
     let page = app
@@ -233,18 +233,15 @@ async fn a_revoked_key_stops_working_at_once() {
     .await;
 
     // The other key still works; revoking again is a 404.
-    let (status, got) = json(
-        app.external(
+    let got = app
+        .external(
             second["secret"].as_str().unwrap(),
             Method::GET,
             &format!("/api/v1/channels/{channel}"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!((status, got["id"].as_str()), (200, Some(channel.as_str())));
+        .ok()
+        .await;
+    assert_eq!(got["id"], channel.as_str());
     app.admin(Method::DELETE, &format!("{path}/{first_id}"))
         .problem(404, "api_key_not_found")
         .await;

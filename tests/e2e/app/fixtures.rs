@@ -28,17 +28,15 @@ pub(crate) async fn person(app: &TestApp, email: &str, role: &str) -> Person {
 
 /// Creates a project as `token` in the test org; returns its JSON.
 pub(crate) async fn create_project_as(app: &TestApp, token: &str, body: Value) -> Value {
-    let project = app
-        .as_user(
-            token,
-            &app.admin.org_slug,
-            Method::POST,
-            "/api/v1/app/project",
-        )
-        .json(&body)
-        .created()
-        .await;
-    project
+    app.as_user(
+        token,
+        &app.admin.org_slug,
+        Method::POST,
+        "/api/v1/app/project",
+    )
+    .json(&body)
+    .created()
+    .await
 }
 
 /// Creates a project as the admin; returns its id.

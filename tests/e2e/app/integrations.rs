@@ -1,7 +1,7 @@
 //! The caller's integrations (`/api/v1/app/user/integrations`).
 
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
 use crate::app::fixtures::person;
@@ -11,18 +11,14 @@ const PATH: &str = "/api/v1/app/user/integrations";
 #[tokio::test]
 async fn integrations_are_listed_created_and_deleted_by_their_user() {
     let app = TestApp::spawn().await;
-    let (status, list) = json(app.admin(Method::GET, PATH).send().await.unwrap()).await;
-    assert_eq!((status, list), (200, json!([])), "a bare empty array");
+    let list = app.admin(Method::GET, PATH).ok().await;
+    assert_eq!(list, json!([]), "a bare empty array");
 
-    let res = app
+    let (location, conf) = app
         .admin(Method::POST, PATH)
         .json(&json!({"type": "Confluence"}))
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let (status, conf) = json(res).await;
-    assert_eq!(status, 201, "{conf}");
+        .created_at()
+        .await;
     let id = conf["id"].as_str().unwrap().to_owned();
     assert!(id.starts_with("conf_") && id.len() == 21, "{id}");
     assert_eq!(location, format!("{PATH}/{id}"));
@@ -40,13 +36,11 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([conf, jira]), "oldest first");
 
-    let res = app
+    let deleted = app
         .admin(Method::DELETE, &format!("{PATH}/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    assert!(res.text().await.unwrap().is_empty());
+        .status(204)
+        .await;
+    assert!(deleted.text.is_empty());
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([jira]));
     app.admin(Method::DELETE, &format!("{PATH}/{id}"))
@@ -89,28 +83,21 @@ async fn the_same_type_twice_is_409() {
 async fn every_type_is_accepted_and_unknown_ones_are_400() {
     let app = TestApp::spawn().await;
     for kind in ["Confluence", "Jira", "GoogleDrive", "Notion", "GitHub"] {
-        let (status, body) = json(
-            app.admin(Method::POST, PATH)
-                .json(&json!({"type": kind}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!((status, body["type"].as_str()), (201, Some(kind)), "{body}");
+        let body = app
+            .admin(Method::POST, PATH)
+            .json(&json!({"type": kind}))
+            .created()
+            .await;
+        assert_eq!(body["type"], kind);
     }
     let post = |body: &'static str| {
         app.admin(Method::POST, PATH)
             .header("content-type", "application/json")
             .body(body)
-            .send()
     };
-    let body = problem(
-        post(r#"{"type": "Dropbox"}"#).await.unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = post(r#"{"type": "Dropbox"}"#)
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "type");
     let message = body["errors"][0]["message"].as_str().unwrap();
     for allowed in [
@@ -124,28 +111,22 @@ async fn every_type_is_accepted_and_unknown_ones_are_400() {
         assert!(message.contains(allowed), "{message}");
     }
     assert!(message.contains("Dropbox"), "{message}");
-    let body = problem(
-        post(r#"{"type": "confluence"}"#).await.unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = post(r#"{"type": "confluence"}"#)
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "type", "names are exact");
     // A wrong type for an enum is about the field, not a JSON syntax error.
-    let body = problem(
-        post(r#"{"type": 3}"#).await.unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    let body = post(r#"{"type": 3}"#)
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(body["errors"][0]["field"], "type");
     assert!(
         body["detail"].as_str().unwrap().contains("Confluence"),
         "{body}"
     );
-    let body = problem(post("{}").await.unwrap(), 400, "validation_failed").await;
+    let body = post("{}").problem(400, "validation_failed").await;
     assert!(body["detail"].as_str().unwrap().contains("type"), "{body}");
-    problem(post(r#"{"type": "#).await.unwrap(), 400, "invalid_json").await;
+    post(r#"{"type": "#).problem(400, "invalid_json").await;
     app.admin(Method::POST, PATH)
         .header("content-type", "text/plain")
         .body(r#"{"type": "Jira"}"#)
@@ -166,7 +147,7 @@ async fn someone_elses_integration_is_404_and_stays() {
     let theirs = sasha
         .req(&app, Method::POST, PATH)
         .json(&json!({"type": "Notion"}))
-        .ok()
+        .created()
         .await;
     let id = theirs["id"].as_str().unwrap();
     // Not even an AppAdmin deletes another user's integration through this route.

@@ -3,29 +3,20 @@
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{Expect, Reply, TestApp};
 use serde_json::{json, Value};
 
-fn cookie_of(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("set-cookie")
-        .expect("set-cookie")
-        .to_str()
-        .unwrap()
-        .to_owned()
+fn cookie_of(reply: &Reply) -> &str {
+    reply.header("set-cookie").expect("set-cookie")
 }
 
 async fn sign_up(app: &TestApp, email: &str, password: &str) -> (String, Value) {
-    let res = app
+    let reply = app
         .anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": email, "password": password, "name": "Lee"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = cookie_of(&res);
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
-    (cookie, body)
+        .status(200)
+        .await;
+    (cookie_of(&reply).to_owned(), reply.json())
 }
 
 #[tokio::test]
@@ -140,17 +131,13 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
     let wrong = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com", "password": "wrong horse"}))
-        .send()
-        .await
-        .unwrap();
-    let wrong = problem(wrong, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
     let unknown = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "who@example.com", "password": "wrong horse"}))
-        .send()
-        .await
-        .unwrap();
-    let unknown = problem(unknown, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
     assert_eq!(
         wrong["detail"], unknown["detail"],
         "no hint whether the email exists"
@@ -164,18 +151,13 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
         .json(&json!({"email": "lee@example.com"}))
         .problem(400, "validation_failed")
         .await;
-    let res = app
+    let reply = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "LEE@example.com", "password": "correct horse", "rememberMe": true}))
-        .send()
-        .await
-        .unwrap();
-    assert!(cookie_of(&res).starts_with("better-auth.session_token=rses_"));
-    let (status, body) = json(res).await;
-    assert_eq!(
-        (status, body["user"]["email"].as_str()),
-        (200, Some("lee@example.com"))
-    );
+        .status(200)
+        .await;
+    assert!(cookie_of(&reply).starts_with("better-auth.session_token=rses_"));
+    assert_eq!(reply.json()["user"]["email"], "lee@example.com");
 }
 
 #[tokio::test]
@@ -209,12 +191,8 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
         .json(&json!({"email": "lee@example.com", "password": "correct horse"}))
         .ok()
         .await;
-    let (status, me) = json(client.get(app.url("/api/v1/app/me")).send().await.unwrap()).await;
-    assert_eq!(
-        (status, me["id"].clone()),
-        (200, user["id"].clone()),
-        "the cookie picks the active org"
-    );
+    let me = client.get(app.url("/api/v1/app/me")).ok().await;
+    assert_eq!(me["id"], user["id"], "the cookie picks the active org");
     // The session token also works as a bearer token.
     app.as_user(
         signed_in["token"].as_str().unwrap(),
@@ -230,27 +208,14 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
     assert_eq!(session["session"]["activeOrgId"], app.admin.org_id.as_str());
     assert_eq!(session["session"]["userId"], signed_up["user"]["id"]);
 
-    let res = client
-        .post(app.url("/api/auth/sign-out"))
-        .send()
-        .await
-        .unwrap();
+    let out = client.post(app.url("/api/auth/sign-out")).status(200).await;
     assert!(
-        cookie_of(&res).contains("better-auth.session_token=;"),
-        "{}",
-        cookie_of(&res)
+        cookie_of(&out).contains("better-auth.session_token=;"),
+        "{out:?}"
     );
-    let (status, out) = json(res).await;
-    assert_eq!((status, out), (200, json!({"success": true})));
-    let (status, none) = json(
-        client
-            .get(app.url("/api/auth/get-session"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, none), (200, Value::Null));
+    assert_eq!(out.json(), json!({"success": true}));
+    let none = client.get(app.url("/api/auth/get-session")).ok().await;
+    assert_eq!(none, Value::Null);
     app.as_user(
         signed_in["token"].as_str().unwrap(),
         "acme",
@@ -264,30 +229,16 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
 #[tokio::test]
 async fn get_session_without_a_session_is_null() {
     let app = TestApp::spawn().await;
-    let (status, body) = json(
-        app.anon(Method::GET, "/api/auth/get-session")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, body), (200, Value::Null));
-    let res = app
+    let body = app.anon(Method::GET, "/api/auth/get-session").ok().await;
+    assert_eq!(body, Value::Null);
+    let body = app
         .anon(Method::GET, "/api/auth/get-session")
         .header("cookie", "better-auth.session_token=rses_forged")
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!((status, body), (200, Value::Null));
-    let (status, body) = json(
-        app.anon(Method::POST, "/api/auth/sign-out")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, body), (200, json!({"success": true})));
+        .ok()
+        .await;
+    assert_eq!(body, Value::Null);
+    let body = app.anon(Method::POST, "/api/auth/sign-out").ok().await;
+    assert_eq!(body, json!({"success": true}));
 }
 
 #[tokio::test]
@@ -301,32 +252,25 @@ async fn sign_in_is_rate_limited_per_email_and_per_client() {
     let attempt = |email: &str| {
         app.anon(Method::POST, "/api/auth/sign-in/email")
             .json(&json!({"email": email, "password": "wrong horse"}))
-            .send()
     };
     for _ in 0..3 {
-        assert_eq!(attempt("lee@example.com").await.unwrap().status(), 401);
+        attempt("lee@example.com").status(401).await;
     }
-    let res = attempt("LEE@example.com").await.unwrap();
-    let retry: u64 = res
-        .headers()
-        .get("retry-after")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let limited = attempt("LEE@example.com").reply().await;
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    assert_eq!(res.headers().get("ratelimit-limit").unwrap(), "3");
-    assert_eq!(res.headers().get("ratelimit-remaining").unwrap(), "0");
-    problem(res, 429, "too_many_requests").await;
+    assert_eq!(limited.header("ratelimit-limit"), Some("3"));
+    assert_eq!(limited.header("ratelimit-remaining"), Some("0"));
+    limited.problem(429, "too_many_requests");
     // The right password does not get through either while the window lasts.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse"}))
         .problem(429, "too_many_requests")
         .await;
     // Another email from the same address is limited by the per-client count (5).
-    let res = attempt("other@example.com").await.unwrap();
-    problem(res, 429, "too_many_requests").await;
+    attempt("other@example.com")
+        .problem(429, "too_many_requests")
+        .await;
 }
 
 #[tokio::test]

@@ -3,37 +3,29 @@
 use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_new_token_is_shown_once_listed_without_secret_and_works() {
     let app = TestApp::spawn().await;
-    let res = app
+    let reply = app
         .admin(Method::POST, "/api/v1/app/tokens")
         .json(&json!({"name": "ci", "expires_in_days": 30}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers().get("cache-control").unwrap(), "no-store");
-    let (status, created) = json(res).await;
-    assert_eq!(status, 201, "{created}");
+        .status(201)
+        .await;
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let created = reply.json();
     let secret = created["secret"].as_str().unwrap();
     assert!(secret.starts_with("rpat_"));
     assert!(created["id"].as_str().unwrap().starts_with("tok_"));
     assert_eq!(created["name"], "ci");
     assert!(created["expires_at"].as_str().unwrap().ends_with('Z'));
-    let (status, me) = json(
-        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, me["id"].as_str()),
-        (200, Some(app.admin.user_id.as_str()))
-    );
+    let me = app
+        .as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+        .ok()
+        .await;
+    assert_eq!(me["id"], app.admin.user_id.as_str());
 
     let list = app.admin(Method::GET, "/api/v1/app/tokens").ok().await;
     assert_eq!(
@@ -58,7 +50,7 @@ async fn tokens_are_stored_only_as_hashes() {
     let created = app
         .admin(Method::POST, "/api/v1/app/tokens")
         .json(&json!({"name": "ci"}))
-        .ok()
+        .created()
         .await;
     let secret = created["secret"].as_str().unwrap();
     #[derive(QueryableByName)]
@@ -84,20 +76,15 @@ async fn a_revoked_token_stops_working_at_once() {
     let created = app
         .admin(Method::POST, "/api/v1/app/tokens")
         .json(&json!({"name": "short-lived"}))
-        .ok()
+        .created()
         .await;
     let (id, secret) = (
         created["id"].as_str().unwrap(),
         created["secret"].as_str().unwrap(),
     );
-    assert_eq!(
-        app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    app.as_user(secret, "acme", Method::GET, "/api/v1/app/me")
+        .status(200)
+        .await;
     app.admin(Method::DELETE, &format!("/api/v1/app/tokens/{id}"))
         .no_content()
         .await;
@@ -129,15 +116,8 @@ async fn nobody_revokes_or_sees_someone_elses_tokens() {
         .await;
     assert_eq!(member_list["total_count"], 1);
     assert_ne!(member_list["data"][0]["id"], admin_token_id);
-    assert_eq!(
-        app.admin(Method::GET, "/api/v1/app/me")
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200,
-        "admin token still works"
-    );
+    // The admin's token still works.
+    app.admin(Method::GET, "/api/v1/app/me").status(200).await;
     app.admin(Method::DELETE, "/api/v1/app/tokens/tok_nope")
         .problem(404, "token_not_found")
         .await;
@@ -198,15 +178,10 @@ async fn an_expired_token_is_401() {
     let created = app
         .admin(Method::POST, "/api/v1/app/tokens")
         .json(&json!({"name": "old", "expires_in_days": 1}))
-        .ok()
+        .created()
         .await;
-    let mut conn = app.pool.get().await.unwrap();
-    diesel::sql_query(
-        "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'old'",
-    )
-    .execute(&mut conn)
-    .await
-    .unwrap();
+    app.sql("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'old'")
+        .await;
     app.as_user(
         created["secret"].as_str().unwrap(),
         "acme",
@@ -223,20 +198,13 @@ async fn a_token_revoked_by_another_process_stops_working_within_the_cache_ttl()
     let (_, token) = app
         .user_with_token("elsewhere@acme.test", "AppMember")
         .await;
-    let me = || {
-        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-    };
-    assert_eq!(me().await.unwrap().status(), 200);
+    let me = || app.as_user(&token, "acme", Method::GET, "/api/v1/app/me");
+    me().status(200).await;
     // Another replica revokes it: this process only learns when its cached entry ends.
-    let mut conn = app.pool.get().await.unwrap();
-    diesel::sql_query("DELETE FROM api_tokens WHERE name = 'test'")
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    app.sql("DELETE FROM api_tokens WHERE name = 'test'").await;
     let started = std::time::Instant::now();
     loop {
-        let status = me().await.unwrap().status();
+        let status = me().reply().await.status;
         if status == 401 {
             break;
         }
@@ -253,15 +221,8 @@ async fn a_token_revoked_by_another_process_stops_working_within_the_cache_ttl()
 async fn without_the_cache_a_token_deleted_elsewhere_fails_at_once() {
     let app = TestApp::spawn_with(|c| c.auth_cache_seconds = 0).await;
     let (_, token) = app.user_with_token("nocache@acme.test", "AppMember").await;
-    let me = || {
-        app.as_user(&token, "acme", Method::GET, "/api/v1/app/me")
-            .send()
-    };
-    assert_eq!(me().await.unwrap().status(), 200);
-    let mut conn = app.pool.get().await.unwrap();
-    diesel::sql_query("DELETE FROM api_tokens WHERE name = 'test'")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    problem(me().await.unwrap(), 401, "unauthorized").await;
+    let me = || app.as_user(&token, "acme", Method::GET, "/api/v1/app/me");
+    me().status(200).await;
+    app.sql("DELETE FROM api_tokens WHERE name = 'test'").await;
+    me().problem(401, "unauthorized").await;
 }

@@ -323,7 +323,7 @@ async fn a_slack_user_linked_to_someone_else_is_409_unless_taken_over() {
     assert_eq!(linked[0]["userId"], bob_id);
     assert_eq!(slack.integration_types(&bob_token).await, ["Slack"]);
     assert!(slack.integration_types(&alice_token).await.is_empty());
-    let res = slack
+    let body = slack
         .req(
             &alice_token,
             Method::GET,
@@ -332,14 +332,9 @@ async fn a_slack_user_linked_to_someone_else_is_409_unless_taken_over() {
                 alice["id"].as_str().unwrap()
             ),
         )
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"connected": false, "connection": null}))
-    );
+        .ok()
+        .await;
+    assert_eq!(body, json!({"connected": false, "connection": null}));
 }
 
 #[tokio::test]

@@ -252,18 +252,8 @@ async fn status_is_for_yourself_or_an_admin() {
         "/work-apps/slack/users/status?tenantId=acme&userId={}",
         bob["id"].as_str().unwrap()
     );
-    let (status, body) = json(
-        slack
-            .req(&bob_token, Method::GET, &bob_path)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"connected": false, "connection": null}))
-    );
+    let body = slack.req(&bob_token, Method::GET, &bob_path).ok().await;
+    assert_eq!(body, json!({"connected": false, "connection": null}));
 
     slack
         .admin(

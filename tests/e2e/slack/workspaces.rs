@@ -339,72 +339,46 @@ async fn workspaces_are_registered_listed_and_uninstalled_per_tenant() {
         slack
             .req(bearer, Method::POST, "/work-apps/slack/workspaces")
             .json(&body)
-            .send()
     };
     let admin = slack.app.admin.token.clone();
-    let p = problem(
-        register(
-            &admin,
-            json!({"teamId": TEAM, "teamName": "Again", "tenantId": "acme"}),
-        )
-        .await
-        .unwrap(),
-        409,
-        "slack_team_taken",
+    let p = register(
+        &admin,
+        json!({"teamId": TEAM, "teamName": "Again", "tenantId": "acme"}),
     )
+    .problem(409, "slack_team_taken")
     .await;
     assert_eq!(
         p["detail"],
         "this Slack workspace is already connected to a tenant"
     );
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    problem(
-        register(
-            &globex.token,
-            json!({"teamId": TEAM, "teamName": "Mine", "tenantId": "globex"}),
-        )
-        .await
-        .unwrap(),
-        409,
-        "slack_team_taken",
+    register(
+        &globex.token,
+        json!({"teamId": TEAM, "teamName": "Mine", "tenantId": "globex"}),
     )
+    .problem(409, "slack_team_taken")
     .await;
     let (_, member) = slack
         .app
         .user_with_token("member@acme.test", "AppMember")
         .await;
-    problem(
-        register(
-            &member,
-            json!({"teamId": "T0OTHER", "teamName": "Other", "tenantId": "acme"}),
-        )
-        .await
-        .unwrap(),
-        403,
-        "admin_required",
+    register(
+        &member,
+        json!({"teamId": "T0OTHER", "teamName": "Other", "tenantId": "acme"}),
     )
+    .problem(403, "admin_required")
     .await;
-    problem(
-        register(
-            &globex.token,
-            json!({"teamId": "T0OTHER", "teamName": "Other", "tenantId": "acme"}),
-        )
-        .await
-        .unwrap(),
-        403,
-        "not_a_member",
+    register(
+        &globex.token,
+        json!({"teamId": "T0OTHER", "teamName": "Other", "tenantId": "acme"}),
     )
+    .problem(403, "not_a_member")
     .await;
-    let p = problem(
-        register(
-            &admin,
-            json!({"teamId": "t0lower", "teamName": " ", "tenantId": "acme", "enterpriseId": "X"}),
-        )
-        .await
-        .unwrap(),
-        400,
-        "validation_failed",
+    let p = register(
+        &admin,
+        json!({"teamId": "t0lower", "teamName": " ", "tenantId": "acme", "enterpriseId": "X"}),
     )
+    .problem(400, "validation_failed")
     .await;
     let fields: Vec<&str> = p["errors"]
         .as_array()
@@ -484,17 +458,13 @@ async fn workspaces_are_registered_listed_and_uninstalled_per_tenant() {
         .await;
 
     // The team is free again: another tenant may take it.
-    let res = register(
+    let body = register(
         &globex.token,
         json!({"teamId": TEAM, "teamName": "Now Globex's", "tenantId": "globex"}),
     )
-    .await
-    .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!(
-        (status, body["tenantId"].clone()),
-        (201, json!(globex.org_id))
-    );
+    .created()
+    .await;
+    assert_eq!(body["tenantId"], json!(globex.org_id));
     let (status, body) = json(slack.command(TEAM, "U0ALICE", "alice", "status").await).await;
     assert_eq!(status, 200);
     assert!(
@@ -516,51 +486,36 @@ async fn a_workspaces_users_are_for_its_own_tenant() {
         .await;
 
     let users = |bearer: &str, team: &str| {
-        slack
-            .req(
-                bearer,
-                Method::GET,
-                &format!("/work-apps/slack/workspaces/{team}/users"),
-            )
-            .send()
+        slack.req(
+            bearer,
+            Method::GET,
+            &format!("/work-apps/slack/workspaces/{team}/users"),
+        )
     };
-    let (status, body) = json(users(&alice_token, TEAM).await.unwrap()).await;
-    assert_eq!(status, 200);
+    let body = users(&alice_token, TEAM).ok().await;
     assert_eq!(body["linkedUsers"].as_array().unwrap().len(), 1);
     assert_eq!(body["linkedUsers"][0]["userId"], alice["id"]);
 
-    problem(
-        users(&alice_token, "T0UNKNOWN").await.unwrap(),
-        404,
-        "slack_workspace_not_found",
-    )
-    .await;
-    let p = problem(
-        users(&alice_token, "acme").await.unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    users(&alice_token, "T0UNKNOWN")
+        .problem(404, "slack_workspace_not_found")
+        .await;
+    let p = users(&alice_token, "acme")
+        .problem(400, "validation_failed")
+        .await;
     assert_eq!(p["errors"][0]["field"], "teamId", "{p}");
     assert!(
         p["detail"].as_str().unwrap().contains("^T[A-Z0-9]+$"),
         "{p}"
     );
-    problem(
-        users(&alice_token, "T0acme").await.unwrap(),
-        400,
-        "validation_failed",
-    )
-    .await;
+    users(&alice_token, "T0acme")
+        .problem(400, "validation_failed")
+        .await;
 
     // Another tenant's admin cannot tell it from an unknown workspace.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let p = problem(
-        users(&globex.token, TEAM).await.unwrap(),
-        404,
-        "slack_workspace_not_found",
-    )
-    .await;
+    let p = users(&globex.token, TEAM)
+        .problem(404, "slack_workspace_not_found")
+        .await;
     assert_eq!(p["detail"], "slack_workspace not found");
     slack
         .app

@@ -2,7 +2,7 @@
 //! OpenAPI document of the project routes.
 
 use reqwest::Method;
-use roster_e2e::{json, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 use crate::app::fixtures::{admin_project, create_project_as, ids, person};
@@ -16,14 +16,11 @@ async fn list_projects_is_pinned_first_then_newest_and_pages() {
     }
     // Pin the two oldest.
     for id in [&created[0], &created[1]] {
-        let (status, p) = json(
-            app.admin(Method::POST, &format!("/api/v1/app/project/{id}/pin"))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!((status, p["is_pinned"].as_bool()), (200, Some(true)), "{p}");
+        let p = app
+            .admin(Method::POST, &format!("/api/v1/app/project/{id}/pin"))
+            .ok()
+            .await;
+        assert_eq!(p["is_pinned"], true, "{p}");
     }
     let expected = [
         &created[1],
@@ -124,14 +121,11 @@ async fn list_projects_filters_by_visibility_and_rejects_bad_paging() {
             .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
-    let (status, list) = json(
-        app.admin(Method::GET, "/api/v1/app/project?page_size=100")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, list["total_count"].as_i64()), (200, Some(2)));
+    let list = app
+        .admin(Method::GET, "/api/v1/app/project?page_size=100")
+        .ok()
+        .await;
+    assert_eq!(list["total_count"], 2);
 }
 
 #[tokio::test]
