@@ -5,12 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod app;
-mod external_auth;
-mod external_catalog;
-mod external_groups;
-mod external_user_lists;
-mod external_users;
-mod external_workspaces;
+mod external;
 mod faults;
 mod fuzz_findings;
 mod gateway;

@@ -115,10 +115,11 @@ pub trait Expect: Sized + Send {
         }
     }
 
-    /// A 204.
+    /// A 204, with no body.
     fn no_content(self) -> impl Future<Output = ()> + Send {
         async move {
-            self.status(204).await;
+            let reply = self.status(204).await;
+            assert!(reply.text.is_empty(), "{reply}");
         }
     }
 

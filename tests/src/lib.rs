@@ -17,9 +17,11 @@ use tokio::sync::OnceCell;
 
 pub mod cluster;
 pub mod expect;
+mod external;
 mod sql;
 
 pub use expect::{Expect, Reply};
+pub use external::Workspace;
 
 pub const TEST_SECRET: &[u8] = b"roster-test-secret-0123456789abcdef";
 
@@ -408,87 +410,6 @@ pub async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
         "body: {body}"
     );
     body
-}
-
-/// An external-users workspace and an API key for it.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    pub id: String,
-    pub api_key: String,
-}
-
-impl TestApp {
-    /// Creates a workspace in the bootstrapped admin's org, and an API key for it, over
-    /// HTTP as an AppAdmin would.
-    pub async fn workspace(&self) -> Workspace {
-        self.workspace_of(&self.admin).await
-    }
-
-    /// The same in another admin's org.
-    pub async fn workspace_of(&self, admin: &Admin) -> Workspace {
-        let res = self
-            .as_user(
-                &admin.token,
-                &admin.org_slug,
-                Method::POST,
-                "/api/v1/app/workspaces",
-            )
-            .json(&serde_json::json!({"name": "Support site"}))
-            .send()
-            .await
-            .expect("send");
-        let (status, workspace) = json(res).await;
-        assert_eq!(status, 201, "create workspace: {workspace}");
-        let id = workspace["id"].as_str().expect("workspace id").to_owned();
-        let res = self
-            .as_user(
-                &admin.token,
-                &admin.org_slug,
-                Method::POST,
-                &format!("/api/v1/app/workspaces/{id}/api-keys"),
-            )
-            .json(&serde_json::json!({"name": "tests"}))
-            .send()
-            .await
-            .expect("send");
-        let (status, key) = json(res).await;
-        assert_eq!(status, 201, "create api key: {key}");
-        Workspace {
-            id,
-            api_key: key["secret"].as_str().expect("secret").to_owned(),
-        }
-    }
-
-    /// A request to the external family with a workspace API key in `authorization`.
-    pub fn external(&self, api_key: &str, method: Method, path: &str) -> RequestBuilder {
-        self.anon(method, path).header("authorization", api_key)
-    }
-
-    /// Creates a channel, tier or group (`path` is its collection) and returns its JSON.
-    pub async fn external_create(&self, api_key: &str, path: &str, body: Value) -> Value {
-        let res = self
-            .external(api_key, Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .expect("send");
-        let (status, created) = json(res).await;
-        assert_eq!(status, 200, "POST {path} {body}: {created}");
-        created
-    }
-
-    /// Creates a channel and returns its id.
-    pub async fn channel(&self, api_key: &str, name: &str) -> String {
-        self.external_create(
-            api_key,
-            "/api/v1/channels",
-            serde_json::json!({"name": name}),
-        )
-        .await["id"]
-            .as_str()
-            .expect("channel id")
-            .to_owned()
-    }
 }
 
 /// Reads a list response of the external family: (status, `X-Total-Count`, JSON body).

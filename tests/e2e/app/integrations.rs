@@ -36,11 +36,9 @@ async fn integrations_are_listed_created_and_deleted_by_their_user() {
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([conf, jira]), "oldest first");
 
-    let deleted = app
-        .admin(Method::DELETE, &format!("{PATH}/{id}"))
-        .status(204)
+    app.admin(Method::DELETE, &format!("{PATH}/{id}"))
+        .no_content()
         .await;
-    assert!(deleted.text.is_empty());
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list, json!([jira]));
     app.admin(Method::DELETE, &format!("{PATH}/{id}"))

@@ -4,7 +4,8 @@ use diesel_async::RunQueryDsl;
 use roster_e2e::TestApp;
 use serde_json::json;
 
-use crate::external_user_lists::{id, Catalog, USERS};
+use crate::external::lists::Catalog;
+use crate::external::{id, USERS};
 
 /// A page searched by a word, filtered by channels, is a prepared statement PostgreSQL
 /// settles on a generic plan for (see `user_words::matches`): bound as parameters, the

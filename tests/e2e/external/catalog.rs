@@ -2,16 +2,10 @@
 //! `/api/v1/external-user-groups`), authenticated by a workspace API key.
 
 use reqwest::Method;
-use roster_e2e::{listed, problem, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-fn ids(list: &Value) -> Vec<&str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect()
-}
+use super::ids;
 
 /// `2026-02-08T14:12:45.123Z`
 fn is_millis_utc(value: &Value) -> bool {
@@ -62,14 +56,11 @@ async fn channels_are_created_read_renamed_listed_and_deleted() {
     assert_eq!(renamed["createdAt"], created["createdAt"]);
     assert!(renamed["updatedAt"].as_str() >= created["updatedAt"].as_str());
 
-    let (status, total, list) = listed(
-        app.external(key, Method::GET, "/api/v1/channels")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!((status, total, &list), (200, Some(1), &json!([renamed])));
+    let (total, list) = app
+        .external(key, Method::GET, "/api/v1/channels")
+        .listed()
+        .await;
+    assert_eq!((total, &list), (Some(1), &json!([renamed])));
 
     app.external(key, Method::DELETE, &path).no_content().await;
     app.external(key, Method::GET, &path)
@@ -118,13 +109,7 @@ async fn channel_and_tier_names_are_3_to_50_characters() {
                 assert_eq!(problem["errors"][0]["field"], field);
             }
         }
-        let (_, total, list) = listed(
-            app.external(&key, Method::GET, collection)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (total, list) = app.external(&key, Method::GET, collection).listed().await;
         assert_eq!(total, Some(2));
         let path = format!("{collection}/{}", list[0]["id"].as_str().unwrap());
         let body = app
@@ -169,42 +154,30 @@ async fn catalog_lists_page_with_bounds_and_a_stable_order() {
     for n in 0..12 {
         made.push(app.channel(&key, &format!("Channel {n:02}")).await);
     }
-    let page = |q: &str| {
-        let req = app.external(&key, Method::GET, &format!("/api/v1/channels{q}"));
-        async move { listed(req.send().await.unwrap()).await }
-    };
+    let page = |q: &str| app.external(&key, Method::GET, &format!("/api/v1/channels{q}"));
     // Default page size 10, oldest first.
-    let (status, total, list) = page("").await;
-    assert_eq!((status, total), (200, Some(12)));
-    assert_eq!(
-        ids(&list),
-        made[..10].iter().map(String::as_str).collect::<Vec<_>>()
-    );
-    let (_, _, list) = page("?pageNumber=2").await;
-    assert_eq!(
-        ids(&list),
-        made[10..].iter().map(String::as_str).collect::<Vec<_>>()
-    );
-    let (_, _, list) = page("?pageNumber=3&pageSize=5").await;
-    assert_eq!(
-        ids(&list),
-        made[10..].iter().map(String::as_str).collect::<Vec<_>>()
-    );
+    let (total, list) = page("").listed().await;
+    assert_eq!(total, Some(12));
+    assert_eq!(ids(&list), made[..10]);
+    let (_, list) = page("?pageNumber=2").listed().await;
+    assert_eq!(ids(&list), made[10..]);
+    let (_, list) = page("?pageNumber=3&pageSize=5").listed().await;
+    assert_eq!(ids(&list), made[10..]);
     for (q, len) in [
         ("?pageSize=1", 1),
         ("?pageSize=100", 12),
         ("?pageNumber=1&pageSize=12", 12),
     ] {
-        let (status, total, list) = page(q).await;
+        let (total, list) = page(q).listed().await;
         assert_eq!(
-            (status, total, list.as_array().unwrap().len()),
-            (200, Some(12), len),
+            (total, list.as_array().unwrap().len()),
+            (Some(12), len),
             "{q}"
         );
     }
     // Past the end: an empty page, still with the total.
-    let (status, total, list) = page("?pageNumber=4&pageSize=5").await;
-    assert_eq!((status, total, list), (200, Some(12), json!([])));
+    let (total, list) = page("?pageNumber=4&pageSize=5").listed().await;
+    assert_eq!((total, list), (Some(12), json!([])));
     for (q, field) in [
         ("?pageNumber=0", "pageNumber"),
         ("?pageNumber=-1", "pageNumber"),
@@ -330,50 +303,28 @@ async fn another_workspaces_catalog_is_404_and_never_listed() {
             "external_user_group_not_found",
         ),
     ] {
-        let res = app
-            .external(&mine, Method::GET, &path)
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, code).await;
-        let res = app
-            .external(&mine, Method::PATCH, &path)
+        app.external(&mine, Method::GET, &path)
+            .problem(404, code)
+            .await;
+        app.external(&mine, Method::PATCH, &path)
             .json(&json!({"name": "Hijacked"}))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, code).await;
-        let res = app
-            .external(&mine, Method::DELETE, &path)
-            .send()
-            .await
-            .unwrap();
-        problem(res, 404, code).await;
+            .problem(404, code)
+            .await;
+        app.external(&mine, Method::DELETE, &path)
+            .problem(404, code)
+            .await;
     }
     for collection in [
         "/api/v1/channels",
         "/api/v1/tiers",
         "/api/v1/external-user-groups",
     ] {
-        let (status, total, list) = listed(
-            app.external(&mine, Method::GET, collection)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(
-            (status, total, list),
-            (200, Some(0), json!([])),
-            "{collection}"
-        );
-        let (_, total, _) = listed(
-            app.external(&theirs, Method::GET, collection)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (total, list) = app.external(&mine, Method::GET, collection).listed().await;
+        assert_eq!((total, list), (Some(0), json!([])), "{collection}");
+        let (total, _) = app
+            .external(&theirs, Method::GET, collection)
+            .listed()
+            .await;
         assert_eq!(total, Some(1), "{collection}: theirs untouched");
     }
     // Their tier cannot be referenced from my workspace.

@@ -1,28 +1,19 @@
-//! Authentication of external users (`POST /api/v1/external-users/authenticate`), their
-//! access tokens (`GET /api/v1/external-users/me`), blocking, and super identities.
+//! Authentication of external users (`POST /api/v1/external-users/authenticate`), and the
+//! super identities that join a person's users across channels.
 
 use base64::Engine;
-use reqwest::Method;
-use roster_e2e::{json, listed, Expect, TestApp, TEST_SECRET};
+use futures_util::future::join_all;
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-const USERS: &str = "/api/v1/external-users";
-const AUTHENTICATE: &str = "/api/v1/external-users/authenticate";
-const ME: &str = "/api/v1/external-users/me";
+use super::{id, USERS};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
+pub(super) const AUTHENTICATE: &str = "/api/v1/external-users/authenticate";
 
-async fn authenticate(app: &TestApp, key: &str, body: Value) -> (u16, Value) {
-    json(
-        app.external(key, Method::POST, AUTHENTICATE)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+/// `POST /authenticate` with `body`, under the API key `key`.
+pub(super) fn authenticate(app: &TestApp, key: &str, body: Value) -> RequestBuilder {
+    app.external(key, Method::POST, AUTHENTICATE).json(&body)
 }
 
 /// The claims of a JWT, without checking it (the server does that).
@@ -40,15 +31,15 @@ async fn authenticate_creates_a_new_user_then_finds_it_again() {
     let ws = app.workspace().await;
     let key = ws.api_key.as_str();
     let channel = app.channel(key, "Website").await;
-    let res = app
-        .external(key, Method::POST, AUTHENTICATE)
-        .json(&json!({"channelId": channel, "externalId": "crm-1", "id": null, "identifier": null}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    let (status, first) = json(res).await;
-    assert_eq!(status, 200, "{first}");
+    let reply = authenticate(
+        &app,
+        key,
+        json!({"channelId": channel, "externalId": "crm-1", "id": null, "identifier": null}),
+    )
+    .status(200)
+    .await;
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let first = reply.json();
     let mut fields: Vec<&str> = first
         .as_object()
         .unwrap()
@@ -99,8 +90,7 @@ async fn authenticate_creates_a_new_user_then_finds_it_again() {
         json!({"channelId": channel, "externalId": "crm-1", "id": first["id"], "identifier": "new@example.com"}),
         json!({"channelId": channel, "externalId": "crm-1"}),
     ] {
-        let (status, again) = authenticate(&app, key, body.clone()).await;
-        assert_eq!(status, 200, "{body}: {again}");
+        let again = authenticate(&app, key, body.clone()).ok().await;
         assert_eq!(again["id"], first["id"], "{body}");
         assert_eq!(
             again["identifier"],
@@ -109,7 +99,7 @@ async fn authenticate_creates_a_new_user_then_finds_it_again() {
         );
         assert!(again["accessToken"].is_string());
     }
-    let (_, total, _) = listed(app.external(key, Method::GET, USERS).send().await.unwrap()).await;
+    let (total, _) = app.external(key, Method::GET, USERS).listed().await;
     assert_eq!(total, Some(1));
 }
 
@@ -119,38 +109,40 @@ async fn authenticate_by_identifier_ignores_case_and_stays_in_its_channel() {
     let key = app.workspace().await.api_key;
     let web = app.channel(&key, "Website").await;
     let chat = app.channel(&key, "WhatsApp").await;
-    let (status, ada) = authenticate(
+    let ada = authenticate(
         &app,
         &key,
         json!({"channelId": web, "identifier": "Ada@Example.com"}),
     )
+    .ok()
     .await;
-    assert_eq!(status, 200, "{ada}");
     assert_eq!(ada["identifier"], "Ada@Example.com");
-    let (_, again) = authenticate(
+    let again = authenticate(
         &app,
         &key,
         json!({"channelId": web, "identifier": "ada@example.COM"}),
     )
+    .ok()
     .await;
     assert_eq!(again["id"], ada["id"]);
     // An unknown externalId falls through to the identifier.
-    let (_, by_identifier) = authenticate(
+    let by_identifier = authenticate(
         &app,
         &key,
         json!({"channelId": web, "externalId": "crm-404", "identifier": "ADA@example.com"}),
     )
+    .ok()
     .await;
     assert_eq!(by_identifier["id"], ada["id"]);
     // Another channel: a new user of the same super identity; an id from another channel
     // does not match there.
-    let (status, on_chat) = authenticate(
+    let on_chat = authenticate(
         &app,
         &key,
         json!({"channelId": chat, "id": ada["id"], "identifier": "ada@example.com"}),
     )
+    .ok()
     .await;
-    assert_eq!(status, 200, "{on_chat}");
     assert_ne!(on_chat["id"], ada["id"]);
     assert_eq!(on_chat["channelId"], chat.as_str());
     assert_eq!(on_chat["superIdentityId"], ada["superIdentityId"]);
@@ -188,27 +180,33 @@ async fn authenticate_rejects_bad_input_unknown_channels_and_unknown_ids() {
             Some("identifier"),
         ),
     ] {
-        let (status, problem) = authenticate(&app, &key, body.clone()).await;
-        assert_eq!(status, 400, "{body}: {problem}");
+        let problem = authenticate(&app, &key, body).status(400).await.json();
         if let Some(field) = field {
             assert_eq!(problem["errors"][0]["field"], field, "{problem}");
         }
     }
     for channel_id in [uuid::Uuid::new_v4().to_string(), their_channel] {
-        let body = app
-            .external(&key, Method::POST, AUTHENTICATE)
-            .json(&json!({"channelId": channel_id, "externalId": "crm-1", "id": null, "identifier": null})).problem(404, "channel_not_found").await;
+        let body = authenticate(
+            &app,
+            &key,
+            json!({"channelId": channel_id, "externalId": "crm-1", "id": null, "identifier": null}),
+        )
+        .problem(404, "channel_not_found")
+        .await;
         assert_eq!(body["detail"], "Channel not found");
     }
-    app.external(&key, Method::POST, AUTHENTICATE)
-        .json(&json!({"channelId": channel, "id": uuid::Uuid::new_v4()}))
-        .problem(404, "external_user_not_found")
-        .await;
+    authenticate(
+        &app,
+        &key,
+        json!({"channelId": channel, "id": uuid::Uuid::new_v4()}),
+    )
+    .problem(404, "external_user_not_found")
+    .await;
     app.anon(Method::POST, AUTHENTICATE)
         .json(&json!({"channelId": channel, "externalId": "crm-1"}))
         .problem(401, "unauthorized")
         .await;
-    let (_, total, _) = listed(app.external(&key, Method::GET, USERS).send().await.unwrap()).await;
+    let (total, _) = app.external(&key, Method::GET, USERS).listed().await;
     assert_eq!(total, Some(0), "nothing was created");
     app.external(&key, Method::GET, AUTHENTICATE)
         .problem(405, "method_not_allowed")
@@ -231,41 +229,25 @@ async fn fifty_concurrent_authentications_of_a_new_user_create_one() {
             json!({"channelId": chat, "externalId": null, "id": null, "identifier": "Race@Example.com"}),
         ),
     ] {
-        let calls = (0..50).map(|_| {
-            let req = app.external(&key, Method::POST, AUTHENTICATE).json(&body);
-            async move { json(req.send().await.unwrap()).await }
-        });
-        let results = futures_util::future::join_all(calls).await;
-        let first = &results[0].1;
-        for (status, user) in &results {
-            assert_eq!(*status, 200, "{user}");
+        let calls = (0..50).map(|_| authenticate(&app, &key, body.clone()).ok());
+        let results = join_all(calls).await;
+        let first = &results[0];
+        for user in &results {
             assert_eq!(user["id"], first["id"]);
             assert_eq!(user["superIdentityId"], first["superIdentityId"]);
         }
-        let (_, total, list) = listed(
-            app.external(&key, Method::GET, &format!("{USERS}?channelIds={channel}"))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (total, list) = app
+            .external(&key, Method::GET, &format!("{USERS}?channelIds={channel}"))
+            .listed()
+            .await;
         assert_eq!(total, Some(1), "{list}");
         assert_eq!(list[0]["id"], first["id"]);
     }
     // The callers that lost the race left no super identity behind.
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = app.pool.get().await.unwrap();
-    let identities: Count = diesel_async::RunQueryDsl::get_result(
-        diesel::sql_query("SELECT count(*) AS n FROM external_super_identities"),
-        &mut conn,
-    )
-    .await
-    .unwrap();
-    assert_eq!(identities.n, 2);
+    let identities = app
+        .sql_count("SELECT count(*) AS n FROM external_super_identities")
+        .await;
+    assert_eq!(identities, 2);
 }
 
 #[tokio::test]
@@ -277,28 +259,26 @@ async fn concurrent_first_sightings_on_two_channels_share_one_super_identity() {
         channels.push(app.channel(&key, &format!("Channel {n}")).await);
     }
     let calls = channels.iter().map(|channel| {
-        let req = app
-            .external(&key, Method::POST, AUTHENTICATE)
-            .json(&json!({"channelId": channel, "identifier": "+15550100"}));
-        async move { json(req.send().await.unwrap()).await }
+        authenticate(
+            &app,
+            &key,
+            json!({"channelId": channel, "identifier": "+15550100"}),
+        )
+        .ok()
     });
-    let results = futures_util::future::join_all(calls).await;
-    let identity = &results[0].1["superIdentityId"];
-    for (status, user) in &results {
-        assert_eq!(*status, 200, "{user}");
+    let results = join_all(calls).await;
+    let identity = &results[0]["superIdentityId"];
+    for user in &results {
         assert_eq!(&user["superIdentityId"], identity);
     }
-    let (_, total, _) = listed(
-        app.external(
+    let (total, _) = app
+        .external(
             &key,
             Method::GET,
             &format!("{USERS}?superIdentityIds={}", identity.as_str().unwrap()),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .listed()
+        .await;
     assert_eq!(total, Some(5));
 }
 
@@ -324,11 +304,12 @@ async fn super_identities_join_by_identifier_across_channels_of_one_workspace() 
         )
         .await;
     assert_eq!(ada_chat["superIdentityId"], ada["superIdentityId"]);
-    let (_, ada_mail) = authenticate(
+    let ada_mail = authenticate(
         &app,
         &key,
         json!({"channelId": mail, "identifier": "ADA@EXAMPLE.COM"}),
     )
+    .ok()
     .await;
     assert_eq!(ada_mail["superIdentityId"], ada["superIdentityId"]);
     let bob = app
@@ -360,8 +341,8 @@ async fn super_identities_join_by_identifier_across_channels_of_one_workspace() 
         .await;
     assert_ne!(theirs["superIdentityId"], ada["superIdentityId"]);
 
-    let (_, total, list) = listed(
-        app.external(
+    let (total, list) = app
+        .external(
             &key,
             Method::GET,
             &format!(
@@ -369,142 +350,9 @@ async fn super_identities_join_by_identifier_across_channels_of_one_workspace() 
                 ada["superIdentityId"].as_str().unwrap()
             ),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .listed()
+        .await;
     assert_eq!(total, Some(3));
     let got: Vec<String> = list.as_array().unwrap().iter().map(id).collect();
     assert_eq!(got, [id(&ada), id(&ada_chat), id(&ada_mail)]);
-}
-
-#[tokio::test]
-async fn me_returns_the_token_owner_and_blocking_takes_effect_at_once() {
-    let app = TestApp::spawn().await;
-    let key = app.workspace().await.api_key;
-    let channel = app.channel(&key, "Website").await;
-    let (_, auth) = authenticate(
-        &app,
-        &key,
-        json!({"channelId": channel, "externalId": "crm-1"}),
-    )
-    .await;
-    let token = auth["accessToken"].as_str().unwrap().to_owned();
-    let path = format!("{USERS}/{}", id(&auth));
-    let stored = app.external(&key, Method::GET, &path).ok().await;
-
-    let me = app.anon(Method::GET, ME).bearer_auth(&token).ok().await;
-    assert_eq!(&me, &stored);
-    let me = app.external(&token, Method::GET, ME).ok().await;
-    assert_eq!(&me, &stored, "a raw token works too");
-
-    let blocked = app
-        .external(&key, Method::PATCH, &path)
-        .json(&json!({"blocked": true}))
-        .ok()
-        .await;
-    assert_eq!(&blocked["blocked"], &json!(true));
-    app.anon(Method::GET, ME)
-        .bearer_auth(&token)
-        .problem(403, "external_user_blocked")
-        .await;
-    for body in [
-        json!({"channelId": channel, "externalId": "crm-1"}),
-        json!({"channelId": channel, "id": auth["id"]}),
-    ] {
-        app.external(&key, Method::POST, AUTHENTICATE)
-            .json(&body)
-            .problem(403, "external_user_blocked")
-            .await;
-    }
-    // Blocked users are still listed and readable through the API key.
-    let got = app.external(&key, Method::GET, &path).ok().await;
-    assert_eq!(&got["blocked"], &json!(true));
-
-    let _ = app
-        .external(&key, Method::PATCH, &path)
-        .json(&json!({"blocked": false}))
-        .ok()
-        .await;
-    let me = app.anon(Method::GET, ME).bearer_auth(&token).ok().await;
-    assert_eq!(me["blocked"], false);
-    let (status, again) = authenticate(
-        &app,
-        &key,
-        json!({"channelId": channel, "externalId": "crm-1"}),
-    )
-    .await;
-    assert_eq!((status, &again["id"]), (200, &auth["id"]));
-}
-
-#[tokio::test]
-async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
-    let app = TestApp::spawn().await;
-    let ws = app.workspace().await;
-    let channel = app.channel(&ws.api_key, "Website").await;
-    let (_, auth) = authenticate(
-        &app,
-        &ws.api_key,
-        json!({"channelId": channel, "externalId": "crm-1"}),
-    )
-    .await;
-    let good = auth["accessToken"].as_str().unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let claims_at = |iat: i64| {
-        json!({"iss": "roster", "aud": "external-users", "sub": auth["id"], "workspaceId": ws.id,
-               "channelId": channel, "superIdentityId": auth["superIdentityId"], "iat": iat, "exp": iat + 3600})
-    };
-    let real_key = roster_external_users::access::signing_key(TEST_SECRET);
-    let expired = roster_core::jwt::sign(&claims_at(now - 7200), &real_key);
-    let forged = roster_core::jwt::sign(
-        &claims_at(now),
-        &roster_external_users::access::signing_key(b"some other secret, at least 32 bytes"),
-    );
-    let wrong_audience = roster_core::jwt::sign(
-        &json!({"iss": "roster", "aud": "slack-link", "sub": auth["id"], "workspaceId": ws.id,
-                "channelId": channel, "superIdentityId": auth["superIdentityId"], "iat": now, "exp": now + 60}),
-        &real_key,
-    );
-    let unknown_user = roster_core::jwt::sign(
-        &json!({"iss": "roster", "aud": "external-users", "sub": uuid::Uuid::new_v4(), "workspaceId": ws.id,
-                "channelId": channel, "superIdentityId": auth["superIdentityId"], "iat": now, "exp": now + 60}),
-        &real_key,
-    );
-    let tampered = format!("{good}x");
-    app.anon(Method::GET, ME).problem(401, "unauthorized").await;
-    for (bad, what) in [
-        (expired.as_str(), "expired"),
-        (forged.as_str(), "invalid"),
-        (wrong_audience.as_str(), "invalid"),
-        (unknown_user.as_str(), "invalid"),
-        (tampered.as_str(), "invalid"),
-        ("not.a.jwt", "invalid"),
-        (ws.api_key.as_str(), "invalid"),
-    ] {
-        let body = app
-            .anon(Method::GET, ME)
-            .bearer_auth(bad)
-            .problem(401, "unauthorized")
-            .await;
-        assert!(body["detail"].as_str().unwrap().contains(what), "{body}");
-    }
-    // A token made the way the server makes them, with the server's key, works.
-    let minted = roster_core::jwt::sign(&claims_at(now), &real_key);
-    let me = app.anon(Method::GET, ME).bearer_auth(&minted).ok().await;
-    assert_eq!(&me["id"], &auth["id"]);
-    app.anon(Method::PUT, ME)
-        .bearer_auth(good)
-        .problem(405, "method_not_allowed")
-        .await;
-    app.external(
-        &ws.api_key,
-        Method::DELETE,
-        &format!("{USERS}/{}", id(&auth)),
-    )
-    .problem(405, "method_not_allowed")
-    .await;
 }

@@ -2,18 +2,12 @@
 //! filters `externalId`, `ids`, `tierIds` and `search`.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-const GROUPS: &str = "/api/v1/external-user-groups";
+use super::ids;
 
-fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap().to_owned())
-        .collect()
-}
+const GROUPS: &str = "/api/v1/external-user-groups";
 
 #[tokio::test]
 async fn groups_are_created_read_updated_and_deleted() {
@@ -163,18 +157,10 @@ async fn group_fields_are_validated() {
         (json!({"externalId": "abc"}), 409, "external_id_taken"),
         (json!({"colour": "red"}), 400, "validation_failed"),
     ] {
-        let res = app
-            .external(&key, Method::PATCH, &path)
+        app.external(&key, Method::PATCH, &path)
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let (got, problem) = json(res).await;
-        assert_eq!(
-            (got, problem["code"].as_str()),
-            (status, Some(code)),
-            "{body}: {problem}"
-        );
+            .problem(status, code)
+            .await;
     }
 }
 
@@ -241,8 +227,7 @@ async fn group_list_filters_alone_and_combined() {
     let q = |query: String| {
         let req = app.external(&key, Method::GET, &format!("{GROUPS}?{query}"));
         async move {
-            let (status, total, list) = listed(req.send().await.unwrap()).await;
-            assert_eq!(status, 200, "{query}: {list}");
+            let (total, list) = req.listed().await;
             if !query.contains("pageSize") {
                 assert_eq!(
                     total,
@@ -318,17 +303,14 @@ async fn group_list_filters_alone_and_combined() {
         q(format!("tierIds={gold}&pageSize=1&pageNumber=2")).await,
         [g[2].clone()]
     );
-    let (_, total, _) = listed(
-        app.external(
+    let (total, _) = app
+        .external(
             &key,
             Method::GET,
             &format!("{GROUPS}?tierIds={gold}&pageSize=1"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .listed()
+        .await;
     assert_eq!(total, Some(2), "the total counts every match, not the page");
 
     for (query, field) in [

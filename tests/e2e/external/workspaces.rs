@@ -2,7 +2,7 @@
 //! the API-key credential of the external family, and `bootstrap`'s workspace and key.
 
 use reqwest::Method;
-use roster_e2e::{json, listed, problem, Expect, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 fn is_uuid_v4(value: &Value) -> bool {
@@ -15,15 +15,11 @@ fn is_uuid_v4(value: &Value) -> bool {
 #[tokio::test]
 async fn admin_creates_gets_and_lists_workspaces() {
     let app = TestApp::spawn().await;
-    let res = app
+    let (location, ws) = app
         .admin(Method::POST, "/api/v1/app/workspaces")
         .json(&json!({"name": "  Help centre  "}))
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let (status, ws) = json(res).await;
-    assert_eq!(status, 201, "{ws}");
+        .created_at()
+        .await;
     assert!(is_uuid_v4(&ws["id"]), "{ws}");
     assert_eq!(ws["name"], "Help centre");
     assert_eq!(ws["org_id"], app.admin.org_id.as_str());
@@ -96,15 +92,13 @@ async fn api_keys_are_shown_once_and_authenticate_raw_or_bearer() {
     let app = TestApp::spawn().await;
     let ws = app.workspace().await;
     let path = format!("/api/v1/app/workspaces/{}/api-keys", ws.id);
-    let res = app
+    let reply = app
         .admin(Method::POST, &path)
         .json(&json!({"name": "widget"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    let (status, created) = json(res).await;
-    assert_eq!(status, 201, "{created}");
+        .status(201)
+        .await;
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let created = reply.json();
     let secret = created["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("rxk_"), "{secret}");
     assert!(is_uuid_v4(&created["id"]), "{created}");
@@ -126,18 +120,11 @@ async fn api_keys_are_shown_once_and_authenticate_raw_or_bearer() {
         format!("Bearer {secret}"),
         format!("bearer {secret}"),
     ] {
-        let (status, total, body) = listed(
-            app.external(&credential, Method::GET, "/api/v1/channels")
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(
-            (status, total, body),
-            (200, Some(0), json!([])),
-            "{credential}"
-        );
+        let (total, body) = app
+            .external(&credential, Method::GET, "/api/v1/channels")
+            .listed()
+            .await;
+        assert_eq!((total, body), (Some(0), json!([])), "{credential}");
     }
 }
 
@@ -157,17 +144,13 @@ async fn missing_unknown_or_foreign_credentials_are_401() {
             "/api/v1/external-users/authenticate".to_owned(),
         ),
     ] {
-        let res = app
+        let reply = app
             .anon(method.clone(), &path)
             .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            res.headers().contains_key("www-authenticate"),
-            "{method} {path}"
-        );
-        let body = problem(res, 401, "unauthorized").await;
+            .reply()
+            .await;
+        let body = reply.problem(401, "unauthorized");
+        assert!(reply.header("www-authenticate").is_some(), "{reply}");
         assert!(
             body["detail"].as_str().unwrap().contains("API key"),
             "{body}"
@@ -201,19 +184,15 @@ async fn a_revoked_key_stops_working_at_once() {
     let second = app
         .admin(Method::POST, &path)
         .json(&json!({"name": "second"}))
-        .ok()
+        .created()
         .await;
     let keys = app.admin(Method::GET, &path).ok().await;
     let first_id = keys["data"][0]["id"].as_str().unwrap().to_owned();
     let channel = app.channel(&ws.api_key, "Website").await;
 
-    let res = app
-        .admin(Method::DELETE, &format!("{path}/{first_id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    assert!(res.text().await.unwrap().is_empty());
+    app.admin(Method::DELETE, &format!("{path}/{first_id}"))
+        .no_content()
+        .await;
     for (method, route) in [
         (Method::GET, "/api/v1/channels".to_owned()),
         (Method::GET, format!("/api/v1/channels/{channel}")),
@@ -374,14 +353,11 @@ async fn bootstrap_prints_a_working_api_key_for_the_orgs_workspace() {
     let second_key = second.api_key.unwrap();
     assert_ne!(second_key, api_key);
     for key in [&api_key, &second_key] {
-        let (status, total, body) = listed(
-            app.external(key, Method::GET, "/api/v1/channels")
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!((status, total), (200, Some(1)), "{body}");
+        let (total, body) = app
+            .external(key, Method::GET, "/api/v1/channels")
+            .listed()
+            .await;
+        assert_eq!(total, Some(1), "{body}");
         assert_eq!(body[0]["id"], channel["id"]);
     }
     let list = app
