@@ -2,7 +2,7 @@
 //! fixed: each test failed before its fix.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, Expect, TestApp};
+use roster_e2e::{problem, Expect, TestApp};
 use serde_json::{json, Value};
 
 /// Asserts a 400 `validation_failed` naming `field`.
@@ -131,15 +131,14 @@ async fn a_slack_user_name_with_control_characters_links_without_them() {
     let token = slack
         .link_token(crate::slack::TEAM, "U0NUL", "al\u{0}i\u{7}ce")
         .await;
-    let res = slack
+    let body = slack
         .verify(
             &slack.app.admin.token,
             &token,
             &slack.app.admin.user_id,
             false,
         )
+        .ok()
         .await;
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["slackUsername"], "alice");
 }

@@ -1,5 +1,5 @@
 //! A request and what its answer must be, in one line: `.ok()`, `.created()`,
-//! `.no_content()`, `.problem(status, code)`, `.status(status)`, `.listed()`. A failed
+//! `.no_content()`, `.redirect()`, `.problem(status, code)`, `.status(status)`, `.listed()`. A failed
 //! expectation panics with the method, path, status and body, so that it explains itself.
 
 use std::fmt;
@@ -112,6 +112,17 @@ pub trait Expect: Sized + Send {
                 .unwrap_or_else(|| panic!("no Location: {reply}"))
                 .to_owned();
             (location, reply.json())
+        }
+    }
+
+    /// A 302; returns its `Location`.
+    fn redirect(self) -> impl Future<Output = String> + Send {
+        async move {
+            let reply = self.status(302).await;
+            reply
+                .header("location")
+                .unwrap_or_else(|| panic!("no Location: {reply}"))
+                .to_owned()
         }
     }
 

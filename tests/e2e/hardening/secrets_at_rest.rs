@@ -82,9 +82,7 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
         .unwrap()
         .to_owned();
     let browser = crate::slack::browser();
-    let res = browser.get(app.url(&path)).send().await.unwrap();
-    assert_eq!(res.status(), 302);
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = browser.get(app.url(&path)).redirect().await;
     let state: BTreeMap<String, String> =
         serde_urlencoded::from_str(location.split_once('?').unwrap().1).unwrap();
     world

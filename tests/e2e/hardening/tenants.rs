@@ -2,13 +2,13 @@
 //! everything each setup saw: the strings that must never reach the other tenant, and
 //! the secrets that must never reach the database.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::Admin;
+use roster_e2e::{Admin, Expect};
 use serde_json::{json, Value};
 
-use crate::slack::{browser, Slack};
+use crate::slack::{browser, state_of, Slack};
 
 /// Bot tokens the fake Slack hands out at install, by team.
 pub fn bot_token(team_id: &str) -> String {
@@ -124,10 +124,6 @@ fn collect(value: &Value, into: &mut BTreeSet<String>) {
         Value::Object(map) => map.values().for_each(|v| collect(v, into)),
         _ => {}
     }
-}
-
-fn query_of(url: &str) -> HashMap<String, String> {
-    serde_urlencoded::from_str(url.split_once('?').map(|(_, q)| q).unwrap_or_default()).unwrap()
 }
 
 fn str_of(v: &Value, key: &str) -> String {
@@ -324,18 +320,17 @@ pub async fn build(
     let slack_user_id = format!("U0{}1", label.to_uppercase());
     if oauth {
         let start = browser();
-        let res = start
-            .get(
-                slack
-                    .app
-                    .url(&format!("/work-apps/slack/install?tenantId={slug}")),
-            )
-            .bearer_auth(&admin.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 302);
-        let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+        let state = state_of(
+            &start
+                .get(
+                    slack
+                        .app
+                        .url(&format!("/work-apps/slack/install?tenantId={slug}")),
+                )
+                .bearer_auth(&admin.token)
+                .redirect()
+                .await,
+        );
         let code = format!("{label}-install-code");
         let bot = bot_token(team_id);
         slack
@@ -394,21 +389,18 @@ pub async fn build(
         .strip_prefix(&slack.app.config.public_url)
         .unwrap()
         .to_owned();
-    let res = browser().get(slack.app.url(&path)).send().await.unwrap();
-    assert_eq!(res.status(), 302);
-    let connect_state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
-    let res = browser()
-        .get(
-            slack
-                .app
-                .url(&format!("/work-apps/slack/install?tenantId={slug}")),
-        )
-        .bearer_auth(&admin.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    let install_state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+    let connect_state = state_of(&browser().get(slack.app.url(&path)).redirect().await);
+    let install_state = state_of(
+        &browser()
+            .get(
+                slack
+                    .app
+                    .url(&format!("/work-apps/slack/install?tenantId={slug}")),
+            )
+            .bearer_auth(&admin.token)
+            .redirect()
+            .await,
+    );
 
     // External users: workspace, API key, channel, tier, group, user, access token.
     let workspace = slack.app.workspace_of(&admin).await;
@@ -554,14 +546,13 @@ impl World {
         let b = build(&slack, "bravo", None, "T0BRAVO", true).await;
 
         let install = browser();
-        let res = install
-            .get(slack.app.url("/work-apps/slack/install?tenantId=acme"))
-            .bearer_auth(&a.admin.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 302);
-        let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+        let state = state_of(
+            &install
+                .get(slack.app.url("/work-apps/slack/install?tenantId=acme"))
+                .bearer_auth(&a.admin.token)
+                .redirect()
+                .await,
+        );
         let code = "acme-installs-bravo-team".to_owned();
         slack.fake.expect_install(
             &code,
@@ -594,13 +585,7 @@ impl World {
             .unwrap()
             .to_owned();
         let connect_browser = browser();
-        let res = connect_browser
-            .get(slack.app.url(&path))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 302);
-        let state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+        let state = state_of(&connect_browser.get(slack.app.url(&path)).redirect().await);
         let code = "acme-signs-in-to-bravo-team".to_owned();
         slack
             .fake

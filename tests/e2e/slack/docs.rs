@@ -2,7 +2,7 @@
 //! link-token lifetime setting is honoured.
 
 use reqwest::Method;
-use roster_e2e::{json, Expect, TestApp, TEST_SECRET};
+use roster_e2e::{Expect, TestApp, TEST_SECRET};
 use roster_gateway::config::Secret;
 use serde_json::Value;
 
@@ -172,8 +172,7 @@ async fn the_link_token_lifetime_is_configurable() {
         browser: super::browser(),
     };
     slack.register(TEAM, "Acme").await;
-    let (status, body) = json(slack.command(TEAM, "U0ALICE", "alice", "link").await).await;
-    assert_eq!(status, 200);
+    let body = slack.command(TEAM, "U0ALICE", "alice", "link").ok().await;
     assert!(
         body["blocks"][2]["elements"][0]["text"]
             .as_str()

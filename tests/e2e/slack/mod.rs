@@ -5,13 +5,16 @@ mod commands;
 mod connect;
 mod docs;
 mod fake;
+mod install;
 mod linking;
 mod users;
 mod workspaces;
 
+use std::collections::HashMap;
+
 use hmac::{Hmac, Mac};
-use reqwest::{Method, RequestBuilder, Response};
-use roster_e2e::{json, Expect, TestApp};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, TestApp};
 use roster_gateway::config::Secret;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -59,6 +62,16 @@ pub fn browser() -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap()
+}
+
+/// The query parameters of a URL.
+pub fn query_of(url: &str) -> HashMap<String, String> {
+    serde_urlencoded::from_str(url.split_once('?').map(|(_, q)| q).unwrap_or_default()).unwrap()
+}
+
+/// The `state` parameter of a redirect to Slack.
+pub fn state_of(location: &str) -> String {
+    query_of(location)["state"].clone()
 }
 
 /// A slash command body as Slack sends it.
@@ -121,27 +134,26 @@ impl Slack {
 
     /// Registers a workspace for `acme` by hand, as its admin.
     pub async fn register(&self, team_id: &str, team_name: &str) -> Value {
-        let body = self
-            .admin(Method::POST, "/work-apps/slack/workspaces")
+        self.admin(Method::POST, "/work-apps/slack/workspaces")
             .json(&json!({"teamId": team_id, "teamName": team_name, "tenantId": "acme"}))
             .created()
-            .await;
-        body
+            .await
     }
 
-    /// A signed slash command, sent now.
-    pub async fn command(
+    /// A signed slash command, to send now.
+    pub fn command(
         &self,
         team_id: &str,
         user_id: &str,
         user_name: &str,
         text: &str,
-    ) -> Response {
+    ) -> RequestBuilder {
         let body = command_body(team_id, user_id, user_name, text);
-        self.signed_command(&now().to_string(), &body).await
+        self.signed_command(&now().to_string(), &body)
     }
 
-    pub async fn signed_command(&self, timestamp: &str, body: &str) -> Response {
+    /// A slash command signed for `timestamp`.
+    pub fn signed_command(&self, timestamp: &str, body: &str) -> RequestBuilder {
         let signature = sign(timestamp, body);
         self.app
             .anon(Method::POST, "/work-apps/slack/commands")
@@ -149,15 +161,11 @@ impl Slack {
             .header("x-slack-request-timestamp", timestamp)
             .header("x-slack-signature", signature)
             .body(body.to_owned())
-            .send()
-            .await
-            .unwrap()
     }
 
     /// Runs `/roster link` as a Slack user and returns the token of its button.
     pub async fn link_token(&self, team_id: &str, user_id: &str, user_name: &str) -> String {
-        let (status, body) = json(self.command(team_id, user_id, user_name, "link").await).await;
-        assert_eq!(status, 200, "{body}");
+        let body = self.command(team_id, user_id, user_name, "link").ok().await;
         let url = body["blocks"][1]["elements"][0]["url"]
             .as_str()
             .unwrap_or_else(|| panic!("no button in {body}"));
@@ -168,13 +176,13 @@ impl Slack {
     }
 
     /// Redeems a link token as `bearer` for `user_id`.
-    pub async fn verify(
+    pub fn verify(
         &self,
         bearer: &str,
         token: &str,
         user_id: &str,
         take_over: bool,
-    ) -> Response {
+    ) -> RequestBuilder {
         let mut body = json!({"token": token, "userId": user_id});
         if take_over {
             body["takeOver"] = json!(true);
@@ -185,9 +193,6 @@ impl Slack {
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&body)
-        .send()
-        .await
-        .unwrap()
     }
 
     /// Links a Slack user to `user_id` through the slash command and verify-token.
@@ -201,9 +206,7 @@ impl Slack {
         let token = self
             .link_token(team_id, slack_user, &slack_user.to_lowercase())
             .await;
-        let (status, body) = json(self.verify(bearer, &token, user_id, false).await).await;
-        assert_eq!(status, 200, "{body}");
-        body
+        self.verify(bearer, &token, user_id, false).ok().await
     }
 
     /// The linked users of a workspace, as the admin of `acme` sees them.

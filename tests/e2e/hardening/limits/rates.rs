@@ -85,15 +85,27 @@ async fn slack_commands_are_rate_limited_per_slack_user_and_per_client() {
     };
     slack.register("T0RATE", "Rate").await;
     for _ in 0..2 {
-        let res = slack.command("T0RATE", "U0ONE", "one", "status").await;
-        assert_eq!(res.status(), 200);
+        slack
+            .command("T0RATE", "U0ONE", "one", "status")
+            .status(200)
+            .await;
     }
-    assert_limited(slack.command("T0RATE", "U0ONE", "one", "status").await, 2).await;
+    assert_limited(
+        slack
+            .command("T0RATE", "U0ONE", "one", "status")
+            .send()
+            .await
+            .unwrap(),
+        2,
+    )
+    .await;
     // The same user id in another team is another Slack user.
     assert_eq!(
         slack
             .command("T0OTHER", "U0ONE", "one", "help")
+            .send()
             .await
+            .unwrap()
             .status(),
         200
     );
@@ -105,7 +117,15 @@ async fn slack_commands_are_rate_limited_per_slack_user_and_per_client() {
         .body(command_body("T0RATE", "U0TWO", "two", "help"))
         .status(401)
         .await;
-    assert_limited(slack.command("T0RATE", "U0TWO", "two", "help").await, 5).await;
+    assert_limited(
+        slack
+            .command("T0RATE", "U0TWO", "two", "help")
+            .send()
+            .await
+            .unwrap(),
+        5,
+    )
+    .await;
 }
 
 #[tokio::test]
