@@ -6,11 +6,6 @@
 
 mod app;
 mod external;
-mod faults;
-mod fuzz_findings;
-mod gateway;
-mod hardening;
-mod migrations;
 mod plans;
-mod replicas;
+mod platform;
 mod slack;

@@ -320,14 +320,10 @@ impl TestApp {
 
     /// Creates a user in the admin's org and returns its JSON.
     pub async fn create_user(&self, email: &str, role: &str) -> Value {
-        let res = self
-            .admin(Method::POST, "/api/v1/app/user")
+        self.admin(Method::POST, "/api/v1/app/user")
             .json(&serde_json::json!({"role": role, "user_info": {"email": email, "name": format!("User {email}")}}))
-            .send()
+            .created()
             .await
-            .expect("send");
-        assert_eq!(res.status(), 201, "create user {email}");
-        res.json().await.expect("json")
     }
 
     /// Creates a user and an API token for its account; returns (user JSON, token).
@@ -377,48 +373,4 @@ impl Drop for Replica {
 pub fn report(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-/// Reads a response as (status, JSON body), asserting the body is JSON.
-pub async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body");
-    let body = serde_json::from_str(&text)
-        .unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text}"));
-    (status, body)
-}
-
-/// Asserts a problem+json error response with this status and code; returns the body.
-pub async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let (got, body) = json(res).await;
-    assert_eq!(got, status, "unexpected status; body: {body}");
-    assert_eq!(content_type, "application/problem+json", "body: {body}");
-    assert_eq!(body["status"], status, "body: {body}");
-    assert_eq!(body["code"], code, "body: {body}");
-    assert_eq!(
-        body["detail"], body["error"],
-        "error repeats detail: {body}"
-    );
-    assert!(
-        body["title"].is_string() && body["type"] == "about:blank",
-        "body: {body}"
-    );
-    body
-}
-
-/// Reads a list response of the external family: (status, `X-Total-Count`, JSON body).
-pub async fn listed(res: reqwest::Response) -> (u16, Option<i64>, Value) {
-    let total = res
-        .headers()
-        .get("x-total-count")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    let (status, body) = json(res).await;
-    (status, total, body)
 }

@@ -2,22 +2,21 @@
 
 use std::collections::BTreeSet;
 
-use reqwest::Method;
-use roster_e2e::{problem, Expect, TestApp};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
-use crate::hardening::operations::operations;
+use crate::platform::hardening::operations::operations;
 use crate::slack::{command_body, Slack};
 
 /// Asserts a 429 with `Retry-After` and the `RateLimit-*` headers for `limit`.
-async fn assert_limited(res: reqwest::Response, limit: u32) {
+async fn assert_limited(req: RequestBuilder, limit: u32) {
+    let reply = req.reply().await;
+    reply.problem(429, "too_many_requests");
     let header = |name: &str| {
-        res.headers()
-            .get(name)
-            .unwrap_or_else(|| panic!("no {name} header"))
-            .to_str()
-            .unwrap()
-            .to_owned()
+        reply
+            .header(name)
+            .unwrap_or_else(|| panic!("no {name} header: {reply}"))
     };
     let retry: u64 = header("retry-after").parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
@@ -25,7 +24,6 @@ async fn assert_limited(res: reqwest::Response, limit: u32) {
     assert_eq!(header("ratelimit-remaining"), "0");
     let reset: u64 = header("ratelimit-reset").parse().unwrap();
     assert!((1..=60).contains(&reset), "{reset}");
-    problem(res, 429, "too_many_requests").await;
 }
 
 #[tokio::test]
@@ -49,18 +47,17 @@ async fn authenticate_is_rate_limited_per_api_key_and_per_client() {
     let attempt = |key: &str| {
         app.external(key, Method::POST, "/api/v1/external-users/authenticate")
             .json(&json!({"channelId": channel, "externalId": null, "id": null, "identifier": "ada@example.com"}))
-            .send()
     };
     for _ in 0..3 {
-        assert_eq!(attempt(&workspace.api_key).await.unwrap().status(), 200);
+        attempt(&workspace.api_key).status(200).await;
     }
-    assert_limited(attempt(&workspace.api_key).await.unwrap(), 3).await;
+    assert_limited(attempt(&workspace.api_key), 3).await;
     // Another key has its own count, until the address has made 6 attempts.
-    assert_eq!(attempt(&second).await.unwrap().status(), 200);
+    attempt(&second).status(200).await;
     // A wrong key counts against the address too.
-    assert_eq!(attempt("rxk_wrong").await.unwrap().status(), 401);
-    assert_limited(attempt(&second).await.unwrap(), 6).await;
-    assert_limited(attempt("rxk_wrong").await.unwrap(), 6).await;
+    attempt("rxk_wrong").status(401).await;
+    assert_limited(attempt(&second), 6).await;
+    assert_limited(attempt("rxk_wrong"), 6).await;
     // Other endpoints of the family are not limited.
     app.external(&second, Method::GET, "/api/v1/channels")
         .status(200)
@@ -90,25 +87,12 @@ async fn slack_commands_are_rate_limited_per_slack_user_and_per_client() {
             .status(200)
             .await;
     }
-    assert_limited(
-        slack
-            .command("T0RATE", "U0ONE", "one", "status")
-            .send()
-            .await
-            .unwrap(),
-        2,
-    )
-    .await;
+    assert_limited(slack.command("T0RATE", "U0ONE", "one", "status"), 2).await;
     // The same user id in another team is another Slack user.
-    assert_eq!(
-        slack
-            .command("T0OTHER", "U0ONE", "one", "help")
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    slack
+        .command("T0OTHER", "U0ONE", "one", "help")
+        .status(200)
+        .await;
     // An unsigned request counts against the address (and is a 401).
     slack
         .app
@@ -117,15 +101,7 @@ async fn slack_commands_are_rate_limited_per_slack_user_and_per_client() {
         .body(command_body("T0RATE", "U0TWO", "two", "help"))
         .status(401)
         .await;
-    assert_limited(
-        slack
-            .command("T0RATE", "U0TWO", "two", "help")
-            .send()
-            .await
-            .unwrap(),
-        5,
-    )
-    .await;
+    assert_limited(slack.command("T0RATE", "U0TWO", "two", "help"), 5).await;
 }
 
 #[tokio::test]

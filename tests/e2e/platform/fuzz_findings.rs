@@ -1,13 +1,13 @@
 //! What the schema-driven fuzzing (`cargo xtask fuzz`) found, pinned so that it stays
 //! fixed: each test failed before its fix.
 
-use reqwest::Method;
-use roster_e2e::{problem, Expect, TestApp};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 /// Asserts a 400 `validation_failed` naming `field`.
-async fn refused(res: reqwest::Response, field: &str) {
-    let body = problem(res, 400, "validation_failed").await;
+async fn refused(req: RequestBuilder, field: &str) {
+    let body = req.problem(400, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], field, "body: {body}");
 }
 
@@ -15,18 +15,16 @@ async fn refused(res: reqwest::Response, field: &str) {
 async fn a_nul_character_in_a_query_parameter_is_400_naming_it() {
     // PostgreSQL refuses NUL in text: these reached a query and answered 500.
     let app = TestApp::spawn().await;
-    let res = app
-        .admin(Method::GET, "/api/v1/app/user?search=a%00b")
-        .send()
-        .await
-        .unwrap();
-    refused(res, "search").await;
-    let res = app
-        .admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme%00")
-        .send()
-        .await
-        .unwrap();
-    refused(res, "tenantId").await;
+    refused(
+        app.admin(Method::GET, "/api/v1/app/user?search=a%00b"),
+        "search",
+    )
+    .await;
+    refused(
+        app.admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme%00"),
+        "tenantId",
+    )
+    .await;
     let workspace = app.workspace().await;
     for path in [
         "/api/v1/external-users?search=%00",
@@ -38,12 +36,7 @@ async fn a_nul_character_in_a_query_parameter_is_400_naming_it() {
             .and_then(|(_, q)| q.split_once('='))
             .map(|(name, _)| name)
             .unwrap();
-        let res = app
-            .external(&workspace.api_key, Method::GET, path)
-            .send()
-            .await
-            .unwrap();
-        refused(res, field).await;
+        refused(app.external(&workspace.api_key, Method::GET, path), field).await;
     }
 }
 
@@ -51,38 +44,33 @@ async fn a_nul_character_in_a_query_parameter_is_400_naming_it() {
 async fn a_nul_character_anywhere_in_a_json_body_is_400_naming_the_field() {
     let app = TestApp::spawn().await;
     // Sign-in looked the email up before validating it: 500.
-    let res = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
-        .json(&json!({"email": "admin\u{0}@acme.test", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap();
-    refused(res, "email").await;
+    refused(
+        app.anon(Method::POST, "/api/auth/sign-in/email")
+            .json(&json!({"email": "admin\u{0}@acme.test", "password": "correct horse battery"})),
+        "email",
+    )
+    .await;
     // The Slack family resolved `tenantId` before validating the body: 500.
-    let res = app
-        .admin(Method::POST, "/work-apps/slack/workspaces")
-        .json(&json!({"tenantId": "acme\u{0}", "teamId": "T0NUL", "teamName": "Nul"}))
-        .send()
-        .await
-        .unwrap();
-    refused(res, "tenantId").await;
-    let res = app
-        .admin(Method::POST, "/work-apps/slack/users/disconnect")
-        .json(&json!({"tenantId": "\u{0}", "userId": app.admin.user_id}))
-        .send()
-        .await
-        .unwrap();
-    refused(res, "tenantId").await;
+    refused(
+        app.admin(Method::POST, "/work-apps/slack/workspaces")
+            .json(&json!({"tenantId": "acme\u{0}", "teamId": "T0NUL", "teamName": "Nul"})),
+        "tenantId",
+    )
+    .await;
+    refused(
+        app.admin(Method::POST, "/work-apps/slack/users/disconnect")
+            .json(&json!({"tenantId": "\u{0}", "userId": app.admin.user_id})),
+        "tenantId",
+    )
+    .await;
     // Nested fields are named by their path.
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user")
-        .json(
+    refused(
+        app.admin(Method::POST, "/api/v1/app/user").json(
             &json!({"role": "AppMember", "user_info": {"email": "x@acme.test", "name": "N\u{0}"}}),
-        )
-        .send()
-        .await
-        .unwrap();
-    refused(res, "user_info.name").await;
+        ),
+        "user_info.name",
+    )
+    .await;
 }
 
 /// The schema a `$ref` points at in the document.

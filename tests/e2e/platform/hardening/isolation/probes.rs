@@ -5,7 +5,7 @@ use roster_e2e::TestApp;
 use serde_json::Value;
 
 use super::{status, Expect, Probe};
-use crate::hardening::tenants::{CrossFlow, World};
+use crate::platform::hardening::tenants::{CrossFlow, World};
 use crate::slack::{command_body, now, sign};
 
 /// Builds the probes of a route from the world.

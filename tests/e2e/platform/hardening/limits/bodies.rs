@@ -1,10 +1,10 @@
 //! Bodies over 1 MiB: 413 on every operation of the document that takes a body.
 
-use roster_e2e::json;
+use roster_e2e::Reply;
 
 use super::calls::{concrete, request};
-use crate::hardening::operations::{operations, Operation};
-use crate::hardening::tenants::World;
+use crate::platform::hardening::operations::{operations, Operation};
+use crate::platform::hardening::tenants::World;
 
 #[tokio::test]
 async fn every_body_over_one_mib_is_413() {
@@ -52,9 +52,9 @@ async fn every_body_over_one_mib_is_413() {
             };
             match req.send().await {
                 Ok(res) => {
-                    let (status, problem) = json(res).await;
-                    if status != 413 || problem["code"] != "payload_too_large" {
-                        failures.push(format!("{} {path} ({how}): {status} {problem}", op.method));
+                    let reply = Reply::read(format!("{} {path} ({how})", op.method), res).await;
+                    if reply.status != 413 || reply.json()["code"] != "payload_too_large" {
+                        failures.push(reply.to_string());
                     }
                 }
                 Err(e) => failures.push(format!("{} {path} ({how}): {e}", op.method)),

@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 
 use reqwest::Method;
-use roster_e2e::json;
+use roster_e2e::Expect;
 use serde_json::{json, Map, Value};
 
 use super::calls::{base, concrete, family, request, Family};
-use crate::hardening::operations::{document, operations_of, resolve, Operation};
-use crate::hardening::tenants::World;
-use crate::slack::{command_body, now, sign, Slack};
+use crate::platform::hardening::operations::{document, operations_of, resolve, Operation};
+use crate::platform::hardening::tenants::World;
+use crate::slack::{command_body, now};
 
 /// Longer than any bound of any field (the longest, project contexts, is 20 000).
 const LONG_BODY_STRING: usize = 100_000;
@@ -162,33 +162,26 @@ async fn every_over_long_string_is_400() {
             set_path(&mut long, leaf, json!(long_body));
             tried += 1;
             fields.insert(format!("{label} {}", leaf.join(".")));
-            let res = request(&world, &op.method, &url(&query))
+            let reply = request(&world, &op.method, &url(&query))
                 .json(&long)
-                .send()
-                .await
-                .unwrap();
-            let (status, problem) = json(res).await;
-            if status != 400 || !names_field(&problem, leaf) {
-                failures.push(format!(
-                    "{label} body {}: {status} {problem}",
-                    leaf.join(".")
-                ));
+                .reply()
+                .await;
+            if reply.status != 400 || !names_field(&reply.json(), leaf) {
+                failures.push(format!("{label} body {}: {reply}", leaf.join(".")));
             }
         }
         for param in &params {
             tried += 1;
             fields.insert(format!("{label} ?{param}"));
-            let res = request(
+            let reply = request(
                 &world,
                 &op.method,
                 &url(&with_param(&query, param, &long_query)),
             )
-            .send()
-            .await
-            .unwrap();
-            let (status, problem) = json(res).await;
-            if status != 400 {
-                failures.push(format!("{label} query {param}: {status} {problem}"));
+            .reply()
+            .await;
+            if reply.status != 400 {
+                failures.push(format!("{label} query {param}: {reply}"));
             }
         }
         for header in &headers {
@@ -210,9 +203,9 @@ async fn every_over_long_string_is_400() {
             if !body.is_null() {
                 req = req.json(&body);
             }
-            let (status, problem) = json(req.send().await.unwrap()).await;
-            if status != 400 {
-                failures.push(format!("{label} header {header}: {status} {problem}"));
+            let reply = req.reply().await;
+            if reply.status != 400 {
+                failures.push(format!("{label} header {header}: {reply}"));
             }
         }
     }
@@ -237,11 +230,14 @@ async fn every_over_long_string_is_400() {
         pairs.retain(|(k, _)| k != field);
         pairs.push((field.to_owned(), long_query.clone()));
         let body = serde_urlencoded::to_string(&pairs).unwrap();
-        let res = slash_command(&world.slack, &body).await;
-        let (status, problem) = json(res).await;
-        if status != 400 || !names_field(&problem, &[field.to_owned()]) {
+        let reply = world
+            .slack
+            .signed_command(&now().to_string(), &body)
+            .reply()
+            .await;
+        if reply.status != 400 || !names_field(&reply.json(), &[field.to_owned()]) {
             failures.push(format!(
-                "POST /work-apps/slack/commands form {field}: {status} {problem}"
+                "POST /work-apps/slack/commands form {field}: {reply}"
             ));
         }
     }
@@ -264,18 +260,4 @@ async fn every_over_long_string_is_400() {
         failures.len(),
         failures.join("\n")
     );
-}
-
-async fn slash_command(slack: &Slack, body: &str) -> reqwest::Response {
-    let ts = now().to_string();
-    slack
-        .app
-        .anon(Method::POST, "/work-apps/slack/commands")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", &ts)
-        .header("x-slack-signature", sign(&ts, body))
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
 }

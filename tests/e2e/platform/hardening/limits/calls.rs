@@ -4,8 +4,8 @@
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
-use crate::hardening::operations::Operation;
-use crate::hardening::tenants::World;
+use crate::platform::hardening::operations::Operation;
+use crate::platform::hardening::tenants::World;
 
 /// Who an operation is called as, by its family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -276,23 +276,15 @@ async fn lock_users(url: &str) -> diesel_async::AsyncPgConnection {
 /// Polls (every 50 ms, until `deadline`) until at least `n` backends of this database
 /// wait on a lock; returns how many do.
 async fn blocked_backends(app: &TestApp, n: i64, deadline: Instant) -> i64 {
-    use diesel_async::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = app.pool.get().await.unwrap();
     loop {
-        let waiting: Count = diesel::sql_query(
-            "SELECT count(*) AS n FROM pg_stat_activity \
-             WHERE wait_event_type = 'Lock' AND datname = current_database()",
-        )
-        .get_result(&mut conn)
-        .await
-        .unwrap();
-        if waiting.n >= n || Instant::now() >= deadline {
-            return waiting.n;
+        let waiting = app
+            .sql_count(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            )
+            .await;
+        if waiting >= n || Instant::now() >= deadline {
+            return waiting;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
