@@ -33,8 +33,7 @@ impl Operation {
 
 /// The gateway's OpenAPI document.
 pub async fn document(app: &TestApp) -> Value {
-    let doc = app.anon(Method::GET, "/openapi.json").ok().await;
-    doc
+    app.anon(Method::GET, "/openapi.json").ok().await
 }
 
 /// Every operation of the gateway's OpenAPI document.
