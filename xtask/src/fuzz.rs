@@ -97,8 +97,9 @@ pub fn run(root: &Path, admin_url: &str, budget: &Budget) -> Result<Outcome> {
     result
 }
 
-/// schemathesis in `target/fuzz-venv`, installed from the pinned requirements if needed.
-fn install(root: &Path) -> Result<PathBuf> {
+/// schemathesis (and openapi-spec-validator beside it) in `target/fuzz-venv`, installed
+/// from the pinned requirements if needed.
+pub(crate) fn install(root: &Path) -> Result<PathBuf> {
     let venv = root.join("target/fuzz-venv");
     let exe = venv.join("bin/schemathesis");
     let requirements = root.join("xtask/fuzz/requirements.txt");

@@ -6,10 +6,12 @@
 //!   (without a filter) `fuzz`.
 //! - `fuzz`: schemathesis against the OpenAPI document of a running gateway.
 //! - `ci`: fmt check, clippy `-D warnings`, then `test`.
+//! - `openapi`: rewrite `docs/openapi.json` from the gateway.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
 mod bench;
 mod fuzz;
+mod openapi;
 mod pg;
 mod pg_bin;
 
@@ -40,7 +42,7 @@ enum Cmd {
         bind: String,
     },
     /// Run the whole test suite, then the schema-driven fuzzing. Extra arguments go to the
-    /// test binaries, e.g. `cargo xtask test app_users::` runs only the tests whose names
+    /// test binaries, e.g. `cargo xtask test app::users::` runs only the tests whose names
     /// contain that (and no fuzzing).
     Test {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -64,6 +66,9 @@ enum Cmd {
     },
     /// Everything CI checks: formatting, clippy with -D warnings, the tests.
     Ci,
+    /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
+    /// validate it.
+    Openapi,
     /// Load a release gateway over loopback with N seeded users, beside pgbench running
     /// the same SQL; writes target/bench/report.{json,md} and latency.svg.
     Bench(bench::Options),
@@ -107,6 +112,13 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Dev { bind } => dev(&root, &bind),
         Cmd::Test { args } => test(&root, &args),
         Cmd::Bench(options) => bench::run(&root, &options),
+        Cmd::Openapi => {
+            openapi::write(&root)?;
+            if !openapi::validate(&root)? {
+                bail!("docs/openapi.json is not valid OpenAPI (see above)");
+            }
+            Ok(())
+        }
         Cmd::Fuzz {
             max_examples,
             max_time,
@@ -203,8 +215,19 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
         }
     }
     let status = child.wait()?;
-    // Without a filter the schema-driven fuzzing runs too, as one more test.
+    // Without a filter the document's validation and the schema-driven fuzzing run too, as
+    // two more tests.
     let mut fuzz_error = None;
+    if status.success() && extra.is_empty() {
+        match openapi::validate(root) {
+            Ok(true) => totals.passed += 1,
+            Ok(false) => totals.failed += 1,
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error = Some(e);
+            }
+        }
+    }
     if status.success() && extra.is_empty() {
         match fuzz::run(root, &url, &fuzz::Budget::default()) {
             Ok(outcome) if outcome.passed() => totals.passed += 1,

@@ -1,4 +1,4 @@
-//! The operator CLI: `serve`, `migrate`, `bootstrap`.
+//! The operator CLI: `serve`, `migrate`, `bootstrap`, `openapi`.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -32,6 +32,8 @@ pub enum Command {
     /// Create an org, account, AppAdmin user and external-users workspace if absent, print
     /// fresh credentials (an API token and a workspace API key) as JSON.
     Bootstrap(BootstrapArgs),
+    /// Print the OpenAPI document that `serve` serves at `/openapi.json`.
+    Openapi,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,7 @@ async fn main() -> anyhow::Result<()> {
             let out = cli::bootstrap(&args).await?;
             println!("{}", serde_json::to_string(&out)?);
         }
+        Command::Openapi => println!("{}", roster_gateway::openapi::document().to_pretty_json()?),
     }
     Ok(())
 }

@@ -7,5 +7,6 @@ mod hardening;
 mod http_errors;
 mod migrations;
 mod openapi;
+mod openapi_document;
 mod ops;
 mod replicas;

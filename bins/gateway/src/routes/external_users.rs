@@ -84,7 +84,7 @@ pub async fn authenticate(
 
 /// The external user an access token belongs to (`Authorization: Bearer <accessToken>`),
 /// so that a resource server can check a token. A user blocked since: 403.
-#[utoipa::path(get, path = "/api/v1/external-users/me", tag = "external-users",
+#[utoipa::path(get, path = "/api/v1/external-users/me", tag = "external-users", operation_id = "external_user_me",
     responses((status = 200, description = "The external user the access token was issued to.", body = ExternalUser)),
     security(("accessToken" = [])))]
 pub async fn me(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {

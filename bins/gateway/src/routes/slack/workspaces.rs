@@ -57,7 +57,7 @@ pub async fn register_workspace(
 }
 
 /// The tenant's Slack workspaces, oldest first (any active user of the tenant).
-#[utoipa::path(get, path = "/work-apps/slack/workspaces", tag = "slack",
+#[utoipa::path(get, path = "/work-apps/slack/workspaces", tag = "slack", operation_id = "list_slack_workspaces",
     params(TenantQuery),
     responses((status = 200, body = Workspaces)),
     security(("bearer" = []), ("session" = [])))]
