@@ -56,10 +56,26 @@ impl TestApp {
 
     /// Creates a channel and returns its id.
     pub async fn channel(&self, api_key: &str, name: &str) -> String {
-        self.external_create(api_key, "/api/v1/channels", json!({"name": name}))
+        self.named(api_key, "/api/v1/channels", name).await
+    }
+
+    /// Creates a tier and returns its id.
+    pub async fn tier(&self, api_key: &str, name: &str) -> String {
+        self.named(api_key, "/api/v1/tiers", name).await
+    }
+
+    /// Creates an external user group and returns its id.
+    pub async fn group(&self, api_key: &str, name: &str) -> String {
+        self.named(api_key, "/api/v1/external-user-groups", name)
+            .await
+    }
+
+    /// Creates a channel, tier or group with only a name; returns its id.
+    async fn named(&self, api_key: &str, collection: &str, name: &str) -> String {
+        self.external_create(api_key, collection, json!({"name": name}))
             .await["id"]
             .as_str()
-            .expect("channel id")
+            .expect("id")
             .to_owned()
     }
 }

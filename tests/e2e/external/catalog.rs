@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-use super::ids;
+use super::{fields, ids};
 
 /// `2026-02-08T14:12:45.123Z`
 fn is_millis_utc(value: &Value) -> bool {
@@ -25,15 +25,8 @@ async fn channels_are_created_read_renamed_listed_and_deleted() {
     let created = app
         .external_create(key, "/api/v1/channels", json!({"name": " Website chat "}))
         .await;
-    let mut fields: Vec<&str> = created
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort_unstable();
     assert_eq!(
-        fields,
+        fields(&created),
         ["createdAt", "id", "name", "updatedAt", "workspaceId"]
     );
     assert_eq!(created["name"], "Website chat");
@@ -270,22 +263,8 @@ async fn another_workspaces_catalog_is_404_and_never_listed() {
     let other = app.bootstrap("globex", "admin@globex.test").await;
     let theirs = app.workspace_of(&other).await.api_key;
     let channel = app.channel(&theirs, "Their channel").await;
-    let tier = app
-        .external_create(&theirs, "/api/v1/tiers", json!({"name": "Their tier"}))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let group = app
-        .external_create(
-            &theirs,
-            "/api/v1/external-user-groups",
-            json!({"name": "Their group"}),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tier = app.tier(&theirs, "Their tier").await;
+    let group = app.group(&theirs, "Their group").await;
     for (path, code) in [
         (format!("/api/v1/channels/{channel}"), "channel_not_found"),
         (format!("/api/v1/tiers/{tier}"), "tier_not_found"),

@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-use super::ids;
+use super::{fields, listed_ids};
 
 const GROUPS: &str = "/api/v1/external-user-groups";
 
@@ -14,12 +14,7 @@ async fn groups_are_created_read_updated_and_deleted() {
     let app = TestApp::spawn().await;
     let ws = app.workspace().await;
     let key = ws.api_key.as_str();
-    let tier = app
-        .external_create(key, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tier = app.tier(key, "Gold").await;
     let group = app
         .external_create(
             key,
@@ -27,15 +22,8 @@ async fn groups_are_created_read_updated_and_deleted() {
             json!({"name": "Aurora Labs", "externalId": "crm-1182", "tierId": tier}),
         )
         .await;
-    let mut fields: Vec<&str> = group
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort_unstable();
     assert_eq!(
-        fields,
+        fields(&group),
         [
             "createdAt",
             "externalId",
@@ -198,18 +186,8 @@ async fn a_duplicate_group_external_id_in_the_workspace_is_409() {
 async fn group_list_filters_alone_and_combined() {
     let app = TestApp::spawn().await;
     let key = app.workspace().await.api_key;
-    let gold = app
-        .external_create(&key, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let silver = app
-        .external_create(&key, "/api/v1/tiers", json!({"name": "Silver"}))
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let gold = app.tier(&key, "Gold").await;
+    let silver = app.tier(&key, "Silver").await;
     let mut g = Vec::new();
     for body in [
         json!({"name": "Aurora Labs", "externalId": "CRM-100", "tierId": gold}),
@@ -224,20 +202,8 @@ async fn group_list_filters_alone_and_combined() {
                 .to_owned(),
         );
     }
-    let q = |query: String| {
-        let req = app.external(&key, Method::GET, &format!("{GROUPS}?{query}"));
-        async move {
-            let (total, list) = req.listed().await;
-            if !query.contains("pageSize") {
-                assert_eq!(
-                    total,
-                    Some(list.as_array().unwrap().len() as i64),
-                    "{query}"
-                );
-            }
-            ids(&list)
-        }
-    };
+    let (app, key) = (&app, &key);
+    let q = move |query: String| listed_ids(app, key, GROUPS, query);
     assert_eq!(q(String::new()).await, g);
     assert_eq!(q("externalId=crm-200".into()).await, [g[1].clone()]);
     assert_eq!(
@@ -305,7 +271,7 @@ async fn group_list_filters_alone_and_combined() {
     );
     let (total, _) = app
         .external(
-            &key,
+            key,
             Method::GET,
             &format!("{GROUPS}?tierIds={gold}&pageSize=1"),
         )
@@ -321,7 +287,7 @@ async fn group_list_filters_alone_and_combined() {
         ("pageSize=0", "pageSize"),
     ] {
         let body = app
-            .external(&key, Method::GET, &format!("{GROUPS}?{query}"))
+            .external(key, Method::GET, &format!("{GROUPS}?{query}"))
             .problem(400, "validation_failed")
             .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");

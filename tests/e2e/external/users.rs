@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-use super::{id, USERS};
+use super::{fields, id, EXTERNAL_USER_FIELDS, USERS};
 
 #[tokio::test]
 async fn create_returns_the_seed_shape() {
@@ -13,16 +13,8 @@ async fn create_returns_the_seed_shape() {
     let ws = app.workspace().await;
     let key = ws.api_key.as_str();
     let channel = app.channel(key, "Website").await;
-    let tier = id(&app
-        .external_create(key, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await);
-    let group = id(&app
-        .external_create(
-            key,
-            "/api/v1/external-user-groups",
-            json!({"name": "Aurora Labs"}),
-        )
-        .await);
+    let tier = app.tier(key, "Gold").await;
+    let group = app.group(key, "Aurora Labs").await;
     let user = app
         .external(key, Method::POST, USERS)
         .json(&json!({
@@ -31,30 +23,7 @@ async fn create_returns_the_seed_shape() {
         }))
         .ok()
         .await;
-    let mut fields: Vec<&str> = user
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    fields.sort_unstable();
-    assert_eq!(
-        fields,
-        [
-            "blocked",
-            "channelId",
-            "createdAt",
-            "externalId",
-            "externalUserGroupId",
-            "id",
-            "identifier",
-            "name",
-            "superIdentityId",
-            "tierId",
-            "updatedAt",
-            "workspaceId"
-        ]
-    );
+    assert_eq!(fields(&user), EXTERNAL_USER_FIELDS);
     assert_eq!(user["blocked"], false);
     assert_eq!(user["channelId"], channel.as_str());
     assert_eq!(user["externalId"], "crm-20931");
@@ -161,9 +130,7 @@ async fn an_unknown_channel_tier_or_group_is_404_naming_it() {
     let channel = app.channel(&key, "Website").await;
     let other = app.workspace().await.api_key;
     let their_channel = app.channel(&other, "Theirs").await;
-    let their_tier = id(&app
-        .external_create(&other, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await);
+    let their_tier = app.tier(&other, "Gold").await;
     let random = uuid::Uuid::new_v4().to_string();
     for (body, code) in [
         (json!({"channelId": random}), "channel_not_found"),
@@ -244,16 +211,8 @@ async fn patch_changes_only_what_is_sent_and_null_clears() {
     let app = TestApp::spawn().await;
     let key = app.workspace().await.api_key;
     let channel = app.channel(&key, "Website").await;
-    let tier = id(&app
-        .external_create(&key, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await);
-    let group = id(&app
-        .external_create(
-            &key,
-            "/api/v1/external-user-groups",
-            json!({"name": "Acme"}),
-        )
-        .await);
+    let tier = app.tier(&key, "Gold").await;
+    let group = app.group(&key, "Acme").await;
     let user = app
         .external_create(
             &key,

@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
-use crate::external::{id, ids, USERS};
+use crate::external::{id, ids, listed_ids, USERS};
 
 #[tokio::test]
 async fn list_filters_alone_and_combined() {
@@ -13,26 +13,10 @@ async fn list_filters_alone_and_combined() {
     let key = app.workspace().await.api_key;
     let web = app.channel(&key, "Website").await;
     let chat = app.channel(&key, "WhatsApp").await;
-    let gold = id(&app
-        .external_create(&key, "/api/v1/tiers", json!({"name": "Gold"}))
-        .await);
-    let silver = id(&app
-        .external_create(&key, "/api/v1/tiers", json!({"name": "Silver"}))
-        .await);
-    let acme = id(&app
-        .external_create(
-            &key,
-            "/api/v1/external-user-groups",
-            json!({"name": "Acme"}),
-        )
-        .await);
-    let initech = id(&app
-        .external_create(
-            &key,
-            "/api/v1/external-user-groups",
-            json!({"name": "Initech"}),
-        )
-        .await);
+    let gold = app.tier(&key, "Gold").await;
+    let silver = app.tier(&key, "Silver").await;
+    let acme = app.group(&key, "Acme").await;
+    let initech = app.group(&key, "Initech").await;
     let mut u = Vec::new();
     for body in [
         json!({"channelId": web, "name": "Ada Lovelace", "identifier": "ada@example.com", "tierId": gold, "externalUserGroupId": acme}),
@@ -50,20 +34,8 @@ async fn list_filters_alone_and_combined() {
         "same identifier, other channel"
     );
 
-    let q = |query: String| {
-        let req = app.external(&key, Method::GET, &format!("{USERS}?{query}"));
-        async move {
-            let (total, list) = req.listed().await;
-            if !query.contains("pageSize") {
-                assert_eq!(
-                    total,
-                    Some(list.as_array().unwrap().len() as i64),
-                    "{query}"
-                );
-            }
-            ids(&list)
-        }
-    };
+    let (app, key) = (&app, &key);
+    let q = move |query: String| listed_ids(app, key, USERS, query);
     let pick = |is: &[usize]| is.iter().map(|i| uid[*i].clone()).collect::<Vec<_>>();
     assert_eq!(q(String::new()).await, pick(&[0, 1, 2, 3]));
     assert_eq!(q(format!("channelIds={web}")).await, pick(&[0, 1]));
@@ -162,7 +134,7 @@ async fn list_filters_alone_and_combined() {
     );
     let (total, _) = app
         .external(
-            &key,
+            key,
             Method::GET,
             &format!(
                 "{USERS}?channelIds={web}&channelIds={chat}&tierIds={gold}&search=ada&pageSize=1"
@@ -193,7 +165,7 @@ async fn list_filters_alone_and_combined() {
         ("search=a%0Ab".to_owned(), "search"),
     ] {
         let body = app
-            .external(&key, Method::GET, &format!("{USERS}?{query}"))
+            .external(key, Method::GET, &format!("{USERS}?{query}"))
             .problem(400, "validation_failed")
             .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");

@@ -49,12 +49,8 @@ impl Catalog {
         let mut groups = Vec::new();
         for name in ["One", "Two"] {
             channels.push(app.channel(&key, name).await);
-            tiers.push(id(&app
-                .external_create(&key, "/api/v1/tiers", json!({"name": name}))
-                .await));
-            groups.push(id(&app
-                .external_create(&key, "/api/v1/external-user-groups", json!({"name": name}))
-                .await));
+            tiers.push(app.tier(&key, name).await);
+            groups.push(app.group(&key, name).await);
         }
         Self {
             workspace_id: ws.id,
