@@ -67,6 +67,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let writers: Vec<Arc<Semaphore>> = (0..workers)
         .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
         .collect();
+    let hasher = config.hasher();
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -76,6 +77,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         limits: Arc::new(limits),
         writers: writers[0].clone(),
         creates: Arc::default(),
+        hasher,
     };
     let doc = openapi::document();
     let next_pool = Arc::new(AtomicUsize::new(0));

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use roster_core::db::{Pool, PooledConn};
+use roster_core::db::{ConnectionSource, Pool, PooledConn};
+use roster_identity::passwords::Hasher;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub writers: Arc<Semaphore>,
     /// This worker thread's creates of App users waiting for a turn (`crate::creates`).
     pub creates: Arc<crate::creates::CreateQueue>,
+    /// The process's turns at checking and hashing passwords (`ROSTER_PASSWORD_HASHERS`).
+    pub hasher: Hasher,
 }
 
 impl AppState {
@@ -47,6 +50,13 @@ impl AppState {
             conn: self.conn().await?,
             _turn: turn,
         })
+    }
+}
+
+/// For domain functions that take a connection only while they need one.
+impl ConnectionSource for AppState {
+    async fn get(&self) -> Result<PooledConn, roster_core::DomainError> {
+        self.conn().await.map_err(|e| e.0)
     }
 }
 

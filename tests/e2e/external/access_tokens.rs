@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp, TEST_SECRET};
 use serde_json::json;
 
-use super::auth::authenticate;
+use super::auth::{authenticate, claims};
 use super::{id, USERS};
 
 const ME: &str = "/api/v1/external-users/me";
@@ -86,9 +86,11 @@ async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
+    let api_key_id = claims(good)["apiKeyId"].clone();
     let claims_at = |iat: i64| {
         json!({"iss": "roster", "aud": "external-users", "sub": auth["id"], "workspaceId": ws.id,
-               "channelId": channel, "superIdentityId": auth["superIdentityId"], "iat": iat, "exp": iat + 3600})
+               "channelId": channel, "superIdentityId": auth["superIdentityId"], "apiKeyId": api_key_id,
+               "iat": iat, "exp": iat + 3600})
     };
     let real_key = roster_external_users::access::signing_key(TEST_SECRET);
     let expired = roster_core::jwt::sign(&claims_at(now - 7200), &real_key);

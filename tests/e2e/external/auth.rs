@@ -17,7 +17,7 @@ pub(super) fn authenticate(app: &TestApp, key: &str, body: Value) -> RequestBuil
 }
 
 /// The claims of a JWT, without checking it (the server does that).
-fn claims(token: &str) -> Value {
+pub(super) fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).unwrap();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)

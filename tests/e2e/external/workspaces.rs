@@ -315,18 +315,9 @@ async fn another_orgs_workspace_is_404() {
 
 #[tokio::test]
 async fn bootstrap_prints_a_working_api_key_for_the_orgs_workspace() {
-    use roster_gateway::cli::{bootstrap, BootstrapArgs, DatabaseArgs};
+    use roster_gateway::cli::bootstrap;
     let app = TestApp::spawn().await;
-    let args = BootstrapArgs {
-        db: DatabaseArgs {
-            database_url: app.db.url.clone(),
-        },
-        org_slug: "initech".into(),
-        org_name: Some("Initech".into()),
-        email: "boss@initech.test".into(),
-        name: "Bill".into(),
-        password: None,
-    };
+    let args = app.bootstrap_args("initech", "boss@initech.test", None);
     let first = bootstrap(&args).await.unwrap();
     let printed = serde_json::to_value(&first).unwrap();
     for key in [

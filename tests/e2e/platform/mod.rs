@@ -1,5 +1,6 @@
 //! The gateway as a service, whatever the family: health, errors, limits and documents,
-//! migrations, database faults, replicas, hardening, and the fuzzer's findings.
+//! migrations, database faults, replicas, hardening and security, and the fuzzer's
+//! findings.
 
 mod faults;
 mod fuzz_findings;
@@ -10,3 +11,4 @@ mod openapi;
 mod openapi_document;
 mod ops;
 mod replicas;
+mod security;

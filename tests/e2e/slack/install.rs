@@ -220,8 +220,13 @@ async fn oauth_redirect_refuses_bad_states_codes_and_taken_teams() {
         .await;
     assert!(p["detail"].as_str().unwrap().contains("expired"), "{p}");
 
-    // A team that belongs to another tenant is a 409.
+    // A team that belongs to another tenant is a 409, once a signed request from the
+    // team confirmed it (an unconfirmed registration gives way: see security::).
     slack.register(TEAM, "Acme").await;
+    slack
+        .command(TEAM, "U0ALICE", "alice", "help")
+        .status(200)
+        .await;
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
     let globex_state = state_of(
         &slack

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::{Expect, TestApp};
+use roster_e2e::{Expect, Reply, TestApp};
 use roster_gateway::config::Secret;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -74,8 +74,14 @@ pub fn state_of(location: &str) -> String {
     query_of(location)["state"].clone()
 }
 
-/// A slash command body as Slack sends it.
+/// A slash command body as Slack sends it: each with a `trigger_id` of its own, so that
+/// two commands in one second are two requests, not a replay.
 pub fn command_body(team_id: &str, user_id: &str, user_name: &str, text: &str) -> String {
+    static TRIGGERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let trigger_id = format!(
+        "1.2.{}",
+        TRIGGERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     serde_urlencoded::to_string([
         ("token", "legacy-verification-token"),
         ("team_id", team_id),
@@ -91,7 +97,7 @@ pub fn command_body(team_id: &str, user_id: &str, user_name: &str, text: &str) -
             "response_url",
             "https://hooks.slack.com/commands/T0ACME/1/abc",
         ),
-        ("trigger_id", "1.2.3"),
+        ("trigger_id", trigger_id.as_str()),
     ])
     .unwrap()
 }
@@ -137,6 +143,39 @@ impl Slack {
         self.admin(Method::POST, "/work-apps/slack/workspaces")
             .json(&json!({"teamId": team_id, "teamName": team_name, "tenantId": "acme"}))
             .created()
+            .await
+    }
+
+    /// Installs the app for `tenant` by OAuth as `bearer`, in a browser of its own, with
+    /// the fake Slack answering `code` for this team; returns Roster's answer.
+    pub async fn install_by_oauth(
+        &self,
+        bearer: &str,
+        tenant: &str,
+        code: &str,
+        team_id: &str,
+    ) -> Reply {
+        let browser = browser();
+        let state = state_of(
+            &browser
+                .get(
+                    self.app
+                        .url(&format!("/work-apps/slack/install?tenantId={tenant}")),
+                )
+                .bearer_auth(bearer)
+                .redirect()
+                .await,
+        );
+        self.fake
+            .expect_install(code, team_id, "Installed Team", "xoxb-installed-bot-token");
+        let query =
+            serde_urlencoded::to_string([("code", code), ("state", state.as_str())]).unwrap();
+        browser
+            .get(
+                self.app
+                    .url(&format!("/work-apps/slack/oauth_redirect?{query}")),
+            )
+            .reply()
             .await
     }
 
