@@ -6,7 +6,6 @@
 
 use std::net::TcpListener;
 
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use reqwest::{Method, RequestBuilder};
 use roster_core::db::Pool;
 use roster_core::text::{Email, Slug};
@@ -14,6 +13,12 @@ use roster_gateway::config::Config;
 use serde_json::Value;
 
 pub mod cluster;
+pub mod expect;
+mod external;
+mod sql;
+
+pub use expect::{Expect, Reply};
+pub use external::Workspace;
 
 pub use roster_devkit::db::{admin_url, database_url, template, TestDb};
 
@@ -156,14 +161,10 @@ impl TestApp {
 
     /// Creates a user in the admin's org and returns its JSON.
     pub async fn create_user(&self, email: &str, role: &str) -> Value {
-        let res = self
-            .admin(Method::POST, "/api/v1/app/user")
+        self.admin(Method::POST, "/api/v1/app/user")
             .json(&serde_json::json!({"role": role, "user_info": {"email": email, "name": format!("User {email}")}}))
-            .send()
+            .created()
             .await
-            .expect("send");
-        assert_eq!(res.status(), 201, "create user {email}");
-        res.json().await.expect("json")
     }
 
     /// Creates a user and an API token for its account; returns (user JSON, token).
@@ -213,164 +214,4 @@ impl Drop for Replica {
 pub fn report(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-/// Reads a response as (status, JSON body), asserting the body is JSON.
-pub async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body");
-    let body = serde_json::from_str(&text)
-        .unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text}"));
-    (status, body)
-}
-
-/// Asserts a problem+json error response with this status and code; returns the body.
-pub async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let (got, body) = json(res).await;
-    assert_eq!(got, status, "unexpected status; body: {body}");
-    assert_eq!(content_type, "application/problem+json", "body: {body}");
-    assert_eq!(body["status"], status, "body: {body}");
-    assert_eq!(body["code"], code, "body: {body}");
-    assert_eq!(
-        body["detail"], body["error"],
-        "error repeats detail: {body}"
-    );
-    assert!(
-        body["title"].is_string() && body["type"] == "about:blank",
-        "body: {body}"
-    );
-    body
-}
-
-/// An external-users workspace and an API key for it.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    pub id: String,
-    pub api_key: String,
-}
-
-impl TestApp {
-    /// Creates a workspace in the bootstrapped admin's org, and an API key for it, over
-    /// HTTP as an AppAdmin would.
-    pub async fn workspace(&self) -> Workspace {
-        self.workspace_of(&self.admin).await
-    }
-
-    /// The same in another admin's org.
-    pub async fn workspace_of(&self, admin: &Admin) -> Workspace {
-        let res = self
-            .as_user(
-                &admin.token,
-                &admin.org_slug,
-                Method::POST,
-                "/api/v1/app/workspaces",
-            )
-            .json(&serde_json::json!({"name": "Support site"}))
-            .send()
-            .await
-            .expect("send");
-        let (status, workspace) = json(res).await;
-        assert_eq!(status, 201, "create workspace: {workspace}");
-        let id = workspace["id"].as_str().expect("workspace id").to_owned();
-        let res = self
-            .as_user(
-                &admin.token,
-                &admin.org_slug,
-                Method::POST,
-                &format!("/api/v1/app/workspaces/{id}/api-keys"),
-            )
-            .json(&serde_json::json!({"name": "tests"}))
-            .send()
-            .await
-            .expect("send");
-        let (status, key) = json(res).await;
-        assert_eq!(status, 201, "create api key: {key}");
-        Workspace {
-            id,
-            api_key: key["secret"].as_str().expect("secret").to_owned(),
-        }
-    }
-
-    /// A request to the external family with a workspace API key in `authorization`.
-    pub fn external(&self, api_key: &str, method: Method, path: &str) -> RequestBuilder {
-        self.anon(method, path).header("authorization", api_key)
-    }
-
-    /// Creates a channel, tier or group (`path` is its collection) and returns its JSON.
-    pub async fn external_create(&self, api_key: &str, path: &str, body: Value) -> Value {
-        let res = self
-            .external(api_key, Method::POST, path)
-            .json(&body)
-            .send()
-            .await
-            .expect("send");
-        let (status, created) = json(res).await;
-        assert_eq!(status, 200, "POST {path} {body}: {created}");
-        created
-    }
-
-    /// Creates a channel and returns its id.
-    pub async fn channel(&self, api_key: &str, name: &str) -> String {
-        self.external_create(
-            api_key,
-            "/api/v1/channels",
-            serde_json::json!({"name": name}),
-        )
-        .await["id"]
-            .as_str()
-            .expect("channel id")
-            .to_owned()
-    }
-}
-
-/// Reads a list response of the external family: (status, `X-Total-Count`, JSON body).
-pub async fn listed(res: reqwest::Response) -> (u16, Option<i64>, Value) {
-    let total = res
-        .headers()
-        .get("x-total-count")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
-    let (status, body) = json(res).await;
-    (status, total, body)
-}
-
-/// Asserts that at least `at_least` statements prepared on `conn` match `condition` (SQL
-/// over `pg_prepared_statements`' columns, e.g. `statement LIKE '%users%'`) and that
-/// PostgreSQL ran each on a generic plan at least once, instead of planning every call.
-pub async fn assert_generic_plans(conn: &mut AsyncPgConnection, condition: &str, at_least: usize) {
-    #[derive(diesel::QueryableByName)]
-    struct Statement {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        generic_plans: i64,
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        custom_plans: i64,
-    }
-    let statements: Vec<Statement> = diesel::sql_query(format!(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
-         WHERE {condition}"
-    ))
-    .load(conn)
-    .await
-    .expect("pg_prepared_statements");
-    assert!(
-        statements.len() >= at_least,
-        "{} statements where {condition}",
-        statements.len()
-    );
-    for s in &statements {
-        assert!(
-            s.generic_plans > 0,
-            "planned for every call ({} custom plans), never generically: {}",
-            s.custom_plans,
-            s.statement
-        );
-    }
 }

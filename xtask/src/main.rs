@@ -44,7 +44,7 @@ enum Cmd {
     /// Run Roster locally with a demo org, until Ctrl-C.
     Dev(dev::Options),
     /// Run the whole test suite, then the schema-driven fuzzing. Extra arguments go to the
-    /// test binaries, e.g. `cargo xtask test app_users::` runs only the tests whose names
+    /// test binaries, e.g. `cargo xtask test app::users::` runs only the tests whose names
     /// contain that (and no fuzzing).
     Test {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
