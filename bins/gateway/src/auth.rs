@@ -144,6 +144,31 @@ impl FromRequest for AppCaller {
     }
 }
 
+/// An AppAdmin of the org named by `x-org`: any other active user is a 403.
+#[derive(Debug, Clone)]
+pub struct AdminCaller(pub Principal);
+
+impl std::ops::Deref for AdminCaller {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl FromRequest for AdminCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = AppCaller::from_request(req, payload);
+        Box::pin(async move {
+            let AppCaller(principal) = caller.await?;
+            principal.require_admin()?;
+            Ok(AdminCaller(principal))
+        })
+    }
+}
+
 /// The credential of an external-family request: the `authorization` header as is, or
 /// after a `Bearer ` prefix.
 pub fn authorization_credential(req: &HttpRequest) -> Option<String> {

@@ -11,7 +11,6 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpServer};
-use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -22,6 +21,7 @@ use crate::metrics::{self, Metrics};
 use crate::principals::{self, PrincipalCache};
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::writer::Writer;
 use crate::{openapi, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -64,28 +64,27 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
     let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
-    let writers: Vec<Arc<Semaphore>> = (0..workers)
-        .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
-        .collect();
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
         principals,
         config: Arc::new(config),
+        writer: Writer::new(pools[0].clone(), metrics.clone(), 1),
         metrics,
         limits: Arc::new(limits),
-        writers: writers[0].clone(),
-        creates: Arc::default(),
     };
     let doc = openapi::document();
-    let next_pool = Arc::new(AtomicUsize::new(0));
+    let next_worker = Arc::new(AtomicUsize::new(0));
     let mut server =
         HttpServer::new(move || {
             let mut state = state.clone();
-            let worker = next_pool.fetch_add(1, Ordering::Relaxed);
-            state.pool = pools[worker % pools.len()].clone();
-            state.writers = writers[worker % writers.len()].clone();
-            state.creates = Arc::default();
+            let worker = next_worker.fetch_add(1, Ordering::Relaxed) % pools.len();
+            state.pool = pools[worker].clone();
+            state.writer = Writer::new(
+                state.pool.clone(),
+                state.metrics.clone(),
+                worker_share(total_writers, workers, worker),
+            );
             App::new()
                 .app_data(web::Data::new(state))
                 .app_data(crate::extract::payload_config())
@@ -96,7 +95,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
                 }))
-                .configure(routes::configure)
+                .configure(|cfg| routes::table().configure(cfg))
                 .service(routes::resource("/metrics").route(web::get().to(metrics::metrics)))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .default_service(web::to(|| async {

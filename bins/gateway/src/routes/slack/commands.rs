@@ -8,14 +8,8 @@ use roster_slack::{link_token, signature};
 
 use super::{now_unix, public_url};
 use crate::error::ApiResult;
-use crate::rate_limit::Endpoint;
-use crate::routes::resource;
-use crate::routes::sessions::client_ip;
+use crate::rate_limit::{client_ip, Endpoint};
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/commands").route(web::post().to(slash_command)));
-}
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())

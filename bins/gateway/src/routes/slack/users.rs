@@ -19,16 +19,7 @@ use super::{member, now_unix, public_url, slack_app};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::resource;
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/users/link/verify-token").route(web::post().to(verify_token)))
-        .service(resource("/users/link-status").route(web::get().to(link_status)))
-        .service(resource("/users/status").route(web::get().to(status)))
-        .service(resource("/users/disconnect").route(web::post().to(disconnect)))
-        .service(resource("/users/connect").route(web::post().to(create_connect_session)));
-}
 
 /// Links the Slack user of a link token to you. You must be signed in as an active user
 /// of the token's tenant, and `userId` must be you. The token works once; the same person

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::Page;
 use roster_core::DomainError;
 use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
 use roster_identity::users::{
@@ -12,60 +12,22 @@ use roster_identity::UserId;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::AppCaller;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::auth::{AdminCaller, AppCaller};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, CursorPageQuery, CursorPaging, IdPath};
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/me").route(web::get().to(me)))
-        .service(
-            super::resource("/user")
-                .route(web::get().to(list_users))
-                .route(web::post().to(create_user)),
-        )
-        .service(
-            super::resource("/user/{id}")
-                .route(web::get().to(get_user))
-                .route(web::put().to(update_user)),
-        )
-        .service(super::resource("/user/{id}/deactivate").route(web::post().to(deactivate_user)))
-        .service(super::resource("/user/{id}/activate").route(web::post().to(activate_user)));
-}
-
-/// A user id from the path; a malformed one names no user: 404.
-pub fn user_id(raw: &str) -> ApiResult<UserId> {
-    UserId::parse(raw).ok_or_else(|| ApiError::not_found("user"))
-}
 
 /// The caller's own user in the org of the request.
 #[utoipa::path(get, path = "/api/v1/app/me", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id")),
-    responses((status = 200, body = User)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 200, body = User)))]
 pub async fn me(caller: AppCaller) -> HttpResponse {
     HttpResponse::Ok().json(User::from(caller.0.user))
 }
 
-/// Query of `GET /api/v1/app/user`: paging plus filters.
+/// Filters of `GET /api/v1/app/user`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListUsersQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-    /// Cursor from `next_cursor`: the items after it.
-    pub after: Option<String>,
-    /// Cursor from `previous_cursor`: the items before it.
-    pub before: Option<String>,
-    /// With `after`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub first: Option<i64>,
-    /// With `before`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub last: Option<i64>,
+pub struct UserFilterQuery {
     /// Only users in this state.
     pub state: Option<UserState>,
     /// Only users with this role.
@@ -77,21 +39,14 @@ pub struct ListUsersQuery {
 
 /// The org's users, oldest first, paginated.
 #[utoipa::path(get, path = "/api/v1/app/user", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ListUsersQuery),
-    responses((status = 200, body = Page<User>)), security(("bearer" = []), ("session" = [])))]
+    params(CursorPageQuery, UserFilterQuery),
+    responses((status = 200, body = Page<User>)))]
 pub async fn list_users(
     state: web::Data<AppState>,
     caller: AppCaller,
-    ApiQuery(q): ApiQuery<ListUsersQuery>,
+    ApiQuery(q): ApiQuery<UserFilterQuery>,
+    CursorPaging(paging): CursorPaging,
 ) -> ApiResult<HttpResponse> {
-    let paging = Paging::try_from(&PageParams {
-        page: q.page,
-        page_size: q.page_size,
-        after: q.after,
-        before: q.before,
-        first: q.first,
-        last: q.last,
-    })?;
     let search = q
         .search
         .map(|s| s.trim().to_owned())
@@ -117,18 +72,15 @@ pub async fn list_users(
 
 /// Adds a user to the org (AppAdmin).
 #[utoipa::path(post, path = "/api/v1/app/user", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id")),
     request_body = CreateUserRequest,
-    responses((status = 201, body = User, headers(("Location" = String, description = "The new user's URL")))),
-    security(("bearer" = []), ("session" = [])))]
+    responses((status = 201, body = User, headers(("Location" = String, description = "The new user's URL")))))]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: AppCaller,
+    caller: AdminCaller,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
     let new = NewUser::try_from(body)?;
-    let user = state.create_user(&caller.user.org_id, new).await?;
+    let user = state.writer.create_user(&caller.user.org_id, new).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/app/user/{}", user.id)))
         .json(user))
@@ -136,14 +88,13 @@ pub async fn create_user(
 
 /// One user of the org.
 #[utoipa::path(get, path = "/api/v1/app/user/{id}", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)")),
-    responses((status = 200, body = User)), security(("bearer" = []), ("session" = [])))]
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = User)))]
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: AppCaller,
-    id: web::Path<String>,
+    IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    let id = user_id(&id)?;
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, &caller.user.org_id, &id).await?;
     Ok(HttpResponse::Ok().json(User::from(user)))
@@ -151,16 +102,15 @@ pub async fn get_user(
 
 /// Changes a user. AppAdmins change anyone; users change their own name and job fields.
 #[utoipa::path(put, path = "/api/v1/app/user/{id}", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)")),
+    params(("id" = String, Path, description = "A user id (user_…)")),
     request_body = UpdateUserRequest,
-    responses((status = 200, body = User)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 200, body = User)))]
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: AppCaller,
-    id: web::Path<String>,
     ApiJson(body): ApiJson<UpdateUserRequest>,
+    IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    let id = user_id(&id)?;
     if !caller.is_admin() {
         if id != caller.user.id {
             return Err(DomainError::forbidden(
@@ -178,7 +128,7 @@ pub async fn update_user(
         }
     }
     let changes = UserChanges::try_from(body)?;
-    let mut conn = state.writer_conn().await?;
+    let mut conn = state.writer.conn().await?;
     let user = users::update(&mut conn, &caller.user.org_id, &id, changes).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(user))
@@ -186,13 +136,11 @@ pub async fn update_user(
 
 async fn set_state(
     state: web::Data<AppState>,
-    caller: AppCaller,
-    id: &str,
+    caller: AdminCaller,
+    id: UserId,
     to: UserState,
 ) -> ApiResult<HttpResponse> {
-    caller.require_admin()?;
-    let id = user_id(id)?;
-    let mut conn = state.writer_conn().await?;
+    let mut conn = state.writer.conn().await?;
     let change = users::set_state(&mut conn, &caller.user.org_id, &id, to).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(change))
@@ -201,24 +149,24 @@ async fn set_state(
 /// Deactivates a user (AppAdmin): its credentials stop working in this org at once.
 /// Idempotent; the org's last active AppAdmin cannot be deactivated (409).
 #[utoipa::path(post, path = "/api/v1/app/user/{id}/deactivate", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)")),
-    responses((status = 200, body = UserStateChange)), security(("bearer" = []), ("session" = [])))]
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = UserStateChange)))]
 pub async fn deactivate_user(
     state: web::Data<AppState>,
-    caller: AppCaller,
-    id: web::Path<String>,
+    caller: AdminCaller,
+    IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    set_state(state, caller, &id, UserState::Inactive).await
+    set_state(state, caller, id, UserState::Inactive).await
 }
 
 /// Activates a user (AppAdmin). Idempotent.
 #[utoipa::path(post, path = "/api/v1/app/user/{id}/activate", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)")),
-    responses((status = 200, body = UserStateChange)), security(("bearer" = []), ("session" = [])))]
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = UserStateChange)))]
 pub async fn activate_user(
     state: web::Data<AppState>,
-    caller: AppCaller,
-    id: web::Path<String>,
+    caller: AdminCaller,
+    IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    set_state(state, caller, &id, UserState::Active).await
+    set_state(state, caller, id, UserState::Active).await
 }
