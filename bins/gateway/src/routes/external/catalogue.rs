@@ -82,8 +82,8 @@ macro_rules! catalogue_routes {
     ) => {
         #[doc = $create_doc]
         #[utoipa::path(post, path = $collection, tag = $tag,
-                    request_body = $create_body,
-                    responses((status = 200, description = $created, body = $entry)))]
+                            request_body = $create_body,
+                            responses((status = 200, description = $created, body = $entry)))]
         pub async fn $create(
             state: web::Data<AppState>,
             caller: ExternalCaller,
@@ -94,9 +94,9 @@ macro_rules! catalogue_routes {
 
         #[doc = $list_doc]
         #[utoipa::path(get, path = $collection, tag = $tag,
-                    params(PageQuery),
-                    responses((status = 200, description = $listed, body = Vec<$entry>,
-                        headers(("X-Total-Count" = i64, description = $count)))))]
+                            params(PageQuery),
+                            responses((status = 200, description = $listed, body = Vec<$entry>,
+                                headers(("X-Total-Count" = i64, description = $count)))))]
         pub async fn $list(
             state: web::Data<AppState>,
             caller: ExternalCaller,
@@ -107,8 +107,8 @@ macro_rules! catalogue_routes {
 
         #[doc = $get_doc]
         #[utoipa::path(get, path = $item, tag = $tag,
-                    params(("id" = String, Path, description = $id_doc)),
-                    responses((status = 200, description = $got, body = $entry)))]
+                            params(("id" = String, Path, description = $id_doc)),
+                            responses((status = 200, description = $got, body = $entry)))]
         pub async fn $get(
             state: web::Data<AppState>,
             caller: ExternalCaller,
@@ -119,9 +119,9 @@ macro_rules! catalogue_routes {
 
         #[doc = $rename_doc]
         #[utoipa::path(patch, path = $item, tag = $tag,
-                    params(("id" = String, Path, description = $id_doc)),
-                    request_body = $update_body,
-                    responses((status = 200, description = $renamed, body = $entry)))]
+                            params(("id" = String, Path, description = $id_doc)),
+                            request_body = $update_body,
+                            responses((status = 200, description = $renamed, body = $entry)))]
         pub async fn $rename(
             state: web::Data<AppState>,
             caller: ExternalCaller,
@@ -133,8 +133,8 @@ macro_rules! catalogue_routes {
 
         #[doc = $delete_doc]
         #[utoipa::path(delete, path = $item, tag = $tag,
-                    params(("id" = String, Path, description = $id_doc)),
-                    responses((status = 204, description = "Deleted")))]
+                            params(("id" = String, Path, description = $id_doc)),
+                            responses((status = 204, description = "Deleted")))]
         pub async fn $delete(
             state: web::Data<AppState>,
             caller: ExternalCaller,
