@@ -1,4 +1,4 @@
-//! The seed's user routes: verify a link token, link status, connection status,
+//! Inkeep's user routes: verify a link token, link status, connection status,
 //! disconnect, and connect sessions.
 
 use actix_web::http::header;
