@@ -5,7 +5,6 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use roster_core::DomainError;
 use roster_identity::auth;
-use roster_identity::users as app_users;
 use roster_slack::links::{self, Unlinker};
 use roster_slack::wire::{
     ConnectRequest, ConnectResponse, Connection, ConnectionStatus, DisconnectRequest, LinkStatus,
@@ -39,14 +38,7 @@ pub async fn verify_token(
     let token = link_token::verify(&key, &request.token, now_unix())?;
     let mut conn = state.conn().await?;
     let me = auth::principal(&mut conn, &caller.0, Some(token.org_id.as_str())).await?;
-    if me.user.id != request.user_id {
-        return Err(DomainError::forbidden(
-            "not_your_user",
-            "userId must be your own user in the token's tenant",
-        )
-        .into());
-    }
-    let link = links::redeem(&mut conn, &token, &me.user.id, request.relink).await?;
+    let link = links::redeem(&mut conn, &token, &me, &request.user_id, request.relink).await?;
     Ok(HttpResponse::Ok().json(VerifyTokenResponse::from(link)))
 }
 
@@ -111,20 +103,8 @@ pub async fn status(
     })?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
-    let user = if user_id == me.user.id {
-        me.user
-    } else if me.is_admin() {
-        app_users::get(&mut conn, &me.user.org_id, &user_id).await?
-    } else {
-        return Err(DomainError::forbidden(
-            "admin_required",
-            "only an AppAdmin may see another user's Slack connection",
-        )
-        .into());
-    };
-    let connection = links::latest_of_user(&mut conn, &user.org_id, &user.id)
-        .await?
-        .map(|link| Connection::new(link, user.email));
+    let (user, link) = links::connection_of(&mut conn, &me, &user_id).await?;
+    let connection = link.map(|link| Connection::new(link, user.email));
     Ok(HttpResponse::Ok().json(ConnectionStatus {
         connected: connection.is_some(),
         connection,
@@ -146,18 +126,7 @@ pub async fn disconnect(
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
     let target = body.target(&me.user.id)?;
-    let unlinker = if me.is_admin() {
-        Unlinker::Anyone
-    } else if target.user_id.as_ref().is_some_and(|u| *u != me.user.id) {
-        return Err(DomainError::forbidden(
-            "admin_required",
-            "only an AppAdmin may unlink another person's Slack account",
-        )
-        .into());
-    } else {
-        Unlinker::OnlyUser(me.user.id.clone())
-    };
-    links::unlink(&mut conn, &me.user.org_id, &target, &unlinker).await?;
+    links::unlink(&mut conn, &me.user.org_id, &target, &Unlinker::from(&me)).await?;
     Ok(HttpResponse::Ok().json(Success { success: true }))
 }
 
@@ -177,14 +146,7 @@ pub async fn create_connect_session(
     let user_id = body.user_id()?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
-    if user_id != me.user.id {
-        return Err(DomainError::forbidden(
-            "not_your_user",
-            "a connect session links your own Slack account: userId must be you",
-        )
-        .into());
-    }
-    let session = connect::create(&mut conn, &me.user.org_id, &me.user.id).await?;
+    let session = connect::create(&mut conn, &me, &user_id).await?;
     let query = serde_urlencoded::to_string([
         ("tenantId", me.user.org_id.as_str()),
         ("sessionToken", session.token.as_str()),
