@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 
 pub use ids::IdPath;
-pub use paging::{CursorPageQuery, CursorPaging, OffsetPageQuery, OffsetPaging};
+pub use paging::{CursorPaging, OffsetPaging};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;

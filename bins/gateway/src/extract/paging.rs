@@ -1,78 +1,32 @@
-//! Paging of the App family's lists, read beside a list's own filters: `page`/`page_size`
-//! for every list, and `after`/`before` with `first`/`last` for those that page by cursor.
+//! Paging of the App family's lists, read from the query beside a list's own filters:
+//! `page`/`page_size` for every list (documented by `OffsetParams`), and `after`/`before`
+//! with `first`/`last` for those that page by cursor too (`CursorParams`).
 
 use std::future::{ready, Ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
-use roster_core::page::{PageParams, Paging};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use roster_core::page::{CursorParams, OffsetParams, Paging};
 
 use super::parse_query;
 use crate::error::ApiError;
 
-/// `page`/`page_size` of a list that pages by offset only.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OffsetPageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-}
-
-/// Paging of a list that also pages by cursor.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CursorPageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-    /// Cursor from `next_cursor`: the items after it.
-    pub after: Option<String>,
-    /// Cursor from `previous_cursor`: the items before it.
-    pub before: Option<String>,
-    /// With `after`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub first: Option<i64>,
-    /// With `before`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub last: Option<i64>,
-}
-
-/// The page an offset-paged list asks for (documented by [`OffsetPageQuery`]).
+/// The page an offset-paged list asks for.
 #[derive(Debug)]
 pub struct OffsetPaging(pub Paging);
 
-/// The page a cursor-paged list asks for (documented by [`CursorPageQuery`]).
+/// The page a list that also pages by cursor asks for.
 #[derive(Debug)]
 pub struct CursorPaging(pub Paging);
-
-fn paging(params: &PageParams) -> Result<Paging, ApiError> {
-    Ok(Paging::try_from(params)?)
-}
 
 impl FromRequest for OffsetPaging {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            parse_query::<OffsetPageQuery>(req.query_string()).and_then(|q| {
-                paging(&PageParams {
-                    page: q.page,
-                    page_size: q.page_size,
-                    ..PageParams::default()
-                })
-                .map(OffsetPaging)
-            }),
-        )
+        let paging = parse_query::<OffsetParams>(req.query_string())
+            .and_then(|offset| Ok(Paging::by_offset(&offset)?));
+        ready(paging.map(OffsetPaging))
     }
 }
 
@@ -81,18 +35,11 @@ impl FromRequest for CursorPaging {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            parse_query::<CursorPageQuery>(req.query_string()).and_then(|q| {
-                paging(&PageParams {
-                    page: q.page,
-                    page_size: q.page_size,
-                    after: q.after,
-                    before: q.before,
-                    first: q.first,
-                    last: q.last,
-                })
-                .map(CursorPaging)
-            }),
-        )
+        let query = req.query_string();
+        let paging = parse_query::<OffsetParams>(query).and_then(|offset| {
+            let cursor = parse_query::<CursorParams>(query)?;
+            Ok(Paging::new(&offset, &cursor)?)
+        });
+        ready(paging.map(CursorPaging))
     }
 }

@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{NewestFirstCursorParams, OffsetParams, Page};
 use roster_identity::UserId;
 use roster_projects::artifacts::{
     self, Artifact, ArtifactChanges, ArtifactFilter, ArtifactState, ArtifactType, NewArtifact,
@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPageQuery, CursorPaging, IdPath};
+use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project/{id}/artifact`.
@@ -31,7 +31,7 @@ pub struct ArtifactFilterQuery {
 
 /// The artifacts of a project you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/app/project/{id}/artifact", tag = "artifacts",
-    params(("id" = String, Path, description = "A project id (proj_…)"), CursorPageQuery, ArtifactFilterQuery),
+    params(("id" = String, Path, description = "A project id (proj_…)"), OffsetParams, NewestFirstCursorParams, ArtifactFilterQuery),
     responses((status = 200, body = Page<Artifact>)))]
 pub async fn list_artifacts(
     state: web::Data<AppState>,

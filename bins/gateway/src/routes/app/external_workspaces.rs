@@ -3,13 +3,13 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{OffsetParams, Page};
 use roster_external_users::workspaces::{self, ApiKey, CreatedApiKey, NameRequest, Workspace};
 use roster_external_users::{ApiKeyId, WorkspaceId};
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, OffsetPageQuery, OffsetPaging};
+use crate::extract::{ApiJson, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Creates an external-users workspace in the org (AppAdmin).
@@ -34,7 +34,7 @@ pub async fn create_workspace(
 
 /// The org's workspaces, oldest first (AppAdmin).
 #[utoipa::path(get, path = "/api/v1/app/workspaces", tag = "workspaces",
-    params(OffsetPageQuery),
+    params(OffsetParams),
     responses((status = 200, body = Page<Workspace>)))]
 pub async fn list_workspaces(
     state: web::Data<AppState>,
@@ -81,7 +81,7 @@ pub async fn create_api_key(
 
 /// The workspace's API keys, never their secrets (AppAdmin).
 #[utoipa::path(get, path = "/api/v1/app/workspaces/{id}/api-keys", tag = "workspaces",
-    params(("id" = String, Path, description = "A workspace id (UUID)"), OffsetPageQuery),
+    params(("id" = String, Path, description = "A workspace id (UUID)"), OffsetParams),
     responses((status = 200, body = Page<ApiKey>)))]
 pub async fn list_api_keys(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{OffsetParams, Page};
 use roster_projects::members::{self, Member, NewMember};
 use roster_projects::requests::{AddMemberRequest, UpdateMemberRequest};
 
@@ -11,12 +11,12 @@ use roster_projects::ProjectId;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, OffsetPageQuery, OffsetPaging};
+use crate::extract::{ApiJson, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// The members of a project you may see, in the order they joined.
 #[utoipa::path(get, path = "/api/v1/app/project/{id}/member", tag = "projects",
-    params(("id" = String, Path, description = "A project id (proj_…)"), OffsetPageQuery),
+    params(("id" = String, Path, description = "A project id (proj_…)"), OffsetParams),
     responses((status = 200, body = Page<Member>)))]
 pub async fn list_members(
     state: web::Data<AppState>,

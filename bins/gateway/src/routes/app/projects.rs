@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{OffsetParams, Page};
 use roster_projects::projects::{self, NewProject, Project, ProjectChanges, ProjectFilter};
 use roster_projects::requests::{CreateProjectRequest, UpdateProjectRequest};
 use roster_projects::{ProjectId, Visibility};
@@ -14,7 +14,7 @@ use roster_identity::UserId;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, IdPath, OffsetPageQuery, OffsetPaging};
+use crate::extract::{ApiJson, ApiQuery, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project`.
@@ -27,7 +27,7 @@ pub struct ProjectFilterQuery {
 
 /// The projects you may see: pinned (by you) first, then newest.
 #[utoipa::path(get, path = "/api/v1/app/project", tag = "projects",
-    params(OffsetPageQuery, ProjectFilterQuery),
+    params(OffsetParams, ProjectFilterQuery),
     responses((status = 200, body = Page<Project>)))]
 pub async fn list_projects(
     state: web::Data<AppState>,
@@ -137,7 +137,7 @@ pub async fn unpin_project(
 /// The projects a user may see, pinned by that user first, then newest, with `is_pinned`
 /// for that user. Only for the user itself or an AppAdmin (403 otherwise).
 #[utoipa::path(get, path = "/api/v1/app/user/{id}/project", tag = "projects",
-    params(("id" = String, Path, description = "A user id (user_…)"), OffsetPageQuery),
+    params(("id" = String, Path, description = "A user id (user_…)"), OffsetParams),
     responses((status = 200, body = Page<Project>)))]
 pub async fn list_user_projects(
     state: web::Data<AppState>,

@@ -2,14 +2,14 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{OffsetParams, Page};
 use roster_identity::requests::CreateTokenRequest;
 use roster_identity::tokens::{self, ApiToken, CreatedToken};
 use roster_identity::TokenId;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, OffsetPageQuery, OffsetPaging};
+use crate::extract::{ApiJson, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Creates an API token for yourself. The secret is in this response only.
@@ -35,7 +35,7 @@ pub async fn create_token(
 
 /// Your API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/app/tokens", tag = "tokens",
-    params(OffsetPageQuery),
+    params(OffsetParams),
     responses((status = 200, body = Page<ApiToken>)))]
 pub async fn list_tokens(
     state: web::Data<AppState>,

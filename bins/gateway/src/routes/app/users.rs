@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{CursorParams, OffsetParams, Page};
 use roster_core::DomainError;
 use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
 use roster_identity::users::{
@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{AdminCaller, AppCaller};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPageQuery, CursorPaging, IdPath};
+use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// The caller's own user in the org of the request.
@@ -39,7 +39,7 @@ pub struct UserFilterQuery {
 
 /// The org's users, oldest first, paginated.
 #[utoipa::path(get, path = "/api/v1/app/user", tag = "app-users",
-    params(CursorPageQuery, UserFilterQuery),
+    params(OffsetParams, CursorParams, UserFilterQuery),
     responses((status = 200, body = Page<User>)))]
 pub async fn list_users(
     state: web::Data<AppState>,
