@@ -8,17 +8,17 @@ use roster_external_users::groups::{
     UpdateGroupRequest,
 };
 use roster_external_users::input;
-use roster_external_users::paging::PageRequest;
 use roster_external_users::{GroupId, TierId};
 use utoipa::IntoParams;
 
-use super::query::{listed, FromQueryPairs, ListQuery, QueryPairs};
+use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath};
 use crate::state::AppState;
 
-/// Query of `GET /api/v1/external-user-groups`. Id filters take one value or many.
+/// Filters of `GET /api/v1/external-user-groups` (its paging is `PageQuery`). Id filters
+/// take one value or many.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct GroupsQuery {
@@ -31,12 +31,6 @@ pub struct GroupsQuery {
     /// Case-insensitive substring of the name or externalId.
     #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub search: Option<String>,
-    /// The page number (default 1).
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page_number: Option<i64>,
-    /// The page size, 1 to 100 (default 10).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
 }
 
 impl FromQueryPairs for GroupsQuery {
@@ -46,8 +40,6 @@ impl FromQueryPairs for GroupsQuery {
             ids: q.ids("ids", GroupId::parse)?,
             tier_ids: q.ids("tierIds", TierId::parse)?,
             search: q.text("search")?,
-            page_number: q.number("pageNumber")?,
-            page_size: q.number("pageSize")?,
         })
     }
 }
@@ -70,15 +62,16 @@ pub async fn create_group(
 
 /// The workspace's external user groups, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-user-groups", tag = "external-user-groups",
-    params(GroupsQuery),
+    params(GroupsQuery, PageQuery),
     responses((status = 200, description = "The workspace's external user groups.", body = Vec<ExternalUserGroup>,
         headers(("X-Total-Count" = i64, description = "How many groups match the filters")))))]
 pub async fn list_groups(
     state: web::Data<AppState>,
     caller: ExternalCaller,
     ListQuery(q): ListQuery<GroupsQuery>,
+    ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::new(q.page_number, q.page_size)?;
+    let page = page.page()?;
     if q.external_id
         .as_ref()
         .is_some_and(|v| v.chars().count() > input::EXTERNAL_ID_MAX)

@@ -83,7 +83,7 @@ impl QueryPairs {
     }
 }
 
-/// Paging of a list without filters (`pageNumber`, `pageSize`).
+/// Paging of a list (`pageNumber`, `pageSize`), read beside its filters.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PageQuery {

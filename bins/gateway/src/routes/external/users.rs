@@ -9,13 +9,14 @@ use roster_external_users::users::{
 use roster_external_users::{ChannelId, GroupId, SuperIdentityId, TierId, UserId};
 use utoipa::IntoParams;
 
-use super::query::{listed, FromQueryPairs, ListQuery, QueryPairs};
+use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, IdPath};
 use crate::state::AppState;
 
-/// Query of `GET /api/v1/external-users`. Id filters take one value or many.
+/// Filters of `GET /api/v1/external-users` (its paging is `PageQuery`). Id filters take
+/// one value or many.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ExternalUsersQuery {
@@ -30,12 +31,6 @@ pub struct ExternalUsersQuery {
     /// Case-insensitive substring of the name, identifier or externalId.
     #[param(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub search: Option<String>,
-    /// The page number (default 1).
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page_number: Option<i64>,
-    /// The page size, 1 to 100 (default 10).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
 }
 
 impl FromQueryPairs for ExternalUsersQuery {
@@ -46,23 +41,22 @@ impl FromQueryPairs for ExternalUsersQuery {
             super_identity_ids: q.ids("superIdentityIds", SuperIdentityId::parse)?,
             tier_ids: q.ids("tierIds", TierId::parse)?,
             search: q.text("search")?,
-            page_number: q.number("pageNumber")?,
-            page_size: q.number("pageSize")?,
         })
     }
 }
 
 /// The workspace's external users, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-users", tag = "external-users",
-    params(ExternalUsersQuery),
+    params(ExternalUsersQuery, PageQuery),
     responses((status = 200, description = "Retrieves all external users for the workspace.", body = Vec<ExternalUser>,
         headers(("X-Total-Count" = i64, description = "How many external users match the filters")))))]
 pub async fn list_external_users(
     state: web::Data<AppState>,
     caller: ExternalCaller,
     ListQuery(q): ListQuery<ExternalUsersQuery>,
+    ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = roster_external_users::paging::PageRequest::new(q.page_number, q.page_size)?;
+    let page = page.page()?;
     let filter = ExternalUserFilter {
         channel_ids: q.channel_ids,
         external_user_group_ids: q.external_user_group_ids,
