@@ -80,3 +80,27 @@ async fn a_log_that_is_not_a_terminal_has_no_colour_codes() {
     let log = gateway.lines().join("\n");
     assert!(!log.contains('\u{1b}'), "ANSI escapes in {log:?}");
 }
+
+#[tokio::test]
+async fn what_an_operator_must_act_on_is_a_warning_with_its_detail() {
+    let gateway = GatewayProcess::start("json").await;
+    // No SLACK_SIGNING_SECRET: slash commands are unavailable until the operator sets it.
+    let res = reqwest::Client::new()
+        .post(gateway.url("/work-apps/slack/commands"))
+        .body("team_id=T1&user_id=U1&command=%2Froster&text=help")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    gateway
+        .wait_for_line(|l| l.contains("/work-apps/slack/commands"))
+        .await;
+    let lines = request_lines(&gateway, "/work-apps/slack/commands");
+    assert_eq!(lines.len(), 1, "{:#?}", gateway.lines());
+    assert_eq!(lines[0]["level"], "WARN", "{}", lines[0]);
+    assert_eq!(lines[0]["code"], "unavailable", "{}", lines[0]);
+    let detail = lines[0]["detail"].as_str().unwrap();
+    assert!(detail.contains("SLACK_SIGNING_SECRET"), "{detail}");
+    let log = gateway.lines().join("\n");
+    assert!(!log.contains("team_id") && !log.contains("U1"), "{log}");
+}

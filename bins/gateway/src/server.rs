@@ -228,6 +228,7 @@ async fn finish(
         route: route.as_deref().unwrap_or("unmatched"),
         status,
         code: problem.as_ref().map(|p| p.code.as_str()),
+        detail: problem.as_ref().map(|p| p.detail.as_str()),
         elapsed: started.elapsed(),
     });
     let (req, mut response) = res.into_parts();

@@ -1,8 +1,8 @@
 //! Logging: `LOG_FORMAT=pretty|json`, filtered by `RUST_LOG`, coloured only on a terminal.
-//! Each request is one line: INFO unless an operator must act on it (WARN for a 503, the
-//! database unreachable or its pool exhausted; ERROR for any other 5xx). Request input
-//! (paths, query strings, headers, bodies) is never logged: the route pattern stands for
-//! the path.
+//! Each request is one line: INFO unless an operator must act on it (WARN for a 503: the
+//! database unreachable, its pool exhausted or a setting missing; ERROR for any other 5xx,
+//! whose cause is logged beside it). Request input (paths, query strings, headers,
+//! bodies) is never logged: the route pattern stands for the path.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -33,6 +33,8 @@ pub struct Finished<'a> {
     pub status: StatusCode,
     /// The problem's code, for an error.
     pub code: Option<&'a str>,
+    /// The problem's detail: logged for a 5xx only (ours, never the request's input).
+    pub detail: Option<&'a str>,
     pub elapsed: Duration,
 }
 
@@ -40,21 +42,21 @@ pub struct Finished<'a> {
 pub fn request_finished(r: &Finished<'_>) {
     let (method, route, status) = (r.method.as_str(), r.route, r.status.as_u16());
     let code = r.code;
+    let detail = r.detail.filter(|_| r.status.is_server_error());
     let duration_ms = r.elapsed.as_secs_f64() * 1000.0;
     macro_rules! line {
         ($level:ident, $message:literal) => {
-            tracing::$level!(method, route, status, code, duration_ms, $message)
+            tracing::$level!(method, route, status, code, detail, duration_ms, $message)
         };
     }
     match r.status {
-        StatusCode::SERVICE_UNAVAILABLE => line!(warn, "request failed: database unavailable"),
+        StatusCode::SERVICE_UNAVAILABLE => line!(warn, "request refused: unavailable"),
         s if s.is_server_error() => line!(error, "request failed"),
         _ => line!(info, "request"),
     }
 }
 
-/// The span of each request: method and request id (the route is recorded once known);
-/// never the path, the query string, headers or bodies.
+/// The span of each request: its id, which every line logged while it runs carries.
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
