@@ -28,6 +28,7 @@ mod projects;
 mod replicas;
 mod request_logs;
 mod route_table;
+mod security;
 mod sessions;
 mod shutdown;
 mod slack;

@@ -122,6 +122,7 @@ fn build_with_pools(
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
     let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
+    let hasher = config.hasher();
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -130,6 +131,7 @@ fn build_with_pools(
         writer: Writer::new(pools[0].clone(), metrics.clone(), 1),
         metrics,
         limits: Arc::new(limits),
+        hasher,
     };
     let doc = openapi::document();
     let next_worker = Arc::new(AtomicUsize::new(0));

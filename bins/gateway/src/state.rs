@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use roster_core::db::{Pool, PooledConn};
+use roster_core::db::{ConnectionSource, Pool, PooledConn};
+use roster_identity::passwords::Hasher;
 
 use crate::config::Config;
 use crate::credentials::CredentialCache;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub principals: Arc<PrincipalCache>,
     /// This worker thread's write path.
     pub writer: Writer,
+    /// The process's turns at checking and hashing passwords (`ROSTER_PASSWORD_HASHERS`).
+    pub hasher: Hasher,
 }
 
 impl AppState {
@@ -39,4 +42,11 @@ pub async fn pooled(pool: &Pool, metrics: &Metrics) -> Result<PooledConn, ApiErr
     let conn = roster_core::db::conn(pool).await;
     metrics.record_pool_wait(started.elapsed());
     Ok(conn?)
+}
+
+/// For domain functions that take a connection only while they need one.
+impl ConnectionSource for AppState {
+    async fn get(&self) -> Result<PooledConn, roster_core::DomainError> {
+        self.conn().await.map_err(|e| e.0)
+    }
 }

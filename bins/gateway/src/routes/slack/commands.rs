@@ -8,7 +8,8 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommand, SlashCommandForm};
-use roster_slack::{link_token, signature};
+use roster_slack::link_token;
+use roster_slack::signature::{self, SignedRequest};
 
 use super::{now_unix, public_url};
 use crate::error::ApiResult;
@@ -21,8 +22,12 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 
 /// A slash command Slack signed, within the rate limits: every attempt counts against its
 /// client address, a signed one against its Slack user too. 503 when
-/// `SLACK_SIGNING_SECRET` is not set, 401 for a bad signature.
-pub struct SignedCommand(pub SlashCommand);
+/// `SLACK_SIGNING_SECRET` is not set, 401 for a bad signature. Whether it was received
+/// before is for `commands::respond` to say, with the signature kept here.
+pub struct SignedCommand {
+    pub signed: SignedRequest,
+    pub command: SlashCommand,
+}
 
 impl FromRequest for SignedCommand {
     type Error = actix_web::Error;
@@ -34,12 +39,12 @@ impl FromRequest for SignedCommand {
         Box::pin(async move {
             let body = body.await?;
             let state = web::Data::<AppState>::extract(&req).await?;
-            Ok(SignedCommand(verified(&state, &req, &body)?))
+            Ok(verified(&state, &req, &body)?)
         })
     }
 }
 
-fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<SlashCommand> {
+fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<SignedCommand> {
     state
         .limits
         .check_client(Endpoint::SlackCommands, client_ip(req))?;
@@ -48,7 +53,7 @@ fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Slash
             "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
         )
     })?;
-    signature::verify(
+    let signed = signature::verify(
         &secret.0,
         header(req, signature::TIMESTAMP_HEADER),
         header(req, signature::SIGNATURE_HEADER),
@@ -60,13 +65,14 @@ fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Slash
         Endpoint::SlackCommands,
         &format!("{}:{}", command.team_id.as_str(), command.user_id.as_str()),
     )?;
-    Ok(command)
+    Ok(SignedCommand { signed, command })
 }
 
 /// Answers `/roster link|unlink|status|help` with an ephemeral Block Kit message. The
 /// request must carry a valid `X-Slack-Signature` and an `X-Slack-Request-Timestamp`
-/// within 5 minutes (401 otherwise); 503 when `SLACK_SIGNING_SECRET` is not set. Rate
-/// limited per Slack user and per client address (429 with `Retry-After`).
+/// within 5 minutes, and not have been received before (401 otherwise); 503 when
+/// `SLACK_SIGNING_SECRET` is not set. Rate limited per Slack user and per client address
+/// (429 with `Retry-After`). The first from a team registered by hand confirms it.
 #[utoipa::path(post, path = "/work-apps/slack/commands", tag = "slack",
     params(
         ("X-Slack-Request-Timestamp" = String, Header, description = "Unix time the request was sent"),
@@ -77,7 +83,7 @@ fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Slash
     responses((status = 200, body = SlackMessage)))]
 pub async fn slash_command(
     state: web::Data<AppState>,
-    SignedCommand(command): SignedCommand,
+    SignedCommand { signed, command }: SignedCommand,
 ) -> ApiResult<HttpResponse> {
     let key = link_token::key(&state.config.secret.0);
     let ctx = CommandContext {
@@ -87,6 +93,6 @@ pub async fn slash_command(
         now_unix: now_unix(),
     };
     let mut conn = state.conn().await?;
-    let message = commands::respond(&mut conn, ctx, &command).await?;
+    let message = commands::respond(&mut conn, ctx, &signed, &command).await?;
     Ok(HttpResponse::Ok().json(message))
 }
