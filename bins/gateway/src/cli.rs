@@ -1,5 +1,7 @@
 //! The operator CLI: `serve`, `migrate`, `bootstrap`, `openapi`.
 
+use std::net::TcpListener;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use roster_core::text::{Email, Slug};
@@ -71,6 +73,36 @@ pub struct BootstrapOutput {
     pub token: String,
     pub workspace_id: Option<String>,
     pub api_key: Option<String>,
+}
+
+/// `roster-gateway`'s main: parses the command line and runs it.
+pub async fn main() -> anyhow::Result<()> {
+    run(Cli::parse()).await
+}
+
+/// Runs a command of the CLI.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init(cli.log_format);
+    match cli.command {
+        Command::Serve(config) => {
+            let listener = TcpListener::bind(config.bind)
+                .with_context(|| format!("cannot listen on {}", config.bind))?;
+            let address = listener.local_addr()?;
+            tracing::info!(%address, "roster-gateway listening");
+            crate::server::serve(config, listener).await?;
+            tracing::info!("roster-gateway stopped");
+        }
+        Command::Migrate(args) => {
+            let applied = migrate(&args.database_url).await?;
+            tracing::info!(count = applied.len(), ?applied, "migrations applied");
+        }
+        Command::Bootstrap(args) => {
+            let out = bootstrap(&args).await?;
+            println!("{}", serde_json::to_string(&out)?);
+        }
+        Command::Openapi => println!("{}", crate::openapi::document().to_pretty_json()?),
+    }
+    Ok(())
 }
 
 pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {

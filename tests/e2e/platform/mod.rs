@@ -4,11 +4,16 @@
 
 mod faults;
 mod fuzz_findings;
+mod guidance;
 mod hardening;
 mod http_errors;
 mod migrations;
 mod openapi;
 mod openapi_document;
 mod ops;
+mod process;
 mod replicas;
+mod request_logs;
+mod route_table;
 mod security;
+mod shutdown;

@@ -17,7 +17,7 @@ use roster_identity::users::{self, NewUser, User};
 use roster_identity::OrgId;
 use tokio::sync::{oneshot, OwnedSemaphorePermit};
 
-use crate::state::AppState;
+use super::Writer;
 
 /// The most creates one statement adds.
 pub const MAX_BATCH: usize = 32;
@@ -33,7 +33,7 @@ struct Pending {
 
 /// This worker's creates waiting for a turn.
 #[derive(Default)]
-pub struct CreateQueue {
+pub(super) struct CreateQueue {
     pending: Mutex<Vec<Pending>>,
     tickets: std::sync::atomic::AtomicU64,
 }
@@ -67,12 +67,12 @@ impl CreateQueue {
     }
 }
 
-impl AppState {
+impl Writer {
     /// Adds a user to an org: by email, gathered with the other creates waiting for a
     /// turn; for an existing account (`account_id`), on its own.
     pub async fn create_user(&self, org_id: &OrgId, new: NewUser) -> DomainResult<User> {
         if new.account_id.is_some() {
-            let mut conn = self.writer_conn().await.map_err(|e| e.0)?;
+            let mut conn = self.conn().await.map_err(|e| e.0)?;
             return users::create(&mut conn, org_id, new).await;
         }
         let (reply, mut answer) = oneshot::channel();
@@ -95,18 +95,16 @@ impl AppState {
             tokio::select! {
                 biased;
                 answer = &mut answer => return answer.map_err(|_| dropped())?,
-                turn = self.writers.clone().acquire_owned() => {
-                    let turn = turn.map_err(|_| {
-                        DomainError::internal_msg("the writers' turns were closed")
-                    })?;
+                turn = self.turn() => {
+                    let turn = turn.map_err(|e| e.0)?;
                     let batch = self.creates.take();
                     if batch.is_empty() {
                         // This create is in a batch already under way.
                         drop(turn);
                         return answer.await.map_err(|_| dropped())?;
                     }
-                    let state = self.clone();
-                    actix_web::rt::spawn(async move { state.add_batch(turn, batch).await });
+                    let writer = self.clone();
+                    actix_web::rt::spawn(async move { writer.add_batch(turn, batch).await });
                 }
             }
         }
@@ -117,7 +115,7 @@ impl AppState {
     /// that cannot be had included).
     async fn add_batch(&self, _turn: OwnedSemaphorePermit, batch: Vec<Pending>) {
         if batch.len() > 1 {
-            if let Ok(mut conn) = self.conn().await {
+            if let Ok(mut conn) = self.pooled().await {
                 let items: Vec<(&OrgId, &NewUser)> =
                     batch.iter().map(|p| (&p.org_id, &p.new)).collect();
                 if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
@@ -130,7 +128,7 @@ impl AppState {
         }
         for pending in batch {
             let answer = async {
-                let mut conn = self.conn().await.map_err(|e| e.0)?;
+                let mut conn = self.pooled().await.map_err(|e| e.0)?;
                 users::create(&mut conn, &pending.org_id, pending.new).await
             }
             .await;

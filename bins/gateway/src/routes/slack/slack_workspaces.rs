@@ -14,19 +14,8 @@ use utoipa::IntoParams;
 use super::member;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::resource;
+use crate::extract::{ApiJson, ApiQuery, IdPath};
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/workspaces")
-            .route(web::get().to(list_workspaces))
-            .route(web::post().to(register_workspace)),
-    )
-    .service(resource("/workspaces/{teamId}").route(web::delete().to(remove_workspace)))
-    .service(resource("/workspaces/{teamId}/users").route(web::get().to(linked_users)));
-}
 
 /// Query naming the tenant.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -82,10 +71,9 @@ pub async fn list_workspaces(
 pub async fn remove_workspace(
     state: web::Data<AppState>,
     caller: Caller,
-    team_id: web::Path<String>,
     ApiQuery(q): ApiQuery<TenantQuery>,
+    IdPath(team_id): IdPath<TeamId>,
 ) -> ApiResult<HttpResponse> {
-    let team_id = TeamId::parse(&team_id).ok_or_else(|| ApiError::not_found("slack_workspace"))?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
     me.require_admin()?;

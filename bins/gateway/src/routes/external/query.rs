@@ -10,6 +10,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_external_users::paging::{Listed, PageRequest};
 use serde::Serialize;
+use utoipa::IntoParams;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -79,6 +80,33 @@ impl QueryPairs {
     /// Free text given at most once.
     pub fn text(&self, name: &str) -> ApiResult<Option<String>> {
         Ok(self.single(name)?.map(str::to_owned))
+    }
+}
+
+/// Paging of a list (`pageNumber`, `pageSize`), read beside its filters.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct PageQuery {
+    /// The page number (default 1).
+    #[param(minimum = 1, maximum = 1000000000000000.0)]
+    pub page_number: Option<i64>,
+    /// The page size, 1 to 100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
+    pub page_size: Option<i64>,
+}
+
+impl FromQueryPairs for PageQuery {
+    fn from_pairs(q: &QueryPairs) -> ApiResult<Self> {
+        Ok(Self {
+            page_number: q.number("pageNumber")?,
+            page_size: q.number("pageSize")?,
+        })
+    }
+}
+
+impl PageQuery {
+    pub fn page(&self) -> ApiResult<PageRequest> {
+        Ok(PageRequest::new(self.page_number, self.page_size)?)
     }
 }
 

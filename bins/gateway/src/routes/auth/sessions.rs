@@ -1,4 +1,4 @@
-//! Accounts and sessions (`/api/auth`), shaped like better-auth's email endpoints.
+//! Sign-up, sign-in, sign-out and the current session.
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,15 +13,8 @@ use crate::auth::{credential, SESSION_COOKIE};
 use crate::config::Signup;
 use crate::error::ApiResult;
 use crate::extract::ApiJson;
-use crate::rate_limit::Endpoint;
+use crate::rate_limit::{client_ip, Endpoint};
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/api/auth/sign-up/email").route(web::post().to(sign_up)))
-        .service(super::resource("/api/auth/sign-in/email").route(web::post().to(sign_in)))
-        .service(super::resource("/api/auth/sign-out").route(web::post().to(sign_out)))
-        .service(super::resource("/api/auth/get-session").route(web::get().to(get_session)));
-}
 
 /// A new session: its token (also set as the `better-auth.session_token` cookie) and account.
 #[derive(Debug, Serialize, ToSchema)]
@@ -40,11 +33,6 @@ pub struct CurrentSession {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Success {
     pub success: bool,
-}
-
-/// The peer address (not X-Forwarded-For, which any client can write).
-pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
-    req.peer_addr().map(|a| a.ip())
 }
 
 fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {

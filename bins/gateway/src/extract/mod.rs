@@ -1,4 +1,9 @@
-//! Request extractors whose failures are problem+json that name the offending field.
+//! Request extractors whose failures are problem+json that name the offending field: the
+//! JSON body and query here, ids from the path and the App family's paging beside them.
+//! The callers (who is asking, in which role) are in `crate::auth`.
+
+pub mod ids;
+pub mod paging;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +16,9 @@ use roster_core::DomainError;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+
+pub use ids::IdPath;
+pub use paging::{CursorPaging, OffsetPaging};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;

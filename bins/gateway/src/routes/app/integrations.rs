@@ -6,26 +6,13 @@ use roster_identity::integrations::{self, CreateIntegrationRequest, Integration}
 use roster_identity::IntegrationId;
 
 use crate::auth::AppCaller;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, IdPath};
 use crate::state::AppState;
-
-/// Registered before `/user/{id}`, which would otherwise take `integrations` for an id.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        super::resource("/user/integrations")
-            .route(web::get().to(list_integrations))
-            .route(web::post().to(create_integration)),
-    )
-    .service(
-        super::resource("/user/integrations/{id}").route(web::delete().to(delete_integration)),
-    );
-}
 
 /// Your integrations in this org, oldest first.
 #[utoipa::path(get, path = "/api/v1/app/user/integrations", tag = "integrations",
-    params(("x-org" = String, Header, description = "Org slug or id")),
-    responses((status = 200, body = Vec<Integration>)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 200, body = Vec<Integration>)))]
 pub async fn list_integrations(
     state: web::Data<AppState>,
     caller: AppCaller,
@@ -37,9 +24,8 @@ pub async fn list_integrations(
 
 /// Connects a tool for yourself; one integration per type (409 for a second).
 #[utoipa::path(post, path = "/api/v1/app/user/integrations", tag = "integrations",
-    params(("x-org" = String, Header, description = "Org slug or id")),
     request_body = CreateIntegrationRequest,
-    responses((status = 201, body = Integration)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 201, body = Integration)))]
 pub async fn create_integration(
     state: web::Data<AppState>,
     caller: AppCaller,
@@ -58,14 +44,13 @@ pub async fn create_integration(
 
 /// Removes one of your integrations.
 #[utoipa::path(delete, path = "/api/v1/app/user/integrations/{id}", tag = "integrations",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "An integration id (conf_…)")),
-    responses((status = 204, description = "Removed")), security(("bearer" = []), ("session" = [])))]
+    params(("id" = String, Path, description = "An integration id (conf_…)")),
+    responses((status = 204, description = "Removed")))]
 pub async fn delete_integration(
     state: web::Data<AppState>,
     caller: AppCaller,
-    id: web::Path<String>,
+    IdPath(id): IdPath<IntegrationId>,
 ) -> ApiResult<HttpResponse> {
-    let id = IntegrationId::parse(&id).ok_or_else(|| ApiError::not_found("integration"))?;
     let mut conn = state.conn().await?;
     integrations::delete(&mut conn, &caller.user.org_id, &caller.user.id, &id).await?;
     Ok(HttpResponse::NoContent().finish())
