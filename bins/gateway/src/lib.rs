@@ -4,7 +4,6 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod creates;
 pub mod credentials;
 pub mod defences;
 pub mod error;
@@ -17,3 +16,4 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod writer;

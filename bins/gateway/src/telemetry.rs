@@ -1,13 +1,15 @@
-//! Logging: `LOG_FORMAT=pretty|json`, filtered by `RUST_LOG`. Nothing a client sent is
-//! logged: no query strings, no bodies, no headers, no SQL parameters, no error details
-//! (which may quote the input); see docs/security.md.
+//! Logging: `LOG_FORMAT=pretty|json`, filtered by `RUST_LOG`, coloured only on a terminal.
+//! Each request is one line: INFO unless an operator must act on it (WARN for a 503: the
+//! database unreachable, its pool exhausted or a setting missing; ERROR for any other 5xx,
+//! whose cause is logged beside it). Request input (paths, query strings, headers,
+//! bodies, SQL parameters) is never logged, at any level: the route pattern stands for the
+//! path.
 
-use tracing::Subscriber;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use actix_web::http::{Method, StatusCode};
+use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
@@ -15,83 +17,80 @@ use crate::config::LogFormat;
 /// this target: it stays off whatever `RUST_LOG` asks.
 const SQL_PARAMETERS_OFF: &str = "tokio_postgres::query=info";
 
-/// The filter of `directives` (`RUST_LOG`'s syntax), with SQL parameters kept out.
-pub fn filter(directives: &str) -> EnvFilter {
-    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
-    match SQL_PARAMETERS_OFF.parse() {
+/// Installs the global subscriber once; later calls do nothing.
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match SQL_PARAMETERS_OFF.parse() {
         Ok(off) => filter.add_directive(off),
         Err(_) => filter,
-    }
-}
-
-/// The gateway's log lines in `format`, written to `writer`.
-pub fn layer<S, W>(format: LogFormat, writer: W) -> Box<dyn Layer<S> + Send + Sync>
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-{
-    let fmt = tracing_subscriber::fmt::layer()
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_target(false)
-        .with_writer(writer);
-    match format {
-        LogFormat::Json => fmt.json().flatten_event(true).boxed(),
-        LogFormat::Pretty => fmt.compact().boxed(),
+        .with_ansi(std::io::stdout().is_terminal());
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Pretty => builder.compact().try_init(),
+    };
+}
+
+/// What the line of a finished request says.
+pub struct Finished<'a> {
+    pub method: &'a Method,
+    /// The route pattern (`/api/v1/app/user/{id}`), or `unmatched`.
+    pub route: &'a str,
+    pub status: StatusCode,
+    /// The problem's code, for an error.
+    pub code: Option<&'a str>,
+    /// The problem's detail: logged for a 5xx only (ours, never the request's input).
+    pub detail: Option<&'a str>,
+    pub elapsed: Duration,
+}
+
+/// The one line of a finished request, in its span (which carries the request id).
+pub fn request_finished(r: &Finished<'_>) {
+    let (method, route, status) = (r.method.as_str(), r.route, r.status.as_u16());
+    let code = r.code;
+    let detail = r.detail.filter(|_| r.status.is_server_error());
+    let duration_ms = r.elapsed.as_secs_f64() * 1000.0;
+    macro_rules! line {
+        ($level:ident, $message:literal) => {
+            tracing::$level!(method, route, status, code, detail, duration_ms, $message)
+        };
+    }
+    match r.status {
+        StatusCode::SERVICE_UNAVAILABLE => line!(warn, "request refused: unavailable"),
+        s if s.is_server_error() => line!(error, "request failed"),
+        _ => line!(info, "request"),
     }
 }
 
-/// Installs the global subscriber once, on stdout; later calls do nothing.
-pub fn init(format: LogFormat) {
-    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::registry()
-        .with(layer(format, std::io::stdout).with_filter(filter(&directives)))
-        .try_init();
-}
-
-/// The span of each request: method, route, path without the query string, client
-/// address (`defences::client_addr`) and request id; never headers or bodies.
+/// The span of each request: its id and its client's address (`defences::client_addr`),
+/// which every line logged while it runs carries.
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
         use actix_web::HttpMessage;
-        // Field values are computed only when the span is enabled. The route is not known
-        // before routing (finding it here would route twice): `finish` records it.
+        // Field values are computed only when the span is enabled.
         tracing::info_span!(
             "request",
-            http.method = %request.method(),
-            http.route = tracing::field::Empty,
-            http.path = %request.path(),
-            http.client_ip = %crate::defences::client_addr::of(request.request())
-                .map(|ip| ip.to_string())
-                .unwrap_or_default(),
             request_id = %request
                 .extensions()
                 .get::<tracing_actix_web::RequestId>()
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
-            http.status_code = tracing::field::Empty,
-            otel.status_code = tracing::field::Empty,
+            client = %crate::defences::client_addr::of(request.request())
+                .map(|ip| ip.to_string())
+                .unwrap_or_default(),
         )
     }
 
-    /// The status alone: an error's message may quote what the client sent (`finish`
-    /// logs its problem code).
+    /// The request's line is written by the gateway's own middleware (`request_finished`),
+    /// with the problem's code: nothing more here.
     fn on_request_end<B: actix_web::body::MessageBody>(
-        span: tracing::Span,
-        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+        _span: tracing::Span,
+        _outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
-        let status = match outcome {
-            Ok(res) => res.status(),
-            Err(e) => e.as_response_error().status_code(),
-        };
-        span.record("http.status_code", status.as_u16());
-        span.record(
-            "otel.status_code",
-            if status.is_server_error() {
-                "ERROR"
-            } else {
-                "OK"
-            },
-        );
     }
 }
