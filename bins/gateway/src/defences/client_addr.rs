@@ -76,65 +76,44 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn proxies() -> TrustedProxies {
-        TrustedProxies::new(vec![
+    /// The client behind `peer` with these `X-Forwarded-For` lines, when 10.0.0.0/8 and ::1
+    /// are the trusted proxies.
+    fn client(peer: &str, lines: &[&str]) -> IpAddr {
+        let proxies = TrustedProxies::new(vec![
             "10.0.0.0/8".parse().unwrap(),
             "::1/128".parse().unwrap(),
-        ])
+        ]);
+        proxies.client(ip(peer), lines.iter().copied())
     }
 
     #[test]
-    fn an_untrusted_peer_is_the_client_whatever_it_forwards() {
-        let client = proxies().client(ip("203.0.113.9"), ["198.51.100.1"].into_iter());
-        assert_eq!(client, ip("203.0.113.9"));
+    fn the_client_is_the_peer_or_the_right_most_untrusted_forwarded_entry() {
+        let cases: [(&str, &[&str], &str); 9] = [
+            // An untrusted peer is the client whatever it forwards.
+            ("203.0.113.9", &["198.51.100.1"], "203.0.113.9"),
+            // The client wrote the first entry itself: only what the proxies added counts.
+            (
+                "10.0.0.2",
+                &["6.6.6.6, 198.51.100.7", "10.1.1.1"],
+                "198.51.100.7",
+            ),
+            ("::1", &["[2001:db8::5]:4711"], "2001:db8::5"),
+            ("10.0.0.2", &["198.51.100.7:80"], "198.51.100.7"),
+            // Without an untrusted entry, the last trusted hop.
+            ("10.0.0.2", &[], "10.0.0.2"),
+            ("10.0.0.2", &["10.9.9.9"], "10.9.9.9"),
+            ("10.0.0.2", &["198.51.100.7, unknown, 10.3.3.3"], "10.3.3.3"),
+            // Mapped addresses are their IPv4 selves.
+            ("::ffff:10.0.0.3", &["198.51.100.7"], "198.51.100.7"),
+            ("::ffff:203.0.113.9", &[], "203.0.113.9"),
+        ];
+        for (peer, lines, expected) in cases {
+            assert_eq!(client(peer, lines), ip(expected), "{peer} {lines:?}");
+        }
         let none = TrustedProxies::default();
         assert_eq!(
             none.client(ip("10.0.0.1"), ["198.51.100.1"].into_iter()),
             ip("10.0.0.1")
-        );
-    }
-
-    #[test]
-    fn behind_trusted_proxies_the_right_most_untrusted_entry_is_the_client() {
-        let p = proxies();
-        // The client wrote the first entry itself: only what the proxies added counts.
-        let lines = ["6.6.6.6, 198.51.100.7", "10.1.1.1"];
-        assert_eq!(
-            p.client(ip("10.0.0.2"), lines.into_iter()),
-            ip("198.51.100.7")
-        );
-        assert_eq!(
-            p.client(ip("::1"), ["[2001:db8::5]:4711"].into_iter()),
-            ip("2001:db8::5")
-        );
-        assert_eq!(
-            p.client(ip("10.0.0.2"), ["198.51.100.7:80"].into_iter()),
-            ip("198.51.100.7")
-        );
-    }
-
-    #[test]
-    fn without_an_untrusted_entry_the_last_trusted_hop_is_the_client() {
-        let p = proxies();
-        assert_eq!(p.client(ip("10.0.0.2"), std::iter::empty()), ip("10.0.0.2"));
-        assert_eq!(
-            p.client(ip("10.0.0.2"), ["10.9.9.9"].into_iter()),
-            ip("10.9.9.9")
-        );
-        let garbage = ["198.51.100.7, unknown, 10.3.3.3"];
-        assert_eq!(
-            p.client(ip("10.0.0.2"), garbage.into_iter()),
-            ip("10.3.3.3")
-        );
-    }
-
-    #[test]
-    fn mapped_addresses_are_their_ipv4_selves() {
-        let p = proxies();
-        assert!(p.trusts(ip("::ffff:10.0.0.3")));
-        assert_eq!(
-            p.client(ip("::ffff:203.0.113.9"), std::iter::empty()),
-            ip("203.0.113.9")
         );
     }
 }

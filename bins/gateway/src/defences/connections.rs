@@ -127,25 +127,4 @@ mod tests {
         drop(first);
         assert!(cap.take(ip).is_some());
     }
-
-    #[test]
-    fn the_refusal_is_a_complete_problem_answer() {
-        let cap = ConnectionCap::new(3, TrustedProxies::default());
-        let text = String::from_utf8(cap.refusal.clone()).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 429 "), "{head}");
-        assert!(
-            head.contains(&format!("content-length: {}", body.len())),
-            "{head}"
-        );
-        let problem: serde_json::Value = serde_json::from_str(body).unwrap();
-        assert_eq!(problem["code"], "too_many_requests");
-        assert!(
-            problem["detail"]
-                .as_str()
-                .unwrap()
-                .contains("3 connections"),
-            "{problem}"
-        );
-    }
 }
