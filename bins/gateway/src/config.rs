@@ -1,10 +1,10 @@
 //! Configuration from the environment (see the README's table).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
-use ipnet::IpNet;
 
+use crate::defences::TrustedProxies;
 use crate::rate_limit::{Limit, RateLimits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -105,8 +105,8 @@ pub struct Config {
     pub max_connections_per_client: u32,
     /// Addresses or CIDRs of the proxies in front of Roster (comma-separated): from them,
     /// the client is the right-most untrusted `X-Forwarded-For` entry.
-    #[arg(long, env = "ROSTER_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
-    pub trusted_proxies: Vec<IpNet>,
+    #[arg(long, env = "ROSTER_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
     /// Where `/metrics` (and `/healthz`, `/readyz`) answer anyone who reaches them: an
     /// address, or `off`.
     #[arg(long, env = "ROSTER_METRICS_BIND", default_value = "127.0.0.1:9090")]
@@ -168,7 +168,7 @@ impl Config {
             client_timeout_ms: 10_000,
             body_timeout_ms: 30_000,
             max_connections_per_client: 256,
-            trusted_proxies: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             metrics_bind: MetricsBind(None),
             metrics_token: None,
             workers: Some(2),
@@ -289,14 +289,6 @@ impl std::str::FromStr for MetricsBind {
     }
 }
 
-/// A proxy's address (`10.0.0.7`) or network (`10.0.0.0/8`).
-fn parse_proxy(raw: &str) -> Result<IpNet, String> {
-    let raw = raw.trim();
-    raw.parse::<IpNet>()
-        .or_else(|_| raw.parse::<IpAddr>().map(IpNet::from))
-        .map_err(|_| format!("{raw:?} is neither an IP address nor a CIDR"))
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -331,14 +323,18 @@ mod tests {
 
     #[test]
     fn trusted_proxies_are_addresses_or_networks() {
-        let config = parse(&["--trusted-proxies", "10.0.0.7, 192.168.0.0/16,::1"]).unwrap();
-        let shown: Vec<String> = config
-            .trusted_proxies
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        assert_eq!(shown, ["10.0.0.7/32", "192.168.0.0/16", "::1/128"]);
-        assert!(parse(&[]).unwrap().trusted_proxies.is_empty());
+        let config = parse(&["--trusted-proxies", "10.0.0.7, 192.168.0.0/16,::1,"]).unwrap();
+        let proxies = config.trusted_proxies;
+        for (ip, trusted) in [
+            ("10.0.0.7", true),
+            ("10.0.0.8", false),
+            ("192.168.9.9", true),
+            ("::1", true),
+        ] {
+            assert_eq!(proxies.trusts(ip.parse().unwrap()), trusted, "{ip}");
+        }
+        let none = parse(&["--trusted-proxies", ""]).unwrap().trusted_proxies;
+        assert!(!none.trusts("127.0.0.1".parse().unwrap()));
         assert!(parse(&["--trusted-proxies", "10.0.0.0/33"]).is_err());
         assert!(parse(&["--trusted-proxies", "proxy.internal"]).is_err());
     }

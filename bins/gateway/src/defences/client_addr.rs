@@ -3,6 +3,7 @@
 //! connection cap all use this one address.
 
 use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
 
 use actix_web::{web, HttpRequest};
 use ipnet::IpNet;
@@ -15,11 +16,27 @@ const X_FORWARDED_FOR: &str = "x-forwarded-for";
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(Vec<IpNet>);
 
-impl TrustedProxies {
-    pub fn new(networks: Vec<IpNet>) -> Self {
-        Self(networks)
-    }
+/// Comma-separated addresses (`10.0.0.7`) or networks (`10.0.0.0/8`); blank entries (an
+/// empty setting) are none.
+impl FromStr for TrustedProxies {
+    type Err = String;
 
+    fn from_str(raw: &str) -> Result<Self, String> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry
+                    .parse::<IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("{entry:?} is neither an IP address nor a CIDR"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+impl TrustedProxies {
     pub fn trusts(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
         self.0.iter().any(|net| net.contains(&ip))
@@ -79,10 +96,7 @@ mod tests {
     /// The client behind `peer` with these `X-Forwarded-For` lines, when 10.0.0.0/8 and ::1
     /// are the trusted proxies.
     fn client(peer: &str, lines: &[&str]) -> IpAddr {
-        let proxies = TrustedProxies::new(vec![
-            "10.0.0.0/8".parse().unwrap(),
-            "::1/128".parse().unwrap(),
-        ]);
+        let proxies: TrustedProxies = "10.0.0.0/8, ::1".parse().unwrap();
         proxies.client(ip(peer), lines.iter().copied())
     }
 

@@ -15,7 +15,6 @@ const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
     style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 /// A year, the common floor for HSTS preload lists; subdomains are the operator's own.
 const HSTS: &str = "max-age=31536000";
-const DOCS_PREFIX: &str = "/docs";
 
 /// For the routes whose answers carry a secret (`routes::Table::secret`): no cache may keep
 /// them.
@@ -25,7 +24,8 @@ pub fn no_store() -> DefaultHeaders {
 
 /// Sets the headers of `res`; `hsts` when clients reach Roster over HTTPS.
 pub fn add(res: &mut ServiceResponse<BoxBody>, hsts: bool) {
-    let policy = if res.request().path().starts_with(DOCS_PREFIX) {
+    let path = res.request().path();
+    let policy = if path == "/docs" || path.starts_with("/docs/") {
         DOCS_POLICY
     } else {
         API_POLICY

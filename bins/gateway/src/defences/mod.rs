@@ -39,7 +39,7 @@ pub struct Defences {
 
 impl Defences {
     pub fn new(config: &Config, management: Option<SocketAddr>) -> Self {
-        let proxies = TrustedProxies::new(config.trusted_proxies.clone());
+        let proxies = config.trusted_proxies.clone();
         let limit = usize::try_from(config.max_connections_per_client).unwrap_or(usize::MAX);
         Self {
             connections: Arc::new(ConnectionCap::new(limit, proxies.clone())),

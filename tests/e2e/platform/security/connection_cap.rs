@@ -77,7 +77,7 @@ async fn one_connection_past_the_cap_is_answered_429_and_closed_until_one_ends()
 async fn trusted_proxies_are_not_capped() {
     let app = TestApp::spawn_with(|c| {
         c.max_connections_per_client = 1;
-        c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        c.trusted_proxies = "127.0.0.0/8".parse().unwrap();
     })
     .await;
     let proxy: IpAddr = "127.0.0.1".parse().unwrap();
