@@ -9,7 +9,7 @@ use roster_e2e::raw_http::{get, RawConn};
 use roster_e2e::TestApp;
 
 const CAP: usize = 3;
-const PROMPTLY: Duration = Duration::from_secs(2);
+const PROMPTLY: Duration = Duration::from_secs(5);
 
 /// A connection from `local` that has been served once, so the gateway counts it.
 async fn held(app: &TestApp, local: IpAddr) -> RawConn {
@@ -57,7 +57,7 @@ async fn one_connection_past_the_cap_is_answered_429_and_closed_until_one_ends()
     assert_eq!(open[0].response(PROMPTLY).await.unwrap().status, 200);
     // One of them ends: its slot comes back, once the gateway has seen it close.
     drop(open.pop());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let mut conn = RawConn::open_from(&app.base, client).await;
         conn.send(&get("/healthz")).await;
