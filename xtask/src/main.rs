@@ -11,6 +11,7 @@
 
 mod bench;
 mod dev;
+mod examples;
 mod fuzz;
 mod gateway;
 mod gateway_cli;
