@@ -5,12 +5,13 @@
 //! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set), then
 //!   (without a filter) `fuzz`.
 //! - `fuzz`: schemathesis against the OpenAPI document of a running gateway.
-//! - `ci`: fmt check, clippy `-D warnings`, then `test`.
+//! - `ci`: fmt check, clippy `-D warnings`, the docs (`-D warnings`, doctests), then `test`.
 //! - `openapi`: rewrite `docs/openapi.json` from the gateway.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
 mod bench;
 mod dev;
+mod examples;
 mod fuzz;
 mod gateway;
 mod gateway_cli;
@@ -66,7 +67,7 @@ enum Cmd {
         #[arg(last = true)]
         schemathesis_args: Vec<String>,
     },
-    /// Everything CI checks: formatting, clippy with -D warnings, the tests.
+    /// Everything CI checks: formatting, clippy and rustdoc with -D warnings, the tests.
     Ci,
     /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
     /// validate it.
@@ -157,6 +158,7 @@ fn run(cli: Cli) -> Result<()> {
                     "warnings",
                 ],
             )?;
+            docs(&root)?;
             test::run(&root, &[])
         }
     }
@@ -185,6 +187,20 @@ pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<()> {
         bail!("`cargo {}` failed", args.join(" "));
     }
     Ok(())
+}
+
+/// The crates' documentation builds without a warning, and its examples compile.
+fn docs(root: &Path) -> Result<()> {
+    let status = cargo_command()
+        .args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(root)
+        .status()
+        .context("running cargo doc")?;
+    if !status.success() {
+        bail!("`cargo doc --workspace --no-deps` warns (RUSTDOCFLAGS=\"-D warnings\")");
+    }
+    cargo(root, &["test", "--workspace", "--doc"])
 }
 
 /// A database URL from the environment, or the private cluster's (started if needed).

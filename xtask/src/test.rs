@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test binary of the workspace against one database server,
-//! then (without a filter) the OpenAPI document's validation and the schema-driven fuzzing
-//! as two more tests, and one closing line of totals for all of it.
+//! the domain crates' examples (one test each, on a database of their own), then (without
+//! a filter) the OpenAPI document's validation and the schema-driven fuzzing as two more
+//! tests, and one closing line of totals for all of it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::process::Stdio;
 
 use anyhow::{bail, Context, Result};
 
-use crate::{fuzz, openapi};
+use crate::{examples, fuzz, openapi};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     let (url, lease) = crate::database(root)?;
@@ -31,6 +32,24 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         }
     }
     let status = child.wait()?;
+    // The domain crates' examples, one test each, on a database of their own.
+    let mut examples_failed = false;
+    if status.success() {
+        for example in examples::find(root)? {
+            let name = example.test_name();
+            if !selected(&name, extra) {
+                continue;
+            }
+            let ok = examples::run(root, &url, &example)?;
+            println!("example {name} ... {}", if ok { "ok" } else { "FAILED" });
+            if ok {
+                totals.passed += 1;
+            } else {
+                totals.failed += 1;
+                examples_failed = true;
+            }
+        }
+    }
     // Without a filter the document's validation and the schema-driven fuzzing run too, as
     // two more tests.
     let mut fuzz_error = None;
@@ -59,6 +78,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     if !status.success() {
         bail!("tests failed");
     }
+    if examples_failed {
+        bail!("an example failed");
+    }
     if let Some(e) = fuzz_error {
         return Err(e.context("the fuzzing could not run"));
     }
@@ -69,6 +91,13 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         bail!("no test ran");
     }
     Ok(())
+}
+
+/// Whether a filtered run takes the test `name`: no filter, or one that names it in part
+/// (arguments that are flags are not filters).
+fn selected(name: &str, extra: &[String]) -> bool {
+    let mut filters = extra.iter().filter(|a| !a.starts_with('-')).peekable();
+    filters.peek().is_none() || filters.any(|f| name.contains(f.as_str()))
 }
 
 /// What the whole suite came to: libtest's result lines added up, and the fuzzing.
@@ -122,6 +151,16 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_selects_the_tests_whose_names_hold_it() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let name = "examples::roster-identity::org_and_users";
+        assert!(selected(name, &[]));
+        assert!(selected(name, &args(&["--nocapture"])));
+        assert!(selected(name, &args(&["app::", "examples::"])));
+        assert!(!selected(name, &args(&["app::users::"])));
+    }
 
     #[test]
     fn totals_add_up_result_lines() {

@@ -1,5 +1,24 @@
 //! `roster-external-users`: the external-users family (Zaia public API compatible).
 //!
+//! Use it to manage the end users of an org's own products from Rust, without the
+//! gateway. Start with [`workspaces::create`] or [`workspaces::list`], then channels and
+//! [`users`].
+//!
+//! ```no_run
+//! use diesel_async::{AsyncConnection, AsyncPgConnection};
+//! use roster_core::page::Paging;
+//! use roster_external_users::workspaces;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut conn = AsyncPgConnection::establish("postgres://localhost/roster").await?;
+//! let page = workspaces::list(&mut conn, "org_0123", &Paging::Offset { page: 1, size: 20 }).await?;
+//! for workspace in &page.data {
+//!     println!("{} {}", workspace.id, workspace.name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! An org owns workspaces; a workspace's API keys authenticate its callers. Inside a
 //! workspace live channels, tiers, external user groups, super identities and external
 //! users, who get short-lived signed access tokens. Services are plain async functions

@@ -33,6 +33,32 @@ pub struct Integration {
     pub updated_at: Timestamp,
 }
 
+/// A user's new integration of a kind, made at `created_at`.
+#[derive(Insertable)]
+#[diesel(table_name = integrations)]
+struct NewIntegration<'a> {
+    org_id: &'a OrgId,
+    id: IntegrationId,
+    user_id: &'a UserId,
+    #[diesel(column_name = type_)]
+    kind: IntegrationType,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+impl<'a> NewIntegration<'a> {
+    fn at(now: Timestamp, org_id: &'a OrgId, user_id: &'a UserId, kind: IntegrationType) -> Self {
+        Self {
+            org_id,
+            id: IntegrationId::generate(),
+            user_id,
+            kind,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// `POST /api/v1/app/user/integrations`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -81,14 +107,7 @@ pub async fn create(
     }
     let now = roster_core::time::now();
     diesel::insert_into(integrations::table)
-        .values((
-            integrations::org_id.eq(org_id),
-            integrations::id.eq(IntegrationId::generate()),
-            integrations::user_id.eq(user_id),
-            integrations::type_.eq(kind),
-            integrations::created_at.eq(now),
-            integrations::updated_at.eq(now),
-        ))
+        .values(NewIntegration::at(now, org_id, user_id, kind))
         .returning(Integration::as_returning())
         .get_result(conn)
         .await
@@ -112,14 +131,7 @@ pub async fn ensure(
 ) -> DomainResult<Integration> {
     let now = roster_core::time::now();
     Ok(diesel::insert_into(integrations::table)
-        .values((
-            integrations::org_id.eq(org_id),
-            integrations::id.eq(IntegrationId::generate()),
-            integrations::user_id.eq(user_id),
-            integrations::type_.eq(kind),
-            integrations::created_at.eq(now),
-            integrations::updated_at.eq(now),
-        ))
+        .values(NewIntegration::at(now, org_id, user_id, kind))
         .on_conflict((
             integrations::org_id,
             integrations::user_id,

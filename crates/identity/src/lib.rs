@@ -1,7 +1,26 @@
 //! `roster-identity`: orgs, accounts, users, roles, API tokens and sessions.
 //!
-//! Services are plain async functions over `&mut AsyncPgConnection`, so callers can
-//! compose them inside one transaction; they return `DomainResult`.
+//! Use it to manage who belongs to an org from Rust, without the gateway. Services are
+//! plain async functions over `&mut AsyncPgConnection`, so callers can compose them inside
+//! one transaction; they return `DomainResult`. Start with [`orgs::find`] or
+//! [`orgs::create`], then [`users::create`] and [`users::list`]; run
+//! `roster_core::migrations::run_pending` on the database first. The example
+//! `cargo run -p roster-identity --example org_and_users` does all of it.
+//!
+//! ```no_run
+//! use diesel_async::{AsyncConnection, AsyncPgConnection};
+//! use roster_core::page::Paging;
+//! use roster_identity::{orgs, users};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut conn = AsyncPgConnection::establish("postgres://localhost/roster").await?;
+//! let org = orgs::find(&mut conn, "acme").await?;
+//! let filter = users::UserFilter::default();
+//! let page = users::list(&mut conn, &org.id, &filter, &Paging::Offset { page: 1, size: 20 }).await?;
+//! println!("{} users in {}", page.total_count, org.name);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod accounts;
 pub mod auth;

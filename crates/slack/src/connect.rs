@@ -2,6 +2,7 @@
 //! (OpenID Connect). Short-lived (30 minutes), single use, and stored only as the
 //! SHA-256 of the session token.
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
@@ -103,16 +104,12 @@ pub async fn open_by_token(
     org_id: &OrgId,
     token: &str,
 ) -> DomainResult<OpenSession> {
-    slack_connect_sessions::table
-        .filter(slack_connect_sessions::org_id.eq(org_id))
-        .filter(slack_connect_sessions::token_hash.eq(secret::hash(token.trim())))
-        .filter(slack_connect_sessions::used_at.is_null())
-        .filter(slack_connect_sessions::expires_at.gt(roster_core::time::now()))
-        .select(OpenSession::as_select())
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(unusable)
+    first_open(
+        open_sessions(org_id)
+            .filter(slack_connect_sessions::token_hash.eq(secret::hash(token.trim()))),
+        conn,
+    )
+    .await
 }
 
 /// The open session with this id (without using it up).
@@ -121,10 +118,28 @@ pub async fn open_by_id(
     org_id: &OrgId,
     id: &ConnectSessionId,
 ) -> DomainResult<OpenSession> {
+    first_open(
+        open_sessions(org_id).filter(slack_connect_sessions::id.eq(id)),
+        conn,
+    )
+    .await
+}
+
+/// A tenant's sessions not used up and not expired.
+fn open_sessions(org_id: &OrgId) -> slack_connect_sessions::BoxedQuery<'_, Pg> {
     slack_connect_sessions::table
-        .find((org_id, id))
+        .filter(slack_connect_sessions::org_id.eq(org_id))
         .filter(slack_connect_sessions::used_at.is_null())
         .filter(slack_connect_sessions::expires_at.gt(roster_core::time::now()))
+        .into_boxed()
+}
+
+/// The one open session `query` finds; none is a 400.
+async fn first_open(
+    query: slack_connect_sessions::BoxedQuery<'_, Pg>,
+    conn: &mut AsyncPgConnection,
+) -> DomainResult<OpenSession> {
+    query
         .select(OpenSession::as_select())
         .first(conn)
         .await

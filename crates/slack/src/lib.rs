@@ -1,5 +1,23 @@
 //! `roster-slack`: Slack user linking.
 //!
+//! Use it to find which Roster user a Slack user is, and to manage Slack workspaces and
+//! links, from Rust without the gateway. Start with [`workspaces::list`] and [`links`].
+//!
+//! ```no_run
+//! use diesel_async::{AsyncConnection, AsyncPgConnection};
+//! use roster_identity::orgs;
+//! use roster_slack::workspaces;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut conn = AsyncPgConnection::establish("postgres://localhost/roster").await?;
+//! let org = orgs::find(&mut conn, "acme").await?;
+//! for workspace in workspaces::list(&mut conn, &org.id).await? {
+//!     println!("{} {}", workspace.team_id, workspace.team_name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Slack workspaces installed for a tenant (by OAuth or by hand), links between Slack
 //! users and Roster users, the single-use link tokens the `link` slash command hands out,
 //! connect sessions (linking by Slack's OpenID Connect), Slack request signatures and the

@@ -1,5 +1,5 @@
 //! Request bodies and answers of `/work-apps/slack`, with the field names of Inkeep's
-//! API; the bodies and their parsing into domain values are in [`requests`].
+//! API; the bodies and their parsing into domain values are in `wire/requests.rs`.
 
 use roster_core::time::Timestamp;
 use roster_identity::{OrgId, UserId};

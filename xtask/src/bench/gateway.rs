@@ -39,7 +39,7 @@ pub fn peak_rss_mib(pid: u32) -> Option<f64> {
     vm_hwm_mib(&status)
 }
 
-/// `VmHWM` of a /proc/<pid>/status text, in MiB.
+/// `VmHWM` of a `/proc/<pid>/status` text, in MiB.
 fn vm_hwm_mib(status: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

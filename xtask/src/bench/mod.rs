@@ -9,8 +9,10 @@ mod chart;
 mod db;
 mod gateway;
 mod pgbench;
+mod render;
 mod report;
 mod scenarios;
+mod seed;
 mod wrk;
 
 use std::path::Path;

@@ -169,7 +169,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 }
 
 /// 400 naming the first parameter whose name or value holds a NUL character (see
-/// [`NUL_MESSAGE`]).
+/// `NUL_MESSAGE`).
 pub fn refuse_nul_in_query(query: &str) -> Result<(), ApiError> {
     match form_urlencoded::parse(query.as_bytes())
         .find(|(key, value)| key.contains('\0') || value.contains('\0'))

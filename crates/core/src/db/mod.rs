@@ -1,5 +1,5 @@
 //! The database pool (diesel-async over tokio-postgres, pooled by deadpool), and the
-//! shapes of statements that keep PostgreSQL's plans good ([`statements`]).
+//! shapes of statements that keep PostgreSQL's plans good (`statements`).
 
 mod statements;
 

@@ -23,8 +23,8 @@ const USERS: Keyset<users::created_at, users::id> =
 const DEFERRED_JOIN_OFFSET: i64 = 1_000;
 
 /// One page of an org's users in a stable order (oldest first), with the total count.
-/// An unsearched page is one statement ([`unsearched_page`]; an empty one two, pipelined),
-/// and so is a searched offset page ([`searched_offset_page`]); a searched cursor page
+/// An unsearched page is one statement (`unsearched_page`; an empty one two, pipelined),
+/// and so is a searched offset page (`searched_offset_page`); a searched cursor page
 /// pipelines its queries (three at most, whatever the page size): one round trip.
 pub async fn list(
     conn: &mut AsyncPgConnection,

@@ -1,0 +1,206 @@
+//! The scenarios: one row each, saying what data it needs, what wrk sends, what pgbench
+//! runs beside it (if anything) and the target it is judged by. Adding a scenario is
+//! adding a row in `table.rs` (and, for a new family, a `Dataset` with its seeding in `seed.rs`).
+
+use anyhow::{bail, Result};
+
+mod table;
+pub use table::SCENARIOS;
+
+/// What a scenario needs seeded before it runs, in the order they are seeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dataset {
+    /// N App users (and their accounts) in one org.
+    AppUsers,
+    /// N external users over `CHANNELS` channels of the org's workspace, each with its
+    /// own super identity.
+    ExternalUsers,
+    /// A Slack workspace of the org and one App user in `SLACK_LINK_EVERY` linked to a
+    /// Slack user (needs `AppUsers`).
+    SlackLinks,
+}
+
+impl Dataset {
+    /// Its name in the bench database's `bench_datasets`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AppUsers => "app-users",
+            Self::ExternalUsers => "external-users",
+            Self::SlackLinks => "slack-links",
+        }
+    }
+}
+
+/// Channels the external users are spread over (user g is on channel `1 + (g / 4000 + g) % 10`,
+/// so that a family name's users are on every channel).
+pub const CHANNELS: u64 = 10;
+/// App user g is linked to Slack when g is a multiple of this.
+pub const SLACK_LINK_EVERY: u64 = 10;
+/// The bench's Slack team.
+pub const SLACK_TEAM: &str = "TBENCH01";
+
+/// What a scenario is judged by (besides zero unexpected non-2xx and the RSS ceiling,
+/// which every scenario must meet).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Requests/s at least this fraction of pgbench's transactions/s for the same SQL.
+    PgbenchRatio(f64),
+    /// Median latency at most this many milliseconds.
+    P50Ms(f64),
+    /// At least this many requests/s, none answered 5xx.
+    RateAtLeast(f64),
+    /// Measured and reported only.
+    None,
+}
+
+/// A pgbench script, its statements prepared once per connection (`-M prepared`) as the
+/// gateway's are (diesel's statement cache, `roster_core::db::prepared_once`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pgbench {
+    pub sql: fn(&Fixture) -> String,
+}
+
+/// Values a scenario's scripts are built from, known once the data is seeded.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    /// App users seeded (ids `user_<16 hex of 1..=rows>`).
+    pub rows: u64,
+    pub org_id: String,
+    pub org_slug: String,
+    pub token: String,
+    /// The deep page of scenario 4 (page 25000 at a million rows, the middle of smaller sets).
+    pub deep_page: u64,
+    /// The cursor that starts the same deep page (`after=`), empty for page 1.
+    pub deep_cursor: String,
+    /// The external family: the workspace API key, and the channel ids in order
+    /// (channel n is `channel_ids[n - 1]`).
+    pub api_key: String,
+    pub workspace_id: String,
+    pub channel_ids: Vec<String>,
+    /// Slack users linked (`U<10 hex digits of k>` for k in 1..=slack_links, linked to
+    /// App user `SLACK_LINK_EVERY * k`).
+    pub slack_links: u64,
+}
+
+/// Channel n (1-based) of the seeded workspace: a UUID made from n.
+pub fn channel_id(n: u64) -> String {
+    format!("c0000000-0000-4000-8000-{n:012x}")
+}
+
+pub const PAGE_SIZE: u64 = 20;
+
+/// Seeded users' names: a given name, and a family name of three syllables (4000 of
+/// them), so that a family name is a selective search (~250 users at a million).
+pub const GIVEN_NAMES: [&str; 20] = [
+    "Sasha",
+    "Lee",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Edsger",
+    "Barbara",
+    "Ken",
+    "Dennis",
+    "Linus",
+    "Margaret",
+    "Donald",
+    "Frances",
+    "John",
+    "Radia",
+    "Tim",
+    "Vint",
+    "Whitfield",
+    "Hedy",
+    "Katherine",
+];
+pub const FAMILY_FIRST: [&str; 20] = [
+    "ka", "lo", "mi", "ta", "ne", "ro", "su", "vi", "da", "pe", "zo", "ha", "ri", "mu", "be", "fo",
+    "gi", "la", "no", "sa",
+];
+pub const FAMILY_MIDDLE: [&str; 20] = [
+    "ven", "dor", "lin", "mar", "tes", "kov", "rin", "bel", "sor", "tan", "mel", "dar", "kin",
+    "vol", "ser", "lan", "mor", "pil", "gar", "ton",
+];
+pub const FAMILY_LAST: [&str; 10] = ["a", "o", "i", "u", "e", "as", "os", "in", "en", "ar"];
+
+/// A Lua table literal of strings.
+pub fn lua_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    format!("{{{}}}", quoted.join(", "))
+}
+
+impl Fixture {
+    /// Page 25000 of 20 at a million rows; the middle of the list for smaller sets.
+    pub fn deep_page_for(rows: u64) -> u64 {
+        (rows / 2 / PAGE_SIZE).clamp(1, 25_000)
+    }
+}
+
+/// One scenario of the table.
+pub struct Scenario {
+    /// The name `--scenario` takes.
+    pub name: &'static str,
+    /// Its number in issue 6.
+    pub number: &'static str,
+    /// What it sends, for the report.
+    pub title: &'static str,
+    pub needs: &'static [Dataset],
+    /// The wrk Lua that picks each request (the common prelude and `done()` are added).
+    pub wrk: fn(&Fixture) -> String,
+    /// What pgbench runs beside it with the same connections: the queries the gateway
+    /// issues to answer the request, authentication aside. Keep in step with the code.
+    pub pgbench: Option<Pgbench>,
+    pub target: Target,
+    /// What every 2xx body must contain (else it counts as an unexpected answer).
+    pub expect: &'static str,
+}
+
+/// The scenarios `--scenario` names (comma-separated), or all of them; unknown names fail.
+pub fn select(names: &[String]) -> Result<Vec<&'static Scenario>> {
+    if names.is_empty() {
+        return Ok(SCENARIOS.iter().collect());
+    }
+    let mut chosen = Vec::new();
+    for name in names.iter().flat_map(|n| n.split(',')).map(str::trim) {
+        match SCENARIOS.iter().find(|s| s.name == name) {
+            Some(s) => chosen.push(s),
+            None => bail!(
+                "unknown scenario `{name}`; known: {}",
+                SCENARIOS
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_names_are_unique_and_selectable() {
+        let mut names: Vec<_> = SCENARIOS.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SCENARIOS.len());
+        let picked = select(&["list-users,get-user".into()]).unwrap_or_default();
+        assert_eq!(
+            picked.iter().map(|s| s.name).collect::<Vec<_>>(),
+            ["list-users", "get-user"]
+        );
+        assert!(select(&["nope".into()]).is_err());
+        assert_eq!(select(&[]).map(|v| v.len()).ok(), Some(SCENARIOS.len()));
+    }
+
+    #[test]
+    fn deep_page_is_page_25000_at_a_million_and_the_middle_below() {
+        assert_eq!(Fixture::deep_page_for(1_000_000), 25_000);
+        assert_eq!(Fixture::deep_page_for(100_000), 2_500);
+        assert_eq!(Fixture::deep_page_for(10), 1);
+        assert_eq!(Fixture::deep_page_for(5_000_000), 25_000);
+    }
+}
