@@ -5,10 +5,13 @@
 
 pub mod db;
 pub mod error;
+pub mod events;
+pub mod feed;
 pub mod id;
 pub mod jwt;
 pub mod migrations;
 pub mod page;
+pub mod sealed;
 pub mod secret;
 pub mod text;
 pub mod text_enum;
