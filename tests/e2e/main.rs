@@ -6,6 +6,7 @@
 
 mod app_users;
 mod artifacts;
+mod events;
 mod external_auth;
 mod external_catalog;
 mod external_groups;

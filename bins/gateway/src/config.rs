@@ -103,6 +103,10 @@ pub struct Config {
     /// through any process, ends the second (see principals.rs).
     #[arg(long, env = "ROSTER_AUTH_CACHE_SECONDS", default_value_t = DEFAULT_AUTH_CACHE_SECONDS)]
     pub auth_cache_seconds: u64,
+    /// Days the audit log keeps an event; older ones are deleted in small batches.
+    #[arg(long, env = "ROSTER_AUDIT_RETENTION_DAYS", default_value_t = 365,
+        value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub audit_retention_days: u32,
 }
 
 /// A signing key; its Debug never shows it.
@@ -143,6 +147,7 @@ impl Config {
             workers: Some(2),
             slack: SlackConfig::default(),
             auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
+            audit_retention_days: 365,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::routes::slack::{
     commands as slack_commands, oauth as slack_oauth, users as slack_users,
     workspaces as slack_workspaces,
 };
-use crate::routes::{app_users, integrations, ops, sessions, tokens};
+use crate::routes::{app_users, audit_events, integrations, ops, sessions, tokens};
 use crate::routes::{artifacts, project_members, projects};
 use crate::routes::{external_catalog, external_users, workspaces};
 
@@ -44,8 +44,9 @@ use crate::routes::{external_catalog, external_users, workspaces};
         slack_users::create_connect_session, slack_workspaces::register_workspace, slack_workspaces::list_workspaces,
         slack_workspaces::remove_workspace, slack_workspaces::linked_users, slack_commands::slash_command,
         slack_oauth::install, slack_oauth::oauth_redirect, slack_oauth::start_connect, slack_oauth::connect_callback,
+        audit_events::list_audit_events,
     ),
-    components(schemas(Problem, roster_core::FieldError)),
+    components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
     modifiers(&SecuritySchemes, &CommonResponses),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
@@ -61,6 +62,7 @@ use crate::routes::{external_catalog, external_users, workspaces};
         (name = "channels", description = "Channels external users come from"),
         (name = "tiers", description = "Tiers external users and groups are on"),
         (name = "external-user-groups", description = "Groups of external users"),
+        (name = "audit", description = "The org's audit log: every change, newest first"),
     )
 )]
 pub struct ApiDoc;

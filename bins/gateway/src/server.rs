@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::background::BackgroundTasks;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
@@ -67,6 +68,12 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     let writers: Vec<Arc<Semaphore>> = (0..workers)
         .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
         .collect();
+    let background = Arc::new(BackgroundTasks::default());
+    background.spawn(roster_core::events::retention::run(
+        roster_core::db::pool(&config.database_url, 1)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+        config.audit_retention_days,
+    ));
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -76,6 +83,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         limits: Arc::new(limits),
         writers: writers[0].clone(),
         creates: Arc::default(),
+        background,
     };
     let doc = openapi::document();
     let next_pool = Arc::new(AtomicUsize::new(0));
@@ -102,6 +110,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(ApiError::not_found("route"))
                 }))
+                .wrap(from_fn(crate::event_context::scope))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))
                 .wrap(TracingLogger::<RequestSpan>::new())

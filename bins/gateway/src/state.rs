@@ -26,6 +26,8 @@ pub struct AppState {
     pub writers: Arc<Semaphore>,
     /// This worker thread's creates of App users waiting for a turn (`crate::creates`).
     pub creates: Arc<crate::creates::CreateQueue>,
+    /// Held only to end the background tasks with the server.
+    pub background: Arc<crate::background::BackgroundTasks>,
 }
 
 impl AppState {

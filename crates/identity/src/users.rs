@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::future::try_join;
 use roster_core::db::{limited, matches_first, planned_per_call, prepared_once, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::{self, EventContext, EventType, NewEvent};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::{like_escape, within_one_word, Email};
 use roster_core::time::Timestamp;
@@ -232,25 +233,36 @@ async fn create_with_account_by_email(
     org_id: &OrgId,
     new: NewUser,
 ) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
     let now = roster_core::time::now();
     let id = UserId::generate();
-    let account_id: AccountId = diesel::select(users_add_with_account(
-        org_id,
-        &id,
-        AccountId::generate(),
-        new.email.as_str(),
-        &new.name,
-        new.given_name.as_deref(),
-        new.family_name.as_deref(),
-        new.job_position_name.as_deref(),
-        new.job_position_description.as_deref(),
-        new.role,
-        now,
-    ))
-    .get_result(conn)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let account_id: AccountId = diesel::select(users_add_with_account(
+            org_id,
+            &id,
+            AccountId::generate(),
+            new.email.as_str(),
+            &new.name,
+            new.given_name.as_deref(),
+            new.family_name.as_deref(),
+            new.job_position_name.as_deref(),
+            new.job_position_description.as_deref(),
+            new.role,
+            now,
+        ))
+        .get_result(conn)
+        .await
+        .map_err(|e| unique_violation(e, "user_info.email", false))?;
+        let user = added_user(org_id, id, account_id, new, now);
+        events::emit(conn, user_event(EventType::UserCreated, &user)?).await?;
+        Ok(user)
+    })
     .await
-    .map_err(|e| unique_violation(e, "user_info.email", false))?;
-    Ok(added_user(org_id, id, account_id, new, now))
+}
+
+/// The event of a change to `user` (the user as the API returns it after the change).
+fn user_event(kind: EventType, user: &User) -> DomainResult<NewEvent> {
+    NewEvent::new(user.org_id.as_str(), kind, user.id.as_str(), user)
 }
 
 /// The user just added as `new`, active, created (and updated) at `now`.
@@ -293,13 +305,39 @@ struct Added {
 /// statement triggers on users (counters, words) then run once for all of them. All or
 /// nothing: any error (a duplicate, the same email twice) adds no one, and the caller
 /// adds them one by one with [`create`] to answer each. The users come back in the order
-/// given.
+/// given. Each `user.created` event is emitted in the context of its own create.
 pub async fn create_many_by_email(
     conn: &mut AsyncPgConnection,
-    batch: &[(&OrgId, &NewUser)],
+    batch: &[(&OrgId, &NewUser, &EventContext)],
+) -> DomainResult<Vec<User>> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let users = add_many_by_email(conn, batch).await?;
+        let events = users
+            .iter()
+            .zip(batch)
+            .map(|(user, (_, _, context))| {
+                NewEvent::in_context(
+                    user.org_id.as_str(),
+                    EventType::UserCreated,
+                    user.id.as_str(),
+                    user,
+                    (*context).clone(),
+                )
+            })
+            .collect::<DomainResult<Vec<_>>>()?;
+        events::emit_all(conn, &events).await?;
+        Ok(users)
+    })
+    .await
+}
+
+async fn add_many_by_email(
+    conn: &mut AsyncPgConnection,
+    batch: &[(&OrgId, &NewUser, &EventContext)],
 ) -> DomainResult<Vec<User>> {
     use diesel::sql_types::{Array, Timestamptz};
-    if batch.iter().any(|(_, new)| new.account_id.is_some()) {
+    if batch.iter().any(|(_, new, _)| new.account_id.is_some()) {
         return Err(DomainError::internal_msg(
             "create_many_by_email takes users without an account_id",
         ));
@@ -307,9 +345,9 @@ pub async fn create_many_by_email(
     let now = roster_core::time::now();
     let ids: Vec<UserId> = batch.iter().map(|_| UserId::generate()).collect();
     let texts =
-        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new)| f(new)).collect() };
+        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new, _)| f(new)).collect() };
     let optional = |f: fn(&NewUser) -> Option<&str>| -> Vec<Option<&str>> {
-        batch.iter().map(|(_, new)| f(new)).collect()
+        batch.iter().map(|(_, new, _)| f(new)).collect()
     };
     let added: Vec<Added> = prepared_once(
         diesel::sql_query(
@@ -319,7 +357,7 @@ pub async fn create_many_by_email(
         .bind::<Array<Text>, _>(
             batch
                 .iter()
-                .map(|(org, _)| org.as_str())
+                .map(|(org, _, _)| org.as_str())
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Text>, _>(ids.iter().map(|id| id.as_str()).collect::<Vec<_>>())
@@ -347,7 +385,7 @@ pub async fn create_many_by_email(
     batch
         .iter()
         .zip(ids)
-        .map(|((org_id, new), id)| {
+        .map(|((org_id, new, _), id)| {
             let account_id = accounts.remove(&id).ok_or_else(|| {
                 DomainError::internal_msg("users_add_many_with_accounts left a user out")
             })?;
@@ -408,7 +446,9 @@ async fn create_for_account(
             .get_result(conn)
             .await
             .map_err(|e| unique_violation(e, "user_info.email", true))?;
-        Ok(User::from(record))
+        let user = User::from(record);
+        events::emit(conn, user_event(EventType::UserCreated, &user)?).await?;
+        Ok(user)
     })
     .await
 }
@@ -828,7 +868,14 @@ pub async fn update(
             .get_result(conn)
             .await
             .map_err(|e| unique_violation(e, "email", true))?;
-        Ok(User::from(record))
+        let kind = if record.role == current.role {
+            EventType::UserUpdated
+        } else {
+            EventType::UserRoleChanged
+        };
+        let user = User::from(record);
+        events::emit(conn, user_event(kind, &user)?).await?;
+        Ok(user)
     })
     .await
 }
@@ -854,13 +901,19 @@ pub async fn set_state(
         if state == UserState::Inactive {
             ensure_not_last_admin(conn, &current).await?;
         }
-        diesel::update(users::table.find((org_id, id)))
+        let record = diesel::update(users::table.find((org_id, id)))
             .set((
                 users::state.eq(state),
                 users::updated_at.eq(roster_core::time::now()),
             ))
-            .execute(conn)
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
             .await?;
+        let kind = match state {
+            UserState::Active => EventType::UserActivated,
+            UserState::Inactive => EventType::UserDeactivated,
+        };
+        events::emit(conn, user_event(kind, &User::from(record))?).await?;
         Ok(UserStateChange {
             id: current.id,
             state,

@@ -2,6 +2,7 @@
 
 pub mod app_users;
 pub mod artifacts;
+pub mod audit_events;
 pub mod external_catalog;
 pub mod external_query;
 pub mod external_users;
@@ -28,7 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(project_members::configure)
             .configure(artifacts::configure)
             .configure(tokens::configure)
-            .configure(workspaces::configure),
+            .configure(workspaces::configure)
+            .configure(audit_events::configure),
     );
     external_users::configure(cfg);
     external_catalog::configure(cfg);

@@ -120,25 +120,8 @@ impl TypeFilter {
     /// Parses a filter named by `field`: a type of the catalogue, or `prefix.*` where
     /// some type starts with `prefix.`; anything else is a 400 naming `field`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
-        if let Ok(kind) = EventType::from_str(raw) {
-            return Ok(Self::Exactly(kind));
-        }
-        if let Some(prefix) = raw.strip_suffix('*').filter(|p| p.ends_with('.')) {
-            if EventType::ALL
-                .iter()
-                .any(|t| t.as_str().starts_with(prefix))
-            {
-                return Ok(Self::Under(prefix.to_owned()));
-            }
-        }
-        let shown: String = raw.chars().take(100).collect();
-        Err(DomainError::invalid(
-            field,
-            format!(
-                "unknown event type `{shown}`: use a type of the catalogue ({}) or a prefix such as user.*",
-                EventType::allowed()
-            ),
-        ))
+        raw.parse()
+            .map_err(|message| DomainError::invalid(field, message))
     }
 
     pub fn matches(&self, kind: EventType) -> bool {
@@ -154,6 +137,72 @@ impl TypeFilter {
             Self::Exactly(t) => t.as_str().to_owned(),
             Self::Under(prefix) => format!("{prefix}*"),
         }
+    }
+}
+
+impl FromStr for TypeFilter {
+    /// What is wrong with it, for people.
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        if let Ok(kind) = EventType::from_str(raw) {
+            return Ok(Self::Exactly(kind));
+        }
+        if let Some(prefix) = raw.strip_suffix('*').filter(|p| p.ends_with('.')) {
+            if EventType::ALL
+                .iter()
+                .any(|t| t.as_str().starts_with(prefix))
+            {
+                return Ok(Self::Under(prefix.to_owned()));
+            }
+        }
+        let shown: String = raw.chars().take(100).collect();
+        Err(format!(
+            "unknown event type `{shown}`: use a type of the catalogue ({}) or a prefix such as user.*",
+            EventType::allowed()
+        ))
+    }
+}
+
+impl serde::Serialize for TypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_written())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypeFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        raw.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for TypeFilter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{ObjectBuilder, OneOfBuilder, Ref, Type};
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name("EventType"))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(PREFIX_PATTERN))
+                    .description(Some("Every type under a prefix, e.g. user.*")),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TypeFilter {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "EventType".to_owned(),
+            <EventType as utoipa::PartialSchema>::schema(),
+        ));
     }
 }
 

@@ -48,11 +48,11 @@ pub async fn delete_expired(pool: &Pool, before: Timestamp, limit: i64) -> Domai
     }
 }
 
-/// Every hour, from now on, deletes the events older than `days` days, while `running`
-/// says so (the gateway stops it with the server).
-pub async fn run(pool: Pool, days: u32, running: impl Fn() -> bool) {
+/// Every hour, from now on, deletes the events older than `days` days (until the task is
+/// aborted).
+pub async fn run(pool: Pool, days: u32) {
     let mut tick = tokio::time::interval(EVERY);
-    while running() {
+    loop {
         tick.tick().await;
         let before = crate::time::now() - time::Duration::days(i64::from(days));
         match delete_expired(&pool, before, BATCH).await {
