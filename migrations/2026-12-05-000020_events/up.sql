@@ -63,6 +63,7 @@ CREATE TABLE webhook_deliveries (
     id               text        NOT NULL,
     endpoint_id      text        NOT NULL,
     event_id         text        NOT NULL,
+    event_type       text        NOT NULL,
     state            text        NOT NULL DEFAULT 'pending',
     attempts         integer     NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz,

@@ -10,7 +10,7 @@ use crate::routes::slack::{
     commands as slack_commands, oauth as slack_oauth, users as slack_users,
     workspaces as slack_workspaces,
 };
-use crate::routes::{app_users, audit_events, integrations, ops, sessions, tokens};
+use crate::routes::{app_users, audit_events, integrations, ops, sessions, tokens, webhooks};
 use crate::routes::{artifacts, project_members, projects};
 use crate::routes::{external_catalog, external_users, workspaces};
 
@@ -45,6 +45,9 @@ use crate::routes::{external_catalog, external_users, workspaces};
         slack_workspaces::remove_workspace, slack_workspaces::linked_users, slack_commands::slash_command,
         slack_oauth::install, slack_oauth::oauth_redirect, slack_oauth::start_connect, slack_oauth::connect_callback,
         audit_events::list_audit_events,
+        webhooks::create_webhook, webhooks::list_webhooks, webhooks::get_webhook, webhooks::update_webhook,
+        webhooks::delete_webhook, webhooks::get_webhook_secret, webhooks::rotate_webhook_secret,
+        webhooks::test_webhook, webhooks::list_deliveries, webhooks::retry_delivery,
     ),
     components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
     modifiers(&SecuritySchemes, &CommonResponses),
@@ -63,6 +66,7 @@ use crate::routes::{external_catalog, external_users, workspaces};
         (name = "tiers", description = "Tiers external users and groups are on"),
         (name = "external-user-groups", description = "Groups of external users"),
         (name = "audit", description = "The org's audit log: every change, newest first"),
+        (name = "webhooks", description = "The org's webhook endpoints (Standard Webhooks) and their deliveries"),
     )
 )]
 pub struct ApiDoc;
@@ -253,6 +257,7 @@ const CHANGES: &[&str] = &[
     "UpdateExternalUserRequest",
     "UpdateGroupRequest",
     "UpdateTierRequest",
+    "UpdateWebhookRequest",
 ];
 
 /// Errors only some operations answer.

@@ -74,6 +74,13 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
             .map_err(|e| std::io::Error::other(e.to_string()))?,
         config.audit_retention_days,
     ));
+    let deliverer = roster_webhooks::deliverer::Deliverer::new(
+        &config.database_url,
+        config.webhooks.delivery(),
+        config.webhook_key(),
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    background.spawn(deliverer.run());
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),

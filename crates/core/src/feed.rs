@@ -6,11 +6,30 @@
 use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
 use diesel::sql_types::{Bool, Text, Timestamptz};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::DomainError;
+
+/// The query parameters of a newest-first list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// How many items, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub first: Option<i64>,
+    /// Cursor from `next_cursor`: the (older) items after it.
+    pub after: Option<String>,
+}
+
+impl TryFrom<&FeedParams> for FeedRequest {
+    type Error = DomainError;
+
+    fn try_from(p: &FeedParams) -> Result<Self, DomainError> {
+        Self::parse(p.first, p.after.as_deref())
+    }
+}
 
 /// A checked request for one page: `size` rows older than `after` (from the newest when
 /// `None`).

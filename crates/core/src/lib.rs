@@ -10,6 +10,7 @@ pub mod feed;
 pub mod id;
 pub mod jwt;
 pub mod migrations;
+pub mod notifications;
 pub mod page;
 pub mod sealed;
 pub mod secret;

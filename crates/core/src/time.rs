@@ -163,6 +163,22 @@ pub mod millis {
         let raw = String::deserialize(d)?;
         super::parse(&raw).ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 timestamp"))
     }
+
+    /// The same for `Option<OffsetDateTime>` (serialising only).
+    pub mod option {
+        use serde::Serializer;
+        use time::OffsetDateTime;
+
+        pub fn serialize<S: Serializer>(
+            ts: &Option<OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match ts {
+                Some(ts) => super::super::serialize_rfc3339(*ts, true, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! Events: the audit log of every change and the webhooks that deliver them.
 
 mod audit;
+mod delivery;
+mod endpoints;
+mod receiver;
+mod replicas;
 mod retention;
 mod user_events;
 

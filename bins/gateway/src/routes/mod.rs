@@ -13,6 +13,7 @@ pub mod projects;
 pub mod sessions;
 pub mod slack;
 pub mod tokens;
+pub mod webhooks;
 pub mod workspaces;
 
 use actix_web::{web, HttpResponse, Resource};
@@ -30,7 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(artifacts::configure)
             .configure(tokens::configure)
             .configure(workspaces::configure)
-            .configure(audit_events::configure),
+            .configure(audit_events::configure)
+            .configure(webhooks::configure),
     );
     external_users::configure(cfg);
     external_catalog::configure(cfg);
