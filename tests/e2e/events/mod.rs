@@ -2,8 +2,8 @@
 
 mod audit;
 mod delivery;
-mod endpoints;
-mod receiver;
+pub(crate) mod endpoints;
+pub(crate) mod receiver;
 mod replicas;
 mod retention;
 mod user_events;
