@@ -3,13 +3,10 @@
 //! position `(time, id)`, so rows written meanwhile land before the first page and never
 //! shift the pages after it.
 
-use diesel::expression::BoxableExpression;
-use diesel::pg::Pg;
-use diesel::sql_types::{Bool, Text, Timestamptz};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::page::{Cursor, Paging, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::DomainError;
 
 /// The query parameters of a newest-first list.
@@ -56,27 +53,13 @@ impl FeedRequest {
         Ok(Self { size, after })
     }
 
-    /// How many rows to fetch: the page and one more, which tells whether more follow.
-    pub fn fetch(&self) -> i64 {
-        self.size + 1
-    }
-
-    /// `(time, id) < cursor` over `columns` (`"events.occurred_at, events.id"`): the rows
-    /// after the cursor in newest-first order; `None` from the newest.
-    pub fn older_than_cursor<QS: 'static>(
-        &self,
-        columns: &'static str,
-    ) -> Option<Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>> {
-        let c = self.after.as_ref()?;
-        Some(Box::new(
-            diesel::dsl::sql::<Bool>("(")
-                .sql(columns)
-                .sql(") < (")
-                .bind::<Timestamptz, _>(c.created_at)
-                .sql(", ")
-                .bind::<Text, _>(c.id.clone())
-                .sql(")"),
-        ))
+    /// The keyset paging of this page ([`crate::page::Keyset::page`] reads it, on a
+    /// [`ListOrder::NewestFirst`](crate::page::ListOrder) keyset).
+    pub fn paging(&self) -> Paging {
+        Paging::After {
+            cursor: self.after.clone(),
+            size: self.size,
+        }
     }
 }
 
@@ -90,8 +73,8 @@ pub struct FeedPage<T> {
 }
 
 impl<T> FeedPage<T> {
-    /// The page from the rows fetched for `request` (up to `fetch()` of them, newest
-    /// first); `key` gives each row's position.
+    /// The page from the rows fetched for `request` (its size and one more at most,
+    /// newest first); `key` gives each row's position.
     pub fn assemble(request: &FeedRequest, mut rows: Vec<T>, key: impl Fn(&T) -> Cursor) -> Self {
         let size = usize::try_from(request.size).unwrap_or(usize::MAX);
         let has_next_page = rows.len() > size;
@@ -126,7 +109,7 @@ mod tests {
     #[test]
     fn sizes_are_bounded_and_cursors_checked() {
         assert_eq!(FeedRequest::parse(None, None).unwrap().size, 20);
-        assert_eq!(FeedRequest::parse(Some(100), None).unwrap().fetch(), 101);
+        assert_eq!(FeedRequest::parse(Some(100), None).unwrap().size, 100);
         for bad in [0, 101, -1] {
             let err = FeedRequest::parse(Some(bad), None).unwrap_err();
             assert!(err.to_string().starts_with("first:"), "{err}");

@@ -1,10 +1,11 @@
 //! Paging of the external family: `pageNumber` (from 1) and `pageSize` (1 to 100); the
 //! response body is the array of items and the total goes in `X-Total-Count`.
 
+use roster_core::page::checked_offset;
 use roster_core::DomainError;
 
+/// Items on a page unless asked otherwise (the App family's lists show 20).
 pub const DEFAULT_PAGE_SIZE: i64 = 10;
-pub const MAX_PAGE_SIZE: i64 = 100;
 
 /// A checked page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,23 +15,14 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// `pageNumber` >= 1 (default 1) and `pageSize` 1..=100 (default 10), else a 400
-    /// naming the parameter.
+    /// `pageNumber` and `pageSize` within the bounds of every offset page
+    /// ([`checked_offset`]), `pageSize` 10 by default; else a 400 naming the parameter.
     pub fn new(number: Option<i64>, size: Option<i64>) -> Result<Self, DomainError> {
-        let number = number.unwrap_or(1);
-        if number < 1 {
-            return Err(DomainError::invalid("pageNumber", "must be 1 or more"));
-        }
-        let size = size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if !(1..=MAX_PAGE_SIZE).contains(&size) {
-            return Err(DomainError::invalid(
-                "pageSize",
-                format!("must be between 1 and {MAX_PAGE_SIZE}"),
-            ));
-        }
-        if number.checked_mul(size).is_none() {
-            return Err(DomainError::invalid("pageNumber", "is too large"));
-        }
+        let (number, size) = checked_offset(
+            ("pageNumber", number),
+            ("pageSize", size),
+            DEFAULT_PAGE_SIZE,
+        )?;
         Ok(Self { number, size })
     }
 

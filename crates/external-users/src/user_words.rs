@@ -10,29 +10,13 @@ use std::fmt::Write as _;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Text, Uuid};
-use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::{limit_literal, prepared_once, rows_and_total};
+use roster_core::db::{limit_literal, prepared_once, rows_and_total, Total, WithTotal};
 use roster_core::error::DomainResult;
 
 use crate::paging::{Listed, PageRequest};
 use crate::users::{ExternalUser, ExternalUserFilter};
 use crate::WorkspaceId;
-
-/// A user of the page with the number of all the matches.
-#[derive(QueryableByName)]
-struct Matched {
-    #[diesel(embed)]
-    user: ExternalUser,
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
 
 /// The columns of `ExternalUser`, of `u`.
 const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id, \
@@ -47,9 +31,9 @@ const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id
 ///
 /// The term's pattern and the id lists are subqueries (`(SELECT $n)`, cast back to an
 /// array): PostgreSQL then estimates them alike for a generic plan and a custom one, and
-/// keeps the generic plan after five calls. Bound as they are, a custom plan knows that
-/// two channels are 20% of the rows where a generic plan assumes ten: costed above it, so
-/// every call was planned anew (a quarter of PostgreSQL's CPU in a searched list, perf).
+/// keeps the generic plan after five calls. Bound as they are, a custom plan knows how
+/// many rows the channels hold where a generic plan guesses: costed above it, so every
+/// call was planned anew (`docs/performance.md`, "Generic plans, really").
 fn matches(filter: &ExternalUserFilter) -> (String, usize) {
     let mut sql = String::from(
         "WITH m AS MATERIALIZED (SELECT DISTINCT p.created_at, p.user_id \
@@ -113,9 +97,8 @@ fn bind_matches<'a>(
 
 /// The page of matching external users, oldest first, and how many match. The statement
 /// is prepared once per connection: its plan does not depend on the term.
-/// Its `LIMIT` is a literal (`limit_literal`) and a zero `OFFSET` is left out: bound, they
-/// keep PostgreSQL from settling on the generic plan (it costs a bound `LIMIT` as 10% of
-/// the rows), and it planned every call, a fifth of its CPU in searched lists (perf).
+/// Its `LIMIT` is a literal (`limit_literal`) and a zero `OFFSET` is left out, so that
+/// PostgreSQL settles on the generic plan (see `roster_core::db::limited`).
 pub(crate) async fn page(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
@@ -142,12 +125,9 @@ pub(crate) async fn page(
     if page.offset() != 0 {
         query = query.bind::<BigInt, _>(page.offset());
     }
-    let mut rows: Vec<Matched> = prepared_once(query).load(conn).await?;
+    let mut rows: Vec<WithTotal<ExternalUser>> = prepared_once(query).load(conn).await?;
     rows.truncate(page.size as usize);
-    let (items, total) = rows_and_total(
-        rows.into_iter().map(|r| (r.user, r.total)).collect(),
-        page.offset(),
-    );
+    let (items, total) = rows_and_total(rows.into_iter().map(Into::into).collect(), page.offset());
     let total = match total {
         Some(total) => total,
         None => {

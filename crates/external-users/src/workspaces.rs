@@ -111,23 +111,13 @@ pub async fn get(
         .ok_or_else(|| DomainError::not_found("workspace"))
 }
 
-fn offset_of(paging: &Paging) -> DomainResult<(i64, i64)> {
-    match paging {
-        Paging::Offset { page, size } => Ok(((page - 1) * size, *size)),
-        _ => Err(DomainError::bad_request(
-            "cursor_paging_unsupported",
-            "this list pages with page and page_size",
-        )),
-    }
-}
-
 /// An org's workspaces, oldest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &str,
     paging: &Paging,
 ) -> DomainResult<Page<Workspace>> {
-    let (offset, size) = offset_of(paging)?;
+    let (offset, size) = paging.offset_only()?;
     let total: i64 = external_workspaces::table
         .filter(external_workspaces::org_id.eq(org_id))
         .count()
@@ -149,10 +139,7 @@ pub async fn list(
         rows,
         total,
         false,
-        |w: &Workspace| Cursor {
-            created_at: w.created_at,
-            id: w.id.to_string(),
-        },
+        |w: &Workspace| Cursor::of(w.created_at, &w.id),
     ))
 }
 
@@ -209,7 +196,7 @@ pub async fn list_keys(
     workspace_id: WorkspaceId,
     paging: &Paging,
 ) -> DomainResult<Page<ApiKey>> {
-    let (offset, size) = offset_of(paging)?;
+    let (offset, size) = paging.offset_only()?;
     let workspace = get(conn, org_id, workspace_id).await?;
     let total: i64 = external_api_keys::table
         .filter(external_api_keys::workspace_id.eq(workspace.id))
@@ -228,10 +215,7 @@ pub async fn list_keys(
         .load(conn)
         .await?;
     Ok(Page::assemble(paging, rows, total, false, |k: &ApiKey| {
-        Cursor {
-            created_at: k.created_at,
-            id: k.id.to_string(),
-        }
+        Cursor::of(k.created_at, &k.id)
     }))
 }
 

@@ -13,7 +13,6 @@ pub mod requests;
 pub mod schema;
 pub mod sessions;
 pub mod tokens;
-pub mod user_words;
 pub mod users;
 
 pub use ids::{AccountId, IntegrationId, OrgId, SessionId, TokenId, UserId};

@@ -74,15 +74,7 @@ pub async fn list(
             .into_boxed()
     };
     let total: i64 = base().count().get_result(conn).await?;
-    let (offset, size) = match paging {
-        Paging::Offset { page, size } => ((page - 1) * size, *size),
-        _ => {
-            return Err(DomainError::bad_request(
-                "cursor_unsupported",
-                "this list pages with page/page_size only",
-            ))
-        }
-    };
+    let (offset, size) = paging.offset_only()?;
     let rows = base()
         .select(ApiToken::as_select())
         .order((api_tokens::created_at.asc(), api_tokens::id.asc()))
@@ -95,10 +87,7 @@ pub async fn list(
         rows,
         total,
         false,
-        |t: &ApiToken| Cursor {
-            created_at: t.created_at,
-            id: t.id.to_string(),
-        },
+        |t: &ApiToken| Cursor::of(t.created_at, &t.id),
     ))
 }
 

@@ -1,12 +1,10 @@
 //! Artifacts: documents and other files added to a project. Whoever sees the project sees
 //! its artifacts; Owners, Editors and AppAdmins add, change and delete them.
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
-use roster_core::page::{Cursor, Page, Paging};
+use roster_core::page::{Cursor, Keyset, ListOrder, Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use roster_identity::auth::Principal;
@@ -17,6 +15,10 @@ use utoipa::ToSchema;
 use crate::access::{self, Lock, Viewer, Visibility};
 use crate::schema::{artifacts, projects};
 use crate::{ArtifactId, ProjectId};
+
+/// A project's artifacts run newest first, on the `(org_id, project_id, created_at, id)` index.
+const ARTIFACTS: Keyset<artifacts::created_at, artifacts::id> =
+    Keyset::new(artifacts::created_at, artifacts::id, ListOrder::NewestFirst);
 
 /// Most artifacts `latest` returns.
 pub const MAX_LATEST: i64 = 100;
@@ -69,11 +71,9 @@ pub struct Artifact {
 }
 
 impl Artifact {
+    /// The row's position in a project's list of artifacts.
     fn cursor(&self) -> Cursor {
-        Cursor {
-            created_at: self.created_at,
-            id: self.id.to_string(),
-        }
+        Cursor::of(self.created_at, &self.id)
     }
 }
 
@@ -172,23 +172,6 @@ fn in_project<'a>(
     query
 }
 
-/// `(created_at, id) <op> (cursor)`, served by the `(org_id, project_id, created_at, id)` index.
-fn position(
-    op: &'static str,
-    cursor: &Cursor,
-) -> diesel::expression::SqlLiteral<
-    Bool,
-    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> + Send,
-> {
-    sql::<Bool>("(artifacts.created_at, artifacts.id) ")
-        .sql(op)
-        .sql(" (")
-        .bind::<Timestamptz, _>(cursor.created_at)
-        .sql(", ")
-        .bind::<Text, _>(cursor.id.clone())
-        .sql(")")
-}
-
 /// A project's artifacts, newest first, by page or by cursor. Three queries at most.
 pub async fn list(
     conn: &mut AsyncPgConnection,
@@ -204,58 +187,20 @@ pub async fn list(
         .count()
         .get_result(conn)
         .await?;
-    let fetch = paging.size() + 1;
-    let select = || in_project(org_id, project_id, filter).select(Artifact::as_select());
-    let newest_first = (artifacts::created_at.desc(), artifacts::id.desc());
-    let (rows, rows_exist_behind) = match paging {
-        Paging::Offset { page, size } => {
-            let rows = select()
-                .order(newest_first)
-                .offset((page - 1) * size)
-                .limit(fetch)
-                .load(conn)
-                .await?;
-            (rows, false)
-        }
-        // "After" a cursor means older than it in a newest-first list.
-        Paging::After { cursor, .. } => {
-            let mut q = select().order(newest_first).limit(fetch);
-            let mut behind = false;
-            if let Some(c) = cursor {
-                q = q.filter(position("<", c));
-                // Ordered toward the cursor and limited: an index probe from the cursor.
-                behind = diesel::select(diesel::dsl::exists(
-                    in_project(org_id, project_id, filter)
-                        .filter(position(">=", c))
-                        .select(artifacts::id)
-                        .order((artifacts::created_at.asc(), artifacts::id.asc()))
-                        .limit(1),
-                ))
-                .get_result(conn)
-                .await?;
-            }
-            (q.load(conn).await?, behind)
-        }
-        Paging::Before { cursor, .. } => {
-            let mut q = select()
-                .order((artifacts::created_at.asc(), artifacts::id.asc()))
-                .limit(fetch);
-            let mut ahead = false;
-            if let Some(c) = cursor {
-                q = q.filter(position(">", c));
-                ahead = diesel::select(diesel::dsl::exists(
-                    in_project(org_id, project_id, filter)
-                        .filter(position("<=", c))
-                        .select(artifacts::id)
-                        .order(newest_first)
-                        .limit(1),
-                ))
-                .get_result(conn)
-                .await?;
-            }
-            (q.load(conn).await?, ahead)
-        }
-    };
+    let rows_exist_behind = ARTIFACTS
+        .behind(
+            in_project(org_id, project_id, filter).select(artifacts::id),
+            paging,
+        )
+        .load(conn)
+        .await?;
+    let rows = ARTIFACTS
+        .page(
+            in_project(org_id, project_id, filter).select(Artifact::as_select()),
+            paging,
+        )
+        .load(conn)
+        .await?;
     Ok(Page::assemble(
         paging,
         rows,
@@ -367,9 +312,8 @@ pub async fn latest_of_user(
             .select(projects::id);
         query = query.filter(artifacts::project_id.eq_any(visible_projects));
     }
-    Ok(query
-        .select(Artifact::as_select())
-        .order((artifacts::created_at.desc(), artifacts::id.desc()))
+    Ok(ARTIFACTS
+        .in_list_order(query.select(Artifact::as_select()))
         .limit(limit)
         .load(conn)
         .await?)

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::access::{self, Access, Lock, ProjectRole, Viewer};
 use crate::schema::{project_members, projects};
-use crate::{offset_of, offset_page, ProjectId};
+use crate::ProjectId;
 
 /// A member of a project.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -48,7 +48,7 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<Member>> {
     let viewer = Viewer::from(who);
-    let (offset, size) = offset_of(paging)?;
+    let (offset, size) = paging.offset_only()?;
     let access = access::access(conn, viewer, project_id, Lock::No).await?;
     let rows = project_members::table
         .filter(project_members::org_id.eq(viewer.org_id))
@@ -62,7 +62,7 @@ pub async fn list(
         .limit(size + 1)
         .load(conn)
         .await?;
-    Ok(offset_page(
+    Ok(Page::of_offset(
         paging,
         rows,
         i64::from(access.project.member_count),

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::access::{self, Access, Lock, ProjectRole, Viewer, Visibility};
 use crate::schema::{project_members, project_pins, projects};
-use crate::{offset_of, offset_page, ProjectId};
+use crate::ProjectId;
 
 /// A project as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -278,7 +278,7 @@ async fn list_for(
     filter: &ProjectFilter,
     paging: &Paging,
 ) -> DomainResult<Page<Project>> {
-    let (offset, size) = offset_of(paging)?;
+    let (offset, size) = paging.offset_only()?;
     let total_count: i64 = visible(viewer, filter).count().get_result(conn).await?;
     let pinned = || {
         projects::id.eq_any(
@@ -303,7 +303,7 @@ async fn list_for(
         .into_iter()
         .map(|(record, pinned)| Project::new(record, pinned))
         .collect();
-    Ok(offset_page(paging, rows, total_count))
+    Ok(Page::of_offset(paging, rows, total_count))
 }
 
 /// The projects the caller may see: pinned first, then newest.

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::feed::{FeedPage, FeedRequest};
-use roster_core::page::Cursor;
+use roster_core::page::{Cursor, Keyset, ListOrder};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::Serialize;
@@ -74,6 +74,13 @@ const COLUMNS: Columns = (
     webhook_deliveries::created_at,
 );
 
+/// The deliveries' list order.
+const NEWEST_FIRST: Keyset<webhook_deliveries::created_at, webhook_deliveries::id> = Keyset::new(
+    webhook_deliveries::created_at,
+    webhook_deliveries::id,
+    ListOrder::NewestFirst,
+);
+
 /// An endpoint's deliveries, newest first; another org's endpoint is a 404.
 pub async fn list(
     conn: &mut AsyncPgConnection,
@@ -82,25 +89,14 @@ pub async fn list(
     page: &FeedRequest,
 ) -> DomainResult<FeedPage<Delivery>> {
     endpoints::record(conn, org_id, endpoint_id).await?;
-    let mut query = webhook_deliveries::table
+    let query = webhook_deliveries::table
         .filter(webhook_deliveries::org_id.eq(org_id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
         .select(COLUMNS)
-        .order((
-            webhook_deliveries::created_at.desc(),
-            webhook_deliveries::id.desc(),
-        ))
-        .limit(page.fetch())
         .into_boxed();
-    if let Some(older) =
-        page.older_than_cursor("webhook_deliveries.created_at, webhook_deliveries.id")
-    {
-        query = query.filter(older);
-    }
-    let rows: Vec<Delivery> = query.load(conn).await?;
-    Ok(FeedPage::assemble(page, rows, |d| Cursor {
-        created_at: d.created_at,
-        id: d.id.to_string(),
+    let rows: Vec<Delivery> = NEWEST_FIRST.page(query, &page.paging()).load(conn).await?;
+    Ok(FeedPage::assemble(page, rows, |d| {
+        Cursor::of(d.created_at, &d.id)
     }))
 }
 

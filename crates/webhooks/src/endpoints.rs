@@ -5,7 +5,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::events::{self, EventType, NewEvent};
 use roster_core::feed::{FeedPage, FeedRequest};
-use roster_core::page::Cursor;
+use roster_core::page::{Cursor, Keyset, ListOrder};
 use roster_core::sealed::{self, SealingKey};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -154,32 +154,28 @@ pub async fn create(
     .await
 }
 
+/// The endpoints' list order.
+const NEWEST_FIRST: Keyset<webhook_endpoints::created_at, webhook_endpoints::id> = Keyset::new(
+    webhook_endpoints::created_at,
+    webhook_endpoints::id,
+    ListOrder::NewestFirst,
+);
+
 /// The org's endpoints, newest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &str,
     page: &FeedRequest,
 ) -> DomainResult<FeedPage<WebhookEndpoint>> {
-    let mut query = webhook_endpoints::table
+    let query = webhook_endpoints::table
         .filter(webhook_endpoints::org_id.eq(org_id))
         .select(EndpointRecord::as_select())
-        .order((
-            webhook_endpoints::created_at.desc(),
-            webhook_endpoints::id.desc(),
-        ))
-        .limit(page.fetch())
         .into_boxed();
-    if let Some(older) =
-        page.older_than_cursor("webhook_endpoints.created_at, webhook_endpoints.id")
-    {
-        query = query.filter(older);
-    }
-    let rows: Vec<EndpointRecord> = query.load(conn).await?;
-    Ok(FeedPage::assemble(page, rows, |r| Cursor {
-        created_at: r.created_at,
-        id: r.id.to_string(),
-    })
-    .map(WebhookEndpoint::from))
+    let rows: Vec<EndpointRecord> = NEWEST_FIRST.page(query, &page.paging()).load(conn).await?;
+    Ok(
+        FeedPage::assemble(page, rows, |r| Cursor::of(r.created_at, &r.id))
+            .map(WebhookEndpoint::from),
+    )
 }
 
 /// One endpoint of the org as stored; another org's is a 404 like an unknown one.

@@ -32,6 +32,18 @@ async fn deliveries(app: &TestApp, endpoint: &str) -> Vec<Value> {
     page["data"].as_array().unwrap().clone()
 }
 
+/// The endpoint's deliveries once its newest is in `state` (polled until `WITHIN`).
+async fn settled(app: &TestApp, endpoint: &str, state: &str) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + WITHIN;
+    let mut listed = deliveries(app, endpoint).await;
+    while listed[0]["state"] != state && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        listed = deliveries(app, endpoint).await;
+    }
+    assert_eq!(listed[0]["state"], state, "{listed:?}");
+    listed
+}
+
 async fn endpoint(app: &TestApp, id: &str) -> Value {
     json(
         app.admin(Method::GET, &format!("/api/v1/app/webhooks/{id}"))
@@ -74,7 +86,7 @@ async fn deliveries_verify_with_a_standard_webhooks_library_and_carry_the_event(
         .parse()
         .unwrap();
     assert!((ts - time::OffsetDateTime::now_utc().unix_timestamp()).abs() < 60);
-    let listed = deliveries(&app, users["id"].as_str().unwrap()).await;
+    let listed = settled(&app, users["id"].as_str().unwrap(), "delivered").await;
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0]["state"].as_str(), listed[0]["attempts"].as_i64()),
@@ -102,12 +114,7 @@ async fn a_receiver_failing_twice_then_succeeding_sees_the_same_webhook_id_three
     assert!(got
         .iter()
         .all(|r| r.verifies_with(created["secret"].as_str().unwrap())));
-    let mut listed = deliveries(&app, id).await;
-    let deadline = std::time::Instant::now() + WITHIN;
-    while listed[0]["state"] != "delivered" && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        listed = deliveries(&app, id).await;
-    }
+    let listed = settled(&app, id, "delivered").await;
     assert_eq!(listed[0]["state"], "delivered", "{listed:?}");
     assert_eq!(listed[0]["attempts"], 3);
     assert_eq!(listed[0]["last_status"], 204);
@@ -177,12 +184,7 @@ async fn a_receiver_that_hangs_past_the_timeout_gets_a_retry() {
     let got = receiver.received();
     assert_eq!(got[0].id(), got[1].id());
     let id = created["id"].as_str().unwrap();
-    let deadline = std::time::Instant::now() + WITHIN;
-    let mut listed = deliveries(&app, id).await;
-    while listed[0]["state"] != "delivered" && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        listed = deliveries(&app, id).await;
-    }
+    let listed = settled(&app, id, "delivered").await;
     assert_eq!(
         (listed[0]["state"].as_str(), listed[0]["attempts"].as_i64()),
         (Some("delivered"), Some(2))
@@ -299,12 +301,7 @@ async fn five_days_of_failures_disable_and_a_failed_delivery_can_be_retried() {
     let id = created["id"].as_str().unwrap();
     app.create_user("sam@acme.test", "AppMember").await;
     assert!(receiver.until(WITHIN, |r| r.len() == 1).await);
-    let deadline = std::time::Instant::now() + WITHIN;
-    let mut listed = deliveries(&app, id).await;
-    while listed[0]["state"] != "failed" && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        listed = deliveries(&app, id).await;
-    }
+    let listed = settled(&app, id, "failed").await;
     assert_eq!(listed[0]["state"], "failed", "no retry left: {listed:?}");
     assert!(listed[0]["last_error"].as_str().unwrap().contains("503"));
     assert!(endpoint(&app, id).await["failing_since"].is_string());

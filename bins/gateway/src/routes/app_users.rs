@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::{CursorParams, OffsetParams, Page, Paging};
 use roster_core::DomainError;
 use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
 use roster_identity::users::{
@@ -46,26 +46,10 @@ pub async fn me(caller: AppCaller) -> HttpResponse {
     HttpResponse::Ok().json(User::from(caller.0.user))
 }
 
-/// Query of `GET /api/v1/app/user`: paging plus filters.
+/// Filters of `GET /api/v1/app/user` (its paging is `OffsetParams` and `CursorParams`).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListUsersQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-    /// Cursor from `next_cursor`: the items after it.
-    pub after: Option<String>,
-    /// Cursor from `previous_cursor`: the items before it.
-    pub before: Option<String>,
-    /// With `after`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub first: Option<i64>,
-    /// With `before`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub last: Option<i64>,
     /// Only users in this state.
     pub state: Option<UserState>,
     /// Only users with this role.
@@ -77,21 +61,16 @@ pub struct ListUsersQuery {
 
 /// The org's users, oldest first, paginated.
 #[utoipa::path(get, path = "/api/v1/app/user", tag = "app-users",
-    params(("x-org" = String, Header, description = "Org slug or id"), ListUsersQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), OffsetParams, CursorParams, ListUsersQuery),
     responses((status = 200, body = Page<User>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_users(
     state: web::Data<AppState>,
     caller: AppCaller,
+    ApiQuery(offset): ApiQuery<OffsetParams>,
+    ApiQuery(cursor): ApiQuery<CursorParams>,
     ApiQuery(q): ApiQuery<ListUsersQuery>,
 ) -> ApiResult<HttpResponse> {
-    let paging = Paging::try_from(&PageParams {
-        page: q.page,
-        page_size: q.page_size,
-        after: q.after,
-        before: q.before,
-        first: q.first,
-        last: q.last,
-    })?;
+    let paging = Paging::new(&offset, &cursor)?;
     let search = q
         .search
         .map(|s| s.trim().to_owned())

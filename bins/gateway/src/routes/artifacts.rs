@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::{CursorParams, NewestFirstCursorParams, OffsetParams, Page, Paging};
 use roster_projects::artifacts::{
     self, Artifact, ArtifactChanges, ArtifactFilter, ArtifactState, ArtifactType, NewArtifact,
 };
@@ -41,26 +41,11 @@ fn ids(path: &(String, String)) -> ApiResult<(roster_projects::ProjectId, Artifa
     Ok((project, artifact))
 }
 
-/// Query of `GET /api/v1/app/project/{id}/artifact`: paging plus filters.
+/// Filters of `GET /api/v1/app/project/{id}/artifact` (its paging is `OffsetParams` and
+/// `CursorParams`).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListArtifactsQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-    /// Cursor from `next_cursor`: the (older) items after it.
-    pub after: Option<String>,
-    /// Cursor from `previous_cursor`: the (newer) items before it.
-    pub before: Option<String>,
-    /// With `after`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub first: Option<i64>,
-    /// With `before`: how many items, 1 to 100.
-    #[param(minimum = 1, maximum = 100)]
-    pub last: Option<i64>,
     /// Only artifacts of this type.
     #[serde(rename = "type")]
     pub kind: Option<ArtifactType>,
@@ -70,23 +55,18 @@ pub struct ListArtifactsQuery {
 
 /// The artifacts of a project you may see, newest first.
 #[utoipa::path(get, path = "/api/v1/app/project/{id}/artifact", tag = "artifacts",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), ListArtifactsQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), OffsetParams, NewestFirstCursorParams, ListArtifactsQuery),
     responses((status = 200, body = Page<Artifact>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_artifacts(
     state: web::Data<AppState>,
     caller: AppCaller,
     id: web::Path<String>,
+    ApiQuery(offset): ApiQuery<OffsetParams>,
+    ApiQuery(cursor): ApiQuery<CursorParams>,
     ApiQuery(q): ApiQuery<ListArtifactsQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = project_id(&id)?;
-    let paging = Paging::try_from(&PageParams {
-        page: q.page,
-        page_size: q.page_size,
-        after: q.after,
-        before: q.before,
-        first: q.first,
-        last: q.last,
-    })?;
+    let paging = Paging::new(&offset, &cursor)?;
     let filter = ArtifactFilter {
         kind: q.kind,
         state: q.state,

@@ -2,12 +2,12 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::Page;
+use roster_core::page::{OffsetParams, Page, Paging};
 use roster_projects::members::{self, Member, NewMember};
 use roster_projects::requests::{AddMemberRequest, UpdateMemberRequest};
 
 use super::app_users::user_id;
-use super::projects::{project_id, PageQuery};
+use super::projects::project_id;
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
@@ -28,16 +28,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The members of a project you may see, in the order they joined.
 #[utoipa::path(get, path = "/api/v1/app/project/{id}/member", tag = "projects",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), PageQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A project id (proj_…)"), OffsetParams),
     responses((status = 200, body = Page<Member>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_members(
     state: web::Data<AppState>,
     caller: AppCaller,
     id: web::Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<OffsetParams>,
 ) -> ApiResult<HttpResponse> {
     let id = project_id(&id)?;
-    let paging = q.paging()?;
+    let paging = Paging::by_offset(&q)?;
     let mut conn = state.conn().await?;
     Ok(HttpResponse::Ok().json(members::list(&mut conn, &caller, &id, &paging).await?))
 }

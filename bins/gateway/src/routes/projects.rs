@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::{OffsetParams, Page, Paging};
 use roster_projects::projects::{self, NewProject, Project, ProjectChanges, ProjectFilter};
 use roster_projects::requests::{CreateProjectRequest, UpdateProjectRequest};
 use roster_projects::{ProjectId, Visibility};
@@ -41,56 +41,25 @@ pub fn project_id(raw: &str) -> ApiResult<ProjectId> {
     ProjectId::parse(raw).ok_or_else(|| ApiError::not_found("project"))
 }
 
-/// `page`/`page_size` of a list that pages by offset only.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-}
-
-impl PageQuery {
-    pub fn paging(&self) -> ApiResult<Paging> {
-        Ok(Paging::try_from(&PageParams {
-            page: self.page,
-            page_size: self.page_size,
-            ..PageParams::default()
-        })?)
-    }
-}
-
-/// Query of `GET /api/v1/app/project`.
+/// Filters of `GET /api/v1/app/project` (its paging is `OffsetParams`).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListProjectsQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
     /// Only projects with this visibility.
     pub visibility: Option<Visibility>,
 }
 
 /// The projects you may see: pinned (by you) first, then newest.
 #[utoipa::path(get, path = "/api/v1/app/project", tag = "projects",
-    params(("x-org" = String, Header, description = "Org slug or id"), ListProjectsQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), OffsetParams, ListProjectsQuery),
     responses((status = 200, body = Page<Project>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_projects(
     state: web::Data<AppState>,
     caller: AppCaller,
+    ApiQuery(offset): ApiQuery<OffsetParams>,
     ApiQuery(q): ApiQuery<ListProjectsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let paging = PageQuery {
-        page: q.page,
-        page_size: q.page_size,
-    }
-    .paging()?;
+    let paging = Paging::by_offset(&offset)?;
     let filter = ProjectFilter {
         visibility: q.visibility,
     };
@@ -200,16 +169,16 @@ pub async fn unpin_project(
 /// The projects a user may see, pinned by that user first, then newest, with `is_pinned`
 /// for that user. Only for the user itself or an AppAdmin (403 otherwise).
 #[utoipa::path(get, path = "/api/v1/app/user/{id}/project", tag = "projects",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)"), PageQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A user id (user_…)"), OffsetParams),
     responses((status = 200, body = Page<Project>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_user_projects(
     state: web::Data<AppState>,
     caller: AppCaller,
     id: web::Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<OffsetParams>,
 ) -> ApiResult<HttpResponse> {
     let id = user_id(&id)?;
-    let paging = q.paging()?;
+    let paging = Paging::by_offset(&q)?;
     let mut conn = state.conn().await?;
     let page = projects::list_of_user(&mut conn, &caller, &id, &paging).await?;
     Ok(HttpResponse::Ok().json(page))

@@ -2,12 +2,10 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::{OffsetParams, Page, Paging};
 use roster_identity::requests::CreateTokenRequest;
 use roster_identity::tokens::{self, ApiToken, CreatedToken};
 use roster_identity::TokenId;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::auth::AppCaller;
 use crate::error::{ApiError, ApiResult};
@@ -45,31 +43,16 @@ pub async fn create_token(
         .json(created))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListTokensQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-}
-
 /// Your API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/app/tokens", tag = "tokens",
-    params(("x-org" = String, Header, description = "Org slug or id"), ListTokensQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), OffsetParams),
     responses((status = 200, body = Page<ApiToken>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_tokens(
     state: web::Data<AppState>,
     caller: AppCaller,
-    ApiQuery(q): ApiQuery<ListTokensQuery>,
+    ApiQuery(q): ApiQuery<OffsetParams>,
 ) -> ApiResult<HttpResponse> {
-    let paging = Paging::try_from(&PageParams {
-        page: q.page,
-        page_size: q.page_size,
-        ..PageParams::default()
-    })?;
+    let paging = Paging::by_offset(&q)?;
     let mut conn = state.conn().await?;
     Ok(HttpResponse::Ok().json(tokens::list(&mut conn, &caller.account_id, &paging).await?))
 }

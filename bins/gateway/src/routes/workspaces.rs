@@ -3,11 +3,9 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::page::{Page, PageParams, Paging};
+use roster_core::page::{OffsetParams, Page, Paging};
 use roster_external_users::workspaces::{self, ApiKey, CreatedApiKey, NameRequest, Workspace};
 use roster_external_users::{ApiKeyId, WorkspaceId};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::auth::AppCaller;
 use crate::error::{ApiError, ApiResult};
@@ -36,27 +34,6 @@ fn workspace_id(raw: &str) -> ApiResult<WorkspaceId> {
     WorkspaceId::parse(raw).ok_or_else(|| ApiError::not_found("workspace"))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000000000000.0)]
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub page_size: Option<i64>,
-}
-
-impl PageQuery {
-    fn paging(&self) -> ApiResult<Paging> {
-        Ok(Paging::try_from(&PageParams {
-            page: self.page,
-            page_size: self.page_size,
-            ..PageParams::default()
-        })?)
-    }
-}
-
 /// Creates an external-users workspace in the org (AppAdmin).
 #[utoipa::path(post, path = "/api/v1/app/workspaces", tag = "workspaces",
     params(("x-org" = String, Header, description = "Org slug or id")),
@@ -82,15 +59,15 @@ pub async fn create_workspace(
 
 /// The org's workspaces, oldest first (AppAdmin).
 #[utoipa::path(get, path = "/api/v1/app/workspaces", tag = "workspaces",
-    params(("x-org" = String, Header, description = "Org slug or id"), PageQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), OffsetParams),
     responses((status = 200, body = Page<Workspace>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_workspaces(
     state: web::Data<AppState>,
     caller: AppCaller,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<OffsetParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
-    let paging = q.paging()?;
+    let paging = Paging::by_offset(&q)?;
     let mut conn = state.conn().await?;
     let page = workspaces::list(&mut conn, caller.user.org_id.as_str(), &paging).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -135,17 +112,17 @@ pub async fn create_api_key(
 
 /// The workspace's API keys, never their secrets (AppAdmin).
 #[utoipa::path(get, path = "/api/v1/app/workspaces/{id}/api-keys", tag = "workspaces",
-    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A workspace id (UUID)"), PageQuery),
+    params(("x-org" = String, Header, description = "Org slug or id"), ("id" = String, Path, description = "A workspace id (UUID)"), OffsetParams),
     responses((status = 200, body = Page<ApiKey>)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_api_keys(
     state: web::Data<AppState>,
     caller: AppCaller,
     id: web::Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<OffsetParams>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let id = workspace_id(&id)?;
-    let paging = q.paging()?;
+    let paging = Paging::by_offset(&q)?;
     let mut conn = state.conn().await?;
     let page = workspaces::list_keys(&mut conn, caller.user.org_id.as_str(), id, &paging).await?;
     Ok(HttpResponse::Ok().json(page))

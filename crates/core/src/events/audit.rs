@@ -8,7 +8,7 @@ use super::schema::events;
 use super::{Event, EventRecord};
 use crate::error::DomainResult;
 use crate::feed::{FeedPage, FeedRequest};
-use crate::page::Cursor;
+use crate::page::{Cursor, Keyset, ListOrder};
 use crate::time::Timestamp;
 use crate::DomainError;
 
@@ -71,6 +71,10 @@ impl AuditFilter {
     }
 }
 
+/// The audit log's order, on the `(org_id, occurred_at, id)` indexes.
+const NEWEST_FIRST: Keyset<events::occurred_at, events::id> =
+    Keyset::new(events::occurred_at, events::id, ListOrder::NewestFirst);
+
 /// A page of the org's events, newest first: `(occurred_at, id)` order, so that events
 /// written while a client pages land before its first page, not among the next ones.
 pub async fn list(
@@ -82,8 +86,6 @@ pub async fn list(
     let mut query = events::table
         .filter(events::org_id.eq(org_id))
         .select(EventRecord::as_select())
-        .order((events::occurred_at.desc(), events::id.desc()))
-        .limit(page.fetch())
         .into_boxed();
     if !filter.types.is_empty() {
         let types: Vec<&str> = types_matching(&filter.types)
@@ -104,13 +106,6 @@ pub async fn list(
     if let Some(until) = filter.until {
         query = query.filter(events::occurred_at.lt(until));
     }
-    if let Some(older) = page.older_than_cursor("events.occurred_at, events.id") {
-        query = query.filter(older);
-    }
-    let rows: Vec<EventRecord> = query.load(conn).await?;
-    Ok(FeedPage::assemble(page, rows, |r| Cursor {
-        created_at: r.occurred_at,
-        id: r.id.to_string(),
-    })
-    .map(Event::from))
+    let rows: Vec<EventRecord> = NEWEST_FIRST.page(query, &page.paging()).load(conn).await?;
+    Ok(FeedPage::assemble(page, rows, |r| Cursor::of(r.occurred_at, &r.id)).map(Event::from))
 }

@@ -1,47 +1,11 @@
-//! The database pool (diesel-async over tokio-postgres, pooled by deadpool).
+//! Shapes of statements that keep PostgreSQL's plans good: planned per call, prepared
+//! once, a literal `LIMIT`, the matches of a search found first. Why each, with the
+//! measurements: `docs/performance.md`, "Statement shapes".
 
-use std::time::Duration;
-
-use diesel_async::pooled_connection::deadpool::Pool as DeadPool;
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
-pub use diesel_async::AsyncPgConnection;
-
-pub type Pool = DeadPool<AsyncPgConnection>;
-pub type PooledConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
-pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
-
-/// How long a request waits for a connection before it is told to retry (503).
-pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
-
-pub type PoolBuildError = diesel_async::pooled_connection::deadpool::BuildError;
-
-/// Builds the pool; connections are opened lazily, so this succeeds while the database is down.
-///
-/// A connection is not pinged when it is taken (`RecyclingMethod::Fast`): that would be a
-/// round trip per checkout. One that PostgreSQL closed is known as closed and replaced; one
-/// that breaks during a query fails that query, which is answered 503 (see
-/// `DomainError::from(diesel::result::Error)`), and is dropped instead of returned.
-pub fn pool(database_url: &str, max_size: usize) -> Result<Pool, PoolBuildError> {
-    let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Fast;
-    let manager =
-        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(database_url, config);
-    DeadPool::builder(manager)
-        .max_size(max_size)
-        .wait_timeout(Some(ACQUIRE_TIMEOUT))
-        .create_timeout(Some(Duration::from_secs(3)))
-        .recycle_timeout(Some(Duration::from_secs(3)))
-        .runtime(deadpool::Runtime::Tokio1)
-        .queue_mode(deadpool::managed::QueueMode::Lifo)
-        .build()
-}
-
-/// Takes a connection from the pool; an unreachable database is `Unavailable` (503).
-pub async fn conn(pool: &Pool) -> Result<PooledConn, crate::DomainError> {
-    Ok(pool.get().await?)
-}
+use diesel::pg::Pg;
+use diesel::row::NamedRow;
+use diesel::sql_types::BigInt;
+use diesel::QueryableByName;
 
 /// One page of the rows `matches` selects, in `(created_at, id)` order, each with the
 /// number of all of them: `WITH m AS MATERIALIZED (<matches>) SELECT m.*, count(*) OVER ()
@@ -49,12 +13,9 @@ pub async fn conn(pool: &Pool) -> Result<PooledConn, crate::DomainError> {
 /// every call. For searches: the matches are found once, by the best plan for the
 /// `WHERE` alone (the trigram index), for the page and its total together.
 ///
-/// Without the fence PostgreSQL may plan a searched page as a walk of the tenant's
-/// `(created_at, id)` index that stops after the page: cheap by its estimate when it
-/// guesses that thousands of rows match, and 350 ms at a million rows when 250 do
-/// (the window count makes it read them all anyway). And a prepared statement may settle
-/// on a generic plan, made without knowing how selective `%term%` is; this one is sent
-/// unnamed instead (~0.1 ms of planning a call).
+/// The fence keeps PostgreSQL from walking the tenant's `(created_at, id)` index in the
+/// hope of stopping after the page, which is slow when few rows match; sent unnamed, the
+/// statement is planned knowing how selective `%term%` is.
 ///
 /// `matches` must select the columns of the rows loaded, `created_at` and `id` among them.
 pub fn matches_first<Q>(matches: Q, limit: i64, offset: i64) -> MatchesFirst<Q> {
@@ -75,6 +36,36 @@ pub fn rows_and_total<T>(rows: Vec<(T, i64)>, offset: i64) -> (Vec<T>, Option<i6
         None => None,
     };
     (rows.into_iter().map(|(row, _)| row).collect(), total)
+}
+
+/// A row with the number of all the rows its statement matched beside it, in a `total`
+/// column: a page of a search written in SQL, as [`matches_first`] loads one in the DSL.
+#[derive(Debug)]
+pub struct WithTotal<T> {
+    pub row: T,
+    pub total: i64,
+}
+
+impl<T: QueryableByName<Pg>> QueryableByName<Pg> for WithTotal<T> {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> diesel::deserialize::Result<Self> {
+        Ok(Self {
+            row: T::build(row)?,
+            total: NamedRow::get::<BigInt, i64>(row, "total")?,
+        })
+    }
+}
+
+impl<T> From<WithTotal<T>> for (T, i64) {
+    fn from(r: WithTotal<T>) -> Self {
+        (r.row, r.total)
+    }
+}
+
+/// The `total` column alone: how a page past the end counts the matches it has no row for.
+#[derive(Debug, QueryableByName)]
+pub struct Total {
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
 }
 
 /// See [`matches_first`].
@@ -112,27 +103,6 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::rows_and_total;
-
-    #[test]
-    fn the_total_comes_from_the_rows_unless_there_are_none_past_the_start() {
-        assert_eq!(
-            rows_and_total(vec![("a", 3), ("b", 3)], 0),
-            (vec!["a", "b"], Some(3))
-        );
-        assert_eq!(
-            rows_and_total(Vec::<(&str, i64)>::new(), 0),
-            (vec![], Some(0))
-        );
-        assert_eq!(
-            rows_and_total(Vec::<(&str, i64)>::new(), 20),
-            (vec![], None)
-        );
-    }
-}
-
 /// A query sent as an unnamed statement, planned for its actual parameters on every call
 /// (see [`planned_per_call`]).
 #[derive(Debug, Clone, Copy)]
@@ -141,9 +111,8 @@ pub struct PlannedPerCall<Q>(Q);
 /// Runs `query` planned for its actual parameters each time, instead of as a statement
 /// prepared once per connection. A prepared statement may settle on a generic plan, made
 /// without its parameters; for a substring search that plan cannot know how selective
-/// `%term%` is (it assumes 0.5% of the rows: 5,000 at a million, where a family name
-/// matches 250 and a one-letter term nearly all, which a sequential scan serves better).
-/// Planning costs ~0.1 ms a call: use it only where the parameters decide the plan.
+/// `%term%` is. Planning costs time on every call: use it only where the parameters
+/// decide the plan.
 pub fn planned_per_call<Q>(query: Q) -> PlannedPerCall<Q> {
     PlannedPerCall(query)
 }
@@ -180,8 +149,7 @@ pub struct PreparedOnce<Q>(Q);
 /// connection keeps each distinct text), and whose best plan does not depend on its
 /// parameters: PostgreSQL moves to a generic plan after five calls when it costs no more
 /// than the custom ones. A word search's plan takes its words from a subquery run at
-/// execution, so knowing the term would not change it; prepared, PostgreSQL does 40%
-/// more of them a second here (pgbench, 32 clients).
+/// execution, so knowing the term would not change it.
 pub fn prepared_once<Q>(query: Q) -> PreparedOnce<Q> {
     PreparedOnce(query)
 }
@@ -223,17 +191,15 @@ pub struct Limited<Q> {
 }
 
 /// `<query> LIMIT <n> [OFFSET $k]`, with `n` the smallest of a few fixed sizes that is at
-/// least `fetch` (the caller keeps the rows it asked for, as `Page::assemble` does), and the `OFFSET`
-/// written only when it is not 0. `query` must be ordered and neither limited nor offset.
+/// least `fetch` (the caller keeps the rows it asked for, as `Page::assemble` does), and
+/// the `OFFSET` written only when it is not 0. `query` must be ordered and neither limited
+/// nor offset.
 ///
-/// diesel binds `.limit(n)` as a parameter, and PostgreSQL costs a generic plan as if a
-/// parameter `LIMIT` let 10% of the rows through: at a million rows such a plan always
-/// costs more than the custom one, so the prepared statement is planned anew on every
-/// call (~0.07 ms, half of what PostgreSQL spends on a page). With the `LIMIT` in the text,
-/// the generic plan is the custom one and PostgreSQL keeps it after five calls; a
-/// connection keeps one statement per size. A bound `OFFSET` is costed the same way, so a
-/// page at an offset is still planned per call (an offset literal would make a statement
-/// per page).
+/// PostgreSQL costs a generic plan with a bound `LIMIT` (diesel's `.limit(n)`) above the
+/// custom one, so it plans such a prepared statement anew on every call; with the `LIMIT`
+/// in the text it keeps the generic plan, one statement per size. A bound `OFFSET` is
+/// costed the same way, so a page at an offset is still planned per call (a literal would
+/// make a statement per page).
 pub fn limited<Q>(query: Q, fetch: i64, offset: i64) -> Limited<Q> {
     Limited {
         query,
@@ -279,11 +245,27 @@ impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
 }
 
 #[cfg(test)]
-mod limited_tests {
+mod tests {
     use diesel::query_builder::QueryBuilder;
     use diesel::query_builder::QueryFragment;
 
-    use super::limited;
+    use super::{limited, rows_and_total};
+
+    #[test]
+    fn the_total_comes_from_the_rows_unless_there_are_none_past_the_start() {
+        assert_eq!(
+            rows_and_total(vec![("a", 3), ("b", 3)], 0),
+            (vec!["a", "b"], Some(3))
+        );
+        assert_eq!(
+            rows_and_total(Vec::<(&str, i64)>::new(), 0),
+            (vec![], Some(0))
+        );
+        assert_eq!(
+            rows_and_total(Vec::<(&str, i64)>::new(), 20),
+            (vec![], None)
+        );
+    }
 
     fn sql(fetch: i64, offset: i64) -> String {
         let query = limited(

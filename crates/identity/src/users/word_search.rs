@@ -1,4 +1,4 @@
-//! Searched pages through the words users hold (`user_search_words`, migration
+//! Searched pages of users through the words they hold (`user_search_words`, migration
 //! 2026-12-01-000016_user_search_words): for a term within one word, the vocabulary's
 //! trigram index finds the few words containing it, and one btree of (org, word,
 //! created_at, user) gives their users, counted and ordered without visiting them; only
@@ -7,28 +7,12 @@
 use std::fmt::Write as _;
 
 use diesel::sql_types::{BigInt, Text};
-use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::{limit_literal, prepared_once, rows_and_total};
+use roster_core::db::{limit_literal, prepared_once, rows_and_total, Total, WithTotal};
 use roster_core::error::DomainResult;
 
-use crate::users::{UserFilter, UserRecord};
+use super::{UserFilter, UserRecord};
 use crate::OrgId;
-
-/// A user of the page with the number of all the matches.
-#[derive(QueryableByName)]
-struct Matched {
-    #[diesel(embed)]
-    user: UserRecord,
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
 
 /// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
 /// `(created_at, user_id)`, with `$1` the org, `$2` the term, then the state and the role
@@ -95,17 +79,16 @@ fn on_users(filter: &UserFilter, alias: &str) -> String {
 
 /// Up to `limit` matching users from `offset` on, oldest first, and how many match. The
 /// statement is prepared once per connection: its plan does not depend on the term.
-/// Its `LIMIT`s are literals (`limit_literal`) and a zero `OFFSET` is left out: bound, they
-/// keep PostgreSQL from settling on the generic plan (it costs a bound `LIMIT` as 10% of
-/// the rows), and it planned every call, a fifth of its CPU in searched lists (perf).
+/// Its `LIMIT`s are literals (`limit_literal`) and a zero `OFFSET` is left out, so that
+/// PostgreSQL settles on the generic plan (see `roster_core::db::limited`).
 ///
 /// The page is read word by word: each matching word's first `offset + limit` users, in
 /// order, straight from the `(org_id, word, created_at, user_id)` index, then merged (a
 /// user holding two of the words counts once). The first `offset + limit` matches overall
 /// are among them: a word's users before a match are matches before it too. The total
 /// counts one word's rows when one word matches (most terms), else the distinct users of
-/// all of them. pgbench: 13% more searched pages a second than finding every match first.
-pub(crate) async fn page(
+/// all of them. Faster than finding every match first (`docs/performance.md`).
+pub(super) async fn page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
     term: &str,
@@ -149,12 +132,9 @@ pub(crate) async fn page(
             .bind::<BigInt, _>(offset)
             .bind::<BigInt, _>(offset + limit);
     }
-    let mut rows: Vec<Matched> = prepared_once(query).load(&mut &*conn).await?;
+    let mut rows: Vec<WithTotal<UserRecord>> = prepared_once(query).load(&mut &*conn).await?;
     rows.truncate(limit as usize);
-    let (users, total) = rows_and_total(
-        rows.into_iter().map(|r| (r.user, r.total)).collect(),
-        offset,
-    );
+    let (users, total) = rows_and_total(rows.into_iter().map(Into::into).collect(), offset);
     let total = match total {
         Some(total) => total,
         None => {

@@ -1,0 +1,89 @@
+//! Changing users: their fields and role, and their state.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::events::EventType;
+use roster_core::DomainError;
+
+use super::create::unique_violation;
+use super::events;
+use super::last_admin::ensure_not_last_admin;
+use super::{get, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
+use crate::schema::users;
+use crate::{orgs, OrgId, UserId};
+
+/// Applies changes to a user. Demoting the org's last active AppAdmin is a 409; a taken
+/// email is a 409.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    changes: UserChanges,
+) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        orgs::lock(conn, org_id).await?;
+        let current = get(conn, org_id, id).await?;
+        if changes.role.is_some_and(|r| r != Role::AppAdmin) {
+            ensure_not_last_admin(conn, &current).await?;
+        }
+        let record = diesel::update(users::table.find((org_id, id)))
+            .set((&changes, users::updated_at.eq(roster_core::time::now())))
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(|e| unique_violation(e, "email", true))?;
+        let kind = if record.role == current.role {
+            EventType::UserUpdated
+        } else {
+            EventType::UserRoleChanged
+        };
+        let user = User::from(record);
+        events::emit(conn, kind, &user).await?;
+        Ok(user)
+    })
+    .await
+}
+
+/// Activates or deactivates a user; idempotent. Deactivating the org's last active
+/// AppAdmin is a 409.
+pub async fn set_state(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    state: UserState,
+) -> DomainResult<UserStateChange> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        orgs::lock(conn, org_id).await?;
+        let current = get(conn, org_id, id).await?;
+        if current.state == state {
+            return Ok(UserStateChange {
+                id: current.id,
+                state,
+            });
+        }
+        if state == UserState::Inactive {
+            ensure_not_last_admin(conn, &current).await?;
+        }
+        let record = diesel::update(users::table.find((org_id, id)))
+            .set((
+                users::state.eq(state),
+                users::updated_at.eq(roster_core::time::now()),
+            ))
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
+            .await?;
+        let kind = match state {
+            UserState::Active => EventType::UserActivated,
+            UserState::Inactive => EventType::UserDeactivated,
+        };
+        events::emit(conn, kind, &User::from(record)).await?;
+        Ok(UserStateChange {
+            id: current.id,
+            state,
+        })
+    })
+    .await
+}

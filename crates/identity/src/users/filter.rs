@@ -1,0 +1,92 @@
+//! Which users a list holds, and how many: the filter, its query and its total.
+
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::db::planned_per_call;
+use roster_core::error::DomainResult;
+use roster_core::text::like_escape;
+
+use super::{Role, UserState};
+use crate::schema::{user_counts, users};
+use crate::OrgId;
+
+/// What joins name and email in the searched column; a search may not contain it.
+pub const SEARCH_SEPARATOR: char = '\u{1f}';
+
+/// List filters; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub state: Option<UserState>,
+    pub role: Option<Role>,
+    /// Case-insensitive substring of name or email.
+    pub search: Option<String>,
+}
+
+impl UserFilter {
+    /// Whether it lets every user of the org through.
+    pub fn is_empty(&self) -> bool {
+        self.state.is_none() && self.role.is_none() && !self.has_search()
+    }
+
+    /// Whether a (non-empty) search narrows the list.
+    pub fn has_search(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.is_empty())
+    }
+}
+
+/// The org's users that `filter` lets through, boxed (for [`roster_core::page::Keyset`]).
+pub(super) fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::BoxedQuery<'a, Pg> {
+    let mut query = users::table.filter(users::org_id.eq(org_id)).into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(users::state.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role));
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        // `search` is name and email joined by U+001F, which callers keep out of a search
+        // (see `SEARCH_SEPARATOR`): a match lies within the name or within the email.
+        let pattern = format!("%{}%", like_escape(search));
+        query = query.filter(users::search.ilike(pattern));
+    }
+    query
+}
+
+/// How many users of the org match the filter. Without a search, a sum over the org's
+/// counters (kept exact by triggers, see the `user_counters` migration); with one, a count
+/// of the matches, which the trigram index finds.
+pub(super) async fn total_count(
+    conn: &AsyncPgConnection,
+    org_id: &OrgId,
+    filter: &UserFilter,
+) -> DomainResult<i64> {
+    if filter.has_search() {
+        return Ok(planned_per_call(filtered(org_id, filter).count())
+            .get_result(&mut &*conn)
+            .await?);
+    }
+    let total: Option<i64> = counted(org_id, filter).get_result(&mut &*conn).await?;
+    Ok(total.unwrap_or(0))
+}
+
+/// The sum of the org's counters for `filter`'s state and role (its search aside): how many
+/// users an unsearched list holds. Plain DSL (no SQL literal), so that a statement holding
+/// it is prepared once per connection.
+pub(super) fn counted<'a>(
+    org_id: &'a OrgId,
+    filter: &'a UserFilter,
+) -> user_counts::BoxedQuery<'a, Pg, Nullable<BigInt>> {
+    let mut query = user_counts::table
+        .filter(user_counts::org_id.eq(org_id))
+        .select(diesel::dsl::sum(user_counts::n))
+        .into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(user_counts::state.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(user_counts::role.eq(role));
+    }
+    query
+}
