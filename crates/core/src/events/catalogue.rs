@@ -230,6 +230,17 @@ mod tests {
     }
 
     #[test]
+    fn every_type_has_its_section_in_docs_events_md() {
+        let doc = include_str!("../../../../docs/events.md");
+        for t in EventType::ALL {
+            assert!(
+                doc.contains(&format!("### `{t}`")),
+                "docs/events.md lacks {t}"
+            );
+        }
+    }
+
+    #[test]
     fn filters_are_types_or_known_prefixes() {
         assert_eq!(
             TypeFilter::parse("type", "user.created").unwrap(),
