@@ -86,6 +86,17 @@ fn serialize_rfc3339<S: serde::Serializer>(
     }
 }
 
+fn serialize_optional<S: serde::Serializer>(
+    ts: Option<OffsetDateTime>,
+    millis: bool,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match ts {
+        Some(ts) => serialize_rfc3339(ts, millis, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Renders `ts` as RFC 3339 in UTC with whole seconds, e.g. `2026-02-08T14:12:45Z`
 /// (the App family's format).
 pub fn format_seconds(ts: OffsetDateTime) -> String {
@@ -131,10 +142,7 @@ pub mod seconds {
             ts: &Option<OffsetDateTime>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            match ts {
-                Some(ts) => super::super::serialize_rfc3339(*ts, false, s),
-                None => s.serialize_none(),
-            }
+            super::super::serialize_optional(*ts, false, s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(
@@ -166,17 +174,11 @@ pub mod millis {
 
     /// The same for `Option<OffsetDateTime>` (serialising only).
     pub mod option {
-        use serde::Serializer;
-        use time::OffsetDateTime;
-
-        pub fn serialize<S: Serializer>(
-            ts: &Option<OffsetDateTime>,
+        pub fn serialize<S: serde::Serializer>(
+            ts: &Option<time::OffsetDateTime>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            match ts {
-                Some(ts) => super::super::serialize_rfc3339(*ts, true, s),
-                None => s.serialize_none(),
-            }
+            super::super::serialize_optional(*ts, true, s)
         }
     }
 }

@@ -20,7 +20,8 @@ roster_core::text_enum!(
 );
 
 /// A delivery as the API shows it.
-#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::pg::Pg))]
 pub struct Delivery {
     pub id: DeliveryId,
     pub endpoint_id: EndpointId,
@@ -46,34 +47,6 @@ pub struct Delivery {
     pub created_at: Timestamp,
 }
 
-type Columns = (
-    webhook_deliveries::id,
-    webhook_deliveries::endpoint_id,
-    webhook_deliveries::event_id,
-    webhook_deliveries::event_type,
-    webhook_deliveries::state,
-    webhook_deliveries::attempts,
-    webhook_deliveries::last_status,
-    webhook_deliveries::last_error,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::created_at,
-);
-
-const COLUMNS: Columns = (
-    webhook_deliveries::id,
-    webhook_deliveries::endpoint_id,
-    webhook_deliveries::event_id,
-    webhook_deliveries::event_type,
-    webhook_deliveries::state,
-    webhook_deliveries::attempts,
-    webhook_deliveries::last_status,
-    webhook_deliveries::last_error,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::created_at,
-);
-
 /// The deliveries' list order.
 const NEWEST_FIRST: Keyset<webhook_deliveries::created_at, webhook_deliveries::id> = Keyset::new(
     webhook_deliveries::created_at,
@@ -92,7 +65,7 @@ pub async fn list(
     let query = webhook_deliveries::table
         .filter(webhook_deliveries::org_id.eq(org_id))
         .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
-        .select(COLUMNS)
+        .select(Delivery::as_select())
         .into_boxed();
     let rows: Vec<Delivery> = NEWEST_FIRST.page(query, &page.paging()).load(conn).await?;
     Ok(FeedPage::assemble(page, rows, |d| {
@@ -133,7 +106,7 @@ pub async fn retry(
         Ok(webhook_deliveries::table
             .filter(webhook_deliveries::org_id.eq(org_id))
             .filter(webhook_deliveries::id.eq(id))
-            .select(COLUMNS)
+            .select(Delivery::as_select())
             .first(conn)
             .await?)
     })

@@ -43,6 +43,13 @@ fn endpoint_id(raw: &str) -> ApiResult<EndpointId> {
     EndpointId::parse(raw).ok_or_else(|| ApiError::not_found("webhook"))
 }
 
+/// 200 with a secret, kept out of caches.
+fn secret_answer(secret: &WebhookSecret) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(secret)
+}
+
 /// Creates an endpoint (AppAdmin). Its secret is in this response, and at `.../secret`.
 #[utoipa::path(post, path = "/api/v1/app/webhooks", tag = "webhooks",
     params(("x-org" = String, Header, description = "Org slug or id")),
@@ -165,9 +172,7 @@ pub async fn get_webhook_secret(
     let mut conn = state.conn().await?;
     let key = state.config.webhook_key();
     let secret = endpoints::secret(&mut conn, &key, caller.user.org_id.as_str(), &id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(secret))
+    Ok(secret_answer(&secret))
 }
 
 /// A new signing secret (AppAdmin); the old one signs beside it for 24 hours.
@@ -185,9 +190,7 @@ pub async fn rotate_webhook_secret(
     let key = state.config.webhook_key();
     let secret =
         endpoints::rotate_secret(&mut conn, &key, caller.user.org_id.as_str(), &id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(secret))
+    Ok(secret_answer(&secret))
 }
 
 /// Sends a `webhook.test` event to this endpoint only (AppAdmin).
