@@ -1,4 +1,4 @@
-//! The webhook tables (migration `2026-12-05-000020_events`).
+//! The webhook tables (migration `2026-12-09-000021_events`).
 
 diesel::table! {
     webhook_endpoints (org_id, id) {

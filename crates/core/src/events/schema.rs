@@ -1,4 +1,4 @@
-//! The `events` table (migration `2026-12-05-000020_events`).
+//! The `events` table (migration `2026-12-09-000021_events`).
 
 diesel::table! {
     events (org_id, id) {
