@@ -497,9 +497,11 @@ async fn me_rejects_missing_forged_expired_and_foreign_tokens() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
+    let api_key_id = claims(good)["apiKeyId"].clone();
     let claims_at = |iat: i64| {
         json!({"iss": "roster", "aud": "external-users", "sub": auth["id"], "workspaceId": ws.id,
-               "channelId": channel, "superIdentityId": auth["superIdentityId"], "iat": iat, "exp": iat + 3600})
+               "channelId": channel, "superIdentityId": auth["superIdentityId"], "apiKeyId": api_key_id,
+               "iat": iat, "exp": iat + 3600})
     };
     let real_key = roster_external_users::access::signing_key(TEST_SECRET);
     let expired = roster_core::jwt::sign(&claims_at(now - 7200), &real_key);

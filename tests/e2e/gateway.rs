@@ -388,16 +388,8 @@ async fn docs_page_is_served_by_the_gateway_itself() {
 #[tokio::test]
 async fn bootstrap_creates_once_and_prints_fresh_working_credentials() {
     let app = TestApp::spawn().await;
-    let args = |password: Option<&str>| roster_gateway::cli::BootstrapArgs {
-        db: roster_gateway::cli::DatabaseArgs {
-            database_url: app.db.url.clone(),
-        },
-        org_slug: "initech".into(),
-        org_name: Some("Initech".into()),
-        email: "peter@initech.test".into(),
-        name: "Peter".into(),
-        password: password.map(str::to_owned),
-    };
+    let args =
+        |password: Option<&str>| app.bootstrap_args("initech", "peter@initech.test", password);
     let first = roster_gateway::cli::bootstrap(&args(Some("tps reports!")))
         .await
         .unwrap();

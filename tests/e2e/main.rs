@@ -25,6 +25,7 @@ mod project_fixtures;
 mod project_lists;
 mod projects;
 mod replicas;
+mod security;
 mod sessions;
 mod slack;
 mod tokens;

@@ -78,7 +78,7 @@ async fn sign_up_rejects_taken_emails_and_bad_input() {
     sign_up(&app, "lee@example.com", "correct horse").await;
     let res = app
         .anon(Method::POST, "/api/auth/sign-up/email")
-        .json(&json!({"email": "LEE@example.com", "password": "another one", "name": "Lee"}))
+        .json(&json!({"email": "LEE@example.com", "password": "another long one", "name": "Lee"}))
         .send()
         .await
         .unwrap();
@@ -86,7 +86,7 @@ async fn sign_up_rejects_taken_emails_and_bad_input() {
     // An account created by an admin (without a password) holds its email too.
     let res = app
         .anon(Method::POST, "/api/auth/sign-up/email")
-        .json(&json!({"email": "admin@acme.test", "password": "another one", "name": "X"}))
+        .json(&json!({"email": "admin@acme.test", "password": "another long one", "name": "X"}))
         .send()
         .await
         .unwrap();

@@ -290,6 +290,25 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The arguments of `roster-gateway bootstrap` against this app's database.
+    pub fn bootstrap_args(
+        &self,
+        org_slug: &str,
+        email: &str,
+        password: Option<&str>,
+    ) -> roster_gateway::cli::BootstrapArgs {
+        roster_gateway::cli::BootstrapArgs {
+            db: roster_gateway::cli::DatabaseArgs {
+                database_url: self.db.url.clone(),
+            },
+            org_slug: org_slug.into(),
+            org_name: Some(format!("Org {org_slug}")),
+            email: email.into(),
+            name: "Org Admin".into(),
+            password: password.map(str::to_owned),
+        }
+    }
+
     /// Another gateway on the same database and configuration, as a second replica
     /// behind a load balancer would be: its own server, pool and in-process state.
     pub fn replica(&self) -> Replica {

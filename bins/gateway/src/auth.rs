@@ -167,6 +167,17 @@ pub fn authorization_credential(req: &HttpRequest) -> Option<String> {
 #[derive(Debug, Clone, Copy)]
 pub struct ExternalCaller {
     pub workspace_id: roster_external_users::WorkspaceId,
+    /// The key it presented (access tokens it obtains name it).
+    pub key_id: roster_external_users::ApiKeyId,
+}
+
+impl ExternalCaller {
+    pub fn key_holder(&self) -> roster_external_users::workspaces::KeyHolder {
+        roster_external_users::workspaces::KeyHolder {
+            workspace_id: self.workspace_id,
+            key_id: self.key_id,
+        }
+    }
 }
 
 impl FromRequest for ExternalCaller {
@@ -184,9 +195,12 @@ impl FromRequest for ExternalCaller {
                 ))
             })?;
             let mut conn = state.conn().await?;
-            let workspace_id =
+            let holder =
                 roster_external_users::workspaces::authenticate_key(&mut conn, &key).await?;
-            Ok(ExternalCaller { workspace_id })
+            Ok(ExternalCaller {
+                workspace_id: holder.workspace_id,
+                key_id: holder.key_id,
+            })
         })
     }
 }

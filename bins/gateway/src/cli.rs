@@ -3,8 +3,8 @@
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use roster_core::text::{bounded, Email, Slug};
-use roster_identity::accounts::Password;
 use roster_identity::bootstrap::{self, Bootstrap};
+use roster_identity::passwords::{Hasher, Password};
 use serde::Serialize;
 
 use crate::config::{Config, LogFormat};
@@ -80,6 +80,16 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
 }
 
 pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> {
+    let email = Email::parse("--email", &args.email)?;
+    let name = bounded("--name", &args.name, 1, 200)?;
+    let password = match args.password.as_deref() {
+        Some(raw) => {
+            let known = vec![email.as_str().to_owned(), name.clone()];
+            let password = Password::parse("--password", raw)?;
+            Some(Hasher::new(1).hash_new(password, known).await?)
+        }
+        None => None,
+    };
     let cmd = Bootstrap {
         org_slug: Slug::parse("--org-slug", &args.org_slug)?,
         org_name: bounded(
@@ -88,13 +98,9 @@ pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> 
             1,
             200,
         )?,
-        email: Email::parse("--email", &args.email)?,
-        name: bounded("--name", &args.name, 1, 200)?,
-        password: args
-            .password
-            .as_deref()
-            .map(|p| Password::parse("--password", p))
-            .transpose()?,
+        email,
+        name,
+        password,
     };
     let pool = roster_core::db::pool(&args.db.database_url, 1)?;
     let mut conn = pool.get().await.context("cannot connect to the database")?;

@@ -95,6 +95,10 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ROSTER_WORKERS")]
     pub workers: Option<usize>,
+    /// Passwords checked or hashed at once per process (default: one per core); sign-ups
+    /// and sign-ins past that wait for a turn without holding a database connection.
+    #[arg(long, env = "ROSTER_PASSWORD_HASHERS", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub password_hashers: Option<u32>,
     #[command(flatten)]
     pub slack: SlackConfig,
     /// Seconds a checked token or session, and the active user it is in an org, are
@@ -196,6 +200,7 @@ impl Config {
             rate_limit_slack_commands_per_client: 600,
             client_timeout_ms: 10_000,
             workers: Some(2),
+            password_hashers: None,
             slack: SlackConfig::default(),
             auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
             audit_retention_days: 365,
@@ -224,6 +229,15 @@ impl Config {
     /// The key webhook signing secrets are sealed with.
     pub fn webhook_key(&self) -> roster_core::sealed::SealingKey {
         roster_webhooks::endpoints::sealing_key(&self.secret.0)
+    }
+
+    /// The password hashing turns of this process (see `password_hashers`).
+    pub fn hasher(&self) -> roster_identity::passwords::Hasher {
+        let threads = self.password_hashers.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |n| usize::try_from(n).unwrap_or(1),
+        );
+        roster_identity::passwords::Hasher::new(threads)
     }
 
     /// Whether cookies should be marked `Secure`.

@@ -81,6 +81,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;
     background.spawn(deliverer.run());
+    let hasher = config.hasher();
     let state = AppState {
         pool: pools[0].clone(),
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
@@ -91,6 +92,7 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         writers: writers[0].clone(),
         creates: Arc::default(),
         background,
+        hasher,
     };
     let doc = openapi::document();
     let next_pool = Arc::new(AtomicUsize::new(0));

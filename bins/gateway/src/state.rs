@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use roster_core::db::{Pool, PooledConn};
+use roster_core::db::{ConnectionSource, Pool, PooledConn};
+use roster_identity::passwords::Hasher;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub creates: Arc<crate::creates::CreateQueue>,
     /// Held only to end the background tasks with the server.
     pub background: Arc<crate::background::BackgroundTasks>,
+    /// The process's turns at checking and hashing passwords (`ROSTER_PASSWORD_HASHERS`).
+    pub hasher: Hasher,
 }
 
 impl AppState {
@@ -49,6 +52,13 @@ impl AppState {
             conn: self.conn().await?,
             _turn: turn,
         })
+    }
+}
+
+/// For domain functions that take a connection only while they need one.
+impl ConnectionSource for AppState {
+    async fn get(&self) -> Result<PooledConn, roster_core::DomainError> {
+        self.conn().await.map_err(|e| e.0)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Authentication of external users: find or create the user a channel knows, and hand
 //! out a short-lived signed access token that a resource server can check with `/me`.
 
-use diesel_async::AsyncPgConnection;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::jwt::{self, JwtError};
 use roster_core::DomainError;
@@ -9,8 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::input::{self, Errors};
+use crate::schema::{external_api_keys, external_users};
 use crate::users::{self, ExternalUser, Key, NewExternalUser};
-use crate::{channels, ChannelId, SuperIdentityId, UserId, WorkspaceId};
+use crate::workspaces::KeyHolder;
+use crate::{channels, ApiKeyId, ChannelId, SuperIdentityId, UserId, WorkspaceId};
 
 /// How long an access token lives.
 pub const ACCESS_TOKEN_LIFETIME_SECS: i64 = 3600;
@@ -114,12 +117,14 @@ pub struct AccessClaims {
     pub workspace_id: WorkspaceId,
     pub channel_id: ChannelId,
     pub super_identity_id: SuperIdentityId,
+    /// The API key the token was issued through: revoking it ends the token.
+    pub api_key_id: ApiKeyId,
     pub iat: i64,
     pub exp: i64,
 }
 
-/// Signs an access token for `user`, issued at `now_unix`.
-pub fn issue(user: &ExternalUser, key: &[u8], now_unix: i64) -> String {
+/// Signs an access token for `user`, issued through API key `api_key_id` at `now_unix`.
+pub fn issue(user: &ExternalUser, api_key_id: ApiKeyId, key: &[u8], now_unix: i64) -> String {
     jwt::sign(
         &AccessClaims {
             iss: ISSUER.into(),
@@ -128,6 +133,7 @@ pub fn issue(user: &ExternalUser, key: &[u8], now_unix: i64) -> String {
             workspace_id: user.workspace_id,
             channel_id: user.channel_id,
             super_identity_id: user.super_identity_id,
+            api_key_id,
             iat: now_unix,
             exp: now_unix + ACCESS_TOKEN_LIFETIME_SECS,
         },
@@ -154,10 +160,15 @@ fn ensure_not_blocked(user: ExternalUser) -> DomainResult<ExternalUser> {
 /// channel: 404; blocked user: 403. Concurrent calls for one new user create it once.
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
-    workspace_id: WorkspaceId,
+    caller: KeyHolder,
     request: Authenticate,
     key: &[u8],
 ) -> DomainResult<AuthenticatedExternalUser> {
+    let workspace_id = caller.workspace_id;
+    let signed = |user: ExternalUser| {
+        let access_token = issue(&user, caller.key_id, key, unix_now());
+        Ok(AuthenticatedExternalUser { user, access_token })
+    };
     channels::get(conn, workspace_id, request.channel_id)
         .await
         .map_err(|e| {
@@ -169,7 +180,7 @@ pub async fn authenticate(
         })?;
     for _ in 0..ATTEMPTS {
         if let Some(user) = recognise(conn, workspace_id, &request).await? {
-            return signed(ensure_not_blocked(user)?, key);
+            return signed(ensure_not_blocked(user)?);
         }
         if request.external_id.is_none() && request.identifier.is_none() {
             return Err(users::not_found());
@@ -183,17 +194,12 @@ pub async fn authenticate(
             tier_id: None,
         };
         if let Some(user) = users::create_if_absent(conn, workspace_id, new).await? {
-            return signed(user, key);
+            return signed(user);
         }
     }
     Err(DomainError::unavailable(
         "the request conflicted with concurrent ones; retry",
     ))
-}
-
-fn signed(user: ExternalUser, key: &[u8]) -> DomainResult<AuthenticatedExternalUser> {
-    let access_token = issue(&user, key, unix_now());
-    Ok(AuthenticatedExternalUser { user, access_token })
 }
 
 async fn recognise(
@@ -214,8 +220,8 @@ async fn recognise(
     Ok(None)
 }
 
-/// The user an access token was issued to, as it is now: an invalid or expired token is
-/// a 401, a user blocked since is a 403 at once.
+/// The user an access token was issued to, as it is now: an invalid or expired token, or
+/// one whose API key was revoked since, is a 401; a user blocked since is a 403 at once.
 pub async fn me(
     conn: &mut AsyncPgConnection,
     token: &str,
@@ -230,9 +236,20 @@ pub async fn me(
     if claims.iss != ISSUER || claims.aud != AUDIENCE {
         return Err(DomainError::unauthorized("the access token is invalid"));
     }
-    let user = users::find(conn, claims.workspace_id, claims.sub)
-        .await?
-        .ok_or_else(|| DomainError::unauthorized("the access token is invalid"))?;
+    // One statement, two primary-key probes: the user, provided its token's key lives.
+    let key_lives = diesel::dsl::exists(
+        external_api_keys::table.find((claims.workspace_id, claims.api_key_id)),
+    );
+    let user = external_users::table
+        .find((claims.workspace_id, claims.sub))
+        .filter(key_lives)
+        .select(ExternalUser::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| {
+            DomainError::unauthorized("the access token is invalid, or its API key was revoked")
+        })?;
     ensure_not_blocked(user)
 }
 
@@ -275,12 +292,14 @@ mod tests {
             tier_id: None,
             workspace_id: WorkspaceId::generate(),
         };
-        let token = issue(&user, &key, 1_000);
+        let api_key_id = ApiKeyId::generate();
+        let token = issue(&user, api_key_id, &key, 1_000);
         let claims: AccessClaims = jwt::verify(&token, &key, 1_000, 0).unwrap();
         assert_eq!(claims.sub, user.id);
         assert_eq!(claims.workspace_id, user.workspace_id);
         assert_eq!(claims.channel_id, user.channel_id);
         assert_eq!(claims.super_identity_id, user.super_identity_id);
+        assert_eq!(claims.api_key_id, api_key_id);
         assert_eq!(claims.exp, 1_000 + 3600);
         assert!(jwt::verify::<AccessClaims>(&token, &key, 1_000 + 3601, 0).is_err());
         let other = signing_key(b"another master secret, long enough");

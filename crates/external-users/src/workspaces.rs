@@ -219,7 +219,8 @@ pub async fn list_keys(
     }))
 }
 
-/// Revokes (deletes) a key: it stops working at once. Unknown or foreign: 404.
+/// Revokes (deletes) a key: it stops working at once, and so do the access tokens it
+/// issued (`access::me` asks for their key). Unknown or foreign: 404.
 pub async fn revoke_key(
     conn: &mut AsyncPgConnection,
     org_id: &str,
@@ -236,17 +237,25 @@ pub async fn revoke_key(
     Ok(())
 }
 
-/// The workspace an API key secret belongs to; unknown or revoked keys are a 401.
+/// A live API key, as a caller presented it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct KeyHolder {
+    pub workspace_id: WorkspaceId,
+    /// The key, which the access tokens it has issued name.
+    pub key_id: ApiKeyId,
+}
+
+/// The workspace and key an API key secret is; unknown or revoked keys are a 401.
 pub async fn authenticate_key(
     conn: &mut AsyncPgConnection,
     secret: &str,
-) -> DomainResult<WorkspaceId> {
+) -> DomainResult<KeyHolder> {
     let invalid = || DomainError::unauthorized("the API key is invalid or revoked");
     let workspace_id = workspace_named_by(secret).ok_or_else(invalid)?;
     external_api_keys::table
         .filter(external_api_keys::workspace_id.eq(workspace_id))
         .filter(external_api_keys::key_hash.eq(secret::hash(secret)))
-        .select(external_api_keys::workspace_id)
+        .select((external_api_keys::workspace_id, external_api_keys::id))
         .first(conn)
         .await
         .optional()?

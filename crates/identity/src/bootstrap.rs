@@ -5,7 +5,8 @@ use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
 use roster_core::text::{Email, Slug};
 
-use crate::accounts::{self, Password};
+use crate::accounts;
+use crate::passwords::HashedPassword;
 use crate::users::{self, NewUser, Role};
 use crate::{orgs, tokens, AccountId, OrgId, UserId};
 
@@ -15,7 +16,8 @@ pub struct Bootstrap {
     pub org_name: String,
     pub email: Email,
     pub name: String,
-    pub password: Option<Password>,
+    /// The account's password, when it has none yet (see `passwords::Hasher::hash_new`).
+    pub password: Option<HashedPassword>,
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod ids;
 pub mod integrations;
 pub mod orgs;
+pub mod passwords;
 pub mod requests;
 pub mod schema;
 pub mod sessions;

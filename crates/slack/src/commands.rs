@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 
 use crate::link_token::{self, LinkSubject};
 use crate::links::{self, Target, Unlinker};
-use crate::{workspaces, EnterpriseId, SlackUserId, TeamId};
+use crate::signature::SignedRequest;
+use crate::{replays, workspaces, EnterpriseId, SlackUserId, TeamId};
 
 /// What the user asked for: the first word of the command's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,12 +193,15 @@ impl std::fmt::Debug for CommandContext<'_> {
     }
 }
 
-/// Answers a slash command.
+/// Answers a slash command whose signature checked out (`signed`). A replay of one
+/// already answered is a 401; the first from a team registered by hand confirms it.
 pub async fn respond(
     conn: &mut AsyncPgConnection,
     ctx: CommandContext<'_>,
+    signed: &SignedRequest,
     cmd: &SlashCommand,
 ) -> DomainResult<SlackMessage> {
+    replays::record_first_receipt(conn, signed).await?;
     let base = ctx.public_url.trim_end_matches('/');
     let Some(org_id) = workspaces::owner(conn, &cmd.team_id).await? else {
         return Ok(SlackMessage::plain(format!(
@@ -207,6 +211,7 @@ pub async fn respond(
             cmd.command
         )));
     };
+    workspaces::confirm(conn, &org_id, &cmd.team_id).await?;
     match &cmd.subcommand {
         Subcommand::Help => Ok(help(cmd, None)),
         Subcommand::Unknown(word) => Ok(help(cmd, Some(word))),

@@ -2,9 +2,10 @@
 //!
 //! Slack workspaces installed for a tenant (by OAuth or by hand), links between Slack
 //! users and Roster users, the single-use link tokens the `link` slash command hands out,
-//! connect sessions (linking by Slack's OpenID Connect), Slack request signatures, and
-//! the few Slack Web API calls these need. Services are plain async functions over
-//! `&mut AsyncPgConnection` returning `DomainResult`; nothing here knows actix-web.
+//! connect sessions (linking by Slack's OpenID Connect), Slack request signatures and the
+//! record that refuses their replays, and the few Slack Web API calls these need.
+//! Services are plain async functions over `&mut AsyncPgConnection` returning
+//! `DomainResult`; nothing here knows actix-web.
 
 pub mod commands;
 pub mod connect;
@@ -12,6 +13,7 @@ pub mod ids;
 pub mod link_token;
 pub mod links;
 pub mod oauth_state;
+pub mod replays;
 pub mod schema;
 pub mod sealed;
 pub mod signature;

@@ -1,4 +1,5 @@
-//! The tables this crate owns (see `migrations/2026-11-22-000004_slack`).
+//! The tables this crate owns (see `migrations/2026-11-22-000004_slack` and
+//! `migrations/2026-12-08-000020_slack_confirmed_and_signatures`).
 
 diesel::table! {
     slack_teams (team_id) {
@@ -18,6 +19,14 @@ diesel::table! {
         installed_by -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        confirmed -> Bool,
+    }
+}
+
+diesel::table! {
+    slack_request_signatures (signature_hash) {
+        signature_hash -> Bytea,
+        expires_at -> Timestamptz,
     }
 }
 
@@ -62,5 +71,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     slack_workspaces,
     slack_user_links,
     slack_link_redemptions,
-    slack_connect_sessions
+    slack_connect_sessions,
+    slack_request_signatures
 );

@@ -31,15 +31,31 @@ pub fn sign(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
     )
 }
 
+/// A request whose signature checked out: when it was sent, and its MAC as computed here
+/// (one value however the header spelled it, so that a replay cannot pass as new).
+pub struct SignedRequest {
+    pub sent_at_unix: i64,
+    pub mac: [u8; 32],
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("sent_at_unix", &self.sent_at_unix)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Checks a request's timestamp (within [`MAX_SKEW_SECS`] of `now_unix`) and signature
 /// (compared in constant time). Every failure is a 401 saying which check failed.
+/// Whether it was received before is for [`crate::replays`] to say.
 pub fn verify(
     secret: &[u8],
     timestamp: Option<&str>,
     signature: Option<&str>,
     body: &[u8],
     now_unix: i64,
-) -> Result<(), DomainError> {
+) -> Result<SignedRequest, DomainError> {
     let timestamp = timestamp
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -63,9 +79,15 @@ pub fn verify(
         .strip_prefix("v0=")
         .and_then(|h| hex::decode(h).ok())
         .ok_or_else(invalid)?;
-    mac(secret, timestamp, body)
+    let computed = mac(secret, timestamp, body);
+    computed
+        .clone()
         .verify_slice(&digest)
-        .map_err(|_| invalid())
+        .map_err(|_| invalid())?;
+    Ok(SignedRequest {
+        sent_at_unix: sent_at,
+        mac: computed.finalize().into_bytes().into(),
+    })
 }
 
 #[cfg(test)]
@@ -82,14 +104,20 @@ mod tests {
     fn matches_slacks_worked_example() {
         assert_eq!(sign(SECRET, TIMESTAMP, BODY.as_bytes()), SIGNATURE);
         let now = 1_531_420_618 + 60;
-        assert!(verify(
+        let signed = verify(
             SECRET,
             Some(TIMESTAMP),
             Some(SIGNATURE),
             BODY.as_bytes(),
-            now
+            now,
         )
-        .is_ok());
+        .unwrap();
+        assert_eq!(signed.sent_at_unix, 1_531_420_618);
+        // Upper-case hex is the same signature, and the same MAC.
+        let upper = format!("v0={}", SIGNATURE[3..].to_uppercase());
+        let again = verify(SECRET, Some(TIMESTAMP), Some(&upper), BODY.as_bytes(), now).unwrap();
+        assert_eq!(again.mac, signed.mac);
+        assert_eq!(hex::encode(signed.mac), SIGNATURE[3..]);
     }
 
     #[test]

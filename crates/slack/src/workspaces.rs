@@ -1,6 +1,8 @@
 //! Slack workspaces installed for a tenant: by OAuth (with a sealed bot token) or
 //! registered by hand. One Slack team belongs to one tenant, which the primary key of
-//! `slack_teams` decides.
+//! `slack_teams` decides. Any AppAdmin can register any team id by hand, so such a
+//! registration stays unconfirmed until a signed request arrives from the team, and
+//! until then an OAuth install by the team's owner, in any tenant, takes its place.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -29,6 +31,7 @@ pub struct WorkspaceRecord {
     pub installed_by: Option<UserId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub confirmed: bool,
 }
 
 /// A workspace as the API shows it (never its bot token). `SlackWorkspace` in the OpenAPI
@@ -47,6 +50,10 @@ pub struct Workspace {
     /// Whether the app was installed by OAuth (Roster holds a bot token).
     pub has_bot_token: bool,
     pub bot_user_id: Option<String>,
+    /// Whether the team is known to use this registration: installed by OAuth, or a
+    /// request signed by Slack arrived from it. A registration by hand that is not
+    /// confirmed gives way to an install by OAuth in any tenant.
+    pub confirmed: bool,
     #[serde(with = "roster_core::time::millis")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub installed_at: Timestamp,
@@ -61,6 +68,7 @@ impl From<WorkspaceRecord> for Workspace {
             tenant_id: r.org_id,
             has_bot_token: r.bot_token_sealed.is_some(),
             bot_user_id: r.bot_user_id,
+            confirmed: r.confirmed,
             installed_at: r.created_at,
         }
     }
@@ -122,8 +130,8 @@ pub async fn get(
         .ok_or_else(|| DomainError::not_found("slack_workspace"))
 }
 
-/// Registers a workspace by hand (no OAuth, no bot token). A team already connected to
-/// any tenant, this one included, is a 409.
+/// Registers a workspace by hand (no OAuth, no bot token), unconfirmed. A team already
+/// connected to any tenant, this one included, is a 409.
 pub async fn register(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -152,6 +160,7 @@ pub async fn register(
                 slack_workspaces::installed_by.eq(&new.installed_by),
                 slack_workspaces::created_at.eq(now),
                 slack_workspaces::updated_at.eq(now),
+                slack_workspaces::confirmed.eq(false),
             ))
             .returning(WorkspaceRecord::as_returning())
             .get_result(conn)
@@ -161,8 +170,26 @@ pub async fn register(
     .await
 }
 
-/// Records an OAuth install: creates the workspace, or refreshes its name and bot when
-/// the tenant installs again. A team connected to another tenant is a 409.
+/// Marks a registration confirmed: a request signed by Slack came from its team.
+pub async fn confirm(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    team_id: &TeamId,
+) -> DomainResult<()> {
+    diesel::update(
+        slack_workspaces::table
+            .find((org_id, team_id.as_str()))
+            .filter(slack_workspaces::confirmed.eq(false)),
+    )
+    .set(slack_workspaces::confirmed.eq(true))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records an OAuth install, confirmed: creates the workspace, or refreshes its name and
+/// bot when the tenant installs again. An unconfirmed registration by hand in another
+/// tenant is removed first, with its links; a team another tenant confirmed is a 409.
 pub async fn install(
     conn: &mut AsyncPgConnection,
     key: &BotTokenKey,
@@ -184,11 +211,27 @@ pub async fn install(
         let owner: OrgId = slack_teams::table
             .find(new.team_id.as_str())
             .select(slack_teams::org_id)
-            .for_share()
+            .for_update()
             .first(conn)
             .await?;
         if owner != org_id {
-            return Err(team_taken());
+            let confirmed: Option<bool> = slack_workspaces::table
+                .find((&owner, new.team_id.as_str()))
+                .select(slack_workspaces::confirmed)
+                .first(conn)
+                .await
+                .optional()?;
+            if confirmed != Some(false) {
+                return Err(team_taken());
+            }
+            disconnect(conn, &owner, &new.team_id).await?;
+            diesel::insert_into(slack_teams::table)
+                .values((
+                    slack_teams::team_id.eq(new.team_id.as_str()),
+                    slack_teams::org_id.eq(&org_id),
+                ))
+                .execute(conn)
+                .await?;
         }
         let now = roster_core::time::now();
         let enterprise_id = new.enterprise_id.as_ref().map(|e| e.as_str());
@@ -203,6 +246,7 @@ pub async fn install(
                 slack_workspaces::installed_by.eq(&new.installed_by),
                 slack_workspaces::created_at.eq(now),
                 slack_workspaces::updated_at.eq(now),
+                slack_workspaces::confirmed.eq(true),
             ))
             .on_conflict((slack_workspaces::org_id, slack_workspaces::team_id))
             .do_update()
@@ -213,6 +257,7 @@ pub async fn install(
                 slack_workspaces::bot_token_sealed.eq(&token_sealed),
                 slack_workspaces::installed_by.eq(&new.installed_by),
                 slack_workspaces::updated_at.eq(now),
+                slack_workspaces::confirmed.eq(true),
             ))
             .returning(WorkspaceRecord::as_returning())
             .get_result(conn)
@@ -247,21 +292,35 @@ pub async fn remove(
 ) -> DomainResult<()> {
     let org_id = org_id.clone();
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let linked_users = links::users_in_team(conn, &org_id, team_id).await?;
-        // The route row cascades to the workspace, which cascades to its links.
-        let n = diesel::delete(
-            slack_teams::table
-                .find(team_id.as_str())
-                .filter(slack_teams::org_id.eq(&org_id)),
-        )
-        .execute(conn)
-        .await?;
-        if n == 0 {
+        if !disconnect(conn, &org_id, team_id).await? {
             return Err(DomainError::not_found("slack_workspace"));
         }
-        links::sync_integrations(conn, &org_id, linked_users).await
+        Ok(())
     })
     .await
+}
+
+/// Removes a team from a tenant, with its links (and the Slack integration of users left
+/// without a link); false when the tenant has no such team. Call it in a transaction.
+async fn disconnect(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    team_id: &TeamId,
+) -> DomainResult<bool> {
+    let linked_users = links::users_in_team(conn, org_id, team_id).await?;
+    // The route row cascades to the workspace, which cascades to its links.
+    let n = diesel::delete(
+        slack_teams::table
+            .find(team_id.as_str())
+            .filter(slack_teams::org_id.eq(org_id)),
+    )
+    .execute(conn)
+    .await?;
+    if n == 0 {
+        return Ok(false);
+    }
+    links::sync_integrations(conn, org_id, linked_users).await?;
+    Ok(true)
 }
 
 /// The workspace's bot token, opened (for calls to Slack as the bot).

@@ -111,16 +111,11 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
     );
 
     // The operator's bootstrap prints a token and an API key.
-    let out = roster_gateway::cli::bootstrap(&roster_gateway::cli::BootstrapArgs {
-        db: roster_gateway::cli::DatabaseArgs {
-            database_url: app.db.url.clone(),
-        },
-        org_slug: "carol".into(),
-        org_name: Some("Carol".into()),
-        email: "carol@carol.test".into(),
-        name: "Carol".into(),
-        password: Some("carol's secret password".into()),
-    })
+    let out = roster_gateway::cli::bootstrap(&app.bootstrap_args(
+        "carol",
+        "carol@carol.test",
+        Some("carol's secret password"),
+    ))
     .await
     .unwrap();
     secrets.insert("CLI bootstrap token".into(), out.token.clone());

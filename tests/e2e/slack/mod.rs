@@ -61,8 +61,14 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-/// A slash command body as Slack sends it.
+/// A slash command body as Slack sends it: each with a `trigger_id` of its own, so that
+/// two commands in one second are two requests, not a replay.
 pub fn command_body(team_id: &str, user_id: &str, user_name: &str, text: &str) -> String {
+    static TRIGGERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let trigger_id = format!(
+        "1.2.{}",
+        TRIGGERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     serde_urlencoded::to_string([
         ("token", "legacy-verification-token"),
         ("team_id", team_id),
@@ -78,7 +84,7 @@ pub fn command_body(team_id: &str, user_id: &str, user_name: &str, text: &str) -
             "response_url",
             "https://hooks.slack.com/commands/T0ACME/1/abc",
         ),
-        ("trigger_id", "1.2.3"),
+        ("trigger_id", trigger_id.as_str()),
     ])
     .unwrap()
 }
@@ -130,6 +136,48 @@ impl Slack {
         let (status, body) = json(res).await;
         assert_eq!(status, 201, "{body}");
         body
+    }
+
+    /// Installs the app for `tenant` by OAuth as `bearer`, in a browser of its own, with
+    /// the fake Slack answering `code` for this team; returns Roster's answer.
+    pub async fn install_by_oauth(
+        &self,
+        bearer: &str,
+        tenant: &str,
+        code: &str,
+        team_id: &str,
+    ) -> Response {
+        let browser = browser();
+        let res = browser
+            .get(
+                self.app
+                    .url(&format!("/work-apps/slack/install?tenantId={tenant}")),
+            )
+            .bearer_auth(bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let location = res.headers()["location"].to_str().unwrap();
+        let query = location.split_once('?').unwrap().1;
+        let state = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| k == "state")
+            .unwrap()
+            .1;
+        self.fake
+            .expect_install(code, team_id, "Installed Team", "xoxb-installed-bot-token");
+        let query =
+            serde_urlencoded::to_string([("code", code), ("state", state.as_str())]).unwrap();
+        browser
+            .get(
+                self.app
+                    .url(&format!("/work-apps/slack/oauth_redirect?{query}")),
+            )
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A signed slash command, sent now.

@@ -263,8 +263,16 @@ async fn oauth_redirect_refuses_bad_states_codes_and_taken_teams() {
     .await;
     assert!(p["detail"].as_str().unwrap().contains("expired"), "{p}");
 
-    // A team that belongs to another tenant is a 409.
+    // A team that belongs to another tenant is a 409, once a signed request from the
+    // team confirmed it (an unconfirmed registration gives way: see security::).
     slack.register(TEAM, "Acme").await;
+    assert_eq!(
+        slack
+            .command(TEAM, "U0ALICE", "alice", "help")
+            .await
+            .status(),
+        200
+    );
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
     let res = slack
         .browser

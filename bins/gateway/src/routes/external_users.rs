@@ -76,14 +76,15 @@ pub async fn authenticate(
     let request = Authenticate::try_from(body)?;
     let key = signing_key(&state);
     let mut conn = state.conn().await?;
-    let authenticated = access::authenticate(&mut conn, caller.workspace_id, request, &key).await?;
+    let authenticated = access::authenticate(&mut conn, caller.key_holder(), request, &key).await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(authenticated))
 }
 
 /// The external user an access token belongs to (`Authorization: Bearer <accessToken>`),
-/// so that a resource server can check a token. A user blocked since: 403.
+/// so that a resource server can check a token. A token whose API key was revoked since:
+/// 401; a user blocked since: 403.
 #[utoipa::path(get, path = "/api/v1/external-users/me", tag = "external-users", operation_id = "external_user_me",
     responses((status = 200, description = "The external user the access token was issued to.", body = ExternalUser)),
     security(("accessToken" = [])))]

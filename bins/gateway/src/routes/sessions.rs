@@ -88,10 +88,8 @@ pub async fn sign_up(
         .into());
     }
     let cmd = SignUp::try_from(body)?;
-    let account = {
-        let mut conn = state.conn().await?;
-        accounts::sign_up(&mut conn, &cmd.email, cmd.password, &cmd.name).await?
-    };
+    let account =
+        accounts::sign_up(&**state, &state.hasher, &cmd.email, cmd.password, &cmd.name).await?;
     start_session(&state, account).await
 }
 
@@ -107,10 +105,8 @@ pub async fn sign_in(
         .limits
         .check(Endpoint::SignIn, Some(&body.email), client_ip(&req))?;
     body.check()?;
-    let account = {
-        let mut conn = state.conn().await?;
-        accounts::verify_credentials(&mut conn, &body.email, &body.password).await?
-    };
+    let account =
+        accounts::verify_credentials(&**state, &state.hasher, &body.email, &body.password).await?;
     start_session(&state, account).await
 }
 

@@ -50,3 +50,15 @@ pub fn pool(database_url: &str, max_size: usize) -> Result<Pool, PoolBuildError>
 pub async fn conn(pool: &Pool) -> Result<PooledConn, crate::DomainError> {
     Ok(pool.get().await?)
 }
+
+/// Where a domain function that must not hold a connection throughout (while it hashes a
+/// password, say) takes one each time it needs one.
+pub trait ConnectionSource {
+    fn get(&self) -> impl std::future::Future<Output = Result<PooledConn, crate::DomainError>>;
+}
+
+impl ConnectionSource for Pool {
+    fn get(&self) -> impl std::future::Future<Output = Result<PooledConn, crate::DomainError>> {
+        conn(self)
+    }
+}

@@ -23,8 +23,9 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
 
 /// Answers `/roster link|unlink|status|help` with an ephemeral Block Kit message. The
 /// request must carry a valid `X-Slack-Signature` and an `X-Slack-Request-Timestamp`
-/// within 5 minutes (401 otherwise); 503 when `SLACK_SIGNING_SECRET` is not set. Rate
-/// limited per Slack user and per client address (429 with `Retry-After`).
+/// within 5 minutes, and not have been received before (401 otherwise); 503 when
+/// `SLACK_SIGNING_SECRET` is not set. Rate limited per Slack user and per client address
+/// (429 with `Retry-After`). The first from a team registered by hand confirms it.
 #[utoipa::path(post, path = "/work-apps/slack/commands", tag = "slack",
     params(
         ("X-Slack-Request-Timestamp" = String, Header, description = "Unix time the request was sent"),
@@ -47,7 +48,7 @@ pub async fn slash_command(
             "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
         )
     })?;
-    signature::verify(
+    let signed = signature::verify(
         &secret.0,
         header(&req, signature::TIMESTAMP_HEADER),
         header(&req, signature::SIGNATURE_HEADER),
@@ -67,6 +68,6 @@ pub async fn slash_command(
         now_unix: now_unix(),
     };
     let mut conn = state.conn().await?;
-    let message = commands::respond(&mut conn, ctx, &command).await?;
+    let message = commands::respond(&mut conn, ctx, &signed, &command).await?;
     Ok(HttpResponse::Ok().json(message))
 }

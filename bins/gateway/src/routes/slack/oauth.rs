@@ -159,8 +159,9 @@ pub async fn install(
 }
 
 /// Where Slack sends the admin back after an install: exchanges the code at
-/// `oauth.v2.access`, seals the bot token and records the workspace for the tenant that
-/// started the install.
+/// `oauth.v2.access`, seals the bot token and records the workspace, confirmed, for the
+/// tenant that started the install. An unconfirmed registration of the team by hand, in
+/// any tenant, gives way; a team another tenant confirmed is a 409.
 #[utoipa::path(get, path = "/work-apps/slack/oauth_redirect", tag = "slack",
     params(OAuthCallback),
     responses((status = 200, body = Workspace)))]

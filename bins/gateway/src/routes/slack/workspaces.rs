@@ -38,7 +38,9 @@ pub struct TenantQuery {
 }
 
 /// Registers a Slack workspace for a tenant without OAuth (AppAdmin of that tenant).
-/// A workspace already connected to any tenant is a 409.
+/// A workspace already connected to any tenant is a 409. It stays unconfirmed until a
+/// signed slash command arrives from the team; until then an OAuth install of the team,
+/// in any tenant, replaces it.
 #[utoipa::path(post, path = "/work-apps/slack/workspaces", tag = "slack",
     request_body = RegisterWorkspaceRequest,
     responses((status = 201, body = Workspace)),

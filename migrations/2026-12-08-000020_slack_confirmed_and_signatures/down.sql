@@ -1,0 +1,2 @@
+DROP TABLE slack_request_signatures;
+ALTER TABLE slack_workspaces DROP COLUMN confirmed;
