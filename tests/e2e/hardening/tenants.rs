@@ -45,6 +45,9 @@ pub struct Tenant {
     pub project_id: String,
     pub artifact_id: String,
     pub integration_id: String,
+    /// A webhook endpoint and one of its deliveries.
+    pub webhook_id: String,
+    pub delivery_id: String,
     pub team_id: String,
     pub slack_user_id: String,
     /// A link token of this tenant that nobody redeemed.
@@ -320,6 +323,28 @@ pub async fn build(
         )
         .await;
 
+    // A webhook endpoint (for every event: its own creation is its first delivery).
+    let webhook = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/webhooks").json(
+                &json!({"url": "http://127.0.0.1:9/hook", "description": format!("{label} hooks")}),
+            ),
+            201,
+        )
+        .await;
+    b.secret("webhook secret", &str_of(&webhook, "secret"));
+    let webhook_id = str_of(&webhook, "id");
+    let deliveries = b
+        .call(
+            b.app(
+                Method::GET,
+                &format!("/api/v1/app/webhooks/{webhook_id}/deliveries"),
+            ),
+            200,
+        )
+        .await;
+    let delivery_id = str_of(&deliveries["data"][0], "id");
+
     // Slack: the workspace, a link, a spare link token, a connect session.
     let slack_user_id = format!("U0{}1", label.to_uppercase());
     if oauth {
@@ -495,6 +520,8 @@ pub async fn build(
         project_id,
         artifact_id: str_of(&artifact, "id"),
         integration_id: str_of(&integration, "id"),
+        webhook_id,
+        delivery_id,
         team_id: team_id.to_owned(),
         slack_user_id,
         spare_link_token,
