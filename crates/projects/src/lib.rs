@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod artifacts;
+mod events;
 pub mod ids;
 pub mod members;
 pub mod projects;

@@ -44,6 +44,18 @@ catalogue! {
     UserDeactivated = "user.deactivated", target "user";
     /// A user was activated again.
     UserActivated = "user.activated", target "user";
+    /// A project was created; its creator is its first Owner.
+    ProjectCreated = "project.created", target "project";
+    /// A project's fields changed.
+    ProjectUpdated = "project.updated", target "project";
+    /// A project was deleted, with its members, pins and artifacts.
+    ProjectDeleted = "project.deleted", target "project";
+    /// A user was added to a project (`data`: the member).
+    ProjectMemberAdded = "project.member_added", target "project";
+    /// A member's project role changed.
+    ProjectMemberUpdated = "project.member_updated", target "project";
+    /// A member left a project (`data`: `{"project_id", "user_id"}`).
+    ProjectMemberRemoved = "project.member_removed", target "project";
     /// A webhook endpoint was created.
     WebhookCreated = "webhook.created", target "webhook";
     /// A webhook endpoint's URL, events, description or state changed.
