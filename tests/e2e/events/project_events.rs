@@ -1,4 +1,5 @@
-//! Projects and their members emit one event per write; a refused write emits none.
+//! Projects, their members and their artifacts emit one event per write; a refused write
+//! emits none.
 
 use reqwest::Method;
 use roster_e2e::{json, problem, TestApp};
@@ -93,5 +94,51 @@ async fn each_project_and_member_write_is_one_event() {
         events[1]["data"],
         json!({"project_id": id, "user_id": user_id})
     );
+    assert_eq!(events[0]["data"], json!({"id": id}));
+}
+
+#[tokio::test]
+async fn each_artifact_write_is_one_event_about_the_artifact() {
+    let app = TestApp::spawn().await;
+    let (_, project) = send(
+        &app,
+        Method::POST,
+        "/project",
+        Some(json!({"name": "Insights"})),
+    )
+    .await;
+    let base = format!("/project/{}/artifact", project["id"].as_str().unwrap());
+    let body = json!({"name": "Q1 report", "type": "Document"});
+    let (status, created) = send(&app, Method::POST, &base, Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let path = format!("{base}/{id}");
+    let (status, updated) = send(&app, Method::PATCH, &path, Some(json!({"name": "Q1"}))).await;
+    assert_eq!(status, 200, "{updated}");
+    // An empty change is a 400: no event.
+    let res = app
+        .admin(Method::PATCH, &format!("/api/v1/app{path}"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let res = app
+        .admin(Method::DELETE, &format!("/api/v1/app{path}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+
+    let events = all_events(&app, "type=artifact.*").await;
+    assert_eq!(
+        types(&json!({"data": events})),
+        ["artifact.deleted", "artifact.updated", "artifact.created"]
+    );
+    assert!(events
+        .iter()
+        .all(|e| e["target"] == json!({"type": "artifact", "id": id})));
+    assert_eq!(events[2]["data"], created);
+    assert_eq!(events[1]["data"], updated);
     assert_eq!(events[0]["data"], json!({"id": id}));
 }

@@ -56,6 +56,12 @@ catalogue! {
     ProjectMemberUpdated = "project.member_updated", target "project";
     /// A member left a project (`data`: `{"project_id", "user_id"}`).
     ProjectMemberRemoved = "project.member_removed", target "project";
+    /// An artifact was added to a project.
+    ArtifactCreated = "artifact.created", target "artifact";
+    /// An artifact's fields changed.
+    ArtifactUpdated = "artifact.updated", target "artifact";
+    /// An artifact was deleted.
+    ArtifactDeleted = "artifact.deleted", target "artifact";
     /// A webhook endpoint was created.
     WebhookCreated = "webhook.created", target "webhook";
     /// A webhook endpoint's URL, events, description or state changed.
