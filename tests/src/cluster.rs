@@ -6,16 +6,12 @@
 
 use std::fs;
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use rand::Rng;
-
-#[path = "../../xtask/src/pg_bin.rs"]
-mod pg_bin;
+use roster_devkit::pg_bin;
 
 /// What the blocking commands need; shared with `spawn_blocking` closures.
 struct Spec {
@@ -73,15 +69,13 @@ impl Spec {
              run the tests with `cargo xtask test`, which installs them, or install PostgreSQL",
         )?;
         let as_postgres = pg_bin::is_root();
-        let base = std::env::temp_dir().join(format!(
-            "roster-test-pg-{:016x}",
-            rand::rng().random::<u64>()
-        ));
+        let base =
+            std::env::temp_dir().join(format!("roster-test-pg-{}", roster_devkit::random_hex(8)?));
         fs::create_dir_all(&base).with_context(|| format!("creating {}", base.display()))?;
         if as_postgres {
             pg_bin::chown_postgres(&base)?;
         }
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = roster_devkit::free_port()?;
         let spec = Self {
             bin,
             base,

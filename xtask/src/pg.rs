@@ -1,7 +1,7 @@
 //! The private PostgreSQL cluster: binaries from PATH or /usr/lib/postgresql/*/bin, data
-//! under target/ (or /tmp when the postgres user cannot reach target/), a free port,
-//! trust authentication on 127.0.0.1 only. As root it runs as the `postgres` user,
-//! because PostgreSQL refuses to run as root.
+//! under target/ (or /tmp when the postgres user cannot reach target/; or wherever
+//! `ROSTER_PG_DIR` says), a free port, trust authentication on 127.0.0.1 only. As root it
+//! runs as the `postgres` user, because PostgreSQL refuses to run as root.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -11,7 +11,12 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
-use crate::pg_bin::{self, chown_postgres, find_bin_dir, is_root};
+use roster_devkit::pg_bin::{self, chown_postgres, find_bin_dir, is_root};
+
+use crate::process::log_tail;
+
+/// Where the cluster lives instead of target/roster-pg, e.g. for a test's own cluster.
+pub const DIR_VARIABLE: &str = "ROSTER_PG_DIR";
 
 /// Settings given at every start (so that clusters made by an older xtask get them too).
 /// Shared buffers hold the working set of `cargo xtask bench` at a million rows (App and
@@ -31,40 +36,52 @@ pub struct Cluster {
 pub struct Lease {
     cluster: Cluster,
     marker: PathBuf,
+    released: bool,
+}
+
+/// What became of the cluster when a lease was given back.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Released {
+    Stopped,
+    /// Other processes hold leases on it.
+    StillInUse,
+    /// `cargo xtask pg start` started it: it runs until `cargo xtask pg stop`.
+    StartedByHand,
 }
 
 impl Lease {
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
     }
+
+    /// Gives the lease back now, stopping the cluster if it was the last.
+    pub fn release(mut self) -> Result<Released> {
+        self.give_back()
+    }
+
+    fn give_back(&mut self) -> Result<Released> {
+        self.released = true;
+        let _ = fs::remove_file(&self.marker);
+        let _lock = self.cluster.lock()?;
+        let started_by_lease = self.cluster.base.join("started-by-lease");
+        if !started_by_lease.exists() {
+            return Ok(Released::StartedByHand);
+        }
+        if self.cluster.live_users() > 0 {
+            return Ok(Released::StillInUse);
+        }
+        self.cluster.stop()?;
+        let _ = fs::remove_file(started_by_lease);
+        Ok(Released::Stopped)
+    }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.marker);
-        let Ok(_lock) = self.cluster.lock() else {
-            return;
-        };
-        let started_by_lease = self.cluster.base.join("started-by-lease");
-        if started_by_lease.exists() && self.cluster.live_users() == 0 {
-            let _ = self.cluster.stop();
-            let _ = fs::remove_file(started_by_lease);
+        if !self.released && matches!(self.give_back(), Ok(Released::Stopped)) {
+            eprintln!("xtask: private PostgreSQL stopped");
         }
     }
-}
-
-/// A PostgreSQL client program (psql, pgbench): from the server's bin directory, else PATH.
-pub fn client_program(name: &str) -> Option<PathBuf> {
-    if let Some(path) = find_bin_dir()
-        .map(|dir| dir.join(name))
-        .filter(|p| p.exists())
-    {
-        return Some(path);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.exists())
 }
 
 fn install_postgres() -> Result<()> {
@@ -108,11 +125,14 @@ impl Cluster {
             }
         };
         let as_postgres = is_root();
-        let mut base = root.join("target").join("roster-pg");
+        let chosen = std::env::var_os(DIR_VARIABLE).map(PathBuf::from);
+        let mut base = chosen
+            .clone()
+            .unwrap_or_else(|| root.join("target").join("roster-pg"));
         fs::create_dir_all(&base).with_context(|| format!("creating {}", base.display()))?;
         if as_postgres {
             chown_postgres(&base)?;
-            if !runs_as_postgres(&["test", "-w", &base.to_string_lossy()])? {
+            if chosen.is_none() && !runs_as_postgres(&["test", "-w", &base.to_string_lossy()])? {
                 // The postgres user cannot reach target/ (a home directory, say): use /tmp.
                 let tag: u64 = root
                     .to_string_lossy()
@@ -141,7 +161,7 @@ impl Cluster {
             .context("the cluster has no port yet: run `cargo xtask pg start`")?;
         raw.trim()
             .parse()
-            .context("target/roster-pg/port is corrupt")
+            .with_context(|| format!("{} is corrupt", self.base.join("port").display()))
     }
 
     pub fn url(&self, database: &str) -> String {
@@ -178,7 +198,7 @@ impl Cluster {
     }
 
     fn init(&self) -> Result<()> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = roster_devkit::free_port()?;
         eprintln!(
             "xtask: initialising a private PostgreSQL cluster in {}",
             self.data().display()
@@ -237,7 +257,7 @@ impl Cluster {
         // A port taken by something else since init: pick a new one.
         let port = self.port()?;
         if TcpListener::bind(("127.0.0.1", port)).is_err() {
-            let new_port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+            let new_port = roster_devkit::free_port()?;
             let mut conf = File::options()
                 .append(true)
                 .open(self.data().join("postgresql.conf"))?;
@@ -266,12 +286,10 @@ impl Cluster {
             .context("running pg_ctl start")?
             .success();
         if !ok {
-            let tail = fs::read_to_string(&log).unwrap_or_default();
-            let tail: Vec<&str> = tail.lines().rev().take(20).collect();
             bail!(
                 "PostgreSQL did not start; the end of {}:\n{}",
                 log.display(),
-                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                log_tail(&log, 20)
             );
         }
         eprintln!(
@@ -281,9 +299,10 @@ impl Cluster {
         Ok(true)
     }
 
-    pub fn stop(&self) -> Result<()> {
+    /// Stops the cluster; says whether it was running.
+    pub fn stop(&self) -> Result<bool> {
         if !self.is_running() {
-            return Ok(());
+            return Ok(false);
         }
         let ok = self
             .pg(
@@ -303,8 +322,7 @@ impl Cluster {
         if !ok {
             bail!("pg_ctl stop failed");
         }
-        eprintln!("xtask: private PostgreSQL stopped");
-        Ok(())
+        Ok(true)
     }
 
     pub fn status(&self) -> Result<()> {
@@ -357,44 +375,8 @@ impl Cluster {
         Ok(Lease {
             cluster: self,
             marker,
+            released: false,
         })
-    }
-
-    /// Creates a database unless it exists.
-    pub fn ensure_database(&self, name: &str) -> Result<()> {
-        let port = self.port()?.to_string();
-        let out = self
-            .pg(
-                "psql",
-                &[
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &port,
-                    "-U",
-                    "postgres",
-                    "-d",
-                    "postgres",
-                    "-tAc",
-                    &format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-                ],
-            )
-            .output()
-            .context("running psql")?;
-        if String::from_utf8_lossy(&out.stdout).trim() == "1" {
-            return Ok(());
-        }
-        let ok = self
-            .pg(
-                "createdb",
-                &["-h", "127.0.0.1", "-p", &port, "-U", "postgres", name],
-            )
-            .status()?
-            .success();
-        if !ok {
-            bail!("createdb {name} failed");
-        }
-        Ok(())
     }
 }
 

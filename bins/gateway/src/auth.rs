@@ -9,6 +9,8 @@ use actix_web::{web, FromRequest, HttpRequest};
 use roster_core::events::{Actor, ActorType, EventContext};
 use roster_core::DomainError;
 use roster_identity::auth::{self, Authenticated, Principal};
+use roster_identity::sessions::SESSION_PREFIX;
+use roster_identity::tokens::TOKEN_PREFIX;
 
 use crate::credentials::CredentialCache;
 use crate::error::ApiError;
@@ -68,9 +70,35 @@ async fn authenticate(state: &AppState, secret: Option<String>) -> Result<Authen
         return Ok(known);
     }
     let mut conn = state.conn().await?;
-    let authenticated = auth::authenticate(&mut conn, &secret).await?;
+    let authenticated = auth::authenticate(&mut conn, &secret)
+        .await
+        .map_err(|e| match e {
+            DomainError::Unauthorized { .. } if is_api_key(&secret) => DomainError::unauthorized(
+                "this route takes an API token (rpat_…) or a session (Authorization: Bearer, or \
+                 the better-auth.session_token cookie), not a workspace API key: workspace API \
+                 keys are for /api/v1/external-users, /api/v1/channels, /api/v1/tiers and \
+                 /api/v1/external-user-groups",
+            ),
+            other => other,
+        })?;
     state.credentials.put(key, authenticated.clone());
     Ok(authenticated)
+}
+
+/// Whether a credential is shaped like a workspace API key (`rxk_…`).
+fn is_api_key(secret: &str) -> bool {
+    secret
+        .strip_prefix(roster_external_users::workspaces::API_KEY_PREFIX)
+        .is_some_and(|rest| rest.starts_with('_'))
+}
+
+/// Whether a credential is shaped like an API token or session token of the App family.
+fn is_app_credential(secret: &str) -> bool {
+    [TOKEN_PREFIX, SESSION_PREFIX].iter().any(|prefix| {
+        secret
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('_'))
+    })
 }
 
 /// A signed-in account (token or session), whatever org it is working in.
@@ -135,14 +163,52 @@ impl FromRequest for AppCaller {
                 .principals
                 .get_or_load(&authenticated.account_id, org_ref.as_deref(), || async {
                     let mut conn = state.conn().await?;
-                    Ok::<_, ApiError>(
-                        auth::principal(&mut conn, &authenticated, org.as_deref()).await?,
-                    )
+                    auth::principal(&mut conn, &authenticated, org.as_deref())
+                        .await
+                        .map_err(|e| ApiError(unknown_org(e)))
                 })
                 .await?;
             EventContext::set_actor(Actor::new(ActorType::User, principal.user.id.as_str()));
             Ok(AppCaller(principal))
         })
+    }
+}
+
+/// An AppAdmin of the org named by `x-org`: any other active user is a 403.
+#[derive(Debug, Clone)]
+pub struct AdminCaller(pub Principal);
+
+impl std::ops::Deref for AdminCaller {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+impl FromRequest for AdminCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = AppCaller::from_request(req, payload);
+        Box::pin(async move {
+            let AppCaller(principal) = caller.await?;
+            principal.require_admin()?;
+            Ok(AdminCaller(principal))
+        })
+    }
+}
+
+/// Not a user of the org `x-org` names: whether no such org exists or the caller is not in
+/// it stays unsaid (the caller cannot see that org either way).
+fn unknown_org(e: DomainError) -> DomainError {
+    match e {
+        DomainError::Forbidden { code, .. } if code == "not_a_member" => DomainError::forbidden(
+            "not_a_member",
+            "the org named by x-org does not exist or you are not a user of it: x-org takes the \
+             slug or id of an org you belong to",
+        ),
+        other => other,
     }
 }
 
@@ -195,8 +261,18 @@ impl FromRequest for ExternalCaller {
                 ))
             })?;
             let mut conn = state.conn().await?;
-            let holder =
-                roster_external_users::workspaces::authenticate_key(&mut conn, &key).await?;
+            let holder = roster_external_users::workspaces::authenticate_key(&mut conn, &key)
+                .await
+                .map_err(|e| match e {
+                    DomainError::Unauthorized { .. } if is_app_credential(&key) => {
+                        DomainError::unauthorized(
+                            "this route takes a workspace API key (rxk_…) in the authorization \
+                             header, not an API token or session: an AppAdmin creates one with \
+                             POST /api/v1/app/workspaces/{id}/api-keys",
+                        )
+                    }
+                    other => other,
+                })?;
             Ok(ExternalCaller {
                 workspace_id: holder.workspace_id,
                 key_id: holder.key_id,

@@ -1,10 +1,13 @@
 //! The operator CLI: `serve`, `migrate`, `bootstrap`, `openapi`.
 
+use std::net::TcpListener;
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use roster_core::text::{bounded, Email, Slug};
-use roster_identity::bootstrap::{self, Bootstrap};
+use roster_core::text::{Email, Slug};
+use roster_identity::bootstrap::{self, Bootstrap, ORG_NAME};
 use roster_identity::passwords::{Hasher, Password};
+use roster_identity::requests::USER_NAME;
 use serde::Serialize;
 
 use crate::config::{Config, LogFormat};
@@ -72,6 +75,36 @@ pub struct BootstrapOutput {
     pub api_key: Option<String>,
 }
 
+/// `roster-gateway`'s main: parses the command line and runs it.
+pub async fn main() -> anyhow::Result<()> {
+    run(Cli::parse()).await
+}
+
+/// Runs a command of the CLI.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init(cli.log_format);
+    match cli.command {
+        Command::Serve(config) => {
+            let listener = TcpListener::bind(config.bind)
+                .with_context(|| format!("cannot listen on {}", config.bind))?;
+            let address = listener.local_addr()?;
+            tracing::info!(%address, "roster-gateway listening");
+            crate::server::serve(config, listener).await?;
+            tracing::info!("roster-gateway stopped");
+        }
+        Command::Migrate(args) => {
+            let applied = migrate(&args.database_url).await?;
+            tracing::info!(count = applied.len(), ?applied, "migrations applied");
+        }
+        Command::Bootstrap(args) => {
+            let out = bootstrap(&args).await?;
+            println!("{}", serde_json::to_string(&out)?);
+        }
+        Command::Openapi => println!("{}", crate::openapi::document().to_pretty_json()?),
+    }
+    Ok(())
+}
+
 pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
     let url = database_url.to_owned();
     tokio::task::spawn_blocking(move || roster_core::migrations::run_pending(&url))
@@ -81,7 +114,7 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
 
 pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> {
     let email = Email::parse("--email", &args.email)?;
-    let name = bounded("--name", &args.name, 1, 200)?;
+    let name = USER_NAME.parse("--name", &args.name)?;
     let password = match args.password.as_deref() {
         Some(raw) => {
             let known = vec![email.as_str().to_owned(), name.clone()];
@@ -92,11 +125,9 @@ pub async fn bootstrap(args: &BootstrapArgs) -> anyhow::Result<BootstrapOutput> 
     };
     let cmd = Bootstrap {
         org_slug: Slug::parse("--org-slug", &args.org_slug)?,
-        org_name: bounded(
+        org_name: ORG_NAME.parse(
             "--org-name",
             args.org_name.as_deref().unwrap_or(&args.org_slug),
-            1,
-            200,
         )?,
         email,
         name,

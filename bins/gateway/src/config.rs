@@ -119,20 +119,20 @@ pub struct Config {
 #[derive(Debug, Clone, Args)]
 pub struct WebhookConfig {
     /// Milliseconds a receiver has to answer 2xx.
-    #[arg(long = "webhook-timeout-ms", env = "ROSTER_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+    #[arg(id = "webhook_timeout_ms", long = "webhook-timeout-ms", env = "ROSTER_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
         value_parser = clap::value_parser!(u64).range(1..=600_000))]
     pub timeout_ms: u64,
     /// The waits between attempts, e.g. `5s,5m,30m,2h,5h,10h,10h`.
-    #[arg(long = "webhook-retry-schedule", env = "ROSTER_WEBHOOK_RETRY_SCHEDULE",
+    #[arg(id = "webhook_retry_schedule", long = "webhook-retry-schedule", env = "ROSTER_WEBHOOK_RETRY_SCHEDULE",
         default_value = roster_webhooks::config::DEFAULT_RETRY_SCHEDULE,
         value_parser = parse_schedule)]
     pub retry_schedule: roster_webhooks::config::RetrySchedule,
     /// Allows `http` URLs and loopback or private addresses (development and tests only).
-    #[arg(long = "webhook-allow-private", env = "ROSTER_WEBHOOK_ALLOW_PRIVATE", default_value_t = false,
+    #[arg(id = "webhook_allow_private", long = "webhook-allow-private", env = "ROSTER_WEBHOOK_ALLOW_PRIVATE", default_value_t = false,
         action = clap::ArgAction::Set)]
     pub allow_private: bool,
     /// Deliveries this process sends at once, in batches (0: it delivers none).
-    #[arg(long = "webhook-workers", env = "ROSTER_WEBHOOK_WORKERS", default_value_t = 4,
+    #[arg(id = "webhook_workers", long = "webhook-workers", env = "ROSTER_WEBHOOK_WORKERS", default_value_t = 4,
         value_parser = clap::value_parser!(u16).range(0..=64))]
     pub workers: u16,
 }
@@ -333,5 +333,25 @@ mod tests {
         for bad in ["0", "-1", "many", "10001"] {
             assert!(parse(&["--db-writers", bad]).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn webhook_settings_parse_beside_the_others() {
+        let config = parse(&[
+            "--webhook-workers",
+            "0",
+            "--workers",
+            "3",
+            "--webhook-retry-schedule",
+            "1s,2m",
+            "--webhook-allow-private",
+            "true",
+        ])
+        .unwrap();
+        assert_eq!((config.webhooks.workers, config.workers), (0, Some(3)));
+        assert_eq!(config.webhooks.retry_schedule.0.len(), 2);
+        assert!(config.webhooks.allow_private);
+        assert_eq!(parse(&[]).unwrap().webhooks.timeout_ms, 10_000);
+        assert!(parse(&["--webhook-retry-schedule", "5x"]).is_err());
     }
 }

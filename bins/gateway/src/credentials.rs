@@ -2,10 +2,9 @@
 //! a few seconds, so that a request does not look its token up in the database each time.
 //!
 //! Revocation and sign-out through this process drop the entry at once; in another
-//! replica a revoked credential keeps working for at most the TTL (DESIGN.md: "cached
-//! in-process for a short TTL and dropped on revocation"). Only the credential is cached:
-//! whether its account is an active user of the org is checked on every request, so a
-//! deactivation takes effect at once in every replica. Unknown credentials are never
+//! replica a revoked credential keeps working for at most the TTL. Only the credential is
+//! cached: whether its account is an active user of the org is checked on every request,
+//! so a deactivation takes effect at once in every replica. Unknown credentials are never
 //! cached, so a new token works at once and guessing cannot fill the cache.
 
 use std::collections::HashMap;

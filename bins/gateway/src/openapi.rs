@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document, generated from the handlers and wire types.
+//! The OpenAPI 3.1 document, generated from the route table's entries and wire types.
 
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -6,51 +6,11 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
-use crate::routes::slack::{
-    commands as slack_commands, oauth as slack_oauth, users as slack_users,
-    workspaces as slack_workspaces,
-};
-use crate::routes::{app_users, audit_events, integrations, ops, sessions, tokens, webhooks};
-use crate::routes::{artifacts, project_members, projects};
-use crate::routes::{external_catalog, external_users, workspaces};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Roster", description = "Self-hosted user management: App users, Slack user linking and external users."),
-    paths(
-        ops::healthz, ops::readyz,
-        sessions::sign_up, sessions::sign_in, sessions::sign_out, sessions::get_session,
-        app_users::me, app_users::list_users, app_users::create_user, app_users::get_user, app_users::update_user,
-        app_users::deactivate_user, app_users::activate_user,
-        tokens::create_token, tokens::list_tokens, tokens::revoke_token,
-        integrations::list_integrations, integrations::create_integration, integrations::delete_integration,
-        projects::list_projects, projects::create_project, projects::get_project, projects::update_project,
-        projects::delete_project, projects::pin_project, projects::unpin_project, projects::list_user_projects,
-        project_members::list_members, project_members::add_member, project_members::update_member,
-        project_members::remove_member,
-        artifacts::list_artifacts, artifacts::create_artifact, artifacts::get_artifact, artifacts::update_artifact,
-        artifacts::delete_artifact, artifacts::latest_artifacts,
-        workspaces::create_workspace, workspaces::list_workspaces, workspaces::get_workspace,
-        workspaces::create_api_key, workspaces::list_api_keys, workspaces::revoke_api_key,
-        external_users::authenticate, external_users::me, external_users::list_external_users,
-        external_users::create_external_user, external_users::get_external_user, external_users::update_external_user,
-        external_catalog::create_channel, external_catalog::list_channels, external_catalog::get_channel,
-        external_catalog::update_channel, external_catalog::delete_channel,
-        external_catalog::create_tier, external_catalog::list_tiers, external_catalog::get_tier,
-        external_catalog::update_tier, external_catalog::delete_tier,
-        external_catalog::create_group, external_catalog::list_groups, external_catalog::get_group,
-        external_catalog::update_group, external_catalog::delete_group,
-        slack_users::verify_token, slack_users::link_status, slack_users::status, slack_users::disconnect,
-        slack_users::create_connect_session, slack_workspaces::register_workspace, slack_workspaces::list_workspaces,
-        slack_workspaces::remove_workspace, slack_workspaces::linked_users, slack_commands::slash_command,
-        slack_oauth::install, slack_oauth::oauth_redirect, slack_oauth::start_connect, slack_oauth::connect_callback,
-        audit_events::list_audit_events,
-        webhooks::create_webhook, webhooks::list_webhooks, webhooks::get_webhook, webhooks::update_webhook,
-        webhooks::delete_webhook, webhooks::get_webhook_secret, webhooks::rotate_webhook_secret,
-        webhooks::test_webhook, webhooks::list_deliveries, webhooks::retry_delivery,
-    ),
     components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
-    modifiers(&SecuritySchemes, &CommonResponses),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
@@ -230,9 +190,18 @@ pub fn document_error(openapi: &mut OpenApiDoc, path: &str, method: &str, status
     }
 }
 
-/// The finished document: generated paths plus the operation-specific errors.
+/// The finished document: the routes' entries (`crate::routes::table`), the credentials
+/// and errors they share, and the errors specific to some.
 pub fn document() -> OpenApiDoc {
     let mut doc = ApiDoc::openapi();
+    let (paths, schemas) = crate::routes::table().paths();
+    doc.paths = paths;
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    SecuritySchemes.modify(&mut doc);
+    CommonResponses.modify(&mut doc);
     for (path, method, status) in SPECIFIC_ERRORS {
         document_error(&mut doc, path, method, status);
     }

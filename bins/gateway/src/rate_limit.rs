@@ -10,6 +10,12 @@ use roster_core::DomainError;
 
 use crate::error::ApiError;
 
+/// The address a request is counted against: the TCP peer (not X-Forwarded-For, which any
+/// client can write).
+pub fn client_ip(req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
 const WINDOW: Duration = Duration::from_secs(60);
 /// Past this many tracked keys, expired windows are dropped.
 const PRUNE_AT: usize = 10_000;

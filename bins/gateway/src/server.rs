@@ -10,8 +10,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpMessage, HttpServer};
-use tokio::sync::Semaphore;
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -22,7 +21,8 @@ use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
 use crate::principals::{self, PrincipalCache};
 use crate::state::AppState;
-use crate::telemetry::RequestSpan;
+use crate::telemetry::{self, RequestSpan};
+use crate::writer::Writer;
 use crate::{openapi, routes};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -39,6 +39,64 @@ fn worker_share(total: usize, workers: usize, i: usize) -> usize {
 /// a connection's I/O then runs on the thread whose requests use it, instead of waking
 /// another thread twice per query (a quarter more requests/s in `cargo xtask bench`).
 pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
+    Ok(build_with_pools(config, listener)?.0)
+}
+
+/// Serves until SIGTERM or SIGINT, then stops gracefully: no new connections, the
+/// requests in flight finished (for at most `SHUTDOWN_TIMEOUT_SECS`), the pools closed.
+pub async fn serve(config: Config, listener: TcpListener) -> std::io::Result<()> {
+    let (server, pools) = build_with_pools(config, listener)?;
+    let handle = server.handle();
+    actix_web::rt::spawn(async move {
+        let signal = stop_signal().await;
+        tracing::info!(
+            signal,
+            "stopping: no new connections; finishing the requests in flight"
+        );
+        handle.stop(true).await;
+    });
+    server.await?;
+    for pool in &pools {
+        pool.close();
+    }
+    tracing::info!("database connections closed");
+    Ok(())
+}
+
+/// Seconds the requests in flight have to finish once the server stops.
+pub const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
+
+/// The name of the first stop signal received.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            },
+            _ => {
+                tracing::error!("cannot listen for stop signals");
+                std::future::pending().await
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "ctrl-c"
+    }
+}
+
+/// The server and the pools of its workers.
+fn build_with_pools(
+    config: Config,
+    listener: TcpListener,
+) -> std::io::Result<(Server, Vec<roster_core::db::Pool>)> {
     let workers = config
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -65,9 +123,6 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
     let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
-    let writers: Vec<Arc<Semaphore>> = (0..workers)
-        .map(|i| Arc::new(Semaphore::new(worker_share(total_writers, workers, i))))
-        .collect();
     let background = Arc::new(BackgroundTasks::default());
     background.spawn(roster_core::events::retention::run(
         roster_core::db::pool(&config.database_url, 1)
@@ -87,22 +142,25 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         credentials: Arc::new(CredentialCache::new(cache_ttl)),
         principals,
         config: Arc::new(config),
+        writer: Writer::new(pools[0].clone(), metrics.clone(), 1),
         metrics,
         limits: Arc::new(limits),
-        writers: writers[0].clone(),
-        creates: Arc::default(),
         background,
         hasher,
     };
     let doc = openapi::document();
-    let next_pool = Arc::new(AtomicUsize::new(0));
+    let next_worker = Arc::new(AtomicUsize::new(0));
+    let worker_pools = pools.clone();
     let mut server =
         HttpServer::new(move || {
             let mut state = state.clone();
-            let worker = next_pool.fetch_add(1, Ordering::Relaxed);
-            state.pool = pools[worker % pools.len()].clone();
-            state.writers = writers[worker % writers.len()].clone();
-            state.creates = Arc::default();
+            let worker = next_worker.fetch_add(1, Ordering::Relaxed) % worker_pools.len();
+            state.pool = worker_pools[worker].clone();
+            state.writer = Writer::new(
+                state.pool.clone(),
+                state.metrics.clone(),
+                worker_share(total_writers, workers, worker),
+            );
             App::new()
                 .app_data(web::Data::new(state))
                 .app_data(crate::extract::payload_config())
@@ -113,12 +171,11 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
                 }))
-                .configure(routes::configure)
+                .configure(|cfg| routes::table().configure(cfg))
                 .service(routes::resource("/metrics").route(web::get().to(metrics::metrics)))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(ApiError::not_found("route"))
-                }))
+                .service(routes::resource("/docs").route(web::get().to(docs_redirect)))
+                .default_service(web::to(unknown_route))
                 .wrap(from_fn(crate::event_context::scope))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))
@@ -128,9 +185,28 @@ pub fn build(config: Config, listener: TcpListener) -> std::io::Result<Server> {
         .client_request_timeout(client_timeout)
         .client_disconnect_timeout(Duration::from_secs(1))
         .listen(listener)?
-        .shutdown_timeout(10);
+        // Signals are `serve`'s to handle: actix would stop at once on SIGINT.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
     server = server.workers(workers);
-    Ok(server.run())
+    Ok((server.run(), pools))
+}
+
+/// `/docs` is where people type the docs' address: the UI is at `/docs/`.
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// No route here: the 404 says where the routes are described.
+async fn unknown_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError(roster_core::DomainError::NotFound {
+        code: "route_not_found".into(),
+        detail:
+            "no such route: the API is described at /docs/ (its OpenAPI document at /openapi.json)"
+                .into(),
+    }))
 }
 
 /// Middleware: tags every response with `x-request-id`, and turns every error response
@@ -143,18 +219,6 @@ async fn finish(
     let started = std::time::Instant::now();
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
-    let span = tracing::Span::current();
-    if !span.is_disabled() {
-        if let Some(route) = res.request().match_pattern() {
-            span.record("http.route", route);
-        }
-    }
-    // One line per request, inside its span (method, route, path, request id).
-    tracing::info!(
-        status = status.as_u16(),
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request done"
-    );
     let problem = if status.is_client_error() || status.is_server_error() {
         let from_api = res
             .response()
@@ -176,6 +240,15 @@ async fn finish(
     } else {
         None
     };
+    let route = res.request().match_pattern();
+    telemetry::request_finished(&telemetry::Finished {
+        method: res.request().method(),
+        route: route.as_deref().unwrap_or("unmatched"),
+        status,
+        code: problem.as_ref().map(|p| p.code.as_str()),
+        detail: problem.as_ref().map(|p| p.detail.as_str()),
+        elapsed: started.elapsed(),
+    });
     let (req, mut response) = res.into_parts();
     if let Some(mut problem) = problem {
         problem.request_id.clone_from(&request_id);

@@ -41,6 +41,10 @@ impl FieldErrors {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// A 400 naming every field noted, if any.
     pub fn finish(self) -> Result<(), DomainError> {
         if self.0.is_empty() {
@@ -48,6 +52,15 @@ impl FieldErrors {
         } else {
             Err(DomainError::invalid_fields(self.0))
         }
+    }
+
+    /// `finish`, then the value parsed from the fields taken, which is there when no
+    /// field was noted.
+    pub fn finish_with<T>(self, value: Option<T>) -> Result<T, DomainError> {
+        self.finish()?;
+        value.ok_or_else(|| {
+            DomainError::internal_msg("validation collected no error for a missing field")
+        })
     }
 }
 

@@ -51,6 +51,10 @@ macro_rules! prefixed_id {
 
         impl $name {
             pub const PREFIX: &'static str = $prefix;
+            /// The pattern ids of this kind match.
+            pub const PATTERN: &'static str = concat!("^", $prefix, "_[0-9a-f]{16}$");
+            /// An id of this kind, for documentation.
+            pub const EXAMPLE: &'static str = concat!($prefix, "_4b7c2a1d9e5f3c8b");
 
             /// A fresh random id.
             pub fn generate() -> Self {
@@ -110,8 +114,8 @@ macro_rules! prefixed_id {
             fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
                 ::utoipa::openapi::ObjectBuilder::new()
                     .schema_type(::utoipa::openapi::schema::Type::String)
-                    .pattern(Some(concat!("^", $prefix, "_[0-9a-f]{16}$")))
-                    .examples([::serde_json::json!(concat!($prefix, "_4b7c2a1d9e5f3c8b"))])
+                    .pattern(Some(Self::PATTERN))
+                    .examples([::serde_json::json!(Self::EXAMPLE)])
                     .into()
             }
         }

@@ -12,7 +12,10 @@ pub mod jwt;
 pub mod migrations;
 pub mod notifications;
 pub mod page;
+pub mod patch;
+pub mod schema;
 pub mod sealed;
+pub mod search;
 pub mod secret;
 pub mod text;
 pub mod text_enum;
@@ -22,17 +25,7 @@ pub use error::{DomainError, FieldError};
 
 /// Serde helpers shared by request types.
 pub mod serde_ext {
-    use serde::{Deserialize, Deserializer};
-
-    /// For `Option<Option<T>>` fields with `#[serde(default, deserialize_with = ...)]`:
-    /// absent -> `None` (leave as is), `null` -> `Some(None)` (clear), value -> `Some(Some(v))`.
-    pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
-    where
-        T: Deserialize<'de>,
-        D: Deserializer<'de>,
-    {
-        Option::<T>::deserialize(d).map(Some)
-    }
+    use serde::Deserializer;
 
     /// For `Option<i64>` fields with `#[serde(default, deserialize_with = ...)]`: a JSON
     /// number that is a whole number, written as `30` or as `30.0` (JSON Schema's

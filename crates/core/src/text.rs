@@ -1,10 +1,14 @@
-//! Validated text newtypes: parse once at the edge, so domain code never sees raw strings.
+//! Validated text: parse once at the edge, so domain code never sees raw strings. Each
+//! rule (a length bound, the characters refused) is declared once, here or as a [`Text`]
+//! constant beside its request, and both validation and the OpenAPI schema
+//! ([`crate::schema`]) read it.
 
 use std::fmt;
 
 use serde::Serialize;
 use validator::ValidateEmail;
 
+use crate::schema::StringSchema;
 use crate::DomainError;
 
 /// An email address: trimmed, at most 254 characters, one `@` with a dotted-or-local domain.
@@ -14,16 +18,25 @@ use crate::DomainError;
 pub struct Email(String);
 
 impl Email {
+    /// The shortest address there can be: `a@b`.
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 254;
+
     /// `field` names the input in the error, e.g. `user_info.email`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
         let value = raw.trim();
         if value.is_empty() {
             return Err(DomainError::invalid(field, "must not be empty"));
         }
-        if value.chars().count() > 254 || !value.validate_email() {
+        if value.chars().count() > Self::MAX_CHARS || !value.validate_email() {
             return Err(DomainError::invalid(field, "must be a valid email address"));
         }
         Ok(Self(value.to_owned()))
+    }
+
+    /// The schema of an email field.
+    pub fn schema() -> StringSchema {
+        StringSchema::email(Self::MIN_CHARS, Self::MAX_CHARS)
     }
 
     pub fn as_str(&self) -> &str {
@@ -32,12 +45,6 @@ impl Email {
 
     pub fn into_inner(self) -> String {
         self.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -76,40 +83,138 @@ impl fmt::Display for Slug {
     }
 }
 
-/// Free text with a length bound in characters, trimmed, without control characters.
-pub fn bounded(field: &str, raw: &str, min: usize, max: usize) -> Result<String, DomainError> {
-    let value = raw.trim();
-    let len = value.chars().count();
-    if len < min || len > max {
-        let message = if min <= 1 && len == 0 {
-            "must not be empty".to_owned()
-        } else {
-            format!("must be {min} to {max} characters long")
-        };
-        return Err(DomainError::invalid(field, message));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(DomainError::invalid(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(value.to_owned())
+/// The control characters (Unicode's Cc: C0, DEL and C1), which `char::is_control` names.
+const CONTROL_CHARACTERS: [(char, char); 2] = [('\u{0}', '\u{1f}'), ('\u{7f}', '\u{9f}')];
+
+/// Which control characters a kind of text refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Controls {
+    /// Free text: every control character but tab and newline.
+    AllButTabAndNewline,
+    /// Every one (search terms: U+001F joins the searched fields).
+    All,
 }
 
-/// `bounded` for an optional value; an empty or blank string counts as absent.
-pub fn bounded_opt(
-    field: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, DomainError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => bounded(field, v, 1, max).map(Some),
+impl Controls {
+    fn allowed(self) -> &'static [char] {
+        match self {
+            Self::AllButTabAndNewline => &['\t', '\n'],
+            Self::All => &[],
+        }
     }
+
+    /// Whether text of this kind may not hold `c`.
+    pub fn refuses(self, c: char) -> bool {
+        CONTROL_CHARACTERS
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&c))
+            && !self.allowed().contains(&c)
+    }
+
+    /// The JSON Schema `pattern` of text without the characters refused.
+    pub fn pattern(self) -> String {
+        let mut class = String::new();
+        let mut refuse = |first: u32, last: u32| {
+            class.push_str(&format!("\\u{first:04X}"));
+            if last > first {
+                class.push_str(&format!("-\\u{last:04X}"));
+            }
+        };
+        for (first, last) in CONTROL_CHARACTERS.map(|(f, l)| (u32::from(f), u32::from(l))) {
+            let mut from = first;
+            for allowed in self.allowed().iter().map(|&c| u32::from(c)) {
+                if (from..=last).contains(&allowed) {
+                    if allowed > from {
+                        refuse(from, allowed - 1);
+                    }
+                    from = allowed + 1;
+                }
+            }
+            if from <= last {
+                refuse(from, last);
+            }
+        }
+        format!("^[^{class}]*$")
+    }
+}
+
+/// A rule for free text: trimmed, `min` to `max` characters, without control characters
+/// but tab and newline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    min: usize,
+    max: usize,
+}
+
+impl Text {
+    const CONTROLS: Controls = Controls::AllButTabAndNewline;
+
+    pub const fn new(min: usize, max: usize) -> Self {
+        Self { min, max }
+    }
+
+    pub const fn max(self) -> usize {
+        self.max
+    }
+
+    /// The value, trimmed; `field` names the input in the error.
+    pub fn parse(self, field: &str, raw: &str) -> Result<String, DomainError> {
+        let value = raw.trim();
+        let len = value.chars().count();
+        if len < self.min || len > self.max {
+            let message = if self.min <= 1 && len == 0 {
+                "must not be empty".to_owned()
+            } else {
+                format!("must be {self} long")
+            };
+            return Err(DomainError::invalid(field, message));
+        }
+        if value.chars().any(|c| Self::CONTROLS.refuses(c)) {
+            return Err(DomainError::invalid(
+                field,
+                "must not contain control characters",
+            ));
+        }
+        Ok(value.to_owned())
+    }
+
+    /// An optional value; an empty or blank string counts as absent.
+    pub fn parse_opt(self, field: &str, raw: Option<&str>) -> Result<Option<String>, DomainError> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => self.parse(field, v).map(Some),
+        }
+    }
+
+    /// The schema of what `parse` takes.
+    pub fn schema(self) -> StringSchema {
+        StringSchema::new(self.min, self.max).pattern(Self::CONTROLS.pattern())
+    }
+
+    /// The schema of what `parse_opt` takes: `null`, or blank, is absent, so no minimum.
+    pub fn schema_opt(self) -> StringSchema {
+        StringSchema::new(0, self.max)
+            .pattern(Self::CONTROLS.pattern())
+            .nullable()
+    }
+}
+
+/// `3 to 50 characters`, as errors and descriptions say it.
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} to {} characters", self.min, self.max)
+    }
+}
+
+/// 400 naming `field` when `raw` is longer than `max` characters.
+pub fn at_most(field: &str, raw: &str, max: usize) -> Result<(), DomainError> {
+    if raw.chars().count() > max {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a search term can be served by the words index (`search_words`, migration
@@ -197,11 +302,68 @@ mod tests {
 
     #[test]
     fn bounds_count_characters() {
-        assert!(bounded("n", "ab", 3, 50).is_err());
-        assert!(bounded("n", "abc", 3, 50).is_ok());
-        assert!(bounded("n", &"é".repeat(50), 3, 50).is_ok());
-        assert!(bounded("n", &"é".repeat(51), 3, 50).is_err());
-        assert!(bounded("n", "a\u{0}b", 1, 50).is_err());
+        let rule = Text::new(3, 50);
+        assert!(rule.parse("n", "ab").is_err());
+        assert_eq!(rule.parse("n", " abc ").ok().as_deref(), Some("abc"));
+        assert!(rule.parse("n", &"é".repeat(50)).is_ok());
+        let err = rule.parse("n", &"é".repeat(51)).unwrap_err();
+        assert_eq!(err.to_string(), "n: must be 3 to 50 characters long");
+        let err = Text::new(1, 50).parse("n", "  ").unwrap_err();
+        assert_eq!(err.to_string(), "n: must not be empty");
+        assert_eq!(rule.to_string(), "3 to 50 characters");
+        assert_eq!(rule.max(), 50);
+    }
+
+    #[test]
+    fn optional_text_takes_blank_for_absent() {
+        let rule = Text::new(1, 5);
+        assert_eq!(rule.parse_opt("n", None).ok(), Some(None));
+        assert_eq!(rule.parse_opt("n", Some("  ")).ok(), Some(None));
+        assert_eq!(
+            rule.parse_opt("n", Some(" ab ")).ok(),
+            Some(Some("ab".into()))
+        );
+        let err = rule.parse_opt("n", Some("abcdef")).unwrap_err();
+        assert_eq!(err.to_string(), "n: must be 1 to 5 characters long");
+    }
+
+    #[test]
+    fn free_text_refuses_control_characters_but_tab_and_newline() {
+        let rule = Text::new(1, 50);
+        for ok in ["a\tb", "a\nb", "é ü", "a\u{a0}b"] {
+            assert!(rule.parse("n", ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "a\u{0}b", "a\rb", "a\u{1f}b", "a\u{7f}b", "a\u{85}b", "a\u{9f}b",
+        ] {
+            let err = rule.parse("n", bad).unwrap_err();
+            assert_eq!(err.to_string(), "n: must not contain control characters");
+        }
+    }
+
+    #[test]
+    fn the_control_characters_are_unicodes() {
+        let every = (0..=u32::from(char::MAX)).filter_map(char::from_u32);
+        for c in every {
+            assert_eq!(Controls::All.refuses(c), c.is_control(), "{c:?}");
+            let free = c.is_control() && c != '\t' && c != '\n';
+            assert_eq!(Controls::AllButTabAndNewline.refuses(c), free, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn patterns_name_the_characters_refused() {
+        let free = Controls::AllButTabAndNewline.pattern();
+        assert_eq!(free, r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$");
+        // Search terms refuse tab and newline too.
+        assert_eq!(Controls::All.pattern(), free.replace(r"\u0008\u000B-", ""));
+    }
+
+    #[test]
+    fn at_most_counts_characters() {
+        assert!(at_most("s", &"é".repeat(3), 3).is_ok());
+        let err = at_most("s", "abcd", 3).unwrap_err();
+        assert_eq!(err.to_string(), "s: must be at most 3 characters");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::input::{self, Errors};
+use crate::input::{self, Errors, EXTERNAL_ID, IDENTIFIER};
 use crate::schema::{external_api_keys, external_users};
 use crate::users::{self, ExternalUser, Key, NewExternalUser};
 use crate::workspaces::KeyHolder;
@@ -38,24 +38,14 @@ pub fn signing_key(master: &[u8]) -> [u8; 32] {
 pub struct AuthenticateRequest {
     /// The channel the user is on.
     pub channel_id: ChannelId,
-    /// External reference in the integrated system.
     #[serde(default)]
-    #[schema(
-        min_length = 3,
-        max_length = 250,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = users::external_id)]
     pub external_id: Option<String>,
     /// An external user id returned earlier.
     #[serde(default)]
     pub id: Option<UserId>,
-    /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 250,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = users::identifier)]
     pub identifier: Option<String>,
 }
 
@@ -75,10 +65,10 @@ impl TryFrom<AuthenticateRequest> for Authenticate {
     fn try_from(r: AuthenticateRequest) -> DomainResult<Self> {
         let mut errors = Errors::default();
         let external_id = input::optional(&mut errors, r.external_id, |v| {
-            input::external_id("externalId", v)
+            EXTERNAL_ID.parse("externalId", v)
         });
         let identifier = input::optional(&mut errors, r.identifier, |v| {
-            input::identifier("identifier", v)
+            IDENTIFIER.parse("identifier", v)
         });
         errors.finish()?;
         if r.id.is_none() && external_id.is_none() && identifier.is_none() {

@@ -4,12 +4,15 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::patch;
+use roster_core::schema::StringSchema;
+use roster_core::search::SearchTerm;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::input::{self, Errors};
+use crate::input::{self, Errors, EXTERNAL_ID, NAME};
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_user_groups as groups;
 use crate::{GroupId, TierId, WorkspaceId};
@@ -25,48 +28,43 @@ pub struct ExternalUserGroup {
     #[serde(with = "roster_core::time::millis")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
-    /// External reference in the integrated system (unique in the workspace).
-    #[schema(
-        min_length = 3,
-        max_length = 250,
-        example = "crm-account-1182",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = group_external_id)]
     pub external_id: Option<String>,
-    /// The group's name.
-    #[schema(
-        min_length = 3,
-        max_length = 50,
-        example = "Aurora Labs",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = group_name)]
     pub name: String,
     /// The ID of the tier associated with the group.
     pub tier_id: Option<TierId>,
     pub workspace_id: WorkspaceId,
 }
 
+fn group_external_id() -> StringSchema {
+    new_group_external_id()
+        .description("External reference in the integrated system (unique in the workspace).")
+}
+
+fn group_name() -> StringSchema {
+    new_group_name().description("The group's name.")
+}
+
 /// `POST /api/v1/external-user-groups`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupRequest {
-    #[schema(
-        min_length = 3,
-        max_length = 50,
-        example = "Aurora Labs",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_group_name)]
     pub name: String,
     #[serde(default)]
-    #[schema(
-        min_length = 3,
-        max_length = 250,
-        example = "crm-account-1182",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_group_external_id)]
     pub external_id: Option<String>,
     #[serde(default)]
     pub tier_id: Option<TierId>,
+}
+
+fn new_group_name() -> StringSchema {
+    input::name().example("Aurora Labs")
+}
+
+fn new_group_external_id() -> StringSchema {
+    input::nullable_external_id().example("crm-account-1182")
 }
 
 /// `PATCH /api/v1/external-user-groups/{id}`: partial; `null` clears a nullable field.
@@ -74,17 +72,12 @@ pub struct CreateGroupRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateGroupRequest {
     #[serde(default)]
-    #[schema(
-        nullable = false,
-        min_length = 3,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = input::name)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = input::nullable_external_id)]
     pub external_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(value_type = Option<TierId>)]
     pub tier_id: Option<Option<TierId>>,
 }
@@ -102,19 +95,16 @@ impl TryFrom<CreateGroupRequest> for NewGroup {
 
     fn try_from(r: CreateGroupRequest) -> DomainResult<Self> {
         let mut errors = Errors::default();
-        let name = errors.take(input::name("name", &r.name));
+        let name = errors.take(NAME.parse("name", &r.name));
         let external_id = input::optional(&mut errors, r.external_id, |v| {
-            input::external_id("externalId", v)
+            EXTERNAL_ID.parse("externalId", v)
         });
-        errors.finish()?;
-        let name = name.ok_or_else(|| {
-            DomainError::internal_msg("validation collected no error for a missing field")
-        })?;
-        Ok(Self {
+        let parsed = name.map(|name| Self {
             name,
             external_id,
             tier_id: r.tier_id,
-        })
+        });
+        errors.finish_with(parsed)
     }
 }
 
@@ -135,9 +125,9 @@ impl TryFrom<UpdateGroupRequest> for GroupChanges {
         let name = r
             .name
             .as_deref()
-            .and_then(|n| errors.take(input::name("name", n)));
-        let external_id = input::patch(&mut errors, r.external_id, |v| {
-            input::external_id("externalId", v)
+            .and_then(|n| errors.take(NAME.parse("name", n)));
+        let external_id = patch::check(&mut errors, r.external_id, |v| {
+            EXTERNAL_ID.parse("externalId", &v)
         });
         errors.finish()?;
         let changes = Self {
@@ -146,7 +136,7 @@ impl TryFrom<UpdateGroupRequest> for GroupChanges {
             tier_id: r.tier_id,
         };
         if changes.name.is_none() && changes.external_id.is_none() && changes.tier_id.is_none() {
-            return Err(input::empty_update());
+            return Err(patch::empty_update());
         }
         Ok(changes)
     }
@@ -160,7 +150,7 @@ pub struct GroupFilter {
     pub ids: Vec<GroupId>,
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name or external reference.
-    pub search: Option<String>,
+    pub search: Option<SearchTerm>,
 }
 
 fn not_found() -> DomainError {
@@ -233,7 +223,7 @@ fn filtered(
         query = query.filter(groups::tier_id.eq_any(filter.tier_ids.clone()));
     }
     if let Some(search) = &filter.search {
-        let pattern = input::contains_pattern(search);
+        let pattern = search.contains_pattern();
         query = query.filter(
             groups::name
                 .ilike(pattern.clone())

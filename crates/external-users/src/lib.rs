@@ -7,6 +7,7 @@
 //! workspace's rows are never found.
 
 pub mod access;
+pub mod catalogue;
 pub mod channels;
 pub mod groups;
 pub mod ids;

@@ -6,18 +6,26 @@ use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::schema::StringSchema;
+use roster_core::search::SearchTerm;
 use roster_core::text::within_one_word;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::input::{self, Errors};
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_users as users;
 use crate::super_identities;
 use crate::user_counts;
 use crate::{ChannelId, GroupId, SuperIdentityId, TierId, UserId, WorkspaceId};
+
+mod requests;
+
+pub(crate) use requests::{external_id, identifier};
+pub use requests::{
+    CreateExternalUserRequest, ExternalUserChanges, NewExternalUser, UpdateExternalUserRequest,
+};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: identifiers compare case-insensitively.
@@ -41,26 +49,14 @@ pub struct ExternalUser {
     pub blocked: bool,
     /// The ID of the channel associated with the external user.
     pub channel_id: ChannelId,
-    /// External reference in the integrated system.
-    #[schema(
-        min_length = 3,
-        max_length = 250,
-        example = "crm-contact-20931",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = external_user_external_id)]
     pub external_id: Option<String>,
     /// The ID of the external user group associated with the external user.
     pub external_user_group_id: Option<GroupId>,
     /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
     #[schema(example = "ada@example.com")]
     pub identifier: Option<String>,
-    /// The display name of the external user.
-    #[schema(
-        min_length = 3,
-        max_length = 50,
-        example = "Ada Lovelace",
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = external_user_name)]
     pub name: Option<String>,
     /// The ID of the super identity associated with the external user.
     pub super_identity_id: SuperIdentityId,
@@ -70,145 +66,12 @@ pub struct ExternalUser {
     pub workspace_id: WorkspaceId,
 }
 
-/// `POST /api/v1/external-users`
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreateExternalUserRequest {
-    /// The ID of the channel associated with the external user.
-    pub channel_id: ChannelId,
-    /// External reference in the integrated system.
-    #[serde(default)]
-    #[schema(
-        min_length = 3,
-        max_length = 250,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
-    pub external_id: Option<String>,
-    /// The ID of the external user group associated with the external user.
-    #[serde(default)]
-    pub external_user_group_id: Option<GroupId>,
-    /// A unique identifier of the external user (usernames, emails, phone numbers and etc).
-    #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 250,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
-    pub identifier: Option<String>,
-    /// The display name of the external user.
-    #[serde(default)]
-    #[schema(
-        min_length = 3,
-        max_length = 50,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
-    pub name: Option<String>,
-    /// The ID of the tier associated with the external user.
-    #[serde(default)]
-    pub tier_id: Option<TierId>,
+fn external_user_external_id() -> StringSchema {
+    external_id().example("crm-contact-20931")
 }
 
-/// `PATCH /api/v1/external-users/{id}`: partial; `null` clears a nullable field.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UpdateExternalUserRequest {
-    /// Whether the external user is blocked.
-    #[serde(default)]
-    #[schema(nullable = false)]
-    pub blocked: Option<bool>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
-    pub external_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<GroupId>)]
-    pub external_user_group_id: Option<Option<GroupId>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 250, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
-    pub identifier: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, min_length = 3, max_length = 50, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
-    pub name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<TierId>)]
-    pub tier_id: Option<Option<TierId>>,
-}
-
-/// An external user to create, validated.
-#[derive(Debug, Clone)]
-pub struct NewExternalUser {
-    pub channel_id: ChannelId,
-    pub external_id: Option<String>,
-    pub external_user_group_id: Option<GroupId>,
-    pub identifier: Option<String>,
-    pub name: Option<String>,
-    pub tier_id: Option<TierId>,
-}
-
-impl TryFrom<CreateExternalUserRequest> for NewExternalUser {
-    type Error = DomainError;
-
-    fn try_from(r: CreateExternalUserRequest) -> DomainResult<Self> {
-        let mut errors = Errors::default();
-        let external_id = input::optional(&mut errors, r.external_id, |v| {
-            input::external_id("externalId", v)
-        });
-        let identifier = input::optional(&mut errors, r.identifier, |v| {
-            input::identifier("identifier", v)
-        });
-        let name = input::optional(&mut errors, r.name, |v| input::name("name", v));
-        errors.finish()?;
-        Ok(Self {
-            channel_id: r.channel_id,
-            external_id,
-            external_user_group_id: r.external_user_group_id,
-            identifier,
-            name,
-            tier_id: r.tier_id,
-        })
-    }
-}
-
-/// Changes to an external user; `None` leaves a field, `Some(None)` clears a nullable one.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = users)]
-pub struct ExternalUserChanges {
-    pub blocked: Option<bool>,
-    pub external_id: Option<Option<String>>,
-    pub external_user_group_id: Option<Option<GroupId>>,
-    pub identifier: Option<Option<String>>,
-    pub name: Option<Option<String>>,
-    pub tier_id: Option<Option<TierId>>,
-}
-
-impl TryFrom<UpdateExternalUserRequest> for ExternalUserChanges {
-    type Error = DomainError;
-
-    fn try_from(r: UpdateExternalUserRequest) -> DomainResult<Self> {
-        let mut errors = Errors::default();
-        let changes = Self {
-            blocked: r.blocked,
-            external_id: input::patch(&mut errors, r.external_id, |v| {
-                input::external_id("externalId", v)
-            }),
-            external_user_group_id: r.external_user_group_id,
-            identifier: input::patch(&mut errors, r.identifier, |v| {
-                input::identifier("identifier", v)
-            }),
-            name: input::patch(&mut errors, r.name, |v| input::name("name", v)),
-            tier_id: r.tier_id,
-        };
-        errors.finish()?;
-        if changes.blocked.is_none()
-            && changes.external_id.is_none()
-            && changes.external_user_group_id.is_none()
-            && changes.identifier.is_none()
-            && changes.name.is_none()
-            && changes.tier_id.is_none()
-        {
-            return Err(input::empty_update());
-        }
-        Ok(changes)
-    }
+fn external_user_name() -> StringSchema {
+    requests::name().example("Ada Lovelace")
 }
 
 /// List filters; an empty one does not filter, several values of one match any of them.
@@ -219,7 +82,7 @@ pub struct ExternalUserFilter {
     pub super_identity_ids: Vec<SuperIdentityId>,
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name, identifier or external reference.
-    pub search: Option<String>,
+    pub search: Option<SearchTerm>,
 }
 
 impl ExternalUserFilter {
@@ -432,8 +295,8 @@ fn filtered(
     }
     if let Some(search) = &filter.search {
         // `search` is name, identifier and external id joined by U+001F, which neither
-        // they nor a search (see `input::search`) may contain: a match lies within one.
-        query = query.filter(users::search.ilike(input::contains_pattern(search)));
+        // they nor a search (see `SearchTerm`) may contain: a match lies within one.
+        query = query.filter(users::search.ilike(search.contains_pattern()));
     }
     query
 }

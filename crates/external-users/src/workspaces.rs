@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::page::{Cursor, Page, Paging};
-use roster_core::text::bounded;
+use roster_core::schema::StringSchema;
+use roster_core::text::Text;
 use roster_core::time::Timestamp;
 use roster_core::{secret, DomainError};
 use serde::{Deserialize, Serialize};
@@ -60,18 +61,20 @@ pub struct CreatedApiKey {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameRequest {
-    /// 1 to 100 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = workspace_name)]
     pub name: String,
+}
+
+/// Of workspaces and of their API keys.
+const NAME: Text = Text::new(1, 100);
+
+fn workspace_name() -> StringSchema {
+    NAME.schema().description(format!("{NAME}."))
 }
 
 impl NameRequest {
     pub fn parse(&self) -> DomainResult<String> {
-        bounded("name", &self.name, 1, 100)
+        NAME.parse("name", &self.name)
     }
 }
 

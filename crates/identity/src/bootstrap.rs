@@ -3,12 +3,15 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
-use roster_core::text::{Email, Slug};
+use roster_core::text::{Email, Slug, Text};
 
 use crate::accounts;
 use crate::passwords::HashedPassword;
 use crate::users::{self, NewUser, Role};
 use crate::{orgs, tokens, AccountId, OrgId, UserId};
+
+/// An org's name.
+pub const ORG_NAME: Text = Text::new(1, 200);
 
 #[derive(Debug)]
 pub struct Bootstrap {

@@ -1,57 +1,75 @@
 //! Request bodies of the App family and the auth endpoints, and their parsing into
 //! domain commands ("parse, don't validate").
 
-use roster_core::text::{bounded, bounded_opt, Email};
+use roster_core::error::FieldErrors as Errors;
+use roster_core::patch;
+use roster_core::schema::StringSchema;
+use roster_core::text::{at_most, Email, Text};
 use roster_core::DomainError;
 use serde::Deserialize;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
 use utoipa::ToSchema;
 
-use crate::passwords::{Password, MAX_PASSWORD_CHARS};
+use crate::passwords::{Password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::users::{NewUser, Role, UserChanges};
 use crate::AccountId;
-use roster_core::error::FieldErrors as Errors;
 
-const NAME_MAX: usize = 200;
-const JOB_NAME_MAX: usize = 200;
-const JOB_DESCRIPTION_MAX: usize = 2000;
+/// A user's name, and each of its parts.
+pub const USER_NAME: Text = Text::new(1, 200);
+const JOB_POSITION_NAME: Text = Text::new(1, 200);
+const JOB_POSITION_DESCRIPTION: Text = Text::new(1, 2000);
+const TOKEN_NAME: Text = Text::new(1, 100);
+/// How many days a token may last.
+const TOKEN_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;
+
+fn email() -> StringSchema {
+    Email::schema()
+}
+
+fn user_name() -> StringSchema {
+    USER_NAME.schema()
+}
+
+fn name_part() -> StringSchema {
+    USER_NAME.schema_opt()
+}
+
+fn job_position_name() -> StringSchema {
+    JOB_POSITION_NAME.schema_opt()
+}
+
+fn job_position_description() -> StringSchema {
+    JOB_POSITION_DESCRIPTION.schema_opt()
+}
 
 /// `user_info` of a create request.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInfo {
-    #[schema(example = "sasha@auroralabs.com", format = Email, min_length = 3, max_length = 254)]
+    #[schema(schema_with = user_info_email)]
     pub email: String,
-    #[schema(
-        example = "Sasha Patel",
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = user_info_name)]
     pub name: String,
     #[serde(default)]
-    #[schema(
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = name_part)]
     pub given_name: Option<String>,
     #[serde(default)]
-    #[schema(
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = name_part)]
     pub family_name: Option<String>,
     #[serde(default)]
-    #[schema(
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = job_position_name)]
     pub job_position_name: Option<String>,
     #[serde(default)]
-    #[schema(
-        max_length = 2000,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = job_position_description)]
     pub job_position_description: Option<String>,
+}
+
+fn user_info_email() -> StringSchema {
+    Email::schema().example("sasha@auroralabs.com")
+}
+
+fn user_info_name() -> StringSchema {
+    USER_NAME.schema().example("Sasha Patel")
 }
 
 /// `POST /api/v1/app/user`
@@ -72,26 +90,18 @@ impl TryFrom<CreateUserRequest> for NewUser {
     fn try_from(r: CreateUserRequest) -> Result<Self, DomainError> {
         let mut errors = Errors::default();
         let email = errors.take(Email::parse("user_info.email", &r.user_info.email));
-        let name = errors.take(bounded("user_info.name", &r.user_info.name, 1, NAME_MAX));
-        let given_name = errors.take(bounded_opt(
-            "user_info.given_name",
-            r.user_info.given_name.as_deref(),
-            NAME_MAX,
-        ));
-        let family_name = errors.take(bounded_opt(
-            "user_info.family_name",
-            r.user_info.family_name.as_deref(),
-            NAME_MAX,
-        ));
-        let job_name = errors.take(bounded_opt(
+        let name = errors.take(USER_NAME.parse("user_info.name", &r.user_info.name));
+        let given_name = errors
+            .take(USER_NAME.parse_opt("user_info.given_name", r.user_info.given_name.as_deref()));
+        let family_name = errors
+            .take(USER_NAME.parse_opt("user_info.family_name", r.user_info.family_name.as_deref()));
+        let job_name = errors.take(JOB_POSITION_NAME.parse_opt(
             "user_info.job_position_name",
             r.user_info.job_position_name.as_deref(),
-            JOB_NAME_MAX,
         ));
-        let job_description = errors.take(bounded_opt(
+        let job_description = errors.take(JOB_POSITION_DESCRIPTION.parse_opt(
             "user_info.job_position_description",
             r.user_info.job_position_description.as_deref(),
-            JOB_DESCRIPTION_MAX,
         ));
         // A malformed account id cannot exist: the same 404 as an unknown one.
         let account_id = match r.account_id.as_deref().map(str::trim) {
@@ -107,36 +117,19 @@ impl TryFrom<CreateUserRequest> for NewUser {
                 DomainError::not_found("account").on_field("account_id", "no such account")
             })?),
         };
-        errors.finish()?;
-        match (
-            email,
-            name,
-            given_name,
-            family_name,
-            job_name,
-            job_description,
-        ) {
-            (
-                Some(email),
-                Some(name),
-                Some(given_name),
-                Some(family_name),
-                Some(job_position_name),
-                Some(job_position_description),
-            ) => Ok(NewUser {
+        let parsed = (|| {
+            Some(NewUser {
                 account_id,
                 role: r.role,
-                email,
-                name,
-                given_name,
-                family_name,
-                job_position_name,
-                job_position_description,
-            }),
-            _ => Err(DomainError::internal_msg(
-                "validation collected no error for a missing field",
-            )),
-        }
+                email: email?,
+                name: name?,
+                given_name: given_name?,
+                family_name: family_name?,
+                job_position_name: job_name?,
+                job_position_description: job_description?,
+            })
+        })();
+        errors.finish_with(parsed)
     }
 }
 
@@ -145,27 +138,22 @@ impl TryFrom<CreateUserRequest> for NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     #[serde(default)]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = user_name)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = name_part)]
     pub given_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = name_part)]
     pub family_name: Option<Option<String>>,
     #[serde(default)]
-    #[schema(nullable = false, format = Email, min_length = 3, max_length = 254)]
+    #[schema(schema_with = email)]
     pub email: Option<String>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 200, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = job_position_name)]
     pub job_position_name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = job_position_description)]
     pub job_position_description: Option<Option<String>>,
     /// Only an AppAdmin may change roles.
     #[serde(default)]
@@ -180,21 +168,6 @@ impl UpdateUserRequest {
     }
 }
 
-fn nullable(
-    errors: &mut Errors,
-    field: &str,
-    raw: Option<Option<String>>,
-    max: usize,
-) -> Option<Option<String>> {
-    match raw {
-        None => None,
-        Some(v) => errors
-            .take(bounded_opt(field, v.as_deref(), max))
-            .map(Some)
-            .unwrap_or(None),
-    }
-}
-
 impl TryFrom<UpdateUserRequest> for UserChanges {
     type Error = DomainError;
 
@@ -203,7 +176,7 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
         let name = r
             .name
             .as_deref()
-            .and_then(|n| errors.take(bounded("name", n, 1, NAME_MAX)));
+            .and_then(|n| errors.take(USER_NAME.parse("name", n)));
         let email = r
             .email
             .as_deref()
@@ -211,21 +184,19 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
             .map(Email::into_inner);
         let changes = UserChanges {
             name,
-            given_name: nullable(&mut errors, "given_name", r.given_name, NAME_MAX),
-            family_name: nullable(&mut errors, "family_name", r.family_name, NAME_MAX),
+            given_name: patch::parse(&mut errors, r.given_name, |v| {
+                USER_NAME.parse_opt("given_name", v.as_deref())
+            }),
+            family_name: patch::parse(&mut errors, r.family_name, |v| {
+                USER_NAME.parse_opt("family_name", v.as_deref())
+            }),
             email,
-            job_position_name: nullable(
-                &mut errors,
-                "job_position_name",
-                r.job_position_name,
-                JOB_NAME_MAX,
-            ),
-            job_position_description: nullable(
-                &mut errors,
-                "job_position_description",
-                r.job_position_description,
-                JOB_DESCRIPTION_MAX,
-            ),
+            job_position_name: patch::parse(&mut errors, r.job_position_name, |v| {
+                JOB_POSITION_NAME.parse_opt("job_position_name", v.as_deref())
+            }),
+            job_position_description: patch::parse(&mut errors, r.job_position_description, |v| {
+                JOB_POSITION_DESCRIPTION.parse_opt("job_position_description", v.as_deref())
+            }),
             role: r.role,
         };
         errors.finish()?;
@@ -237,10 +208,7 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
             && changes.job_position_description.is_none()
             && changes.role.is_none()
         {
-            return Err(DomainError::bad_request(
-                "empty_update",
-                "the request changes nothing: send at least one field",
-            ));
+            return Err(patch::empty_update());
         }
         Ok(changes)
     }
@@ -249,18 +217,20 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
 /// `POST /api/auth/sign-up/email`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct SignUpRequest {
-    #[schema(format = Email, min_length = 3, max_length = 254)]
+    #[schema(schema_with = email)]
     pub email: String,
-    /// 8 to 128 characters, not one of the commonest passwords, and hard to guess (a
-    /// zxcvbn score of 3 or more): else a 400 with code `password_too_weak`.
-    #[schema(min_length = 8, max_length = 128)]
+    #[schema(schema_with = password)]
     pub password: String,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = user_name)]
     pub name: String,
+}
+
+fn password() -> StringSchema {
+    StringSchema::new(MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS).description(format!(
+        "{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, not one of the commonest \
+         passwords, and hard to guess (a zxcvbn score of 3 or more): else a 400 with code \
+         `password_too_weak`."
+    ))
 }
 
 /// A sign-up that passed validation.
@@ -278,18 +248,15 @@ impl TryFrom<SignUpRequest> for SignUp {
         let mut errors = Errors::default();
         let email = errors.take(Email::parse("email", &r.email));
         let password = errors.take(Password::parse("password", &r.password));
-        let name = errors.take(bounded("name", &r.name, 1, NAME_MAX));
-        errors.finish()?;
-        match (email, password, name) {
-            (Some(email), Some(password), Some(name)) => Ok(SignUp {
-                email,
-                password,
-                name,
-            }),
-            _ => Err(DomainError::internal_msg(
-                "validation collected no error for a missing field",
-            )),
-        }
+        let name = errors.take(USER_NAME.parse("name", &r.name));
+        let parsed = (|| {
+            Some(SignUp {
+                email: email?,
+                password: password?,
+                name: name?,
+            })
+        })();
+        errors.finish_with(parsed)
     }
 }
 
@@ -308,18 +275,8 @@ impl SignInRequest {
     /// over 254 characters, a password longer than sign-up accepts.
     pub fn check(&self) -> Result<(), DomainError> {
         let mut errors = Errors::default();
-        if self.email.chars().count() > 254 {
-            errors.take::<()>(Err(DomainError::invalid(
-                "email",
-                "must be at most 254 characters",
-            )));
-        }
-        if self.password.chars().count() > MAX_PASSWORD_CHARS {
-            errors.take::<()>(Err(DomainError::invalid(
-                "password",
-                format!("must be at most {} characters", MAX_PASSWORD_CHARS),
-            )));
-        }
+        errors.take(at_most("email", &self.email, Email::MAX_CHARS));
+        errors.take(at_most("password", &self.password, MAX_PASSWORD_CHARS));
         errors.finish()
     }
 }
@@ -328,40 +285,50 @@ impl SignInRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
-    /// What the token is for, 1 to 100 characters.
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = token_name)]
     pub name: String,
-    /// Days until it expires, 1 to 3650; without it the token never expires.
     #[serde(default, deserialize_with = "roster_core::serde_ext::whole_number")]
-    #[schema(minimum = 1, maximum = 3650)]
+    #[schema(schema_with = token_days)]
     pub expires_in_days: Option<i64>,
+}
+
+fn token_name() -> StringSchema {
+    TOKEN_NAME
+        .schema()
+        .description(format!("What the token is for, {TOKEN_NAME}."))
+}
+
+fn token_days() -> ObjectBuilder {
+    let (first, last) = (*TOKEN_DAYS.start(), *TOKEN_DAYS.end());
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .description(Some(format!(
+            "Days until it expires, {first} to {last}; without it the token never expires."
+        )))
+        .minimum(Some(first))
+        .maximum(Some(last))
 }
 
 impl CreateTokenRequest {
     /// The name and expiry, validated.
     pub fn parse(&self) -> Result<(String, Option<roster_core::time::Timestamp>), DomainError> {
         let mut errors = Errors::default();
-        let name = errors.take(bounded("name", &self.name, 1, 100));
+        let name = errors.take(TOKEN_NAME.parse("name", &self.name));
         let expires = match self.expires_in_days {
             None => Some(None),
-            Some(d) if (1..=3650).contains(&d) => {
+            Some(d) if TOKEN_DAYS.contains(&d) => {
                 Some(Some(roster_core::time::now() + time::Duration::days(d)))
             }
             Some(_) => errors.take(Err(DomainError::invalid(
                 "expires_in_days",
-                "must be between 1 and 3650",
+                format!(
+                    "must be between {} and {}",
+                    TOKEN_DAYS.start(),
+                    TOKEN_DAYS.end()
+                ),
             ))),
         };
-        errors.finish()?;
-        match (name, expires) {
-            (Some(name), Some(expires)) => Ok((name, expires)),
-            _ => Err(DomainError::internal_msg(
-                "validation collected no error for a missing field",
-            )),
-        }
+        errors.finish_with(name.zip(expires))
     }
 }

@@ -1,7 +1,10 @@
 //! Request bodies of projects, members and artifacts, and their parsing into domain
 //! commands ("parse, don't validate"). Every field error of a body is reported at once.
 
-use roster_core::text::{bounded, bounded_opt};
+use roster_core::error::FieldErrors as Errors;
+use roster_core::patch;
+use roster_core::schema::StringSchema;
+use roster_core::text::Text;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use roster_identity::UserId;
@@ -15,15 +18,27 @@ use crate::artifacts::{
 };
 use crate::members::NewMember;
 use crate::projects::{NewProject, ProjectChanges};
-use roster_core::error::FieldErrors as Errors;
 
-const NAME_MAX: usize = 200;
-const GOAL_MAX: usize = 2_000;
-const CONTEXT_MAX: usize = 20_000;
-const ARTIFACT_NAME_MAX: usize = 300;
+const PROJECT_NAME: Text = Text::new(1, 200);
+const GOAL: Text = Text::new(1, 2_000);
+/// `project_context` and `answer_context`.
+const CONTEXT: Text = Text::new(1, 20_000);
+const ARTIFACT_NAME: Text = Text::new(1, 300);
 
-fn missing() -> DomainError {
-    DomainError::internal_msg("validation collected no error for a missing field")
+fn project_name() -> StringSchema {
+    PROJECT_NAME.schema()
+}
+
+fn goal() -> StringSchema {
+    GOAL.schema_opt()
+}
+
+fn context() -> StringSchema {
+    CONTEXT.schema_opt()
+}
+
+fn artifact_name() -> StringSchema {
+    ARTIFACT_NAME.schema()
 }
 
 fn timestamp(field: &str, raw: Option<&str>) -> Result<Option<Timestamp>, DomainError> {
@@ -38,35 +53,14 @@ fn timestamp(field: &str, raw: Option<&str>) -> Result<Option<Timestamp>, Domain
     }
 }
 
-/// A nullable field of an update: absent leaves it, `null` (or blank) clears it.
-fn nullable(
-    errors: &mut Errors,
-    field: &str,
-    raw: Option<Option<String>>,
-    max: usize,
-) -> Option<Option<String>> {
-    let value = raw?;
-    errors.take(bounded_opt(field, value.as_deref(), max))
-}
-
 /// `POST /api/v1/app/project`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProjectRequest {
-    /// 1 to 200 characters.
-    #[schema(
-        example = "Customer Insights",
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_project_name)]
     pub name: String,
     #[serde(default)]
-    #[schema(
-        example = "Summarize weekly support trends.",
-        max_length = 2000,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_project_goal)]
     pub goal: Option<String>,
     /// RFC 3339 timestamp.
     #[serde(default)]
@@ -82,17 +76,23 @@ pub struct CreateProjectRequest {
     #[serde(default)]
     pub default_role_enabled: Option<bool>,
     #[serde(default)]
-    #[schema(
-        max_length = 20000,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = context)]
     pub project_context: Option<String>,
     #[serde(default)]
-    #[schema(
-        max_length = 20000,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = context)]
     pub answer_context: Option<String>,
+}
+
+fn new_project_name() -> StringSchema {
+    PROJECT_NAME
+        .schema()
+        .description(format!("{PROJECT_NAME}."))
+        .example("Customer Insights")
+}
+
+fn new_project_goal() -> StringSchema {
+    GOAL.schema_opt()
+        .example("Summarize weekly support trends.")
 }
 
 impl TryFrom<CreateProjectRequest> for NewProject {
@@ -100,39 +100,26 @@ impl TryFrom<CreateProjectRequest> for NewProject {
 
     fn try_from(r: CreateProjectRequest) -> Result<Self, DomainError> {
         let mut errors = Errors::default();
-        let name = errors.take(bounded("name", &r.name, 1, NAME_MAX));
-        let goal = errors.take(bounded_opt("goal", r.goal.as_deref(), GOAL_MAX));
+        let name = errors.take(PROJECT_NAME.parse("name", &r.name));
+        let goal = errors.take(GOAL.parse_opt("goal", r.goal.as_deref()));
         let deadline = errors.take(timestamp("deadline", r.deadline.as_deref()));
-        let project_context = errors.take(bounded_opt(
-            "project_context",
-            r.project_context.as_deref(),
-            CONTEXT_MAX,
-        ));
-        let answer_context = errors.take(bounded_opt(
-            "answer_context",
-            r.answer_context.as_deref(),
-            CONTEXT_MAX,
-        ));
-        errors.finish()?;
-        match (name, goal, deadline, project_context, answer_context) {
-            (
-                Some(name),
-                Some(goal),
-                Some(deadline),
-                Some(project_context),
-                Some(answer_context),
-            ) => Ok(NewProject {
-                name,
-                goal,
-                deadline,
+        let project_context =
+            errors.take(CONTEXT.parse_opt("project_context", r.project_context.as_deref()));
+        let answer_context =
+            errors.take(CONTEXT.parse_opt("answer_context", r.answer_context.as_deref()));
+        let parsed = (|| {
+            Some(NewProject {
+                name: name?,
+                goal: goal?,
+                deadline: deadline?,
                 visibility: r.visibility.unwrap_or(Visibility::Private),
                 default_member_role: r.default_member_role.unwrap_or(ProjectRole::Viewer),
                 default_role_enabled: r.default_role_enabled.unwrap_or(false),
-                project_context,
-                answer_context,
-            }),
-            _ => Err(missing()),
-        }
+                project_context: project_context?,
+                answer_context: answer_context?,
+            })
+        })();
+        errors.finish_with(parsed)
     }
 }
 
@@ -141,18 +128,13 @@ impl TryFrom<CreateProjectRequest> for NewProject {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
     #[serde(default)]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 200,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = project_name)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = goal)]
     pub goal: Option<Option<String>>,
     /// RFC 3339 timestamp, or `null` to clear it.
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(value_type = Option<String>)]
     pub deadline: Option<Option<String>>,
     #[serde(default)]
@@ -164,11 +146,11 @@ pub struct UpdateProjectRequest {
     #[serde(default)]
     #[schema(nullable = false)]
     pub default_role_enabled: Option<bool>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 20000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = context)]
     pub project_context: Option<Option<String>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 20000, pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$")]
+    #[serde(default, deserialize_with = "patch::nullable")]
+    #[schema(schema_with = context)]
     pub answer_context: Option<Option<String>>,
 }
 
@@ -180,32 +162,29 @@ impl TryFrom<UpdateProjectRequest> for ProjectChanges {
         let name = r
             .name
             .as_deref()
-            .and_then(|n| errors.take(bounded("name", n, 1, NAME_MAX)));
-        let deadline = match r.deadline {
-            None => None,
-            Some(raw) => errors.take(timestamp("deadline", raw.as_deref())),
-        };
+            .and_then(|n| errors.take(PROJECT_NAME.parse("name", n)));
+        let deadline = patch::parse(&mut errors, r.deadline, |v| {
+            timestamp("deadline", v.as_deref())
+        });
         let changes = ProjectChanges {
             name,
-            goal: nullable(&mut errors, "goal", r.goal, GOAL_MAX),
+            goal: patch::parse(&mut errors, r.goal, |v| {
+                GOAL.parse_opt("goal", v.as_deref())
+            }),
             deadline,
             visibility: r.visibility,
             default_member_role: r.default_member_role,
             default_role_enabled: r.default_role_enabled,
-            project_context: nullable(
-                &mut errors,
-                "project_context",
-                r.project_context,
-                CONTEXT_MAX,
-            ),
-            answer_context: nullable(&mut errors, "answer_context", r.answer_context, CONTEXT_MAX),
+            project_context: patch::parse(&mut errors, r.project_context, |v| {
+                CONTEXT.parse_opt("project_context", v.as_deref())
+            }),
+            answer_context: patch::parse(&mut errors, r.answer_context, |v| {
+                CONTEXT.parse_opt("answer_context", v.as_deref())
+            }),
         };
         errors.finish()?;
         if changes.is_empty() {
-            return Err(DomainError::bad_request(
-                "empty_update",
-                "the request changes nothing: send at least one field",
-            ));
+            return Err(patch::empty_update());
         }
         Ok(changes)
     }
@@ -249,13 +228,7 @@ pub struct UpdateMemberRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArtifactRequest {
-    /// 1 to 300 characters.
-    #[schema(
-        example = "Q1 Support Summary",
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = new_artifact_name)]
     pub name: String,
     #[serde(rename = "type")]
     pub kind: ArtifactType,
@@ -273,12 +246,19 @@ pub struct CreateArtifactRequest {
     pub has_content: Option<bool>,
 }
 
+fn new_artifact_name() -> StringSchema {
+    ARTIFACT_NAME
+        .schema()
+        .description(format!("{ARTIFACT_NAME}."))
+        .example("Q1 Support Summary")
+}
+
 impl TryFrom<CreateArtifactRequest> for NewArtifact {
     type Error = DomainError;
 
     fn try_from(r: CreateArtifactRequest) -> Result<Self, DomainError> {
         Ok(NewArtifact {
-            name: bounded("name", &r.name, 1, ARTIFACT_NAME_MAX)?,
+            name: ARTIFACT_NAME.parse("name", &r.name)?,
             kind: r.kind,
             source: r.source.unwrap_or(ArtifactSource::User),
             state: r.state.unwrap_or(ArtifactState::Processing),
@@ -293,12 +273,7 @@ impl TryFrom<CreateArtifactRequest> for NewArtifact {
 #[serde(deny_unknown_fields)]
 pub struct UpdateArtifactRequest {
     #[serde(default)]
-    #[schema(
-        nullable = false,
-        min_length = 1,
-        max_length = 300,
-        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
-    )]
+    #[schema(schema_with = artifact_name)]
     pub name: Option<String>,
     #[serde(default, rename = "type")]
     #[schema(nullable = false)]
@@ -321,7 +296,7 @@ impl TryFrom<UpdateArtifactRequest> for ArtifactChanges {
         let name = r
             .name
             .as_deref()
-            .map(|n| bounded("name", n, 1, ARTIFACT_NAME_MAX))
+            .map(|n| ARTIFACT_NAME.parse("name", n))
             .transpose()?;
         let changes = ArtifactChanges {
             name,
@@ -331,10 +306,7 @@ impl TryFrom<UpdateArtifactRequest> for ArtifactChanges {
             has_content: r.has_content,
         };
         if changes.is_empty() {
-            return Err(DomainError::bad_request(
-                "empty_update",
-                "the request changes nothing: send at least one field",
-            ));
+            return Err(patch::empty_update());
         }
         Ok(changes)
     }

@@ -4,6 +4,8 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
+use roster_core::schema::StringSchema;
+use roster_core::text::at_most;
 use roster_core::DomainError;
 use roster_identity::users;
 use serde::{Deserialize, Serialize};
@@ -54,11 +56,9 @@ pub struct SlashCommand {
 /// `channel_id`, `response_url` and `trigger_id`).
 #[derive(Deserialize, ToSchema)]
 pub struct SlashCommandForm {
-    /// The workspace the command was run in.
-    #[schema(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
+    #[schema(schema_with = team_id)]
     team_id: Option<String>,
-    /// Who ran it.
-    #[schema(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
+    #[schema(schema_with = user_id)]
     user_id: Option<String>,
     #[serde(default)]
     #[schema(example = "sasha")]
@@ -75,6 +75,20 @@ pub struct SlashCommandForm {
     #[serde(default)]
     #[schema(example = "link")]
     text: Option<String>,
+}
+
+fn team_id() -> StringSchema {
+    TeamId::string_schema()
+        .nullable()
+        .description("The workspace the command was run in.")
+        .example(TeamId::EXAMPLE)
+}
+
+fn user_id() -> StringSchema {
+    SlackUserId::string_schema()
+        .nullable()
+        .description("Who ran it.")
+        .example(SlackUserId::EXAMPLE)
 }
 
 const USER_NAME_MAX: usize = 200;
@@ -99,18 +113,17 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
         ("text", &form.text, TEXT_MAX),
         ("enterprise_id", &form.enterprise_id, ID_MAX),
     ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-            return Err(DomainError::invalid(
-                field,
-                format!("must be at most {max} characters"),
-            ));
+        if let Some(value) = value {
+            at_most(field, value, max)?;
         }
     }
     let team_id = TeamId::parse_field("team_id", form.team_id.as_deref().unwrap_or(""))?;
     let user_id = SlackUserId::parse_field("user_id", form.user_id.as_deref().unwrap_or(""))?;
     let command = form
         .command
-        .filter(|c| c.starts_with('/') && c.len() <= 40 && !c.contains(char::is_whitespace))
+        .filter(|c| {
+            c.starts_with('/') && c.len() <= COMMAND_MAX && !c.contains(char::is_whitespace)
+        })
         .unwrap_or_else(|| "/roster".into());
     Ok(SlashCommand {
         team_id,
@@ -126,7 +139,7 @@ pub fn parse(body: &[u8]) -> DomainResult<SlashCommand> {
                     .collect::<String>()
                     .trim()
                     .chars()
-                    .take(200)
+                    .take(USER_NAME_MAX)
                     .collect::<String>()
             })
             .filter(|n| !n.is_empty()),

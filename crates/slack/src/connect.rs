@@ -8,6 +8,7 @@ use roster_core::error::DomainResult;
 use roster_core::secret;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
+use roster_identity::auth::Principal;
 use roster_identity::{OrgId, UserId};
 
 use crate::links::{self, LinkRecord, Relink, SlackIdentity};
@@ -52,12 +53,20 @@ fn unusable() -> DomainError {
     )
 }
 
-/// Opens a session for `user_id`, clearing that user's expired ones.
+/// Opens a session for `user_id`, clearing that user's expired ones. A session links the
+/// caller's own Slack account: `user_id` must be `by` (403 otherwise).
 pub async fn create(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
+    by: &Principal,
     user_id: &UserId,
 ) -> DomainResult<CreatedSession> {
+    if *user_id != by.user.id {
+        return Err(DomainError::forbidden(
+            "not_your_user",
+            "a connect session links your own Slack account: userId must be you",
+        ));
+    }
+    let org_id = &by.user.org_id;
     let now = roster_core::time::now();
     diesel::delete(
         slack_connect_sessions::table

@@ -9,7 +9,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
+use roster_identity::auth::Principal;
 use roster_identity::integrations::{self, IntegrationType};
+use roster_identity::users::{self, UserRecord};
 use roster_identity::{OrgId, UserId};
 
 use crate::link_token::LinkToken;
@@ -69,6 +71,17 @@ pub enum Unlinker {
     OnlyUser(UserId),
 }
 
+impl From<&Principal> for Unlinker {
+    /// An AppAdmin may unlink anyone in the tenant; anyone else only themselves.
+    fn from(by: &Principal) -> Self {
+        if by.is_admin() {
+            Unlinker::Anyone
+        } else {
+            Unlinker::OnlyUser(by.user.id.clone())
+        }
+    }
+}
+
 /// How often a link's `last_used_at` may be written: reads stay reads on a busy bot.
 const TOUCH_INTERVAL: time::Duration = time::Duration::minutes(1);
 
@@ -79,9 +92,16 @@ const TOUCH_INTERVAL: time::Duration = time::Duration::minutes(1);
 pub async fn redeem(
     conn: &mut AsyncPgConnection,
     token: &LinkToken,
+    by: &Principal,
     user_id: &UserId,
     relink: Relink,
 ) -> DomainResult<LinkRecord> {
+    if *user_id != by.user.id || by.user.org_id != token.org_id {
+        return Err(DomainError::forbidden(
+            "not_your_user",
+            "userId must be your own user in the token's tenant",
+        ));
+    }
     let expires_at = time::OffsetDateTime::from_unix_timestamp(token.expires_at_unix)
         .map_err(|_| DomainError::bad_request("invalid_link_token", "the link token is invalid"))?;
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -327,6 +347,11 @@ pub async fn unlink(
                 "name a Slack user (slackTeamId and slackUserId) or a user (userId)",
             ));
         }
+        if let (Unlinker::OnlyUser(me), Some(user_id)) = (unlinker, &target.user_id) {
+            if user_id != me {
+                return Err(another_persons_link());
+            }
+        }
         let mut delete = diesel::delete(slack_user_links::table)
             .filter(slack_user_links::org_id.eq(org_id))
             .into_boxed();
@@ -349,10 +374,7 @@ pub async fn unlink(
         // Rolled back with the transaction when the caller may not remove them all.
         if let Unlinker::OnlyUser(me) = unlinker {
             if found.iter().any(|l| l.user_id != *me) {
-                return Err(DomainError::forbidden(
-                    "admin_required",
-                    "only an AppAdmin may unlink another person's Slack account",
-                ));
+                return Err(another_persons_link());
             }
         }
         sync_integrations(
@@ -364,6 +386,34 @@ pub async fn unlink(
         Ok(found)
     })
     .await
+}
+
+fn another_persons_link() -> DomainError {
+    DomainError::forbidden(
+        "admin_required",
+        "only an AppAdmin may unlink another person's Slack account",
+    )
+}
+
+/// A user's Slack connection (its most recent link), as `by` may see it: its own, or
+/// anyone's in the tenant for an AppAdmin (403 otherwise).
+pub async fn connection_of(
+    conn: &mut AsyncPgConnection,
+    by: &Principal,
+    user_id: &UserId,
+) -> DomainResult<(UserRecord, Option<LinkRecord>)> {
+    let user = if *user_id == by.user.id {
+        by.user.clone()
+    } else if by.is_admin() {
+        users::get(conn, &by.user.org_id, user_id).await?
+    } else {
+        return Err(DomainError::forbidden(
+            "admin_required",
+            "only an AppAdmin may see another user's Slack connection",
+        ));
+    };
+    let link = latest_of_user(conn, &user.org_id, &user.id).await?;
+    Ok((user, link))
 }
 
 /// The users linked in a workspace (before it is removed).

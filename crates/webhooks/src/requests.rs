@@ -2,12 +2,22 @@
 
 use roster_core::error::FieldErrors;
 use roster_core::events::TypeFilter;
+use roster_core::schema::StringSchema;
+use roster_core::text::Text;
 use roster_core::DomainError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// The longest description.
-pub const MAX_DESCRIPTION_CHARS: usize = 500;
+/// An endpoint's description.
+const DESCRIPTION: Text = Text::new(1, 500);
+
+fn description_schema() -> StringSchema {
+    DESCRIPTION.schema_opt()
+}
+
+fn url_schema() -> StringSchema {
+    StringSchema::new(1, crate::target::MAX_URL_CHARS).example("https://hooks.example.com/roster")
+}
 /// The most names in `events`.
 pub const MAX_EVENT_FILTERS: usize = 100;
 
@@ -16,12 +26,12 @@ pub const MAX_EVENT_FILTERS: usize = 100;
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// Where events are POSTed: an absolute https URL of a public host.
-    #[schema(example = "https://hooks.example.com/roster", max_length = 2000)]
+    #[schema(schema_with = url_schema)]
     pub url: String,
     /// The event types to send (`user.*`: every type under `user.`); absent or null: all.
     #[schema(max_items = 100, min_items = 1)]
     pub events: Option<Vec<TypeFilter>>,
-    #[schema(max_length = 500)]
+    #[schema(schema_with = description_schema)]
     pub description: Option<String>,
 }
 
@@ -30,13 +40,13 @@ pub struct CreateWebhookRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookRequest {
-    #[schema(max_length = 2000)]
+    #[schema(schema_with = url_schema)]
     pub url: Option<String>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
+    #[serde(default, deserialize_with = "roster_core::patch::nullable")]
     #[schema(value_type = Option<Vec<TypeFilter>>, max_items = 100, min_items = 1)]
     pub events: Option<Option<Vec<TypeFilter>>>,
-    #[serde(default, deserialize_with = "roster_core::serde_ext::double_option")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[serde(default, deserialize_with = "roster_core::patch::nullable")]
+    #[schema(schema_with = description_schema)]
     pub description: Option<Option<String>>,
     /// Turns delivery off or back on.
     pub enabled: Option<bool>,
@@ -79,7 +89,7 @@ fn events(raw: Vec<TypeFilter>) -> Result<Vec<String>, DomainError> {
 }
 
 fn description(raw: Option<String>) -> Result<Option<String>, DomainError> {
-    roster_core::text::bounded_opt("description", raw.as_deref(), MAX_DESCRIPTION_CHARS)
+    DESCRIPTION.parse_opt("description", raw.as_deref())
 }
 
 impl TryFrom<CreateWebhookRequest> for NewEndpoint {
@@ -107,10 +117,7 @@ impl TryFrom<UpdateWebhookRequest> for EndpointChanges {
             && body.description.is_none()
             && body.enabled.is_none()
         {
-            return Err(DomainError::bad_request(
-                "empty_update",
-                "the request changes nothing: send at least one field",
-            ));
+            return Err(roster_core::patch::empty_update());
         }
         let mut errors = FieldErrors::default();
         let events = match body.events {
@@ -118,10 +125,7 @@ impl TryFrom<UpdateWebhookRequest> for EndpointChanges {
             Some(None) => Some(None),
             Some(Some(e)) => errors.take(events(e)).map(Some),
         };
-        let description = match body.description {
-            None => None,
-            Some(d) => errors.take(description(d)),
-        };
+        let description = roster_core::patch::parse(&mut errors, body.description, description);
         errors.finish()?;
         Ok(Self {
             url: body.url,

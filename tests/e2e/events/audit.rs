@@ -2,7 +2,9 @@
 //! written, bad input and who may read it.
 
 use reqwest::Method;
-use roster_e2e::{problem, TestApp};
+use roster_e2e::TestApp;
+
+use super::problem;
 use serde_json::json;
 
 use super::{all_events, audit_page, types};

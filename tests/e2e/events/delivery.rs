@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::TestApp;
+
+use super::{json, problem};
 use serde_json::{json, Value};
 
 use super::endpoints::create_endpoint;

@@ -2,7 +2,9 @@
 //! idempotent write emits none.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TestApp};
+use roster_e2e::TestApp;
+
+use super::{json, problem};
 use serde_json::{json, Value};
 
 use super::{all_events, types};

@@ -1,66 +1,53 @@
 //! Connect sessions: `users/connect` returns a working `connectUrl`; following it leads to
 //! "Sign in with Slack" at the fake Slack, and the callback links that Slack user.
 
-use std::collections::HashMap;
-
 use diesel_async::RunQueryDsl;
-use reqwest::Method;
-use roster_e2e::{json, problem};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::Expect;
 use serde_json::{json, Value};
 
 use super::fake::CLIENT_ID;
-use super::{no_redirects, Slack, TEAM};
+use super::{no_redirects, query_of, state_of, Slack, TEAM};
 
-fn query_of(url: &str) -> HashMap<String, String> {
-    serde_urlencoded::from_str(url.split_once('?').map(|(_, q)| q).unwrap_or_default()).unwrap()
-}
-
-async fn create_session(slack: &Slack, bearer: &str, body: Value) -> reqwest::Response {
+fn create_session(slack: &Slack, bearer: &str, body: Value) -> RequestBuilder {
     slack
         .req(bearer, Method::POST, "/work-apps/slack/users/connect")
         .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// Follows a `connectUrl` (on the test server, which the configured public URL stands
-/// for) and returns the response without following Slack's redirect.
-async fn follow(slack: &Slack, connect_url: &str) -> reqwest::Response {
+/// for), without following Slack's redirect.
+fn follow(slack: &Slack, connect_url: &str) -> RequestBuilder {
     let path = connect_url
         .strip_prefix(&slack.app.config.public_url)
         .unwrap_or_else(|| panic!("{connect_url} is not under the public URL"));
-    slack.browser.get(slack.app.url(path)).send().await.unwrap()
+    slack.browser.get(slack.app.url(path))
 }
 
 /// Slack's redirect back to Roster, in the browser that followed the `connectUrl`.
-async fn callback(slack: &Slack, code: &str, state: &str) -> reqwest::Response {
+fn callback(slack: &Slack, code: &str, state: &str) -> RequestBuilder {
     let query = serde_urlencoded::to_string([("code", code), ("state", state)]).unwrap();
-    slack
-        .browser
-        .get(
-            slack
-                .app
-                .url(&format!("/work-apps/slack/connect/callback?{query}")),
-        )
-        .send()
-        .await
-        .unwrap()
+    slack.browser.get(
+        slack
+            .app
+            .url(&format!("/work-apps/slack/connect/callback?{query}")),
+    )
 }
 
 /// Creates a session for `user` and follows its URL to Slack; returns the state.
 async fn start(slack: &Slack, bearer: &str, user_id: &str) -> String {
-    let res = create_session(
+    let body = create_session(
         slack,
         bearer,
         json!({"userId": user_id, "tenantId": "acme"}),
     )
+    .ok()
     .await;
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
-    let res = follow(slack, body["connectUrl"].as_str().unwrap()).await;
-    assert_eq!(res.status(), 302);
-    query_of(res.headers()["location"].to_str().unwrap())["state"].clone()
+    state_of(
+        &follow(slack, body["connectUrl"].as_str().unwrap())
+            .redirect()
+            .await,
+    )
 }
 
 #[tokio::test]
@@ -73,15 +60,15 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
         .await;
     let alice_id = alice["id"].as_str().unwrap();
 
-    let res = create_session(
+    let reply = create_session(
         &slack,
         &alice_token,
         json!({"userId": alice_id, "tenantId": "acme", "userEmail": "alice@acme.test", "userName": "Alice"}),
     )
+    .status(200)
     .await;
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    let body = reply.json();
     let connect_url = body["connectUrl"].as_str().unwrap();
     let session_token = body["sessionToken"].as_str().unwrap();
     assert!(session_token.starts_with("rslc_"), "{body}");
@@ -94,9 +81,7 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     assert_eq!(q["sessionToken"], session_token);
 
     // Following it redirects to Slack's OpenID Connect authorize page.
-    let res = follow(&slack, connect_url).await;
-    assert_eq!(res.status(), 302);
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = follow(&slack, connect_url).redirect().await;
     assert!(
         location.starts_with(&format!("{}/openid/connect/authorize?", slack.fake.origin)),
         "{location}"
@@ -113,33 +98,30 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
 
     // A second browser following the same connectUrl gets its own state...
     let other_browser = super::browser();
-    let res = other_browser
-        .get(
-            slack.app.url(
-                connect_url
-                    .strip_prefix(&slack.app.config.public_url)
-                    .unwrap(),
-            ),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    let other_state = query_of(res.headers()["location"].to_str().unwrap())["state"].clone();
+    let other_state = state_of(
+        &other_browser
+            .get(
+                slack.app.url(
+                    connect_url
+                        .strip_prefix(&slack.app.config.public_url)
+                        .unwrap(),
+                ),
+            )
+            .redirect()
+            .await,
+    );
 
     // Only the browser that followed the connectUrl may come back with the state.
     let query =
         serde_urlencoded::to_string([("code", "sign-in-1"), ("state", state.as_str())]).unwrap();
-    let res = no_redirects()
+    let p = no_redirects()
         .get(
             slack
                 .app
                 .url(&format!("/work-apps/slack/connect/callback?{query}")),
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "invalid_oauth_state").await;
+        .problem(400, "invalid_oauth_state")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("another browser"),
         "{p}"
@@ -153,8 +135,7 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
         "Alice Liddell",
         "alice@slack.test",
     );
-    let (status, body) = json(callback(&slack, "sign-in-1", &state).await).await;
-    assert_eq!(status, 200, "{body}");
+    let body = callback(&slack, "sign-in-1", &state).ok().await;
     assert_eq!(body["success"], true);
     assert_eq!(body["tenantId"], slack.app.admin.org_id.as_str());
     assert_eq!(body["slackTeamId"], TEAM);
@@ -173,8 +154,9 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     assert_eq!(token_call["redirect_uri"], q["redirect_uri"]);
 
     // The session was single use.
-    let res = follow(&slack, connect_url).await;
-    problem(res, 400, "connect_session_invalid").await;
+    follow(&slack, connect_url)
+        .problem(400, "connect_session_invalid")
+        .await;
     slack
         .fake
         .expect_sign_in("sign-in-2", TEAM, "U0ALICE", "Alice", "alice@slack.test");
@@ -182,23 +164,18 @@ async fn connect_url_leads_to_sign_in_with_slack_and_links_that_slack_user() {
     let query =
         serde_urlencoded::to_string([("code", "sign-in-2"), ("state", other_state.as_str())])
             .unwrap();
-    let res = other_browser
+    other_browser
         .get(
             slack
                 .app
                 .url(&format!("/work-apps/slack/connect/callback?{query}")),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "connect_session_invalid").await;
+        .problem(400, "connect_session_invalid")
+        .await;
     // Coming back again with the same state: the finished flow dropped its cookie.
-    problem(
-        callback(&slack, "sign-in-2", &state).await,
-        400,
-        "invalid_oauth_state",
-    )
-    .await;
+    callback(&slack, "sign-in-2", &state)
+        .problem(400, "invalid_oauth_state")
+        .await;
     assert_eq!(
         slack.fake.calls().len(),
         2,
@@ -219,37 +196,35 @@ async fn connect_is_for_yourself_in_your_tenant() {
         .await;
     let alice_id = alice["id"].as_str().unwrap();
 
-    let res = create_session(
+    create_session(
         &slack,
         &alice_token,
         json!({"userId": bob["id"], "tenantId": "acme"}),
     )
+    .problem(403, "not_your_user")
     .await;
-    problem(res, 403, "not_your_user").await;
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = create_session(
+    create_session(
         &slack,
         &globex.token,
         json!({"userId": globex.user_id, "tenantId": "acme"}),
     )
+    .problem(403, "not_a_member")
     .await;
-    problem(res, 403, "not_a_member").await;
-    let res = create_session(
+    let p = create_session(
         &slack,
         &alice_token,
         json!({"userId": "alice", "tenantId": "acme", "userEmail": "x"}),
     )
+    .problem(400, "validation_failed")
     .await;
-    let p = problem(res, 400, "validation_failed").await;
     assert_eq!(p["errors"].as_array().unwrap().len(), 2, "{p}");
-    let res = slack
+    slack
         .app
         .anon(Method::POST, "/work-apps/slack/users/connect")
         .json(&json!({"userId": alice_id}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 }
 
 #[tokio::test]
@@ -272,20 +247,16 @@ async fn bad_expired_or_failed_connects_are_refused() {
         format!("tenantId={org}&sessionToken=rslc_nope"),
         "tenantId=nowhere&sessionToken=rslc_nope".to_owned(),
     ] {
-        let res = no_redirects()
+        no_redirects()
             .get(slack.app.url(&format!("/work-apps/slack/connect?{query}")))
-            .send()
-            .await
-            .unwrap();
-        problem(res, 400, "connect_session_invalid").await;
+            .problem(400, "connect_session_invalid")
+            .await;
     }
-    let res = slack
+    let p = slack
         .app
         .anon(Method::GET, "/work-apps/slack/connect?tenantId=acme")
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("sessionToken"),
         "{p}"
@@ -293,22 +264,17 @@ async fn bad_expired_or_failed_connects_are_refused() {
 
     // The user declined at Slack, or the state is not ours.
     let state = start(&slack, &alice_token, alice_id).await;
-    let res = slack
+    slack
         .app
         .anon(
             Method::GET,
             &format!("/work-apps/slack/connect/callback?error=access_denied&state={state}"),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "slack_authorization_denied").await;
-    problem(
-        callback(&slack, "x", "forged").await,
-        400,
-        "invalid_oauth_state",
-    )
-    .await;
+        .problem(400, "slack_authorization_denied")
+        .await;
+    callback(&slack, "x", "forged")
+        .problem(400, "invalid_oauth_state")
+        .await;
 
     // Slack user of a workspace this tenant has not installed: 404, session still usable.
     slack.fake.expect_sign_in(
@@ -318,12 +284,9 @@ async fn bad_expired_or_failed_connects_are_refused() {
         "Alice",
         "alice@slack.test",
     );
-    let p = problem(
-        callback(&slack, "elsewhere", &state).await,
-        404,
-        "slack_workspace_not_found",
-    )
-    .await;
+    let p = callback(&slack, "elsewhere", &state)
+        .problem(404, "slack_workspace_not_found")
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("T0ELSEWHERE"), "{p}");
     // A Slack user linked to someone else: 409.
     slack
@@ -332,19 +295,13 @@ async fn bad_expired_or_failed_connects_are_refused() {
     slack
         .fake
         .expect_sign_in("bobs", TEAM, "U0BOB", "Bob", "bob@slack.test");
-    problem(
-        callback(&slack, "bobs", &state).await,
-        409,
-        "slack_user_linked",
-    )
-    .await;
+    callback(&slack, "bobs", &state)
+        .problem(409, "slack_user_linked")
+        .await;
     // Slack refusing the code.
-    let p = problem(
-        callback(&slack, "never-issued", &state).await,
-        400,
-        "slack_refused",
-    )
-    .await;
+    let p = callback(&slack, "never-issued", &state)
+        .problem(400, "slack_refused")
+        .await;
     assert_eq!(
         p["detail"],
         "Slack refused openid.connect.token: invalid_code"
@@ -353,55 +310,44 @@ async fn bad_expired_or_failed_connects_are_refused() {
     slack
         .fake
         .expect_sign_in("mine", TEAM, "U0ALICE", "Alice", "alice@slack.test");
-    let (status, body) = json(callback(&slack, "mine", &state).await).await;
-    assert_eq!(
-        (status, body["slackUserId"].clone()),
-        (200, json!("U0ALICE"))
-    );
+    let body = callback(&slack, "mine", &state).ok().await;
+    assert_eq!(body["slackUserId"].clone(), json!("U0ALICE"));
 
     // An expired session.
-    let res = create_session(
+    let body = create_session(
         &slack,
         &alice_token,
         json!({"userId": alice_id, "tenantId": "acme"}),
     )
+    .ok()
     .await;
-    let (_, body) = json(res).await;
     let mut conn = slack.app.pool.get().await.unwrap();
     diesel::sql_query("UPDATE slack_connect_sessions SET expires_at = now() - interval '1 minute' WHERE used_at IS NULL")
         .execute(&mut conn)
         .await
         .unwrap();
-    problem(
-        follow(&slack, body["connectUrl"].as_str().unwrap()).await,
-        400,
-        "connect_session_invalid",
-    )
-    .await;
+    follow(&slack, body["connectUrl"].as_str().unwrap())
+        .problem(400, "connect_session_invalid")
+        .await;
 }
 
 #[tokio::test]
 async fn connect_without_slack_oauth_configured_is_503() {
     let slack = Slack::start_configured(false).await;
-    let res = create_session(
+    let p = create_session(
         &slack,
         &slack.app.admin.token,
         json!({"userId": slack.app.admin.user_id, "tenantId": "acme"}),
     )
+    .problem(503, "unavailable")
     .await;
-    let p = problem(res, 503, "unavailable").await;
     assert_eq!(
         p["detail"],
         "Slack OAuth is not configured on this server: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET"
     );
     // The rest of the family works without OAuth.
-    let (status, _) = json(
-        slack
-            .admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    slack
+        .admin(Method::GET, "/work-apps/slack/workspaces?tenantId=acme")
+        .ok()
+        .await;
 }

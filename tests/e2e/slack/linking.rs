@@ -2,7 +2,7 @@
 //! expiry, idempotent relinking, the 409 and its take-over, and concurrent redemption.
 
 use reqwest::Method;
-use roster_e2e::{json, problem, TEST_SECRET};
+use roster_e2e::{Expect, TEST_SECRET};
 use roster_identity::OrgId;
 use roster_slack::link_token::{self, LinkSubject};
 use roster_slack::{SlackUserId, TeamId};
@@ -22,9 +22,10 @@ async fn verify_token_links_the_slack_user_and_shows_the_slack_integration() {
     assert!(slack.integration_types(&alice_token).await.is_empty());
 
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
-    let res = slack.verify(&alice_token, &token, alice_id, false).await;
-    let (status, body) = json(res).await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack
+        .verify(&alice_token, &token, alice_id, false)
+        .ok()
+        .await;
     assert_eq!(body["success"], true);
     assert!(
         roster_slack::SlackLinkId::parse(body["linkId"].as_str().unwrap()).is_some(),
@@ -80,27 +81,24 @@ async fn a_replayed_token_is_400_already_used() {
         .user_with_token("bob@acme.test", "AppMember")
         .await;
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
-    let (status, _) = json(
-        slack
-            .verify(&alice_token, &token, alice["id"].as_str().unwrap(), false)
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-
-    let res = slack
+    slack
         .verify(&alice_token, &token, alice["id"].as_str().unwrap(), false)
+        .ok()
         .await;
-    let p = problem(res, 400, "link_token_used").await;
+
+    let p = slack
+        .verify(&alice_token, &token, alice["id"].as_str().unwrap(), false)
+        .problem(400, "link_token_used")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("already used"),
         "{p}"
     );
     // Nor can someone else who got hold of it take the link over with it.
-    let res = slack
+    let p = slack
         .verify(&bob_token, &token, bob["id"].as_str().unwrap(), true)
+        .problem(400, "link_token_used")
         .await;
-    let p = problem(res, 400, "link_token_used").await;
     assert!(p["error"].as_str().unwrap().contains("already used"), "{p}");
     assert_eq!(slack.linked_users(TEAM).await[0]["userId"], alice["id"]);
 }
@@ -124,12 +122,10 @@ async fn an_expired_or_foreign_token_is_400() {
     // Issued an hour ago with a 10-minute lifetime, by the gateway's own key.
     let key = link_token::key(TEST_SECRET);
     let expired = link_token::issue(&key, &subject, now() - 3600, 600);
-    let p = problem(
-        slack.verify(&alice_token, &expired, alice_id, false).await,
-        400,
-        "link_token_expired",
-    )
-    .await;
+    let p = slack
+        .verify(&alice_token, &expired, alice_id, false)
+        .problem(400, "link_token_expired")
+        .await;
     assert!(p["error"].as_str().unwrap().contains("expired"), "{p}");
 
     let forged = link_token::issue(
@@ -138,21 +134,15 @@ async fn an_expired_or_foreign_token_is_400() {
         now(),
         600,
     );
-    let p = problem(
-        slack.verify(&alice_token, &forged, alice_id, false).await,
-        400,
-        "invalid_link_token",
-    )
-    .await;
+    let p = slack
+        .verify(&alice_token, &forged, alice_id, false)
+        .problem(400, "invalid_link_token")
+        .await;
     assert_eq!(p["errors"][0]["field"], "token", "{p}");
-    problem(
-        slack
-            .verify(&alice_token, "not.a.token", alice_id, false)
-            .await,
-        400,
-        "invalid_link_token",
-    )
-    .await;
+    slack
+        .verify(&alice_token, "not.a.token", alice_id, false)
+        .problem(400, "invalid_link_token")
+        .await;
 
     // A token for a workspace the tenant no longer has links nothing.
     let other_team = LinkSubject {
@@ -160,12 +150,10 @@ async fn an_expired_or_foreign_token_is_400() {
         ..subject
     };
     let fresh = link_token::issue(&key, &other_team, now(), 600);
-    problem(
-        slack.verify(&alice_token, &fresh, alice_id, false).await,
-        404,
-        "slack_workspace_not_found",
-    )
-    .await;
+    slack
+        .verify(&alice_token, &fresh, alice_id, false)
+        .problem(404, "slack_workspace_not_found")
+        .await;
     assert!(slack.linked_users(TEAM).await.is_empty());
 }
 
@@ -184,53 +172,41 @@ async fn verify_token_checks_the_caller_and_the_request() {
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
 
     // No credential.
-    let res = slack
+    slack
         .app
         .anon(Method::POST, "/work-apps/slack/users/link/verify-token")
         .json(&json!({"token": token, "userId": alice["id"]}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 
     // A user of another tenant.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let p = problem(
-        slack
-            .verify(&globex.token, &token, &globex.user_id, false)
-            .await,
-        403,
-        "not_a_member",
-    )
-    .await;
+    let p = slack
+        .verify(&globex.token, &token, &globex.user_id, false)
+        .problem(403, "not_a_member")
+        .await;
     assert_eq!(p["detail"], "you are not a user of this org");
 
     // Someone else's userId.
-    let p = problem(
-        slack
-            .verify(&alice_token, &token, bob["id"].as_str().unwrap(), false)
-            .await,
-        403,
-        "not_your_user",
-    )
-    .await;
+    let p = slack
+        .verify(&alice_token, &token, bob["id"].as_str().unwrap(), false)
+        .problem(403, "not_your_user")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("your own user"),
         "{p}"
     );
 
     // Validation names the fields.
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::POST,
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&json!({"token": "", "userId": "alice", "userEmail": "nope"}))
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     let fields: Vec<&str> = p["errors"]
         .as_array()
         .unwrap()
@@ -238,17 +214,15 @@ async fn verify_token_checks_the_caller_and_the_request() {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["token", "userId", "userEmail"], "{p}");
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::POST,
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&json!({"userId": alice["id"]}))
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"]
             .as_str()
@@ -258,13 +232,10 @@ async fn verify_token_checks_the_caller_and_the_request() {
     );
 
     // None of that used the token up.
-    let (status, body) = json(
-        slack
-            .verify(&alice_token, &token, alice["id"].as_str().unwrap(), false)
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    slack
+        .verify(&alice_token, &token, alice["id"].as_str().unwrap(), false)
+        .ok()
+        .await;
 }
 
 #[tokio::test]
@@ -277,22 +248,18 @@ async fn a_deactivated_user_cannot_redeem() {
         .await;
     let alice_id = alice["id"].as_str().unwrap();
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
-    let res = slack
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/deactivate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    problem(
-        slack.verify(&alice_token, &token, alice_id, false).await,
-        403,
-        "user_inactive",
-    )
-    .await;
+        .status(200)
+        .await;
+    slack
+        .verify(&alice_token, &token, alice_id, false)
+        .problem(403, "user_inactive")
+        .await;
 }
 
 #[tokio::test]
@@ -313,25 +280,22 @@ async fn a_slack_user_linked_to_someone_else_is_409_unless_taken_over() {
 
     let token = slack.link_token(TEAM, "U0ALICE", "alice").await;
     let bob_id = bob["id"].as_str().unwrap();
-    let p = problem(
-        slack.verify(&bob_token, &token, bob_id, false).await,
-        409,
-        "slack_user_linked",
-    )
-    .await;
+    let p = slack
+        .verify(&bob_token, &token, bob_id, false)
+        .problem(409, "slack_user_linked")
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("takeOver"), "{p}");
     assert_eq!(slack.linked_users(TEAM).await[0]["userId"], alice["id"]);
 
     // The 409 did not use the token up: the same token takes the link over.
-    let (status, body) = json(slack.verify(&bob_token, &token, bob_id, true).await).await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack.verify(&bob_token, &token, bob_id, true).ok().await;
     assert_eq!(body["linkId"], alice_link["linkId"]);
     let linked = slack.linked_users(TEAM).await;
     assert_eq!(linked.len(), 1);
     assert_eq!(linked[0]["userId"], bob_id);
     assert_eq!(slack.integration_types(&bob_token).await, ["Slack"]);
     assert!(slack.integration_types(&alice_token).await.is_empty());
-    let res = slack
+    let body = slack
         .req(
             &alice_token,
             Method::GET,
@@ -340,14 +304,9 @@ async fn a_slack_user_linked_to_someone_else_is_409_unless_taken_over() {
                 alice["id"].as_str().unwrap()
             ),
         )
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(res).await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"connected": false, "connection": null}))
-    );
+        .ok()
+        .await;
+    assert_eq!(body, json!({"connected": false, "connection": null}));
 }
 
 #[tokio::test]
@@ -369,21 +328,17 @@ async fn concurrent_redemptions_of_one_token_let_exactly_one_succeed() {
         } else {
             (&bob_token, bob["id"].as_str().unwrap())
         };
-        async { json(slack.verify(bearer, &token, user, true).await).await }
+        slack.verify(bearer, &token, user, true).reply()
     });
     let results = futures_util::future::join_all(attempts).await;
-    let winners: Vec<_> = results
-        .iter()
-        .filter(|(status, _)| *status == 200)
-        .collect();
+    let (winners, losers): (Vec<_>, Vec<_>) = results.iter().partition(|r| r.status == 200);
     assert_eq!(winners.len(), 1, "{results:?}");
-    for (status, body) in results.iter().filter(|(status, _)| *status != 200) {
-        assert_eq!(*status, 400, "{body}");
-        assert_eq!(body["code"], "link_token_used", "{body}");
+    for loser in losers {
+        loser.problem(400, "link_token_used");
     }
     let linked = slack.linked_users(TEAM).await;
     assert_eq!(linked.len(), 1);
-    assert_eq!(linked[0]["id"], winners[0].1["linkId"]);
+    assert_eq!(linked[0]["id"], winners[0].json()["linkId"]);
 }
 
 #[derive(diesel::QueryableByName)]

@@ -5,13 +5,16 @@ mod commands;
 mod connect;
 mod docs;
 mod fake;
+mod install;
 mod linking;
 mod users;
 mod workspaces;
 
+use std::collections::HashMap;
+
 use hmac::{Hmac, Mac};
-use reqwest::{Method, RequestBuilder, Response};
-use roster_e2e::{json, TestApp};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, Reply, TestApp};
 use roster_gateway::config::Secret;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -59,6 +62,16 @@ pub fn browser() -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap()
+}
+
+/// The query parameters of a URL.
+pub fn query_of(url: &str) -> HashMap<String, String> {
+    serde_urlencoded::from_str(url.split_once('?').map(|(_, q)| q).unwrap_or_default()).unwrap()
+}
+
+/// The `state` parameter of a redirect to Slack.
+pub fn state_of(location: &str) -> String {
+    query_of(location)["state"].clone()
 }
 
 /// A slash command body as Slack sends it: each with a `trigger_id` of its own, so that
@@ -127,15 +140,10 @@ impl Slack {
 
     /// Registers a workspace for `acme` by hand, as its admin.
     pub async fn register(&self, team_id: &str, team_name: &str) -> Value {
-        let res = self
-            .admin(Method::POST, "/work-apps/slack/workspaces")
+        self.admin(Method::POST, "/work-apps/slack/workspaces")
             .json(&json!({"teamId": team_id, "teamName": team_name, "tenantId": "acme"}))
-            .send()
+            .created()
             .await
-            .unwrap();
-        let (status, body) = json(res).await;
-        assert_eq!(status, 201, "{body}");
-        body
     }
 
     /// Installs the app for `tenant` by OAuth as `bearer`, in a browser of its own, with
@@ -146,26 +154,18 @@ impl Slack {
         tenant: &str,
         code: &str,
         team_id: &str,
-    ) -> Response {
+    ) -> Reply {
         let browser = browser();
-        let res = browser
-            .get(
-                self.app
-                    .url(&format!("/work-apps/slack/install?tenantId={tenant}")),
-            )
-            .bearer_auth(bearer)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 302);
-        let location = res.headers()["location"].to_str().unwrap();
-        let query = location.split_once('?').unwrap().1;
-        let state = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-            .unwrap()
-            .into_iter()
-            .find(|(k, _)| k == "state")
-            .unwrap()
-            .1;
+        let state = state_of(
+            &browser
+                .get(
+                    self.app
+                        .url(&format!("/work-apps/slack/install?tenantId={tenant}")),
+                )
+                .bearer_auth(bearer)
+                .redirect()
+                .await,
+        );
         self.fake
             .expect_install(code, team_id, "Installed Team", "xoxb-installed-bot-token");
         let query =
@@ -175,24 +175,24 @@ impl Slack {
                 self.app
                     .url(&format!("/work-apps/slack/oauth_redirect?{query}")),
             )
-            .send()
+            .reply()
             .await
-            .unwrap()
     }
 
-    /// A signed slash command, sent now.
-    pub async fn command(
+    /// A signed slash command, to send now.
+    pub fn command(
         &self,
         team_id: &str,
         user_id: &str,
         user_name: &str,
         text: &str,
-    ) -> Response {
+    ) -> RequestBuilder {
         let body = command_body(team_id, user_id, user_name, text);
-        self.signed_command(&now().to_string(), &body).await
+        self.signed_command(&now().to_string(), &body)
     }
 
-    pub async fn signed_command(&self, timestamp: &str, body: &str) -> Response {
+    /// A slash command signed for `timestamp`.
+    pub fn signed_command(&self, timestamp: &str, body: &str) -> RequestBuilder {
         let signature = sign(timestamp, body);
         self.app
             .anon(Method::POST, "/work-apps/slack/commands")
@@ -200,15 +200,11 @@ impl Slack {
             .header("x-slack-request-timestamp", timestamp)
             .header("x-slack-signature", signature)
             .body(body.to_owned())
-            .send()
-            .await
-            .unwrap()
     }
 
     /// Runs `/roster link` as a Slack user and returns the token of its button.
     pub async fn link_token(&self, team_id: &str, user_id: &str, user_name: &str) -> String {
-        let (status, body) = json(self.command(team_id, user_id, user_name, "link").await).await;
-        assert_eq!(status, 200, "{body}");
+        let body = self.command(team_id, user_id, user_name, "link").ok().await;
         let url = body["blocks"][1]["elements"][0]["url"]
             .as_str()
             .unwrap_or_else(|| panic!("no button in {body}"));
@@ -219,13 +215,13 @@ impl Slack {
     }
 
     /// Redeems a link token as `bearer` for `user_id`.
-    pub async fn verify(
+    pub fn verify(
         &self,
         bearer: &str,
         token: &str,
         user_id: &str,
         take_over: bool,
-    ) -> Response {
+    ) -> RequestBuilder {
         let mut body = json!({"token": token, "userId": user_id});
         if take_over {
             body["takeOver"] = json!(true);
@@ -236,9 +232,6 @@ impl Slack {
             "/work-apps/slack/users/link/verify-token",
         )
         .json(&body)
-        .send()
-        .await
-        .unwrap()
     }
 
     /// Links a Slack user to `user_id` through the slash command and verify-token.
@@ -252,36 +245,28 @@ impl Slack {
         let token = self
             .link_token(team_id, slack_user, &slack_user.to_lowercase())
             .await;
-        let (status, body) = json(self.verify(bearer, &token, user_id, false).await).await;
-        assert_eq!(status, 200, "{body}");
-        body
+        self.verify(bearer, &token, user_id, false).ok().await
     }
 
     /// The linked users of a workspace, as the admin of `acme` sees them.
     pub async fn linked_users(&self, team_id: &str) -> Vec<Value> {
-        let res = self
+        let body = self
             .admin(
                 Method::GET,
                 &format!("/work-apps/slack/workspaces/{team_id}/users"),
             )
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = json(res).await;
-        assert_eq!(status, 200, "{body}");
+            .ok()
+            .await;
         body["linkedUsers"].as_array().unwrap().clone()
     }
 
     /// The integration types of a user of `acme`, from the App API.
     pub async fn integration_types(&self, token: &str) -> Vec<String> {
-        let res = self
+        let body = self
             .app
             .as_user(token, "acme", Method::GET, "/api/v1/app/user/integrations")
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = json(res).await;
-        assert_eq!(status, 200, "{body}");
+            .ok()
+            .await;
         body.as_array()
             .unwrap()
             .iter()

@@ -2,34 +2,24 @@
 //! `disconnect`.
 
 use diesel_async::RunQueryDsl;
-use reqwest::Method;
-use roster_e2e::{json, problem};
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::Expect;
 use serde_json::{json, Value};
 
 use super::{Slack, TEAM};
 
-async fn link_status(slack: &Slack, bearer: &str, query: &str) -> (u16, Value) {
-    json(
-        slack
-            .req(
-                bearer,
-                Method::GET,
-                &format!("/work-apps/slack/users/link-status?{query}"),
-            )
-            .send()
-            .await
-            .unwrap(),
+fn link_status(slack: &Slack, bearer: &str, query: &str) -> RequestBuilder {
+    slack.req(
+        bearer,
+        Method::GET,
+        &format!("/work-apps/slack/users/link-status?{query}"),
     )
-    .await
 }
 
-async fn disconnect(slack: &Slack, bearer: &str, body: Value) -> reqwest::Response {
+fn disconnect(slack: &Slack, bearer: &str, body: Value) -> RequestBuilder {
     slack
         .req(bearer, Method::POST, "/work-apps/slack/users/disconnect")
         .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -44,44 +34,45 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
         .link(&alice_token, alice["id"].as_str().unwrap(), TEAM, "U0ALICE")
         .await;
 
-    let (status, body) = link_status(
+    let body = link_status(
         &slack,
         &alice_token,
         "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme",
     )
+    .ok()
     .await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["linked"], true);
     assert_eq!(body["linkId"], link["linkId"]);
     assert_eq!(body["slackUsername"], "u0alice");
     assert_eq!(body["userId"], alice["id"]);
     assert!(body["linkedAt"].as_str().unwrap().ends_with('Z'), "{body}");
 
-    let (status, body) = link_status(
+    let body = link_status(
         &slack,
         &alice_token,
         "slackUserId=U0NOBODY&slackTeamId=T0ACME&tenantId=acme",
     )
+    .ok()
     .await;
-    assert_eq!((status, body), (200, json!({"linked": false})));
+    assert_eq!(body, json!({"linked": false}));
     // The tenant may be named by id too.
     let query = format!(
         "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId={}",
         slack.app.admin.org_id
     );
-    let (status, body) = link_status(&slack, &slack.app.admin.token, &query).await;
-    assert_eq!((status, body["linked"].clone()), (200, json!(true)));
+    let body = link_status(&slack, &slack.app.admin.token, &query)
+        .ok()
+        .await;
+    assert_eq!(body["linked"].clone(), json!(true));
 
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"]
             .as_str()
@@ -89,16 +80,14 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
             .contains("missing field `slackTeamId`"),
         "{p}"
     );
-    let res = slack
+    let p = slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=acme&tenantId=acme",
         )
-        .send()
-        .await
-        .unwrap();
-    let p = problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     assert!(
         p["detail"].as_str().unwrap().contains("^T[A-Z0-9]+$"),
         "{p}"
@@ -107,39 +96,32 @@ async fn link_status_says_whether_a_slack_user_is_linked() {
     // Another tenant's users may not ask; without tenantId the org is `default`, which
     // this test server does not have.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = slack
-        .req(&globex.token, Method::GET, "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme")
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let (status, body) = link_status(
+    slack
+        .req(&globex.token, Method::GET, "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme").problem(403, "not_a_member").await;
+    let body = link_status(
         &slack,
         &globex.token,
         "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=globex",
     )
+    .ok()
     .await;
-    assert_eq!((status, body), (200, json!({"linked": false})));
-    let res = slack
+    assert_eq!(body, json!({"linked": false}));
+    slack
         .req(
             &alice_token,
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let res = slack
+        .problem(403, "not_a_member")
+        .await;
+    slack
         .app
         .anon(
             Method::GET,
             "/work-apps/slack/users/link-status?slackUserId=U0ALICE&slackTeamId=T0ACME",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 401, "unauthorized").await;
+        .problem(401, "unauthorized")
+        .await;
 }
 
 /// The caller's membership comes from the principal cache, which no change to the user
@@ -156,33 +138,27 @@ async fn a_cached_member_loses_access_when_deactivated() {
     slack.link(&alice_token, alice_id, TEAM, "U0ALICE").await;
     let query = "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme";
     for _ in 0..3 {
-        let (status, body) = link_status(&slack, &alice_token, query).await;
-        assert_eq!((status, &body["linked"]), (200, &json!(true)), "{body}");
+        let body = link_status(&slack, &alice_token, query).ok().await;
+        assert_eq!(&body["linked"], &json!(true), "{body}");
     }
-    let res = slack
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/deactivate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let (status, body) = link_status(&slack, &alice_token, query).await;
-    assert_eq!(status, 403, "{body}");
-    let res = slack
+        .status(200)
+        .await;
+    link_status(&slack, &alice_token, query).status(403).await;
+    slack
         .app
         .admin(
             Method::POST,
             &format!("/api/v1/app/user/{alice_id}/activate"),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let (status, _) = link_status(&slack, &alice_token, query).await;
-    assert_eq!(status, 200);
+        .status(200)
+        .await;
+    link_status(&slack, &alice_token, query).ok().await;
 }
 
 #[tokio::test]
@@ -199,14 +175,17 @@ async fn link_status_records_last_used_at_at_most_once_a_minute() {
     let query = "slackUserId=U0ALICE&slackTeamId=T0ACME&tenantId=acme";
     assert!(slack.linked_users(TEAM).await[0]["lastUsedAt"].is_null());
 
-    let (status, _) = link_status(&slack, &slack.app.admin.token, query).await;
-    assert_eq!(status, 200);
+    link_status(&slack, &slack.app.admin.token, query)
+        .ok()
+        .await;
     let first = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
     assert!(first.as_str().is_some_and(|t| t.ends_with('Z')), "{first}");
 
     // Within the minute, reads stay reads.
     for _ in 0..3 {
-        link_status(&slack, &slack.app.admin.token, query).await;
+        link_status(&slack, &slack.app.admin.token, query)
+            .ok()
+            .await;
     }
     assert_eq!(slack.linked_users(TEAM).await[0]["lastUsedAt"], first);
 
@@ -217,7 +196,9 @@ async fn link_status_records_last_used_at_at_most_once_a_minute() {
         .await
         .unwrap();
     let backdated = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
-    link_status(&slack, &slack.app.admin.token, query).await;
+    link_status(&slack, &slack.app.admin.token, query)
+        .ok()
+        .await;
     let touched = slack.linked_users(TEAM).await[0]["lastUsedAt"].clone();
     assert_ne!(touched, backdated);
     assert!(
@@ -254,84 +235,51 @@ async fn status_is_for_yourself_or_an_admin() {
         assert_eq!(c["tenantId"], slack.app.admin.org_id.as_str());
         assert!(c["linkedAt"].as_str().unwrap().ends_with('Z'), "{c}");
     };
-    let (status, body) = json(
-        slack
-            .req(&alice_token, Method::GET, &path)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack.req(&alice_token, Method::GET, &path).ok().await;
     expect(&body);
-    let (status, body) = json(slack.admin(Method::GET, &path).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{body}");
+    let body = slack.admin(Method::GET, &path).ok().await;
     expect(&body);
 
-    let p = problem(
-        slack
-            .req(&bob_token, Method::GET, &path)
-            .send()
-            .await
-            .unwrap(),
-        403,
-        "admin_required",
-    )
-    .await;
+    let p = slack
+        .req(&bob_token, Method::GET, &path)
+        .problem(403, "admin_required")
+        .await;
     assert!(p["detail"].as_str().unwrap().contains("AppAdmin"), "{p}");
     let bob_path = format!(
         "/work-apps/slack/users/status?tenantId=acme&userId={}",
         bob["id"].as_str().unwrap()
     );
-    let (status, body) = json(
-        slack
-            .req(&bob_token, Method::GET, &bob_path)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (status, body),
-        (200, json!({"connected": false, "connection": null}))
-    );
+    let body = slack.req(&bob_token, Method::GET, &bob_path).ok().await;
+    assert_eq!(body, json!({"connected": false, "connection": null}));
 
-    let res = slack
+    slack
         .admin(
             Method::GET,
             "/work-apps/slack/users/status?tenantId=acme&userId=user_0000000000000000",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
-    let res = slack
+        .problem(404, "user_not_found")
+        .await;
+    slack
         .admin(
             Method::GET,
             "/work-apps/slack/users/status?tenantId=acme&userId=alice",
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "validation_failed").await;
+        .problem(400, "validation_failed")
+        .await;
     // An admin of another tenant sees nothing of acme's.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
-    let res = slack
+    slack
         .req(&globex.token, Method::GET, &path)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 403, "not_a_member").await;
-    let res = slack
+        .problem(403, "not_a_member")
+        .await;
+    slack
         .req(
             &globex.token,
             Method::GET,
             &format!("/work-apps/slack/users/status?tenantId=globex&userId={alice_id}"),
         )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "user_not_found").await;
+        .problem(404, "user_not_found")
+        .await;
 }
 
 #[tokio::test]
@@ -347,29 +295,23 @@ async fn disconnect_removes_your_own_link_and_then_404s() {
         .await;
     assert_eq!(slack.integration_types(&alice_token).await, ["Slack"]);
 
-    let (status, body) =
-        json(disconnect(&slack, &alice_token, json!({"tenantId": "acme"})).await).await;
-    assert_eq!((status, body), (200, json!({"success": true})));
+    let body = disconnect(&slack, &alice_token, json!({"tenantId": "acme"}))
+        .ok()
+        .await;
+    assert_eq!(body, json!({"success": true}));
     assert!(slack.linked_users(TEAM).await.is_empty());
     assert!(slack.integration_types(&alice_token).await.is_empty());
 
-    let p = problem(
-        disconnect(&slack, &alice_token, json!({"tenantId": "acme"})).await,
-        404,
-        "slack_link_not_found",
-    )
-    .await;
+    let p = disconnect(&slack, &alice_token, json!({"tenantId": "acme"}))
+        .problem(404, "slack_link_not_found")
+        .await;
     assert_eq!(p["detail"], "slack_link not found");
-    let p = problem(
-        disconnect(
-            &slack,
-            &alice_token,
-            json!({"tenantId": "acme", "slackUserId": "U0ALICE"}),
-        )
-        .await,
-        400,
-        "validation_failed",
+    let p = disconnect(
+        &slack,
+        &alice_token,
+        json!({"tenantId": "acme", "slackUserId": "U0ALICE"}),
     )
+    .problem(400, "validation_failed")
     .await;
     assert_eq!(p["errors"][0]["field"], "slackTeamId", "{p}");
 }
@@ -395,12 +337,9 @@ async fn an_admin_may_unlink_anyone_in_the_tenant_and_a_member_only_themselves()
         json!({"tenantId": "acme", "userId": alice_id}),
         json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"}),
     ] {
-        let p = problem(
-            disconnect(&slack, &bob_token, body).await,
-            403,
-            "admin_required",
-        )
-        .await;
+        let p = disconnect(&slack, &bob_token, body)
+            .problem(403, "admin_required")
+            .await;
         assert!(p["detail"].as_str().unwrap().contains("AppAdmin"), "{p}");
     }
     assert_eq!(
@@ -412,34 +351,24 @@ async fn an_admin_may_unlink_anyone_in_the_tenant_and_a_member_only_themselves()
     // Another tenant's admin cannot reach acme's links.
     let globex = slack.app.bootstrap("globex", "admin@globex.test").await;
     let body = json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
-    problem(
-        disconnect(&slack, &globex.token, body).await,
-        403,
-        "not_a_member",
-    )
-    .await;
+    disconnect(&slack, &globex.token, body)
+        .problem(403, "not_a_member")
+        .await;
     let body = json!({"tenantId": "globex", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
-    problem(
-        disconnect(&slack, &globex.token, body).await,
-        404,
-        "slack_link_not_found",
-    )
-    .await;
+    disconnect(&slack, &globex.token, body)
+        .problem(404, "slack_link_not_found")
+        .await;
 
     let body = json!({"tenantId": "acme", "slackTeamId": TEAM, "slackUserId": "U0ALICE"});
-    let (status, body) = json(disconnect(&slack, &slack.app.admin.token, body).await).await;
-    assert_eq!((status, body), (200, json!({"success": true})));
+    let body = disconnect(&slack, &slack.app.admin.token, body).ok().await;
+    assert_eq!(body, json!({"success": true}));
     assert!(slack.integration_types(&alice_token).await.is_empty());
     let body = json!({"tenantId": "acme", "userId": bob_id});
-    let (status, _) = json(disconnect(&slack, &slack.app.admin.token, body).await).await;
-    assert_eq!(status, 200);
+    disconnect(&slack, &slack.app.admin.token, body).ok().await;
     assert!(slack.linked_users(TEAM).await.is_empty());
     assert!(slack.integration_types(&bob_token).await.is_empty());
     let body = json!({"tenantId": "acme", "userId": bob_id});
-    problem(
-        disconnect(&slack, &slack.app.admin.token, body).await,
-        404,
-        "slack_link_not_found",
-    )
-    .await;
+    disconnect(&slack, &slack.app.admin.token, body)
+        .problem(404, "slack_link_not_found")
+        .await;
 }

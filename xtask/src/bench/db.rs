@@ -3,12 +3,15 @@
 //! batches with progress. A database already seeded with the same N is reused: only the
 //! rows an earlier run's create scenario added are removed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use base64::Engine;
+use roster_devkit::with_database;
+
+use crate::gateway_cli;
+use crate::psql::{lit, Psql};
 
 use super::scenarios::{
     channel_id, Dataset, Fixture, CHANNELS, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES,
@@ -20,64 +23,6 @@ pub const DATABASE: &str = "roster_bench";
 const SEED_VERSION: u32 = 4;
 /// Emails of the users the create scenario adds end with this.
 pub const LOAD_EMAIL_DOMAIN: &str = "@load.test";
-
-/// psql against one database: `-X` (no psqlrc), stop on the first error.
-pub struct Psql {
-    bin: PathBuf,
-    url: String,
-}
-
-impl Psql {
-    pub fn new(url: &str) -> Result<Self> {
-        let bin = crate::pg::client_program("psql").context(
-            "psql is not installed (`sudo apt-get install -y postgresql-client` on Debian/Ubuntu)",
-        )?;
-        Ok(Self {
-            bin,
-            url: url.to_owned(),
-        })
-    }
-
-    /// Runs SQL; returns what it printed, unaligned and tuples only. No statement may
-    /// run longer than 10 minutes (the run bounds its own time).
-    pub fn query(&self, sql: &str) -> Result<String> {
-        let out = Command::new(&self.bin)
-            .env("PGOPTIONS", "-c statement_timeout=600000")
-            .args(["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d"])
-            .arg(&self.url)
-            .arg("-c")
-            .arg(sql)
-            .stdin(Stdio::null())
-            .output()
-            .context("running psql")?;
-        if !out.status.success() {
-            let short: String = sql.chars().take(200).collect();
-            bail!(
-                "psql failed on `{short}`: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    }
-}
-
-/// `url` with its database name replaced.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let cut = base
-        .rfind('/')
-        .filter(|i| *i > "postgres://".len())
-        .unwrap_or(base.len());
-    format!("{}/{name}{query}", &base[..cut])
-}
-
-/// Quotes a SQL string literal.
-pub fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
 
 /// The seeded benchmark database and what the scenarios need to know about it.
 pub struct BenchDb {
@@ -96,25 +41,6 @@ pub struct Seeding {
     pub rows: u64,
     pub seconds: f64,
     pub rows_per_s: f64,
-}
-
-/// Runs the release gateway's CLI against the bench database.
-fn gateway_cli(gateway: &Path, url: &str, args: &[&str]) -> Result<String> {
-    let out = Command::new(gateway)
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("running roster-gateway {}", args.join(" ")))?;
-    if !out.status.success() {
-        bail!(
-            "roster-gateway {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// What the bench database says it holds: seeded for `rows` (at this `SEED_VERSION`), and
@@ -157,23 +83,18 @@ impl BenchDb {
         let admin = Psql::new(admin_url)?;
         let url = with_database(admin_url, DATABASE);
         let psql = Psql::new(&url)?;
-        let exists = admin.query(&format!(
-            "SELECT count(*) FROM pg_database WHERE datname = {}",
-            lit(DATABASE)
-        ))? == "1";
+        let exists = admin.database_exists(DATABASE)?;
         let state = if exists { seeded_state(&psql) } else { None };
         let reusable = state
             .as_ref()
             .is_some_and(|(n, sets)| *n == rows && sets.iter().all(|(_, done)| *done));
         if exists && !reusable {
             eprintln!("bench: dropping the old {DATABASE} (seeded for another size or version, or not to the end)");
-            admin.query(&format!("DROP DATABASE {DATABASE} WITH (FORCE)"))?;
+            admin.drop_database(DATABASE)?;
         }
-        if !reusable {
-            admin.query(&format!("CREATE DATABASE {DATABASE}"))?;
-        }
+        admin.ensure_database(DATABASE)?;
         eprintln!("bench: migrating {DATABASE}");
-        gateway_cli(gateway, &url, &["migrate"])?;
+        gateway_cli::run(gateway, &url, &["migrate"])?;
         if !reusable {
             psql.query(&format!(
                 "CREATE TABLE bench_seed (users bigint NOT NULL, version int NOT NULL, \
@@ -189,11 +110,10 @@ impl BenchDb {
         } else {
             Vec::new()
         };
-        let boot = gateway_cli(
+        let boot = gateway_cli::bootstrap(
             gateway,
             &url,
             &[
-                "bootstrap",
                 "--org-slug",
                 "bench",
                 "--org-name",
@@ -204,14 +124,7 @@ impl BenchDb {
                 "Bench Admin",
             ],
         )?;
-        let boot: serde_json::Value = serde_json::from_str(boot.trim())
-            .with_context(|| format!("bootstrap printed `{}`", boot.trim()))?;
-        let field = |name: &str| -> Result<String> {
-            boot[name]
-                .as_str()
-                .map(str::to_owned)
-                .with_context(|| format!("bootstrap printed no {name}"))
-        };
+        let field = |name: &str| boot.field(name);
         let org_id = field("org_id")?;
         let workspace_id = field("workspace_id")?;
         let mut needs = needs.to_vec();
@@ -535,22 +448,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn database_names_are_replaced_in_urls() {
-        assert_eq!(
-            with_database(
-                "postgres://postgres@127.0.0.1:5432/postgres",
-                "roster_bench"
-            ),
-            "postgres://postgres@127.0.0.1:5432/roster_bench"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@h/db?sslmode=disable", "x"),
-            "postgres://u:p@h/x?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
-    }
-
-    #[test]
     fn dataset_lines_say_whether_the_seeding_finished() {
         assert_eq!(
             parse_dataset_line("app-users done"),
@@ -570,6 +467,5 @@ mod tests {
             encode_cursor("1735689601000000.user_0000000000000001"),
             "MTczNTY4OTYwMTAwMDAwMC51c2VyXzAwMDAwMDAwMDAwMDAwMDE"
         );
-        assert_eq!(lit("o'k"), "'o''k'");
     }
 }

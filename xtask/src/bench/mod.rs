@@ -71,7 +71,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
     let fixture = &bench_db.fixture;
 
-    let mut gw = gateway::Gateway::start(
+    let mut gw = gateway::start(
         &gateway_bin,
         &bench_db.url,
         &out_dir.join("gateway.log"),
@@ -80,7 +80,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
     let duration = Duration::from_secs(opts.duration.max(1));
     let warmup = Duration::from_secs(opts.duration.clamp(1, 3));
-    let run_tag = crate::random_hex(4)?;
+    let run_tag = roster_devkit::random_hex(4)?;
     let mut results = Vec::new();
     for (i, scenario) in selected.iter().enumerate() {
         eprintln!(
@@ -132,7 +132,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         };
         let pg_before = run_pgbench("before")?;
         let load_before = load_average();
-        gw.reset_peak_rss();
+        gateway::reset_peak_rss(gw.pid);
         let measured = wrk::run(
             &wrk_bin,
             &script,
@@ -141,7 +141,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             duration,
             "gateway",
         )?;
-        let rss = gw.peak_rss_mib();
+        let rss = gateway::peak_rss_mib(gw.pid);
         let pg = match (pg_before, run_pgbench("after")?) {
             (Some(before), Some(after)) => Some(pgbench::PgbenchResult::bracketing(before, after)),
             _ => None,

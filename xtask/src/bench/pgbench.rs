@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
+use crate::process::wait_within;
+
 pub fn locate() -> Result<PathBuf> {
-    crate::pg::client_program("pgbench").context(
+    roster_devkit::pg_bin::client_program("pgbench").context(
         "pgbench is not installed: it ships with PostgreSQL \
          (`sudo apt-get install -y postgresql-contrib postgresql-client` on Debian/Ubuntu)",
     )
@@ -109,20 +111,11 @@ pub fn run(
         .stderr(Stdio::piped())
         .spawn()
         .context("starting pgbench")?;
-    let started = Instant::now();
     let mut progress = super::Progress::new("pgbench", secs);
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(secs + 30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("pgbench overran its {secs} s by 30 s and was stopped");
-        }
-        std::thread::sleep(Duration::from_millis(250));
-        progress.tick(started.elapsed().as_secs().min(secs));
-    };
+    let status = wait_within(&mut child, Duration::from_secs(secs + 30), |spent| {
+        progress.tick(spent.as_secs().min(secs))
+    })?
+    .with_context(|| format!("pgbench overran its {secs} s by 30 s and was stopped"))?;
     progress.finish();
     let out = child.wait_with_output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -4,9 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
+
+use crate::process::wait_within;
 
 use super::scenarios::{Fixture, Scenario};
 
@@ -16,7 +18,7 @@ pub fn ensure_installed() -> Result<PathBuf> {
         return Ok(path);
     }
     let install = "apt-get update && apt-get install -y --no-install-recommends wrk";
-    if !(Path::new("/usr/bin/apt-get").exists() && crate::pg_bin::is_root()) {
+    if !(Path::new("/usr/bin/apt-get").exists() && roster_devkit::pg_bin::is_root()) {
         bail!("wrk is not installed: install it with `sudo {install}` (Debian/Ubuntu), then run again");
     }
     eprintln!("bench: wrk is not installed; installing Debian's `wrk` package");
@@ -256,21 +258,11 @@ pub fn run(
         .stderr(Stdio::piped())
         .spawn()
         .context("starting wrk")?;
-    let started = Instant::now();
     let mut progress = super::Progress::new(label, secs);
-    let deadline = Duration::from_secs(secs + 30);
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("wrk overran its {secs} s by 30 s and was stopped");
-        }
-        std::thread::sleep(Duration::from_millis(250));
-        progress.tick(started.elapsed().as_secs().min(secs));
-    };
+    let status = wait_within(&mut child, Duration::from_secs(secs + 30), |spent| {
+        progress.tick(spent.as_secs().min(secs))
+    })?
+    .with_context(|| format!("wrk overran its {secs} s by 30 s and was stopped"))?;
     progress.finish();
     let out = child.wait_with_output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);

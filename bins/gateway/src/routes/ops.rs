@@ -1,4 +1,4 @@
-//! Operations: liveness, readiness, metrics.
+//! Operations: liveness and readiness (`/metrics` is served beside the documented API).
 
 use actix_web::{web, HttpResponse};
 use diesel_async::RunQueryDsl;
@@ -8,9 +8,8 @@ use utoipa::ToSchema;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/healthz").route(web::get().to(healthz)))
-        .service(super::resource("/readyz").route(web::get().to(readyz)));
+pub fn register(t: &mut super::Table) {
+    t.add(__path_healthz, healthz).add(__path_readyz, readyz);
 }
 
 #[derive(Serialize, ToSchema)]

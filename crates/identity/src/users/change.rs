@@ -10,18 +10,35 @@ use super::create::unique_violation;
 use super::events;
 use super::last_admin::ensure_not_last_admin;
 use super::{get, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
+use crate::auth::Principal;
 use crate::schema::users;
 use crate::{orgs, OrgId, UserId};
 
-/// Applies changes to a user. Demoting the org's last active AppAdmin is a 409; a taken
-/// email is a 409.
+/// Applies changes to a user of `by`'s org. AppAdmins change anyone; other users change
+/// only their own name and job fields (403). Demoting the org's last active AppAdmin is a
+/// 409; a taken email is a 409.
 pub async fn update(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
+    by: &Principal,
     id: &UserId,
     changes: UserChanges,
 ) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
+    if !by.is_admin() {
+        if *id != by.user.id {
+            return Err(DomainError::forbidden(
+                "admin_required",
+                "only an AppAdmin may change other users",
+            ));
+        }
+        if changes.role.is_some() || changes.email.is_some() {
+            return Err(DomainError::forbidden(
+                "admin_required",
+                "only an AppAdmin may change a role or an email",
+            ));
+        }
+    }
+    let org_id = &by.user.org_id;
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
         let current = get(conn, org_id, id).await?;

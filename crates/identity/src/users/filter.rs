@@ -6,7 +6,7 @@ use diesel::sql_types::{BigInt, Nullable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::planned_per_call;
 use roster_core::error::DomainResult;
-use roster_core::text::like_escape;
+use roster_core::search::SearchTerm;
 
 use super::{Role, UserState};
 use crate::schema::{user_counts, users};
@@ -21,7 +21,7 @@ pub struct UserFilter {
     pub state: Option<UserState>,
     pub role: Option<Role>,
     /// Case-insensitive substring of name or email.
-    pub search: Option<String>,
+    pub search: Option<SearchTerm>,
 }
 
 impl UserFilter {
@@ -30,9 +30,9 @@ impl UserFilter {
         self.state.is_none() && self.role.is_none() && !self.has_search()
     }
 
-    /// Whether a (non-empty) search narrows the list.
+    /// Whether a search (never blank) narrows the list.
     pub fn has_search(&self) -> bool {
-        self.search.as_deref().is_some_and(|s| !s.is_empty())
+        self.search.is_some()
     }
 }
 
@@ -45,11 +45,10 @@ pub(super) fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::
     if let Some(role) = filter.role {
         query = query.filter(users::role.eq(role));
     }
-    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(search) = &filter.search {
         // `search` is name and email joined by U+001F, which callers keep out of a search
         // (see `SEARCH_SEPARATOR`): a match lies within the name or within the email.
-        let pattern = format!("%{}%", like_escape(search));
-        query = query.filter(users::search.ilike(pattern));
+        query = query.filter(users::search.ilike(search.contains_pattern()));
     }
     query
 }

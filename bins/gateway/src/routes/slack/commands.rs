@@ -1,24 +1,71 @@
 //! `POST /work-apps/slack/commands`: the slash command, as Slack sends it (form-encoded
 //! and signed). The signature covers the raw body, so the body is read as bytes.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use roster_core::DomainError;
-use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommandForm};
-use roster_slack::{link_token, signature};
+use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommand, SlashCommandForm};
+use roster_slack::link_token;
+use roster_slack::signature::{self, SignedRequest};
 
 use super::{now_unix, public_url};
 use crate::error::ApiResult;
-use crate::rate_limit::Endpoint;
-use crate::routes::resource;
-use crate::routes::sessions::client_ip;
+use crate::rate_limit::{client_ip, Endpoint};
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/commands").route(web::post().to(slash_command)));
-}
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A slash command Slack signed, within the rate limits: every attempt counts against its
+/// client address, a signed one against its Slack user too. 503 when
+/// `SLACK_SIGNING_SECRET` is not set, 401 for a bad signature. Whether it was received
+/// before is for `commands::respond` to say, with the signature kept here.
+pub struct SignedCommand {
+    pub signed: SignedRequest,
+    pub command: SlashCommand,
+}
+
+impl FromRequest for SignedCommand {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            let state = web::Data::<AppState>::extract(&req).await?;
+            Ok(verified(&state, &req, &body)?)
+        })
+    }
+}
+
+fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<SignedCommand> {
+    state
+        .limits
+        .check_client(Endpoint::SlackCommands, client_ip(req))?;
+    let secret = state.config.slack.signing_secret.as_ref().ok_or_else(|| {
+        DomainError::unavailable(
+            "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
+        )
+    })?;
+    let signed = signature::verify(
+        &secret.0,
+        header(req, signature::TIMESTAMP_HEADER),
+        header(req, signature::SIGNATURE_HEADER),
+        body,
+        now_unix(),
+    )?;
+    let command = commands::parse(body)?;
+    state.limits.check_credential(
+        Endpoint::SlackCommands,
+        &format!("{}:{}", command.team_id.as_str(), command.user_id.as_str()),
+    )?;
+    Ok(SignedCommand { signed, command })
 }
 
 /// Answers `/roster link|unlink|status|help` with an ephemeral Block Kit message. The
@@ -36,30 +83,8 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     responses((status = 200, body = SlackMessage)))]
 pub async fn slash_command(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Bytes,
+    SignedCommand { signed, command }: SignedCommand,
 ) -> ApiResult<HttpResponse> {
-    // Every attempt counts against the address; a signed one against its Slack user too.
-    state
-        .limits
-        .check_client(Endpoint::SlackCommands, client_ip(&req))?;
-    let secret = state.config.slack.signing_secret.as_ref().ok_or_else(|| {
-        DomainError::unavailable(
-            "Slack slash commands are not configured on this server: set SLACK_SIGNING_SECRET",
-        )
-    })?;
-    let signed = signature::verify(
-        &secret.0,
-        header(&req, signature::TIMESTAMP_HEADER),
-        header(&req, signature::SIGNATURE_HEADER),
-        &body,
-        now_unix(),
-    )?;
-    let command = commands::parse(&body)?;
-    state.limits.check_credential(
-        Endpoint::SlackCommands,
-        &format!("{}:{}", command.team_id.as_str(), command.user_id.as_str()),
-    )?;
     let key = link_token::key(&state.config.secret.0);
     let ctx = CommandContext {
         link_key: &key,

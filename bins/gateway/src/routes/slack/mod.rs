@@ -4,27 +4,43 @@
 
 pub mod commands;
 pub mod oauth;
+pub mod slack_workspaces;
 pub mod users;
-pub mod workspaces;
 
-use actix_web::web;
 use roster_core::db::AsyncPgConnection;
 use roster_core::DomainError;
 use roster_identity::auth::{self, Principal};
 use roster_slack::slack_api::SlackApp;
 
+use super::{Family, Table};
 use crate::auth::{Caller, MAX_ORG_REF};
 use crate::error::ApiResult;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/work-apps/slack")
-            .configure(users::configure)
-            .configure(workspaces::configure)
-            .configure(commands::configure)
-            .configure(oauth::configure),
-    );
+pub const FAMILY: Family = Family {
+    scope: "/work-apps/slack",
+    shape: None,
+};
+
+pub fn register(t: &mut Table) {
+    use commands::*;
+    use oauth::*;
+    use slack_workspaces::*;
+    use users::*;
+    t.add(__path_verify_token, verify_token)
+        .add(__path_link_status, link_status)
+        .add(__path_status, status)
+        .add(__path_disconnect, disconnect)
+        .add(__path_create_connect_session, create_connect_session);
+    t.add(__path_register_workspace, register_workspace)
+        .add(__path_list_workspaces, list_workspaces)
+        .add(__path_remove_workspace, remove_workspace)
+        .add(__path_linked_users, linked_users);
+    t.add(__path_slash_command, slash_command);
+    t.add(__path_install, install)
+        .add(__path_oauth_redirect, oauth_redirect)
+        .add(__path_start_connect, start_connect)
+        .add(__path_connect_callback, connect_callback);
 }
 
 /// The tenant a request is about: the `tenantId` it names, else the session's active

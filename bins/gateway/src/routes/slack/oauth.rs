@@ -20,15 +20,7 @@ use super::{member, now_unix, public_url, slack_app};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::ApiQuery;
-use crate::routes::resource;
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/install").route(web::get().to(install)))
-        .service(resource("/oauth_redirect").route(web::get().to(oauth_redirect)))
-        .service(resource("/connect").route(web::get().to(start_connect)))
-        .service(resource("/connect/callback").route(web::get().to(connect_callback)));
-}
 
 /// The cookie that ties a flow to this browser (the state carries the same nonce).
 fn nonce_cookie(state: &AppState, value: &str, lifetime_secs: i64) -> Cookie<'static> {

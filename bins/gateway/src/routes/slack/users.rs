@@ -1,15 +1,13 @@
-//! The seed's user routes: verify a link token, link status, connection status,
+//! Inkeep's user routes: verify a link token, link status, connection status,
 //! disconnect, and connect sessions.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use roster_core::DomainError;
 use roster_identity::auth;
-use roster_identity::users as app_users;
 use roster_slack::links::{self, Unlinker};
 use roster_slack::wire::{
-    ConnectRequest, ConnectResponse, Connection, ConnectionStatus, DisconnectRequest, LinkStatus,
-    Success, VerifyToken, VerifyTokenRequest, VerifyTokenResponse,
+    self, ConnectRequest, ConnectResponse, Connection, ConnectionStatus, DisconnectRequest,
+    LinkStatus, Success, VerifyToken, VerifyTokenRequest, VerifyTokenResponse,
 };
 use roster_slack::{connect, link_token, SlackUserId, TeamId};
 use serde::Deserialize;
@@ -19,16 +17,7 @@ use super::{member, now_unix, public_url, slack_app};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::resource;
 use crate::state::AppState;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/users/link/verify-token").route(web::post().to(verify_token)))
-        .service(resource("/users/link-status").route(web::get().to(link_status)))
-        .service(resource("/users/status").route(web::get().to(status)))
-        .service(resource("/users/disconnect").route(web::post().to(disconnect)))
-        .service(resource("/users/connect").route(web::post().to(create_connect_session)));
-}
 
 /// Links the Slack user of a link token to you. You must be signed in as an active user
 /// of the token's tenant, and `userId` must be you. The token works once; the same person
@@ -48,14 +37,7 @@ pub async fn verify_token(
     let token = link_token::verify(&key, &request.token, now_unix())?;
     let mut conn = state.conn().await?;
     let me = auth::principal(&mut conn, &caller.0, Some(token.org_id.as_str())).await?;
-    if me.user.id != request.user_id {
-        return Err(DomainError::forbidden(
-            "not_your_user",
-            "userId must be your own user in the token's tenant",
-        )
-        .into());
-    }
-    let link = links::redeem(&mut conn, &token, &me.user.id, request.relink).await?;
+    let link = links::redeem(&mut conn, &token, &me, &request.user_id, request.relink).await?;
     Ok(HttpResponse::Ok().json(VerifyTokenResponse::from(link)))
 }
 
@@ -65,10 +47,10 @@ pub async fn verify_token(
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LinkStatusQuery {
     /// The Slack user (`U…`).
-    #[param(pattern = "^[UW][A-Z0-9]{1,31}$", example = "U0A1B2C3D")]
+    #[param(value_type = SlackUserId, inline, example = "U0A1B2C3D")]
     pub slack_user_id: String,
     /// The Slack team (`T…`).
-    #[param(pattern = "^T[A-Z0-9]{1,31}$", example = "T0A1B2C3D")]
+    #[param(value_type = TeamId, inline, example = "T0A1B2C3D")]
     pub slack_team_id: String,
     /// The org (slug or id); defaults to the session's org, else `default`.
     pub tenant_id: Option<String>,
@@ -115,25 +97,11 @@ pub async fn status(
     caller: Caller,
     ApiQuery(q): ApiQuery<StatusQuery>,
 ) -> ApiResult<HttpResponse> {
-    let user_id = roster_identity::UserId::parse(q.user_id.trim()).ok_or_else(|| {
-        DomainError::invalid("userId", "must be a user id (user_<16 hex digits>)")
-    })?;
+    let user_id = wire::user_id("userId", &q.user_id)?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, q.tenant_id.as_deref()).await?;
-    let user = if user_id == me.user.id {
-        me.user
-    } else if me.is_admin() {
-        app_users::get(&mut conn, &me.user.org_id, &user_id).await?
-    } else {
-        return Err(DomainError::forbidden(
-            "admin_required",
-            "only an AppAdmin may see another user's Slack connection",
-        )
-        .into());
-    };
-    let connection = links::latest_of_user(&mut conn, &user.org_id, &user.id)
-        .await?
-        .map(|link| Connection::new(link, user.email));
+    let (user, link) = links::connection_of(&mut conn, &me, &user_id).await?;
+    let connection = link.map(|link| Connection::new(link, user.email));
     Ok(HttpResponse::Ok().json(ConnectionStatus {
         connected: connection.is_some(),
         connection,
@@ -155,18 +123,7 @@ pub async fn disconnect(
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
     let target = body.target(&me.user.id)?;
-    let unlinker = if me.is_admin() {
-        Unlinker::Anyone
-    } else if target.user_id.as_ref().is_some_and(|u| *u != me.user.id) {
-        return Err(DomainError::forbidden(
-            "admin_required",
-            "only an AppAdmin may unlink another person's Slack account",
-        )
-        .into());
-    } else {
-        Unlinker::OnlyUser(me.user.id.clone())
-    };
-    links::unlink(&mut conn, &me.user.org_id, &target, &unlinker).await?;
+    links::unlink(&mut conn, &me.user.org_id, &target, &Unlinker::from(&me)).await?;
     Ok(HttpResponse::Ok().json(Success { success: true }))
 }
 
@@ -186,14 +143,7 @@ pub async fn create_connect_session(
     let user_id = body.user_id()?;
     let mut conn = state.conn().await?;
     let me = member(&state, &mut conn, &caller, body.tenant_id.as_deref()).await?;
-    if user_id != me.user.id {
-        return Err(DomainError::forbidden(
-            "not_your_user",
-            "a connect session links your own Slack account: userId must be you",
-        )
-        .into());
-    }
-    let session = connect::create(&mut conn, &me.user.org_id, &me.user.id).await?;
+    let session = connect::create(&mut conn, &me, &user_id).await?;
     let query = serde_urlencoded::to_string([
         ("tenantId", me.user.org_id.as_str()),
         ("sessionToken", session.token.as_str()),

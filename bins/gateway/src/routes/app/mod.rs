@@ -1,0 +1,106 @@
+//! The App family (`/api/v1/app`, Zylon Workspace API compatible): users, tokens,
+//! integrations, projects, members, artifacts, the org's external-users workspaces, its
+//! audit log and its webhooks.
+//! Every operation takes a bearer token or the session cookie and names its org in `x-org`.
+
+pub mod artifacts;
+pub mod audit_events;
+pub mod external_workspaces;
+pub mod integrations;
+pub mod members;
+pub mod projects;
+pub mod tokens;
+pub mod users;
+pub mod webhooks;
+
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{ObjectBuilder, Required, Type};
+
+use super::{Family, Table};
+use crate::auth::ORG_HEADER;
+
+pub const FAMILY: Family = Family {
+    scope: "/api/v1/app",
+    shape: Some(app_operation),
+};
+
+/// Every App operation's entry names the `x-org` header first and takes a token or the
+/// session cookie.
+fn app_operation(operation: &mut Operation) {
+    let org = ParameterBuilder::new()
+        .name(ORG_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .description(Some("Org slug or id"))
+        .required(Required::True)
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .insert(0, org);
+    operation.security = Some(vec![
+        SecurityRequirement::new("bearer", Vec::<String>::new()),
+        SecurityRequirement::new("session", Vec::<String>::new()),
+    ]);
+}
+
+pub fn register(t: &mut Table) {
+    use artifacts::*;
+    use audit_events::__path_list_audit_events;
+    use external_workspaces::*;
+    use integrations::*;
+    use members::*;
+    use projects::*;
+    use tokens::*;
+    use users::*;
+    use webhooks::*;
+    t.add(__path_me, me)
+        .add(__path_list_users, list_users)
+        .add(__path_create_user, create_user)
+        .add(__path_get_user, get_user)
+        .add(__path_update_user, update_user)
+        .add(__path_deactivate_user, deactivate_user)
+        .add(__path_activate_user, activate_user);
+    t.add(__path_create_token, create_token)
+        .add(__path_list_tokens, list_tokens)
+        .add(__path_revoke_token, revoke_token);
+    t.add(__path_list_integrations, list_integrations)
+        .add(__path_create_integration, create_integration)
+        .add(__path_delete_integration, delete_integration);
+    t.add(__path_list_projects, list_projects)
+        .add(__path_create_project, create_project)
+        .add(__path_get_project, get_project)
+        .add(__path_update_project, update_project)
+        .add(__path_delete_project, delete_project)
+        .add(__path_pin_project, pin_project)
+        .add(__path_unpin_project, unpin_project)
+        .add(__path_list_user_projects, list_user_projects);
+    t.add(__path_list_members, list_members)
+        .add(__path_add_member, add_member)
+        .add(__path_update_member, update_member)
+        .add(__path_remove_member, remove_member);
+    t.add(__path_list_artifacts, list_artifacts)
+        .add(__path_create_artifact, create_artifact)
+        .add(__path_get_artifact, get_artifact)
+        .add(__path_update_artifact, update_artifact)
+        .add(__path_delete_artifact, delete_artifact)
+        .add(__path_latest_artifacts, latest_artifacts);
+    t.add(__path_list_audit_events, audit_events::list_audit_events);
+    t.add(__path_create_webhook, create_webhook)
+        .add(__path_list_webhooks, list_webhooks)
+        .add(__path_get_webhook, get_webhook)
+        .add(__path_update_webhook, update_webhook)
+        .add(__path_delete_webhook, delete_webhook)
+        .add(__path_get_webhook_secret, get_webhook_secret)
+        .add(__path_rotate_webhook_secret, rotate_webhook_secret)
+        .add(__path_test_webhook, test_webhook)
+        .add(__path_list_deliveries, list_deliveries)
+        .add(__path_retry_delivery, retry_delivery);
+    t.add(__path_create_workspace, create_workspace)
+        .add(__path_list_workspaces, list_workspaces)
+        .add(__path_get_workspace, get_workspace)
+        .add(__path_create_api_key, create_api_key)
+        .add(__path_list_api_keys, list_api_keys)
+        .add(__path_revoke_api_key, revoke_api_key);
+}

@@ -1,0 +1,143 @@
+//! App users (`/api/v1/app`): me, list, create, get, update, activate, deactivate.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use roster_core::page::{CursorParams, OffsetParams, Page};
+use roster_core::search::SearchTerm;
+use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
+use roster_identity::users::{
+    self, NewUser, Role, User, UserChanges, UserFilter, UserState, UserStateChange,
+};
+use roster_identity::UserId;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::{AdminCaller, AppCaller};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::state::AppState;
+
+/// The caller's own user in the org of the request.
+#[utoipa::path(get, path = "/api/v1/app/me", tag = "app-users",
+    responses((status = 200, body = User)))]
+pub async fn me(caller: AppCaller) -> HttpResponse {
+    HttpResponse::Ok().json(User::from(caller.0.user))
+}
+
+/// Filters of `GET /api/v1/app/user`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilterQuery {
+    /// Only users in this state.
+    pub state: Option<UserState>,
+    /// Only users with this role.
+    pub role: Option<Role>,
+    /// Case-insensitive substring of name or email.
+    #[param(value_type = Option<SearchTerm>, inline)]
+    pub search: Option<String>,
+}
+
+/// The org's users, oldest first, paginated.
+#[utoipa::path(get, path = "/api/v1/app/user", tag = "app-users",
+    params(OffsetParams, CursorParams, UserFilterQuery),
+    responses((status = 200, body = Page<User>)))]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: AppCaller,
+    ApiQuery(q): ApiQuery<UserFilterQuery>,
+    CursorPaging(paging): CursorPaging,
+) -> ApiResult<HttpResponse> {
+    let filter = UserFilter {
+        state: q.state,
+        role: q.role,
+        search: SearchTerm::parse(q.search.as_deref())?,
+    };
+    let mut conn = state.conn().await?;
+    let page = users::list(&mut conn, &caller.user.org_id, &filter, &paging).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Adds a user to the org (AppAdmin).
+#[utoipa::path(post, path = "/api/v1/app/user", tag = "app-users",
+    request_body = CreateUserRequest,
+    responses((status = 201, body = User, headers(("Location" = String, description = "The new user's URL")))))]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    ApiJson(body): ApiJson<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let new = NewUser::try_from(body)?;
+    let user = state.writer.create_user(&caller.user.org_id, new).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/app/user/{}", user.id)))
+        .json(user))
+}
+
+/// One user of the org.
+#[utoipa::path(get, path = "/api/v1/app/user/{id}", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = User)))]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: AppCaller,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let user = users::get(&mut conn, &caller.user.org_id, &id).await?;
+    Ok(HttpResponse::Ok().json(User::from(user)))
+}
+
+/// Changes a user. AppAdmins change anyone; users change their own name and job fields.
+#[utoipa::path(put, path = "/api/v1/app/user/{id}", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    request_body = UpdateUserRequest,
+    responses((status = 200, body = User)))]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: AppCaller,
+    ApiJson(body): ApiJson<UpdateUserRequest>,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    let changes = UserChanges::try_from(body)?;
+    let mut conn = state.writer.conn().await?;
+    let user = users::update(&mut conn, &caller, &id, changes).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
+    Ok(HttpResponse::Ok().json(user))
+}
+
+async fn set_state(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    id: UserId,
+    to: UserState,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.writer.conn().await?;
+    let change = users::set_state(&mut conn, &caller.user.org_id, &id, to).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
+    Ok(HttpResponse::Ok().json(change))
+}
+
+/// Deactivates a user (AppAdmin): its credentials stop working in this org at once.
+/// Idempotent; the org's last active AppAdmin cannot be deactivated (409).
+#[utoipa::path(post, path = "/api/v1/app/user/{id}/deactivate", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = UserStateChange)))]
+pub async fn deactivate_user(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    set_state(state, caller, id, UserState::Inactive).await
+}
+
+/// Activates a user (AppAdmin). Idempotent.
+#[utoipa::path(post, path = "/api/v1/app/user/{id}/activate", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, body = UserStateChange)))]
+pub async fn activate_user(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    set_state(state, caller, id, UserState::Active).await
+}

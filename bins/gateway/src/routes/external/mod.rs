@@ -1,0 +1,54 @@
+//! The external-users family (Zaia public API compatible): external users and how they
+//! authenticate, the workspace's catalogues and groups. Every operation takes a
+//! workspace API key in `authorization`, except `me`, which takes an access token.
+
+pub mod auth;
+pub mod catalogue;
+pub mod groups;
+pub mod query;
+pub mod users;
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::SecurityRequirement;
+
+use super::{Family, Table};
+
+pub const FAMILY: Family = Family {
+    scope: "",
+    shape: Some(external_operation),
+};
+
+/// An operation takes a workspace API key unless its entry names another credential.
+fn external_operation(operation: &mut Operation) {
+    operation
+        .security
+        .get_or_insert_with(|| vec![SecurityRequirement::new("apiKey", Vec::<String>::new())]);
+}
+
+pub fn register(t: &mut Table) {
+    use auth::*;
+    use catalogue::*;
+    use groups::*;
+    use users::*;
+    t.add(__path_authenticate, authenticate)
+        .add(__path_me, me)
+        .add(__path_list_external_users, list_external_users)
+        .add(__path_create_external_user, create_external_user)
+        .add(__path_get_external_user, get_external_user)
+        .add(__path_update_external_user, update_external_user);
+    t.add(__path_create_channel, create_channel)
+        .add(__path_list_channels, list_channels)
+        .add(__path_get_channel, get_channel)
+        .add(__path_update_channel, update_channel)
+        .add(__path_delete_channel, delete_channel);
+    t.add(__path_create_tier, create_tier)
+        .add(__path_list_tiers, list_tiers)
+        .add(__path_get_tier, get_tier)
+        .add(__path_update_tier, update_tier)
+        .add(__path_delete_tier, delete_tier);
+    t.add(__path_create_group, create_group)
+        .add(__path_list_groups, list_groups)
+        .add(__path_get_group, get_group)
+        .add(__path_update_group, update_group)
+        .add(__path_delete_group, delete_group);
+}

@@ -1,0 +1,200 @@
+//! The one list of operations. Each is added with its handler and its OpenAPI entry, and
+//! both the server's routes and the document's paths are made from that list: a route
+//! cannot be served undocumented, nor documented but not served.
+
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, Handler, Responder};
+use utoipa::openapi::path::{HttpMethod, Operation, Paths};
+use utoipa::openapi::{RefOr, Schema};
+// utoipa's own integrations (utoipa-axum's `routes!`) read an entry's tags and schemas
+// through these traits too.
+use utoipa::__dev::{SchemaReferences, Tags};
+
+/// What a family adds to each of its operations' entries (its credential, its headers).
+pub type Shape = fn(&mut Operation);
+
+/// A family of routes: the scope its paths share on the server, and its shape.
+#[derive(Clone, Copy, Default)]
+pub struct Family {
+    pub scope: &'static str,
+    pub shape: Option<Shape>,
+}
+
+/// One operation: where it is served, its entry, and its handler.
+pub struct Entry {
+    pub path: String,
+    pub method: HttpMethod,
+    pub operation: Operation,
+    schemas: Vec<(String, RefOr<Schema>)>,
+    scope: &'static str,
+    route: actix_web::Route,
+    /// The Rust paths of the handler and of the entry it was added with.
+    pub handler: &'static str,
+    pub entry: &'static str,
+}
+
+#[derive(Default)]
+pub struct Table {
+    family: Family,
+    entries: Vec<Entry>,
+}
+
+impl Table {
+    /// Adds the operations `add` adds as members of `family`.
+    pub fn family(&mut self, family: Family, add: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.family, family);
+        add(self);
+        self.family = outer;
+    }
+
+    /// Serves `handler` at the path and method of its `#[utoipa::path]` entry `doc` (the
+    /// `__path_<handler>` struct that attribute generates).
+    pub fn add<D, H, Args>(&mut self, _doc: D, handler: H) -> &mut Self
+    where
+        D: utoipa::Path + SchemaReferences + for<'t> Tags<'t>,
+        H: Handler<Args>,
+        Args: FromRequest + 'static,
+        H::Output: Responder + 'static,
+    {
+        let mut methods = D::methods();
+        assert_eq!(methods.len(), 1, "{}: one method per entry", D::path());
+        let method = methods.remove(0);
+        let mut operation = D::operation();
+        let tags = operation.tags.get_or_insert_with(Vec::new);
+        tags.extend(D::tags().into_iter().map(str::to_owned));
+        if let Some(shape) = self.family.shape {
+            shape(&mut operation);
+        }
+        let mut schemas = Vec::new();
+        D::schemas(&mut schemas);
+        let path = D::path();
+        assert!(
+            path.starts_with(self.family.scope),
+            "{path} is outside its family's scope {}",
+            self.family.scope
+        );
+        self.entries.push(Entry {
+            route: web::route().method(actix_method(&method)).to(handler),
+            path,
+            method,
+            operation,
+            schemas,
+            scope: self.family.scope,
+            handler: std::any::type_name::<H>(),
+            entry: std::any::type_name::<D>(),
+        });
+        self
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The document's paths and the schemas their operations refer to.
+    pub fn paths(self) -> (Paths, Vec<(String, RefOr<Schema>)>) {
+        let mut paths = Paths::new();
+        let mut schemas = Vec::new();
+        for entry in self.entries {
+            paths.add_path_operation(&entry.path, vec![entry.method], entry.operation);
+            schemas.extend(entry.schemas);
+        }
+        (paths, schemas)
+    }
+
+    /// Registers every route: one resource per path (other methods there answer 405),
+    /// grouped in their family's scope, a path before any that would shadow it.
+    pub fn configure(self, cfg: &mut web::ServiceConfig) {
+        let mut scopes: Vec<(&'static str, Vec<Resource>)> = Vec::new();
+        for entry in self.entries {
+            let at = match scopes.iter().position(|(s, _)| *s == entry.scope) {
+                Some(at) => at,
+                None => {
+                    scopes.push((entry.scope, Vec::new()));
+                    scopes.len() - 1
+                }
+            };
+            let resources = &mut scopes[at].1;
+            let local = entry.path[entry.scope.len()..].to_owned();
+            match resources.iter_mut().find(|(p, _)| *p == local) {
+                Some((_, routes)) => routes.push(entry.route),
+                None => resources.push((local, vec![entry.route])),
+            }
+        }
+        for (scope, mut resources) in scopes {
+            resources.sort_by_key(|(path, _)| shadowing_key(path));
+            let services = resources.into_iter().map(|(path, routes)| {
+                routes
+                    .into_iter()
+                    .fold(super::resource(&path), |r, route| r.route(route))
+            });
+            if scope.is_empty() {
+                services.for_each(|s| {
+                    cfg.service(s);
+                });
+            } else {
+                cfg.service(services.fold(web::scope(scope), |s, r| s.service(r)));
+            }
+        }
+    }
+}
+
+/// A path and its routes, one per method.
+type Resource = (String, Vec<actix_web::Route>);
+
+/// Orders paths so that a literal segment comes before a parameter at the same place
+/// (`/user/integrations` before `/user/{id}`, which would otherwise take it).
+fn shadowing_key(path: &str) -> Vec<bool> {
+    path.split('/').map(|s| s.starts_with('{')).collect()
+}
+
+fn actix_method(method: &HttpMethod) -> Method {
+    match method {
+        HttpMethod::Get => Method::GET,
+        HttpMethod::Put => Method::PUT,
+        HttpMethod::Post => Method::POST,
+        HttpMethod::Delete => Method::DELETE,
+        HttpMethod::Options => Method::OPTIONS,
+        HttpMethod::Head => Method::HEAD,
+        HttpMethod::Patch => Method::PATCH,
+        HttpMethod::Trace => Method::TRACE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_documents_its_own_handler() {
+        let table = super::super::table();
+        assert!(table.entries().len() > 70);
+        for entry in table.entries() {
+            let (module, name) = entry.handler.rsplit_once("::").unwrap_or_default();
+            assert_eq!(
+                entry.entry,
+                format!("{module}::__path_{name}"),
+                "{} is served by {}",
+                entry.path,
+                entry.handler
+            );
+        }
+    }
+
+    #[test]
+    fn literal_segments_come_before_parameters() {
+        let mut paths = vec![
+            "/user/{id}",
+            "/user/integrations/{id}",
+            "/user/integrations",
+        ];
+        paths.sort_by_key(|p| shadowing_key(p));
+        assert_eq!(
+            paths,
+            [
+                "/user/integrations",
+                "/user/integrations/{id}",
+                "/user/{id}"
+            ]
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Creates of App users by email, gathered: the creates that wait for a writer's turn
+//! (`Config::db_writers`) are added together, in one statement, by whichever of them gets
+//! a turn first (`roster_identity::users::create_many_by_email`). The statement triggers
+//! on users (counters, words) and PostgreSQL's start and end of a statement then run once
+//! for the lot: pgbench here adds 3,000 users a second one by one and 4,700 four at a
+//! time, with four clients. A batch that fails (a duplicate email, the same email twice)
+//! adds no one; its users are then added one by one, each getting its own answer.
+//!
+//! A batch runs in a task of its own, so that a client that goes away (its request
+//! dropped) does not cancel the others' writes; each create is answered from that task,
+//! and its event is emitted in the context (request id, actor) of its own request.
+
+use std::sync::Mutex;
+
+use roster_core::error::DomainResult;
+use roster_core::events::EventContext;
+use roster_core::DomainError;
+use roster_identity::users::{self, NewUser, User};
+use roster_identity::OrgId;
+use tokio::sync::{oneshot, OwnedSemaphorePermit};
+
+use super::Writer;
+
+/// The most creates one statement adds.
+pub const MAX_BATCH: usize = 32;
+
+/// A create waiting for a turn.
+struct Pending {
+    /// Tells it from the others in the queue (see `Waiting`).
+    ticket: u64,
+    org_id: OrgId,
+    new: NewUser,
+    context: EventContext,
+    reply: oneshot::Sender<DomainResult<User>>,
+}
+
+/// This worker's creates waiting for a turn.
+#[derive(Default)]
+pub(super) struct CreateQueue {
+    pending: Mutex<Vec<Pending>>,
+    tickets: std::sync::atomic::AtomicU64,
+}
+
+impl CreateQueue {
+    fn push(&self, pending: Pending) {
+        self.lock().push(pending);
+    }
+
+    fn ticket(&self) -> u64 {
+        self.tickets
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Takes a create out of the queue if no batch has taken it yet.
+    fn withdraw(&self, ticket: u64) {
+        self.lock().retain(|p| p.ticket != ticket);
+    }
+
+    /// Up to `MAX_BATCH` of the waiting creates, oldest first.
+    fn take(&self) -> Vec<Pending> {
+        let mut pending = self.lock();
+        let n = pending.len().min(MAX_BATCH);
+        pending.drain(..n).collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Pending>> {
+        // Nothing panics while the lock is held (pushes and drains); a poisoned queue is
+        // still a valid Vec.
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Writer {
+    /// Adds a user to an org: by email, gathered with the other creates waiting for a
+    /// turn; for an existing account (`account_id`), on its own.
+    pub async fn create_user(&self, org_id: &OrgId, new: NewUser) -> DomainResult<User> {
+        if new.account_id.is_some() {
+            let mut conn = self.conn().await.map_err(|e| e.0)?;
+            return users::create(&mut conn, org_id, new).await;
+        }
+        let (reply, mut answer) = oneshot::channel();
+        let ticket = self.creates.ticket();
+        // A request dropped (its client gone) before a batch took its create withdraws
+        // it: a create is added only while its request waits for the answer, or once a
+        // batch holding it is under way.
+        let _waiting = Waiting {
+            queue: &self.creates,
+            ticket,
+        };
+        self.creates.push(Pending {
+            ticket,
+            org_id: org_id.clone(),
+            new,
+            context: EventContext::current(),
+            reply,
+        });
+        let dropped = || DomainError::internal_msg("a gathered create was dropped unanswered");
+        loop {
+            tokio::select! {
+                biased;
+                answer = &mut answer => return answer.map_err(|_| dropped())?,
+                turn = self.turn() => {
+                    let turn = turn.map_err(|e| e.0)?;
+                    let batch = self.creates.take();
+                    if batch.is_empty() {
+                        // This create is in a batch already under way.
+                        drop(turn);
+                        return answer.await.map_err(|_| dropped())?;
+                    }
+                    let writer = self.clone();
+                    actix_web::rt::spawn(async move { writer.add_batch(turn, batch).await });
+                }
+            }
+        }
+    }
+
+    /// Adds `batch` with the turn held, then answers each create. When the batch cannot
+    /// be added together, each create is added alone, with its own answer (a connection
+    /// that cannot be had included).
+    async fn add_batch(&self, _turn: OwnedSemaphorePermit, batch: Vec<Pending>) {
+        if batch.len() > 1 {
+            if let Ok(mut conn) = self.pooled().await {
+                let items: Vec<(&OrgId, &NewUser, &EventContext)> = batch
+                    .iter()
+                    .map(|p| (&p.org_id, &p.new, &p.context))
+                    .collect();
+                if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
+                    for (pending, user) in batch.into_iter().zip(added) {
+                        let _ = pending.reply.send(Ok(user));
+                    }
+                    return;
+                }
+            }
+        }
+        for pending in batch {
+            let answer = pending
+                .context
+                .scope(async {
+                    let mut conn = self.pooled().await.map_err(|e| e.0)?;
+                    users::create(&mut conn, &pending.org_id, pending.new).await
+                })
+                .await;
+            let _ = pending.reply.send(answer);
+        }
+    }
+}
+
+/// Withdraws its create from the queue when dropped (a no-op once a batch took it).
+struct Waiting<'a> {
+    queue: &'a CreateQueue,
+    ticket: u64,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.queue.withdraw(self.ticket);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use roster_core::text::Email;
+    use roster_identity::users::NewUser;
+    use roster_identity::{OrgId, Role};
+    use tokio::sync::oneshot;
+
+    use super::{CreateQueue, Pending, MAX_BATCH};
+
+    fn push(queue: &CreateQueue) -> u64 {
+        let ticket = queue.ticket();
+        let (reply, _) = oneshot::channel();
+        queue.push(Pending {
+            ticket,
+            org_id: OrgId::parse("org_0000000000000001").unwrap(),
+            new: NewUser {
+                account_id: None,
+                role: Role::AppMember,
+                email: Email::parse("email", &format!("u{ticket}@acme.test")).unwrap(),
+                name: "U".into(),
+                given_name: None,
+                family_name: None,
+                job_position_name: None,
+                job_position_description: None,
+            },
+            context: roster_core::events::EventContext::default(),
+            reply,
+        });
+        ticket
+    }
+
+    #[test]
+    fn batches_are_taken_oldest_first_at_most_max_batch_and_withdrawn_creates_are_not() {
+        let queue = CreateQueue::default();
+        let tickets: Vec<u64> = (0..MAX_BATCH + 3).map(|_| push(&queue)).collect();
+        queue.withdraw(tickets[1]);
+        let first: Vec<u64> = queue.take().iter().map(|p| p.ticket).collect();
+        let expected: Vec<u64> = tickets[..=MAX_BATCH]
+            .iter()
+            .copied()
+            .filter(|t| *t != tickets[1])
+            .collect();
+        assert_eq!(first, expected);
+        let rest: Vec<u64> = queue.take().iter().map(|p| p.ticket).collect();
+        assert_eq!(rest, tickets[MAX_BATCH + 1..]);
+        // Withdrawing one a batch took already changes nothing.
+        queue.withdraw(tickets[0]);
+        assert!(queue.take().is_empty());
+    }
+}

@@ -1,0 +1,26 @@
+//! App users (`/api/v1/app`): me, list, create, get, update, activate and deactivate.
+
+use reqwest::Method;
+use roster_e2e::{Expect, TestApp};
+use serde_json::{json, Value};
+
+mod caching;
+mod create;
+mod cursors;
+mod list;
+mod me;
+mod search;
+mod state;
+mod total_count;
+mod update;
+
+pub(crate) fn new_user(email: &str, role: &str) -> Value {
+    json!({"role": role, "user_info": {"email": email, "name": "Sasha Patel", "given_name": "Sasha", "family_name": "Patel"}})
+}
+
+/// `GET /api/v1/app/user?{query}` as the org's admin: the page, asserted 200.
+pub(crate) async fn user_page(app: &TestApp, query: &str) -> Value {
+    app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
+        .ok()
+        .await
+}

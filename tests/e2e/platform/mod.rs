@@ -1,0 +1,19 @@
+//! The gateway as a service, whatever the family: health, errors, limits and documents,
+//! migrations, database faults, replicas, hardening and security, and the fuzzer's
+//! findings.
+
+mod faults;
+mod fuzz_findings;
+mod guidance;
+mod hardening;
+mod http_errors;
+mod migrations;
+mod openapi;
+mod openapi_document;
+mod ops;
+mod process;
+mod replicas;
+mod request_logs;
+mod route_table;
+mod security;
+mod shutdown;

@@ -1,0 +1,162 @@
+//! `cargo xtask test`: every test binary of the workspace against one database server,
+//! then (without a filter) the OpenAPI document's validation and the schema-driven fuzzing
+//! as two more tests, and one closing line of totals for all of it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::Stdio;
+
+use anyhow::{bail, Context, Result};
+
+use crate::{fuzz, openapi};
+
+pub fn run(root: &Path, extra: &[String]) -> Result<()> {
+    let (url, lease) = crate::database(root)?;
+    let mut child = crate::cargo_command()
+        .args(["test", "--workspace", "--all-targets", "--"])
+        .args(extra)
+        .env("DATABASE_URL", &url)
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running cargo test")?;
+    // Pass the output through, adding up every test binary's result line.
+    let mut totals = Totals::default();
+    if let Some(out) = child.stdout.take() {
+        let mut stdout = std::io::stdout().lock();
+        for line in BufReader::new(out).lines() {
+            let line = line?;
+            totals.add_result_line(&line);
+            writeln!(stdout, "{line}")?;
+        }
+    }
+    let status = child.wait()?;
+    // Without a filter the document's validation and the schema-driven fuzzing run too, as
+    // two more tests.
+    let mut fuzz_error = None;
+    if status.success() && extra.is_empty() {
+        match openapi::validate(root) {
+            Ok(true) => totals.passed += 1,
+            Ok(false) => totals.failed += 1,
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error = Some(e);
+            }
+        }
+    }
+    if status.success() && extra.is_empty() {
+        match fuzz::run(root, &url, &fuzz::Budget::default()) {
+            Ok(outcome) => totals.add_fuzz(&outcome),
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error = Some(e);
+            }
+        }
+    }
+    drop(lease);
+    // One closing line for the whole suite (cargo's last line is only the last binary's).
+    println!("{}", totals.summary());
+    if !status.success() {
+        bail!("tests failed");
+    }
+    if let Some(e) = fuzz_error {
+        return Err(e.context("the fuzzing could not run"));
+    }
+    if totals.failed > 0 {
+        bail!("fuzzing found failures");
+    }
+    if totals.passed == 0 {
+        bail!("no test ran");
+    }
+    Ok(())
+}
+
+/// What the whole suite came to: libtest's result lines added up, and the fuzzing.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub passed: u64,
+    pub failed: u64,
+    /// Tests libtest ignored, and test cases schemathesis ran without checks.
+    pub skipped: u64,
+}
+
+impl Totals {
+    /// Adds a libtest `test result: ok. 3 passed; 0 failed; 1 ignored; ...` line.
+    fn add_result_line(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(kind), Some(n)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match kind {
+                "passed" => self.passed += n,
+                "failed" => self.failed += n,
+                "ignored" => self.skipped += n,
+                _ => {}
+            }
+        }
+    }
+
+    /// The fuzzing counts as one test; what schemathesis skipped counts as skipped.
+    fn add_fuzz(&mut self, outcome: &fuzz::Outcome) {
+        if outcome.passed() {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        self.skipped += outcome.skipped;
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "tests: {} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_add_up_result_lines() {
+        let mut t = Totals::default();
+        t.add_result_line("test result: ok. 14 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s");
+        t.add_result_line("test result: FAILED. 40 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 9s");
+        t.add_result_line("test something ... ok");
+        assert_eq!(
+            t,
+            Totals {
+                passed: 54,
+                failed: 2,
+                skipped: 1
+            }
+        );
+    }
+
+    #[test]
+    fn the_fuzzing_is_one_test_and_its_skipped_cases_count_as_skipped() {
+        let mut t = Totals::default();
+        t.add_result_line("test result: ok. 10 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 1s");
+        let green = fuzz::Outcome {
+            operations: 78,
+            tested: 78,
+            test_cases: 5214,
+            skipped: 27,
+            ..fuzz::Outcome::default()
+        };
+        t.add_fuzz(&green);
+        assert_eq!(t.summary(), "tests: 11 passed, 0 failed, 29 skipped");
+        let red = fuzz::Outcome {
+            failures: 1,
+            ..green
+        };
+        t.add_fuzz(&red);
+        assert_eq!(t.summary(), "tests: 11 passed, 1 failed, 56 skipped");
+    }
+}
