@@ -69,6 +69,8 @@ impl TestApp {
     /// A gateway on a given (migrated) database, with a bootstrapped org `acme`.
     pub async fn serve(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
+        // The tests' webhook receivers listen on loopback.
+        config.webhooks.allow_private = true;
         tweak(&mut config);
         let (base, management, handle) = start_gateway(&config);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");

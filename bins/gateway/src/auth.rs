@@ -6,6 +6,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use roster_core::events::{Actor, ActorType, EventContext};
 use roster_core::DomainError;
 use roster_identity::auth::{self, Authenticated, Principal};
 use roster_identity::sessions::SESSION_PREFIX;
@@ -167,6 +168,7 @@ impl FromRequest for AppCaller {
                         .map_err(|e| ApiError(unknown_org(e)))
                 })
                 .await?;
+            EventContext::set_actor(Actor::new(ActorType::User, principal.user.id.as_str()));
             Ok(AppCaller(principal))
         })
     }

@@ -129,6 +129,61 @@ pub struct Config {
     /// through any process, ends the second (see principals.rs).
     #[arg(long, env = "ROSTER_AUTH_CACHE_SECONDS", default_value_t = DEFAULT_AUTH_CACHE_SECONDS)]
     pub auth_cache_seconds: u64,
+    /// Days the audit log keeps an event; older ones are deleted in small batches.
+    #[arg(long, env = "ROSTER_AUDIT_RETENTION_DAYS", default_value_t = 365,
+        value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub audit_retention_days: u32,
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Milliseconds a receiver has to answer 2xx.
+    #[arg(id = "webhook_timeout_ms", long = "webhook-timeout-ms", env = "ROSTER_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub timeout_ms: u64,
+    /// The waits between attempts, e.g. `5s,5m,30m,2h,5h,10h,10h`.
+    #[arg(id = "webhook_retry_schedule", long = "webhook-retry-schedule", env = "ROSTER_WEBHOOK_RETRY_SCHEDULE",
+        default_value = roster_webhooks::config::DEFAULT_RETRY_SCHEDULE,
+        value_parser = parse_schedule)]
+    pub retry_schedule: roster_webhooks::config::RetrySchedule,
+    /// Allows `http` URLs and loopback or private addresses (development and tests only).
+    #[arg(id = "webhook_allow_private", long = "webhook-allow-private", env = "ROSTER_WEBHOOK_ALLOW_PRIVATE", default_value_t = false,
+        action = clap::ArgAction::Set)]
+    pub allow_private: bool,
+    /// Deliveries this process sends at once, in batches (0: it delivers none).
+    #[arg(id = "webhook_workers", long = "webhook-workers", env = "ROSTER_WEBHOOK_WORKERS", default_value_t = 4,
+        value_parser = clap::value_parser!(u16).range(0..=64))]
+    pub workers: u16,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            timeout_ms: 10_000,
+            retry_schedule: roster_webhooks::config::RetrySchedule::default(),
+            allow_private: false,
+            workers: 4,
+        }
+    }
+}
+
+impl WebhookConfig {
+    /// The deliverer's settings.
+    pub fn delivery(&self) -> roster_webhooks::config::DeliveryConfig {
+        roster_webhooks::config::DeliveryConfig {
+            timeout: std::time::Duration::from_millis(self.timeout_ms),
+            schedule: self.retry_schedule.clone(),
+            allow_private: self.allow_private,
+            workers: usize::from(self.workers),
+        }
+    }
+}
+
+fn parse_schedule(raw: &str) -> Result<roster_webhooks::config::RetrySchedule, String> {
+    raw.parse()
 }
 
 /// A signing key; its Debug never shows it.
@@ -175,6 +230,8 @@ impl Config {
             password_hashers: None,
             slack: SlackConfig::default(),
             auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
+            audit_retention_days: 365,
+            webhooks: WebhookConfig::default(),
         }
     }
 
@@ -194,6 +251,11 @@ impl Config {
                 per_client: self.rate_limit_slack_commands_per_client,
             },
         )
+    }
+
+    /// The key webhook signing secrets are sealed with.
+    pub fn webhook_key(&self) -> roster_core::sealed::SealingKey {
+        roster_webhooks::endpoints::sealing_key(&self.secret.0)
     }
 
     /// The password hashing turns of this process (see `password_hashers`).
@@ -374,5 +436,25 @@ mod tests {
         );
         assert!(parse(&["--body-timeout-ms", "0"]).is_err());
         assert!(parse(&["--max-connections-per-client", "0"]).is_err());
+    }
+
+    #[test]
+    fn webhook_settings_parse_beside_the_others() {
+        let config = parse(&[
+            "--webhook-workers",
+            "0",
+            "--workers",
+            "3",
+            "--webhook-retry-schedule",
+            "1s,2m",
+            "--webhook-allow-private",
+            "true",
+        ])
+        .unwrap();
+        assert_eq!((config.webhooks.workers, config.workers), (0, Some(3)));
+        assert_eq!(config.webhooks.retry_schedule.0.len(), 2);
+        assert!(config.webhooks.allow_private);
+        assert_eq!(parse(&[]).unwrap().webhooks.timeout_ms, 10_000);
+        assert!(parse(&["--webhook-retry-schedule", "5x"]).is_err());
     }
 }

@@ -2,11 +2,13 @@
 //! call one domain service and serialise.
 
 pub mod auth;
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod defences;
 pub mod error;
+pub mod event_context;
 pub mod extract;
 pub mod metrics;
 pub mod openapi;

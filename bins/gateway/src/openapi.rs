@@ -10,7 +10,7 @@ use crate::error::{Problem, PROBLEM_JSON};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Roster", description = "Self-hosted user management: App users, Slack user linking and external users."),
-    components(schemas(Problem, roster_core::FieldError)),
+    components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
@@ -25,6 +25,8 @@ use crate::error::{Problem, PROBLEM_JSON};
         (name = "channels", description = "Channels external users come from"),
         (name = "tiers", description = "Tiers external users and groups are on"),
         (name = "external-user-groups", description = "Groups of external users"),
+        (name = "audit", description = "The org's audit log: every change, newest first"),
+        (name = "webhooks", description = "The org's webhook endpoints (Standard Webhooks) and their deliveries"),
     )
 )]
 pub struct ApiDoc;
@@ -224,6 +226,7 @@ const CHANGES: &[&str] = &[
     "UpdateExternalUserRequest",
     "UpdateGroupRequest",
     "UpdateTierRequest",
+    "UpdateWebhookRequest",
 ];
 
 /// Errors only some operations answer.

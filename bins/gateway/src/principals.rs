@@ -18,7 +18,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use roster_identity::auth::Principal;
 use roster_identity::{AccountId, OrgId, UserId};
 
@@ -156,70 +155,40 @@ pub fn listen(cache: &Arc<PrincipalCache>, database_url: String) {
     if cache.ttl.is_zero() {
         return;
     }
-    let weak = Arc::downgrade(cache);
-    tokio::spawn(async move {
-        let mut pause = Duration::from_secs(1);
-        while weak.strong_count() > 0 {
-            let started = tokio::time::Instant::now();
-            let outcome = listen_once(&weak, &database_url).await;
-            if started.elapsed() > Duration::from_secs(60) {
-                // It worked for a while: a fresh problem, said once, retried soon.
-                pause = Duration::from_secs(1);
-            }
-            if let (Err(e), true) = (outcome, pause == Duration::from_secs(1)) {
-                tracing::warn!(error = %e, "user-change notifications unavailable; principal cache off until they are back");
-            }
-            if let Some(cache) = weak.upgrade() {
-                cache.set_listening(false);
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(30));
-        }
-    });
+    let listener = CacheListener(Arc::downgrade(cache));
+    tokio::spawn(roster_core::notifications::listen(
+        database_url,
+        CHANNEL,
+        listener,
+    ));
 }
 
-async fn listen_once(
-    weak: &Weak<PrincipalCache>,
-    database_url: &str,
-) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) =
-        tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
-    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-    let statement = format!("LISTEN {CHANNEL}");
-    let listen = client.batch_execute(&statement);
-    tokio::pin!(listen);
-    // Drive the connection while LISTEN runs; then hear notifications until it ends.
-    loop {
-        tokio::select! {
-            done = &mut listen => { done?; break; }
-            message = messages.next() => match message {
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
-            },
+/// The cache's side of the `LISTEN` connection.
+struct CacheListener(Weak<PrincipalCache>);
+
+impl roster_core::notifications::Listener for CacheListener {
+    fn alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+
+    fn up(&self) {
+        if let Some(cache) = self.0.upgrade() {
+            cache.set_listening(true);
         }
     }
-    match weak.upgrade() {
-        Some(cache) => cache.set_listening(true),
-        None => return Ok(()),
+
+    fn heard(&self, payload: &str) {
+        if let Some(cache) = self.0.upgrade() {
+            cache.apply(payload);
+        }
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
-    loop {
-        tokio::select! {
-            message = messages.next() => match message {
-                Some(Ok(tokio_postgres::AsyncMessage::Notification(n))) => match weak.upgrade() {
-                    Some(cache) => cache.apply(n.payload()),
-                    None => return Ok(()),
-                },
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
-            },
-            _ = tick.tick() => {
-                if weak.strong_count() == 0 {
-                    return Ok(());
-                }
-            }
+
+    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
+        if let (Some(e), true) = (error, first) {
+            tracing::warn!(error = %e, "user-change notifications unavailable; principal cache off until they are back");
+        }
+        if let Some(cache) = self.0.upgrade() {
+            cache.set_listening(false);
         }
     }
 }

@@ -14,6 +14,7 @@ use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::background::BackgroundTasks;
 use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::defences::{self, Defences};
@@ -133,6 +134,19 @@ fn build_with_pools(
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
     let total_writers = usize::try_from(config.db_writers).unwrap_or(usize::MAX);
+    let background = Arc::new(BackgroundTasks::default());
+    background.spawn(roster_core::events::retention::run(
+        roster_core::db::pool(&config.database_url, 1)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+        config.audit_retention_days,
+    ));
+    let deliverer = roster_webhooks::deliverer::Deliverer::new(
+        &config.database_url,
+        config.webhooks.delivery(),
+        config.webhook_key(),
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    background.spawn(deliverer.run());
     let hasher = config.hasher();
     let management_addr = management
         .as_ref()
@@ -149,6 +163,7 @@ fn build_with_pools(
         metrics,
         limits: Arc::new(limits),
         defences,
+        background,
         hasher,
     };
     let doc = openapi::document();
@@ -179,6 +194,7 @@ fn build_with_pools(
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .service(routes::resource("/docs").route(web::get().to(docs_redirect)))
                 .default_service(web::to(unknown_route))
+                .wrap(from_fn(crate::event_context::scope))
                 .wrap(from_fn(defences::guard))
                 .wrap(from_fn(finish))
                 .wrap(from_fn(metrics::track))

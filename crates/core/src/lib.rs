@@ -5,12 +5,16 @@
 
 pub mod db;
 pub mod error;
+pub mod events;
+pub mod feed;
 pub mod id;
 pub mod jwt;
 pub mod migrations;
+pub mod notifications;
 pub mod page;
 pub mod patch;
 pub mod schema;
+pub mod sealed;
 pub mod search;
 pub mod secret;
 pub mod text;

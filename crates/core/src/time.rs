@@ -86,6 +86,17 @@ fn serialize_rfc3339<S: serde::Serializer>(
     }
 }
 
+fn serialize_optional<S: serde::Serializer>(
+    ts: Option<OffsetDateTime>,
+    millis: bool,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match ts {
+        Some(ts) => serialize_rfc3339(ts, millis, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Renders `ts` as RFC 3339 in UTC with whole seconds, e.g. `2026-02-08T14:12:45Z`
 /// (the App family's format).
 pub fn format_seconds(ts: OffsetDateTime) -> String {
@@ -131,10 +142,7 @@ pub mod seconds {
             ts: &Option<OffsetDateTime>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            match ts {
-                Some(ts) => super::super::serialize_rfc3339(*ts, false, s),
-                None => s.serialize_none(),
-            }
+            super::super::serialize_optional(*ts, false, s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(
@@ -162,6 +170,16 @@ pub mod millis {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
         let raw = String::deserialize(d)?;
         super::parse(&raw).ok_or_else(|| serde::de::Error::custom("expected an RFC 3339 timestamp"))
+    }
+
+    /// The same for `Option<OffsetDateTime>` (serialising only).
+    pub mod option {
+        pub fn serialize<S: serde::Serializer>(
+            ts: &Option<time::OffsetDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            super::super::serialize_optional(*ts, true, s)
+        }
     }
 }
 

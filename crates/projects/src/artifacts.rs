@@ -2,8 +2,9 @@
 //! its artifacts; Owners, Editors and AppAdmins add, change and delete them.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::page::{Cursor, Keyset, ListOrder, Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::{self, Lock, Viewer, Visibility};
+use crate::events;
 use crate::schema::{artifacts, projects};
 use crate::{ArtifactId, ProjectId};
 
@@ -129,29 +131,35 @@ pub async fn create(
         .await?
         .require_editor()?;
     let now = roster_core::time::now();
-    diesel::insert_into(artifacts::table)
-        .values((
-            artifacts::org_id.eq(viewer.org_id),
-            artifacts::id.eq(ArtifactId::generate()),
-            artifacts::project_id.eq(project_id),
-            artifacts::name.eq(new.name),
-            artifacts::type_.eq(new.kind),
-            artifacts::source.eq(new.source),
-            artifacts::state.eq(new.state),
-            artifacts::ingest_status.eq(new.ingest_status),
-            artifacts::has_content.eq(new.has_content),
-            artifacts::created_by.eq(viewer.user_id),
-            artifacts::created_at.eq(now),
-            artifacts::updated_at.eq(now),
-        ))
-        .returning(Artifact::as_returning())
-        .get_result(conn)
-        .await
-        .map_err(|e| match violated_constraint(&e) {
-            // The project was deleted in the meantime.
-            Some("artifacts_project_fkey") => DomainError::not_found("project"),
-            _ => e.into(),
-        })
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let artifact = diesel::insert_into(artifacts::table)
+            .values((
+                artifacts::org_id.eq(viewer.org_id),
+                artifacts::id.eq(ArtifactId::generate()),
+                artifacts::project_id.eq(project_id),
+                artifacts::name.eq(new.name),
+                artifacts::type_.eq(new.kind),
+                artifacts::source.eq(new.source),
+                artifacts::state.eq(new.state),
+                artifacts::ingest_status.eq(new.ingest_status),
+                artifacts::has_content.eq(new.has_content),
+                artifacts::created_by.eq(viewer.user_id),
+                artifacts::created_at.eq(now),
+                artifacts::updated_at.eq(now),
+            ))
+            .returning(Artifact::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(|e| match violated_constraint(&e) {
+                // The project was deleted in the meantime.
+                Some("artifacts_project_fkey") => DomainError::not_found("project"),
+                _ => e.into(),
+            })?;
+        let kind = EventType::ArtifactCreated;
+        events::emit(conn, viewer.org_id, kind, &artifact.id, &artifact).await?;
+        Ok(artifact)
+    })
+    .await
 }
 
 fn in_project<'a>(
@@ -250,17 +258,23 @@ pub async fn update(
     access::access(conn, viewer, project_id, Lock::No)
         .await?
         .require_editor()?;
-    diesel::update(
-        artifacts::table
-            .find((viewer.org_id, id))
-            .filter(artifacts::project_id.eq(project_id)),
-    )
-    .set((&changes, artifacts::updated_at.eq(roster_core::time::now())))
-    .returning(Artifact::as_returning())
-    .get_result(conn)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let artifact = diesel::update(
+            artifacts::table
+                .find((viewer.org_id, id))
+                .filter(artifacts::project_id.eq(project_id)),
+        )
+        .set((&changes, artifacts::updated_at.eq(roster_core::time::now())))
+        .returning(Artifact::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("artifact"))?;
+        let kind = EventType::ArtifactUpdated;
+        events::emit(conn, viewer.org_id, kind, id, &artifact).await?;
+        Ok(artifact)
+    })
     .await
-    .optional()?
-    .ok_or_else(|| DomainError::not_found("artifact"))
 }
 
 /// Deletes an artifact (Owner, Editor or AppAdmin).
@@ -274,17 +288,21 @@ pub async fn delete(
     access::access(conn, viewer, project_id, Lock::No)
         .await?
         .require_editor()?;
-    let n = diesel::delete(
-        artifacts::table
-            .find((viewer.org_id, id))
-            .filter(artifacts::project_id.eq(project_id)),
-    )
-    .execute(conn)
-    .await?;
-    if n == 0 {
-        return Err(DomainError::not_found("artifact"));
-    }
-    Ok(())
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let n = diesel::delete(
+            artifacts::table
+                .find((viewer.org_id, id))
+                .filter(artifacts::project_id.eq(project_id)),
+        )
+        .execute(conn)
+        .await?;
+        if n == 0 {
+            return Err(DomainError::not_found("artifact"));
+        }
+        let gone = serde_json::json!({ "id": id });
+        events::emit(conn, viewer.org_id, EventType::ArtifactDeleted, id, &gone).await
+    })
+    .await
 }
 
 /// The artifacts user `user_id` added, newest first, at most `limit`, only from projects

@@ -26,6 +26,7 @@
 
 pub mod access;
 pub mod artifacts;
+mod events;
 pub mod ids;
 pub mod members;
 pub mod projects;

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::page::{Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::{self, Access, Lock, ProjectRole, Viewer};
+use crate::events;
 use crate::schema::{project_members, projects};
 use crate::ProjectId;
 
@@ -130,6 +132,8 @@ pub async fn add(
                 _ => e.into(),
             })?;
         count_members(conn, &access, 1).await?;
+        let kind = EventType::ProjectMemberAdded;
+        events::emit(conn, viewer.org_id, kind, project_id, &member).await?;
         Ok(member)
     })
     .await
@@ -185,7 +189,7 @@ pub async fn set_role(
         if current == ProjectRole::Owner && role != ProjectRole::Owner {
             ensure_not_last_owner(conn, &access, user_id).await?;
         }
-        Ok(
+        let member =
             diesel::update(project_members::table.find((viewer.org_id, project_id, user_id)))
                 .set((
                     project_members::role.eq(role),
@@ -193,8 +197,10 @@ pub async fn set_role(
                 ))
                 .returning(Member::as_returning())
                 .get_result(conn)
-                .await?,
-        )
+                .await?;
+        let kind = EventType::ProjectMemberUpdated;
+        events::emit(conn, viewer.org_id, kind, project_id, &member).await?;
+        Ok(member)
     })
     .await
 }
@@ -217,7 +223,9 @@ pub async fn remove(
             .execute(conn)
             .await?;
         count_members(conn, &access, -1).await?;
-        Ok(())
+        let gone = serde_json::json!({ "project_id": project_id, "user_id": user_id });
+        let kind = EventType::ProjectMemberRemoved;
+        events::emit(conn, viewer.org_id, kind, project_id, &gone).await
     })
     .await
 }

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::page::{Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::{self, Access, Lock, ProjectRole, Viewer, Visibility};
+use crate::events;
 use crate::schema::{project_members, project_pins, projects};
 use crate::ProjectId;
 
@@ -190,7 +192,9 @@ pub async fn create(
             ))
             .execute(conn)
             .await?;
-        Ok(Project::new(record, false))
+        let project = Project::new(record, false);
+        events::emit(conn, &org_id, EventType::ProjectCreated, &id, &project).await?;
+        Ok(project)
     })
     .await
 }
@@ -225,7 +229,9 @@ pub async fn update(
             .get_result(conn)
             .await?;
         let pinned = is_pinned(conn, viewer.org_id, viewer.user_id, id).await?;
-        Ok(Project::new(record, pinned))
+        let project = Project::new(record, pinned);
+        events::emit(conn, viewer.org_id, EventType::ProjectUpdated, id, &project).await?;
+        Ok(project)
     })
     .await
 }
@@ -244,7 +250,8 @@ pub async fn delete(
         diesel::delete(projects::table.find((viewer.org_id, id)))
             .execute(conn)
             .await?;
-        Ok(())
+        let gone = serde_json::json!({ "id": id });
+        events::emit(conn, viewer.org_id, EventType::ProjectDeleted, id, &gone).await
     })
     .await
 }

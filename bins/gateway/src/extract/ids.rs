@@ -77,4 +77,6 @@ path_ids! {
     roster_external_users::TierId => "tier",
     roster_external_users::GroupId => "external_user_group",
     roster_slack::TeamId => "slack_workspace",
+    roster_webhooks::EndpointId => "webhook",
+    roster_webhooks::DeliveryId => "delivery",
 }

@@ -7,11 +7,13 @@
 //! adds no one; its users are then added one by one, each getting its own answer.
 //!
 //! A batch runs in a task of its own, so that a client that goes away (its request
-//! dropped) does not cancel the others' writes; each create is answered from that task.
+//! dropped) does not cancel the others' writes; each create is answered from that task,
+//! and its event is emitted in the context (request id, actor) of its own request.
 
 use std::sync::Mutex;
 
 use roster_core::error::DomainResult;
+use roster_core::events::EventContext;
 use roster_core::DomainError;
 use roster_identity::users::{self, NewUser, User};
 use roster_identity::OrgId;
@@ -28,6 +30,7 @@ struct Pending {
     ticket: u64,
     org_id: OrgId,
     new: NewUser,
+    context: EventContext,
     reply: oneshot::Sender<DomainResult<User>>,
 }
 
@@ -88,6 +91,7 @@ impl Writer {
             ticket,
             org_id: org_id.clone(),
             new,
+            context: EventContext::current(),
             reply,
         });
         let dropped = || DomainError::internal_msg("a gathered create was dropped unanswered");
@@ -116,8 +120,10 @@ impl Writer {
     async fn add_batch(&self, _turn: OwnedSemaphorePermit, batch: Vec<Pending>) {
         if batch.len() > 1 {
             if let Ok(mut conn) = self.pooled().await {
-                let items: Vec<(&OrgId, &NewUser)> =
-                    batch.iter().map(|p| (&p.org_id, &p.new)).collect();
+                let items: Vec<(&OrgId, &NewUser, &EventContext)> = batch
+                    .iter()
+                    .map(|p| (&p.org_id, &p.new, &p.context))
+                    .collect();
                 if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
                     for (pending, user) in batch.into_iter().zip(added) {
                         let _ = pending.reply.send(Ok(user));
@@ -127,11 +133,13 @@ impl Writer {
             }
         }
         for pending in batch {
-            let answer = async {
-                let mut conn = self.pooled().await.map_err(|e| e.0)?;
-                users::create(&mut conn, &pending.org_id, pending.new).await
-            }
-            .await;
+            let answer = pending
+                .context
+                .scope(async {
+                    let mut conn = self.pooled().await.map_err(|e| e.0)?;
+                    users::create(&mut conn, &pending.org_id, pending.new).await
+                })
+                .await;
             let _ = pending.reply.send(answer);
         }
     }
@@ -174,6 +182,7 @@ mod tests {
                 job_position_name: None,
                 job_position_description: None,
             },
+            context: roster_core::events::EventContext::default(),
             reply,
         });
         ticket

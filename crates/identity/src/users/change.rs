@@ -3,9 +3,11 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::EventType;
 use roster_core::DomainError;
 
 use super::create::unique_violation;
+use super::events;
 use super::last_admin::ensure_not_last_admin;
 use super::{get, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
 use crate::auth::Principal;
@@ -49,7 +51,14 @@ pub async fn update(
             .get_result(conn)
             .await
             .map_err(|e| unique_violation(e, "email", true))?;
-        Ok(User::from(record))
+        let kind = if record.role == current.role {
+            EventType::UserUpdated
+        } else {
+            EventType::UserRoleChanged
+        };
+        let user = User::from(record);
+        events::emit(conn, kind, &user).await?;
+        Ok(user)
     })
     .await
 }
@@ -75,13 +84,19 @@ pub async fn set_state(
         if state == UserState::Inactive {
             ensure_not_last_admin(conn, &current).await?;
         }
-        diesel::update(users::table.find((org_id, id)))
+        let record = diesel::update(users::table.find((org_id, id)))
             .set((
                 users::state.eq(state),
                 users::updated_at.eq(roster_core::time::now()),
             ))
-            .execute(conn)
+            .returning(UserRecord::as_returning())
+            .get_result(conn)
             .await?;
+        let kind = match state {
+            UserState::Active => EventType::UserActivated,
+            UserState::Inactive => EventType::UserDeactivated,
+        };
+        events::emit(conn, kind, &User::from(record)).await?;
         Ok(UserStateChange {
             id: current.id,
             state,

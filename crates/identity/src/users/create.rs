@@ -6,8 +6,10 @@ use diesel::sql_types::{Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::prepared_once;
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::{EventContext, EventType};
 use roster_core::DomainError;
 
+use super::events;
 use super::{NewUser, User, UserRecord, UserState};
 use crate::schema::users;
 use crate::{accounts, AccountId, OrgId, UserId};
@@ -71,32 +73,37 @@ diesel::define_sql_function! {
 }
 
 /// The account found or created by email and the user, in one call of a database
-/// function: one round trip, atomic without a transaction block, a statement prepared
-/// once per connection.
+/// function (a statement prepared once per connection), and its event.
 async fn create_with_account_by_email(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     new: NewUser,
 ) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
     let now = roster_core::time::now();
     let id = UserId::generate();
-    let account_id: AccountId = diesel::select(users_add_with_account(
-        org_id,
-        &id,
-        AccountId::generate(),
-        new.email.as_str(),
-        &new.name,
-        new.given_name.as_deref(),
-        new.family_name.as_deref(),
-        new.job_position_name.as_deref(),
-        new.job_position_description.as_deref(),
-        new.role,
-        now,
-    ))
-    .get_result(conn)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let account_id: AccountId = diesel::select(users_add_with_account(
+            org_id,
+            &id,
+            AccountId::generate(),
+            new.email.as_str(),
+            &new.name,
+            new.given_name.as_deref(),
+            new.family_name.as_deref(),
+            new.job_position_name.as_deref(),
+            new.job_position_description.as_deref(),
+            new.role,
+            now,
+        ))
+        .get_result(conn)
+        .await
+        .map_err(|e| unique_violation(e, "user_info.email", false))?;
+        let user = added_user(org_id, id, account_id, new, now);
+        events::emit(conn, EventType::UserCreated, &user).await?;
+        Ok(user)
+    })
     .await
-    .map_err(|e| unique_violation(e, "user_info.email", false))?;
-    Ok(added_user(org_id, id, account_id, new, now))
 }
 
 /// The user just added as `new`, active, created (and updated) at `now`.
@@ -139,13 +146,27 @@ struct Added {
 /// statement triggers on users (counters, words) then run once for all of them. All or
 /// nothing: any error (a duplicate, the same email twice) adds no one, and the caller
 /// adds them one by one with [`create`] to answer each. The users come back in the order
-/// given.
+/// given; each `user.created` is emitted in the context of its own create.
 pub async fn create_many_by_email(
     conn: &mut AsyncPgConnection,
-    batch: &[(&OrgId, &NewUser)],
+    batch: &[(&OrgId, &NewUser, &EventContext)],
+) -> DomainResult<Vec<User>> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let users = add_many_by_email(conn, batch).await?;
+        let contexts = batch.iter().map(|(_, _, context)| (*context).clone());
+        events::emit_created(conn, &users, contexts).await?;
+        Ok(users)
+    })
+    .await
+}
+
+async fn add_many_by_email(
+    conn: &mut AsyncPgConnection,
+    batch: &[(&OrgId, &NewUser, &EventContext)],
 ) -> DomainResult<Vec<User>> {
     use diesel::sql_types::Array;
-    if batch.iter().any(|(_, new)| new.account_id.is_some()) {
+    if batch.iter().any(|(_, new, _)| new.account_id.is_some()) {
         return Err(DomainError::internal_msg(
             "create_many_by_email takes users without an account_id",
         ));
@@ -153,9 +174,9 @@ pub async fn create_many_by_email(
     let now = roster_core::time::now();
     let ids: Vec<UserId> = batch.iter().map(|_| UserId::generate()).collect();
     let texts =
-        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new)| f(new)).collect() };
+        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new, _)| f(new)).collect() };
     let optional = |f: fn(&NewUser) -> Option<&str>| -> Vec<Option<&str>> {
-        batch.iter().map(|(_, new)| f(new)).collect()
+        batch.iter().map(|(_, new, _)| f(new)).collect()
     };
     let added: Vec<Added> = prepared_once(
         diesel::sql_query(
@@ -165,7 +186,7 @@ pub async fn create_many_by_email(
         .bind::<Array<Text>, _>(
             batch
                 .iter()
-                .map(|(org, _)| org.as_str())
+                .map(|(org, _, _)| org.as_str())
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Text>, _>(ids.iter().map(|id| id.as_str()).collect::<Vec<_>>())
@@ -193,7 +214,7 @@ pub async fn create_many_by_email(
     batch
         .iter()
         .zip(ids)
-        .map(|((org_id, new), id)| {
+        .map(|((org_id, new, _), id)| {
             let account_id = accounts.remove(&id).ok_or_else(|| {
                 DomainError::internal_msg("users_add_many_with_accounts left a user out")
             })?;
@@ -256,7 +277,9 @@ async fn create_for_account(
             .get_result(conn)
             .await
             .map_err(|e| unique_violation(e, "user_info.email", true))?;
-        Ok(User::from(record))
+        let user = User::from(record);
+        events::emit(conn, EventType::UserCreated, &user).await?;
+        Ok(user)
     })
     .await
 }

@@ -2,6 +2,7 @@
 
 mod change;
 mod create;
+mod events;
 mod filter;
 mod last_admin;
 mod list;

@@ -119,6 +119,44 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
         "carol's secret password".into(),
     );
 
+    // A webhook endpoint's secrets (rotated: the old one signs on beside the new one),
+    // and a delivery made with them.
+    let receiver = crate::events::receiver::Receiver::ok();
+    let created = crate::events::endpoints::create_endpoint(
+        app,
+        json!({"url": receiver.url, "events": ["user.created"]}),
+    )
+    .await;
+    let endpoint = created["id"].as_str().unwrap();
+    secrets.insert(
+        "webhook secret (rotated out)".into(),
+        created["secret"].as_str().unwrap().to_owned(),
+    );
+    let rotated = app
+        .admin(
+            Method::POST,
+            &format!("/api/v1/app/webhooks/{endpoint}/rotate-secret"),
+        )
+        .ok()
+        .await;
+    secrets.insert(
+        "webhook secret".into(),
+        rotated["secret"].as_str().unwrap().to_owned(),
+    );
+    app.create_user("hooked@acme.test", "AppMember").await;
+    assert!(
+        receiver
+            .until(std::time::Duration::from_secs(15), |r| !r.is_empty())
+            .await
+    );
+    let signature = receiver.received()[0].headers["webhook-signature"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for (i, one) in signature.split(' ').enumerate() {
+        secrets.insert(format!("webhook signature {i}"), one.to_owned());
+    }
+
     // The server's own secrets.
     secrets.insert(
         "ROSTER_SECRET".into(),
@@ -129,7 +167,7 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
         "SLACK_CLIENT_SECRET".into(),
         "fake-client-secret-3333".into(),
     );
-    assert!(secrets.len() >= 25, "{secrets:#?}");
+    assert!(secrets.len() >= 29, "{secrets:#?}");
 
     let needles: Vec<(String, String)> = secrets
         .iter()
@@ -146,6 +184,9 @@ async fn no_plaintext_secret_is_stored_in_any_column() {
         hex::encode(Sha256::digest(world.b.api_key.as_bytes())),
         world.b.identifier.clone(),
         world.b.org_id.clone(),
+        // A delivery of the endpoint, and its event.
+        endpoint.to_owned(),
+        receiver.received()[0].id().to_owned(),
     ];
     let mut seen_controls = vec![false; controls.len()];
 

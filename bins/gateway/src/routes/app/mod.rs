@@ -1,14 +1,17 @@
 //! The App family (`/api/v1/app`, Zylon Workspace API compatible): users, tokens,
-//! integrations, projects, members, artifacts, and the org's external-users workspaces.
+//! integrations, projects, members, artifacts, the org's external-users workspaces, its
+//! audit log and its webhooks.
 //! Every operation takes a bearer token or the session cookie and names its org in `x-org`.
 
 pub mod artifacts;
+pub mod audit_events;
 pub mod external_workspaces;
 pub mod integrations;
 pub mod members;
 pub mod projects;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::SecurityRequirement;
@@ -44,12 +47,14 @@ fn app_operation(operation: &mut Operation) {
 
 pub fn register(t: &mut Table) {
     use artifacts::*;
+    use audit_events::__path_list_audit_events;
     use external_workspaces::*;
     use integrations::*;
     use members::*;
     use projects::*;
     use tokens::*;
     use users::*;
+    use webhooks::*;
     t.add(__path_me, me)
         .add(__path_list_users, list_users)
         .add(__path_create_user, create_user)
@@ -82,6 +87,17 @@ pub fn register(t: &mut Table) {
         .add(__path_update_artifact, update_artifact)
         .add(__path_delete_artifact, delete_artifact)
         .add(__path_latest_artifacts, latest_artifacts);
+    t.add(__path_list_audit_events, audit_events::list_audit_events);
+    t.add(__path_create_webhook, create_webhook)
+        .add(__path_list_webhooks, list_webhooks)
+        .add(__path_get_webhook, get_webhook)
+        .add(__path_update_webhook, update_webhook)
+        .add(__path_delete_webhook, delete_webhook)
+        .add(__path_get_webhook_secret, get_webhook_secret)
+        .add(__path_rotate_webhook_secret, rotate_webhook_secret)
+        .add(__path_test_webhook, test_webhook)
+        .add(__path_list_deliveries, list_deliveries)
+        .add(__path_retry_delivery, retry_delivery);
     t.add(__path_create_workspace, create_workspace)
         .add(__path_list_workspaces, list_workspaces)
         .add(__path_get_workspace, get_workspace)

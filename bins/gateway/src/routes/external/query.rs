@@ -31,7 +31,7 @@ impl QueryPairs {
     }
 
     /// Every value of `name`, also written `name[]`.
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0.iter().filter_map(move |(k, v)| {
             let key = k.strip_suffix("[]").unwrap_or(k);
             (key == name).then_some(v.as_str())

@@ -74,6 +74,8 @@ pub fn concrete(w: &World, path: &str) -> String {
             "/external-user-groups/{id}",
             &format!("/external-user-groups/{}", a.group_id),
         )
+        .replace("/webhooks/{id}", &format!("/webhooks/{}", a.webhook_id))
+        .replace("{delivery_id}", &a.delivery_id)
         .replace("{teamId}", "T0NOSUCH")
 }
 
@@ -98,6 +100,8 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
         ),
         ("put", "/api/v1/app/user/{id}") => (q(""), json!({"name": "Renamed"})),
         ("post", "/api/v1/app/tokens") => (q(""), json!({"name": "limits"})),
+        ("post", "/api/v1/app/webhooks") => (q(""), json!({"url": "http://127.0.0.1:9/limits"})),
+        ("patch", "/api/v1/app/webhooks/{id}") => (q(""), json!({})),
         ("post", "/api/v1/app/user/integrations") => (q(""), json!({"type": "Notion"})),
         ("post", "/api/v1/app/project") => (q(""), json!({"name": "Limits"})),
         ("put", "/api/v1/app/project/{id}") => (q(""), json!({})),

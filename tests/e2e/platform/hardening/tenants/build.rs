@@ -190,6 +190,28 @@ pub async fn build(
         )
         .await;
 
+    // A webhook endpoint (for every event: its own creation is its first delivery).
+    let webhook = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/webhooks").json(
+                &json!({"url": "http://127.0.0.1:9/hook", "description": format!("{label} hooks")}),
+            ),
+            201,
+        )
+        .await;
+    b.secret("webhook secret", &str_of(&webhook, "secret"));
+    let webhook_id = str_of(&webhook, "id");
+    let deliveries = b
+        .call(
+            b.app(
+                Method::GET,
+                &format!("/api/v1/app/webhooks/{webhook_id}/deliveries"),
+            ),
+            200,
+        )
+        .await;
+    let delivery_id = str_of(&deliveries["data"][0], "id");
+
     // Slack: the workspace, a link, a spare link token, a connect session.
     let slack_user_id = format!("U0{}1", label.to_uppercase());
     if oauth {
@@ -361,6 +383,8 @@ pub async fn build(
         project_id,
         artifact_id: str_of(&artifact, "id"),
         integration_id: str_of(&integration, "id"),
+        webhook_id,
+        delivery_id,
         team_id: team_id.to_owned(),
         slack_user_id,
         spare_link_token,

@@ -49,6 +49,9 @@ pub struct Tenant {
     pub project_id: String,
     pub artifact_id: String,
     pub integration_id: String,
+    /// A webhook endpoint and one of its deliveries.
+    pub webhook_id: String,
+    pub delivery_id: String,
     pub team_id: String,
     pub slack_user_id: String,
     /// A link token of this tenant that nobody redeemed.

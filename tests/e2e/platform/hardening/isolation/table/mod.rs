@@ -5,6 +5,7 @@ use super::probes::{artifact, by_id, cross_flow, Ctx, SESSION_COOKIE};
 use super::{status, Expect, Probe};
 
 mod app;
+mod events;
 mod external;
 mod projects;
 mod slack;
@@ -19,6 +20,7 @@ pub fn routes() -> Vec<Row> {
     [
         app::rows(),
         projects::rows(),
+        events::rows(),
         external::rows(),
         slack::rows(),
     ]

@@ -1,0 +1,294 @@
+//! The catalogue of event types: every `type` an event may have, and the filters that
+//! name them (`user.created`, or `user.*` for every type under `user.`).
+
+use std::str::FromStr;
+
+use crate::DomainError;
+
+macro_rules! catalogue {
+    ($($(#[doc = $doc:literal])+ $variant:ident = $name:literal, target $target:literal;)+) => {
+        /// What happened: one name of the catalogue (`docs/events.md` shows each).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventType {
+            $($(#[doc = $doc])+ $variant),+
+        }
+
+        impl EventType {
+            pub const ALL: &'static [EventType] = &[$(EventType::$variant),+];
+
+            /// The name on the wire and in the database, e.g. `user.created`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(EventType::$variant => $name),+
+                }
+            }
+
+            /// The type of the resource an event of this type is about, e.g. `user`.
+            pub fn target_type(self) -> &'static str {
+                match self {
+                    $(EventType::$variant => $target),+
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// A user was added to an org.
+    UserCreated = "user.created", target "user";
+    /// A user's name, email or job fields changed.
+    UserUpdated = "user.updated", target "user";
+    /// A user's role changed (other fields may have changed with it).
+    UserRoleChanged = "user.role_changed", target "user";
+    /// A user was deactivated: its credentials stopped working in the org.
+    UserDeactivated = "user.deactivated", target "user";
+    /// A user was activated again.
+    UserActivated = "user.activated", target "user";
+    /// A project was created; its creator is its first Owner.
+    ProjectCreated = "project.created", target "project";
+    /// A project's fields changed.
+    ProjectUpdated = "project.updated", target "project";
+    /// A project was deleted, with its members, pins and artifacts.
+    ProjectDeleted = "project.deleted", target "project";
+    /// A user was added to a project (`data`: the member).
+    ProjectMemberAdded = "project.member_added", target "project";
+    /// A member's project role changed.
+    ProjectMemberUpdated = "project.member_updated", target "project";
+    /// A member left a project (`data`: `{"project_id", "user_id"}`).
+    ProjectMemberRemoved = "project.member_removed", target "project";
+    /// An artifact was added to a project.
+    ArtifactCreated = "artifact.created", target "artifact";
+    /// An artifact's fields changed.
+    ArtifactUpdated = "artifact.updated", target "artifact";
+    /// An artifact was deleted.
+    ArtifactDeleted = "artifact.deleted", target "artifact";
+    /// A webhook endpoint was created.
+    WebhookCreated = "webhook.created", target "webhook";
+    /// A webhook endpoint's URL, events, description or state changed.
+    WebhookUpdated = "webhook.updated", target "webhook";
+    /// A webhook endpoint was deleted.
+    WebhookDeleted = "webhook.deleted", target "webhook";
+    /// A webhook endpoint's secret was rotated.
+    WebhookSecretRotated = "webhook.secret_rotated", target "webhook";
+    /// A webhook endpoint was disabled by Roster: its receiver answered 410, or failed
+    /// for 5 days in a row.
+    WebhookDisabled = "webhook.disabled", target "webhook";
+    /// A test event sent to one endpoint on request (`POST /webhooks/{id}/test`).
+    WebhookTest = "webhook.test", target "webhook";
+}
+
+impl EventType {
+    /// The names, for error messages.
+    pub fn allowed() -> String {
+        Self::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl FromStr for EventType {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == s)
+            .ok_or(())
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(EventType::ALL.iter().map(|t| t.as_str())))
+            .description(Some("An event type of the catalogue (docs/events.md)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventType {}
+
+/// The pattern of a filter by prefix, e.g. `user.*`.
+pub const PREFIX_PATTERN: &str = r"^[a-z_]+(\.[a-z_]+)*\.\*$";
+
+/// One name of a type filter: a type, or `prefix.*` for every type under `prefix.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeFilter {
+    Exactly(EventType),
+    /// The prefix with its dot (`user.`).
+    Under(String),
+}
+
+impl TypeFilter {
+    /// Parses a filter named by `field`: a type of the catalogue, or `prefix.*` where
+    /// some type starts with `prefix.`; anything else is a 400 naming `field`.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, DomainError> {
+        raw.parse()
+            .map_err(|message| DomainError::invalid(field, message))
+    }
+
+    pub fn matches(&self, kind: EventType) -> bool {
+        match self {
+            Self::Exactly(t) => *t == kind,
+            Self::Under(prefix) => kind.as_str().starts_with(prefix.as_str()),
+        }
+    }
+
+    /// The filter as written (`user.created`, `user.*`).
+    pub fn as_written(&self) -> String {
+        match self {
+            Self::Exactly(t) => t.as_str().to_owned(),
+            Self::Under(prefix) => format!("{prefix}*"),
+        }
+    }
+}
+
+impl FromStr for TypeFilter {
+    /// What is wrong with it, for people.
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        if let Ok(kind) = EventType::from_str(raw) {
+            return Ok(Self::Exactly(kind));
+        }
+        if let Some(prefix) = raw.strip_suffix('*').filter(|p| p.ends_with('.')) {
+            if EventType::ALL
+                .iter()
+                .any(|t| t.as_str().starts_with(prefix))
+            {
+                return Ok(Self::Under(prefix.to_owned()));
+            }
+        }
+        let shown: String = raw.chars().take(100).collect();
+        Err(format!(
+            "unknown event type `{shown}`: use a type of the catalogue ({}) or a prefix such as user.*",
+            EventType::allowed()
+        ))
+    }
+}
+
+impl serde::Serialize for TypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_written())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypeFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        raw.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for TypeFilter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{ObjectBuilder, OneOfBuilder, Ref, Type};
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name("EventType"))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(PREFIX_PATTERN))
+                    .description(Some("Every type under a prefix, e.g. user.*")),
+            )
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TypeFilter {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "EventType".to_owned(),
+            <EventType as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
+
+/// The types any of `filters` lets through, in catalogue order.
+pub fn types_matching(filters: &[TypeFilter]) -> Vec<EventType> {
+    EventType::ALL
+        .iter()
+        .copied()
+        .filter(|t| filters.iter().any(|f| f.matches(*t)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for t in EventType::ALL {
+            assert_eq!(t.as_str().parse::<EventType>(), Ok(*t));
+            assert!(seen.insert(t.as_str()), "{t} twice");
+            assert!(t.as_str().starts_with(t.target_type()), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_type_has_its_section_in_docs_events_md() {
+        let doc = include_str!("../../../../docs/events.md");
+        for t in EventType::ALL {
+            assert!(
+                doc.contains(&format!("### `{t}`")),
+                "docs/events.md lacks {t}"
+            );
+        }
+    }
+
+    #[test]
+    fn filters_are_types_or_known_prefixes() {
+        assert_eq!(
+            TypeFilter::parse("type", "user.created").unwrap(),
+            TypeFilter::Exactly(EventType::UserCreated)
+        );
+        let users = TypeFilter::parse("type", "user.*").unwrap();
+        assert!(users.matches(EventType::UserDeactivated));
+        assert!(!users.matches(EventType::WebhookCreated));
+        assert_eq!(users.as_written(), "user.*");
+        for bad in [
+            "user",
+            "user.",
+            "*",
+            "users.*",
+            "nope.*",
+            "user.created.*",
+            "",
+        ] {
+            let err = TypeFilter::parse("type", bad).unwrap_err();
+            assert!(
+                err.to_string().starts_with("type: unknown event type"),
+                "{bad}: {err}"
+            );
+        }
+        let both = [
+            TypeFilter::parse("t", "webhook.test").unwrap(),
+            TypeFilter::parse("t", "user.*").unwrap(),
+        ];
+        let types = types_matching(&both);
+        assert!(types.contains(&EventType::UserCreated) && types.contains(&EventType::WebhookTest));
+        assert!(!types.contains(&EventType::WebhookCreated));
+    }
+}

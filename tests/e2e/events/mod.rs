@@ -1,0 +1,64 @@
+//! Events: the audit log of every change and the webhooks that deliver them.
+
+mod audit;
+mod delivery;
+pub(crate) mod endpoints;
+mod project_events;
+pub(crate) mod receiver;
+mod replicas;
+mod retention;
+mod user_events;
+
+use reqwest::Method;
+use roster_e2e::{Reply, TestApp};
+use serde_json::Value;
+
+/// A response as (status, JSON body), asserting the body is JSON.
+pub(crate) async fn json(res: reqwest::Response) -> (u16, Value) {
+    let reply = Reply::read(String::from("request"), res).await;
+    let status = reply.status;
+    (status, reply.json())
+}
+
+/// Asserts a problem+json answer with this status and code; returns its body.
+pub(crate) async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+    Reply::read(String::from("request"), res)
+        .await
+        .problem(status, code)
+}
+
+/// `GET /api/v1/app/audit-events?{query}` as the org's admin: the page, asserted 200.
+pub(crate) async fn audit_page(app: &TestApp, query: &str) -> Value {
+    let res = app
+        .admin(Method::GET, &format!("/api/v1/app/audit-events?{query}"))
+        .send()
+        .await
+        .unwrap();
+    let (status, page) = json(res).await;
+    assert_eq!(status, 200, "{query}: {page}");
+    page
+}
+
+/// The types of a page's events, newest first.
+pub(crate) fn types(page: &Value) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Every event of the org through the audit log, newest first, page by page.
+pub(crate) async fn all_events(app: &TestApp, query: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = audit_page(app, &format!("first=100&{query}{after}")).await;
+        out.extend(page["data"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => after = format!("&after={cursor}"),
+            None => return out,
+        }
+    }
+}
