@@ -89,12 +89,15 @@ pub fn register(t: &mut Table) {
         .add(__path_latest_artifacts, latest_artifacts);
     t.add(__path_list_audit_events, audit_events::list_audit_events);
     t.add(__path_create_webhook, create_webhook)
+        .secret()
         .add(__path_list_webhooks, list_webhooks)
         .add(__path_get_webhook, get_webhook)
         .add(__path_update_webhook, update_webhook)
         .add(__path_delete_webhook, delete_webhook)
         .add(__path_get_webhook_secret, get_webhook_secret)
+        .secret()
         .add(__path_rotate_webhook_secret, rotate_webhook_secret)
+        .secret()
         .add(__path_test_webhook, test_webhook)
         .add(__path_list_deliveries, list_deliveries)
         .add(__path_retry_delivery, retry_delivery);
