@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
 pub mod ids;
+pub mod imports;
 pub mod integrations;
 pub mod orgs;
 pub mod password_formats;
