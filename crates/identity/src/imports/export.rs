@@ -66,7 +66,9 @@ pub async fn page(
         .then(|| rows.last().map(|r| (r.created_at, r.id.clone())))
         .flatten();
     let mut out = Vec::with_capacity(rows.len() * 200);
-    let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut csv = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     for r in &rows {
         let user = Exported {
             email: &r.email,

@@ -80,7 +80,9 @@ impl std::str::FromStr for OnConflict {
             "fail" => Ok(Self::Fail),
             "skip" => Ok(Self::Skip),
             "update" => Ok(Self::Update),
-            _ => Err(format!("unknown conflict policy `{s}` (fail, skip, update)")),
+            _ => Err(format!(
+                "unknown conflict policy `{s}` (fail, skip, update)"
+            )),
         }
     }
 }
@@ -115,12 +117,7 @@ pub struct LineError {
 }
 
 impl LineError {
-    pub fn new(
-        line: u64,
-        email: Option<String>,
-        code: &str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(line: u64, email: Option<String>, code: &str, message: impl Into<String>) -> Self {
         Self {
             line,
             email,
@@ -194,7 +191,10 @@ pub async fn run<R: AsyncBufRead + Unpin>(
                 break;
             };
             counts.read += 1;
-            match record.user.and_then(|raw| ImportRow::check(record.line, raw)) {
+            match record
+                .user
+                .and_then(|raw| ImportRow::check(record.line, raw))
+            {
                 Ok(row) if !seen.insert(&row.email_key) => errors.push(LineError::new(
                     row.line,
                     Some(row.email.as_str().to_owned()),
@@ -277,7 +277,10 @@ async fn write_batch(
 /// length of the emails: a million users in 16 MB and a little more).
 #[derive(Default)]
 struct SeenEmails {
-    keys: (std::collections::hash_map::RandomState, std::collections::hash_map::RandomState),
+    keys: (
+        std::collections::hash_map::RandomState,
+        std::collections::hash_map::RandomState,
+    ),
     seen: HashSet<u128>,
 }
 
@@ -289,6 +292,7 @@ impl SeenEmails {
             h.write(email_key.as_bytes());
             h.finish() as u128
         };
-        self.seen.insert(half(&self.keys.0) << 64 | half(&self.keys.1))
+        self.seen
+            .insert(half(&self.keys.0) << 64 | half(&self.keys.1))
     }
 }

@@ -222,7 +222,12 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
             Ok(None) => return Ok(None),
             Err(e) => {
                 let message = format!("not a CSV record: {e}");
-                return Ok(Some(Err(LineError::new(line, None, "malformed_line", message))));
+                return Ok(Some(Err(LineError::new(
+                    line,
+                    None,
+                    "malformed_line",
+                    message,
+                ))));
             }
         };
         let Some(columns) = &self.header else {
@@ -230,8 +235,17 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
             return Ok(None);
         };
         if fields.len() != columns.len() {
-            let message = format!("{} fields where the header has {}", fields.len(), columns.len());
-            return Ok(Some(Err(LineError::new(line, None, "malformed_line", message))));
+            let message = format!(
+                "{} fields where the header has {}",
+                fields.len(),
+                columns.len()
+            );
+            return Ok(Some(Err(LineError::new(
+                line,
+                None,
+                "malformed_line",
+                message,
+            ))));
         }
         let mut user = RawUser::default();
         for (value, column) in fields.iter().zip(columns) {
@@ -268,19 +282,27 @@ fn header(fields: &csv::StringRecord) -> Result<Vec<usize>, ReadError> {
             ))
         })?;
         if seen.contains(&index) {
-            return Err(ReadError::Header(format!("the CSV header names `{name}` twice")));
+            return Err(ReadError::Header(format!(
+                "the CSV header names `{name}` twice"
+            )));
         }
         seen.push(index);
     }
     if !seen.contains(&0) {
-        return Err(ReadError::Header("the CSV header has no `email` column".into()));
+        return Err(ReadError::Header(
+            "the CSV header has no `email` column".into(),
+        ));
     }
     Ok(seen)
 }
 
 fn json<'a, T: Deserialize<'a>>(buf: &'a [u8], line: u64) -> Result<T, LineError> {
     serde_json::from_slice(buf).map_err(|e| {
-        let code = if e.is_data() { "invalid_field" } else { "malformed_line" };
+        let code = if e.is_data() {
+            "invalid_field"
+        } else {
+            "malformed_line"
+        };
         // serde_json's message names the field and the type, never the value.
         LineError::new(line, None, code, format!("not a user: {e}"))
     })

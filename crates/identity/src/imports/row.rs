@@ -86,7 +86,10 @@ impl ImportRow {
         let created_at = match raw.created_at.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(at) => Some(roster_core::time::parse(at).ok_or_else(|| {
-                fail(DomainError::invalid("created_at", "must be an RFC 3339 timestamp"))
+                fail(DomainError::invalid(
+                    "created_at",
+                    "must be an RFC 3339 timestamp",
+                ))
             })?),
         };
         let password_hash = match raw.password_hash.as_deref().map(str::trim) {

@@ -129,7 +129,10 @@ pub async fn batch(
     let mut changes = Vec::new();
     let added = add(conn, org_id, &new).await?;
     for row in &new {
-        if !added.iter().any(|u| u.email.to_lowercase() == row.email_key) {
+        if !added
+            .iter()
+            .any(|u| u.email.to_lowercase() == row.email_key)
+        {
             // Added by someone else since the lookup above.
             match on_conflict {
                 OnConflict::Skip => counts.skipped += 1,
@@ -244,9 +247,7 @@ async fn add(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.given_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.family_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_name.as_deref()))
-            .bind::<Array<Nullable<Text>>, _>(optional(|r| {
-                r.job_position_description.as_deref()
-            }))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_description.as_deref()))
             .bind::<Array<Text>, _>(texts(|r| r.state.as_str()))
             .bind::<Array<Text>, _>(texts(|r| r.role.as_str()))
             .bind::<Array<Timestamptz>, _>(
@@ -271,7 +272,8 @@ async fn update(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let texts = |f: fn(&ImportRow) -> &str| -> Vec<&str> { rows.iter().map(|(_, r)| f(r)).collect() };
+    let texts =
+        |f: fn(&ImportRow) -> &str| -> Vec<&str> { rows.iter().map(|(_, r)| f(r)).collect() };
     let optional = |f: fn(&ImportRow) -> Option<&str>| -> Vec<Option<&str>> {
         rows.iter().map(|(_, r)| f(r)).collect()
     };
@@ -283,9 +285,7 @@ async fn update(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.given_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.family_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_name.as_deref()))
-            .bind::<Array<Nullable<Text>>, _>(optional(|r| {
-                r.job_position_description.as_deref()
-            }))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_description.as_deref()))
             .bind::<Array<Text>, _>(texts(|r| r.state.as_str()))
             .bind::<Array<Text>, _>(texts(|r| r.role.as_str())),
     )
