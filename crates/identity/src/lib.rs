@@ -37,5 +37,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};
