@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use diesel_async::AsyncPgConnection;
-use roster_identity::imports::{self, export, Counts, Format, ImportOptions, LineError, OnConflict};
+use roster_identity::imports::{
+    self, export, Counts, Format, ImportOptions, LineError, OnConflict,
+};
 use roster_identity::{orgs, ImportId};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
@@ -113,7 +115,15 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
         dry_run: args.dry_run,
     };
     let id = ImportId::generate();
-    let counts = imports::run(&mut conn, &org.id, id.as_str(), input, options, &mut progress).await;
+    let counts = imports::run(
+        &mut conn,
+        &org.id,
+        id.as_str(),
+        input,
+        options,
+        &mut progress,
+    )
+    .await;
     progress.finish()?;
     let counts = counts?;
     let summary = Summary {

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 mod caching;
 mod create;
 mod cursors;
+mod import_cli;
 mod list;
 mod me;
 mod search;
