@@ -6,6 +6,7 @@
 //! back, so that its counts are the ones a real run would give.
 
 pub mod export;
+pub mod jobs;
 pub mod read;
 mod row;
 mod write;
