@@ -8,6 +8,7 @@ mod caching;
 mod create;
 mod cursors;
 mod import_cli;
+mod import_http;
 mod list;
 mod me;
 mod search;
