@@ -31,9 +31,11 @@ const NDJSON: &str = "application/x-ndjson";
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// The body's form (default `ndjson`).
+    #[param(inline)]
     pub format: Option<Format>,
     /// A user whose email the org has already: report the line (`fail`, the default),
     /// leave it (`skip`) or change it (`update`).
+    #[param(inline)]
     pub on_conflict: Option<OnConflict>,
     /// Check everything, write nothing.
     pub dry_run: Option<bool>,
@@ -42,8 +44,8 @@ pub struct ImportQuery {
 /// Imports users from the body (AppAdmin), read as it arrives, up to
 /// `ROSTER_IMPORT_MAX_BYTES`. Answers when the body is read and written, with the
 /// import's final state and counts; meanwhile `GET .../user-imports/{id}` shows them live
-/// (the id is in the `Location` of... the answer, and in the `import.completed` event).
-#[utoipa::path(post, path = "/api/v1/app/user-imports", tag = "users",
+/// (the id is in the audit log's `import.completed`, and the answer's `Location`).
+#[utoipa::path(post, path = "/api/v1/app/user-imports", tag = "app-users",
     params(ImportQuery),
     request_body(content = String, content_type = "application/x-ndjson",
         description = "NDJSON (one user a line), CSV with a header row, or Auth0's export"),
@@ -189,7 +191,7 @@ impl Drop for Unfinished {
 }
 
 /// An import's state and counts (AppAdmin), live while it runs.
-#[utoipa::path(get, path = "/api/v1/app/user-imports/{id}", tag = "users",
+#[utoipa::path(get, path = "/api/v1/app/user-imports/{id}", tag = "app-users",
     params(("id" = String, Path, description = "The import's id")),
     responses((status = 200, body = ImportJob)))]
 pub async fn get_user_import(
@@ -204,7 +206,7 @@ pub async fn get_user_import(
 
 /// An import's refused lines (AppAdmin), NDJSON `{"line", "email", "code", "message"}`
 /// in line order, streamed.
-#[utoipa::path(get, path = "/api/v1/app/user-imports/{id}/errors", tag = "users",
+#[utoipa::path(get, path = "/api/v1/app/user-imports/{id}/errors", tag = "app-users",
     params(("id" = String, Path, description = "The import's id")),
     responses((status = 200, content_type = "application/x-ndjson", body = String)))]
 pub async fn get_user_import_errors(
@@ -246,7 +248,7 @@ pub async fn get_user_import_errors(
 
 /// The org's users as NDJSON (AppAdmin), in list order, streamed, in the fields an
 /// import reads (never a password hash).
-#[utoipa::path(get, path = "/api/v1/app/user-export", tag = "users",
+#[utoipa::path(get, path = "/api/v1/app/user-export", tag = "app-users",
     responses((status = 200, content_type = "application/x-ndjson", body = String)))]
 pub async fn export_users(
     state: web::Data<AppState>,

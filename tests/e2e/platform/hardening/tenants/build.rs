@@ -212,6 +212,16 @@ pub async fn build(
         .await;
     let delivery_id = str_of(&deliveries["data"][0], "id");
 
+    // A bulk import of one user.
+    let import = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/user-imports")
+                .body(format!("{{\"email\": \"imported@{label}.test\"}}\n")),
+            202,
+        )
+        .await;
+    let import_id = str_of(&import, "id");
+
     // Slack: the workspace, a link, a spare link token, a connect session.
     let slack_user_id = format!("U0{}1", label.to_uppercase());
     if oauth {
@@ -385,6 +395,7 @@ pub async fn build(
         integration_id: str_of(&integration, "id"),
         webhook_id,
         delivery_id,
+        import_id,
         team_id: team_id.to_owned(),
         slack_user_id,
         spare_link_token,
