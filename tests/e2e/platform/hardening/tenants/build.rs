@@ -190,6 +190,16 @@ pub async fn build(
         )
         .await;
 
+    // A bulk import of one user (before the webhook: no deliveries of its events).
+    let import = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/user-imports")
+                .body(format!("{{\"email\": \"imported@{label}.test\"}}\n")),
+            202,
+        )
+        .await;
+    let import_id = str_of(&import, "id");
+
     // A webhook endpoint (for every event: its own creation is its first delivery).
     let webhook = b
         .call(
@@ -211,16 +221,6 @@ pub async fn build(
         )
         .await;
     let delivery_id = str_of(&deliveries["data"][0], "id");
-
-    // A bulk import of one user.
-    let import = b
-        .call(
-            b.app(Method::POST, "/api/v1/app/user-imports")
-                .body(format!("{{\"email\": \"imported@{label}.test\"}}\n")),
-            202,
-        )
-        .await;
-    let import_id = str_of(&import, "id");
 
     // Slack: the workspace, a link, a spare link token, a connect session.
     let slack_user_id = format!("U0{}1", label.to_uppercase());
