@@ -174,11 +174,12 @@ async fn main() -> Result<()> {
 
     // Only an Owner (or an AppAdmin) deletes a project, with its members, pins and
     // artifacts.
-    if let Err(refused) = projects::delete(&mut conn, &grace, &project.id).await {
-        println!(
+    match projects::delete(&mut conn, &grace, &project.id).await {
+        Err(refused) => println!(
             "{} may not delete {}: {refused}",
             grace.user.name, project.name
-        );
+        ),
+        Ok(()) => return Err("an Editor deleted a project".into()),
     }
     projects::delete(&mut conn, &ada, &project.id).await?;
     let page = projects::list(&mut conn, &ada, &ProjectFilter::default(), &first_page(10)).await?;
