@@ -106,7 +106,10 @@ mod tests {
                 package: package.into(),
                 name: name.into(),
             };
-            assert!(examples.contains(&example), "{example:?} not in {examples:?}");
+            assert!(
+                examples.contains(&example),
+                "{example:?} not in {examples:?}"
+            );
         }
         assert!(examples.is_sorted_by(|a, b| (&a.package, &a.name) <= (&b.package, &b.name)));
     }
