@@ -217,3 +217,54 @@ async fn an_import_a_restart_cut_off_shows_as_interrupted() {
         tokio::task::yield_now().await;
     }
 }
+
+/// A body that sends `lines` one every `every`, then (unless `stall`) ends.
+fn paced(lines: Vec<String>, every: Duration, stall: bool) -> reqwest::Body {
+    let chunks = futures_util::stream::unfold(
+        (lines.into_iter(), tokio::time::interval(every)),
+        move |(mut lines, mut tick)| async move {
+            tick.tick().await;
+            match lines.next() {
+                Some(line) => Some((Ok::<_, std::io::Error>(line), (lines, tick))),
+                None if stall => {
+                    std::future::pending::<()>().await;
+                    None
+                }
+                None => None,
+            }
+        },
+    );
+    reqwest::Body::wrap_stream(chunks)
+}
+
+#[tokio::test]
+async fn a_steady_upload_outlasts_the_body_deadline_and_a_stalled_one_is_cut() {
+    let app = TestApp::spawn_with(|c| c.body_timeout_ms = 600).await;
+    let lines: Vec<String> = (0..8)
+        .map(|i| format!("{}\n", json!({"email": format!("u{i}@acme.test")})))
+        .collect();
+    // 8 chunks 200 ms apart: 1.6 s in all, past the 600 ms deadline of a whole body.
+    let started = Instant::now();
+    let done = app
+        .admin(Method::POST, IMPORTS)
+        .body(paced(lines.clone(), Duration::from_millis(200), false))
+        .status(202)
+        .await
+        .json();
+    assert!(started.elapsed() > Duration::from_millis(600));
+    assert_eq!(
+        (&done["state"], &done["created"]),
+        (&json!("completed"), &json!(8))
+    );
+    app.admin(Method::POST, &format!("{IMPORTS}?on_conflict=skip"))
+        .body(paced(lines[..2].to_vec(), Duration::from_millis(10), true))
+        .problem(408, "request_timeout")
+        .await;
+    let failed = app
+        .sql_count(
+            "SELECT count(*) AS n FROM user_imports WHERE state = 'failed' AND skipped = 0 \
+             AND error IS NOT NULL",
+        )
+        .await;
+    assert_eq!(failed, 1);
+}
