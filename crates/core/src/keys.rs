@@ -15,6 +15,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+mod refold;
+pub use refold::refold;
+
 /// The version of the folding. Stored keys made by an older version are recomputed after
 /// migrating ([`crate::migrations::run_pending`]); bump it when the folding changes.
 pub const KEY_VERSION: i32 = 1;
