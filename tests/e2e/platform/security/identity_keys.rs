@@ -1,0 +1,183 @@
+//! One folding for identity keys (issue 25, hole 4): emails and identifiers are the same
+//! identity everywhere (sign-in, sign-up, the rate limiter, the user-add path, external
+//! authenticate, super identities) or different everywhere. Before, PostgreSQL's
+//! `lower()` folded `admİn` into `admin` for sign-in while the rate limiter did not.
+
+use reqwest::Method;
+use roster_e2e::{Expect, TestApp};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery";
+const AUTHENTICATE: &str = "/api/v1/external-users/authenticate";
+
+async fn app() -> TestApp {
+    TestApp::spawn_with(|c| {
+        c.signup = roster_gateway::config::Signup::Open;
+        c.rate_limit_per_credential = 3;
+        c.rate_limit_per_client = 1000;
+    })
+    .await
+}
+
+async fn sign_up(app: &TestApp, email: &str) -> Value {
+    app.anon(Method::POST, "/api/auth/sign-up/email")
+        .json(&json!({"email": email, "password": PASSWORD, "name": "Keyed"}))
+        .ok()
+        .await
+}
+
+fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::RequestBuilder {
+    app.anon(Method::POST, "/api/auth/sign-in/email")
+        .json(&json!({"email": email, "password": password}))
+}
+
+fn add_user(app: &TestApp, email: &str) -> reqwest::RequestBuilder {
+    app.admin(Method::POST, "/api/v1/app/user")
+        .json(&json!({"role": "AppMember", "user_info": {"email": email, "name": "Keyed"}}))
+}
+
+#[tokio::test]
+async fn the_dotted_capital_i_is_another_account_everywhere() {
+    let app = app().await;
+    let admin = sign_up(&app, "admin@example.test").await;
+    // Right password, dotted İ: not admin's account (it was, through lower()).
+    sign_in(&app, "adm\u{130}n@example.test", PASSWORD)
+        .problem(401, "unauthorized")
+        .await;
+    // So it is free to sign up, as an account of its own.
+    let dotted = sign_up(&app, "adm\u{130}n@example.test").await;
+    assert_ne!(dotted["user"]["id"], admin["user"]["id"]);
+    let signed_in = sign_in(&app, "adm\u{130}n@example.test", PASSWORD).ok().await;
+    assert_eq!(signed_in["user"]["id"], dotted["user"]["id"]);
+    // An org holds both as two users with two accounts.
+    let a = add_user(&app, "admin@example.test").created().await;
+    let b = add_user(&app, "ADM\u{130}N@example.test").created().await;
+    assert_eq!(a["account_id"], admin["user"]["id"]);
+    assert_eq!(b["account_id"], dotted["user"]["id"]);
+    // And the rate limiter counts them apart, as the accounts they are.
+    for _ in 0..3 {
+        sign_in(&app, "admin@example.test", "wrong password!")
+            .problem(401, "unauthorized")
+            .await;
+    }
+    sign_in(&app, "Admin@example.test", PASSWORD)
+        .problem(429, "too_many_requests")
+        .await;
+    sign_in(&app, "adm\u{130}n@example.test", PASSWORD).ok().await;
+}
+
+#[tokio::test]
+async fn the_kelvin_sign_is_the_letter_k_everywhere() {
+    let app = app().await;
+    let kim = sign_up(&app, "kim@example.test").await;
+    let kelvin = "\u{212A}im@example.test";
+    let signed_in = sign_in(&app, kelvin, PASSWORD).ok().await;
+    assert_eq!(signed_in["user"]["id"], kim["user"]["id"]);
+    app.anon(Method::POST, "/api/auth/sign-up/email")
+        .json(&json!({"email": kelvin, "password": PASSWORD, "name": "K"}))
+        .problem(409, "email_taken")
+        .await;
+    let user = add_user(&app, kelvin).created().await;
+    assert_eq!(user["account_id"], kim["user"]["id"]);
+    add_user(&app, "KIM@example.test")
+        .problem(409, "email_taken")
+        .await;
+    // One account, one rate-limit bucket: the Kelvin sign does not open a second one.
+    for _ in 0..3 {
+        sign_in(&app, "kim@example.test", "wrong password!")
+            .problem(401, "unauthorized")
+            .await;
+    }
+    sign_in(&app, kelvin, PASSWORD)
+        .problem(429, "too_many_requests")
+        .await;
+}
+
+#[tokio::test]
+async fn fullwidth_sharp_s_and_idna_forms_are_one_account() {
+    let app = app().await;
+    for (signed_up, other) in [
+        ("admin@example.test", "ＡＤＭＩＮ@example.test"),
+        ("straße@example.test", "STRASSE@example.test"),
+        ("user@bücher.example", "user@xn--bcher-kva.example"),
+        ("User@XN--BCHER-KVA.example", "user@BÜCHER.example"),
+    ] {
+        if signed_up.starts_with("User@XN") {
+            // The same account as the line before: the other spelling signs up no one.
+            app.anon(Method::POST, "/api/auth/sign-up/email")
+                .json(&json!({"email": signed_up, "password": PASSWORD, "name": "K"}))
+                .problem(409, "email_taken")
+                .await;
+            continue;
+        }
+        let account = sign_up(&app, signed_up).await;
+        let signed_in = sign_in(&app, other, PASSWORD).ok().await;
+        assert_eq!(signed_in["user"]["id"], account["user"]["id"], "{other}");
+        assert_eq!(signed_in["user"]["email"], signed_up, "the email as given");
+        app.anon(Method::POST, "/api/auth/sign-up/email")
+            .json(&json!({"email": other, "password": PASSWORD, "name": "K"}))
+            .problem(409, "email_taken")
+            .await;
+        let user = add_user(&app, other).created().await;
+        assert_eq!(user["account_id"], account["user"]["id"], "{other}");
+        add_user(&app, signed_up)
+            .problem(409, "email_taken")
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn an_email_change_keeps_the_org_unique_on_the_key() {
+    let app = app().await;
+    add_user(&app, "straße@acme.test").created().await;
+    let other = add_user(&app, "other@acme.test").created().await;
+    app.admin(
+        Method::PUT,
+        &format!("/api/v1/app/user/{}", other["id"].as_str().unwrap()),
+    )
+    .json(&json!({"email": "STRASSE@acme.test"}))
+    .problem(409, "email_taken")
+    .await;
+}
+
+#[tokio::test]
+async fn external_identifiers_fold_as_emails_do() {
+    let app = app().await;
+    let key = app.workspace().await.api_key;
+    let web = app.channel(&key, "Website").await;
+    let chat = app.channel(&key, "Chat").await;
+    let authenticate = |channel: &str, identifier: &str| {
+        app.external(&key, Method::POST, AUTHENTICATE)
+            .json(&json!({"channelId": channel, "identifier": identifier}))
+    };
+    let kim = authenticate(&web, "kim@corp.test").ok().await;
+    // The Kelvin sign is the letter K: the same user, in the channel and across channels.
+    let kelvin = authenticate(&web, "\u{212A}im@corp.test").ok().await;
+    assert_eq!(kelvin["id"], kim["id"]);
+    app.external(&key, Method::POST, "/api/v1/external-users")
+        .json(&json!({"channelId": web, "identifier": "\u{212A}IM@corp.test"}))
+        .problem(409, "identifier_taken")
+        .await;
+    let elsewhere = authenticate(&chat, "\u{212A}IM@CORP.test").ok().await;
+    assert_ne!(elsewhere["id"], kim["id"]);
+    let kim_user = app
+        .external(&key, Method::GET, &format!("/api/v1/external-users/{}", kim["id"].as_str().unwrap()))
+        .ok()
+        .await;
+    let elsewhere_user = app
+        .external(&key, Method::GET, &format!("/api/v1/external-users/{}", elsewhere["id"].as_str().unwrap()))
+        .ok()
+        .await;
+    assert_eq!(
+        elsewhere_user["superIdentityId"], kim_user["superIdentityId"],
+        "one person across channels"
+    );
+    // The dotted İ is not the letter i: another user, another person.
+    let admin = authenticate(&web, "admin@corp.test").ok().await;
+    let dotted = authenticate(&web, "adm\u{130}n@corp.test").ok().await;
+    assert_ne!(dotted["id"], admin["id"]);
+    // IDNA domains: one identifier in either form.
+    let idna = authenticate(&web, "ada@bücher.example").ok().await;
+    let ascii = authenticate(&web, "ADA@xn--bcher-kva.example").ok().await;
+    assert_eq!(idna["id"], ascii["id"]);
+}
