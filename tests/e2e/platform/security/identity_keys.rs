@@ -179,3 +179,61 @@ async fn external_identifiers_fold_as_emails_do() {
     let ascii = authenticate(&web, "ADA@xn--bcher-kva.example").ok().await;
     assert_eq!(idna["id"], ascii["id"]);
 }
+
+/// Runs the migrations (none pending) and so the Rust recomputation of stored keys.
+async fn migrate(app: &TestApp) -> Result<Vec<String>, String> {
+    let url = app.db.url.clone();
+    tokio::task::spawn_blocking(move || roster_core::migrations::run_pending(&url))
+        .await
+        .unwrap()
+        .map_err(|e| e.to_string())
+}
+
+#[tokio::test]
+async fn keys_stored_before_the_folding_are_recomputed_after_migrating() {
+    let app = app().await;
+    // As migration 000022 left rows made before it: the SQL approximation of the key.
+    app.sql(
+        "INSERT INTO accounts (id, email, email_key, name) VALUES \
+         ('acct_00000000000000aa', 'STRAẞE@BÜCHER.example', \
+          lower(normalize('STRAẞE@BÜCHER.example', NFKC)), 'Old')",
+    )
+    .await;
+    app.sql("UPDATE identity_key_folding SET version = 0").await;
+    assert_eq!(migrate(&app).await, Ok(vec![]));
+    let fixed = "SELECT count(*) AS n FROM accounts \
+                 WHERE id = 'acct_00000000000000aa' AND email_key = 'strasse@xn--bcher-kva.example'";
+    assert_eq!(app.sql_count(fixed).await, 1);
+    assert_eq!(
+        app.sql_count("SELECT count(*) AS n FROM identity_key_folding WHERE version = 1")
+            .await,
+        1
+    );
+    // Idempotent, and skipped once recorded.
+    assert_eq!(migrate(&app).await, Ok(vec![]));
+    assert_eq!(app.sql_count(fixed).await, 1);
+    app.admin(Method::POST, "/api/v1/app/user")
+        .json(&json!({"role": "AppMember", "user_info": {"email": "strasse@bücher.example", "name": "New"}}))
+        .created()
+        .await;
+    assert_eq!(
+        app.sql_count("SELECT count(*) AS n FROM accounts WHERE name = 'New'")
+            .await,
+        0,
+        "the user-add path found the old account by its recomputed key"
+    );
+
+    // Two old rows that are one identity under the folding: the run stops and says so.
+    app.sql(
+        "INSERT INTO accounts (id, email, email_key, name) VALUES \
+         ('acct_00000000000000bb', 'ss@example.test', 'ss@example.test', 'Old'), \
+         ('acct_00000000000000cc', 'ß@example.test', 'ß@example.test', 'Old')",
+    )
+    .await;
+    app.sql("UPDATE identity_key_folding SET version = 0").await;
+    let error = migrate(&app).await.unwrap_err();
+    assert!(
+        error.contains("accounts.email_key") && error.contains("docs/security.md"),
+        "{error}"
+    );
+}
