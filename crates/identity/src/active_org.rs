@@ -26,6 +26,10 @@ fn org_ref() -> StringSchema {
     ORG_REF.schema()
 }
 
+fn nullable_org_ref() -> StringSchema {
+    ORG_REF.schema().nullable()
+}
+
 /// An org as better-auth's organization plugin shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -68,7 +72,7 @@ impl From<OrgRow> for Organization {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SetActiveOrganizationRequest {
     #[serde(default, deserialize_with = "roster_core::patch::nullable")]
-    #[schema(schema_with = org_ref, nullable)]
+    #[schema(schema_with = nullable_org_ref)]
     pub organization_id: Option<Option<String>>,
     #[serde(default)]
     #[schema(schema_with = org_ref)]
