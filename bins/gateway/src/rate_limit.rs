@@ -224,9 +224,13 @@ mod tests {
         assert!(limits
             .check(Endpoint::SignIn, Some("\u{212A}im@b.co"), ip)
             .is_err());
-        assert!(limits.check(Endpoint::SignIn, Some("admin@b.co"), ip).is_ok());
+        assert!(limits
+            .check(Endpoint::SignIn, Some("admin@b.co"), ip)
+            .is_ok());
         assert!(
-            limits.check(Endpoint::SignIn, Some("adm\u{130}n@b.co"), ip).is_ok(),
+            limits
+                .check(Endpoint::SignIn, Some("adm\u{130}n@b.co"), ip)
+                .is_ok(),
             "the dotted capital I is another identity, so another bucket"
         );
         assert!(limits.check(Endpoint::SignUp, Some("a@b.co"), ip).is_ok());

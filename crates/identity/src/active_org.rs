@@ -137,9 +137,7 @@ pub async fn set_active(
         let org = match choice {
             OrgChoice::None => None,
             OrgChoice::Id(id) => Some(membership(conn, account_id, OrgRef::Id(id)).await?),
-            OrgChoice::Slug(slug) => {
-                Some(membership(conn, account_id, OrgRef::Slug(slug)).await?)
-            }
+            OrgChoice::Slug(slug) => Some(membership(conn, account_id, OrgRef::Slug(slug)).await?),
         };
         let org_id = org.as_ref().map(|o| o.id.clone());
         diesel::update(accounts::table.find(account_id))

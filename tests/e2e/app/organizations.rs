@@ -138,7 +138,10 @@ async fn a_choice_that_stopped_working_is_not_used() {
     // Deactivated in A: A is no longer a choice; B is now its only org.
     app.admin(
         Method::POST,
-        &format!("/api/v1/app/user/{}/deactivate", in_a["id"].as_str().unwrap()),
+        &format!(
+            "/api/v1/app/user/{}/deactivate",
+            in_a["id"].as_str().unwrap()
+        ),
     )
     .ok()
     .await;

@@ -91,9 +91,18 @@ async fn the_kelvin_sign_is_the_letter_k_everywhere() {
 async fn fullwidth_sharp_s_and_idna_forms_sign_in_to_one_account() {
     let app = app().await;
     for (signed_up, others) in [
-        ("admin@example.test", &["ＡＤＭＩＮ@example.test", "ａｄｍｉｎ@ｅｘａｍｐｌｅ.test"][..]),
-        ("strasse@example.test", &["straße@example.test", "STRAẞE@EXAMPLE.TEST"][..]),
-        ("user@bücher.example", &["user@xn--bcher-kva.example", "USER@BÜCHER.EXAMPLE"][..]),
+        (
+            "admin@example.test",
+            &["ＡＤＭＩＮ@example.test", "ａｄｍｉｎ@ｅｘａｍｐｌｅ.test"][..],
+        ),
+        (
+            "strasse@example.test",
+            &["straße@example.test", "STRAẞE@EXAMPLE.TEST"][..],
+        ),
+        (
+            "user@bücher.example",
+            &["user@xn--bcher-kva.example", "USER@BÜCHER.EXAMPLE"][..],
+        ),
     ] {
         let account = sign_up(&app, signed_up).await;
         for other in others {
@@ -150,11 +159,22 @@ async fn external_identifiers_fold_as_emails_do() {
     let elsewhere = authenticate(&chat, "\u{212A}IM@CORP.test").ok().await;
     assert_ne!(elsewhere["id"], kim["id"]);
     let kim_user = app
-        .external(&key, Method::GET, &format!("/api/v1/external-users/{}", kim["id"].as_str().unwrap()))
+        .external(
+            &key,
+            Method::GET,
+            &format!("/api/v1/external-users/{}", kim["id"].as_str().unwrap()),
+        )
         .ok()
         .await;
     let elsewhere_user = app
-        .external(&key, Method::GET, &format!("/api/v1/external-users/{}", elsewhere["id"].as_str().unwrap()))
+        .external(
+            &key,
+            Method::GET,
+            &format!(
+                "/api/v1/external-users/{}",
+                elsewhere["id"].as_str().unwrap()
+            ),
+        )
         .ok()
         .await;
     assert_eq!(
