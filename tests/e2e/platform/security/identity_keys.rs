@@ -185,6 +185,15 @@ async fn external_identifiers_fold_as_emails_do() {
     let admin = authenticate(&web, "admin@corp.test").ok().await;
     let dotted = authenticate(&web, "adm\u{130}n@corp.test").ok().await;
     assert_ne!(dotted["id"], admin["id"]);
+    // An update is held to the same key.
+    app.external(
+        &key,
+        Method::PATCH,
+        &format!("/api/v1/external-users/{}", dotted["id"].as_str().unwrap()),
+    )
+    .json(&json!({"identifier": "\u{212A}IM@corp.test"}))
+    .problem(409, "identifier_taken")
+    .await;
     // Full case folding: Straße and STRASSE are one identifier.
     app.external(&key, Method::POST, "/api/v1/external-users")
         .json(&json!({"channelId": web, "identifier": "Straße"}))
