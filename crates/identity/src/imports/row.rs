@@ -16,7 +16,7 @@ use crate::users::{Role, UserState};
 pub struct ImportRow {
     pub line: u64,
     pub email: Email,
-    /// `email`, lower-cased: the key of uniqueness in an org.
+    /// `email`'s identity key (`roster_core::keys`): what it is unique on in an org.
     pub email_key: String,
     pub name: String,
     pub given_name: Option<String>,
@@ -98,7 +98,7 @@ impl ImportRow {
         };
         Ok(Self {
             line,
-            email_key: email.as_str().to_lowercase(),
+            email_key: email.key(),
             email,
             name,
             given_name,

@@ -20,6 +20,8 @@ use crate::{AccountId, OrgId, UserId};
 
 const USER_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
      job_position_name, job_position_description, state, role, created_at, updated_at";
+const ADDED_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
+     job_position_name, job_position_description, state, role, created_at, updated_at, email_key";
 
 static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -27,19 +29,19 @@ static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 WITH input AS (
     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
-                         $13::text[])
+                         $13::text[], $14::text[])
         AS i(user_id, account_id, email, name, given_name, family_name, job_position_name,
-             job_position_description, state, role, at, password_hash)
+             job_position_description, state, role, at, password_hash, email_key)
 ), found AS (
-    INSERT INTO accounts AS a (id, email, name, password_hash)
-    SELECT account_id, email, name, password_hash FROM input ORDER BY lower(email)
-    ON CONFLICT ((lower(email))) DO UPDATE SET email = a.email
-    RETURNING a.id, lower(a.email) AS email_key
+    INSERT INTO accounts AS a (id, email, email_key, name, password_hash)
+    SELECT account_id, email, email_key, name, password_hash FROM input ORDER BY email_key
+    ON CONFLICT (email_key) DO UPDATE SET email = a.email
+    RETURNING a.id, a.email_key
 )
-INSERT INTO users ({USER_COLUMNS})
+INSERT INTO users ({ADDED_COLUMNS})
 SELECT $1, i.user_id, f.id, i.name, i.given_name, i.family_name, i.email, i.job_position_name,
-       i.job_position_description, i.state, i.role, i.at, now()
-  FROM input i JOIN found f ON f.email_key = lower(i.email)
+       i.job_position_description, i.state, i.role, i.at, now(), i.email_key
+  FROM input i JOIN found f ON f.email_key = i.email_key
 ON CONFLICT DO NOTHING
 RETURNING {USER_COLUMNS}"
     )
@@ -112,8 +114,8 @@ pub async fn batch(
     let keys: Vec<&str> = rows.iter().map(|r| r.email_key.as_str()).collect();
     let existing: HashMap<String, Existing> = prepared_once(
         diesel::sql_query(
-            "SELECT lower(email) AS email_key, id, role, state FROM users \
-             WHERE org_id = $1 AND lower(email) = ANY($2)",
+            "SELECT email_key, id, role, state FROM users \
+             WHERE org_id = $1 AND email_key = ANY($2)",
         )
         .bind::<Text, _>(org_id)
         .bind::<Array<Text>, _>(keys),
@@ -257,7 +259,8 @@ async fn add(
             )
             .bind::<Array<Nullable<Text>>, _>(optional(|r| {
                 r.password_hash.as_ref().map(|h| h.as_str())
-            })),
+            }))
+            .bind::<Array<Text>, _>(texts(|r| r.email_key.as_str())),
     )
     .load(conn)
     .await?;
