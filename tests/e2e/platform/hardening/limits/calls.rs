@@ -13,12 +13,16 @@ pub enum Family {
     App,
     Slack,
     External,
+    /// better-auth's routes for a signed-in account (`/api/auth/organization/*`).
+    Account,
     Anonymous,
 }
 
 pub fn family(path: &str) -> Family {
     if path.starts_with("/api/v1/app") {
         Family::App
+    } else if path.starts_with("/api/auth/organization/") {
+        Family::Account
     } else if path == "/work-apps/slack/commands"
         || path.starts_with("/work-apps/slack/oauth_redirect")
         || path.starts_with("/work-apps/slack/connect")
@@ -41,6 +45,7 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
         Family::App => app.as_user(&a.admin.token, &a.slug, method, path),
         Family::Slack => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::External => app.external(&a.api_key, method, path),
+        Family::Account => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::Anonymous => app.anon(method, path),
     }
 }
@@ -97,6 +102,9 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"email": a.owner_email, "password": a.password}),
         ),
+        ("post", "/api/auth/organization/set-active") => {
+            (q(""), json!({"organizationId": a.admin.org_id}))
+        }
         ("get", "/api/v1/app/user") => (q("search=member"), Value::Null),
         ("post", "/api/v1/app/user") => (
             q(""),
