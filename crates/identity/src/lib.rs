@@ -28,6 +28,7 @@ pub mod bootstrap;
 pub mod ids;
 pub mod integrations;
 pub mod orgs;
+pub mod ownership;
 pub mod passwords;
 pub mod requests;
 pub mod schema;

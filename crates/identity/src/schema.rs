@@ -16,6 +16,8 @@ diesel::table! {
         name -> Text,
         password_hash -> Nullable<Text>,
         created_at -> Timestamptz,
+        /// Whether the owner proved they receive this email (a link Roster mailed them).
+        email_verified -> Bool,
     }
 }
 

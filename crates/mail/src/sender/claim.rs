@@ -47,6 +47,19 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec
     )
 }
 
+/// Gives up mail queued more than a week ago and never sent (mail was not configured, or
+/// kept failing), so that configuring mail late does not send stale invitations.
+pub async fn give_up_stale(conn: &mut AsyncPgConnection) -> DomainResult<()> {
+    prepared_once(diesel::sql_query(
+        "UPDATE mail_outbox SET state = 'failed', body = NULL,
+                last_error = 'not sent within a week of being queued'
+          WHERE state = 'pending' AND created_at < now() - interval '7 days'",
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(QueryableByName)]
 struct Due {
     #[diesel(sql_type = diesel::sql_types::Timestamptz)]

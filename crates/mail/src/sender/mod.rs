@@ -106,6 +106,7 @@ impl Sender {
     async fn batch(&self) -> Result<usize, DomainError> {
         let mut conn = roster_core::db::conn(&self.pool).await?;
         conn.transaction::<_, DomainError, _>(async |conn| {
+            claim::give_up_stale(conn).await?;
             let claimed = claim::claim(conn, BATCH as i64).await?;
             for mail in &claimed {
                 let outcome = self.attempt(mail).await;
