@@ -6,6 +6,7 @@
 
 pub mod flows;
 mod mails;
+pub mod requests;
 
 use diesel::sql_types::{Array, Bool, Text};
 use diesel::QueryableByName;

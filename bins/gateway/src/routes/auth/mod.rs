@@ -1,7 +1,9 @@
 //! Accounts and sessions (`/api/auth`), shaped like better-auth's email endpoints.
 
+pub mod email;
 pub mod sessions;
 
+use email::*;
 use sessions::*;
 
 pub fn register(t: &mut super::Table) {
@@ -11,5 +13,11 @@ pub fn register(t: &mut super::Table) {
         .secret()
         .add(__path_sign_out, sign_out)
         .add(__path_get_session, get_session)
-        .secret();
+        .secret()
+        .add(__path_send_verification_email, send_verification_email)
+        .add(__path_verify_email, verify_email)
+        .add(__path_request_password_reset, request_password_reset)
+        .add(__path_reset_password_link, reset_password_link)
+        .secret()
+        .add(__path_reset_password, reset_password);
 }
