@@ -71,6 +71,8 @@ impl TestApp {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
         // The tests' webhook receivers listen on loopback.
         config.webhooks.allow_private = true;
+        // Most tests sign up; those about closed sign-up close it again.
+        config.signup = roster_gateway::config::Signup::Open;
         tweak(&mut config);
         let (base, management, handle) = start_gateway(&config);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");
