@@ -61,10 +61,17 @@ fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(query).unwrap()
 }
 
+/// The link in a mail, on `ROSTER_PUBLIC_URL`, pointed at this test's gateway.
+pub fn link_of(app: &TestApp, mail: &Received) -> String {
+    let link = mail.link().expect("a link in the mail");
+    let public = app.config.public_url.trim_end_matches('/');
+    assert!(link.starts_with(public), "{link}");
+    link.replacen(public, &app.base, 1)
+}
+
 /// The token of a reset link (its landing page sends the browser on with `?token=`).
 pub async fn reset_token_of(app: &TestApp, mail: &Received) -> String {
-    let link = mail.link().expect("a link in the mail");
-    assert!(link.starts_with(&app.base), "{link}");
+    let link = link_of(app, mail);
     let reply = no_redirects().get(&link).send().await.unwrap();
     assert_eq!(reply.status(), 302, "{link}");
     let location = reply.headers()["location"].to_str().unwrap().to_owned();

@@ -29,7 +29,7 @@ async fn reset_answers_alike_for_unknown_emails_works_once_and_ends_every_sessio
     assert_eq!(known["status"], true);
 
     let mail = mail_to(&smtp, "lee@example.com", "Reset your password").await;
-    let link = mail.link().unwrap();
+    let link = super::link_of(&app, &mail);
     assert!(link.contains("/api/auth/reset-password/rlnk_"), "{link}");
     let token = reset_token_of(&app, &mail).await;
 

@@ -1,18 +1,19 @@
 //! The account flows that go through mail, on better-auth's wire: verification links and
 //! password reset. Asking for a link answers the same whether the email has an account.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use roster_identity::ownership::flows::{self, INVALID_TOKEN};
 use roster_identity::ownership::requests::{
     callback, RequestPasswordResetRequest, ResetLinkQuery, ResetPasswordRequest,
     SendVerificationEmailRequest, VerifyEmailQuery,
 };
+use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::defences::client_addr;
-use crate::error::{ApiResult, Problem, PROBLEM_JSON};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::rate_limit::Endpoint;
 use crate::state::AppState;
@@ -40,16 +41,15 @@ pub struct Verified {
 }
 
 /// 503 `mail_not_configured` for the flows that send mail, when mail goes nowhere.
-fn mail_not_configured(state: &AppState) -> Option<HttpResponse> {
-    (!state.config.mail.enabled()).then(|| {
-        HttpResponse::ServiceUnavailable()
-            .content_type(PROBLEM_JSON)
-            .json(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "mail_not_configured",
-                "this server does not send mail (ROSTER_SMTP_URL is not set); ask an administrator",
-            ))
-    })
+fn require_mail(state: &AppState) -> Result<(), DomainError> {
+    if state.config.mail.enabled() {
+        Ok(())
+    } else {
+        Err(DomainError::unavailable_because(
+            "mail_not_configured",
+            "this server does not send mail (ROSTER_SMTP_URL is not set); ask an administrator",
+        ))
+    }
 }
 
 fn redirect(to: String) -> HttpResponse {
@@ -79,9 +79,7 @@ pub async fn send_verification_email(
     state
         .limits
         .check(Endpoint::AccountMail, Some(&body.email), client_addr::of(&req))?;
-    if let Some(refused) = mail_not_configured(&state) {
-        return Ok(refused);
-    }
+    require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
     let mut conn = state.conn().await?;
     flows::send_verification(&mut conn, cmd.email.as_str(), cmd.callback).await?;
@@ -108,20 +106,14 @@ pub async fn verify_email(
         })),
         (Err(e), to) if is_invalid(&e) => match to {
             Some(to) => Ok(redirect(with_param(&to, "error", INVALID_TOKEN))),
-            None => Ok(HttpResponse::Unauthorized()
-                .content_type(PROBLEM_JSON)
-                .json(Problem::new(
-                    StatusCode::UNAUTHORIZED,
-                    INVALID_TOKEN,
-                    "Invalid token",
-                ))),
+            None => Err(DomainError::unauthorized_because(INVALID_TOKEN, "Invalid token").into()),
         },
         (Err(e), _) => Err(e.into()),
     }
 }
 
-fn is_invalid(e: &roster_core::DomainError) -> bool {
-    matches!(e, roster_core::DomainError::BadRequest { code, .. } if code == INVALID_TOKEN)
+fn is_invalid(e: &DomainError) -> bool {
+    matches!(e, DomainError::BadRequest { code, .. } if code == INVALID_TOKEN)
 }
 
 /// Mails a reset link (working once, for an hour) to the account of `email`. The answer
@@ -137,9 +129,7 @@ pub async fn request_password_reset(
     state
         .limits
         .check(Endpoint::AccountMail, Some(&body.email), client_addr::of(&req))?;
-    if let Some(refused) = mail_not_configured(&state) {
-        return Ok(refused);
-    }
+    require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
     let mut conn = state.conn().await?;
     flows::request_password_reset(&mut conn, cmd.email.as_str(), cmd.callback).await?;
