@@ -180,6 +180,23 @@ impl TestApp {
             .await
     }
 
+    /// Marks an account's email verified, as following the link Roster mails would (for
+    /// tests about other things that sign up, then have an admin add the account: an
+    /// unverified sign-up would be reclaimed).
+    pub async fn verify_email(&self, email: &str) {
+        use diesel::ExpressionMethods;
+        use diesel_async::RunQueryDsl;
+        use roster_identity::schema::accounts;
+        let mut conn = self.pool.get().await.expect("conn");
+        let n = diesel::update(accounts::table)
+            .filter(accounts::email.eq(email))
+            .set(accounts::email_verified.eq(true))
+            .execute(&mut conn)
+            .await
+            .expect("verify email");
+        assert_eq!(n, 1, "no account {email}");
+    }
+
     /// Creates a user and an API token for its account; returns (user JSON, token).
     pub async fn user_with_token(&self, email: &str, role: &str) -> (Value, String) {
         let user = self.create_user(email, role).await;

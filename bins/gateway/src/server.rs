@@ -157,7 +157,7 @@ fn build_with_pools(
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
             background.spawn(sender.run());
         }
-        None => tracing::warn!(
+        None => tracing::info!(
             "mail is not configured (ROSTER_SMTP_URL): verification and password-reset \
              requests answer 503 mail_not_configured, and invitation mail waits in the outbox"
         ),

@@ -36,6 +36,11 @@ pub struct MailConfig {
     /// the log) or `off` (the default otherwise).
     #[arg(long = "mail-transport", env = "ROSTER_MAIL_TRANSPORT", value_enum)]
     pub transport: Option<MailTransport>,
+    /// The client's page that asks for a new password: a reset link with no `redirectTo`
+    /// (an invitation, a reclaimed account) sends the browser there with `?token=`. Unset,
+    /// the link answers JSON `{"status": true, "token": ...}`.
+    #[arg(long = "reset-password-page", env = "ROSTER_RESET_PASSWORD_PAGE")]
+    pub reset_password_page: Option<String>,
 }
 
 impl Default for MailConfig {
@@ -44,6 +49,7 @@ impl Default for MailConfig {
             smtp_url: None,
             from: "Roster <roster@localhost>".into(),
             transport: None,
+            reset_password_page: None,
         }
     }
 }

@@ -113,3 +113,35 @@ async fn an_expired_reset_link_is_refused() {
         .ok()
         .await;
 }
+
+#[tokio::test]
+async fn a_reset_link_without_redirect_goes_to_the_configured_reset_page() {
+    let smtp = roster_devkit::smtp::SmtpServer::start().await.unwrap();
+    let url = smtp.url();
+    let app = roster_e2e::TestApp::spawn_with(|c| {
+        c.mail.smtp_url = Some(url);
+        c.mail.reset_password_page = Some("https://app.example/reset".into());
+    })
+    .await;
+    app.create_user("page@acme.test", "AppMember").await;
+    let mail = mail_to(&smtp, "page@acme.test", "set your password").await;
+    let location = super::no_redirects()
+        .get(super::link_of(&app, &mail))
+        .redirect()
+        .await;
+    assert!(
+        location.starts_with("https://app.example/reset?token=rlnk_"),
+        "{location}"
+    );
+    let token = reset_token_of(&app, &mail).await;
+    app.anon(Method::POST, "/api/auth/reset-password")
+        .json(&json!({"newPassword": NEW, "token": token}))
+        .ok()
+        .await;
+    // Without a page, a used link's landing answers 400 INVALID_TOKEN.
+    let plain = roster_e2e::TestApp::spawn().await;
+    plain
+        .anon(Method::GET, "/api/auth/reset-password/rlnk_forged")
+        .problem(400, "INVALID_TOKEN")
+        .await;
+}

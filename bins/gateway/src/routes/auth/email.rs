@@ -142,23 +142,38 @@ pub async fn request_password_reset(
 
 /// Where a reset link lands: the browser goes on to `callbackURL?token=...` (the client's
 /// page that asks for the new password), or `?error=INVALID_TOKEN`. Without a callback it
-/// goes to `/reset-password` on this origin.
+/// goes to `ROSTER_RESET_PASSWORD_PAGE`; with neither, the answer is JSON (`token`, or a
+/// 400 `INVALID_TOKEN`).
 #[utoipa::path(get, path = "/api/auth/reset-password/{token}", tag = "auth",
     params(("token" = String, Path, description = "the reset link's token"), ResetLinkQuery),
-    responses((status = 302, description = "to callbackURL with ?token= or ?error=INVALID_TOKEN")))]
+    responses((status = 302, description = "to callbackURL with ?token= or ?error=INVALID_TOKEN"),
+        (status = 200, body = ResetLink)))]
 pub async fn reset_password_link(
     state: web::Data<AppState>,
     token: web::Path<String>,
     ApiQuery(q): ApiQuery<ResetLinkQuery>,
 ) -> ApiResult<HttpResponse> {
     let to = callback("callbackURL", q.callback_url.as_deref(), &state.config.public_url)?
-        .unwrap_or_else(|| "/reset-password".into());
+        .or_else(|| state.config.mail.reset_password_page.clone());
+    let token = token.trim();
     let mut conn = state.conn().await?;
-    if flows::reset_link_is_live(&mut conn, token.trim()).await? {
-        Ok(redirect(with_param(&to, "token", token.trim())))
-    } else {
-        Ok(redirect(with_param(&to, "error", INVALID_TOKEN)))
+    let live = flows::reset_link_is_live(&mut conn, token).await?;
+    match (to, live) {
+        (Some(to), true) => Ok(redirect(with_param(&to, "token", token))),
+        (Some(to), false) => Ok(redirect(with_param(&to, "error", INVALID_TOKEN))),
+        (None, true) => Ok(HttpResponse::Ok().json(ResetLink {
+            status: true,
+            token: token.to_owned(),
+        })),
+        (None, false) => Err(DomainError::bad_request(INVALID_TOKEN, "Invalid token").into()),
     }
+}
+
+/// A live reset link's token, for a client with no reset page configured.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetLink {
+    pub status: bool,
+    pub token: String,
 }
 
 /// Sets a new password with a reset link's token (once): the password must pass the
