@@ -111,5 +111,17 @@ async fn asking_for_a_verification_link_does_not_tell_who_has_an_account() {
         .body("{\"email\":")
         .problem(400, "invalid_json")
         .await;
-    assert!(smtp.messages().is_empty());
+    // The sender runs (the bootstrapped admin's mail arrives), yet nothing was queued or
+    // sent for the unknown address.
+    mail_to(&smtp, "admin@acme.test", "set your password").await;
+    assert!(smtp
+        .messages()
+        .iter()
+        .all(|m| !m.to.contains(&"nobody@example.com".to_owned())));
+    let queued = texts(
+        &app,
+        "SELECT recipient AS t FROM mail_outbox WHERE recipient = 'nobody@example.com'",
+    )
+    .await;
+    assert!(queued.is_empty(), "{queued:?}");
 }
