@@ -260,9 +260,7 @@ async fn session(stream: TcpStream, inner: &Inner) -> Result<()> {
 }
 
 /// The lines of a DATA section up to the lone dot, dot-stuffing undone.
-async fn read_data(
-    lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
-) -> Result<String> {
+async fn read_data(lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Result<String> {
     let mut data = String::new();
     let mut line = String::new();
     loop {

@@ -79,16 +79,16 @@ pub async fn issue(
     Ok(token)
 }
 
-fn live(
-    token: &str,
-    purpose: Purpose,
-) -> diesel::dsl::And<
+/// The filter of a live link of `purpose` with this token.
+type Live = diesel::dsl::And<
     diesel::dsl::And<
         diesel::dsl::Eq<mail_links::token_hash, Vec<u8>>,
         diesel::dsl::Eq<mail_links::purpose, &'static str>,
     >,
     diesel::dsl::Gt<mail_links::expires_at, diesel::dsl::now>,
-> {
+>;
+
+fn live(token: &str, purpose: Purpose) -> Live {
     mail_links::token_hash
         .eq(secret::hash(token))
         .and(mail_links::purpose.eq(purpose.as_str()))
@@ -115,11 +115,13 @@ pub async fn redeem(
     token: &str,
     purpose: Purpose,
 ) -> DomainResult<Option<LinkTarget>> {
-    Ok(diesel::delete(mail_links::table.filter(live(token, purpose)))
-        .returning((mail_links::account_id, mail_links::email))
-        .get_result(conn)
-        .await
-        .optional()?)
+    Ok(
+        diesel::delete(mail_links::table.filter(live(token, purpose)))
+            .returning((mail_links::account_id, mail_links::email))
+            .get_result(conn)
+            .await
+            .optional()?,
+    )
 }
 
 /// Ends every link of an account (its password was reset, or it was reclaimed).

@@ -74,7 +74,9 @@ impl Transport {
                     .subject(subject)
                     .header(ContentType::TEXT_PLAIN)
                     .body(body)
-                    .map_err(|e| SendError::Permanent(format!("the mail could not be built: {e}")))?;
+                    .map_err(|e| {
+                        SendError::Permanent(format!("the mail could not be built: {e}"))
+                    })?;
                 match smtp.send(message).await {
                     Ok(_) => Ok(()),
                     Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),

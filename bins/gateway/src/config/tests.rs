@@ -117,7 +117,10 @@ fn sign_up_is_closed_and_mail_off_unless_configured() {
     let smtp = parse(&["--smtp-url", "smtp://127.0.0.1:2525"]).unwrap();
     assert_eq!(smtp.mail.transport(), MailTransport::Smtp);
     assert!(smtp.mail.sender(&smtp.public_url).unwrap().is_some());
-    for url in ["smtp+starttls://mail.example.com:587", "smtps://u:p@mail.example.com"] {
+    for url in [
+        "smtp+starttls://mail.example.com:587",
+        "smtps://u:p@mail.example.com",
+    ] {
         assert!(parse(&["--smtp-url", url]).unwrap().mail.enabled(), "{url}");
     }
     let bad = parse(&["--smtp-url", "http://mail.example.com"]).unwrap();

@@ -100,8 +100,7 @@ pub async fn request_password_reset(
     callback: Option<String>,
 ) -> DomainResult<()> {
     if let Some((id, email, _)) = by_email(conn, email).await? {
-        roster_mail::outbox::enqueue(conn, &[mails::reset_password(&email, &id, callback)])
-            .await?;
+        roster_mail::outbox::enqueue(conn, &[mails::reset_password(&email, &id, callback)]).await?;
     }
     Ok(())
 }

@@ -67,9 +67,19 @@ pub async fn after_admin_add(
             mail.push(mails::added_to_org(&row.email, &row.org_name));
         } else if row.has_password {
             reclaim(conn, row).await?;
-            mail.push(mails::set_password(&row.email, &row.id, &row.org_name, true));
+            mail.push(mails::set_password(
+                &row.email,
+                &row.id,
+                &row.org_name,
+                true,
+            ));
         } else {
-            mail.push(mails::set_password(&row.email, &row.id, &row.org_name, false));
+            mail.push(mails::set_password(
+                &row.email,
+                &row.id,
+                &row.org_name,
+                false,
+            ));
         }
     }
     roster_mail::outbox::enqueue(conn, &mail).await

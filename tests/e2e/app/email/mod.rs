@@ -31,10 +31,7 @@ pub async fn mail_to(smtp: &SmtpServer, to: &str, subject: &str) -> Received {
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let mail = smtp.next_to(to, left).await.expect("mail");
-        if mail
-            .header("Subject")
-            .is_some_and(|s| s.contains(subject))
-        {
+        if mail.header("Subject").is_some_and(|s| s.contains(subject)) {
             return mail;
         }
     }

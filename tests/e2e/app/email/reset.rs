@@ -73,10 +73,7 @@ async fn reset_answers_alike_for_unknown_emails_works_once_and_ends_every_sessio
         .json(&json!({"newPassword": "another fine passphrase 9", "token": token}))
         .problem(400, "INVALID_TOKEN")
         .await;
-    let location = super::no_redirects()
-        .get(&link)
-        .redirect()
-        .await;
+    let location = super::no_redirects().get(&link).redirect().await;
     assert_eq!(location, "/reset?error=INVALID_TOKEN");
 
     // No mail went to the unknown address; nothing secret is at rest.
@@ -103,7 +100,11 @@ async fn an_expired_reset_link_is_refused() {
         .await;
     let mail = mail_to(&smtp, "lee@example.com", "Reset your password").await;
     let token = reset_token_of(&app, &mail).await;
-    exec(&app, "UPDATE mail_links SET expires_at = now() - interval '1 second'").await;
+    exec(
+        &app,
+        "UPDATE mail_links SET expires_at = now() - interval '1 second'",
+    )
+    .await;
     app.anon(Method::POST, "/api/auth/reset-password")
         .json(&json!({"newPassword": NEW, "token": token}))
         .problem(400, "INVALID_TOKEN")

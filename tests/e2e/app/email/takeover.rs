@@ -39,7 +39,11 @@ async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() 
 
     // The owner is mailed a link to set a password, follows it, and is in the org.
     let mail = mail_to(&smtp, VICTIM, "set your password").await;
-    assert!(mail.body().contains("without confirming it"), "{}", mail.body());
+    assert!(
+        mail.body().contains("without confirming it"),
+        "{}",
+        mail.body()
+    );
     let token = reset_token_of(&app, &mail).await;
     app.anon(Method::POST, "/api/auth/reset-password")
         .json(&json!({"newPassword": OWNER_PASSWORD, "token": token}))
@@ -90,10 +94,15 @@ async fn a_verified_account_added_to_another_org_keeps_its_password_and_is_told(
     super::no_redirects().get(&link).ok().await;
 
     let beta = app.bootstrap("beta", "boss@beta.test").await;
-    app.as_user(&beta.token, &beta.org_slug, Method::POST, "/api/v1/app/user")
-        .json(&json!({"role": "AppMember", "user_info": {"email": "kim@corp.test", "name": "Kim"}}))
-        .created()
-        .await;
+    app.as_user(
+        &beta.token,
+        &beta.org_slug,
+        Method::POST,
+        "/api/v1/app/user",
+    )
+    .json(&json!({"role": "AppMember", "user_info": {"email": "kim@corp.test", "name": "Kim"}}))
+    .created()
+    .await;
     let notice = mail_to(&smtp, "kim@corp.test", "You were added to").await;
     assert!(notice.body().contains("Org beta"), "{}", notice.body());
     assert!(notice.link().is_none(), "a notice carries no link");
@@ -126,4 +135,3 @@ async fn an_account_the_admin_creates_gets_a_link_to_set_its_password() {
     .await;
     assert_eq!(verified, ["true"]);
 }
-

@@ -65,7 +65,11 @@ async fn an_expired_verification_link_is_refused_and_a_new_one_can_be_asked_for(
     let (app, smtp) = app_with_mail().await;
     sign_up(&app, "ada@example.com", "correct horse battery").await;
     let first = mail_to(&smtp, "ada@example.com", "Confirm your email").await;
-    exec(&app, "UPDATE mail_links SET expires_at = now() - interval '1 second'").await;
+    exec(
+        &app,
+        "UPDATE mail_links SET expires_at = now() - interval '1 second'",
+    )
+    .await;
     no_redirects()
         .get(super::link_of(&app, &first))
         .problem(401, "INVALID_TOKEN")
@@ -96,8 +100,14 @@ async fn asking_for_a_verification_link_does_not_tell_who_has_an_account() {
     for (body, field) in [
         (json!({"email": "not an email"}), "email"),
         (json!({"email": 7}), "email"),
-        (json!({"email": "a@b.co", "callbackURL": "https://evil.test/x"}), "callbackURL"),
-        (json!({"email": "a@b.co", "callbackURL": "//evil.test/x"}), "callbackURL"),
+        (
+            json!({"email": "a@b.co", "callbackURL": "https://evil.test/x"}),
+            "callbackURL",
+        ),
+        (
+            json!({"email": "a@b.co", "callbackURL": "//evil.test/x"}),
+            "callbackURL",
+        ),
     ] {
         let problem = app
             .anon(Method::POST, "/api/auth/send-verification-email")

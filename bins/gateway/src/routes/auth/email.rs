@@ -3,12 +3,12 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use roster_core::DomainError;
 use roster_identity::ownership::flows::{self, INVALID_TOKEN};
 use roster_identity::ownership::requests::{
     callback, RequestPasswordResetRequest, ResetLinkQuery, ResetPasswordRequest,
     SendVerificationEmailRequest, VerifyEmailQuery,
 };
-use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -76,9 +76,11 @@ pub async fn send_verification_email(
     req: HttpRequest,
     ApiJson(body): ApiJson<SendVerificationEmailRequest>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .limits
-        .check(Endpoint::AccountMail, Some(&body.email), client_addr::of(&req))?;
+    state.limits.check(
+        Endpoint::AccountMail,
+        Some(&body.email),
+        client_addr::of(&req),
+    )?;
     require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
     let mut conn = state.conn().await?;
@@ -95,7 +97,11 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     ApiQuery(q): ApiQuery<VerifyEmailQuery>,
 ) -> ApiResult<HttpResponse> {
-    let to = callback("callbackURL", q.callback_url.as_deref(), &state.config.public_url)?;
+    let to = callback(
+        "callbackURL",
+        q.callback_url.as_deref(),
+        &state.config.public_url,
+    )?;
     let mut conn = state.conn().await?;
     let outcome = flows::verify_email(&mut conn, q.token.trim()).await;
     match (outcome, to) {
@@ -126,17 +132,18 @@ pub async fn request_password_reset(
     req: HttpRequest,
     ApiJson(body): ApiJson<RequestPasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    state
-        .limits
-        .check(Endpoint::AccountMail, Some(&body.email), client_addr::of(&req))?;
+    state.limits.check(
+        Endpoint::AccountMail,
+        Some(&body.email),
+        client_addr::of(&req),
+    )?;
     require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
     let mut conn = state.conn().await?;
     flows::request_password_reset(&mut conn, cmd.email.as_str(), cmd.callback).await?;
     Ok(HttpResponse::Ok().json(ResetRequested {
         status: true,
-        message: "If this email exists in our system, check your email for the reset link"
-            .into(),
+        message: "If this email exists in our system, check your email for the reset link".into(),
     }))
 }
 
@@ -153,8 +160,12 @@ pub async fn reset_password_link(
     token: web::Path<String>,
     ApiQuery(q): ApiQuery<ResetLinkQuery>,
 ) -> ApiResult<HttpResponse> {
-    let to = callback("callbackURL", q.callback_url.as_deref(), &state.config.public_url)?
-        .or_else(|| state.config.mail.reset_password_page.clone());
+    let to = callback(
+        "callbackURL",
+        q.callback_url.as_deref(),
+        &state.config.public_url,
+    )?
+    .or_else(|| state.config.mail.reset_password_page.clone());
     let token = token.trim();
     let mut conn = state.conn().await?;
     let live = flows::reset_link_is_live(&mut conn, token).await?;
