@@ -6,6 +6,7 @@ mod email;
 mod fixtures;
 mod integrations;
 mod members;
+mod organizations;
 mod projects;
 mod sessions;
 mod tokens;

@@ -3,7 +3,6 @@
 //! whether an account exists.
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::db::ConnectionSource;
 use roster_core::error::DomainResult;
@@ -23,17 +22,13 @@ fn invalid_token() -> DomainError {
     DomainError::bad_request(INVALID_TOKEN, "Invalid token")
 }
 
-/// (id, email, verified) of the account with this email, compared case-insensitively.
+/// (id, email, verified) of the account with this email, compared on its identity key.
 async fn by_email(
     conn: &mut AsyncPgConnection,
     email: &str,
 ) -> DomainResult<Option<(String, String, bool)>> {
     Ok(accounts::table
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
-                .bind::<Text, _>(email.trim())
-                .sql(")"),
-        )
+        .filter(accounts::email_key.eq(roster_core::keys::identity_key(email)))
         .select((accounts::id, accounts::email, accounts::email_verified))
         .first(conn)
         .await
