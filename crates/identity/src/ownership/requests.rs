@@ -9,6 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::passwords::Password;
 
+/// The longest link token accepted (Roster's are far shorter).
+const MAX_TOKEN_CHARS: usize = 200;
 /// The longest callback URL accepted.
 const MAX_CALLBACK_CHARS: usize = 2048;
 
@@ -57,6 +59,36 @@ pub struct VerifyEmailQuery {
     #[serde(rename = "callbackURL")]
     #[param(rename = "callbackURL")]
     pub callback_url: Option<String>,
+}
+
+impl VerifyEmailQuery {
+    /// The token (a link token's length at most) and the checked callback.
+    pub fn parse(&self, public_url: &str) -> Result<(String, Option<String>), DomainError> {
+        let mut errors = Errors::default();
+        let token = errors.take(token("token", &self.token));
+        let to = errors.take(callback(
+            "callbackURL",
+            self.callback_url.as_deref(),
+            public_url,
+        ));
+        errors.finish()?;
+        match (token, to) {
+            (Some(token), Some(to)) => Ok((token, to)),
+            _ => Err(DomainError::internal_msg("validation collected no error")),
+        }
+    }
+}
+
+/// A link token as a client sent it: not empty, and no longer than any Roster makes.
+fn token(field: &str, raw: &str) -> Result<String, DomainError> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.len() > MAX_TOKEN_CHARS {
+        return Err(DomainError::invalid(
+            field,
+            format!("must be a link token of at most {MAX_TOKEN_CHARS} characters"),
+        ));
+    }
+    Ok(raw.to_owned())
 }
 
 /// `GET /api/auth/reset-password/{token}`
@@ -150,9 +182,11 @@ impl ResetPasswordRequest {
     pub fn parse(&self) -> Result<(Password, String), DomainError> {
         let mut errors = Errors::default();
         let password = errors.take(Password::parse("newPassword", &self.new_password));
-        if self.token.trim().is_empty() || self.token.len() > 200 {
-            errors.take::<()>(Err(DomainError::invalid("token", "must be a reset token")));
+        let token = errors.take(token("token", &self.token));
+        errors.finish()?;
+        match (password, token) {
+            (Some(password), Some(token)) => Ok((password, token)),
+            _ => Err(DomainError::internal_msg("validation collected no error")),
         }
-        errors.finish_with(password.map(|p| (p, self.token.trim().to_owned())))
     }
 }

@@ -81,8 +81,8 @@ pub async fn send_verification_email(
         Some(&body.email),
         client_addr::of(&req),
     )?;
-    require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
+    require_mail(&state)?;
     let mut conn = state.conn().await?;
     flows::send_verification(&mut conn, cmd.email.as_str(), cmd.callback).await?;
     Ok(HttpResponse::Ok().json(Status { status: true }))
@@ -97,13 +97,9 @@ pub async fn verify_email(
     state: web::Data<AppState>,
     ApiQuery(q): ApiQuery<VerifyEmailQuery>,
 ) -> ApiResult<HttpResponse> {
-    let to = callback(
-        "callbackURL",
-        q.callback_url.as_deref(),
-        &state.config.public_url,
-    )?;
+    let (token, to) = q.parse(&state.config.public_url)?;
     let mut conn = state.conn().await?;
-    let outcome = flows::verify_email(&mut conn, q.token.trim()).await;
+    let outcome = flows::verify_email(&mut conn, &token).await;
     match (outcome, to) {
         (Ok(_), Some(to)) => Ok(redirect(to)),
         (Ok(_), None) => Ok(HttpResponse::Ok().json(Verified {
@@ -137,8 +133,8 @@ pub async fn request_password_reset(
         Some(&body.email),
         client_addr::of(&req),
     )?;
-    require_mail(&state)?;
     let cmd = body.parse(&state.config.public_url)?;
+    require_mail(&state)?;
     let mut conn = state.conn().await?;
     flows::request_password_reset(&mut conn, cmd.email.as_str(), cmd.callback).await?;
     Ok(HttpResponse::Ok().json(ResetRequested {
