@@ -71,6 +71,8 @@ impl TestApp {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
         // The tests' webhook receivers listen on loopback.
         config.webhooks.allow_private = true;
+        // Most tests sign up; those about closed sign-up close it again.
+        config.signup = roster_gateway::config::Signup::Open;
         tweak(&mut config);
         let (base, management, handle) = start_gateway(&config);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");
@@ -176,6 +178,23 @@ impl TestApp {
             .json(&serde_json::json!({"role": role, "user_info": {"email": email, "name": format!("User {email}")}}))
             .created()
             .await
+    }
+
+    /// Marks an account's email verified, as following the link Roster mails would (for
+    /// tests about other things that sign up, then have an admin add the account: an
+    /// unverified sign-up would be reclaimed).
+    pub async fn verify_email(&self, email: &str) {
+        use diesel::ExpressionMethods;
+        use diesel_async::RunQueryDsl;
+        use roster_identity::schema::accounts;
+        let mut conn = self.pool.get().await.expect("conn");
+        let n = diesel::update(accounts::table)
+            .filter(accounts::email.eq(email))
+            .set(accounts::email_verified.eq(true))
+            .execute(&mut conn)
+            .await
+            .expect("verify email");
+        assert_eq!(n, 1, "no account {email}");
     }
 
     /// Creates a user and an API token for its account; returns (user JSON, token).

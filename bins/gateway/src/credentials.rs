@@ -82,6 +82,13 @@ impl CredentialCache {
         }
     }
 
+    /// Drops every credential of an account (its sessions ended at once, e.g. a reset).
+    pub fn forget_account(&self, account_id: &roster_identity::AccountId) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (auth, _)| auth.account_id != *account_id);
+        }
+    }
+
     fn forget_key(&self, key: &CredentialKey) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.remove(key);

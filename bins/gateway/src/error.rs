@@ -104,14 +104,14 @@ impl ApiError {
             DomainError::Forbidden { code, detail } | DomainError::NotFound { code, detail } => {
                 Problem::new(status, code.as_ref(), detail.clone())
             }
-            DomainError::Unauthorized { detail } => {
-                Problem::new(status, "unauthorized", detail.clone())
+            DomainError::Unauthorized { code, detail } => {
+                Problem::new(status, code.as_ref(), detail.clone())
             }
             DomainError::TooManyRequests { detail, .. } => {
                 Problem::new(status, "too_many_requests", detail.clone())
             }
-            DomainError::Unavailable { detail } => {
-                Problem::new(status, "unavailable", detail.clone())
+            DomainError::Unavailable { code, detail } => {
+                Problem::new(status, code.as_ref(), detail.clone())
             }
             DomainError::Internal(_) => Problem::for_status(status, None),
         }

@@ -69,6 +69,9 @@ pub enum Endpoint {
     SignIn,
     /// `POST /api/auth/sign-up/email`, per email.
     SignUp,
+    /// `POST /api/auth/send-verification-email` and `request-password-reset`, per email:
+    /// each sends mail.
+    AccountMail,
     /// `POST /api/v1/external-users/authenticate`, per API key.
     Authenticate,
     /// `POST /work-apps/slack/commands`, per Slack team and user.
@@ -80,6 +83,7 @@ impl Endpoint {
         match self {
             Self::SignIn => "sign-in",
             Self::SignUp => "sign-up",
+            Self::AccountMail => "account-mail",
             Self::Authenticate => "authenticate",
             Self::SlackCommands => "slack-commands",
         }
@@ -135,7 +139,7 @@ impl RateLimits {
 
     fn counters(&self, endpoint: Endpoint) -> &Counters {
         match endpoint {
-            Endpoint::SignIn | Endpoint::SignUp => &self.accounts,
+            Endpoint::SignIn | Endpoint::SignUp | Endpoint::AccountMail => &self.accounts,
             Endpoint::Authenticate => &self.authenticate,
             Endpoint::SlackCommands => &self.slack_commands,
         }

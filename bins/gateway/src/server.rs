@@ -160,6 +160,21 @@ fn build_with_pools(
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;
     background.spawn(deliverer.run());
+    match config
+        .mail
+        .sender(&config.public_url)
+        .map_err(std::io::Error::other)?
+    {
+        Some(mail) => {
+            let sender = roster_mail::sender::Sender::new(&config.database_url, mail)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            background.spawn(sender.run());
+        }
+        None => tracing::info!(
+            "mail is not configured (ROSTER_SMTP_URL): verification and password-reset \
+             requests answer 503 mail_not_configured, and invitation mail waits in the outbox"
+        ),
+    }
     background.spawn(mark_interrupted_imports(
         roster_core::db::pool(&config.database_url, 1)
             .map_err(|e| std::io::Error::other(e.to_string()))?,

@@ -74,8 +74,12 @@ pub enum DomainError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// `code`: `unauthorized`, or a flow's own (better-auth's `INVALID_TOKEN`).
     #[error("{detail}")]
-    Unauthorized { detail: String },
+    Unauthorized {
+        code: Cow<'static, str>,
+        detail: String,
+    },
     #[error("{detail}")]
     Forbidden {
         code: Cow<'static, str>,
@@ -100,8 +104,12 @@ pub enum DomainError {
         limit: u32,
     },
     /// The database (or another dependency) does not answer: retry later.
+    /// `code`: `unavailable`, or what is missing (`mail_not_configured`).
     #[error("{detail}")]
-    Unavailable { detail: String },
+    Unavailable {
+        code: Cow<'static, str>,
+        detail: String,
+    },
     /// A bug or an unexpected failure; its cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -143,7 +151,16 @@ impl DomainError {
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::unauthorized_because("unauthorized", detail)
+    }
+
+    /// A 401 with a code of its own.
+    pub fn unauthorized_because(
+        code: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self::Unauthorized {
+            code: code.into(),
             detail: detail.into(),
         }
     }
@@ -180,7 +197,16 @@ impl DomainError {
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::unavailable_because("unavailable", detail)
+    }
+
+    /// A 503 with a code of its own (something this server is not set up for).
+    pub fn unavailable_because(
+        code: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self::Unavailable {
+            code: code.into(),
             detail: detail.into(),
         }
     }

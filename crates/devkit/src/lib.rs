@@ -5,6 +5,8 @@
 #[cfg(feature = "db")]
 pub mod db;
 pub mod pg_bin;
+#[cfg(feature = "smtp")]
+pub mod smtp;
 mod url;
 
 pub use url::{database_name, with_database};

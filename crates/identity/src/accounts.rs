@@ -40,7 +40,8 @@ fn email_taken(e: diesel::result::Error) -> DomainError {
 }
 
 /// Creates an account with a password (sign-up): a password that breaks the rules is a
-/// 400, a taken email a 409. No connection is held while the password is hashed.
+/// 400, a taken email a 409. No connection is held while the password is hashed. The
+/// account is unverified; its owner is mailed a verification link.
 pub async fn sign_up(
     db: &impl ConnectionSource,
     hasher: &Hasher,
@@ -52,18 +53,25 @@ pub async fn sign_up(
         .hash_new(password, vec![email.as_str().to_owned(), name.to_owned()])
         .await?;
     let mut conn = db.get().await?;
-    diesel::insert_into(accounts::table)
-        .values((
-            accounts::id.eq(AccountId::generate()),
-            accounts::email.eq(email.as_str()),
-            accounts::email_key.eq(email.key()),
-            accounts::name.eq(name),
-            accounts::password_hash.eq(hash.0),
-        ))
-        .returning(Account::as_returning())
-        .get_result(&mut *conn)
-        .await
-        .map_err(email_taken)
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let account = diesel::insert_into(accounts::table)
+            .values((
+                accounts::id.eq(AccountId::generate()),
+                accounts::email.eq(email.as_str()),
+                accounts::email_key.eq(email.key()),
+                accounts::name.eq(name),
+                accounts::password_hash.eq(hash.0),
+            ))
+            .returning(Account::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(email_taken)?;
+        // Unverified until its owner follows the link this queues.
+        crate::ownership::flows::on_sign_up(conn, &account.id, &account.email, None).await?;
+        Ok(account)
+    })
+    .await
 }
 
 /// Checks an email and password; any mismatch is the same 401. The connection goes back
@@ -154,7 +162,8 @@ pub async fn find_or_create_by_email(
     Ok(row.id)
 }
 
-/// Sets the password of an account that has none (bootstrap of an existing account).
+/// Sets the password of an account that has none (bootstrap of an existing account): the
+/// operator's word verifies its email.
 pub async fn set_password_if_absent(
     conn: &mut AsyncPgConnection,
     id: &AccountId,
@@ -165,7 +174,10 @@ pub async fn set_password_if_absent(
             .find(id)
             .filter(accounts::password_hash.is_null()),
     )
-    .set(accounts::password_hash.eq(hash.0))
+    .set((
+        accounts::password_hash.eq(hash.0),
+        accounts::email_verified.eq(true),
+    ))
     .execute(conn)
     .await?;
     Ok(())

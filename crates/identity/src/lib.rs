@@ -30,6 +30,7 @@ pub mod ids;
 pub mod imports;
 pub mod integrations;
 pub mod orgs;
+pub mod ownership;
 pub mod password_formats;
 pub mod passwords;
 pub mod requests;

@@ -20,6 +20,8 @@ diesel::table! {
         email_key -> Text,
         /// The org the account last chose: new sessions open there.
         active_org_id -> Nullable<Text>,
+        /// Whether the owner proved they receive this email (a link Roster mailed them).
+        email_verified -> Bool,
     }
 }
 

@@ -2,6 +2,7 @@
 //! members and artifacts.
 
 mod artifacts;
+mod email;
 mod fixtures;
 mod integrations;
 mod members;

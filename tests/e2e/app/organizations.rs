@@ -39,6 +39,8 @@ async fn victim(app: &TestApp) -> Value {
         .json(&json!({"email": "victim@example.test", "password": PASSWORD, "name": "Vic"}))
         .ok()
         .await;
+    // The victim followed the verification link (else the admin's add reclaims the account).
+    app.verify_email("victim@example.test").await;
     app.create_user("victim@example.test", "AppMember").await
 }
 

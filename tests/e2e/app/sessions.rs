@@ -164,6 +164,8 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
 async fn the_session_cookie_works_like_a_token_in_the_active_org() {
     let app = TestApp::spawn().await;
     let (_, signed_up) = sign_up(&app, "lee@example.com", "correct horse").await;
+    // Its owner followed the verification link (else the admin's add reclaims it).
+    app.verify_email("lee@example.com").await;
     let body = json!({"account_id": signed_up["user"]["id"], "role": "AppMember", "user_info": {"email": "lee@example.com", "name": "Lee"}});
     let user = app
         .admin(Method::POST, "/api/v1/app/user")

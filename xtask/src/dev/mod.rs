@@ -118,6 +118,17 @@ fn serve(
         .env("ROSTER_SECRET", dev_secret(root)?)
         .env("ROSTER_BIND", options.bind.to_string())
         .env("ROSTER_PUBLIC_URL", format!("http://{}", options.bind))
+        // Development: anyone may sign up, and without an SMTP server the mail (its links
+        // included) goes to this log.
+        .env("ROSTER_SIGNUP", "open")
+        .env(
+            "ROSTER_MAIL_TRANSPORT",
+            if std::env::var_os("ROSTER_SMTP_URL").is_some() {
+                "smtp"
+            } else {
+                "log"
+            },
+        )
         .env(
             "RUST_LOG",
             std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Args, ValueEnum};
 
+pub use mail::{MailConfig, MailTransport};
+
 use crate::defences::TrustedProxies;
 use crate::rate_limit::{Limit, RateLimits};
 
@@ -16,8 +18,8 @@ pub enum LogFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Signup {
-    #[default]
     Open,
+    #[default]
     Closed,
 }
 
@@ -43,8 +45,9 @@ pub struct Config {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
-    /// Whether anyone may create an account with POST /api/auth/sign-up/email.
-    #[arg(long, env = "ROSTER_SIGNUP", value_enum, default_value_t = Signup::Open)]
+    /// Whether anyone may create an account with POST /api/auth/sign-up/email (`open`), or
+    /// only administrators add people (`closed`, the default).
+    #[arg(long, env = "ROSTER_SIGNUP", value_enum, default_value_t = Signup::Closed)]
     pub signup: Signup,
     /// Database connections per process.
     #[arg(long, env = "ROSTER_DB_POOL_SIZE", default_value_t = 16)]
@@ -139,6 +142,8 @@ pub struct Config {
     pub audit_retention_days: u32,
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+    #[command(flatten)]
+    pub mail: MailConfig,
 }
 
 /// How webhooks are delivered.
@@ -215,7 +220,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             secret: Secret(secret.to_vec()),
             public_url: "http://127.0.0.1:8080".into(),
-            signup: Signup::Open,
+            signup: Signup::Closed,
             db_pool_size: 8,
             db_writers: 4,
             rate_limit_per_credential: 10,
@@ -237,6 +242,7 @@ impl Config {
             auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
             audit_retention_days: 365,
             webhooks: WebhookConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 
@@ -356,5 +362,6 @@ impl std::str::FromStr for MetricsBind {
     }
 }
 
+mod mail;
 #[cfg(test)]
 mod tests;

@@ -104,3 +104,32 @@ fn webhook_settings_parse_beside_the_others() {
     assert_eq!(parse(&[]).unwrap().webhooks.timeout_ms, 10_000);
     assert!(parse(&["--webhook-retry-schedule", "5x"]).is_err());
 }
+
+#[test]
+fn sign_up_is_closed_and_mail_off_unless_configured() {
+    use super::{MailTransport, Signup};
+    let config = parse(&[]).unwrap();
+    assert_eq!(config.signup, Signup::Closed);
+    assert_eq!(config.mail.transport(), MailTransport::Off);
+    assert!(config.mail.sender(&config.public_url).unwrap().is_none());
+    assert_eq!(parse(&["--signup", "open"]).unwrap().signup, Signup::Open);
+
+    let smtp = parse(&["--smtp-url", "smtp://127.0.0.1:2525"]).unwrap();
+    assert_eq!(smtp.mail.transport(), MailTransport::Smtp);
+    assert!(smtp.mail.sender(&smtp.public_url).unwrap().is_some());
+    for url in [
+        "smtp+starttls://mail.example.com:587",
+        "smtps://u:p@mail.example.com",
+    ] {
+        assert!(parse(&["--smtp-url", url]).unwrap().mail.enabled(), "{url}");
+    }
+    let bad = parse(&["--smtp-url", "http://mail.example.com"]).unwrap();
+    let refused = bad.mail.sender(&bad.public_url).unwrap_err();
+    assert!(refused.contains("scheme"), "{refused}");
+    let log = parse(&["--mail-transport", "log"]).unwrap();
+    assert_eq!(log.mail.transport(), MailTransport::Log);
+    let no_url = parse(&["--mail-transport", "smtp"]).unwrap();
+    assert!(no_url.mail.sender(&no_url.public_url).is_err());
+    let bad_from = parse(&["--smtp-url", "smtp://127.0.0.1:1", "--mail-from", "nope"]).unwrap();
+    assert!(bad_from.mail.sender(&bad_from.public_url).is_err());
+}

@@ -44,6 +44,16 @@ catalogue! {
     UserDeactivated = "user.deactivated", target "user";
     /// A user was activated again.
     UserActivated = "user.activated", target "user";
+    /// An account's owner followed the verification link Roster mailed them (`data`:
+    /// `{"id", "email"}`; emitted in each org the account is a user of).
+    AccountVerified = "account.verified", target "account";
+    /// An account's password was set with a reset link; its sessions ended (`data`:
+    /// `{"id", "email"}`; emitted in each org the account is a user of).
+    AccountPasswordReset = "account.password_reset", target "account";
+    /// An administrator added the email of an account signed up by someone who never
+    /// proved it: its password, sessions and tokens were revoked, and the owner mailed a
+    /// link to set a password (`data`: `{"id", "email"}`; in the org that added it).
+    AccountReclaimed = "account.reclaimed", target "account";
     /// A project was created; its creator is its first Owner.
     ProjectCreated = "project.created", target "project";
     /// A project's fields changed.

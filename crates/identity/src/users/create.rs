@@ -102,6 +102,7 @@ async fn create_with_account_by_email(
         .get_result(conn)
         .await
         .map_err(|e| unique_violation(e, "user_info.email", false))?;
+        crate::ownership::after_admin_add(conn, &[(org_id, &account_id)]).await?;
         let user = added_user(org_id, id, account_id, new, now);
         events::emit(conn, EventType::UserCreated, &user).await?;
         Ok(user)
@@ -157,6 +158,8 @@ pub async fn create_many_by_email(
     use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
         let users = add_many_by_email(conn, batch).await?;
+        let added: Vec<_> = users.iter().map(|u| (&u.org_id, &u.account_id)).collect();
+        crate::ownership::after_admin_add(conn, &added).await?;
         let contexts = batch.iter().map(|(_, _, context)| (*context).clone());
         events::emit_created(conn, &users, contexts).await?;
         Ok(users)
@@ -287,6 +290,7 @@ async fn create_for_account(
             .get_result(conn)
             .await
             .map_err(|e| unique_violation(e, "user_info.email", true))?;
+        crate::ownership::after_admin_add(conn, &[(&record.org_id, &record.account_id)]).await?;
         let user = User::from(record);
         events::emit(conn, EventType::UserCreated, &user).await?;
         Ok(user)

@@ -98,6 +98,21 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"email": "newcomer@acme.test", "password": "long enough pass", "name": "New"}),
         ),
+        ("post", "/api/auth/send-verification-email") => (
+            q(""),
+            json!({"email": a.owner_email, "callbackURL": "/welcome"}),
+        ),
+        ("post", "/api/auth/request-password-reset") => (
+            q(""),
+            json!({"email": a.owner_email, "redirectTo": "/reset"}),
+        ),
+        ("post", "/api/auth/reset-password") => (
+            q(""),
+            json!({"newPassword": "long enough pass phrase", "token": "rlnk_made_up"}),
+        ),
+        ("get", "/api/auth/verify-email") => {
+            (q("token=rlnk_made_up&callbackURL=/welcome"), Value::Null)
+        }
         ("post", "/api/auth/sign-in/email") => (
             q(""),
             json!({"email": a.owner_email, "password": a.password}),

@@ -24,6 +24,51 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[409]),
             )
         }),
+        // The mail flows answer alike for any email (503 where no mail is configured), and
+        // no one's link is guessable: a made-up token is refused.
+        ("post", "/api/auth/send-verification-email", |c| {
+            let body = json!({"email": c.w.b.owner_email});
+            c.anon(
+                Method::POST,
+                "/api/auth/send-verification-email",
+                Some(body),
+                status(&[200, 503]),
+            )
+        }),
+        ("post", "/api/auth/request-password-reset", |c| {
+            let body = json!({"email": c.w.b.owner_email});
+            c.anon(
+                Method::POST,
+                "/api/auth/request-password-reset",
+                Some(body),
+                status(&[200, 503]),
+            )
+        }),
+        ("get", "/api/auth/verify-email", |c| {
+            c.anon(
+                Method::GET,
+                "/api/auth/verify-email?token=rlnk_made_up",
+                None,
+                status(&[401]),
+            )
+        }),
+        ("get", "/api/auth/reset-password/{token}", |c| {
+            c.anon(
+                Method::GET,
+                "/api/auth/reset-password/rlnk_made_up",
+                None,
+                status(&[400]),
+            )
+        }),
+        ("post", "/api/auth/reset-password", |c| {
+            let body = json!({"newPassword": "probe pass phrase 42", "token": "rlnk_made_up"});
+            c.anon(
+                Method::POST,
+                "/api/auth/reset-password",
+                Some(body),
+                status(&[400]),
+            )
+        }),
         ("post", "/api/auth/sign-in/email", |c| {
             let body = json!({"email": c.w.b.owner_email, "password": c.w.a.password});
             c.anon(

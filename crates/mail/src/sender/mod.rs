@@ -1,0 +1,228 @@
+//! The sender every gateway with mail configured runs: batches of due mail claimed with
+//! `FOR UPDATE SKIP LOCKED` on a connection of its own and held until their outcomes are
+//! recorded, so that no two senders send a mail at once and a sender that dies gives its
+//! claims back at once. A notification after each commit that queued mail wakes it; it
+//! sleeps until the next mail falls due, and polls every few seconds besides, as the
+//! webhook deliverer does.
+
+mod claim;
+
+use std::time::Duration;
+
+use diesel_async::AsyncConnection;
+use lettre::message::Mailbox;
+use roster_core::db::Pool;
+use roster_core::DomainError;
+use tokio::sync::Notify;
+
+use crate::links::{self, Purpose};
+use crate::outbox::LINK_PLACEHOLDER;
+use crate::transport::{SendError, Transport};
+use claim::{Claimed, Recorded};
+
+/// Mails claimed by one batch.
+const BATCH: usize = 20;
+/// The longest sleep between two looks for due mail.
+const POLL: Duration = Duration::from_secs(5);
+/// The pause after the database failed a claim.
+const AFTER_ERROR: Duration = Duration::from_secs(1);
+/// The waits after failed attempts; past the last, the mail is given up.
+pub const RETRY_SCHEDULE: [Duration; 7] = [
+    Duration::from_secs(1),
+    Duration::from_secs(10),
+    Duration::from_secs(60),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(2 * 60 * 60),
+    Duration::from_secs(6 * 60 * 60),
+];
+
+/// What the sender needs besides the database.
+#[derive(Debug, Clone)]
+pub struct SenderConfig {
+    pub transport: Transport,
+    /// The `From` of every mail.
+    pub from: Mailbox,
+    /// Where clients reach the gateway: the base of the links.
+    pub public_url: String,
+}
+
+/// Sends due mail until its task is aborted.
+pub struct Sender {
+    pool: Pool,
+    config: SenderConfig,
+    database_url: String,
+}
+
+impl Sender {
+    pub fn new(database_url: &str, config: SenderConfig) -> Result<Self, DomainError> {
+        // One connection holds a batch's claims; the other stores its links at once, so
+        // that a link works as soon as its mail arrives.
+        let pool = roster_core::db::pool(database_url, 2).map_err(DomainError::internal)?;
+        Ok(Self {
+            pool,
+            config,
+            database_url: database_url.to_owned(),
+        })
+    }
+
+    /// Sends until aborted.
+    pub async fn run(self) {
+        let wake = std::sync::Arc::new(Notify::new());
+        let listen = roster_core::notifications::listen(
+            self.database_url.clone(),
+            crate::MAIL_CHANNEL,
+            Wake(wake.clone()),
+        );
+        futures_util::future::join(listen, self.work(&wake)).await;
+    }
+
+    async fn work(&self, wake: &Notify) {
+        loop {
+            match self.batch().await {
+                Ok(n) if n == BATCH => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "mail could not be claimed");
+                    tokio::time::sleep(AFTER_ERROR).await;
+                }
+            }
+            let wait = match self.next_due().await {
+                Ok(Some(at)) => {
+                    let left = at - roster_core::time::now();
+                    Duration::try_from(left).unwrap_or(Duration::ZERO).min(POLL)
+                }
+                Ok(None) => POLL,
+                Err(_) => AFTER_ERROR,
+            };
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Claims a batch, sends it, and records what came of it, in one transaction.
+    async fn batch(&self) -> Result<usize, DomainError> {
+        let mut conn = roster_core::db::conn(&self.pool).await?;
+        conn.transaction::<_, DomainError, _>(async |conn| {
+            claim::give_up_stale(conn).await?;
+            let claimed = claim::claim(conn, BATCH as i64).await?;
+            for mail in &claimed {
+                let outcome = self.attempt(mail).await;
+                claim::record(conn, &mail.id, recorded(mail, &outcome)).await?;
+            }
+            Ok(claimed.len())
+        })
+        .await
+    }
+
+    /// Sends one mail, with a fresh link when it carries one.
+    async fn attempt(&self, mail: &Claimed) -> Result<(), SendError> {
+        let mut body = mail.body.clone().unwrap_or_default();
+        if let (Some(purpose), Some(account_id)) = (
+            mail.link_purpose.as_deref().and_then(Purpose::parse),
+            mail.link_account_id.as_deref(),
+        ) {
+            let token = {
+                let mut conn = roster_core::db::conn(&self.pool)
+                    .await
+                    .map_err(|e| SendError::Transient(e.to_string()))?;
+                links::issue(&mut conn, purpose, account_id, &mail.recipient)
+                    .await
+                    .map_err(|e| SendError::Transient(e.to_string()))?
+            };
+            let url = link_url(
+                &self.config.public_url,
+                purpose,
+                &token,
+                mail.link_callback.as_deref(),
+            )
+            .map_err(SendError::Permanent)?;
+            body = body.replace(LINK_PLACEHOLDER, &url);
+        }
+        self.config
+            .transport
+            .send(&self.config.from, &mail.recipient, &mail.subject, body)
+            .await
+    }
+
+    async fn next_due(&self) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
+        let mut conn = roster_core::db::conn(&self.pool).await?;
+        claim::next_due(&mut conn).await
+    }
+}
+
+fn recorded<'a>(mail: &Claimed, outcome: &'a Result<(), SendError>) -> Recorded<'a> {
+    match outcome {
+        Ok(()) => Recorded::Sent,
+        Err(SendError::Permanent(error)) => Recorded::GivenUp { error },
+        Err(SendError::Transient(error)) => {
+            let attempt = usize::try_from(mail.attempts).unwrap_or(0);
+            match RETRY_SCHEDULE
+                .get(attempt)
+                .and_then(|wait| time::Duration::try_from(*wait).ok())
+            {
+                Some(wait) => Recorded::Retry {
+                    at: roster_core::time::now() + wait,
+                    error,
+                },
+                None => Recorded::GivenUp { error },
+            }
+        }
+    }
+}
+
+/// The URL a link's mail carries: better-auth's `verify-email?token=` and
+/// `reset-password/{token}`, each with the caller's `callbackURL`.
+pub fn link_url(
+    public_url: &str,
+    purpose: Purpose,
+    token: &str,
+    callback: Option<&str>,
+) -> Result<String, String> {
+    let base = public_url.trim_end_matches('/');
+    let path = match purpose {
+        Purpose::VerifyEmail => format!("{base}/api/auth/verify-email"),
+        Purpose::ResetPassword => format!("{base}/api/auth/reset-password/{token}"),
+    };
+    let mut url =
+        url::Url::parse(&path).map_err(|_| "ROSTER_PUBLIC_URL is not a URL".to_owned())?;
+    {
+        let mut query = url.query_pairs_mut();
+        if purpose == Purpose::VerifyEmail {
+            query.append_pair("token", token);
+        }
+        if let Some(callback) = callback {
+            query.append_pair("callbackURL", callback);
+        }
+    }
+    let mut url = url.to_string();
+    if url.ends_with('?') {
+        url.pop();
+    }
+    Ok(url)
+}
+
+/// Wakes the sender on a notification, and when the connection is back.
+struct Wake(std::sync::Arc<Notify>);
+
+impl roster_core::notifications::Listener for Wake {
+    fn alive(&self) -> bool {
+        true
+    }
+
+    fn up(&self) {
+        self.0.notify_one();
+    }
+
+    fn heard(&self, _payload: &str) {
+        self.0.notify_one();
+    }
+
+    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
+        if let (Some(e), true) = (error, first) {
+            tracing::warn!(error = %e, "mail notifications unavailable; polling every {} s", POLL.as_secs());
+        }
+    }
+}
