@@ -1,0 +1,7 @@
+-- NOT VALID: rows may name users deleted since.
+ALTER TABLE artifacts ADD CONSTRAINT artifacts_created_by_fkey
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id) NOT VALID;
+ALTER TABLE projects ADD CONSTRAINT projects_created_by_fkey
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id) NOT VALID;
+DROP TABLE org_group_members;
+DROP TABLE org_groups;
