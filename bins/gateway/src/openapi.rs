@@ -13,6 +13,7 @@ use crate::error::{Problem, PROBLEM_JSON};
     components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
+        (name = "groups", description = "Groups of an org's users and their members"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
         (name = "projects", description = "Projects, their members and pins"),
         (name = "artifacts", description = "Artifacts of projects"),

@@ -1,11 +1,12 @@
 //! The App family (`/api/v1/app`, Zylon Workspace API compatible): users, tokens,
-//! integrations, projects, members, artifacts, the org's external-users workspaces, its
+//! integrations, groups, projects, members, artifacts, the org's external-users workspaces, its
 //! audit log and its webhooks.
 //! Every operation takes a bearer token or the session cookie and names its org in `x-org`.
 
 pub mod artifacts;
 pub mod audit_events;
 pub mod external_workspaces;
+pub mod groups;
 pub mod integrations;
 pub mod members;
 pub mod projects;
@@ -49,6 +50,7 @@ pub fn register(t: &mut Table) {
     use artifacts::*;
     use audit_events::__path_list_audit_events;
     use external_workspaces::*;
+    use groups::*;
     use integrations::*;
     use members::*;
     use projects::*;
@@ -62,6 +64,14 @@ pub fn register(t: &mut Table) {
         .add(__path_update_user, update_user)
         .add(__path_deactivate_user, deactivate_user)
         .add(__path_activate_user, activate_user);
+    t.add(__path_list_groups, list_groups)
+        .add(__path_create_group, create_group)
+        .add(__path_get_group, get_group)
+        .add(__path_update_group, update_group)
+        .add(__path_delete_group, delete_group)
+        .add(__path_list_group_members, list_group_members)
+        .add(__path_add_group_member, add_group_member)
+        .add(__path_remove_group_member, remove_group_member);
     t.add(__path_create_token, create_token)
         .secret()
         .add(__path_list_tokens, list_tokens)
