@@ -39,7 +39,7 @@ fn user_id(field: &str, raw: &str) -> Result<UserId, DomainError> {
 /// `POST /api/v1/app/groups`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateGroupRequest {
+pub struct CreateOrgGroupRequest {
     #[schema(schema_with = display_name)]
     pub display_name: String,
     #[serde(default)]
@@ -51,10 +51,10 @@ pub struct CreateGroupRequest {
     pub members: Option<Vec<String>>,
 }
 
-impl TryFrom<CreateGroupRequest> for NewGroup {
+impl TryFrom<CreateOrgGroupRequest> for NewGroup {
     type Error = DomainError;
 
-    fn try_from(r: CreateGroupRequest) -> Result<Self, DomainError> {
+    fn try_from(r: CreateOrgGroupRequest) -> Result<Self, DomainError> {
         let mut errors = Errors::default();
         let display_name = errors.take(DISPLAY_NAME.parse("display_name", &r.display_name));
         let external_id =
@@ -83,7 +83,7 @@ impl TryFrom<CreateGroupRequest> for NewGroup {
 /// `PATCH /api/v1/app/groups/{id}`: every field optional; `null` clears `external_id`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateGroupRequest {
+pub struct UpdateOrgGroupRequest {
     #[serde(default)]
     #[schema(schema_with = display_name)]
     pub display_name: Option<String>,
@@ -92,10 +92,10 @@ pub struct UpdateGroupRequest {
     pub external_id: Option<Option<String>>,
 }
 
-impl TryFrom<UpdateGroupRequest> for GroupChanges {
+impl TryFrom<UpdateOrgGroupRequest> for GroupChanges {
     type Error = DomainError;
 
-    fn try_from(r: UpdateGroupRequest) -> Result<Self, DomainError> {
+    fn try_from(r: UpdateOrgGroupRequest) -> Result<Self, DomainError> {
         let mut errors = Errors::default();
         let display_name = r
             .display_name
@@ -137,7 +137,7 @@ mod tests {
     use super::*;
 
     fn update(json: &str) -> Result<GroupChanges, DomainError> {
-        let request: UpdateGroupRequest = serde_json::from_str(json)
+        let request: UpdateOrgGroupRequest = serde_json::from_str(json)
             .map_err(|e| DomainError::bad_request("json", e.to_string()))?;
         GroupChanges::try_from(request)
     }
@@ -155,13 +155,13 @@ mod tests {
 
     #[test]
     fn creates_trim_and_check_members() {
-        let request: Result<CreateGroupRequest, _> =
+        let request: Result<CreateOrgGroupRequest, _> =
             serde_json::from_str(r#"{"display_name": " Eng ", "members": ["nope"]}"#);
         let new = request
             .map_err(|e| e.to_string())
             .and_then(|r| NewGroup::try_from(r).map_err(|e| e.to_string()));
         assert!(new.is_err_and(|e| e.contains("not found")));
-        let request: Result<CreateGroupRequest, _> =
+        let request: Result<CreateOrgGroupRequest, _> =
             serde_json::from_str(r#"{"display_name": " Eng "}"#);
         let new = request.ok().and_then(|r| NewGroup::try_from(r).ok());
         assert!(new.is_some_and(|n| n.display_name == "Eng" && n.members.is_empty()));

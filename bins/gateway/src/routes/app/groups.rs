@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use roster_core::page::{CursorParams, OffsetParams, Page};
 use roster_core::search::SearchTerm;
 use roster_identity::groups::requests::{
-    AddGroupMemberRequest, CreateGroupRequest, UpdateGroupRequest,
+    AddGroupMemberRequest, CreateOrgGroupRequest, UpdateOrgGroupRequest,
 };
 use roster_identity::groups::{self, Group, GroupChanges, GroupFilter, GroupMember, NewGroup};
 use roster_identity::{GroupId, UserId};
@@ -31,7 +31,7 @@ pub struct GroupFilterQuery {
 #[utoipa::path(get, path = "/api/v1/app/groups", tag = "groups",
     params(OffsetParams, CursorParams, GroupFilterQuery),
     responses((status = 200, body = Page<Group>)))]
-pub async fn list_groups(
+pub async fn list_org_groups(
     state: web::Data<AppState>,
     caller: AppCaller,
     ApiQuery(q): ApiQuery<GroupFilterQuery>,
@@ -49,12 +49,12 @@ pub async fn list_groups(
 /// Creates a group (AppAdmin), with members if given. A display name taken in the org,
 /// whatever its case, is a 409 (`group_name_taken`).
 #[utoipa::path(post, path = "/api/v1/app/groups", tag = "groups",
-    request_body = CreateGroupRequest,
+    request_body = CreateOrgGroupRequest,
     responses((status = 201, body = Group, headers(("Location" = String, description = "The new group's URL")))))]
-pub async fn create_group(
+pub async fn create_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
-    ApiJson(body): ApiJson<CreateGroupRequest>,
+    ApiJson(body): ApiJson<CreateOrgGroupRequest>,
 ) -> ApiResult<HttpResponse> {
     let new = NewGroup::try_from(body)?;
     let mut conn = state.conn().await?;
@@ -68,7 +68,7 @@ pub async fn create_group(
 #[utoipa::path(get, path = "/api/v1/app/groups/{id}", tag = "groups",
     params(("id" = String, Path, description = "A group id (grp_…)")),
     responses((status = 200, body = Group)))]
-pub async fn get_group(
+pub async fn get_org_group(
     state: web::Data<AppState>,
     caller: AppCaller,
     IdPath(id): IdPath<GroupId>,
@@ -80,12 +80,12 @@ pub async fn get_group(
 /// Changes a group's display name or external id (AppAdmin); `null` clears the external id.
 #[utoipa::path(patch, path = "/api/v1/app/groups/{id}", tag = "groups",
     params(("id" = String, Path, description = "A group id (grp_…)")),
-    request_body = UpdateGroupRequest,
+    request_body = UpdateOrgGroupRequest,
     responses((status = 200, body = Group)))]
-pub async fn update_group(
+pub async fn update_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
-    ApiJson(body): ApiJson<UpdateGroupRequest>,
+    ApiJson(body): ApiJson<UpdateOrgGroupRequest>,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let changes = GroupChanges::try_from(body)?;
@@ -98,7 +98,7 @@ pub async fn update_group(
 #[utoipa::path(delete, path = "/api/v1/app/groups/{id}", tag = "groups",
     params(("id" = String, Path, description = "A group id (grp_…)")),
     responses((status = 204, description = "Deleted")))]
-pub async fn delete_group(
+pub async fn delete_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
     IdPath(id): IdPath<GroupId>,
@@ -112,7 +112,7 @@ pub async fn delete_group(
 #[utoipa::path(get, path = "/api/v1/app/groups/{id}/members", tag = "groups",
     params(("id" = String, Path, description = "A group id (grp_…)"), OffsetParams, CursorParams),
     responses((status = 200, body = Page<GroupMember>)))]
-pub async fn list_group_members(
+pub async fn list_org_group_members(
     state: web::Data<AppState>,
     caller: AppCaller,
     CursorPaging(paging): CursorPaging,
@@ -129,7 +129,7 @@ pub async fn list_group_members(
     params(("id" = String, Path, description = "A group id (grp_…)")),
     request_body = AddGroupMemberRequest,
     responses((status = 201, body = GroupMember, headers(("Location" = String, description = "The membership's URL")))))]
-pub async fn add_group_member(
+pub async fn add_org_group_member(
     state: web::Data<AppState>,
     caller: AdminCaller,
     ApiJson(body): ApiJson<AddGroupMemberRequest>,
@@ -151,7 +151,7 @@ pub async fn add_group_member(
     params(("id" = String, Path, description = "A group id (grp_…)"),
         ("user_id" = String, Path, description = "A member's user id (user_…)")),
     responses((status = 204, description = "Removed")))]
-pub async fn remove_group_member(
+pub async fn remove_org_group_member(
     state: web::Data<AppState>,
     caller: AdminCaller,
     IdPath((id, user_id)): IdPath<(GroupId, UserId)>,

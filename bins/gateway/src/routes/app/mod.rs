@@ -64,14 +64,14 @@ pub fn register(t: &mut Table) {
         .add(__path_update_user, update_user)
         .add(__path_deactivate_user, deactivate_user)
         .add(__path_activate_user, activate_user);
-    t.add(__path_list_groups, list_groups)
-        .add(__path_create_group, create_group)
-        .add(__path_get_group, get_group)
-        .add(__path_update_group, update_group)
-        .add(__path_delete_group, delete_group)
-        .add(__path_list_group_members, list_group_members)
-        .add(__path_add_group_member, add_group_member)
-        .add(__path_remove_group_member, remove_group_member);
+    t.add(__path_list_org_groups, list_org_groups)
+        .add(__path_create_org_group, create_org_group)
+        .add(__path_get_org_group, get_org_group)
+        .add(__path_update_org_group, update_org_group)
+        .add(__path_delete_org_group, delete_org_group)
+        .add(__path_list_org_group_members, list_org_group_members)
+        .add(__path_add_org_group_member, add_org_group_member)
+        .add(__path_remove_org_group_member, remove_org_group_member);
     t.add(__path_create_token, create_token)
         .secret()
         .add(__path_list_tokens, list_tokens)
