@@ -1,3 +1,5 @@
+DROP TRIGGER users_leave_projects ON users;
+DROP FUNCTION users_leave_projects();
 -- NOT VALID: rows may name users deleted since.
 ALTER TABLE artifacts ADD CONSTRAINT artifacts_created_by_fkey
     FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id) NOT VALID;

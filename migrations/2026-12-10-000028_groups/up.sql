@@ -40,3 +40,21 @@ CREATE INDEX org_group_members_org_user_idx ON org_group_members (org_id, user_i
 -- `created_by` (as events keep it), which then names no user.
 ALTER TABLE projects DROP CONSTRAINT projects_created_by_fkey;
 ALTER TABLE artifacts DROP CONSTRAINT artifacts_created_by_fkey;
+
+-- A user deleted from its org (`DELETE /api/v1/app/user/{id}`) leaves its projects: the
+-- memberships go by their foreign key's cascade, and each project's member_count follows
+-- here, before. Not when the delete is itself a cascade (an org deleted whole: its
+-- projects go too).
+CREATE FUNCTION users_leave_projects() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_trigger_depth() = 1 THEN
+        UPDATE projects p SET member_count = p.member_count - 1, updated_at = now()
+          FROM project_members m
+         WHERE m.org_id = OLD.org_id AND m.user_id = OLD.id
+           AND p.org_id = m.org_id AND p.id = m.project_id;
+    END IF;
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER users_leave_projects BEFORE DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION users_leave_projects();
