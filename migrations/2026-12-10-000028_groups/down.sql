@@ -1,3 +1,9 @@
+CREATE OR REPLACE FUNCTION events_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'events are never changed (event %)', OLD.id
+        USING ERRCODE = 'restrict_violation';
+END
+$$;
 DROP TRIGGER users_leave_projects ON users;
 DROP FUNCTION users_leave_projects();
 -- NOT VALID: rows may name users deleted since.

@@ -58,3 +58,22 @@ END
 $$;
 CREATE TRIGGER users_leave_projects BEFORE DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION users_leave_projects();
+
+-- Events are never changed, but for one thing: erasing a deleted user's personal data
+-- (`roster_core::events::redact`), which only narrows `data` (the new data is contained
+-- in the old), in a transaction that says so with `roster.erasing`.
+CREATE OR REPLACE FUNCTION events_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('roster.erasing', true) = 'on'
+       AND (NEW.org_id, NEW.id, NEW.type, NEW.occurred_at, NEW.actor_type, NEW.actor_id,
+            NEW.target_type, NEW.target_id, NEW.request_id)
+           IS NOT DISTINCT FROM
+           (OLD.org_id, OLD.id, OLD.type, OLD.occurred_at, OLD.actor_type, OLD.actor_id,
+            OLD.target_type, OLD.target_id, OLD.request_id)
+       AND OLD.data @> NEW.data THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'events are never changed (event %)', OLD.id
+        USING ERRCODE = 'restrict_violation';
+END
+$$;

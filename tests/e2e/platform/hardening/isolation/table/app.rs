@@ -103,6 +103,14 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[404]),
             )
         }),
+        ("delete", "/api/v1/app/user/{id}", |c| {
+            c.app(
+                Method::DELETE,
+                &format!("/user/{}", c.w.b.member_id),
+                None,
+                status(&[404]),
+            )
+        }),
         ("post", "/api/v1/app/user/{id}/deactivate", |c| {
             c.app(
                 Method::POST,
