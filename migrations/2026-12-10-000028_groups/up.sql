@@ -1,6 +1,7 @@
 -- Org groups and their member users; and user deletion.
 --
--- A group's display_name is unique in its org whatever its case (lower(), as emails are).
+-- A group's display_name is unique in its org whatever its case: on its identity key
+-- (roster_core::keys::identity_key, computed in Rust, as emails' are).
 -- Members are users of the same org: the foreign key names (org_id, user_id), so another
 -- org's user can never be linked, and deleting a user or a group drops its memberships.
 
@@ -8,12 +9,13 @@ CREATE TABLE org_groups (
     org_id        text        NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
     id            text        NOT NULL,
     display_name  text        NOT NULL,
+    display_name_key text     NOT NULL,
     external_id   text,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT org_groups_pkey PRIMARY KEY (org_id, id)
 );
-CREATE UNIQUE INDEX org_groups_org_display_name_key ON org_groups (org_id, lower(display_name));
+CREATE UNIQUE INDEX org_groups_org_display_name_key ON org_groups (org_id, display_name_key);
 -- The list, oldest first, and its cursor.
 CREATE INDEX org_groups_org_created_idx ON org_groups (org_id, created_at, id);
 CREATE INDEX org_groups_org_external_id_idx ON org_groups (org_id, external_id);

@@ -95,6 +95,8 @@ diesel::table! {
         org_id -> Text,
         id -> Text,
         display_name -> Text,
+        /// `roster_core::keys::identity_key(display_name)`: unique per org.
+        display_name_key -> Text,
         external_id -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,

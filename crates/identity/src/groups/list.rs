@@ -3,9 +3,9 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::keys::identity_key;
 use roster_core::page::{Keyset, ListOrder, Page, Paging};
 
 use super::{Group, GroupFilter, GroupRecord};
@@ -19,11 +19,6 @@ const GROUPS: Keyset<org_groups::created_at, org_groups::id> = Keyset::new(
     ListOrder::OldestFirst,
 );
 
-diesel::define_sql_function! {
-    /// SQL `lower()`: display names compare case-insensitively.
-    fn lower(x: Text) -> Text;
-}
-
 /// The org's groups that `filter` lets through, boxed.
 fn filtered<'a>(org_id: &'a OrgId, filter: &'a GroupFilter) -> org_groups::BoxedQuery<'a, Pg> {
     let mut query = org_groups::table
@@ -33,7 +28,7 @@ fn filtered<'a>(org_id: &'a OrgId, filter: &'a GroupFilter) -> org_groups::Boxed
         query = query.filter(org_groups::display_name.ilike(search.contains_pattern()));
     }
     if let Some(name) = &filter.display_name {
-        query = query.filter(lower(org_groups::display_name).eq(lower(name)));
+        query = query.filter(org_groups::display_name_key.eq(identity_key(name)));
     }
     if let Some(external_id) = &filter.external_id {
         query = query.filter(org_groups::external_id.eq(external_id));

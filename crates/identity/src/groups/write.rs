@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::EventType;
+use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
 use super::members::{insert_members, remove_all_but};
@@ -13,7 +14,7 @@ use super::{
 use crate::schema::org_groups;
 use crate::{GroupId, OrgId};
 
-/// 409 `group_name_taken` for the unique index on `(org_id, lower(display_name))`.
+/// 409 `group_name_taken` for the unique index on `(org_id, display_name_key)`.
 fn name_taken(e: diesel::result::Error) -> DomainError {
     match violated_constraint(&e) {
         Some("org_groups_org_display_name_key") => DomainError::conflict(
@@ -41,6 +42,7 @@ pub async fn create(
                 org_groups::org_id.eq(org_id),
                 org_groups::id.eq(&id),
                 org_groups::display_name.eq(&new.display_name),
+                org_groups::display_name_key.eq(identity_key(&new.display_name)),
                 org_groups::external_id.eq(&new.external_id),
                 org_groups::created_at.eq(now),
                 org_groups::updated_at.eq(now),
@@ -69,6 +71,11 @@ pub async fn update(
         let record = diesel::update(org_groups::table.find((org_id, id)))
             .set((
                 &changes,
+                // The key follows the name it is of.
+                changes
+                    .display_name
+                    .as_deref()
+                    .map(|name| org_groups::display_name_key.eq(identity_key(name))),
                 org_groups::updated_at.eq(roster_core::time::now()),
             ))
             .returning(GroupRecord::as_returning())
@@ -100,6 +107,7 @@ pub async fn replace(
         let record = diesel::update(org_groups::table.find((org_id, id)))
             .set((
                 org_groups::display_name.eq(&whole.display_name),
+                org_groups::display_name_key.eq(identity_key(&whole.display_name)),
                 org_groups::external_id.eq(&whole.external_id),
                 org_groups::updated_at.eq(now),
             ))

@@ -41,6 +41,10 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
         Family::App => app.as_user(&a.admin.token, &a.slug, method, path),
         Family::Slack => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::External => app.external(&a.api_key, method, path),
+        // The organization routes act on the signed-in session: with A's.
+        Family::Anonymous if path.starts_with("/api/auth/organization") => app
+            .anon(method, path)
+            .header("cookie", format!("better-auth.session_token={}", a.session)),
         Family::Anonymous => app.anon(method, path),
     }
 }
@@ -94,6 +98,9 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"email": a.owner_email, "password": a.password}),
         ),
+        ("post", "/api/auth/organization/set-active") => {
+            (q(""), json!({"organizationId": a.org_id}))
+        }
         ("get", "/api/v1/app/user") => (q("search=member"), Value::Null),
         ("post", "/api/v1/app/user") => (
             q(""),
