@@ -29,8 +29,10 @@ pub mod auth;
 pub mod bootstrap;
 pub mod groups;
 pub mod ids;
+pub mod imports;
 pub mod integrations;
 pub mod orgs;
+pub mod password_formats;
 pub mod passwords;
 pub mod requests;
 pub mod schema;
@@ -38,5 +40,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, GroupId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, GroupId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

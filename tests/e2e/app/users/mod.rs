@@ -9,6 +9,8 @@ mod caching;
 mod create;
 mod cursors;
 mod delete;
+mod import_cli;
+mod import_http;
 mod list;
 mod me;
 mod search;

@@ -11,6 +11,7 @@ pub mod integrations;
 pub mod members;
 pub mod projects;
 pub mod tokens;
+pub mod user_imports;
 pub mod users;
 pub mod webhooks;
 
@@ -55,6 +56,7 @@ pub fn register(t: &mut Table) {
     use members::*;
     use projects::*;
     use tokens::*;
+    use user_imports::*;
     use users::*;
     use webhooks::*;
     t.add(__path_me, me)
@@ -73,6 +75,10 @@ pub fn register(t: &mut Table) {
         .add(__path_list_org_group_members, list_org_group_members)
         .add(__path_add_org_group_member, add_org_group_member)
         .add(__path_remove_org_group_member, remove_org_group_member);
+    t.add(__path_create_user_import, create_user_import)
+        .add(__path_get_user_import, get_user_import)
+        .add(__path_get_user_import_errors, get_user_import_errors)
+        .add(__path_export_users, export_users);
     t.add(__path_create_token, create_token)
         .secret()
         .add(__path_list_tokens, list_tokens)
