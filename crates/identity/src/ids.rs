@@ -25,6 +25,10 @@ roster_core::prefixed_id!(
     IntegrationId, "conf"
 );
 roster_core::prefixed_id!(
+    /// A group of users of one org: `grp_…`.
+    GroupId, "grp"
+);
+roster_core::prefixed_id!(
     /// A bulk import of users: `imp_…`.
     ImportId, "imp"
 );

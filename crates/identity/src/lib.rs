@@ -1,11 +1,12 @@
-//! `roster-identity`: orgs, accounts, users, roles, API tokens and sessions.
+//! `roster-identity`: orgs, accounts, users, roles, groups, API tokens and sessions.
 //!
 //! Use it to manage who belongs to an org from Rust, without the gateway. Services are
 //! plain async functions over `&mut AsyncPgConnection`, so callers can compose them inside
 //! one transaction; they return `DomainResult`. Start with [`orgs::find`] or
 //! [`orgs::create`], then [`users::create`] and [`users::list`]; run
 //! `roster_core::migrations::run_pending` on the database first. The example
-//! `cargo run -p roster-identity --example org_and_users` does all of it.
+//! `cargo run -p roster-identity --example org_and_users` does all of it. Org groups and
+//! their members are in [`groups`]; [`users::delete`] deletes a user from its org.
 //!
 //! ```no_run
 //! use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -26,6 +27,7 @@ pub mod accounts;
 pub mod active_org;
 pub mod auth;
 pub mod bootstrap;
+pub mod groups;
 pub mod ids;
 pub mod imports;
 pub mod integrations;
@@ -39,5 +41,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, GroupId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

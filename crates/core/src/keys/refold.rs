@@ -31,7 +31,7 @@ struct Keyed {
     key: &'static str,
 }
 
-const KEYED: [Keyed; 3] = [
+const KEYED: [Keyed; 4] = [
     Keyed {
         table: "accounts",
         pk: ("id", "id"),
@@ -52,6 +52,13 @@ const KEYED: [Keyed; 3] = [
         pk_type: "uuid",
         text: "identifier",
         key: "identifier_key",
+    },
+    Keyed {
+        table: "org_groups",
+        pk: ("org_id", "id"),
+        pk_type: "text",
+        text: "display_name",
+        key: "display_name_key",
     },
 ];
 

@@ -80,6 +80,7 @@ pub fn concrete(w: &World, path: &str) -> String {
             &format!("/external-user-groups/{}", a.group_id),
         )
         .replace("/webhooks/{id}", &format!("/webhooks/{}", a.webhook_id))
+        .replace("/groups/{id}", &format!("/groups/{}", a.org_group_id))
         .replace("{delivery_id}", &a.delivery_id)
         .replace(
             "/user-imports/{id}",
@@ -127,6 +128,13 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
         ),
         ("put", "/api/v1/app/user/{id}") => (q(""), json!({"name": "Renamed"})),
         ("post", "/api/v1/app/tokens") => (q(""), json!({"name": "limits"})),
+        ("get", "/api/v1/app/groups") => (q("search=group"), Value::Null),
+        ("post", "/api/v1/app/groups") => (
+            q(""),
+            json!({"display_name": "Limits", "external_id": "limits"}),
+        ),
+        ("patch", "/api/v1/app/groups/{id}") => (q(""), json!({})),
+        ("post", "/api/v1/app/groups/{id}/members") => (q(""), json!({"user_id": a.owner_id})),
         ("post", "/api/v1/app/webhooks") => (q(""), json!({"url": "http://127.0.0.1:9/limits"})),
         ("patch", "/api/v1/app/webhooks/{id}") => (q(""), json!({})),
         ("post", "/api/v1/app/user/integrations") => (q(""), json!({"type": "Notion"})),
