@@ -31,9 +31,10 @@ pub mod orgs;
 pub mod passwords;
 pub mod requests;
 pub mod schema;
+pub mod scim_tokens;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

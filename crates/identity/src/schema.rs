@@ -36,6 +36,21 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// Generated: `name || U+001F || email`, trigram-indexed for search.
         search -> Text,
+        /// The SCIM userName; NULL reads as `email` (users created outside SCIM).
+        user_name -> Nullable<Text>,
+        /// The SCIM externalId, as the identity provider sent it.
+        external_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Tokens of SCIM clients: bound to one org, only their SHA-256 stored.
+    scim_tokens (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        name -> Text,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
     }
 }
 
@@ -92,5 +107,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     sessions,
-    integrations
+    integrations,
+    scim_tokens
 );
