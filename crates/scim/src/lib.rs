@@ -8,3 +8,8 @@ pub mod filter;
 pub mod path;
 
 pub use error::{ScimError, ScimResult, ScimType};
+pub mod list;
+pub mod patch;
+pub mod projection;
+pub mod schema;
+pub mod users;
