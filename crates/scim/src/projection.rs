@@ -8,6 +8,9 @@ use crate::path::{strip_schema, AttrPath};
 
 const ALWAYS: &[&str] = &["id", "schemas"];
 
+/// The longest `attributes` or `excludedAttributes` accepted, in bytes.
+pub const MAX_ATTRIBUTES_BYTES: usize = 1000;
+
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
     only: Vec<AttrPath>,
@@ -15,6 +18,11 @@ pub struct Projection {
 }
 
 fn paths(raw: Option<&str>, core: &str) -> ScimResult<Vec<AttrPath>> {
+    if raw.is_some_and(|r| r.len() > MAX_ATTRIBUTES_BYTES) {
+        return Err(ScimError::invalid_value(format!(
+            "attribute lists are at most {MAX_ATTRIBUTES_BYTES} bytes"
+        )));
+    }
     raw.unwrap_or("")
         .split(',')
         .map(str::trim)

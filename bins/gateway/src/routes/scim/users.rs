@@ -15,11 +15,11 @@ use crate::state::AppState;
 /// `attributes`, `excludedAttributes`; `totalResults` is exact.
 #[utoipa::path(get, path = "/scim/v2/Users", tag = "scim",
     params(
-        ("filter" = Option<String>, Query, description = "A SCIM filter, e.g. userName eq \"ada@example.com\""),
+        ("filter" = Option<String>, Query, max_length = 4096, description = "A SCIM filter, e.g. userName eq \"ada@example.com\""),
         ("startIndex" = Option<i64>, Query, description = "The 1-based index of the first result"),
         ("count" = Option<i64>, Query, description = "Results per page, 0 to 200 (default 100)"),
-        ("attributes" = Option<String>, Query, description = "Only these attributes"),
-        ("excludedAttributes" = Option<String>, Query, description = "All but these attributes"),
+        ("attributes" = Option<String>, Query, max_length = 1000, description = "Only these attributes"),
+        ("excludedAttributes" = Option<String>, Query, max_length = 1000, description = "All but these attributes"),
     ),
     responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
 pub async fn list_scim_users(

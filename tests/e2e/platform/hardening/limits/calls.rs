@@ -14,11 +14,14 @@ pub enum Family {
     Slack,
     External,
     Anonymous,
+    Scim,
 }
 
 pub fn family(path: &str) -> Family {
     if path.starts_with("/api/v1/app") {
         Family::App
+    } else if path.starts_with("/scim/v2") {
+        Family::Scim
     } else if path == "/work-apps/slack/commands"
         || path.starts_with("/work-apps/slack/oauth_redirect")
         || path.starts_with("/work-apps/slack/connect")
@@ -42,6 +45,7 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
         Family::Slack => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::External => app.external(&a.api_key, method, path),
         Family::Anonymous => app.anon(method, path),
+        Family::Scim => app.anon(method, path).bearer_auth(&a.scim_token),
     }
 }
 
@@ -59,7 +63,9 @@ pub fn concrete(w: &World, path: &str) -> String {
             &format!("/workspaces/{}", a.workspace_id),
         )
         .replace("{key_id}", &a.api_key_id)
+        .replace("/scim-tokens/{id}", &format!("/scim-tokens/{}", a.scim_token_id))
         .replace("/tokens/{id}", &format!("/tokens/{}", a.token_id))
+        .replace("/Users/{id}", &format!("/Users/{}", a.member_id))
         .replace(
             "/integrations/{id}",
             &format!("/integrations/{}", a.integration_id),
@@ -100,6 +106,7 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
         ),
         ("put", "/api/v1/app/user/{id}") => (q(""), json!({"name": "Renamed"})),
         ("post", "/api/v1/app/tokens") => (q(""), json!({"name": "limits"})),
+        ("post", "/api/v1/app/scim-tokens") => (q(""), json!({"name": "limits"})),
         ("post", "/api/v1/app/webhooks") => (q(""), json!({"url": "http://127.0.0.1:9/limits"})),
         ("patch", "/api/v1/app/webhooks/{id}") => (q(""), json!({})),
         ("post", "/api/v1/app/user/integrations") => (q(""), json!({"type": "Notion"})),
