@@ -4,7 +4,8 @@
 -- `user_name` NULL means "the email" (users created outside SCIM), so that no existing
 -- row needs rewriting; the effective userName, `coalesce(user_name, email)`, is unique
 -- per org case-insensitively, and that index serves `userName eq "…"` filters.
-ALTER TABLE users ADD COLUMN user_name text, ADD COLUMN external_id text;
+-- `email_type` is the `type` of the user's email as sent (NULL reads as `work`).
+ALTER TABLE users ADD COLUMN user_name text, ADD COLUMN external_id text, ADD COLUMN email_type text;
 CREATE UNIQUE INDEX users_org_user_name_key ON users (org_id, lower(coalesce(user_name, email)));
 CREATE INDEX users_org_external_id_idx ON users (org_id, external_id) WHERE external_id IS NOT NULL;
 

@@ -19,6 +19,9 @@ diesel::table! {
     }
 }
 
+// `users.search` (generated: `name || U+001F || email`, trigram-indexed) is not declared
+// here: diesel's tables hold 16 columns without a costly feature. Queries name it in SQL
+// (`users::filter`, `users::word_search`).
 diesel::table! {
     users (org_id, id) {
         org_id -> Text,
@@ -34,12 +37,12 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        /// Generated: `name || U+001F || email`, trigram-indexed for search.
-        search -> Text,
         /// The SCIM userName; NULL reads as `email` (users created outside SCIM).
         user_name -> Nullable<Text>,
         /// The SCIM externalId, as the identity provider sent it.
         external_id -> Nullable<Text>,
+        /// The SCIM `type` of the email; NULL reads as `work`.
+        email_type -> Nullable<Text>,
     }
 }
 

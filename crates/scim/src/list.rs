@@ -66,6 +66,44 @@ impl ListQuery {
         })
     }
 
+    /// A `SearchRequest` (`POST …/.search`, RFC 7644 §3.4.3): the same parameters in a
+    /// JSON body, attribute lists as arrays.
+    pub fn search(body: &Json, core: &str) -> ScimResult<Self> {
+        let obj = body
+            .as_object()
+            .ok_or_else(|| ScimError::invalid_syntax("a SearchRequest is a JSON object"))?;
+        let field = |k: &str| obj.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v);
+        let text = |k: &str| -> ScimResult<Option<String>> {
+            match field(k) {
+                None | Some(Json::Null) => Ok(None),
+                Some(Json::String(s)) => Ok(Some(s.clone())),
+                Some(Json::Number(n)) => Ok(Some(n.to_string())),
+                Some(Json::Array(items)) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str().map(str::to_owned).ok_or_else(|| {
+                            ScimError::invalid_value(format!("`{k}` lists strings"))
+                        })
+                    })
+                    .collect::<ScimResult<Vec<_>>>()
+                    .map(|v| Some(v.join(","))),
+                Some(_) => Err(ScimError::invalid_value(format!("`{k}` has the wrong type"))),
+            }
+        };
+        let (filter, start_index, count) = (text("filter")?, text("startIndex")?, text("count")?);
+        let (attributes, excluded) = (text("attributes")?, text("excludedAttributes")?);
+        Self::parse(
+            &RawQuery {
+                filter: filter.as_deref(),
+                start_index: start_index.as_deref(),
+                count: count.as_deref(),
+                attributes: attributes.as_deref(),
+                excluded_attributes: excluded.as_deref(),
+            },
+            core,
+        )
+    }
+
     /// The rows to skip.
     pub fn offset(&self) -> i64 {
         self.start_index.saturating_sub(1)

@@ -34,6 +34,8 @@ pub struct Target<'a> {
     pub attrs: &'static [Attr],
     /// RFC 7643 attributes Roster does not store: ignored.
     pub ignored: &'a [&'a str],
+    /// RFC 7643 sub-attributes (`name.formatted`) Roster does not store: ignored.
+    pub ignored_subs: &'a [&'a str],
 }
 
 /// One operation.
@@ -177,11 +179,18 @@ fn apply_path(
         };
     };
     if let Some(sub) = &path.attr.sub {
-        if !attr.sub.iter().any(|s| s.name.eq_ignore_ascii_case(sub)) {
-            return Err(ScimError::invalid_path(format!(
-                "`{}` has no sub-attribute `{sub}`",
-                attr.name
-            )));
+        match attr.sub.iter().find(|s| s.name.eq_ignore_ascii_case(sub)) {
+            None if target.ignored_subs.iter().any(|s| s.eq_ignore_ascii_case(&path.attr.key())) => {
+                return Ok(())
+            }
+            None => {
+                return Err(ScimError::invalid_path(format!(
+                    "`{}` has no sub-attribute `{sub}`",
+                    attr.name
+                )))
+            }
+            Some(s) if s.mutability == "readOnly" => return Ok(()),
+            Some(_) => {}
         }
     }
     if attr.mutability == "readOnly" {

@@ -59,6 +59,10 @@ impl Attr {
         self.sub = sub;
         self
     }
+    const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
     const fn required_unique(mut self) -> Self {
         self.required = true;
         self.uniqueness = "server";
@@ -88,13 +92,12 @@ impl Attr {
 }
 
 const NAME_SUB: &[Attr] = &[
-    attr("formatted", "string", "The full name; the same as displayName in Roster."),
     attr("familyName", "string", "The family name."),
     attr("givenName", "string", "The given name."),
 ];
 const EMAIL_SUB: &[Attr] = &[
-    attr("value", "string", "The email address."),
-    attr("type", "string", "Always `work`."),
+    attr("value", "string", "The email address.").required(),
+    attr("type", "string", "As sent; `work` when not sent."),
     attr("primary", "boolean", "Always true: Roster keeps one email."),
 ];
 const ROLE_SUB: &[Attr] = &[
@@ -117,10 +120,10 @@ pub const USER_ATTRS: &[Attr] = &[
     attr("userName", "string", "Unique in the org, case-insensitive; kept as sent.").required_unique(),
     attr("externalId", "string", "The identity provider's id for the user.").exact(),
     attr("name", "complex", "The user's name.").with(NAME_SUB),
-    attr("displayName", "string", "The name shown for the user."),
+    attr("displayName", "string", "The name shown for the user; Roster always has one (from name or userName when not sent).").required(),
     attr("title", "string", "The job position."),
-    attr("active", "boolean", "Whether the user's credentials work in the org."),
-    attr("emails", "complex", "The user's email (one, primary).").multi().with(EMAIL_SUB),
+    attr("active", "boolean", "Whether the user's credentials work in the org (true when not sent).").required(),
+    attr("emails", "complex", "The user's email (one, primary); from userName when not sent and userName is an address.").multi().required().with(EMAIL_SUB),
     attr("roles", "complex", "The user's role, changed in Roster only.").multi().read_only().with(ROLE_SUB),
     attr("groups", "complex", "The groups the user is a member of.").multi().read_only().with(GROUP_REF_SUB),
 ];
@@ -138,6 +141,13 @@ pub const USER_IGNORED: &[&str] = &[
     "nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone",
     "password", "phoneNumbers", "ims", "photos", "addresses", "entitlements",
     "x509Certificates",
+];
+
+/// Sub-attributes of RFC 7643's core User schema that Roster does not store (Entra sends
+/// `name.formatted`): ignored on write.
+pub const USER_IGNORED_SUBS: &[&str] = &[
+    "name.formatted", "name.middleName", "name.honorificPrefix", "name.honorificSuffix",
+    "emails.display",
 ];
 
 /// Attributes every resource has, read-only.

@@ -40,7 +40,7 @@ pub(super) fn resolve(path: &AttrPath, scope: Option<&str>) -> ScimResult<Column
         "name.familyname" => text("family_name"),
         "title" => text("job_position_name"),
         "emails" | "emails.value" => text("email"),
-        "emails.type" => text("'work'"),
+        "emails.type" => text("coalesce(email_type, 'work')"),
         "emails.primary" => Column::Bool("true"),
         "roles" | "roles.value" => text("role"),
         "active" => Column::Bool("state = 'Active'"),

@@ -26,6 +26,7 @@ pub struct UserInput {
     pub title: Option<String>,
     pub active: Option<bool>,
     pub email: Email,
+    pub email_type: Option<String>,
 }
 
 impl UserInput {
@@ -93,13 +94,13 @@ pub fn boolean(value: &Json, label: &str) -> ScimResult<bool> {
 
 /// The email: the primary `emails` value, else the first, else the userName if it is an
 /// address. None at all is `invalidValue`.
-fn email(obj: &Map<String, Json>, user_name: &str) -> ScimResult<Email> {
+fn email(obj: &Map<String, Json>, user_name: &str) -> ScimResult<(Email, Option<String>)> {
     let emails = match obj.get("emails") {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::Array(items)) => items.clone(),
         Some(_) => return Err(ScimError::invalid_value("`emails` must be an array")),
     };
-    let mut chosen: Option<String> = None;
+    let mut chosen: Option<(String, Option<String>)> = None;
     for item in &emails {
         let item = item
             .as_object()
@@ -110,9 +111,10 @@ fn email(obj: &Map<String, Json>, user_name: &str) -> ScimResult<Email> {
             None | Some(Json::Null) => false,
             Some(p) => boolean(p, "emails.primary")?,
         };
+        let kind = string(&item, "type", "emails.type", NAME)?;
         if let Some(v) = value {
             if primary || chosen.is_none() {
-                chosen = Some(v);
+                chosen = Some((v, kind));
             }
             if primary {
                 break;
@@ -120,9 +122,10 @@ fn email(obj: &Map<String, Json>, user_name: &str) -> ScimResult<Email> {
         }
     }
     match chosen {
-        Some(v) => Email::parse("emails.value", &v)
+        Some((v, kind)) => Email::parse("emails.value", &v)
+            .map(|e| (e, kind))
             .map_err(|_| ScimError::invalid_value(format!("`{v}` is not an email address"))),
-        None => Email::parse("userName", user_name).map_err(|_| {
+        None => Email::parse("userName", user_name).map(|e| (e, None)).map_err(|_| {
             ScimError::invalid_value(
                 "the user has no email: send `emails`, or a userName that is an email address",
             )
@@ -148,8 +151,10 @@ pub fn read(body: &Json) -> ScimResult<UserInput> {
         None | Some(Json::Null) => None,
         Some(v) => Some(boolean(v, "active")?),
     };
+    let (email, email_type) = email(&obj, &user_name)?;
     Ok(UserInput {
-        email: email(&obj, &user_name)?,
+        email,
+        email_type,
         external_id: string(&obj, "externalid", "externalId", USER_NAME)?,
         display_name: string(&obj, "displayname", "displayName", NAME)?,
         formatted: string(&name, "formatted", "name.formatted", NAME)?,

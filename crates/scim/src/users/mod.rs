@@ -18,7 +18,7 @@ use crate::list::{self, ListQuery};
 use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
 use crate::projection::Projection;
-use crate::schema::{USER_ATTRS, USER_IGNORED};
+use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
 pub use input::UserInput;
 pub use row::ScimUserRow;
 
@@ -140,6 +140,7 @@ pub async fn create(
                 .set((
                     users::user_name.eq(&input.user_name),
                     users::external_id.eq(&input.external_id),
+                    users::email_type.eq(&input.email_type),
                 ))
                 .execute(conn)
                 .await
@@ -192,22 +193,15 @@ pub async fn patch(
         core: USER_SCHEMA,
         attrs: USER_ATTRS,
         ignored: USER_IGNORED,
+        ignored_subs: USER_IGNORED_SUBS,
     };
     let row = conn
         .transaction::<_, ScimError, _>(async |conn| {
             let current = row(conn, org_id, &id).await?;
             check_version(&current, if_match)?;
-            let before = current.to_json(scope.base);
-            let mut after = before.clone();
+            let mut after = current.to_json(scope.base);
             patch::apply(&mut after, &ops, &target)?;
-            let formatted = |j: &Json| j.pointer("/name/formatted").cloned();
-            let mut input = input::read(&after)?;
-            // name.formatted changed alone: it is the new name.
-            if formatted(&after) != formatted(&before)
-                && after.get("displayName") == before.get("displayName")
-            {
-                input.display_name = input.formatted.clone();
-            }
+            let input = input::read(&after)?;
             write(conn, &current, &input).await?;
             row(conn, org_id, &id).await
         })
@@ -236,6 +230,7 @@ async fn write(
         role: None,
         user_name: changed(&current.user_name, &Some(input.user_name.clone())),
         external_id: changed(&current.external_id, &input.external_id),
+        email_type: changed(&current.email_type, &input.email_type),
     };
     let any = changes.name.is_some()
         || changes.given_name.is_some()
@@ -243,7 +238,8 @@ async fn write(
         || changes.email.is_some()
         || changes.job_position_name.is_some()
         || changes.user_name.is_some()
-        || changes.external_id.is_some();
+        || changes.external_id.is_some()
+        || changes.email_type.is_some();
     if any {
         app_users::update_in_org(conn, &current.org_id, &current.id, changes).await?;
     }

@@ -21,6 +21,7 @@ pub struct ScimUserRow {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub email: String,
+    pub email_type: Option<String>,
     pub job_position_name: Option<String>,
     pub state: UserState,
     pub role: Role,
@@ -40,7 +41,12 @@ impl ScimUserRow {
 
     /// The resource, with `meta.location` under `base` (`https://host/scim/v2`).
     pub fn to_json(&self, base: &str) -> Json {
-        let mut name = json!({"formatted": self.name});
+        let parts: Vec<&str> = [&self.given_name, &self.family_name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let mut name = json!({});
         if let Some(g) = &self.given_name {
             name["givenName"] = json!(g);
         }
@@ -51,10 +57,13 @@ impl ScimUserRow {
             "schemas": [USER_SCHEMA],
             "id": self.id,
             "userName": self.user_name(),
-            "name": name,
             "displayName": self.name,
             "active": self.state == UserState::Active,
-            "emails": [{"value": self.email, "type": "work", "primary": true}],
+            "emails": [{
+                "value": self.email,
+                "type": self.email_type.as_deref().unwrap_or("work"),
+                "primary": true,
+            }],
             "roles": [{"value": self.role.as_str(), "primary": true}],
             "meta": {
                 "resourceType": "User",
@@ -64,6 +73,9 @@ impl ScimUserRow {
                 "version": self.version(),
             },
         });
+        if !parts.is_empty() {
+            user["name"] = name;
+        }
         if let Some(x) = &self.external_id {
             user["externalId"] = json!(x);
         }

@@ -58,3 +58,17 @@ pub async fn schemas(req: HttpRequest) -> HttpResponse {
 pub async fn schema_by_id(req: HttpRequest, id: web::Path<String>) -> ScimApiResult<HttpResponse> {
     one(schema::schemas(&base_url(&req)), &id, "schema")
 }
+
+/// A search across resource types (`POST /.search`) is not supported: 501. Search one
+/// type with `POST /Users/.search`.
+#[utoipa::path(post, path = "/scim/v2/.search", tag = "scim",
+    request_body(content = Object, content_type = "application/scim+json", description = "A SearchRequest"),
+    responses((status = 501, description = "Not supported", content_type = "application/scim+json", body = Object)))]
+pub async fn search_all(_caller: super::caller::ScimCaller) -> ScimApiResult<HttpResponse> {
+    Err(ScimError::new(
+        501,
+        None,
+        "searching several resource types at once is not supported: POST /Users/.search",
+    )
+    .into())
+}

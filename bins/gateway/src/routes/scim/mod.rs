@@ -37,8 +37,10 @@ pub fn register(t: &mut Table) {
         .add(__path_resource_type, resource_type)
         .add(__path_schemas, schemas)
         .add(__path_schema_by_id, schema_by_id);
+    t.add(__path_search_all, search_all);
     t.add(__path_list_scim_users, list_scim_users)
         .add(__path_create_scim_user, create_scim_user)
+        .add(__path_search_scim_users, search_scim_users)
         .add(__path_get_scim_user, get_scim_user)
         .add(__path_replace_scim_user, replace_scim_user)
         .add(__path_patch_scim_user, patch_scim_user);

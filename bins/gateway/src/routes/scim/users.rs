@@ -34,6 +34,23 @@ pub async fn list_scim_users(
     Ok(answer(StatusCode::OK, &users::list(&mut conn, scope, &query).await?))
 }
 
+/// The same as the list, with its parameters in a SearchRequest body (RFC 7644 §3.4.3).
+#[utoipa::path(post, path = "/scim/v2/Users/.search", tag = "scim",
+    request_body(content = Object, content_type = "application/scim+json", description = "A SearchRequest"),
+    responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
+pub async fn search_scim_users(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    bytes: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
+    let query = ListQuery::search(&body(&bytes)?, USER_SCHEMA)?;
+    let base = base_url(&req);
+    let scope = Scope { org_id: &caller.0.org_id, base: &base };
+    let mut conn = state.conn().await?;
+    Ok(answer(StatusCode::OK, &users::list(&mut conn, scope, &query).await?))
+}
+
 /// Creates a user (an AppMember).
 #[utoipa::path(post, path = "/scim/v2/Users", tag = "scim",
     request_body(content = Object, content_type = "application/scim+json", description = "A User"),
