@@ -33,6 +33,7 @@ fn scim_error_schema() -> RefOr<Schema> {
     components(schemas(Problem, roster_core::FieldError, roster_core::events::EventType, roster_core::events::TypeFilter)),
     tags(
         (name = "app-users", description = "Users of an org (Zylon Workspace API compatible)"),
+        (name = "groups", description = "Groups of an org's users and their members"),
         (name = "integrations", description = "The caller's integrations with outside tools"),
         (name = "projects", description = "Projects, their members and pins"),
         (name = "artifacts", description = "Artifacts of projects"),
@@ -292,6 +293,7 @@ const CHANGES: &[&str] = &[
     "UpdateChannelRequest",
     "UpdateExternalUserRequest",
     "UpdateGroupRequest",
+    "UpdateOrgGroupRequest",
     "UpdateTierRequest",
     "UpdateWebhookRequest",
 ];
@@ -302,6 +304,11 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/app/user", "post", "409"),
     ("/api/v1/app/user/{id}", "put", "409"),
     ("/api/v1/app/user/{id}/deactivate", "post", "409"),
+    ("/api/v1/app/user/{id}", "delete", "409"),
+    ("/api/v1/app/groups", "post", "404"),
+    ("/api/v1/app/groups", "post", "409"),
+    ("/api/v1/app/groups/{id}", "patch", "409"),
+    ("/api/v1/app/groups/{id}/members", "post", "409"),
     ("/api/auth/sign-up/email", "post", "403"),
     ("/api/auth/sign-up/email", "post", "409"),
     ("/api/auth/sign-in/email", "post", "401"),

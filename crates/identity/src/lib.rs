@@ -25,6 +25,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
+pub mod groups;
 pub mod ids;
 pub mod integrations;
 pub mod orgs;
@@ -36,5 +37,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId};
+pub use ids::{
+    AccountId, GroupId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId,
+};
 pub use users::{Role, User, UserState};

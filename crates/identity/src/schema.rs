@@ -102,6 +102,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    org_groups (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        display_name -> Text,
+        external_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    org_group_members (org_id, group_id, user_id) {
+        org_id -> Text,
+        group_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(users -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -111,5 +131,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     sessions,
     integrations,
-    scim_tokens
+    scim_tokens,
+    org_groups,
+    org_group_members
 );

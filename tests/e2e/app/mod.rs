@@ -1,8 +1,9 @@
-//! The App family (`/api/v1/app`): users, tokens, sessions, integrations, projects, their
-//! members and artifacts.
+//! The App family (`/api/v1/app`): users, tokens, sessions, integrations, groups,
+//! projects, their members and artifacts.
 
 mod artifacts;
 mod fixtures;
+mod groups;
 mod integrations;
 mod members;
 mod projects;

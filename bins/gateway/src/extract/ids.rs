@@ -69,6 +69,7 @@ path_ids! {
     roster_identity::TokenId => "token",
     roster_identity::ScimTokenId => "scim_token",
     roster_identity::IntegrationId => "integration",
+    roster_identity::GroupId => "group",
     roster_projects::ProjectId => "project",
     roster_projects::ArtifactId => "artifact",
     roster_external_users::WorkspaceId => "workspace",

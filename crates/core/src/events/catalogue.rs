@@ -44,6 +44,18 @@ catalogue! {
     UserDeactivated = "user.deactivated", target "user";
     /// A user was activated again.
     UserActivated = "user.activated", target "user";
+    /// A user was deleted from an org, its personal data erased (`data`: `{"id"}` only).
+    UserDeleted = "user.deleted", target "user";
+    /// A group was created (`data`: the group).
+    GroupCreated = "group.created", target "group";
+    /// A group's display name or external id changed (`data`: the group).
+    GroupUpdated = "group.updated", target "group";
+    /// A group was deleted with its memberships (`data`: `{"id"}`).
+    GroupDeleted = "group.deleted", target "group";
+    /// A user was added to a group (`data`: the member).
+    GroupMemberAdded = "group.member_added", target "group";
+    /// A user left a group (`data`: `{"group_id", "user_id"}`).
+    GroupMemberRemoved = "group.member_removed", target "group";
     /// A project was created; its creator is its first Owner.
     ProjectCreated = "project.created", target "project";
     /// A project's fields changed.

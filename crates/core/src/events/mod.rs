@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod context;
 mod emit;
+pub mod redact;
 pub mod retention;
 pub mod schema;
 

@@ -2,6 +2,7 @@
 
 mod change;
 mod create;
+mod delete;
 mod events;
 mod filter;
 mod last_admin;
@@ -16,6 +17,7 @@ use roster_core::DomainError;
 
 pub use change::{set_state, update, update_in_org};
 pub use create::{create, create_many_by_email, unique_violation};
+pub use delete::{delete, DeletedUser};
 pub use filter::{UserFilter, SEARCH_SEPARATOR};
 pub use list::list;
 pub use model::{NewUser, Role, User, UserChanges, UserRecord, UserState, UserStateChange};

@@ -1,4 +1,5 @@
-//! App users (`/api/v1/app`): me, list, create, get, update, activate and deactivate.
+//! App users (`/api/v1/app`): me, list, create, get, update, delete, activate and
+//! deactivate.
 
 use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
@@ -7,6 +8,7 @@ use serde_json::{json, Value};
 mod caching;
 mod create;
 mod cursors;
+mod delete;
 mod list;
 mod me;
 mod search;

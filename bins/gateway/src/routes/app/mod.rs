@@ -1,11 +1,12 @@
 //! The App family (`/api/v1/app`, Zylon Workspace API compatible): users, tokens,
-//! integrations, projects, members, artifacts, the org's external-users workspaces, its
+//! integrations, groups, projects, members, artifacts, the org's external-users workspaces, its
 //! audit log and its webhooks.
 //! Every operation takes a bearer token or the session cookie and names its org in `x-org`.
 
 pub mod artifacts;
 pub mod audit_events;
 pub mod external_workspaces;
+pub mod groups;
 pub mod integrations;
 pub mod members;
 pub mod projects;
@@ -50,6 +51,7 @@ pub fn register(t: &mut Table) {
     use artifacts::*;
     use audit_events::__path_list_audit_events;
     use external_workspaces::*;
+    use groups::*;
     use integrations::*;
     use members::*;
     use projects::*;
@@ -62,8 +64,17 @@ pub fn register(t: &mut Table) {
         .add(__path_create_user, create_user)
         .add(__path_get_user, get_user)
         .add(__path_update_user, update_user)
+        .add(__path_delete_user, delete_user)
         .add(__path_deactivate_user, deactivate_user)
         .add(__path_activate_user, activate_user);
+    t.add(__path_list_org_groups, list_org_groups)
+        .add(__path_create_org_group, create_org_group)
+        .add(__path_get_org_group, get_org_group)
+        .add(__path_update_org_group, update_org_group)
+        .add(__path_delete_org_group, delete_org_group)
+        .add(__path_list_org_group_members, list_org_group_members)
+        .add(__path_add_org_group_member, add_org_group_member)
+        .add(__path_remove_org_group_member, remove_org_group_member);
     t.add(__path_create_token, create_token)
         .secret()
         .add(__path_list_tokens, list_tokens)

@@ -1,4 +1,4 @@
-//! App users (`/api/v1/app`): me, list, create, get, update, activate, deactivate.
+//! App users (`/api/v1/app`): me, list, create, get, update, delete, activate, deactivate.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -103,6 +103,27 @@ pub async fn update_user(
     let user = users::update(&mut conn, &caller, &id, changes).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     Ok(HttpResponse::Ok().json(user))
+}
+
+/// Deletes a user from the org (AppAdmin): its project and group memberships, Slack links
+/// and integrations go with it, its personal data is erased, and its account too (with
+/// its tokens and sessions) unless it is a user of another org. The org's last active
+/// AppAdmin cannot be deleted (409).
+#[utoipa::path(delete, path = "/api/v1/app/user/{id}", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.writer.conn().await?;
+    let deleted = users::delete(&mut conn, &caller.user.org_id, &id).await?;
+    state.principals.forget_user(&caller.user.org_id, &id);
+    for hash in &deleted.credential_hashes {
+        state.credentials.forget_hash(hash);
+    }
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn set_state(

@@ -199,6 +199,19 @@ pub async fn build(
         )
         .await;
 
+    // An org group with the member in it.
+    let member_id = str_of(&member, "id");
+    let org_group = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/groups").json(&json!({
+                "display_name": format!("{title} Group"),
+                "external_id": format!("{label}-group-ext"),
+                "members": [member_id],
+            })),
+            201,
+        )
+        .await;
+
     // A webhook endpoint (for every event: its own creation is its first delivery).
     let webhook = b
         .call(
@@ -394,6 +407,7 @@ pub async fn build(
         project_id,
         artifact_id: str_of(&artifact, "id"),
         integration_id: str_of(&integration, "id"),
+        org_group_id: str_of(&org_group, "id"),
         webhook_id,
         delivery_id,
         team_id: team_id.to_owned(),

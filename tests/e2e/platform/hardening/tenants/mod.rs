@@ -52,6 +52,8 @@ pub struct Tenant {
     pub project_id: String,
     pub artifact_id: String,
     pub integration_id: String,
+    /// An org group (`grp_…`) with the member in it.
+    pub org_group_id: String,
     /// A webhook endpoint and one of its deliveries.
     pub webhook_id: String,
     pub delivery_id: String,

@@ -103,6 +103,14 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[404]),
             )
         }),
+        ("delete", "/api/v1/app/user/{id}", |c| {
+            c.app(
+                Method::DELETE,
+                &format!("/user/{}", c.w.b.member_id),
+                None,
+                status(&[404]),
+            )
+        }),
         ("post", "/api/v1/app/user/{id}/deactivate", |c| {
             c.app(
                 Method::POST,
@@ -118,6 +126,73 @@ pub(super) fn rows() -> Vec<Row> {
                 None,
                 status(&[404]),
             )
+        }),
+        // Groups
+        ("get", "/api/v1/app/groups", |c| {
+            let mut p = c.app(Method::GET, "/groups", None, status(&[200]));
+            p.extend(c.app(
+                Method::GET,
+                &format!("/groups?search={}", c.w.b.label),
+                None,
+                Expect::EmptyList,
+            ));
+            p
+        }),
+        ("post", "/api/v1/app/groups", |c| {
+            // B's member in A's new group.
+            let body = json!({"display_name": "Probe group", "members": [c.w.b.member_id]});
+            c.app(Method::POST, "/groups", Some(body), status(&[404]))
+        }),
+        ("get", "/api/v1/app/groups/{id}", |c| {
+            let path = format!("/groups/{}", c.w.b.org_group_id);
+            c.app(Method::GET, &path, None, status(&[404]))
+        }),
+        ("patch", "/api/v1/app/groups/{id}", |c| {
+            let path = format!("/groups/{}", c.w.b.org_group_id);
+            let body = json!({"display_name": "Renamed by A"});
+            c.app(Method::PATCH, &path, Some(body), status(&[404]))
+        }),
+        ("delete", "/api/v1/app/groups/{id}", |c| {
+            let path = format!("/groups/{}", c.w.b.org_group_id);
+            c.app(Method::DELETE, &path, None, status(&[404]))
+        }),
+        ("get", "/api/v1/app/groups/{id}/members", |c| {
+            let path = format!("/groups/{}/members", c.w.b.org_group_id);
+            c.app(Method::GET, &path, None, status(&[404]))
+        }),
+        ("post", "/api/v1/app/groups/{id}/members", |c| {
+            // B's member into B's group, and B's member into A's group.
+            let (a, b) = (&c.w.a, &c.w.b);
+            let body = json!({"user_id": b.member_id});
+            let mut p = c.app(
+                Method::POST,
+                &format!("/groups/{}/members", b.org_group_id),
+                Some(body.clone()),
+                status(&[404]),
+            );
+            p.extend(c.app(
+                Method::POST,
+                &format!("/groups/{}/members", a.org_group_id),
+                Some(body),
+                status(&[404]),
+            ));
+            p
+        }),
+        ("delete", "/api/v1/app/groups/{id}/members/{user_id}", |c| {
+            let (a, b) = (&c.w.a, &c.w.b);
+            let mut p = c.app(
+                Method::DELETE,
+                &format!("/groups/{}/members/{}", b.org_group_id, b.member_id),
+                None,
+                status(&[404]),
+            );
+            p.extend(c.app(
+                Method::DELETE,
+                &format!("/groups/{}/members/{}", a.org_group_id, b.member_id),
+                None,
+                status(&[404]),
+            ));
+            p
         }),
         // Tokens
         ("get", "/api/v1/app/tokens", |c| {

@@ -1,0 +1,129 @@
+//! What a group is: as stored, as shown, as created and as changed; and a member.
+
+use diesel::prelude::*;
+use roster_core::page::Cursor;
+use roster_core::search::SearchTerm;
+use roster_core::time::Timestamp;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::schema::org_groups;
+use crate::{GroupId, OrgId, UserId};
+
+/// A group as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = org_groups, check_for_backend(diesel::pg::Pg))]
+pub struct GroupRecord {
+    pub org_id: OrgId,
+    pub id: GroupId,
+    pub display_name: String,
+    pub external_id: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A group as the App API shows it (its members are a list of their own).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Group {
+    pub id: GroupId,
+    pub org_id: OrgId,
+    /// Unique in the org, whatever its case.
+    #[schema(example = "Engineering")]
+    pub display_name: String,
+    /// The group's id in an identity provider, if it has one.
+    #[schema(example = "00g1emaKYZTWRYYRRTSK")]
+    pub external_id: Option<String>,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
+    pub updated_at: Timestamp,
+}
+
+impl From<GroupRecord> for Group {
+    fn from(r: GroupRecord) -> Self {
+        Self {
+            id: r.id,
+            org_id: r.org_id,
+            display_name: r.display_name,
+            external_id: r.external_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+impl Group {
+    /// The group's position in the list of groups.
+    pub(super) fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
+}
+
+/// A member of a group: a user of the org, with its name and email as they are now.
+#[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
+pub struct GroupMember {
+    pub group_id: GroupId,
+    pub user_id: UserId,
+    /// The user's name.
+    #[schema(example = "Sasha Patel")]
+    pub name: String,
+    /// The user's email.
+    #[schema(example = "sasha@auroralabs.com")]
+    pub email: String,
+    /// When the user joined the group.
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
+    pub created_at: Timestamp,
+}
+
+impl GroupMember {
+    /// The member's position in the list of a group's members.
+    pub(super) fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.user_id)
+    }
+}
+
+/// A group to create, with its first members (users of the org; none is fine).
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub display_name: String,
+    pub external_id: Option<String>,
+    pub members: Vec<UserId>,
+}
+
+/// Changes to a group; `None` leaves a field as it is, `Some(None)` clears `external_id`.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = org_groups)]
+pub struct GroupChanges {
+    pub display_name: Option<String>,
+    pub external_id: Option<Option<String>>,
+}
+
+impl GroupChanges {
+    pub fn is_empty(&self) -> bool {
+        self.display_name.is_none() && self.external_id.is_none()
+    }
+}
+
+/// A group's new state, whole (SCIM's PUT): its fields and exactly these members.
+#[derive(Debug, Clone)]
+pub struct GroupReplacement {
+    pub display_name: String,
+    pub external_id: Option<String>,
+    pub members: Vec<UserId>,
+}
+
+/// List filters; all optional, and all must hold.
+#[derive(Debug, Clone, Default)]
+pub struct GroupFilter {
+    /// Case-insensitive substring of the display name.
+    pub search: Option<SearchTerm>,
+    /// The display name, whatever its case.
+    pub display_name: Option<String>,
+    /// The external id, exactly.
+    pub external_id: Option<String>,
+    /// Only the groups this user is a member of.
+    pub member: Option<UserId>,
+}
