@@ -8,6 +8,6 @@ mod app;
 mod events;
 mod external;
 mod plans;
-mod scim;
 mod platform;
+mod scim;
 mod slack;

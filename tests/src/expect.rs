@@ -97,7 +97,11 @@ impl Reply {
             serde_json::json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
             "{self}"
         );
-        assert_eq!(body["status"], status.to_string(), "status is a string: {self}");
+        assert_eq!(
+            body["status"],
+            status.to_string(),
+            "status is a string: {self}"
+        );
         assert_eq!(body["scimType"].as_str(), scim_type, "{self}");
         assert!(body["detail"].is_string(), "{self}");
         body

@@ -19,9 +19,9 @@ mod gateway_cli;
 mod http;
 mod openapi;
 mod pg;
-mod scim;
 mod process;
 mod psql;
+mod scim;
 mod test;
 
 use std::path::{Path, PathBuf};

@@ -25,7 +25,14 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
         .context("the venv has no bin/")?;
     crate::cargo(
         root,
-        &["build", "--quiet", "--package", "roster-gateway", "--bin", "roster-gateway"],
+        &[
+            "build",
+            "--quiet",
+            "--package",
+            "roster-gateway",
+            "--bin",
+            "roster-gateway",
+        ],
     )?;
     let binary = root.join("target/debug/roster-gateway");
     let work = root.join("target/scim");

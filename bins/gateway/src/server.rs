@@ -19,11 +19,11 @@ use crate::config::Config;
 use crate::credentials::CredentialCache;
 use crate::defences::{self, Defences};
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
+use crate::metrics::{self, Metrics};
+use crate::principals::{self, PrincipalCache};
 use crate::routes::scim::respond::{
     error_body as scim_error_body, ScimApiError, SCIM_BASE, SCIM_JSON,
 };
-use crate::metrics::{self, Metrics};
-use crate::principals::{self, PrincipalCache};
 use crate::state::AppState;
 use crate::telemetry::{self, RequestSpan};
 use crate::writer::Writer;
@@ -246,17 +246,14 @@ async fn finish(
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     let problem = if status.is_client_error() || status.is_server_error() {
-        let from_api = res
-            .response()
-            .error()
-            .and_then(|e| {
-                e.as_error::<ApiError>().map(ApiError::problem).or_else(|| {
-                    e.as_error::<ScimApiError>().map(|e| {
-                        let code = e.0.scim_type.map_or("scim_error", |t| t.as_str());
-                        Problem::new(status, code, e.0.detail.clone())
-                    })
+        let from_api = res.response().error().and_then(|e| {
+            e.as_error::<ApiError>().map(ApiError::problem).or_else(|| {
+                e.as_error::<ScimApiError>().map(|e| {
+                    let code = e.0.scim_type.map_or("scim_error", |t| t.as_str());
+                    Problem::new(status, code, e.0.detail.clone())
                 })
-            });
+            })
+        });
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)

@@ -37,7 +37,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{
-    AccountId, GroupId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId,
-};
+pub use ids::{AccountId, GroupId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

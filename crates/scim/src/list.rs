@@ -40,9 +40,15 @@ fn integer(name: &str, raw: Option<&str>) -> ScimResult<Option<i64>> {
         Err(_) => {
             let digits = raw.strip_prefix('-').unwrap_or(raw);
             if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                Ok(Some(if raw.starts_with('-') { i64::MIN } else { i64::MAX }))
+                Ok(Some(if raw.starts_with('-') {
+                    i64::MIN
+                } else {
+                    i64::MAX
+                }))
             } else {
-                Err(ScimError::invalid_value(format!("`{name}` must be an integer")))
+                Err(ScimError::invalid_value(format!(
+                    "`{name}` must be an integer"
+                )))
             }
         }
     }
@@ -72,7 +78,11 @@ impl ListQuery {
         let obj = body
             .as_object()
             .ok_or_else(|| ScimError::invalid_syntax("a SearchRequest is a JSON object"))?;
-        let field = |k: &str| obj.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v);
+        let field = |k: &str| {
+            obj.iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v)
+        };
         let text = |k: &str| -> ScimResult<Option<String>> {
             match field(k) {
                 None | Some(Json::Null) => Ok(None),
@@ -81,13 +91,15 @@ impl ListQuery {
                 Some(Json::Array(items)) => items
                     .iter()
                     .map(|i| {
-                        i.as_str().map(str::to_owned).ok_or_else(|| {
-                            ScimError::invalid_value(format!("`{k}` lists strings"))
-                        })
+                        i.as_str()
+                            .map(str::to_owned)
+                            .ok_or_else(|| ScimError::invalid_value(format!("`{k}` lists strings")))
                     })
                     .collect::<ScimResult<Vec<_>>>()
                     .map(|v| Some(v.join(","))),
-                Some(_) => Err(ScimError::invalid_value(format!("`{k}` has the wrong type"))),
+                Some(_) => Err(ScimError::invalid_value(format!(
+                    "`{k}` has the wrong type"
+                ))),
             }
         };
         let (filter, start_index, count) = (text("filter")?, text("startIndex")?, text("count")?);

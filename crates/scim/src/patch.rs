@@ -47,7 +47,9 @@ pub struct Operation {
 }
 
 fn field<'a>(obj: &'a Map<String, Json>, key: &str) -> Option<&'a Json> {
-    obj.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    obj.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 /// Parses a PatchOp body.
@@ -64,7 +66,10 @@ pub fn parse(body: &Json, core: &str) -> ScimResult<Vec<Operation>> {
             let op = op
                 .as_object()
                 .ok_or_else(|| ScimError::invalid_syntax("each operation is a JSON object"))?;
-            let kind = match field(op, "op").and_then(Json::as_str).map(str::to_ascii_lowercase) {
+            let kind = match field(op, "op")
+                .and_then(Json::as_str)
+                .map(str::to_ascii_lowercase)
+            {
                 Some(k) if k == "add" => Kind::Add,
                 Some(k) if k == "replace" => Kind::Replace,
                 Some(k) if k == "remove" => Kind::Remove,
@@ -81,7 +86,9 @@ pub fn parse(body: &Json, core: &str) -> ScimResult<Vec<Operation>> {
             };
             let value = field(op, "value").cloned();
             if kind != Kind::Remove && value.is_none() {
-                return Err(ScimError::invalid_syntax(format!("{kind:?} needs a `value`")));
+                return Err(ScimError::invalid_syntax(format!(
+                    "{kind:?} needs a `value`"
+                )));
             }
             if kind == Kind::Remove && path.is_none() {
                 return Err(ScimError::bad(ScimType::NoTarget, "remove needs a `path`"));
@@ -169,7 +176,11 @@ fn apply_path(
         return Ok(());
     }
     let Some(attr) = schema::find(target.attrs, &path.attr.name) else {
-        let known = target.ignored.iter().chain(schema::COMMON_READ_ONLY).any(|n| path.attr.is(n));
+        let known = target
+            .ignored
+            .iter()
+            .chain(schema::COMMON_READ_ONLY)
+            .any(|n| path.attr.is(n));
         return match known {
             true => Ok(()),
             false => Err(ScimError::invalid_path(format!(
@@ -180,7 +191,11 @@ fn apply_path(
     };
     if let Some(sub) = &path.attr.sub {
         match attr.sub.iter().find(|s| s.name.eq_ignore_ascii_case(sub)) {
-            None if target.ignored_subs.iter().any(|s| s.eq_ignore_ascii_case(&path.attr.key())) => {
+            None if target
+                .ignored_subs
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&path.attr.key())) =>
+            {
                 return Ok(())
             }
             None => {
@@ -257,7 +272,9 @@ fn apply_plain(
                     };
                     for n in new {
                         let dup = value_of(&n).is_some_and(|v| {
-                            items.iter().any(|i| value_of(i).as_deref() == Some(v.as_str()))
+                            items
+                                .iter()
+                                .any(|i| value_of(i).as_deref() == Some(v.as_str()))
                         });
                         if !dup {
                             items.push(n);
@@ -267,7 +284,9 @@ fn apply_plain(
                 (_, true, _) if !value.is_array() && !value.is_null() => {
                     obj.insert(key.to_owned(), Json::Array(vec![value]));
                 }
-                (_, false, Some(Json::Object(current))) if value.is_object() && kind == Kind::Add => {
+                (_, false, Some(Json::Object(current)))
+                    if value.is_object() && kind == Kind::Add =>
+                {
                     if let Json::Object(v) = value {
                         for (k, x) in v {
                             set_key(current, &k, x);
@@ -318,7 +337,10 @@ fn apply_filtered(
     kind: Kind,
     value: Option<&Json>,
 ) -> ScimResult<()> {
-    let items = match obj.entry(key.to_owned()).or_insert_with(|| Json::Array(Vec::new())) {
+    let items = match obj
+        .entry(key.to_owned())
+        .or_insert_with(|| Json::Array(Vec::new()))
+    {
         Json::Array(items) => items,
         other => {
             *other = Json::Array(Vec::new());
@@ -328,7 +350,9 @@ fn apply_filtered(
             }
         }
     };
-    let hits: Vec<usize> = (0..items.len()).filter(|i| matches(filter, &items[*i])).collect();
+    let hits: Vec<usize> = (0..items.len())
+        .filter(|i| matches(filter, &items[*i]))
+        .collect();
     match (kind, sub) {
         (Kind::Remove, None) => {
             let mut at = 0;

@@ -51,7 +51,9 @@ impl AttrPath {
     /// Whether the path is qualified with a schema other than `core` (an extension, such as
     /// the enterprise User extension Entra sends): Roster stores none, so it is ignored.
     pub fn is_extension(&self, core: &str) -> bool {
-        self.uri.as_deref().is_some_and(|u| !u.eq_ignore_ascii_case(core))
+        self.uri
+            .as_deref()
+            .is_some_and(|u| !u.eq_ignore_ascii_case(core))
     }
 
     /// `name` or `name.sub`, lower-case, for lookups.

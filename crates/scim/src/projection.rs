@@ -28,9 +28,8 @@ fn paths(raw: Option<&str>, core: &str) -> ScimResult<Vec<AttrPath>> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            AttrPath::parse(strip_schema(p, core)).map_err(|_| {
-                ScimError::invalid_value(format!("`{p}` is not an attribute path"))
-            })
+            AttrPath::parse(strip_schema(p, core))
+                .map_err(|_| ScimError::invalid_value(format!("`{p}` is not an attribute path")))
         })
         .collect()
 }
@@ -92,7 +91,10 @@ fn keep_subs(v: &mut Json, subs: &[&str]) {
     };
     match v {
         Json::Object(o) => keep(o),
-        Json::Array(items) => items.iter_mut().filter_map(Json::as_object_mut).for_each(keep),
+        Json::Array(items) => items
+            .iter_mut()
+            .filter_map(Json::as_object_mut)
+            .for_each(keep),
         _ => {}
     }
 }
@@ -101,7 +103,10 @@ fn drop_sub(v: Option<&mut Json>, sub: &str) {
     let drop = |o: &mut Map<String, Json>| o.retain(|k, _| !k.eq_ignore_ascii_case(sub));
     match v {
         Some(Json::Object(o)) => drop(o),
-        Some(Json::Array(items)) => items.iter_mut().filter_map(Json::as_object_mut).for_each(drop),
+        Some(Json::Array(items)) => items
+            .iter_mut()
+            .filter_map(Json::as_object_mut)
+            .for_each(drop),
         _ => {}
     }
 }

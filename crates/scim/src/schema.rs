@@ -117,36 +117,98 @@ const MEMBER_SUB: &[Attr] = &[
 
 /// The User attributes Roster stores.
 pub const USER_ATTRS: &[Attr] = &[
-    attr("userName", "string", "Unique in the org, case-insensitive; kept as sent.").required_unique(),
-    attr("externalId", "string", "The identity provider's id for the user.").exact(),
+    attr(
+        "userName",
+        "string",
+        "Unique in the org, case-insensitive; kept as sent.",
+    )
+    .required_unique(),
+    attr(
+        "externalId",
+        "string",
+        "The identity provider's id for the user.",
+    )
+    .exact(),
     attr("name", "complex", "The user's name.").with(NAME_SUB),
-    attr("displayName", "string", "The name shown for the user; Roster always has one (from name or userName when not sent).").required(),
+    attr(
+        "displayName",
+        "string",
+        "The name shown for the user; Roster always has one (from name or userName when not sent).",
+    )
+    .required(),
     attr("title", "string", "The job position."),
-    attr("active", "boolean", "Whether the user's credentials work in the org (true when not sent).").required(),
-    attr("emails", "complex", "The user's email (one, primary); from userName when not sent and userName is an address.").multi().required().with(EMAIL_SUB),
-    attr("roles", "complex", "The user's role, changed in Roster only.").multi().read_only().with(ROLE_SUB),
-    attr("groups", "complex", "The groups the user is a member of.").multi().read_only().with(GROUP_REF_SUB),
+    attr(
+        "active",
+        "boolean",
+        "Whether the user's credentials work in the org (true when not sent).",
+    )
+    .required(),
+    attr(
+        "emails",
+        "complex",
+        "The user's email (one, primary); from userName when not sent and userName is an address.",
+    )
+    .multi()
+    .required()
+    .with(EMAIL_SUB),
+    attr(
+        "roles",
+        "complex",
+        "The user's role, changed in Roster only.",
+    )
+    .multi()
+    .read_only()
+    .with(ROLE_SUB),
+    attr("groups", "complex", "The groups the user is a member of.")
+        .multi()
+        .read_only()
+        .with(GROUP_REF_SUB),
 ];
 
 /// The Group attributes Roster stores.
 pub const GROUP_ATTRS: &[Attr] = &[
-    attr("displayName", "string", "Unique in the org, case-insensitive.").required_unique(),
-    attr("externalId", "string", "The identity provider's id for the group.").exact(),
-    attr("members", "complex", "The member users.").multi().with(MEMBER_SUB),
+    attr(
+        "displayName",
+        "string",
+        "Unique in the org, case-insensitive.",
+    )
+    .required_unique(),
+    attr(
+        "externalId",
+        "string",
+        "The identity provider's id for the group.",
+    )
+    .exact(),
+    attr("members", "complex", "The member users.")
+        .multi()
+        .with(MEMBER_SUB),
 ];
 
 /// Attributes of RFC 7643's core User schema that Roster does not store: a write to them
 /// is ignored (Entra and Okta send some by default), not an `invalidPath`.
 pub const USER_IGNORED: &[&str] = &[
-    "nickName", "profileUrl", "userType", "preferredLanguage", "locale", "timezone",
-    "password", "phoneNumbers", "ims", "photos", "addresses", "entitlements",
+    "nickName",
+    "profileUrl",
+    "userType",
+    "preferredLanguage",
+    "locale",
+    "timezone",
+    "password",
+    "phoneNumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "entitlements",
     "x509Certificates",
 ];
 
 /// Sub-attributes of RFC 7643's core User schema that Roster does not store (Entra sends
 /// `name.formatted`): ignored on write.
 pub const USER_IGNORED_SUBS: &[&str] = &[
-    "name.formatted", "name.middleName", "name.honorificPrefix", "name.honorificSuffix",
+    "name.formatted",
+    "name.middleName",
+    "name.honorificPrefix",
+    "name.honorificSuffix",
     "emails.display",
 ];
 
@@ -172,7 +234,13 @@ fn schema_json(id: &str, name: &str, description: &str, attrs: &[Attr], base: &s
 /// `/Schemas`: the core User and Group, with what Roster stores of them.
 pub fn schemas(base: &str) -> Vec<Value> {
     vec![
-        schema_json(USER_SCHEMA, "User", "An App user of the org", USER_ATTRS, base),
+        schema_json(
+            USER_SCHEMA,
+            "User",
+            "An App user of the org",
+            USER_ATTRS,
+            base,
+        ),
         schema_json(GROUP_SCHEMA, "Group", "An org group", GROUP_ATTRS, base),
     ]
 }

@@ -35,12 +35,18 @@ async fn resource_types_and_schemas_list_user_and_group_with_what_roster_stores(
     let app = TestApp::spawn().await;
     let types = app.anon(Method::GET, "/scim/v2/ResourceTypes").ok().await;
     assert_eq!(types["totalResults"], 2, "{types}");
-    let user_type = app.anon(Method::GET, "/scim/v2/ResourceTypes/User").ok().await;
+    let user_type = app
+        .anon(Method::GET, "/scim/v2/ResourceTypes/User")
+        .ok()
+        .await;
     assert_eq!(user_type["endpoint"], "/Users");
     let schemas = app.anon(Method::GET, "/scim/v2/Schemas").ok().await;
     assert_eq!(schemas["totalResults"], 2);
     let user = app
-        .anon(Method::GET, "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")
+        .anon(
+            Method::GET,
+            "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+        )
         .ok()
         .await;
     let names: Vec<&str> = user["attributes"]
@@ -51,7 +57,17 @@ async fn resource_types_and_schemas_list_user_and_group_with_what_roster_stores(
         .collect();
     assert_eq!(
         names,
-        ["userName", "externalId", "name", "displayName", "title", "active", "emails", "roles", "groups"]
+        [
+            "userName",
+            "externalId",
+            "name",
+            "displayName",
+            "title",
+            "active",
+            "emails",
+            "roles",
+            "groups"
+        ]
     );
     let roles = &user["attributes"][7];
     assert_eq!(roles["mutability"], "readOnly");
@@ -59,5 +75,7 @@ async fn resource_types_and_schemas_list_user_and_group_with_what_roster_stores(
     app.anon(Method::GET, "/scim/v2/Schemas/urn:nope")
         .scim_error(404, None)
         .await;
-    app.anon(Method::GET, "/scim/v2/Nope").scim_error(404, None).await;
+    app.anon(Method::GET, "/scim/v2/Nope")
+        .scim_error(404, None)
+        .await;
 }

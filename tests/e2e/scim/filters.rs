@@ -25,7 +25,13 @@ async fn names(app: &TestApp, scim: &Scim, filter: &str) -> Vec<String> {
 async fn people(app: &TestApp, scim: &Scim) -> Vec<Value> {
     let mut made = Vec::new();
     for (user_name, external, given, family, title) in [
-        ("bjensen@example.com", "x-1", "Barbara", "Jensen", "Tour Guide"),
+        (
+            "bjensen@example.com",
+            "x-1",
+            "Barbara",
+            "Jensen",
+            "Tour Guide",
+        ),
         ("JSmith@Example.com", "X-2", "John", "Smith", "Engineer"),
         ("ada", "x-3", "Ada", "Lovelace", "Countess"),
     ] {
@@ -54,13 +60,32 @@ async fn every_operator_compares_as_rfc_7643_says() {
     people(&app, &scim).await;
     let all_but_admin = ["bjensen@example.com", "JSmith@Example.com", "ada"];
     for (filter, expected) in [
-        (r#"userName eq "BJENSEN@example.com""#, vec!["bjensen@example.com"]),
-        (r#"userName ne "ada""#, vec!["admin@acme.test", "bjensen@example.com", "JSmith@Example.com"]),
+        (
+            r#"userName eq "BJENSEN@example.com""#,
+            vec!["bjensen@example.com"],
+        ),
+        (
+            r#"userName ne "ada""#,
+            vec![
+                "admin@acme.test",
+                "bjensen@example.com",
+                "JSmith@Example.com",
+            ],
+        ),
         (r#"userName co "SMITH""#, vec!["JSmith@Example.com"]),
         (r#"userName sw "b""#, vec!["bjensen@example.com"]),
-        (r#"userName ew "@EXAMPLE.COM""#, vec!["bjensen@example.com", "JSmith@Example.com"]),
-        (r#"userName gt "b""#, vec!["bjensen@example.com", "JSmith@Example.com"]),
-        (r#"userName ge "bjensen@example.com""#, vec!["bjensen@example.com", "JSmith@Example.com"]),
+        (
+            r#"userName ew "@EXAMPLE.COM""#,
+            vec!["bjensen@example.com", "JSmith@Example.com"],
+        ),
+        (
+            r#"userName gt "b""#,
+            vec!["bjensen@example.com", "JSmith@Example.com"],
+        ),
+        (
+            r#"userName ge "bjensen@example.com""#,
+            vec!["bjensen@example.com", "JSmith@Example.com"],
+        ),
         (r#"userName lt "admin""#, vec!["ada"]),
         (r#"userName le "ada""#, vec!["ada"]),
         (r#"externalId eq "X-2""#, vec!["JSmith@Example.com"]),
@@ -68,22 +93,62 @@ async fn every_operator_compares_as_rfc_7643_says() {
         (r#"externalId pr"#, all_but_admin.to_vec()),
         (r#"displayName eq "ada lovelace""#, vec!["ada"]),
         (r#"name.givenName sw "jo""#, vec!["JSmith@Example.com"]),
-        (r#"name.familyName eq "JENSEN""#, vec!["bjensen@example.com"]),
+        (
+            r#"name.familyName eq "JENSEN""#,
+            vec!["bjensen@example.com"],
+        ),
         (r#"emails.value ew "math.test""#, vec!["ada"]),
-        (r#"emails[type eq "work"].value eq "ADA@math.test""#, vec!["ada"]),
-        (r#"emails[type eq "work" and value co "example"]"#, vec!["bjensen@example.com", "JSmith@Example.com"]),
+        (
+            r#"emails[type eq "work"].value eq "ADA@math.test""#,
+            vec!["ada"],
+        ),
+        (
+            r#"emails[type eq "work" and value co "example"]"#,
+            vec!["bjensen@example.com", "JSmith@Example.com"],
+        ),
         (r#"emails[type eq "home"]"#, vec![]),
-        (r#"active eq true"#, vec!["admin@acme.test", "bjensen@example.com", "JSmith@Example.com", "ada"]),
+        (
+            r#"active eq true"#,
+            vec![
+                "admin@acme.test",
+                "bjensen@example.com",
+                "JSmith@Example.com",
+                "ada",
+            ],
+        ),
         (r#"active eq false"#, vec![]),
-        (r#"meta.created gt "2000-01-01T00:00:00Z""#, vec!["admin@acme.test", "bjensen@example.com", "JSmith@Example.com", "ada"]),
+        (
+            r#"meta.created gt "2000-01-01T00:00:00Z""#,
+            vec![
+                "admin@acme.test",
+                "bjensen@example.com",
+                "JSmith@Example.com",
+                "ada",
+            ],
+        ),
         (r#"meta.lastModified lt "2000-01-01T00:00:00Z""#, vec![]),
-        (r#"title pr and not (title eq "engineer")"#, vec!["bjensen@example.com", "ada"]),
+        (
+            r#"title pr and not (title eq "engineer")"#,
+            vec!["bjensen@example.com", "ada"],
+        ),
         (r#"not (externalId pr)"#, vec!["admin@acme.test"]),
-        (r#"userName eq "ada" or userName eq "bjensen@example.com""#, vec!["bjensen@example.com", "ada"]),
-        (r#"(userName eq "ada" or name.givenName eq "john") and title eq "countess""#, vec!["ada"]),
-        (r#"userName eq "ada" or name.givenName eq "john" and title eq "countess""#, vec!["ada"]),
+        (
+            r#"userName eq "ada" or userName eq "bjensen@example.com""#,
+            vec!["bjensen@example.com", "ada"],
+        ),
+        (
+            r#"(userName eq "ada" or name.givenName eq "john") and title eq "countess""#,
+            vec!["ada"],
+        ),
+        (
+            r#"userName eq "ada" or name.givenName eq "john" and title eq "countess""#,
+            vec!["ada"],
+        ),
         (r#"USERNAME EQ "ada""#, vec!["ada"]),
-        (r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada""#, vec!["ada"]),
+        (
+            r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada""#,
+            vec!["ada"],
+        ),
         (r#"userName eq "nobody""#, vec![]),
     ] {
         assert_eq!(names(&app, &scim, filter).await, expected, "{filter}");

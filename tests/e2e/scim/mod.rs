@@ -46,7 +46,9 @@ impl Scim {
 
     /// Creates a user; returns it.
     pub async fn create(&self, app: &TestApp, user: Value) -> Value {
-        self.send(app, Method::POST, "/Users", &user).created().await
+        self.send(app, Method::POST, "/Users", &user)
+            .created()
+            .await
     }
 
     /// Creates `userName` (an email) with names; returns it.

@@ -53,10 +53,20 @@ async fn paths_dotted_keys_urns_value_filters_and_string_booleans() {
     assert_eq!(patched["active"], true);
 
     let patched = scim
-        .patch(&app, id, json!([{"op": "remove", "path": "title"}, {"op": "REMOVE", "path": "externalId"}]))
+        .patch(
+            &app,
+            id,
+            json!([{"op": "remove", "path": "title"}, {"op": "REMOVE", "path": "externalId"}]),
+        )
         .await;
-    assert!(patched.get("title").is_none() && patched.get("externalId").is_none(), "{patched}");
-    let app_user = app.admin(Method::GET, &format!("/api/v1/app/user/{id}")).ok().await;
+    assert!(
+        patched.get("title").is_none() && patched.get("externalId").is_none(),
+        "{patched}"
+    );
+    let app_user = app
+        .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
+        .ok()
+        .await;
     assert_eq!(app_user["job_position_name"], json!(null));
     assert_eq!(app_user["email"], "augusta@example.com");
 }
@@ -68,9 +78,21 @@ async fn bad_patches_are_invalid_path_invalid_value_or_invalid_syntax() {
     let user = scim.user(&app, "ada@example.com").await;
     let path = format!("/Users/{}", user["id"].as_str().unwrap());
     let send = |ops: serde_json::Value| {
-        scim.send(&app, Method::PATCH, &path, &json!({"schemas": [PATCH_OP], "Operations": ops}))
+        scim.send(
+            &app,
+            Method::PATCH,
+            &path,
+            &json!({"schemas": [PATCH_OP], "Operations": ops}),
+        )
     };
-    for bad_path in ["bogus", "name.bogus", "emails[type eq", "title[value eq \"x\"]", "1x", "emails[type eq \"work\"]x"] {
+    for bad_path in [
+        "bogus",
+        "name.bogus",
+        "emails[type eq",
+        "title[value eq \"x\"]",
+        "1x",
+        "emails[type eq \"work\"]x",
+    ] {
         send(json!([{"op": "replace", "path": bad_path, "value": "x"}]))
             .scim_error(400, Some("invalidPath"))
             .await;
@@ -86,9 +108,18 @@ async fn bad_patches_are_invalid_path_invalid_value_or_invalid_syntax() {
     ] {
         send(bad_value).scim_error(400, Some("invalidValue")).await;
     }
-    send(json!([{"op": "remove"}])).scim_error(400, Some("noTarget")).await;
-    for bad_syntax in [json!([]), json!([{"op": "move", "path": "title", "value": "x"}]), json!("ops"), json!([{"op": "add", "path": "title"}])] {
-        send(bad_syntax).scim_error(400, Some("invalidSyntax")).await;
+    send(json!([{"op": "remove"}]))
+        .scim_error(400, Some("noTarget"))
+        .await;
+    for bad_syntax in [
+        json!([]),
+        json!([{"op": "move", "path": "title", "value": "x"}]),
+        json!("ops"),
+        json!([{"op": "add", "path": "title"}]),
+    ] {
+        send(bad_syntax)
+            .scim_error(400, Some("invalidSyntax"))
+            .await;
     }
     scim.req(&app, Method::PATCH, &path)
         .header("content-type", "application/scim+json")
@@ -96,7 +127,10 @@ async fn bad_patches_are_invalid_path_invalid_value_or_invalid_syntax() {
         .scim_error(400, Some("invalidSyntax"))
         .await;
     let unchanged = scim.req(&app, Method::GET, &path).ok().await;
-    assert_eq!(unchanged["meta"]["version"], user["meta"]["version"], "{unchanged}");
+    assert_eq!(
+        unchanged["meta"]["version"], user["meta"]["version"],
+        "{unchanged}"
+    );
 }
 
 #[tokio::test]

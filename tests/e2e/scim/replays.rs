@@ -11,13 +11,20 @@ async fn okta_user_provisioning_sequence() {
     let app = TestApp::spawn().await;
     let scim = Scim::of(&app).await;
     // Okta checks the connection with a page of two.
-    let page = scim.req(&app, Method::GET, "/Users?startIndex=1&count=2").ok().await;
+    let page = scim
+        .req(&app, Method::GET, "/Users?startIndex=1&count=2")
+        .ok()
+        .await;
     assert_eq!(page["totalResults"], 1);
     assert_eq!(page["itemsPerPage"], 1);
     // Does the user exist? A miss is 200 with an empty ListResponse.
     let miss = scim
         .req(&app, Method::GET, "/Users")
-        .query(&[("filter", "userName eq \"isaac.brock@example.com\""), ("startIndex", "1"), ("count", "100")])
+        .query(&[
+            ("filter", "userName eq \"isaac.brock@example.com\""),
+            ("startIndex", "1"),
+            ("count", "100"),
+        ])
         .ok()
         .await;
     assert_eq!(miss["totalResults"], 0);
@@ -65,11 +72,26 @@ async fn okta_user_provisioning_sequence() {
         .await;
     assert_eq!(put["active"], false);
     // ...or with a path-less PATCH; reactivated the same way.
-    let patched = scim.patch(&app, id, json!([{"op": "replace", "value": {"active": true}}])).await;
+    let patched = scim
+        .patch(
+            &app,
+            id,
+            json!([{"op": "replace", "value": {"active": true}}]),
+        )
+        .await;
     assert_eq!(patched["active"], true);
-    let patched = scim.patch(&app, id, json!([{"op": "replace", "value": {"active": false}}])).await;
+    let patched = scim
+        .patch(
+            &app,
+            id,
+            json!([{"op": "replace", "value": {"active": false}}]),
+        )
+        .await;
     assert_eq!(patched["active"], false);
-    let app_user = app.admin(Method::GET, &format!("/api/v1/app/user/{id}")).ok().await;
+    let app_user = app
+        .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
+        .ok()
+        .await;
     assert_eq!(app_user["state"], "Inactive");
 }
 
@@ -79,7 +101,10 @@ async fn entra_user_provisioning_sequence() {
     let scim = Scim::of(&app).await;
     let miss = scim
         .req(&app, Method::GET, "/Users")
-        .query(&[("filter", "externalId eq \"0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef\"")])
+        .query(&[(
+            "filter",
+            "externalId eq \"0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef\"",
+        )])
         .ok()
         .await;
     assert_eq!(miss["totalResults"], 0);
@@ -101,10 +126,16 @@ async fn entra_user_provisioning_sequence() {
         .await;
     let id = created["id"].as_str().unwrap();
     assert_eq!(created["displayName"], "givenName familyName");
-    assert_eq!(created["roles"], json!([{"value": "AppMember", "primary": true}]));
+    assert_eq!(
+        created["roles"],
+        json!([{"value": "AppMember", "primary": true}])
+    );
     let hit = scim
         .req(&app, Method::GET, "/Users")
-        .query(&[("filter", "externalId eq \"0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef\"")])
+        .query(&[(
+            "filter",
+            "externalId eq \"0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef\"",
+        )])
         .ok()
         .await;
     assert_eq!(hit["Resources"][0]["id"], id);
@@ -121,14 +152,32 @@ async fn entra_user_provisioning_sequence() {
         {"op": "Replace", "value": {"name.givenName": "Updated", "name.familyName": "Name", "displayName": "Updated Name"}},
         {"op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", "value": "123"},
     ]});
-    let patched = scim.send(&app, Method::PATCH, &format!("/Users/{id}"), &body).ok().await;
-    assert_eq!(patched["userName"], "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com");
+    let patched = scim
+        .send(&app, Method::PATCH, &format!("/Users/{id}"), &body)
+        .ok()
+        .await;
+    assert_eq!(
+        patched["userName"],
+        "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com"
+    );
     assert_eq!(patched["emails"][0]["value"], "updatedEmail@microsoft.com");
     assert_eq!(patched["name"]["givenName"], "Updated");
     assert_eq!(patched["displayName"], "Updated Name");
     // Entra disables with a string boolean.
-    let disabled = scim.patch(&app, id, json!([{"op": "Replace", "path": "active", "value": "False"}])).await;
+    let disabled = scim
+        .patch(
+            &app,
+            id,
+            json!([{"op": "Replace", "path": "active", "value": "False"}]),
+        )
+        .await;
     assert_eq!(disabled["active"], false);
-    let enabled = scim.patch(&app, id, json!([{"op": "Replace", "value": {"active": "True"}}])).await;
+    let enabled = scim
+        .patch(
+            &app,
+            id,
+            json!([{"op": "Replace", "value": {"active": "True"}}]),
+        )
+        .await;
     assert_eq!(enabled["active"], true);
 }

@@ -40,7 +40,11 @@ async fn a_scim_token_is_shown_once_listed_without_secret_and_stored_hashed() {
         .get_result(&mut conn)
         .await
         .unwrap();
-    assert!(!row.dump.contains(token) && !row.dump.contains("rscim_"), "{}", row.dump);
+    assert!(
+        !row.dump.contains(token) && !row.dump.contains("rscim_"),
+        "{}",
+        row.dump
+    );
 }
 
 #[tokio::test]
@@ -69,9 +73,12 @@ async fn scim_tokens_are_for_app_admins_and_validated() {
         .body("{\"name\":")
         .problem(400, "invalid_json")
         .await;
-    app.admin(Method::DELETE, "/api/v1/app/scim-tokens/scimtok_0000000000000000")
-        .problem(404, "scim_token_not_found")
-        .await;
+    app.admin(
+        Method::DELETE,
+        "/api/v1/app/scim-tokens/scimtok_0000000000000000",
+    )
+    .problem(404, "scim_token_not_found")
+    .await;
     app.admin(Method::DELETE, "/api/v1/app/scim-tokens/nope")
         .problem(404, "scim_token_not_found")
         .await;
@@ -86,9 +93,14 @@ async fn a_revoked_token_gets_401_at_once_and_another_orgs_token_cannot_be_revok
     let id = list["data"][0]["id"].as_str().unwrap().to_owned();
 
     let other = app.bootstrap("globex", "admin@globex.test").await;
-    app.as_user(&other.token, "globex", Method::DELETE, &format!("/api/v1/app/scim-tokens/{id}"))
-        .problem(404, "scim_token_not_found")
-        .await;
+    app.as_user(
+        &other.token,
+        "globex",
+        Method::DELETE,
+        &format!("/api/v1/app/scim-tokens/{id}"),
+    )
+    .problem(404, "scim_token_not_found")
+    .await;
     scim.req(&app, Method::GET, "/Users").ok().await;
 
     app.admin(Method::DELETE, &format!("/api/v1/app/scim-tokens/{id}"))
@@ -104,12 +116,16 @@ async fn only_scim_tokens_work_on_scim_and_nowhere_else() {
     let app = TestApp::spawn().await;
     let scim = Scim::of(&app).await;
     // An App token, with or without x-org, is refused on /scim/v2.
-    app.admin(Method::GET, "/scim/v2/Users").scim_error(401, None).await;
+    app.admin(Method::GET, "/scim/v2/Users")
+        .scim_error(401, None)
+        .await;
     app.anon(Method::GET, "/scim/v2/Users")
         .bearer_auth(&app.admin.token)
         .scim_error(401, None)
         .await;
-    app.anon(Method::GET, "/scim/v2/Users").scim_error(401, None).await;
+    app.anon(Method::GET, "/scim/v2/Users")
+        .scim_error(401, None)
+        .await;
     app.anon(Method::GET, "/scim/v2/Users")
         .bearer_auth("rscim_not-a-token")
         .scim_error(401, None)

@@ -106,7 +106,11 @@ impl FuzzedGateway {
             ("authorization", bearer.as_str()),
             ("x-org", self.org.as_str()),
         ];
-        let created = self.create("/api/v1/app/scim-tokens", &admin, json!({"name": "scim2-tester"}))?;
+        let created = self.create(
+            "/api/v1/app/scim-tokens",
+            &admin,
+            json!({"name": "scim2-tester"}),
+        )?;
         match created["token"].as_str() {
             Some(t) => Ok(t.to_owned()),
             None => bail!("POST /api/v1/app/scim-tokens answered no token"),

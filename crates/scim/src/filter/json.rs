@@ -20,9 +20,9 @@ pub fn matches(filter: &Filter, element: &Json) -> bool {
         }
         Filter::ValuePath { attr, filter, then } => {
             match lookup(element, &attr.name, attr.sub.as_deref()) {
-                Some(Json::Array(items)) => items.iter().any(|i| {
-                    matches(filter, i) && then.as_deref().is_none_or(|t| matches(t, i))
-                }),
+                Some(Json::Array(items)) => items
+                    .iter()
+                    .any(|i| matches(filter, i) && then.as_deref().is_none_or(|t| matches(t, i))),
                 Some(v @ Json::Object(_)) => {
                     matches(filter, v) && then.as_deref().is_none_or(|t| matches(t, v))
                 }

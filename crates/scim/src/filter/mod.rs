@@ -173,7 +173,8 @@ impl Parser {
                 Some(Token::Word(w)) if w.starts_with('.') => {
                     let sub = w[1..].to_owned();
                     self.lex.next();
-                    let sub = AttrPath::parse(&sub).map_err(|e| ScimError::invalid_filter(e.detail))?;
+                    let sub =
+                        AttrPath::parse(&sub).map_err(|e| ScimError::invalid_filter(e.detail))?;
                     Some(Box::new(self.attr_expression(sub)?))
                 }
                 _ => None,
@@ -189,9 +190,13 @@ impl Parser {
 
     fn attr_expression(&mut self, attr: AttrPath) -> ScimResult<Filter> {
         let op = match self.lex.next() {
-            Some(Token::Word(w)) if w.eq_ignore_ascii_case("pr") => return Ok(Filter::Present(attr)),
+            Some(Token::Word(w)) if w.eq_ignore_ascii_case("pr") => {
+                return Ok(Filter::Present(attr))
+            }
             Some(Token::Word(w)) => Op::parse(&w).ok_or_else(|| {
-                ScimError::invalid_filter(format!("`{w}` is not an operator (eq ne co sw ew gt ge lt le pr)"))
+                ScimError::invalid_filter(format!(
+                    "`{w}` is not an operator (eq ne co sw ew gt ge lt le pr)"
+                ))
             })?,
             Some(t) => {
                 return Err(ScimError::invalid_filter(format!(
@@ -199,7 +204,11 @@ impl Parser {
                     t.describe()
                 )))
             }
-            None => return Err(ScimError::invalid_filter("the filter ends before its operator")),
+            None => {
+                return Err(ScimError::invalid_filter(
+                    "the filter ends before its operator",
+                ))
+            }
         };
         let value = match self.lex.next() {
             Some(Token::Str(s)) => Value::Str(s),
@@ -222,7 +231,11 @@ impl Parser {
                     t.describe()
                 )))
             }
-            None => return Err(ScimError::invalid_filter("the filter ends before its value")),
+            None => {
+                return Err(ScimError::invalid_filter(
+                    "the filter ends before its value",
+                ))
+            }
         };
         Ok(Filter::Compare(attr, op, value))
     }

@@ -23,10 +23,7 @@ pub type Condition<T> = Box<dyn BoxableExpression<T, Pg, SqlType = Bool>>;
 #[derive(Debug, Clone, Copy)]
 pub enum Column {
     /// A text expression; `case_exact` false compares under `lower()`.
-    Text {
-        sql: &'static str,
-        case_exact: bool,
-    },
+    Text { sql: &'static str, case_exact: bool },
     /// A boolean expression.
     Bool(&'static str),
     /// A timestamp expression (`meta.created`, `meta.lastModified`).
@@ -56,8 +53,12 @@ fn build<T: 'static>(
     scope: Option<&str>,
 ) -> ScimResult<Condition<T>> {
     Ok(match filter {
-        Filter::And(a, b) => Box::new(build::<T>(a, resolve, scope)?.and(build::<T>(b, resolve, scope)?)),
-        Filter::Or(a, b) => Box::new(build::<T>(a, resolve, scope)?.or(build::<T>(b, resolve, scope)?)),
+        Filter::And(a, b) => {
+            Box::new(build::<T>(a, resolve, scope)?.and(build::<T>(b, resolve, scope)?))
+        }
+        Filter::Or(a, b) => {
+            Box::new(build::<T>(a, resolve, scope)?.or(build::<T>(b, resolve, scope)?))
+        }
         Filter::Not(f) => Box::new(diesel::dsl::not(build::<T>(f, resolve, scope)?)),
         Filter::Present(p) => present(resolve(p, scope)?),
         Filter::Compare(p, op, value) => compare(p, resolve(p, scope)?, *op, value)?,
@@ -76,7 +77,9 @@ fn build<T: 'static>(
 
 fn present<T: 'static>(column: Column) -> Condition<T> {
     let text = match column {
-        Column::Text { sql: c, .. } => format!("coalesce(({c}) IS NOT NULL AND ({c}) <> '', false)"),
+        Column::Text { sql: c, .. } => {
+            format!("coalesce(({c}) IS NOT NULL AND ({c}) <> '', false)")
+        }
         Column::Bool(c) | Column::Time(c) => format!("(({c}) IS NOT NULL)"),
         Column::Exists { any, .. } => any.to_owned(),
     };
@@ -84,15 +87,24 @@ fn present<T: 'static>(column: Column) -> Condition<T> {
 }
 
 fn unsupported(p: &AttrPath, op: Op, what: &str) -> ScimError {
-    ScimError::invalid_filter(format!("`{:?}` does not apply to {what} `{}`", op, p.key()).to_lowercase())
+    ScimError::invalid_filter(
+        format!("`{:?}` does not apply to {what} `{}`", op, p.key()).to_lowercase(),
+    )
 }
 
-fn compare<T: 'static>(p: &AttrPath, column: Column, op: Op, value: &Value) -> ScimResult<Condition<T>> {
+fn compare<T: 'static>(
+    p: &AttrPath,
+    column: Column,
+    op: Op,
+    value: &Value,
+) -> ScimResult<Condition<T>> {
     if *value == Value::Null {
         return match op {
             Op::Eq => Ok(Box::new(diesel::dsl::not(present::<T>(column)))),
             Op::Ne => Ok(present(column)),
-            _ => Err(ScimError::invalid_filter("null compares with eq and ne only")),
+            _ => Err(ScimError::invalid_filter(
+                "null compares with eq and ne only",
+            )),
         };
     }
     match column {
@@ -193,10 +205,15 @@ fn compare<T: 'static>(p: &AttrPath, column: Column, op: Op, value: &Value) -> S
         }
         Column::Exists { before, after, .. } => {
             let Value::Str(v) = value else {
-                return Err(ScimError::invalid_filter(format!("`{}` is a string", p.key())));
+                return Err(ScimError::invalid_filter(format!(
+                    "`{}` is a string",
+                    p.key()
+                )));
             };
             match op {
-                Op::Eq => Ok(Box::new(sql::<Bool>(before).bind::<Text, _>(v.clone()).sql(after))),
+                Op::Eq => Ok(Box::new(
+                    sql::<Bool>(before).bind::<Text, _>(v.clone()).sql(after),
+                )),
                 _ => Err(ScimError::invalid_filter(format!(
                     "`{}` is filtered with eq only",
                     p.key()

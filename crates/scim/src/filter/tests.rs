@@ -9,9 +9,17 @@ fn comparisons_logic_and_precedence() {
     let f = parse(r#"userName eq "bjensen" or name.givenName sw "B" and not (active eq false)"#)
         .unwrap();
     let expected = Filter::Or(
-        Box::new(Filter::Compare(attr("userName"), Op::Eq, Value::Str("bjensen".into()))),
+        Box::new(Filter::Compare(
+            attr("userName"),
+            Op::Eq,
+            Value::Str("bjensen".into()),
+        )),
         Box::new(Filter::And(
-            Box::new(Filter::Compare(attr("name.givenName"), Op::Sw, Value::Str("B".into()))),
+            Box::new(Filter::Compare(
+                attr("name.givenName"),
+                Op::Sw,
+                Value::Str("B".into()),
+            )),
             Box::new(Filter::Not(Box::new(Filter::Compare(
                 attr("active"),
                 Op::Eq,
@@ -59,7 +67,11 @@ fn malformed_filters_are_invalid_filter_errors_never_panics() {
         "a.b.c eq 1",
     ] {
         let e = parse(bad).unwrap_err();
-        assert_eq!(e.scim_type, Some(crate::error::ScimType::InvalidFilter), "{bad}");
+        assert_eq!(
+            e.scim_type,
+            Some(crate::error::ScimType::InvalidFilter),
+            "{bad}"
+        );
     }
     let deep = format!("{}userName pr{}", "(".repeat(100), ")".repeat(100));
     assert!(parse(&deep).is_err());

@@ -64,7 +64,12 @@ fn flatten(obj: &Map<String, Json>) -> Map<String, Json> {
     out
 }
 
-fn string(obj: &Map<String, Json>, key: &str, label: &str, max: usize) -> ScimResult<Option<String>> {
+fn string(
+    obj: &Map<String, Json>,
+    key: &str,
+    label: &str,
+    max: usize,
+) -> ScimResult<Option<String>> {
     match obj.get(key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) if s.is_empty() => Ok(None),
@@ -78,7 +83,9 @@ fn string(obj: &Map<String, Json>, key: &str, label: &str, max: usize) -> ScimRe
             }
             Ok(Some(s.clone()))
         }
-        Some(_) => Err(ScimError::invalid_value(format!("`{label}` must be a string"))),
+        Some(_) => Err(ScimError::invalid_value(format!(
+            "`{label}` must be a string"
+        ))),
     }
 }
 
@@ -88,7 +95,9 @@ pub fn boolean(value: &Json, label: &str) -> ScimResult<bool> {
         Json::Bool(b) => Ok(*b),
         Json::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
         Json::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(ScimError::invalid_value(format!("`{label}` must be a boolean"))),
+        _ => Err(ScimError::invalid_value(format!(
+            "`{label}` must be a boolean"
+        ))),
     }
 }
 
@@ -125,11 +134,13 @@ fn email(obj: &Map<String, Json>, user_name: &str) -> ScimResult<(Email, Option<
         Some((v, kind)) => Email::parse("emails.value", &v)
             .map(|e| (e, kind))
             .map_err(|_| ScimError::invalid_value(format!("`{v}` is not an email address"))),
-        None => Email::parse("userName", user_name).map(|e| (e, None)).map_err(|_| {
-            ScimError::invalid_value(
-                "the user has no email: send `emails`, or a userName that is an email address",
-            )
-        }),
+        None => Email::parse("userName", user_name)
+            .map(|e| (e, None))
+            .map_err(|_| {
+                ScimError::invalid_value(
+                    "the user has no email: send `emails`, or a userName that is an email address",
+                )
+            }),
     }
 }
 

@@ -82,7 +82,10 @@ pub async fn list(
     let base = || {
         let mut q = users::table.filter(users::org_id.eq(org_id)).into_boxed();
         if let Some(f) = &query.filter {
-            q = q.filter(crate::filter::sql::condition::<users::table>(f, &columns::resolve)?);
+            q = q.filter(crate::filter::sql::condition::<users::table>(
+                f,
+                &columns::resolve,
+            )?);
         }
         Ok::<_, ScimError>(q)
     };
@@ -207,6 +210,24 @@ pub async fn patch(
         })
         .await?;
     Ok(render(&row, scope, projection))
+}
+
+/// Deletes a user (`roster_identity::users::delete`: memberships go, personal data is
+/// erased); a stale `If-Match` is a 412, the org's last active AppAdmin a 409.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+    if_match: Option<&str>,
+) -> ScimResult<app_users::DeletedUser> {
+    let id = user_id(id)?;
+    let org_id = scope.org_id;
+    conn.transaction::<_, ScimError, _>(async |conn| {
+        let current = row(conn, org_id, &id).await?;
+        check_version(&current, if_match)?;
+        Ok(app_users::delete(conn, org_id, &id).await?)
+    })
+    .await
 }
 
 /// Writes what changed: the fields in one update (one `user.updated`), the state by

@@ -27,8 +27,8 @@ impl FromRequest for ScimCaller {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let secret = bearer(req);
         Box::pin(async move {
-            let state = state
-                .ok_or_else(|| DomainError::internal_msg("application state missing"))?;
+            let state =
+                state.ok_or_else(|| DomainError::internal_msg("application state missing"))?;
             let secret = secret.ok_or_else(|| {
                 DomainError::unauthorized(
                     "authentication required: send Authorization: Bearer <SCIM token>",

@@ -13,7 +13,10 @@ use super::respond::{answer, base_url, ScimApiResult};
 #[utoipa::path(get, path = "/scim/v2/ServiceProviderConfig", tag = "scim-discovery",
     responses((status = 200, description = "The configuration", content_type = "application/scim+json", body = Object)))]
 pub async fn service_provider_config(req: HttpRequest) -> HttpResponse {
-    answer(StatusCode::OK, &schema::service_provider_config(&base_url(&req)))
+    answer(
+        StatusCode::OK,
+        &schema::service_provider_config(&base_url(&req)),
+    )
 }
 
 fn list(items: Vec<Json>) -> Json {
@@ -33,7 +36,10 @@ fn one(items: Vec<Json>, id: &str, what: &str) -> ScimApiResult<HttpResponse> {
 #[utoipa::path(get, path = "/scim/v2/ResourceTypes", tag = "scim-discovery",
     responses((status = 200, description = "A ListResponse of resource types", content_type = "application/scim+json", body = Object)))]
 pub async fn resource_types(req: HttpRequest) -> HttpResponse {
-    answer(StatusCode::OK, &list(schema::resource_types(&base_url(&req))))
+    answer(
+        StatusCode::OK,
+        &list(schema::resource_types(&base_url(&req))),
+    )
 }
 
 /// One resource type (`User` or `Group`).
@@ -41,7 +47,11 @@ pub async fn resource_types(req: HttpRequest) -> HttpResponse {
     params(("id" = String, Path, description = "User or Group")),
     responses((status = 200, description = "The resource type", content_type = "application/scim+json", body = Object)))]
 pub async fn resource_type(req: HttpRequest, id: web::Path<String>) -> ScimApiResult<HttpResponse> {
-    one(schema::resource_types(&base_url(&req)), &id, "resource type")
+    one(
+        schema::resource_types(&base_url(&req)),
+        &id,
+        "resource type",
+    )
 }
 
 /// The schemas: the core User and Group, with exactly the attributes Roster stores.
@@ -64,7 +74,10 @@ pub async fn schema_by_id(req: HttpRequest, id: web::Path<String>) -> ScimApiRes
 #[utoipa::path(post, path = "/scim/v2/.search", tag = "scim",
     request_body(content = Object, content_type = "application/scim+json", description = "A SearchRequest"),
     responses((status = 501, description = "Not supported", content_type = "application/scim+json", body = Object)))]
-pub async fn search_all(_caller: super::caller::ScimCaller) -> ScimApiResult<HttpResponse> {
+pub async fn search_all(
+    _caller: super::caller::ScimCaller,
+    _body: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
     Err(ScimError::new(
         501,
         None,

@@ -43,5 +43,6 @@ pub fn register(t: &mut Table) {
         .add(__path_search_scim_users, search_scim_users)
         .add(__path_get_scim_user, get_scim_user)
         .add(__path_replace_scim_user, replace_scim_user)
-        .add(__path_patch_scim_user, patch_scim_user);
+        .add(__path_patch_scim_user, patch_scim_user)
+        .add(__path_delete_scim_user, delete_scim_user);
 }

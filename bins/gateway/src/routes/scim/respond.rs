@@ -108,7 +108,11 @@ pub fn base_url(req: &HttpRequest) -> String {
 /// The JSON body: malformed (or empty, or not UTF-8) is `invalidSyntax`.
 pub fn body(bytes: &[u8]) -> Result<Json, ScimError> {
     if bytes.len() > MAX_BODY_BYTES {
-        return Err(ScimError::new(413, None, "the request body is larger than 1 MiB"));
+        return Err(ScimError::new(
+            413,
+            None,
+            "the request body is larger than 1 MiB",
+        ));
     }
     serde_json::from_slice(bytes)
         .map_err(|e| ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}")))

@@ -29,9 +29,15 @@ pub async fn list_scim_users(
 ) -> ScimApiResult<HttpResponse> {
     let query = ListQuery::parse(&Query::of(&req).raw(), USER_SCHEMA)?;
     let base = base_url(&req);
-    let scope = Scope { org_id: &caller.0.org_id, base: &base };
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
     let mut conn = state.conn().await?;
-    Ok(answer(StatusCode::OK, &users::list(&mut conn, scope, &query).await?))
+    Ok(answer(
+        StatusCode::OK,
+        &users::list(&mut conn, scope, &query).await?,
+    ))
 }
 
 /// The same as the list, with its parameters in a SearchRequest body (RFC 7644 §3.4.3).
@@ -46,9 +52,15 @@ pub async fn search_scim_users(
 ) -> ScimApiResult<HttpResponse> {
     let query = ListQuery::search(&body(&bytes)?, USER_SCHEMA)?;
     let base = base_url(&req);
-    let scope = Scope { org_id: &caller.0.org_id, base: &base };
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
     let mut conn = state.conn().await?;
-    Ok(answer(StatusCode::OK, &users::list(&mut conn, scope, &query).await?))
+    Ok(answer(
+        StatusCode::OK,
+        &users::list(&mut conn, scope, &query).await?,
+    ))
 }
 
 /// Creates a user (an AppMember).
@@ -65,7 +77,10 @@ pub async fn create_scim_user(
     let projection = Query::of(&req).projection(USER_SCHEMA)?;
     let resource = body(&bytes)?;
     let base = base_url(&req);
-    let scope = Scope { org_id: &caller.0.org_id, base: &base };
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
     let mut conn = state.writer.conn().await?;
     let user = users::create(&mut conn, scope, &resource, &projection).await?;
     Ok(answer(StatusCode::CREATED, &user))
@@ -83,9 +98,15 @@ pub async fn get_scim_user(
 ) -> ScimApiResult<HttpResponse> {
     let projection = Query::of(&req).projection(USER_SCHEMA)?;
     let base = base_url(&req);
-    let scope = Scope { org_id: &caller.0.org_id, base: &base };
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
     let mut conn = state.conn().await?;
-    Ok(answer(StatusCode::OK, &users::get(&mut conn, scope, &id, &projection).await?))
+    Ok(answer(
+        StatusCode::OK,
+        &users::get(&mut conn, scope, &id, &projection).await?,
+    ))
 }
 
 /// Replaces a user's attributes (PUT); `If-Match` with a stale version is a 412.
@@ -104,10 +125,21 @@ pub async fn replace_scim_user(
     let resource = body(&bytes)?;
     let base = base_url(&req);
     let org_id = &caller.0.org_id;
-    let scope = Scope { org_id, base: &base };
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
     let mut conn = state.writer.conn().await?;
     let tag = if_match(&req);
-    let user = users::replace(&mut conn, scope, &id, &resource, tag.as_deref(), &projection).await?;
+    let user = users::replace(
+        &mut conn,
+        scope,
+        &id,
+        &resource,
+        tag.as_deref(),
+        &projection,
+    )
+    .await?;
     forget(&state, org_id, &id);
     Ok(answer(StatusCode::OK, &user))
 }
@@ -128,12 +160,42 @@ pub async fn patch_scim_user(
     let ops = body(&bytes)?;
     let base = base_url(&req);
     let org_id = &caller.0.org_id;
-    let scope = Scope { org_id, base: &base };
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
     let mut conn = state.writer.conn().await?;
     let tag = if_match(&req);
     let user = users::patch(&mut conn, scope, &id, &ops, tag.as_deref(), &projection).await?;
     forget(&state, org_id, &id);
     Ok(answer(StatusCode::OK, &user))
+}
+
+/// Deletes a user (204): its memberships go and its personal data is erased; a GET after
+/// it is a 404. The org's last active AppAdmin cannot be deleted (409).
+#[utoipa::path(delete, path = "/scim/v2/Users/{id}", tag = "scim",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> ScimApiResult<HttpResponse> {
+    let base = base_url(&req);
+    let org_id = &caller.0.org_id;
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
+    let mut conn = state.writer.conn().await?;
+    let tag = if_match(&req);
+    let deleted = users::delete(&mut conn, scope, &id, tag.as_deref()).await?;
+    forget(&state, org_id, &id);
+    for hash in &deleted.credential_hashes {
+        state.credentials.forget_hash(hash);
+    }
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// A change of state or fields reaches the principals this process caches at once.

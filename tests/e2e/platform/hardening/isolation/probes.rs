@@ -174,7 +174,8 @@ impl Ctx<'_> {
         vec![
             self.probe(
                 format!("{method} {path} [A SCIM token]"),
-                app.anon(method.clone(), path).bearer_auth(&self.w.a.scim_token),
+                app.anon(method.clone(), path)
+                    .bearer_auth(&self.w.a.scim_token),
                 &body,
                 expect,
             ),

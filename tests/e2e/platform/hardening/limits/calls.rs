@@ -63,7 +63,10 @@ pub fn concrete(w: &World, path: &str) -> String {
             &format!("/workspaces/{}", a.workspace_id),
         )
         .replace("{key_id}", &a.api_key_id)
-        .replace("/scim-tokens/{id}", &format!("/scim-tokens/{}", a.scim_token_id))
+        .replace(
+            "/scim-tokens/{id}",
+            &format!("/scim-tokens/{}", a.scim_token_id),
+        )
         .replace("/tokens/{id}", &format!("/tokens/{}", a.token_id))
         .replace("/Users/{id}", &format!("/Users/{}", a.member_id))
         .replace(
