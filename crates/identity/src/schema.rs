@@ -16,12 +16,17 @@ diesel::table! {
         name -> Text,
         password_hash -> Nullable<Text>,
         created_at -> Timestamptz,
+        /// `roster_core::keys::identity_key(email)`: unique.
+        email_key -> Text,
+        /// The org the account last chose: new sessions open there.
+        active_org_id -> Nullable<Text>,
     }
 }
 
-// `users.search` (generated: `name || U+001F || email`, trigram-indexed) is not declared
-// here: diesel's tables hold 16 columns without a costly feature. Queries name it in SQL
-// (`users::filter`, `users::word_search`).
+// `users.search` (generated: `name || U+001F || email`, trigram-indexed) and
+// `users.email_type` (SCIM's `type` of the email) are not declared here: diesel's tables
+// hold 16 columns without a costly feature. Queries name them in SQL (`users::filter`,
+// `users::word_search`, `roster_scim::users`).
 diesel::table! {
     users (org_id, id) {
         org_id -> Text,
@@ -37,12 +42,12 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// `roster_core::keys::identity_key(email)`: unique in the org.
+        email_key -> Text,
         /// The SCIM userName; NULL reads as `email` (users created outside SCIM).
         user_name -> Nullable<Text>,
         /// The SCIM externalId, as the identity provider sent it.
         external_id -> Nullable<Text>,
-        /// The SCIM `type` of the email; NULL reads as `work`.
-        email_type -> Nullable<Text>,
     }
 }
 

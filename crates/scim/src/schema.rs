@@ -240,7 +240,13 @@ pub fn schemas(base: &str) -> Vec<Value> {
     let user = "An App user of the org";
     let mut all = vec![schema_json(USER_SCHEMA, "User", user, USER_ATTRS, base)];
     if GROUPS_SERVED {
-        all.push(schema_json(GROUP_SCHEMA, "Group", "An org group", GROUP_ATTRS, base));
+        all.push(schema_json(
+            GROUP_SCHEMA,
+            "Group",
+            "An org group",
+            GROUP_ATTRS,
+            base,
+        ));
     }
     all
 }

@@ -6,6 +6,7 @@ mod fixtures;
 mod groups;
 mod integrations;
 mod members;
+mod organizations;
 mod projects;
 mod sessions;
 mod tokens;

@@ -131,6 +131,4 @@ pub struct UserChanges {
     pub user_name: Option<Option<String>>,
     /// The SCIM externalId.
     pub external_id: Option<Option<String>>,
-    /// The SCIM `type` of the email.
-    pub email_type: Option<Option<String>>,
 }

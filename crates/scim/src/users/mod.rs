@@ -143,11 +143,11 @@ pub async fn create(
                 .set((
                     users::user_name.eq(&input.user_name),
                     users::external_id.eq(&input.external_id),
-                    users::email_type.eq(&input.email_type),
                 ))
                 .execute(conn)
                 .await
                 .map_err(|e| app_users::unique_violation(e, "userName", true))?;
+            set_email_type(conn, org_id, &user.id, input.email_type.as_deref()).await?;
             if input.active == Some(false) {
                 app_users::set_state(conn, org_id, &user.id, UserState::Inactive).await?;
             }
@@ -230,6 +230,24 @@ pub async fn delete(
     .await
 }
 
+/// Sets the `type` of a user's email (a column diesel's `users` does not declare), in
+/// the transaction of the update that emits the change's event.
+async fn set_email_type(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    email_type: Option<&str>,
+) -> ScimResult<()> {
+    use diesel::sql_types::{Nullable, Text};
+    diesel::sql_query("UPDATE users SET email_type = $3 WHERE org_id = $1 AND id = $2")
+        .bind::<Text, _>(org_id.as_str())
+        .bind::<Text, _>(id.as_str())
+        .bind::<Nullable<Text>, _>(email_type)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes what changed: the fields in one update (one `user.updated`), the state by
 /// activating or deactivating (one `user.activated` or `user.deactivated`).
 async fn write(
@@ -251,7 +269,6 @@ async fn write(
         role: None,
         user_name: changed(&current.user_name, &Some(input.user_name.clone())),
         external_id: changed(&current.external_id, &input.external_id),
-        email_type: changed(&current.email_type, &input.email_type),
     };
     let any = changes.name.is_some()
         || changes.given_name.is_some()
@@ -260,9 +277,18 @@ async fn write(
         || changes.job_position_name.is_some()
         || changes.user_name.is_some()
         || changes.external_id.is_some()
-        || changes.email_type.is_some();
+        || current.email_type != input.email_type;
     if any {
         app_users::update_in_org(conn, &current.org_id, &current.id, changes).await?;
+    }
+    if current.email_type != input.email_type {
+        set_email_type(
+            conn,
+            &current.org_id,
+            &current.id,
+            input.email_type.as_deref(),
+        )
+        .await?;
     }
     let state = match input.active {
         Some(true) => UserState::Active,

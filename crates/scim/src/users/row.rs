@@ -21,6 +21,9 @@ pub struct ScimUserRow {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub email: String,
+    /// Not in diesel's `users` (16 columns at most): named in SQL.
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>("\"users\".\"email_type\""))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>>)]
     pub email_type: Option<String>,
     pub job_position_name: Option<String>,
     pub state: UserState,
