@@ -9,4 +9,5 @@ mod events;
 mod external;
 mod plans;
 mod platform;
+mod scim;
 mod slack;

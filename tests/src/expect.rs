@@ -81,6 +81,31 @@ impl Reply {
         );
         body
     }
+
+    /// Asserts a SCIM error (RFC 7644 §3.12) with this status and `scimType` (`None`: no
+    /// `scimType`), `application/scim+json`; returns the body.
+    pub fn scim_error(&self, status: u16, scim_type: Option<&str>) -> Value {
+        assert_eq!(self.status, status, "{self}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/scim+json"),
+            "{self}"
+        );
+        let body = self.json();
+        assert_eq!(
+            body["schemas"],
+            serde_json::json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
+            "{self}"
+        );
+        assert_eq!(
+            body["status"],
+            status.to_string(),
+            "status is a string: {self}"
+        );
+        assert_eq!(body["scimType"].as_str(), scim_type, "{self}");
+        assert!(body["detail"].is_string(), "{self}");
+        body
+    }
 }
 
 /// Sends a request and asserts its answer.
@@ -137,6 +162,16 @@ pub trait Expect: Sized + Send {
     /// A problem+json error with this status and code; returns the body.
     fn problem(self, status: u16, code: &str) -> impl Future<Output = Value> + Send {
         async move { self.reply().await.problem(status, code) }
+    }
+
+    /// A SCIM error with this status and `scimType`; returns the body.
+    fn scim_error(
+        self,
+        status: u16,
+        scim_type: Option<&str>,
+    ) -> impl Future<Output = Value> + Send {
+        let scim_type = scim_type.map(str::to_owned);
+        async move { self.reply().await.scim_error(status, scim_type.as_deref()) }
     }
 
     /// A 200 list of the external family: (`X-Total-Count`, JSON body).

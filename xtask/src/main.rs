@@ -5,6 +5,7 @@
 //! - `test`: the whole test suite (private cluster unless `DATABASE_URL` is set), then
 //!   (without a filter) `fuzz`.
 //! - `fuzz`: schemathesis against the OpenAPI document of a running gateway.
+//! - `scim`: the public SCIM test suite (scim2-tester) against a running gateway.
 //! - `ci`: fmt check, clippy `-D warnings`, the docs (`-D warnings`, doctests), then `test`.
 //! - `openapi`: rewrite `docs/openapi.json` from the gateway.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
@@ -20,6 +21,7 @@ mod openapi;
 mod pg;
 mod process;
 mod psql;
+mod scim;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +69,9 @@ enum Cmd {
         #[arg(last = true)]
         schemathesis_args: Vec<String>,
     },
+    /// Run the public SCIM test suite (scim2-tester's check_server) against a real gateway
+    /// on a fresh database: no ERROR or CRITICAL result.
+    Scim,
     /// Everything CI checks: formatting, clippy and rustdoc with -D warnings, the tests.
     Ci,
     /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
@@ -141,6 +146,13 @@ fn run(cli: Cli) -> Result<()> {
             };
             if !fuzz::run(&root, &url, &budget)?.passed() {
                 bail!("fuzzing found failures");
+            }
+            Ok(())
+        }
+        Cmd::Scim => {
+            let (url, _lease) = database(&root)?;
+            if !scim::run(&root, &url)? {
+                bail!("scim2-tester found errors");
             }
             Ok(())
         }

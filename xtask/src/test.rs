@@ -72,6 +72,21 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
             }
         }
     }
+    // The public SCIM test suite, one more test.
+    let mut scim_failed = false;
+    if status.success() && extra.is_empty() {
+        match crate::scim::run(root, &url) {
+            Ok(true) => totals.passed += 1,
+            Ok(false) => {
+                totals.failed += 1;
+                scim_failed = true;
+            }
+            Err(e) => {
+                totals.failed += 1;
+                fuzz_error.get_or_insert(e.context("scim2-tester could not run"));
+            }
+        }
+    }
     drop(lease);
     // One closing line for the whole suite (cargo's last line is only the last binary's).
     println!("{}", totals.summary());
@@ -83,6 +98,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     }
     if let Some(e) = fuzz_error {
         return Err(e.context("the fuzzing could not run"));
+    }
+    if scim_failed {
+        bail!("scim2-tester found errors");
     }
     if totals.failed > 0 {
         bail!("fuzzing found failures");

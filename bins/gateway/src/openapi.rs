@@ -6,6 +6,26 @@ use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{Problem, PROBLEM_JSON};
+use crate::routes::scim::respond::{SCIM_BASE, SCIM_JSON};
+
+/// The SCIM error body's schema.
+fn scim_error_schema() -> RefOr<Schema> {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .property(
+                "schemas",
+                utoipa::openapi::ArrayBuilder::new().items(string()),
+            )
+            .property("status", string())
+            .property("scimType", string())
+            .property("detail", string())
+            .required("schemas")
+            .required("status")
+            .build(),
+    ))
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +48,9 @@ use crate::error::{Problem, PROBLEM_JSON};
         (name = "external-user-groups", description = "Groups of external users"),
         (name = "audit", description = "The org's audit log: every change, newest first"),
         (name = "webhooks", description = "The org's webhook endpoints (Standard Webhooks) and their deliveries"),
+        (name = "scim-tokens", description = "SCIM tokens of the org, for its identity provider"),
+        (name = "scim", description = "The SCIM 2.0 server (RFC 7643, 7644) for Okta and Entra: the org's Users and Groups; answers and errors are application/scim+json"),
+        (name = "scim-discovery", description = "SCIM discovery, without authentication"),
     )
 )]
 pub struct ApiDoc;
@@ -59,6 +82,17 @@ impl Modify for SecuritySchemes {
                 "authorization",
                 "A workspace API key (rxk_…), raw or after `Bearer `",
             ))),
+        );
+        components.add_security_scheme(
+            "scim",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A SCIM token (rscim_…), bound to one org; it works only on /scim/v2",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "accessToken",
@@ -127,6 +161,18 @@ impl Modify for CommonResponses {
                 RefOr::T(problem_response(description)),
             );
         }
+        components.responses.insert(
+            "ScimError".to_owned(),
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(
+                        "A SCIM error (urn:ietf:params:scim:api:messages:2.0:Error): `status` \
+                         as a string, `scimType` where one applies, `detail`",
+                    )
+                    .content(SCIM_JSON, Content::new(Some(scim_error_schema())))
+                    .build(),
+            ),
+        );
         for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
                 &mut item.get,
@@ -141,6 +187,10 @@ impl Modify for CommonResponses {
                 let has_path_param = path.contains('{');
                 let mut wanted: Vec<&str> = Vec::new();
                 if path == "/healthz" {
+                    continue;
+                }
+                if path.starts_with(SCIM_BASE) {
+                    scim_errors(op, secured, has_path_param);
                     continue;
                 }
                 wanted.extend(["500", "503"]);
@@ -166,6 +216,23 @@ impl Modify for CommonResponses {
                 }
             }
         }
+    }
+}
+
+/// SCIM's errors: the SCIM error schema, `application/scim+json`.
+fn scim_errors(op: &mut utoipa::openapi::path::Operation, secured: bool, has_path_param: bool) {
+    let mut wanted = vec!["400", "500", "503"];
+    if secured {
+        wanted.extend(["401", "409", "412"]);
+    }
+    if has_path_param || secured {
+        wanted.push("404");
+    }
+    for status in wanted {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::new("#/components/responses/ScimError")));
     }
 }
 

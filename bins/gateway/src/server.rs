@@ -21,6 +21,9 @@ use crate::defences::{self, Defences};
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
 use crate::principals::{self, PrincipalCache};
+use crate::routes::scim::respond::{
+    error_body as scim_error_body, ScimApiError, SCIM_BASE, SCIM_JSON,
+};
 use crate::state::AppState;
 use crate::telemetry::{self, RequestSpan};
 use crate::writer::Writer;
@@ -275,11 +278,14 @@ async fn finish(
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     let problem = if status.is_client_error() || status.is_server_error() {
-        let from_api = res
-            .response()
-            .error()
-            .and_then(|e| e.as_error::<ApiError>())
-            .map(ApiError::problem);
+        let from_api = res.response().error().and_then(|e| {
+            e.as_error::<ApiError>().map(ApiError::problem).or_else(|| {
+                e.as_error::<ScimApiError>().map(|e| {
+                    let code = e.0.scim_type.map_or("scim_error", |t| t.as_str());
+                    Problem::new(status, code, e.0.detail.clone())
+                })
+            })
+        });
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)
@@ -305,7 +311,26 @@ async fn finish(
         elapsed: started.elapsed(),
     });
     let (req, mut response) = res.into_parts();
-    if let Some(mut problem) = problem {
+    let scim = req.path().starts_with(SCIM_BASE);
+    if let (true, Some(problem)) = (scim, &problem) {
+        // /scim/v2 answers SCIM errors, whoever made the error (no route, another method).
+        let is_scim = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(SCIM_JSON.as_bytes()));
+        if !is_scim {
+            let detail = match status {
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    format!("{} is not allowed on {}", req.method(), req.path())
+                }
+                _ => problem.detail.clone(),
+            };
+            response = response.set_body(BoxBody::new(scim_error_body(status, &detail)));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+        }
+    } else if let Some(mut problem) = problem {
         problem.request_id.clone_from(&request_id);
         if status == StatusCode::METHOD_NOT_ALLOWED {
             problem.detail = format!("{} is not allowed on {}", req.method(), req.path());

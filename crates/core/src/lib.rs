@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod error;
+pub mod etag;
 pub mod events;
 pub mod feed;
 pub mod id;

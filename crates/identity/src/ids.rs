@@ -25,6 +25,10 @@ roster_core::prefixed_id!(
     IntegrationId, "conf"
 );
 roster_core::prefixed_id!(
+    /// A SCIM token (for one org's identity provider): `scimtok_…`.
+    ScimTokenId, "scimtok"
+);
+roster_core::prefixed_id!(
     /// A group of users of one org: `grp_…`.
     GroupId, "grp"
 );

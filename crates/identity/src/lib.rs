@@ -37,9 +37,12 @@ pub mod password_formats;
 pub mod passwords;
 pub mod requests;
 pub mod schema;
+pub mod scim_tokens;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, GroupId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{
+    AccountId, GroupId, ImportId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId,
+};
 pub use users::{Role, User, UserState};

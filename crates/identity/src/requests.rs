@@ -198,6 +198,7 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
                 JOB_POSITION_DESCRIPTION.parse_opt("job_position_description", v.as_deref())
             }),
             role: r.role,
+            ..UserChanges::default()
         };
         errors.finish()?;
         if changes.name.is_none()

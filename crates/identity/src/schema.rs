@@ -25,6 +25,10 @@ diesel::table! {
     }
 }
 
+// `users.search` (generated: `name || U+001F || email`, trigram-indexed) and
+// `users.email_type` (SCIM's `type` of the email) are not declared here: diesel's tables
+// hold 16 columns without a costly feature. Queries name them in SQL (`users::filter`,
+// `users::word_search`, `roster_scim::users`).
 diesel::table! {
     users (org_id, id) {
         org_id -> Text,
@@ -40,10 +44,23 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
-        /// Generated: `name || U+001F || email`, trigram-indexed for search.
-        search -> Text,
         /// `roster_core::keys::identity_key(email)`: unique in the org.
         email_key -> Text,
+        /// The SCIM userName; NULL reads as `email` (users created outside SCIM).
+        user_name -> Nullable<Text>,
+        /// The SCIM externalId, as the identity provider sent it.
+        external_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Tokens of SCIM clients: bound to one org, only their SHA-256 stored.
+    scim_tokens (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        name -> Text,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
     }
 }
 
@@ -123,6 +140,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     sessions,
     integrations,
+    scim_tokens,
     org_groups,
     org_group_members
 );

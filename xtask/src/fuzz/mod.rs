@@ -17,8 +17,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use database::FreshDatabase;
-use setup::FuzzedGateway;
+pub use database::FreshDatabase;
+pub use setup::FuzzedGateway;
 pub use venv::install;
 
 /// How much fuzzing one run does.

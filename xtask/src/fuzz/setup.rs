@@ -99,6 +99,24 @@ impl FuzzedGateway {
         let _ = self.gateway.stop();
     }
 
+    /// A SCIM token of the bootstrapped org (`POST /api/v1/app/scim-tokens`).
+    pub fn scim_token(&self) -> Result<String> {
+        let bearer = format!("Bearer {}", self.token);
+        let admin = [
+            ("authorization", bearer.as_str()),
+            ("x-org", self.org.as_str()),
+        ];
+        let created = self.create(
+            "/api/v1/app/scim-tokens",
+            &admin,
+            json!({"name": "scim2-tester"}),
+        )?;
+        match created["token"].as_str() {
+            Some(t) => Ok(t.to_owned()),
+            None => bail!("POST /api/v1/app/scim-tokens answered no token"),
+        }
+    }
+
     /// Whether the bootstrap token still works: a fuzzer that locked itself out proved little.
     pub fn token_still_works(&self) -> Result<bool> {
         let bearer = format!("Bearer {}", self.token);

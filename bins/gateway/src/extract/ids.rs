@@ -67,6 +67,7 @@ macro_rules! path_ids {
 path_ids! {
     roster_identity::UserId => "user",
     roster_identity::TokenId => "token",
+    roster_identity::ScimTokenId => "scim_token",
     roster_identity::IntegrationId => "integration",
     roster_identity::GroupId => "group",
     roster_identity::ImportId => "import",

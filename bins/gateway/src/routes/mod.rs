@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod external;
 pub mod ops;
+pub mod scim;
 pub mod slack;
 pub mod table;
 
@@ -20,6 +21,7 @@ pub fn table() -> Table {
     table.family(app::FAMILY, app::register);
     table.family(external::FAMILY, external::register);
     table.family(slack::FAMILY, slack::register);
+    table.family(scim::FAMILY, scim::register);
     table
 }
 

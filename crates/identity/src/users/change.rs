@@ -24,7 +24,6 @@ pub async fn update(
     id: &UserId,
     changes: UserChanges,
 ) -> DomainResult<User> {
-    use diesel_async::AsyncConnection;
     if !by.is_admin() {
         if *id != by.user.id {
             return Err(DomainError::forbidden(
@@ -39,7 +38,19 @@ pub async fn update(
             ));
         }
     }
-    let org_id = &by.user.org_id;
+    update_in_org(conn, &by.user.org_id, id, changes).await
+}
+
+/// Applies changes to a user of an org, for callers that authorised them already (a SCIM
+/// client of the org). Demoting the org's last active AppAdmin is a 409; a taken email or
+/// userName is a 409.
+pub async fn update_in_org(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    changes: UserChanges,
+) -> DomainResult<User> {
+    use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
         let current = get(conn, org_id, id).await?;

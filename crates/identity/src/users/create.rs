@@ -25,13 +25,18 @@ fn email_taken(field: &str) -> DomainError {
 
 /// Maps the unique violations of `users` to 409s. Without an explicit `account_id` the
 /// account was found by email, so a taken account means a taken email.
-pub(super) fn unique_violation(
+pub fn unique_violation(
     e: diesel::result::Error,
     email_field: &str,
     explicit_account: bool,
 ) -> DomainError {
     match violated_constraint(&e) {
         Some("users_org_email_key") => email_taken(email_field),
+        Some("users_org_user_name_key") => DomainError::conflict(
+            "user_name_taken",
+            "a user with this userName (or this email) already exists in this org",
+        )
+        .on_field("userName", "already taken"),
         Some("users_org_account_key") if !explicit_account => email_taken(email_field),
         Some("users_org_account_key") => DomainError::conflict(
             "account_already_member",

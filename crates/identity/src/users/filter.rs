@@ -48,7 +48,10 @@ pub(super) fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::
     if let Some(search) = &filter.search {
         // `search` is name and email joined by U+001F, which callers keep out of a search
         // (see `SEARCH_SEPARATOR`): a match lies within the name or within the email.
-        query = query.filter(users::search.ilike(search.contains_pattern()));
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("\"users\".\"search\" ILIKE ")
+                .bind::<diesel::sql_types::Text, _>(search.contains_pattern()),
+        );
     }
     query
 }

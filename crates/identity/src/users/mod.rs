@@ -15,8 +15,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::DomainError;
 
-pub use change::{set_state, update};
-pub use create::{create, create_many_by_email};
+pub use change::{set_state, update, update_in_org};
+pub use create::{create, create_many_by_email, unique_violation};
 pub use delete::{delete, DeletedUser};
 pub use filter::{UserFilter, SEARCH_SEPARATOR};
 pub use list::list;

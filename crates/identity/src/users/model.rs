@@ -127,4 +127,8 @@ pub struct UserChanges {
     pub job_position_name: Option<Option<String>>,
     pub job_position_description: Option<Option<String>>,
     pub role: Option<Role>,
+    /// The SCIM userName; `Some(None)` makes it the email again.
+    pub user_name: Option<Option<String>>,
+    /// The SCIM externalId.
+    pub external_id: Option<Option<String>>,
 }

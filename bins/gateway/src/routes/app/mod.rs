@@ -10,6 +10,7 @@ pub mod groups;
 pub mod integrations;
 pub mod members;
 pub mod projects;
+pub mod scim_tokens;
 pub mod tokens;
 pub mod user_imports;
 pub mod users;
@@ -55,6 +56,7 @@ pub fn register(t: &mut Table) {
     use integrations::*;
     use members::*;
     use projects::*;
+    use scim_tokens::*;
     use tokens::*;
     use user_imports::*;
     use users::*;
@@ -83,6 +85,10 @@ pub fn register(t: &mut Table) {
         .secret()
         .add(__path_list_tokens, list_tokens)
         .add(__path_revoke_token, revoke_token);
+    t.add(__path_create_scim_token, create_scim_token)
+        .secret()
+        .add(__path_list_scim_tokens, list_scim_tokens)
+        .add(__path_revoke_scim_token, revoke_scim_token);
     t.add(__path_list_integrations, list_integrations)
         .add(__path_create_integration, create_integration)
         .add(__path_delete_integration, delete_integration);

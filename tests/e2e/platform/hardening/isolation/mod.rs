@@ -45,6 +45,12 @@ pub struct Probe {
 fn is_empty_list(body: &Value, total_header: Option<&str>) -> bool {
     match body {
         Value::Array(items) => items.is_empty() && total_header == Some("0"),
+        Value::Object(page) if page.contains_key("Resources") => {
+            page.get("Resources")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+                && page.get("totalResults") == Some(&json!(0))
+        }
         Value::Object(page) => {
             page.get("data")
                 .and_then(Value::as_array)

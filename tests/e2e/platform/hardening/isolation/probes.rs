@@ -161,6 +161,33 @@ impl Ctx<'_> {
         vec![self.probe(format!("{method} {path} [A API key]"), req, &body, expect)]
     }
 
+    /// A SCIM call with A's SCIM token, and the same with A's admin API token (401: no
+    /// other credential works on /scim/v2).
+    pub fn scim(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        expect: Expect,
+    ) -> Vec<Probe> {
+        let app = self.app_client();
+        vec![
+            self.probe(
+                format!("{method} {path} [A SCIM token]"),
+                app.anon(method.clone(), path)
+                    .bearer_auth(&self.w.a.scim_token),
+                &body,
+                expect,
+            ),
+            self.probe(
+                format!("{method} {path} [A API token]"),
+                app.as_user(&self.w.a.admin.token, &self.w.a.slug, method, path),
+                &body,
+                super::status(&[401]),
+            ),
+        ]
+    }
+
     /// A call without credentials (sign-in, OAuth legs, probes).
     pub fn anon(
         &self,

@@ -16,6 +16,7 @@ pub enum Family {
     /// better-auth's routes for a signed-in account (`/api/auth/organization/*`).
     Account,
     Anonymous,
+    Scim,
 }
 
 pub fn family(path: &str) -> Family {
@@ -23,6 +24,8 @@ pub fn family(path: &str) -> Family {
         Family::App
     } else if path.starts_with("/api/auth/organization/") {
         Family::Account
+    } else if path.starts_with("/scim/v2") {
+        Family::Scim
     } else if path == "/work-apps/slack/commands"
         || path.starts_with("/work-apps/slack/oauth_redirect")
         || path.starts_with("/work-apps/slack/connect")
@@ -47,6 +50,7 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
         Family::External => app.external(&a.api_key, method, path),
         Family::Account => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::Anonymous => app.anon(method, path),
+        Family::Scim => app.anon(method, path).bearer_auth(&a.scim_token),
     }
 }
 
@@ -64,7 +68,12 @@ pub fn concrete(w: &World, path: &str) -> String {
             &format!("/workspaces/{}", a.workspace_id),
         )
         .replace("{key_id}", &a.api_key_id)
+        .replace(
+            "/scim-tokens/{id}",
+            &format!("/scim-tokens/{}", a.scim_token_id),
+        )
         .replace("/tokens/{id}", &format!("/tokens/{}", a.token_id))
+        .replace("/Users/{id}", &format!("/Users/{}", a.member_id))
         .replace(
             "/integrations/{id}",
             &format!("/integrations/{}", a.integration_id),
@@ -135,6 +144,7 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
         ),
         ("patch", "/api/v1/app/groups/{id}") => (q(""), json!({})),
         ("post", "/api/v1/app/groups/{id}/members") => (q(""), json!({"user_id": a.owner_id})),
+        ("post", "/api/v1/app/scim-tokens") => (q(""), json!({"name": "limits"})),
         ("post", "/api/v1/app/webhooks") => (q(""), json!({"url": "http://127.0.0.1:9/limits"})),
         ("patch", "/api/v1/app/webhooks/{id}") => (q(""), json!({})),
         ("post", "/api/v1/app/user/integrations") => (q(""), json!({"type": "Notion"})),

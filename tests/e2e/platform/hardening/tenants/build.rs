@@ -145,6 +145,15 @@ pub async fn build(
         )
         .await;
     b.secret("API token", &str_of(&token, "secret"));
+    // A SCIM token, for /scim/v2.
+    let scim_token = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/scim-tokens")
+                .json(&json!({"name": format!("{label} scim token")})),
+            201,
+        )
+        .await;
+    b.secret("SCIM token", &str_of(&scim_token, "token"));
 
     // A project with a member, a pin and an artifact; an integration.
     let project = b
@@ -404,6 +413,8 @@ pub async fn build(
         member_email,
         member_token,
         token_id: str_of(&token, "id"),
+        scim_token: str_of(&scim_token, "token"),
+        scim_token_id: str_of(&scim_token, "id"),
         project_id,
         artifact_id: str_of(&artifact, "id"),
         integration_id: str_of(&integration, "id"),

@@ -51,6 +51,9 @@ pub struct Tenant {
     pub member_token: String,
     /// An API token made with `POST /api/v1/app/tokens`.
     pub token_id: String,
+    /// A SCIM token of the org (`POST /api/v1/app/scim-tokens`) and its id.
+    pub scim_token: String,
+    pub scim_token_id: String,
     pub project_id: String,
     pub artifact_id: String,
     pub integration_id: String,

@@ -295,6 +295,26 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[404]),
             )
         }),
+        // SCIM tokens: B's is a 404.
+        ("get", "/api/v1/app/scim-tokens", |c| {
+            c.app(Method::GET, "/scim-tokens", None, status(&[200]))
+        }),
+        ("post", "/api/v1/app/scim-tokens", |c| {
+            c.app(
+                Method::POST,
+                "/scim-tokens",
+                Some(json!({"name": "probe"})),
+                status(&[201]),
+            )
+        }),
+        ("delete", "/api/v1/app/scim-tokens/{id}", |c| {
+            c.app(
+                Method::DELETE,
+                &format!("/scim-tokens/{}", c.w.b.scim_token_id),
+                None,
+                status(&[404]),
+            )
+        }),
         // Integrations
         ("get", "/api/v1/app/user/integrations", |c| {
             c.app(Method::GET, "/user/integrations", None, status(&[200]))

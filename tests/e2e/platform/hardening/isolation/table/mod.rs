@@ -8,6 +8,7 @@ mod app;
 mod events;
 mod external;
 mod projects;
+mod scim;
 mod slack;
 
 pub type Probes = fn(&Ctx<'_>) -> Vec<Probe>;
@@ -23,6 +24,7 @@ pub fn routes() -> Vec<Row> {
         events::rows(),
         external::rows(),
         slack::rows(),
+        scim::rows(),
     ]
     .concat()
 }

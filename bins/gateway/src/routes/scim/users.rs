@@ -1,0 +1,206 @@
+//! SCIM Users (`/scim/v2/Users`): the org's App users, for the org of the SCIM token.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use roster_identity::UserId;
+use roster_scim::list::ListQuery;
+use roster_scim::path::USER_SCHEMA;
+use roster_scim::users::{self, Scope};
+
+use super::caller::ScimCaller;
+use super::respond::{answer, base_url, body, if_match, Query, ScimApiResult};
+use crate::state::AppState;
+
+/// The org's users, oldest first: `filter`, `startIndex` (from 1), `count` (0 to 200),
+/// `attributes`, `excludedAttributes`; `totalResults` is exact.
+#[utoipa::path(get, path = "/scim/v2/Users", tag = "scim",
+    params(
+        ("filter" = Option<String>, Query, max_length = 4096, description = "A SCIM filter, e.g. userName eq \"ada@example.com\""),
+        ("startIndex" = Option<i64>, Query, description = "The 1-based index of the first result"),
+        ("count" = Option<i64>, Query, description = "Results per page, 0 to 200 (default 100)"),
+        ("attributes" = Option<String>, Query, max_length = 1000, description = "Only these attributes"),
+        ("excludedAttributes" = Option<String>, Query, max_length = 1000, description = "All but these attributes"),
+    ),
+    responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
+pub async fn list_scim_users(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+) -> ScimApiResult<HttpResponse> {
+    let query = ListQuery::parse(&Query::of(&req).raw(), USER_SCHEMA)?;
+    let base = base_url(&req);
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
+    let mut conn = state.conn().await?;
+    Ok(answer(
+        StatusCode::OK,
+        &users::list(&mut conn, scope, &query).await?,
+    ))
+}
+
+/// The same as the list, with its parameters in a SearchRequest body (RFC 7644 §3.4.3).
+#[utoipa::path(post, path = "/scim/v2/Users/.search", tag = "scim",
+    request_body(content = Object, content_type = "application/scim+json", description = "A SearchRequest"),
+    responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
+pub async fn search_scim_users(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    bytes: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
+    let query = ListQuery::search(&body(&bytes)?, USER_SCHEMA)?;
+    let base = base_url(&req);
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
+    let mut conn = state.conn().await?;
+    Ok(answer(
+        StatusCode::OK,
+        &users::list(&mut conn, scope, &query).await?,
+    ))
+}
+
+/// Creates a user (an AppMember).
+#[utoipa::path(post, path = "/scim/v2/Users", tag = "scim",
+    request_body(content = Object, content_type = "application/scim+json", description = "A User"),
+    responses((status = 201, description = "The User", content_type = "application/scim+json", body = Object,
+        headers(("Location" = String, description = "The new user's URL")))))]
+pub async fn create_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    bytes: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
+    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let resource = body(&bytes)?;
+    let base = base_url(&req);
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
+    let mut conn = state.writer.conn().await?;
+    let user = users::create(&mut conn, scope, &resource, &projection).await?;
+    Ok(answer(StatusCode::CREATED, &user))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/scim/v2/Users/{id}", tag = "scim",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
+pub async fn get_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> ScimApiResult<HttpResponse> {
+    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let base = base_url(&req);
+    let scope = Scope {
+        org_id: &caller.0.org_id,
+        base: &base,
+    };
+    let mut conn = state.conn().await?;
+    Ok(answer(
+        StatusCode::OK,
+        &users::get(&mut conn, scope, &id, &projection).await?,
+    ))
+}
+
+/// Replaces a user's attributes (PUT); `If-Match` with a stale version is a 412.
+#[utoipa::path(put, path = "/scim/v2/Users/{id}", tag = "scim",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    request_body(content = Object, content_type = "application/scim+json", description = "A User"),
+    responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
+pub async fn replace_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    bytes: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
+    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let resource = body(&bytes)?;
+    let base = base_url(&req);
+    let org_id = &caller.0.org_id;
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
+    let mut conn = state.writer.conn().await?;
+    let tag = if_match(&req);
+    let user = users::replace(
+        &mut conn,
+        scope,
+        &id,
+        &resource,
+        tag.as_deref(),
+        &projection,
+    )
+    .await?;
+    forget(&state, org_id, &id);
+    Ok(answer(StatusCode::OK, &user))
+}
+
+/// Applies a PatchOp (as Okta and Entra send them); answers 200 with the user.
+#[utoipa::path(patch, path = "/scim/v2/Users/{id}", tag = "scim",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    request_body(content = Object, content_type = "application/scim+json", description = "A PatchOp"),
+    responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
+pub async fn patch_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    bytes: web::Bytes,
+) -> ScimApiResult<HttpResponse> {
+    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let ops = body(&bytes)?;
+    let base = base_url(&req);
+    let org_id = &caller.0.org_id;
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
+    let mut conn = state.writer.conn().await?;
+    let tag = if_match(&req);
+    let user = users::patch(&mut conn, scope, &id, &ops, tag.as_deref(), &projection).await?;
+    forget(&state, org_id, &id);
+    Ok(answer(StatusCode::OK, &user))
+}
+
+/// Deletes a user (204): its memberships go and its personal data is erased; a GET after
+/// it is a 404. The org's last active AppAdmin cannot be deleted (409).
+#[utoipa::path(delete, path = "/scim/v2/Users/{id}", tag = "scim",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_scim_user(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> ScimApiResult<HttpResponse> {
+    let base = base_url(&req);
+    let org_id = &caller.0.org_id;
+    let scope = Scope {
+        org_id,
+        base: &base,
+    };
+    let mut conn = state.writer.conn().await?;
+    let tag = if_match(&req);
+    let deleted = users::delete(&mut conn, scope, &id, tag.as_deref()).await?;
+    forget(&state, org_id, &id);
+    for hash in &deleted.credential_hashes {
+        state.credentials.forget_hash(hash);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A change of state or fields reaches the principals this process caches at once.
+fn forget(state: &AppState, org_id: &roster_identity::OrgId, id: &str) {
+    if let Some(id) = UserId::parse(id) {
+        state.principals.forget_user(org_id, &id);
+    }
+}

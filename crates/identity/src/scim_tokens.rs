@@ -1,0 +1,154 @@
+//! SCIM tokens: bound to one org, for its identity provider on `/scim/v2` only. Only their
+//! SHA-256 is stored; the secret is shown once, like API tokens (`tokens`).
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::page::{Cursor, Page, Paging};
+use roster_core::text::Text;
+use roster_core::time::Timestamp;
+use roster_core::{secret, DomainError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::schema::scim_tokens;
+use crate::{OrgId, ScimTokenId};
+
+/// Prefix of SCIM token secrets.
+pub const SCIM_TOKEN_PREFIX: &str = "rscim";
+
+/// The bounds of a SCIM token's name.
+pub const SCIM_TOKEN_NAME: Text = Text::new(1, 100);
+
+/// `POST /api/v1/app/scim-tokens`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateScimTokenRequest {
+    /// What the token is for ("Okta"), 1 to 100 characters.
+    #[schema(min_length = 1, max_length = 100, example = "Okta")]
+    pub name: String,
+}
+
+/// A SCIM token as listed: never its secret.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = scim_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct ScimToken {
+    pub id: ScimTokenId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub name: String,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+/// A SCIM token just created: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedScimToken {
+    pub id: ScimTokenId,
+    pub name: String,
+    /// The secret, for `Authorization: Bearer …` on `/scim/v2`. It cannot be shown again.
+    pub token: String,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+}
+
+/// Who a SCIM token authenticates: its org, and the token (the actor of its writes).
+#[derive(Debug, Clone, Queryable)]
+pub struct ScimClient {
+    pub org_id: OrgId,
+    pub token_id: ScimTokenId,
+}
+
+/// Creates a SCIM token for an org.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    request: &CreateScimTokenRequest,
+) -> DomainResult<CreatedScimToken> {
+    let name = SCIM_TOKEN_NAME.parse("name", &request.name)?;
+    let secret = secret::generate(SCIM_TOKEN_PREFIX);
+    let token = diesel::insert_into(scim_tokens::table)
+        .values((
+            scim_tokens::org_id.eq(org_id),
+            scim_tokens::id.eq(ScimTokenId::generate()),
+            scim_tokens::name.eq(name),
+            scim_tokens::token_hash.eq(secret::hash(&secret)),
+            scim_tokens::created_at.eq(roster_core::time::now()),
+        ))
+        .returning(ScimToken::as_returning())
+        .get_result(conn)
+        .await?;
+    Ok(CreatedScimToken {
+        id: token.id,
+        name: token.name,
+        token: secret,
+        created_at: token.created_at,
+    })
+}
+
+/// The org's SCIM tokens, oldest first.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    paging: &Paging,
+) -> DomainResult<Page<ScimToken>> {
+    let base = || {
+        scim_tokens::table
+            .filter(scim_tokens::org_id.eq(org_id))
+            .into_boxed()
+    };
+    let total: i64 = base().count().get_result(conn).await?;
+    let (offset, size) = paging.offset_only()?;
+    let rows = base()
+        .select(ScimToken::as_select())
+        .order((scim_tokens::created_at.asc(), scim_tokens::id.asc()))
+        .offset(offset)
+        .limit(size + 1)
+        .load(conn)
+        .await?;
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total,
+        false,
+        |t: &ScimToken| Cursor::of(t.created_at, &t.id),
+    ))
+}
+
+/// Revokes (deletes) one of the org's SCIM tokens; another org's is a 404. It stops
+/// working at once: SCIM tokens are not cached.
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &ScimTokenId,
+) -> DomainResult<()> {
+    let deleted = diesel::delete(scim_tokens::table.find((org_id, id)))
+        .execute(conn)
+        .await?;
+    match deleted {
+        0 => Err(DomainError::not_found("scim_token")),
+        _ => Ok(()),
+    }
+}
+
+/// The org and token a SCIM token secret belongs to; anything else is a 401.
+pub async fn authenticate(conn: &mut AsyncPgConnection, secret: &str) -> DomainResult<ScimClient> {
+    let invalid = || {
+        DomainError::unauthorized(
+            "/scim/v2 takes a SCIM token (rscim_…) that is valid and not revoked: an AppAdmin \
+             creates one with POST /api/v1/app/scim-tokens",
+        )
+    };
+    if !secret.starts_with(&format!("{SCIM_TOKEN_PREFIX}_")) {
+        return Err(invalid());
+    }
+    scim_tokens::table
+        .filter(scim_tokens::token_hash.eq(secret::hash(secret)))
+        .select((scim_tokens::org_id, scim_tokens::id))
+        .first::<ScimClient>(conn)
+        .await
+        .optional()?
+        .ok_or_else(invalid)
+}

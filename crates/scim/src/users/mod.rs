@@ -1,0 +1,302 @@
+//! SCIM Users: the org's App users. Writes go through `roster_identity::users` (so that
+//! counters, word search and events stay right; the gateway names the actor `scim`), with
+//! the userName and externalId set beside them in the same transaction.
+
+mod columns;
+pub mod input;
+mod row;
+
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_identity::schema::{user_counts, users};
+use roster_identity::users::{self as app_users, NewUser, Role, UserChanges, UserState};
+use roster_identity::{OrgId, UserId};
+use serde_json::Value as Json;
+
+use crate::error::{ScimError, ScimResult};
+use crate::list::{self, ListQuery};
+use crate::patch::{self, Target};
+use crate::path::USER_SCHEMA;
+use crate::projection::Projection;
+use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
+pub use input::UserInput;
+pub use row::ScimUserRow;
+
+/// Where a SCIM request works: the org of its token, and the base URL of `/scim/v2` for
+/// `meta.location`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub org_id: &'a OrgId,
+    pub base: &'a str,
+}
+
+fn user_id(id: &str) -> ScimResult<UserId> {
+    UserId::parse(id).ok_or_else(|| ScimError::not_found("user"))
+}
+
+async fn row(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId) -> ScimResult<ScimUserRow> {
+    users::table
+        .find((org_id, id))
+        .select(ScimUserRow::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| ScimError::not_found("user"))
+}
+
+fn check_version(row: &ScimUserRow, if_match: Option<&str>) -> ScimResult<()> {
+    match if_match {
+        Some(tag) if !roster_core::etag::if_match(tag, &row.version()) => Err(ScimError::new(
+            412,
+            None,
+            format!("the user changed: its version is {}", row.version()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn render(row: &ScimUserRow, scope: Scope<'_>, projection: &Projection) -> Json {
+    let mut json = row.to_json(scope.base);
+    projection.apply(&mut json);
+    json
+}
+
+/// One user of the org.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+    projection: &Projection,
+) -> ScimResult<Json> {
+    let row = row(conn, scope.org_id, &user_id(id)?).await?;
+    Ok(render(&row, scope, projection))
+}
+
+/// A page of the org's users, oldest first, with the exact total.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    query: &ListQuery,
+) -> ScimResult<Json> {
+    let org_id = scope.org_id;
+    let base = || {
+        let mut q = users::table.filter(users::org_id.eq(org_id)).into_boxed();
+        if let Some(f) = &query.filter {
+            q = q.filter(crate::filter::sql::condition::<users::table>(
+                f,
+                &columns::resolve,
+            )?);
+        }
+        Ok::<_, ScimError>(q)
+    };
+    let total: i64 = match &query.filter {
+        Some(_) => base()?.count().get_result(conn).await?,
+        None => user_counts::table
+            .filter(user_counts::org_id.eq(org_id))
+            .select(diesel::dsl::sum(user_counts::n))
+            .get_result::<Option<i64>>(conn)
+            .await?
+            .unwrap_or(0),
+    };
+    let rows: Vec<ScimUserRow> = match query.count {
+        0 => Vec::new(),
+        n => {
+            base()?
+                .select(ScimUserRow::as_select())
+                .order((users::created_at.asc(), users::id.asc()))
+                .offset(query.offset())
+                .limit(n)
+                .load(conn)
+                .await?
+        }
+    };
+    let resources = rows
+        .iter()
+        .map(|r| render(r, scope, &query.projection))
+        .collect();
+    Ok(list::response(total, query.start_index, resources))
+}
+
+/// Creates a user (an AppMember) from a User resource.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    body: &Json,
+    projection: &Projection,
+) -> ScimResult<Json> {
+    let input = input::read(body)?;
+    let org_id = scope.org_id;
+    let row = conn
+        .transaction::<_, ScimError, _>(async |conn| {
+            let new = NewUser {
+                account_id: None,
+                role: Role::AppMember,
+                email: input.email.clone(),
+                name: input.name(),
+                given_name: input.given_name.clone(),
+                family_name: input.family_name.clone(),
+                job_position_name: input.title.clone(),
+                job_position_description: None,
+            };
+            let user = app_users::create(conn, org_id, new).await?;
+            diesel::update(users::table.find((org_id, &user.id)))
+                .set((
+                    users::user_name.eq(&input.user_name),
+                    users::external_id.eq(&input.external_id),
+                ))
+                .execute(conn)
+                .await
+                .map_err(|e| app_users::unique_violation(e, "userName", true))?;
+            set_email_type(conn, org_id, &user.id, input.email_type.as_deref()).await?;
+            if input.active == Some(false) {
+                app_users::set_state(conn, org_id, &user.id, UserState::Inactive).await?;
+            }
+            row(conn, org_id, &user.id).await
+        })
+        .await?;
+    Ok(render(&row, scope, projection))
+}
+
+/// Replaces a user's attributes with a User resource (PUT).
+pub async fn replace(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+    body: &Json,
+    if_match: Option<&str>,
+    projection: &Projection,
+) -> ScimResult<Json> {
+    let id = user_id(id)?;
+    let input = input::read(body)?;
+    let org_id = scope.org_id;
+    let row = conn
+        .transaction::<_, ScimError, _>(async |conn| {
+            let current = row(conn, org_id, &id).await?;
+            check_version(&current, if_match)?;
+            write(conn, &current, &input).await?;
+            row(conn, org_id, &id).await
+        })
+        .await?;
+    Ok(render(&row, scope, projection))
+}
+
+/// Applies a PatchOp to a user (PATCH), and answers the user.
+pub async fn patch(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+    body: &Json,
+    if_match: Option<&str>,
+    projection: &Projection,
+) -> ScimResult<Json> {
+    let id = user_id(id)?;
+    let ops = patch::parse(body, USER_SCHEMA)?;
+    let org_id = scope.org_id;
+    let target = Target {
+        core: USER_SCHEMA,
+        attrs: USER_ATTRS,
+        ignored: USER_IGNORED,
+        ignored_subs: USER_IGNORED_SUBS,
+    };
+    let row = conn
+        .transaction::<_, ScimError, _>(async |conn| {
+            let current = row(conn, org_id, &id).await?;
+            check_version(&current, if_match)?;
+            let mut after = current.to_json(scope.base);
+            patch::apply(&mut after, &ops, &target)?;
+            let input = input::read(&after)?;
+            write(conn, &current, &input).await?;
+            row(conn, org_id, &id).await
+        })
+        .await?;
+    Ok(render(&row, scope, projection))
+}
+
+/// Deletes a user (`roster_identity::users::delete`: memberships go, personal data is
+/// erased); a stale `If-Match` is a 412, the org's last active AppAdmin a 409.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+    if_match: Option<&str>,
+) -> ScimResult<app_users::DeletedUser> {
+    let id = user_id(id)?;
+    let org_id = scope.org_id;
+    conn.transaction::<_, ScimError, _>(async |conn| {
+        let current = row(conn, org_id, &id).await?;
+        check_version(&current, if_match)?;
+        Ok(app_users::delete(conn, org_id, &id).await?)
+    })
+    .await
+}
+
+/// Sets the `type` of a user's email (a column diesel's `users` does not declare), in
+/// the transaction of the update that emits the change's event.
+async fn set_email_type(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &UserId,
+    email_type: Option<&str>,
+) -> ScimResult<()> {
+    use diesel::sql_types::{Nullable, Text};
+    diesel::sql_query("UPDATE users SET email_type = $3 WHERE org_id = $1 AND id = $2")
+        .bind::<Text, _>(org_id.as_str())
+        .bind::<Text, _>(id.as_str())
+        .bind::<Nullable<Text>, _>(email_type)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes what changed: the fields in one update (one `user.updated`), the state by
+/// activating or deactivating (one `user.activated` or `user.deactivated`).
+async fn write(
+    conn: &mut AsyncPgConnection,
+    current: &ScimUserRow,
+    input: &UserInput,
+) -> ScimResult<()> {
+    fn changed<T: PartialEq + Clone>(now: &T, new: &T) -> Option<T> {
+        (now != new).then(|| new.clone())
+    }
+    let name = input.name();
+    let changes = UserChanges {
+        name: changed(&current.name, &name),
+        given_name: changed(&current.given_name, &input.given_name),
+        family_name: changed(&current.family_name, &input.family_name),
+        email: changed(&current.email, &input.email.as_str().to_owned()),
+        job_position_name: changed(&current.job_position_name, &input.title),
+        job_position_description: None,
+        role: None,
+        user_name: changed(&current.user_name, &Some(input.user_name.clone())),
+        external_id: changed(&current.external_id, &input.external_id),
+    };
+    let any = changes.name.is_some()
+        || changes.given_name.is_some()
+        || changes.family_name.is_some()
+        || changes.email.is_some()
+        || changes.job_position_name.is_some()
+        || changes.user_name.is_some()
+        || changes.external_id.is_some()
+        || current.email_type != input.email_type;
+    if any {
+        app_users::update_in_org(conn, &current.org_id, &current.id, changes).await?;
+    }
+    if current.email_type != input.email_type {
+        set_email_type(
+            conn,
+            &current.org_id,
+            &current.id,
+            input.email_type.as_deref(),
+        )
+        .await?;
+    }
+    let state = match input.active {
+        Some(true) => UserState::Active,
+        Some(false) => UserState::Inactive,
+        None => current.state,
+    };
+    if state != current.state {
+        app_users::set_state(conn, &current.org_id, &current.id, state).await?;
+    }
+    Ok(())
+}
