@@ -279,6 +279,9 @@ async fn finish(
             problem.detail = format!("{} is not allowed on {}", req.method(), req.path());
             problem.error.clone_from(&problem.detail);
         }
+        if let Some(status) = routes::auth::wire::translate(req.path(), &mut problem) {
+            *response.status_mut() = status;
+        }
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         response = response.set_body(BoxBody::new(body));
         response

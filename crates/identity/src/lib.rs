@@ -22,6 +22,8 @@
 //! # }
 //! ```
 
+pub mod account_requests;
+pub mod account_settings;
 pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
@@ -31,6 +33,7 @@ pub mod orgs;
 pub mod passwords;
 pub mod requests;
 pub mod schema;
+pub mod session_control;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -16,6 +16,8 @@ diesel::table! {
         name -> Text,
         password_hash -> Nullable<Text>,
         created_at -> Timestamptz,
+        image -> Nullable<Text>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -69,6 +71,9 @@ diesel::table! {
         active_org_id -> Nullable<Text>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        ip_address -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 

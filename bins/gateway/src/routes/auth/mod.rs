@@ -1,7 +1,16 @@
-//! Accounts and sessions (`/api/auth`), shaped like better-auth's email endpoints.
+//! Accounts and sessions (`/api/auth`), on better-auth's wire: its paths, bodies and
+//! answers (`shapes`), and its error codes (`wire`, applied to every problem under the
+//! path).
 
+pub mod account;
+pub mod caller;
+pub mod session_list;
 pub mod sessions;
+pub mod shapes;
+pub mod wire;
 
+use account::*;
+use session_list::*;
 use sessions::*;
 
 pub fn register(t: &mut super::Table) {
@@ -11,5 +20,12 @@ pub fn register(t: &mut super::Table) {
         .secret()
         .add(__path_sign_out, sign_out)
         .add(__path_get_session, get_session)
-        .secret();
+        .secret()
+        .add(__path_change_password, change_password)
+        .add(__path_update_user, update_user)
+        .add(__path_list_sessions, list_sessions)
+        .secret()
+        .add(__path_revoke_session, revoke_session)
+        .add(__path_revoke_sessions, revoke_sessions)
+        .add(__path_revoke_other_sessions, revoke_other_sessions);
 }
