@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -190,9 +190,9 @@ fn build_with_pools(
                     ApiError::bad_request("invalid_query", e.to_string()).into()
                 }))
                 .configure(|cfg| routes::table().configure(cfg))
-                .service(routes::resource("/metrics").route(web::get().to(metrics::metrics)))
+                .service(routes::resource("/metrics", &[Method::GET]).route(web::get().to(metrics::metrics)))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .service(routes::resource("/docs").route(web::get().to(docs_redirect)))
+                .service(routes::resource("/docs", &[Method::GET]).route(web::get().to(docs_redirect)))
                 .default_service(web::to(unknown_route))
                 .wrap(from_fn(crate::event_context::scope))
                 .wrap(from_fn(defences::guard))

@@ -28,7 +28,7 @@ impl FromRequest for SessionCaller {
         let caller = Caller::from_request(req, payload);
         let token = credential(req);
         Box::pin(async move {
-            let Caller(authenticated) = caller.await?;
+            let Caller(authenticated, _) = caller.await?;
             let (Some(session), Some(token)) = (authenticated.session, token) else {
                 return Err(ApiError(DomainError::unauthorized(
                     "this route needs a session: the better-auth.session_token cookie, or the \

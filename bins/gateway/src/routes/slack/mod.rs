@@ -1,6 +1,6 @@
 //! Slack user linking (`/work-apps/slack`), compatible with Inkeep's work-apps Slack API.
 //! Callers authenticate with a bearer token or the session cookie, and name their tenant
-//! in the request (`tenantId`) or through the token they redeem: there is no `x-org`.
+//! in the request (`tenantId`, else the `x-org` header) or through the token they redeem.
 
 pub mod commands;
 pub mod oauth;
@@ -49,13 +49,14 @@ pub fn register(t: &mut Table) {
         .secret();
 }
 
-/// The tenant a request is about: the `tenantId` it names, else the session's active
-/// org, else the org `default` (as Inkeep's API defaults it).
+/// The tenant a request is about: the `tenantId` it names, else its `x-org` header, else
+/// the session's active org, else the org `default` (as Inkeep's API defaults it).
 pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
     explicit
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
+        .or_else(|| caller.1.clone())
         .or_else(|| {
             caller
                 .0
@@ -81,12 +82,20 @@ pub async fn member(
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
     let tenant = tenant_ref(tenant, caller);
-    Ok(state
+    state
         .principals
         .get_or_load(&caller.0.account_id, Some(&tenant), || {
             auth::principal(conn, &caller.0, Some(&tenant))
         })
-        .await?)
+        .await
+        .map_err(|e| match e {
+            DomainError::Forbidden { code, detail } => DomainError::Forbidden {
+                detail: format!("{detail} (the org resolved for this request: {tenant:?})"),
+                code,
+            }
+            .into(),
+            other => other.into(),
+        })
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.
