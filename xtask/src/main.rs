@@ -16,6 +16,7 @@ mod fuzz;
 mod gateway;
 mod gateway_cli;
 mod http;
+mod js;
 mod openapi;
 mod pg;
 mod process;
@@ -67,6 +68,9 @@ enum Cmd {
         #[arg(last = true)]
         schemathesis_args: Vec<String>,
     },
+    /// Run only the real better-auth client's scripts (tests/js) against a gateway on a
+    /// fresh database; `cargo xtask test` runs them too.
+    Js,
     /// Everything CI checks: formatting, clippy and rustdoc with -D warnings, the tests.
     Ci,
     /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
@@ -141,6 +145,13 @@ fn run(cli: Cli) -> Result<()> {
             };
             if !fuzz::run(&root, &url, &budget)?.passed() {
                 bail!("fuzzing found failures");
+            }
+            Ok(())
+        }
+        Cmd::Js => {
+            let (url, _lease) = database(&root)?;
+            if !js::run(&root, &url)? {
+                bail!("the better-auth client's tests failed");
             }
             Ok(())
         }

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use database::FreshDatabase;
+pub use database::FreshDatabase;
 use setup::FuzzedGateway;
 pub use venv::install;
 
@@ -82,7 +82,7 @@ pub fn run(root: &Path, admin_url: &str, budget: &Budget) -> Result<Outcome> {
     let work = root.join("target/fuzz");
     fs::create_dir_all(&work)?;
 
-    let db = FreshDatabase::create(admin_url)?;
+    let db = FreshDatabase::create(admin_url, "roster_fuzz")?;
     let result = (|| {
         let mut gateway = FuzzedGateway::start(&binary, &db.url, &work)?;
         let outcome = schemathesis::run(root, &schemathesis, &gateway, &work, budget);
