@@ -46,7 +46,10 @@ pub fn install(root: &Path) -> Result<PathBuf> {
         .context("running npm ci")?
         .success();
     if !ok {
-        bail!("`npm ci` in {} failed (see its output above)", dir.display());
+        bail!(
+            "`npm ci` in {} failed (see its output above)",
+            dir.display()
+        );
     }
     fs::write(&stamp, lock)?;
     Ok(dir)

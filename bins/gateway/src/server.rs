@@ -169,45 +169,48 @@ fn build_with_pools(
     let doc = openapi::document();
     let next_worker = Arc::new(AtomicUsize::new(0));
     let worker_pools = pools.clone();
-    let mut server =
-        HttpServer::new(move || {
-            let mut state = state.clone();
-            let worker = next_worker.fetch_add(1, Ordering::Relaxed) % worker_pools.len();
-            state.pool = worker_pools[worker].clone();
-            state.writer = Writer::new(
-                state.pool.clone(),
-                state.metrics.clone(),
-                worker_share(total_writers, workers, worker),
-            );
-            App::new()
-                .app_data(web::Data::new(state))
-                .app_data(crate::extract::payload_config())
-                .app_data(
-                    web::PathConfig::default()
-                        .error_handler(|_, _| ApiError::not_found("resource").into()),
-                )
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+    let mut server = HttpServer::new(move || {
+        let mut state = state.clone();
+        let worker = next_worker.fetch_add(1, Ordering::Relaxed) % worker_pools.len();
+        state.pool = worker_pools[worker].clone();
+        state.writer = Writer::new(
+            state.pool.clone(),
+            state.metrics.clone(),
+            worker_share(total_writers, workers, worker),
+        );
+        App::new()
+            .app_data(web::Data::new(state))
+            .app_data(crate::extract::payload_config())
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|_, _| ApiError::not_found("resource").into()),
+            )
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
-                }))
-                .configure(|cfg| routes::table().configure(cfg))
-                .service(routes::resource("/metrics", &[Method::GET]).route(web::get().to(metrics::metrics)))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .service(routes::resource("/docs", &[Method::GET]).route(web::get().to(docs_redirect)))
-                .default_service(web::to(unknown_route))
-                .wrap(from_fn(crate::event_context::scope))
-                .wrap(from_fn(defences::guard))
-                .wrap(from_fn(finish))
-                .wrap(from_fn(metrics::track))
-                .wrap(TracingLogger::<RequestSpan>::new())
-        })
-        // A client that has not sent its request head by then gets 408 and is cut off.
-        .client_request_timeout(client_timeout)
-        .client_disconnect_timeout(Duration::from_secs(1))
-        .on_connect(move |io, data| connections.on_connect(io, data))
-        .listen(listener)?
-        // Signals are `serve`'s to handle: actix would stop at once on SIGINT.
-        .disable_signals()
-        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+                }),
+            )
+            .configure(|cfg| routes::table().configure(cfg))
+            .service(
+                routes::resource("/metrics", &[Method::GET]).route(web::get().to(metrics::metrics)),
+            )
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            .service(routes::resource("/docs", &[Method::GET]).route(web::get().to(docs_redirect)))
+            .default_service(web::to(unknown_route))
+            .wrap(from_fn(crate::event_context::scope))
+            .wrap(from_fn(defences::guard))
+            .wrap(from_fn(finish))
+            .wrap(from_fn(metrics::track))
+            .wrap(TracingLogger::<RequestSpan>::new())
+    })
+    // A client that has not sent its request head by then gets 408 and is cut off.
+    .client_request_timeout(client_timeout)
+    .client_disconnect_timeout(Duration::from_secs(1))
+    .on_connect(move |io, data| connections.on_connect(io, data))
+    .listen(listener)?
+    // Signals are `serve`'s to handle: actix would stop at once on SIGINT.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
     if let Some(management) = management {
         server = server.listen(management)?;
     }

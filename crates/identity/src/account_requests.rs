@@ -39,9 +39,8 @@ fn image() -> StringSchema {
 }
 
 fn handle() -> StringSchema {
-    StringSchema::new(1, MAX_HANDLE_CHARS).description(
-        "The session's token, or its id as list-sessions shows it in `token`'s place.",
-    )
+    StringSchema::new(1, MAX_HANDLE_CHARS)
+        .description("The session's token, or its id as list-sessions shows it in `token`'s place.")
 }
 
 /// `POST /api/auth/change-password`

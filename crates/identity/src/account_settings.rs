@@ -52,21 +52,34 @@ pub async fn update(
         let target = accounts::table.find(&caller.account_id);
         let now = roster_core::time::now();
         let account: Account = match (&change.name, &change.image) {
-            (Some(name), Some(image)) => diesel::update(target)
-                .set((accounts::name.eq(name), accounts::image.eq(image), accounts::updated_at.eq(now)))
-                .returning(Account::as_returning())
-                .get_result(conn)
-                .await?,
-            (Some(name), None) => diesel::update(target)
-                .set((accounts::name.eq(name), accounts::updated_at.eq(now)))
-                .returning(Account::as_returning())
-                .get_result(conn)
-                .await?,
-            (None, image) => diesel::update(target)
-                .set((accounts::image.eq(image.clone().flatten()), accounts::updated_at.eq(now)))
-                .returning(Account::as_returning())
-                .get_result(conn)
-                .await?,
+            (Some(name), Some(image)) => {
+                diesel::update(target)
+                    .set((
+                        accounts::name.eq(name),
+                        accounts::image.eq(image),
+                        accounts::updated_at.eq(now),
+                    ))
+                    .returning(Account::as_returning())
+                    .get_result(conn)
+                    .await?
+            }
+            (Some(name), None) => {
+                diesel::update(target)
+                    .set((accounts::name.eq(name), accounts::updated_at.eq(now)))
+                    .returning(Account::as_returning())
+                    .get_result(conn)
+                    .await?
+            }
+            (None, image) => {
+                diesel::update(target)
+                    .set((
+                        accounts::image.eq(image.clone().flatten()),
+                        accounts::updated_at.eq(now),
+                    ))
+                    .returning(Account::as_returning())
+                    .get_result(conn)
+                    .await?
+            }
         };
         emit(conn, caller, EventType::AccountUpdated, &account).await?;
         Ok(account)
@@ -102,8 +115,10 @@ pub async fn change_password(
             .await?
     };
     if !hasher.matches(current.to_owned(), stored.clone()).await? || stored.is_none() {
-        return Err(DomainError::bad_request(INVALID_PASSWORD, "the current password is wrong")
-            .on_field("currentPassword", "is wrong"));
+        return Err(
+            DomainError::bad_request(INVALID_PASSWORD, "the current password is wrong")
+                .on_field("currentPassword", "is wrong"),
+        );
     }
     let hash = hasher
         .hash_new(new, vec![account.email.clone(), account.name.clone()])
@@ -125,8 +140,11 @@ pub async fn change_password(
         .await
         .optional()?;
         let Some(account) = account else {
-            return Err(DomainError::bad_request(INVALID_PASSWORD, "the current password is wrong")
-                .on_field("currentPassword", "is wrong"));
+            return Err(DomainError::bad_request(
+                INVALID_PASSWORD,
+                "the current password is wrong",
+            )
+            .on_field("currentPassword", "is wrong"));
         };
         let revoked = if revoke_other_sessions {
             diesel::delete(

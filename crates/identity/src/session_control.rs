@@ -47,7 +47,10 @@ pub async fn event_org(
 }
 
 /// The account's live sessions, newest first.
-pub async fn list(conn: &mut AsyncPgConnection, account_id: &AccountId) -> DomainResult<Vec<Session>> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    account_id: &AccountId,
+) -> DomainResult<Vec<Session>> {
     Ok(sessions::table
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::expires_at.gt(diesel::dsl::now))

@@ -1,6 +1,7 @@
 //! The App family (`/api/v1/app`): users, tokens, sessions, integrations, projects, their
 //! members and artifacts.
 
+mod account;
 mod artifacts;
 mod fixtures;
 mod integrations;

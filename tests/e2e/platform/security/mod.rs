@@ -8,6 +8,7 @@ mod connection_cap;
 mod headers;
 mod logs;
 mod metrics_access;
+mod origins;
 mod password_hashing;
 mod passwords;
 mod slack_registration;

@@ -1,7 +1,9 @@
 //! The signed-in account's own settings: its password and its profile.
 
 use actix_web::{web, HttpResponse};
-use roster_identity::account_requests::{ChangePassword, ChangePasswordRequest, UpdateAccountRequest};
+use roster_identity::account_requests::{
+    ChangePassword, ChangePasswordRequest, UpdateAccountRequest,
+};
 use roster_identity::account_settings::{self, ProfileChange};
 
 use super::caller::SessionCaller;

@@ -89,7 +89,11 @@ mod tests {
     use roster_core::FieldError;
 
     fn problem(status: u16, code: &str) -> Problem {
-        Problem::new(StatusCode::from_u16(status).unwrap(), code, "what went wrong")
+        Problem::new(
+            StatusCode::from_u16(status).unwrap(),
+            code,
+            "what went wrong",
+        )
     }
 
     #[test]
@@ -101,14 +105,22 @@ mod tests {
         );
         assert_eq!(
             (p.code.as_str(), p.status, p.title.as_str()),
-            ("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", 422, "Unprocessable Entity")
+            (
+                "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
+                422,
+                "Unprocessable Entity"
+            )
         );
-        assert_eq!(p.message.as_deref(), Some("User already exists. Use another email."));
+        assert_eq!(
+            p.message.as_deref(),
+            Some("User already exists. Use another email.")
+        );
         let mut p = problem(401, "unauthorized");
         translate("/api/auth/sign-in/email", &mut p);
         assert_eq!(p.code, "INVALID_EMAIL_OR_PASSWORD");
         let mut p = problem(400, "validation_failed");
-        p.errors.push(FieldError::new("newPassword", passwords::TOO_SHORT));
+        p.errors
+            .push(FieldError::new("newPassword", passwords::TOO_SHORT));
         translate("/api/auth/change-password", &mut p);
         assert_eq!(p.code, "PASSWORD_TOO_SHORT");
     }
@@ -121,6 +133,9 @@ mod tests {
         assert_eq!(p.message.as_deref(), Some("what went wrong"));
         let mut p = problem(409, "email_taken");
         assert_eq!(translate("/api/v1/app/user", &mut p), None);
-        assert_eq!((p.code.as_str(), p.message.is_none()), ("email_taken", true));
+        assert_eq!(
+            (p.code.as_str(), p.message.is_none()),
+            ("email_taken", true)
+        );
     }
 }
