@@ -22,6 +22,7 @@ pub fn register(t: &mut super::Table) {
         .add(__path_get_session, get_session)
         .secret()
         .add(__path_change_password, change_password)
+        .secret()
         .add(__path_update_user, update_user)
         .add(__path_list_sessions, list_sessions)
         .secret()

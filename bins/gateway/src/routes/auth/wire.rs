@@ -46,7 +46,7 @@ fn better_auth(path: &str, problem: &Problem) -> Option<(&'static str, u16, &'st
             ("PASSWORD_TOO_LONG", 400, "Password too long")
         }
         (400, "empty_update") => ("NO_FIELDS_TO_UPDATE", 400, "No fields to update"),
-        (400, "validation_failed" | "invalid_body" | "bad_request") => {
+        (400, "validation_failed" | "invalid_json" | "invalid_body" | "bad_request") => {
             return Some(("VALIDATION_ERROR", 400, ""));
         }
         (403, "invalid_origin") => ("INVALID_ORIGIN", 403, "Invalid origin"),
