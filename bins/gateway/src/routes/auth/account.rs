@@ -43,7 +43,7 @@ pub async fn change_password(
 
 /// Changes the account's name or image (`null` removes the image); the email is not
 /// changed here.
-#[utoipa::path(post, path = "/api/auth/update-user", tag = "auth",
+#[utoipa::path(post, path = "/api/auth/update-user", tag = "auth", operation_id = "update_account",
     request_body = UpdateAccountRequest, responses((status = 200, body = Status)))]
 pub async fn update_user(
     state: web::Data<AppState>,
