@@ -231,6 +231,7 @@ const CHANGES: &[&str] = &[
     "UpdateGroupRequest",
     "UpdateTierRequest",
     "UpdateWebhookRequest",
+    "UpdateAccountRequest",
 ];
 
 /// Errors only some operations answer.

@@ -15,14 +15,16 @@ async fn x_org_names_the_tenant_when_tenant_id_is_absent() {
         |query: &str| slack.admin(Method::GET, &format!("/work-apps/slack/workspaces{query}"));
     // Neither: the org `default`, which this admin is not in.
     let p = list("").problem(403, "not_a_member").await;
-    assert!(p["detail"].as_str().unwrap().contains("\"default\""), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("`default`"), "{p}");
     let body = list("").header("x-org", "acme").ok().await;
     assert!(body.to_string().contains(TEAM), "{body}");
     let p = list("")
         .header("x-org", "globex")
         .problem(403, "not_a_member")
         .await;
-    assert!(p["detail"].as_str().unwrap().contains("\"globex\""), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("x-org"), "{p}");
+    let p = list("?tenantId=globex").problem(403, "not_a_member").await;
+    assert!(p["detail"].as_str().unwrap().contains("tenantId"), "{p}");
     // tenantId wins over x-org.
     let body = list("?tenantId=acme").header("x-org", "globex").ok().await;
     assert!(body.to_string().contains(TEAM), "{body}");

@@ -11,14 +11,28 @@ use crate::platform::hardening::tenants::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     App,
+    /// better-auth's account routes: A's owner's session, as a bearer.
+    Account,
     Slack,
     External,
     Anonymous,
 }
 
+/// The `/api/auth` routes that need a session.
+const ACCOUNT_ROUTES: [&str; 6] = [
+    "/api/auth/change-password",
+    "/api/auth/update-user",
+    "/api/auth/list-sessions",
+    "/api/auth/revoke-session",
+    "/api/auth/revoke-sessions",
+    "/api/auth/revoke-other-sessions",
+];
+
 pub fn family(path: &str) -> Family {
     if path.starts_with("/api/v1/app") {
         Family::App
+    } else if ACCOUNT_ROUTES.contains(&path) {
+        Family::Account
     } else if path == "/work-apps/slack/commands"
         || path.starts_with("/work-apps/slack/oauth_redirect")
         || path.starts_with("/work-apps/slack/connect")
@@ -39,6 +53,7 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
     let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
     match family(path) {
         Family::App => app.as_user(&a.admin.token, &a.slug, method, path),
+        Family::Account => app.anon(method, path).bearer_auth(&a.session),
         Family::Slack => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::External => app.external(&a.api_key, method, path),
         Family::Anonymous => app.anon(method, path),
@@ -93,6 +108,12 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"email": a.owner_email, "password": a.password}),
         ),
+        ("post", "/api/auth/change-password") => (
+            q(""),
+            json!({"currentPassword": a.password, "newPassword": "long enough pass two"}),
+        ),
+        ("post", "/api/auth/update-user") => (q(""), json!({"name": "Renamed"})),
+        ("post", "/api/auth/revoke-session") => (q(""), json!({"token": "ses_0000000000000000"})),
         ("get", "/api/v1/app/user") => (q("search=member"), Value::Null),
         ("post", "/api/v1/app/user") => (
             q(""),
