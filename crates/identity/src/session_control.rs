@@ -113,10 +113,8 @@ pub async fn revoke(
         };
         let org = event_org(conn, &caller.account_id, caller.active_org_id.as_ref()).await?;
         if let Some(org) = org {
-            let target = match &id {
-                Some(id) => id.to_string(),
-                None => caller.account_id.to_string(),
-            };
+            // The session ended, or for many, the session that asked.
+            let target = id.as_ref().unwrap_or(&caller.id).to_string();
             let data = Revoked {
                 id: id.as_ref(),
                 user_id: &caller.account_id,

@@ -82,10 +82,12 @@ catalogue! {
     AccountPasswordChanged = "account.password_changed", target "account";
     /// An account ended one of its sessions (`data`: `{"id", "userId", "revoked"}`).
     SessionRevoked = "session.revoked", target "session";
-    /// An account ended its other sessions (`data`: `{"userId", "revoked"}`).
-    SessionOthersRevoked = "session.others_revoked", target "account";
-    /// An account ended all its sessions (`data`: `{"userId", "revoked"}`).
-    SessionAllRevoked = "session.all_revoked", target "account";
+    /// An account ended its other sessions; the target is the session that asked (`data`:
+    /// `{"userId", "revoked"}`).
+    SessionOthersRevoked = "session.others_revoked", target "session";
+    /// An account ended all its sessions; the target is the session that asked (`data`:
+    /// `{"userId", "revoked"}`).
+    SessionAllRevoked = "session.all_revoked", target "session";
 }
 
 impl EventType {

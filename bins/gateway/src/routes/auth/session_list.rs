@@ -40,7 +40,7 @@ async fn revoke(state: &AppState, caller: &SessionCaller, which: Which<'_>) -> A
         state.credentials.forget_hash(hash);
     }
     let own = roster_core::secret::hash(&caller.token);
-    Ok(hashes.iter().any(|h| *h == own))
+    Ok(hashes.contains(&own))
 }
 
 /// The answer to a revocation; one that ended the caller's own session clears its cookie.

@@ -54,7 +54,10 @@ async fn every_body_over_one_mib_is_413() {
                 Ok(res) => {
                     let reply = Reply::read(format!("{} {path} ({how})", op.method), res).await;
                     // better-auth's spelling under /api/auth.
-                    let code = reply.json()["code"].as_str().unwrap_or_default().to_lowercase();
+                    let code = reply.json()["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_lowercase();
                     if reply.status != 413 || code != "payload_too_large" {
                         failures.push(reply.to_string());
                     }
