@@ -25,6 +25,7 @@
 pub mod account_requests;
 pub mod account_settings;
 pub mod accounts;
+pub mod active_org;
 pub mod auth;
 pub mod bootstrap;
 pub mod ids;

@@ -8,8 +8,8 @@ use roster_core::error::DomainResult;
 use roster_core::secret;
 use roster_core::time::Timestamp;
 
-use crate::schema::{orgs, sessions, users};
-use crate::{AccountId, OrgId, SessionId, UserState};
+use crate::schema::sessions;
+use crate::{AccountId, OrgId, SessionId};
 
 /// Prefix of session tokens.
 pub const SESSION_PREFIX: &str = "rses";
@@ -23,6 +23,7 @@ pub const MAX_USER_AGENT_CHARS: usize = 512;
 pub struct Session {
     pub id: SessionId,
     pub account_id: AccountId,
+    /// The org cookie requests without `x-org` work in (`activeOrganizationId` on the wire).
     pub active_org_id: Option<OrgId>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
@@ -38,22 +39,15 @@ pub struct Client {
     pub user_agent: Option<String>,
 }
 
-/// Starts a session for an account; its active org is the oldest org where the account
-/// is an active user (none when it has none). Returns the session and its secret token.
+/// Starts a session for an account, in the org the account chose
+/// ([`crate::active_org`]; none when it has not chosen one and has several). Returns the
+/// session and its secret token.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
     client: &Client,
 ) -> DomainResult<(Session, String)> {
-    let active_org: Option<OrgId> = users::table
-        .inner_join(orgs::table)
-        .filter(users::account_id.eq(account_id))
-        .filter(users::state.eq(UserState::Active))
-        .order((orgs::created_at.asc(), orgs::id.asc()))
-        .select(users::org_id)
-        .first(conn)
-        .await
-        .optional()?;
+    let active_org = crate::active_org::for_new_session(conn, account_id).await?;
     let token = secret::generate(SESSION_PREFIX);
     let now = roster_core::time::now();
     let user_agent = client

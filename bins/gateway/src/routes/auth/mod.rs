@@ -1,15 +1,17 @@
 //! Accounts and sessions (`/api/auth`), on better-auth's wire: its paths, bodies and
 //! answers (`shapes`), and its error codes (`wire`, applied to every problem under the
-//! path).
+//! path); its organization plugin's routes too.
 
 pub mod account;
 pub mod caller;
+pub mod organizations;
 pub mod session_list;
 pub mod sessions;
 pub mod shapes;
 pub mod wire;
 
 use account::*;
+use organizations::*;
 use session_list::*;
 use sessions::*;
 
@@ -28,5 +30,7 @@ pub fn register(t: &mut super::Table) {
         .secret()
         .add(__path_revoke_session, revoke_session)
         .add(__path_revoke_sessions, revoke_sessions)
-        .add(__path_revoke_other_sessions, revoke_other_sessions);
+        .add(__path_revoke_other_sessions, revoke_other_sessions)
+        .add(__path_list_organizations, list_organizations)
+        .add(__path_set_active_organization, set_active_organization);
 }

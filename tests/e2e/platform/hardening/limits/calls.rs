@@ -19,7 +19,9 @@ pub enum Family {
 }
 
 /// The `/api/auth` routes that need a session.
-const ACCOUNT_ROUTES: [&str; 6] = [
+const ACCOUNT_ROUTES: [&str; 8] = [
+    "/api/auth/organization/list",
+    "/api/auth/organization/set-active",
     "/api/auth/change-password",
     "/api/auth/update-user",
     "/api/auth/list-sessions",
@@ -113,6 +115,9 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             json!({"currentPassword": a.password, "newPassword": "long enough pass two"}),
         ),
         ("post", "/api/auth/update-user") => (q(""), json!({"name": "Renamed"})),
+        ("post", "/api/auth/organization/set-active") => {
+            (q(""), json!({"organizationId": a.org_id}))
+        }
         ("post", "/api/auth/revoke-session") => (q(""), json!({"token": "ses_0000000000000000"})),
         ("get", "/api/v1/app/user") => (q("search=member"), Value::Null),
         ("post", "/api/v1/app/user") => (
