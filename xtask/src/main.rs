@@ -17,6 +17,7 @@ mod fuzz;
 mod gateway;
 mod gateway_cli;
 mod http;
+mod js;
 mod openapi;
 mod pg;
 mod process;
@@ -72,6 +73,9 @@ enum Cmd {
     /// Run the public SCIM test suite (scim2-tester's check_server) against a real gateway
     /// on a fresh database: no ERROR or CRITICAL result.
     Scim,
+    /// Run only the real better-auth client's scripts (tests/js) against a gateway on a
+    /// fresh database; `cargo xtask test` runs them too.
+    Js,
     /// Everything CI checks: formatting, clippy and rustdoc with -D warnings, the tests.
     Ci,
     /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
@@ -153,6 +157,13 @@ fn run(cli: Cli) -> Result<()> {
             let (url, _lease) = database(&root)?;
             if !scim::run(&root, &url)? {
                 bail!("scim2-tester found errors");
+            }
+            Ok(())
+        }
+        Cmd::Js => {
+            let (url, _lease) = database(&root)?;
+            if !js::run(&root, &url)? {
+                bail!("the better-auth client's tests failed");
             }
             Ok(())
         }

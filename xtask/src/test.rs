@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test binary of the workspace against one database server,
 //! the domain crates' examples (one test each, on a database of their own), then (without
 //! a filter) the OpenAPI document's validation and the schema-driven fuzzing as two more
-//! tests, and one closing line of totals for all of it.
+//! tests, the real better-auth client against a gateway (`js`) as one more, and one
+//! closing line of totals for all of it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -9,7 +10,7 @@ use std::process::Stdio;
 
 use anyhow::{bail, Context, Result};
 
-use crate::{examples, fuzz, openapi};
+use crate::{examples, fuzz, js, openapi};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     let (url, lease) = crate::database(root)?;
@@ -48,6 +49,19 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
                 totals.failed += 1;
                 examples_failed = true;
             }
+        }
+    }
+    // The real better-auth client against a gateway, as one more test (unless a filter
+    // leaves it out).
+    let mut js_failed = false;
+    if status.success() && selected(js::TEST_NAME, extra) {
+        let ok = js::run(root, &url)?;
+        println!("{} ... {}", js::TEST_NAME, if ok { "ok" } else { "FAILED" });
+        if ok {
+            totals.passed += 1;
+        } else {
+            totals.failed += 1;
+            js_failed = true;
         }
     }
     // Without a filter the document's validation and the schema-driven fuzzing run too, as
@@ -95,6 +109,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     }
     if examples_failed {
         bail!("an example failed");
+    }
+    if js_failed {
+        bail!("the better-auth client's tests failed");
     }
     if let Some(e) = fuzz_error {
         return Err(e.context("the fuzzing could not run"));

@@ -101,9 +101,10 @@ fn is_app_credential(secret: &str) -> bool {
     })
 }
 
-/// A signed-in account (token or session), whatever org it is working in.
+/// A signed-in account (token or session), whatever org it is working in, and the org its
+/// request names in `x-org` (trimmed; absent when empty).
 #[derive(Debug, Clone)]
-pub struct Caller(pub Authenticated);
+pub struct Caller(pub Authenticated, pub Option<String>);
 
 impl FromRequest for Caller {
     type Error = ApiError;
@@ -112,9 +113,23 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         let secret = credential(req);
+        let org = req
+            .headers()
+            .get(ORG_HEADER)
+            .map(|v| v.to_str().map(|s| s.trim().to_owned()));
         Box::pin(async move {
             let state = state?;
-            Ok(Caller(authenticate(&state, secret).await?))
+            let org = match org {
+                None => None,
+                Some(Ok(org)) if org.len() <= MAX_ORG_REF => Some(org).filter(|o| !o.is_empty()),
+                Some(_) => {
+                    return Err(ApiError::bad_request(
+                        "invalid_org_header",
+                        "the x-org header must be an org slug or id",
+                    ))
+                }
+            };
+            Ok(Caller(authenticate(&state, secret).await?, org))
         })
     }
 }

@@ -31,6 +31,9 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// better-auth's message for `code`, on `/api/auth` only (`routes::auth::wire`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 impl Problem {
@@ -45,6 +48,7 @@ impl Problem {
             detail,
             errors: Vec::new(),
             request_id: None,
+            message: None,
         }
     }
 

@@ -130,6 +130,10 @@ const COMMON: &[(&str, &str)] = &[
         "Conflict with the current state (duplicates, last admin)",
     ),
     ("413", "The request body is larger than 1 MiB"),
+    (
+        "422",
+        "better-auth's USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: an account has this email",
+    ),
     ("415", "The request body is not JSON"),
     (
         "429",
@@ -296,6 +300,7 @@ const CHANGES: &[&str] = &[
     "UpdateOrgGroupRequest",
     "UpdateTierRequest",
     "UpdateWebhookRequest",
+    "UpdateAccountRequest",
 ];
 
 /// Errors only some operations answer.
@@ -310,8 +315,21 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/app/groups/{id}", "patch", "409"),
     ("/api/v1/app/groups/{id}/members", "post", "409"),
     ("/api/auth/sign-up/email", "post", "403"),
-    ("/api/auth/sign-up/email", "post", "409"),
+    ("/api/auth/sign-up/email", "post", "422"),
     ("/api/auth/sign-in/email", "post", "401"),
+    ("/api/auth/sign-out", "post", "403"),
+    ("/api/auth/change-password", "post", "401"),
+    ("/api/auth/change-password", "post", "403"),
+    ("/api/auth/update-user", "post", "401"),
+    ("/api/auth/update-user", "post", "403"),
+    ("/api/auth/list-sessions", "get", "401"),
+    ("/api/auth/revoke-session", "post", "401"),
+    ("/api/auth/revoke-session", "post", "403"),
+    ("/api/auth/revoke-session", "post", "404"),
+    ("/api/auth/revoke-sessions", "post", "401"),
+    ("/api/auth/revoke-sessions", "post", "403"),
+    ("/api/auth/revoke-other-sessions", "post", "401"),
+    ("/api/auth/revoke-other-sessions", "post", "403"),
     ("/api/auth/sign-in/email", "post", "429"),
     ("/api/auth/sign-up/email", "post", "429"),
     ("/api/auth/organization/list", "get", "401"),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -204,45 +204,48 @@ fn build_with_pools(
     let doc = openapi::document();
     let next_worker = Arc::new(AtomicUsize::new(0));
     let worker_pools = pools.clone();
-    let mut server =
-        HttpServer::new(move || {
-            let mut state = state.clone();
-            let worker = next_worker.fetch_add(1, Ordering::Relaxed) % worker_pools.len();
-            state.pool = worker_pools[worker].clone();
-            state.writer = Writer::new(
-                state.pool.clone(),
-                state.metrics.clone(),
-                worker_share(total_writers, workers, worker),
-            );
-            App::new()
-                .app_data(web::Data::new(state))
-                .app_data(crate::extract::payload_config())
-                .app_data(
-                    web::PathConfig::default()
-                        .error_handler(|_, _| ApiError::not_found("resource").into()),
-                )
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+    let mut server = HttpServer::new(move || {
+        let mut state = state.clone();
+        let worker = next_worker.fetch_add(1, Ordering::Relaxed) % worker_pools.len();
+        state.pool = worker_pools[worker].clone();
+        state.writer = Writer::new(
+            state.pool.clone(),
+            state.metrics.clone(),
+            worker_share(total_writers, workers, worker),
+        );
+        App::new()
+            .app_data(web::Data::new(state))
+            .app_data(crate::extract::payload_config())
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|_, _| ApiError::not_found("resource").into()),
+            )
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
-                }))
-                .configure(|cfg| routes::table().configure(cfg))
-                .service(routes::resource("/metrics").route(web::get().to(metrics::metrics)))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .service(routes::resource("/docs").route(web::get().to(docs_redirect)))
-                .default_service(web::to(unknown_route))
-                .wrap(from_fn(crate::event_context::scope))
-                .wrap(from_fn(defences::guard))
-                .wrap(from_fn(finish))
-                .wrap(from_fn(metrics::track))
-                .wrap(TracingLogger::<RequestSpan>::new())
-        })
-        // A client that has not sent its request head by then gets 408 and is cut off.
-        .client_request_timeout(client_timeout)
-        .client_disconnect_timeout(Duration::from_secs(1))
-        .on_connect(move |io, data| connections.on_connect(io, data))
-        .listen(listener)?
-        // Signals are `serve`'s to handle: actix would stop at once on SIGINT.
-        .disable_signals()
-        .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
+                }),
+            )
+            .configure(|cfg| routes::table().configure(cfg))
+            .service(
+                routes::resource("/metrics", &[Method::GET]).route(web::get().to(metrics::metrics)),
+            )
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            .service(routes::resource("/docs", &[Method::GET]).route(web::get().to(docs_redirect)))
+            .default_service(web::to(unknown_route))
+            .wrap(from_fn(crate::event_context::scope))
+            .wrap(from_fn(defences::guard))
+            .wrap(from_fn(finish))
+            .wrap(from_fn(metrics::track))
+            .wrap(TracingLogger::<RequestSpan>::new())
+    })
+    // A client that has not sent its request head by then gets 408 and is cut off.
+    .client_request_timeout(client_timeout)
+    .client_disconnect_timeout(Duration::from_secs(1))
+    .on_connect(move |io, data| connections.on_connect(io, data))
+    .listen(listener)?
+    // Signals are `serve`'s to handle: actix would stop at once on SIGINT.
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS);
     if let Some(management) = management {
         server = server.listen(management)?;
     }
@@ -335,6 +338,9 @@ async fn finish(
         if status == StatusCode::METHOD_NOT_ALLOWED {
             problem.detail = format!("{} is not allowed on {}", req.method(), req.path());
             problem.error.clone_from(&problem.detail);
+        }
+        if let Some(status) = routes::auth::wire::translate(req.path(), &mut problem) {
+            *response.status_mut() = status;
         }
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         response = response.set_body(BoxBody::new(body));

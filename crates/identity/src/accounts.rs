@@ -27,6 +27,10 @@ pub struct Account {
     #[serde(with = "roster_core::time::seconds")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
+    pub image: Option<String>,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
 }
 
 fn email_taken(e: diesel::result::Error) -> DomainError {

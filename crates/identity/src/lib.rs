@@ -23,6 +23,8 @@
 //! # }
 //! ```
 
+pub mod account_requests;
+pub mod account_settings;
 pub mod accounts;
 pub mod active_org;
 pub mod auth;
@@ -38,6 +40,7 @@ pub mod passwords;
 pub mod requests;
 pub mod schema;
 pub mod scim_tokens;
+pub mod session_control;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

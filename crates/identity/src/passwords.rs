@@ -16,6 +16,10 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 /// The code of the 400 for a password that is long enough but too easy to guess.
 pub const TOO_WEAK: &str = "password_too_weak";
+/// The messages of a password's field error when it is too short or too long (better-auth's
+/// wire tells them apart: `PASSWORD_TOO_SHORT`, `PASSWORD_TOO_LONG`).
+pub const TOO_SHORT: &str = "must be at least 8 characters long";
+pub const TOO_LONG: &str = "must be at most 128 characters long";
 
 /// Passwords attackers try first, lower-case, one a line (zxcvbn knows most of them too,
 /// but not the passphrases that became famous).
@@ -30,11 +34,11 @@ pub struct Password {
 impl Password {
     pub fn parse(field: &str, raw: &str) -> DomainResult<Self> {
         let n = raw.chars().count();
-        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
-            return Err(DomainError::invalid(
-                field,
-                format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long"),
-            ));
+        if n < MIN_PASSWORD_CHARS {
+            return Err(DomainError::invalid(field, TOO_SHORT));
+        }
+        if n > MAX_PASSWORD_CHARS {
+            return Err(DomainError::invalid(field, TOO_LONG));
         }
         Ok(Self {
             field: field.to_owned(),
@@ -241,6 +245,12 @@ mod tests {
             matches!(&short, DomainError::BadRequest { code, .. } if code == "validation_failed"),
             "{short}"
         );
+    }
+
+    #[test]
+    fn the_length_messages_name_the_bounds() {
+        assert!(TOO_SHORT.contains(&MIN_PASSWORD_CHARS.to_string()));
+        assert!(TOO_LONG.contains(&MAX_PASSWORD_CHARS.to_string()));
     }
 
     #[test]

@@ -22,6 +22,8 @@ diesel::table! {
         active_org_id -> Nullable<Text>,
         /// Whether the owner proved they receive this email (a link Roster mailed them).
         email_verified -> Bool,
+        image -> Nullable<Text>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -94,6 +96,9 @@ diesel::table! {
         active_org_id -> Nullable<Text>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        ip_address -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
     }
 }
 

@@ -1,13 +1,12 @@
 //! Sign-in sessions: a random token (cookie `better-auth.session_token` or Bearer), stored
-//! hashed, with the org the session is working in.
+//! hashed, with the org the session is working in and the client that opened it. Their
+//! owner lists and revokes them in `session_control`.
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::secret;
 use roster_core::time::Timestamp;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::schema::sessions;
 use crate::{AccountId, OrgId, SessionId};
@@ -16,23 +15,28 @@ use crate::{AccountId, OrgId, SessionId};
 pub const SESSION_PREFIX: &str = "rses";
 /// How long a session lives.
 pub const SESSION_LIFETIME: time::Duration = time::Duration::days(7);
+/// The longest user agent kept with a session (longer ones are cut).
+pub const MAX_USER_AGENT_CHARS: usize = 512;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
-#[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: SessionId,
-    #[serde(rename = "userId")]
     pub account_id: AccountId,
-    /// The org cookie requests without `x-org` work in (better-auth's name).
-    #[serde(rename = "activeOrganizationId")]
+    /// The org cookie requests without `x-org` work in (`activeOrganizationId` on the wire).
     pub active_org_id: Option<OrgId>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The client a session is opened from, as better-auth records it.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// Starts a session for an account, in the org the account chose
@@ -41,10 +45,15 @@ pub struct Session {
 pub async fn create(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
+    client: &Client,
 ) -> DomainResult<(Session, String)> {
     let active_org = crate::active_org::for_new_session(conn, account_id).await?;
     let token = secret::generate(SESSION_PREFIX);
     let now = roster_core::time::now();
+    let user_agent = client
+        .user_agent
+        .as_ref()
+        .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect::<String>());
     let session = diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(SessionId::generate()),
@@ -52,7 +61,10 @@ pub async fn create(
             sessions::token_hash.eq(secret::hash(&token)),
             sessions::active_org_id.eq(active_org),
             sessions::created_at.eq(now),
+            sessions::updated_at.eq(now),
             sessions::expires_at.eq(now + SESSION_LIFETIME),
+            sessions::ip_address.eq(&client.ip_address),
+            sessions::user_agent.eq(user_agent),
         ))
         .returning(Session::as_returning())
         .get_result(conn)

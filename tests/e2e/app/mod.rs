@@ -1,6 +1,7 @@
 //! The App family (`/api/v1/app`): users, tokens, sessions, integrations, groups,
 //! projects, their members and artifacts.
 
+mod account;
 mod artifacts;
 mod email;
 mod fixtures;

@@ -16,8 +16,14 @@ async fn app() -> TestApp {
 
 /// A client with its own cookie jar, signed in as `email`.
 async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    // A browser on the trusted origin (cookie writes need it).
+    let origin = reqwest::header::HeaderMap::from_iter([(
+        reqwest::header::ORIGIN,
+        reqwest::header::HeaderValue::from_static("http://127.0.0.1:8080"),
+    )]);
     let client = reqwest::Client::builder()
         .cookie_store(true)
+        .default_headers(origin)
         .build()
         .unwrap();
     client
@@ -154,7 +160,7 @@ async fn a_choice_that_stopped_working_is_not_used() {
     client
         .post(app.url(SET_ACTIVE))
         .json(&json!({"organizationSlug": "acme"}))
-        .problem(403, "user_inactive")
+        .problem(403, "USER_INACTIVE")
         .await;
     assert_eq!(active_org(&app, &client).await, b.org_id.as_str());
 }
@@ -176,7 +182,7 @@ async fn set_active_refuses_other_orgs_and_bad_input() {
         json!({"organizationId": "acme"}),
         json!({"organizationSlug": app.admin.org_id}),
     ] {
-        set(body).problem(404, "org_not_found").await;
+        set(body).problem(404, "ORG_NOT_FOUND").await;
     }
     assert_eq!(active_org(&app, &client).await, app.admin.org_id.as_str());
     for body in [
@@ -189,21 +195,21 @@ async fn set_active_refuses_other_orgs_and_bad_input() {
         json!({"organizationId": app.admin.org_id, "extra": true}),
         json!([]),
     ] {
-        set(body).problem(400, "validation_failed").await;
+        set(body).problem(400, "VALIDATION_ERROR").await;
     }
     client
         .post(app.url(SET_ACTIVE))
         .header("content-type", "application/json")
         .body("{\"organizationId\":")
-        .problem(400, "invalid_json")
+        .problem(400, "VALIDATION_ERROR")
         .await;
     // Signed out: 401, for both routes.
     app.anon(Method::POST, SET_ACTIVE)
         .json(&json!({"organizationSlug": "acme"}))
-        .problem(401, "unauthorized")
+        .problem(401, "UNAUTHORIZED")
         .await;
     app.anon(Method::GET, LIST)
-        .problem(401, "unauthorized")
+        .problem(401, "UNAUTHORIZED")
         .await;
 }
 

@@ -69,12 +69,12 @@ async fn sign_up_rejects_taken_emails_and_bad_input() {
     sign_up(&app, "lee@example.com", "correct horse").await;
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "LEE@example.com", "password": "another long one", "name": "Lee"}))
-        .problem(409, "email_taken")
+        .problem(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
         .await;
     // An account created by an admin (without a password) holds its email too.
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "admin@acme.test", "password": "another long one", "name": "X"}))
-        .problem(409, "email_taken")
+        .problem(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
         .await;
     for (body, field) in [
         (
@@ -120,7 +120,7 @@ async fn sign_up_can_be_closed() {
     let app = TestApp::spawn_with(|c| c.signup = roster_gateway::config::Signup::Closed).await;
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse", "name": "Lee"}))
-        .problem(403, "signup_closed")
+        .problem(403, "SIGNUP_CLOSED")
         .await;
 }
 
@@ -131,12 +131,12 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
     let wrong = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com", "password": "wrong horse"}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     let unknown = app
         .anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "who@example.com", "password": "wrong horse"}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     assert_eq!(
         wrong["detail"], unknown["detail"],
@@ -145,11 +145,11 @@ async fn sign_in_checks_the_password_and_says_nothing_more() {
     // An account without a password cannot sign in with one.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "admin@acme.test", "password": "anything goes"}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com"}))
-        .problem(400, "validation_failed")
+        .problem(400, "VALIDATION_ERROR")
         .await;
     let reply = app
         .anon(Method::POST, "/api/auth/sign-in/email")
@@ -213,7 +213,11 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
     );
     assert_eq!(session["session"]["userId"], signed_up["user"]["id"]);
 
-    let out = client.post(app.url("/api/auth/sign-out")).status(200).await;
+    let out = client
+        .post(app.url("/api/auth/sign-out"))
+        .header("origin", "http://127.0.0.1:8080")
+        .status(200)
+        .await;
     assert!(
         cookie_of(&out).contains("better-auth.session_token=;"),
         "{out:?}"
@@ -266,15 +270,15 @@ async fn sign_in_is_rate_limited_per_email_and_per_client() {
     assert!((1..=60).contains(&retry), "{retry}");
     assert_eq!(limited.header("ratelimit-limit"), Some("3"));
     assert_eq!(limited.header("ratelimit-remaining"), Some("0"));
-    limited.problem(429, "too_many_requests");
+    limited.problem(429, "TOO_MANY_REQUESTS");
     // The right password does not get through either while the window lasts.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse"}))
-        .problem(429, "too_many_requests")
+        .problem(429, "TOO_MANY_REQUESTS")
         .await;
     // Another email from the same address is limited by the per-client count (5).
     attempt("other@example.com")
-        .problem(429, "too_many_requests")
+        .problem(429, "TOO_MANY_REQUESTS")
         .await;
 }
 

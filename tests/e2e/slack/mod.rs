@@ -7,6 +7,7 @@ mod docs;
 mod fake;
 mod install;
 mod linking;
+mod tenant_header;
 mod users;
 mod workspaces;
 

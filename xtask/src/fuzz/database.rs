@@ -13,9 +13,10 @@ pub struct FreshDatabase {
 }
 
 impl FreshDatabase {
-    pub fn create(admin_url: &str) -> Result<Self> {
+    /// A database named `<prefix>_<this process's id>`.
+    pub fn create(admin_url: &str, prefix: &str) -> Result<Self> {
         let admin = Psql::new(admin_url)?;
-        let name = format!("roster_fuzz_{}", std::process::id());
+        let name = format!("{prefix}_{}", std::process::id());
         admin.drop_database(&name)?;
         admin.ensure_database(&name)?;
         Ok(Self {

@@ -82,7 +82,7 @@ pub fn run(root: &Path, admin_url: &str, budget: &Budget) -> Result<Outcome> {
     let work = root.join("target/fuzz");
     fs::create_dir_all(&work)?;
 
-    let db = FreshDatabase::create(admin_url)?;
+    let db = FreshDatabase::create(admin_url, "roster_fuzz")?;
     let result = (|| {
         let mut gateway = FuzzedGateway::start(&binary, &db.url, &work)?;
         let outcome = schemathesis::run(root, &schemathesis, &gateway, &work, budget);

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 
 pub use mail::{MailConfig, MailTransport};
 
-use crate::defences::TrustedProxies;
+use crate::defences::{TrustedOrigins, TrustedProxies};
 use crate::rate_limit::{Limit, RateLimits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -45,6 +45,10 @@ pub struct Config {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
+    /// Origins browsers may call from with the session cookie (comma-separated; default
+    /// the origin of ROSTER_PUBLIC_URL): CSRF checks and CORS (docs/security.md).
+    #[arg(long, env = "ROSTER_TRUSTED_ORIGINS", default_value = "")]
+    pub trusted_origins: TrustedOrigins,
     /// Whether anyone may create an account with POST /api/auth/sign-up/email (`open`), or
     /// only administrators add people (`closed`, the default).
     #[arg(long, env = "ROSTER_SIGNUP", value_enum, default_value_t = Signup::Closed)]
@@ -220,6 +224,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             secret: Secret(secret.to_vec()),
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_origins: TrustedOrigins::default(),
             signup: Signup::Closed,
             db_pool_size: 8,
             db_writers: 4,

@@ -1,6 +1,7 @@
 //! The gateway's own defences, around every request whatever its route: who the client
 //! is, how many connections it may hold open, how long its body may take to arrive, what
-//! the management address serves, and the headers every answer carries
+//! the management address serves, which origins browsers may call from (CSRF and CORS),
+//! and the headers every answer carries
 //! (docs/security.md says why each).
 
 pub mod body_deadline;
@@ -8,6 +9,7 @@ pub mod client_addr;
 pub mod connections;
 pub mod headers;
 pub mod management;
+pub mod origin;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::state::AppState;
 
 pub use client_addr::TrustedProxies;
 pub use connections::ConnectionCap;
+pub use origin::TrustedOrigins;
 
 /// The defences of one serving gateway, built once from its configuration.
 pub struct Defences {
@@ -35,6 +38,8 @@ pub struct Defences {
     metrics_token: Option<Vec<u8>>,
     /// Whether answers carry `Strict-Transport-Security`.
     hsts: bool,
+    /// Where browsers may call from (CSRF and CORS).
+    pub origins: TrustedOrigins,
 }
 
 impl Defences {
@@ -51,6 +56,7 @@ impl Defences {
                 .as_ref()
                 .map(|token| roster_core::secret::hash(&String::from_utf8_lossy(&token.0))),
             hsts: config.https(),
+            origins: config.trusted_origins.clone().or_public(&config.public_url),
         }
     }
 }
@@ -65,7 +71,14 @@ pub async fn guard(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let defences = &state.defences;
-    let mut res = match management::admit(defences, req.request()) {
+    if let Some(preflight) = origin::preflight(&defences.origins, req.request()) {
+        let mut res = req.into_response(preflight);
+        headers::add(&mut res, defences.hsts);
+        return Ok(res);
+    }
+    let admitted = management::admit(defences, req.request())
+        .and_then(|()| origin::check(&defences.origins, req.request()));
+    let mut res = match admitted {
         Err(refusal) => req.error_response(refusal),
         Ok(()) => {
             let idle = req.method() == actix_web::http::Method::POST
@@ -76,5 +89,6 @@ pub async fn guard(
         }
     };
     headers::add(&mut res, defences.hsts);
+    origin::add_cors(&defences.origins, &mut res);
     Ok(res)
 }

@@ -9,6 +9,8 @@ pub mod scim;
 pub mod slack;
 pub mod table;
 
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse, Resource};
 
 pub use table::{Family, Table};
@@ -25,13 +27,28 @@ pub fn table() -> Table {
     table
 }
 
-/// A resource whose unmatched methods answer 405 (actix would otherwise fall through to
-/// the app-wide 404).
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource serving `methods`: the others answer 405 with `Allow` naming these (RFC
+/// 9110; actix would otherwise fall through to the app-wide 404).
+pub fn resource(path: &str, methods: &[Method]) -> Resource {
+    let allow = allow_header(methods);
+    web::resource(path).default_service(web::to(move || {
+        let allow = allow.clone();
+        async move { method_not_allowed(allow) }
+    }))
+}
+
+/// The value of `Allow` for these methods (HEAD with GET, as actix answers it).
+fn allow_header(methods: &[Method]) -> HeaderValue {
+    let mut names: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    if methods.contains(&Method::GET) && !methods.contains(&Method::HEAD) {
+        names.push("HEAD");
+    }
+    HeaderValue::from_str(&names.join(", ")).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// The body is filled in by the problem+json middleware, which names the method and path.
-async fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed().finish()
+fn method_not_allowed(allow: HeaderValue) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .finish()
 }

@@ -131,17 +131,21 @@ impl Table {
                 true => entry.route.wrap(crate::defences::headers::no_store()),
                 false => entry.route,
             };
-            match resources.iter_mut().find(|(p, _)| *p == local) {
-                Some((_, routes)) => routes.push(route),
-                None => resources.push((local, vec![route])),
+            let method = actix_method(&entry.method);
+            match resources.iter_mut().find(|(p, _, _)| *p == local) {
+                Some((_, methods, routes)) => {
+                    methods.push(method);
+                    routes.push(route);
+                }
+                None => resources.push((local, vec![method], vec![route])),
             }
         }
         for (scope, mut resources) in scopes {
-            resources.sort_by_key(|(path, _)| shadowing_key(path));
-            let services = resources.into_iter().map(|(path, routes)| {
+            resources.sort_by_key(|(path, _, _)| shadowing_key(path));
+            let services = resources.into_iter().map(|(path, methods, routes)| {
                 routes
                     .into_iter()
-                    .fold(super::resource(&path), |r, route| r.route(route))
+                    .fold(super::resource(&path, &methods), |r, route| r.route(route))
             });
             if scope.is_empty() {
                 services.for_each(|s| {
@@ -154,8 +158,8 @@ impl Table {
     }
 }
 
-/// A path and its routes, one per method.
-type Resource = (String, Vec<actix_web::Route>);
+/// A path, its methods and their routes.
+type Resource = (String, Vec<Method>, Vec<actix_web::Route>);
 
 /// Orders paths so that a literal segment comes before a parameter at the same place
 /// (`/user/integrations` before `/user/{id}`, which would otherwise take it).

@@ -100,6 +100,19 @@ catalogue! {
     ImportCompleted = "import.completed", target "import";
     /// A test event sent to one endpoint on request (`POST /webhooks/{id}/test`).
     WebhookTest = "webhook.test", target "webhook";
+    /// An account changed its name or image (`data`: the account; recorded in the org its
+    /// session works in).
+    AccountUpdated = "account.updated", target "account";
+    /// An account changed its password (`data`: the account, never the password).
+    AccountPasswordChanged = "account.password_changed", target "account";
+    /// An account ended one of its sessions (`data`: `{"id", "userId", "revoked"}`).
+    SessionRevoked = "session.revoked", target "session";
+    /// An account ended its other sessions; the target is the session that asked (`data`:
+    /// `{"userId", "revoked"}`).
+    SessionOthersRevoked = "session.others_revoked", target "session";
+    /// An account ended all its sessions; the target is the session that asked (`data`:
+    /// `{"userId", "revoked"}`).
+    SessionAllRevoked = "session.all_revoked", target "session";
 }
 
 impl EventType {

@@ -42,12 +42,12 @@ async fn the_dotted_capital_i_is_not_the_letter_i_anywhere() {
     sign_up(&app, "admin@example.test").await;
     // Right password, dotted İ: refused (through lower(), it was admin's account).
     sign_in(&app, "adm\u{130}n@example.test", PASSWORD)
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     // Nor can it be made into an account or a user of its own.
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "adm\u{130}n@example.test", "password": PASSWORD, "name": "I"}))
-        .problem(400, "validation_failed")
+        .problem(400, "INVALID_EMAIL")
         .await;
     add_user(&app, "ADM\u{130}N@example.test")
         .problem(400, "validation_failed")
@@ -56,14 +56,14 @@ async fn the_dotted_capital_i_is_not_the_letter_i_anywhere() {
     // bucket full, the dotted spelling is still answered (and refused) on its own.
     for _ in 0..3 {
         sign_in(&app, "admin@example.test", "wrong password!")
-            .problem(401, "unauthorized")
+            .problem(401, "INVALID_EMAIL_OR_PASSWORD")
             .await;
     }
     sign_in(&app, "Admin@example.test", PASSWORD)
-        .problem(429, "too_many_requests")
+        .problem(429, "TOO_MANY_REQUESTS")
         .await;
     sign_in(&app, "adm\u{130}n@example.test", PASSWORD)
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
 }
 
@@ -79,11 +79,11 @@ async fn the_kelvin_sign_is_the_letter_k_everywhere() {
     // wrong passwords fill it, and the Kelvin sign does not open a second one.
     for _ in 0..2 {
         sign_in(&app, "kim@example.test", "wrong password!")
-            .problem(401, "unauthorized")
+            .problem(401, "INVALID_EMAIL_OR_PASSWORD")
             .await;
     }
     sign_in(&app, kelvin, PASSWORD)
-        .problem(429, "too_many_requests")
+        .problem(429, "TOO_MANY_REQUESTS")
         .await;
 }
 
@@ -119,7 +119,7 @@ async fn an_idna_domain_is_one_email_for_sign_up_and_the_user_add_path() {
     let account = sign_up(&app, "user@bücher.example").await;
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "User@xn--bcher-kva.example", "password": PASSWORD, "name": "K"}))
-        .problem(409, "email_taken")
+        .problem(422, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
         .await;
     // Added by the other spelling, the user is that account's.
     let user = add_user(&app, "USER@xn--bcher-kva.example").created().await;

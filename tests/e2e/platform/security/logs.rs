@@ -29,13 +29,13 @@ async fn debug_logs_hold_no_query_body_or_sql_parameter_and_name_the_peer() {
     // A 400 whose problem quotes the input back to its client.
     let refused = send("/api/auth/sign-in/email")
         .json(&json!({"email": "someone@acme.test", "password": 987_654_321}))
-        .problem(400, "validation_failed")
+        .problem(400, "VALIDATION_ERROR")
         .await;
     assert!(refused.to_string().contains("987654321"), "{refused}");
     // A query string, and an email that is a bound SQL parameter.
     send("/api/auth/sign-in/email?hint=query-marker-q7")
         .json(&json!({"email": "email-marker-e7@acme.test", "password": "password-marker-p7"}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     gateway
         .wait_for_line(|l| l.contains("\"status\":401"))

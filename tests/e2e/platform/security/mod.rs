@@ -9,6 +9,7 @@ mod headers;
 mod identity_keys;
 mod logs;
 mod metrics_access;
+mod origins;
 mod password_hashing;
 mod passwords;
 mod slack_registration;

@@ -21,7 +21,7 @@ async fn common_and_guessable_passwords_are_refused_at_sign_up_saying_why() {
         let body = app
             .anon(Method::POST, "/api/auth/sign-up/email")
             .json(&json!({"email": "lee@example.com", "password": weak, "name": "Lee"}))
-            .problem(400, "password_too_weak")
+            .problem(400, "PASSWORD_TOO_WEAK")
             .await;
         assert_eq!(body["errors"][0]["field"], "password", "{weak:?}: {body}");
         let why = body["errors"][0]["message"].as_str().unwrap();

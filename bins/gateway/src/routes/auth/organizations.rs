@@ -14,7 +14,7 @@ use crate::state::AppState;
     responses((status = 200, body = Vec<Organization>)))]
 pub async fn list_organizations(
     state: web::Data<AppState>,
-    Caller(auth): Caller,
+    Caller(auth, _): Caller,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let orgs = active_org::list(&mut conn, &auth.account_id).await?;
@@ -30,7 +30,7 @@ pub async fn list_organizations(
 pub async fn set_active_organization(
     state: web::Data<AppState>,
     req: HttpRequest,
-    Caller(auth): Caller,
+    Caller(auth, _): Caller,
     ApiJson(body): ApiJson<SetActiveOrganizationRequest>,
 ) -> ApiResult<HttpResponse> {
     let choice = OrgChoice::try_from(body)?;

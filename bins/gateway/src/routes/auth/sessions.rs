@@ -5,9 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_identity::accounts::{self, Account};
 use roster_identity::requests::{SignInRequest, SignUp, SignUpRequest};
-use roster_identity::sessions::{self, Session, SESSION_LIFETIME};
-use serde::Serialize;
-use utoipa::ToSchema;
+use roster_identity::sessions::{self, Client, SESSION_LIFETIME};
+
+use super::shapes::{CurrentSession, SessionView, SignedIn, Success};
 
 use crate::auth::{credential, SESSION_COOKIE};
 use crate::config::Signup;
@@ -17,26 +17,7 @@ use crate::extract::ApiJson;
 use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
-/// A new session: its token (also set as the `better-auth.session_token` cookie) and account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SignedIn {
-    pub token: String,
-    pub user: Account,
-}
-
-/// The current session and its account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CurrentSession {
-    pub session: Session,
-    pub user: Account,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Success {
-    pub success: bool,
-}
-
-fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+pub(super) fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
         .http_only(true)
@@ -46,14 +27,30 @@ fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
         .finish()
 }
 
-async fn start_session(state: &AppState, account: Account) -> ApiResult<HttpResponse> {
+/// The client a request comes from, as a session records it.
+fn client(req: &HttpRequest) -> Client {
+    Client {
+        ip_address: client_addr::of(req).map(|ip| ip.to_string()),
+        user_agent: req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+async fn start_session(
+    state: &AppState,
+    req: &HttpRequest,
+    account: Account,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let (_, token) = sessions::create(&mut conn, &account.id).await?;
+    let (_, token) = sessions::create(&mut conn, &account.id, &client(req)).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(state, &token))
         .json(SignedIn {
             token,
-            user: account,
+            user: account.into(),
         }))
 }
 
@@ -78,7 +75,7 @@ pub async fn sign_up(
     let cmd = SignUp::try_from(body)?;
     let account =
         accounts::sign_up(&**state, &state.hasher, &cmd.email, cmd.password, &cmd.name).await?;
-    start_session(&state, account).await
+    start_session(&state, &req, account).await
 }
 
 /// Signs in with email and password: sets the session cookie and returns its token.
@@ -95,7 +92,7 @@ pub async fn sign_in(
     body.check()?;
     let account =
         accounts::verify_credentials(&**state, &state.hasher, &body.email, &body.password).await?;
-    start_session(&state, account).await
+    start_session(&state, &req, account).await
 }
 
 /// Ends the session (cookie or bearer) and clears the cookie.
@@ -125,5 +122,8 @@ pub async fn get_session(state: web::Data<AppState>, req: HttpRequest) -> ApiRes
         return Ok(HttpResponse::Ok().json(serde_json::Value::Null));
     };
     let user = accounts::get(&mut conn, &session.account_id).await?;
-    Ok(HttpResponse::Ok().json(CurrentSession { session, user }))
+    Ok(HttpResponse::Ok().json(CurrentSession {
+        session: SessionView::new(session, Some(token)),
+        user: user.into(),
+    }))
 }

@@ -1,6 +1,6 @@
 //! Slack user linking (`/work-apps/slack`), compatible with Inkeep's work-apps Slack API.
 //! Callers authenticate with a bearer token or the session cookie, and name their tenant
-//! in the request (`tenantId`) or through the token they redeem: there is no `x-org`.
+//! in the request (`tenantId`, else the `x-org` header) or through the token they redeem.
 
 pub mod commands;
 pub mod oauth;
@@ -49,28 +49,40 @@ pub fn register(t: &mut Table) {
         .secret();
 }
 
-/// The tenant a request is about: the `tenantId` it names, else the session's active
-/// org, else the org `default` (as Inkeep's API defaults it).
+/// The tenant a request is about: the `tenantId` it names, else its `x-org` header, else
+/// the session's active org, else the org `default` (as Inkeep's API defaults it).
 pub fn tenant_ref(explicit: Option<&str>, caller: &Caller) -> String {
-    explicit
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .or_else(|| {
-            caller
-                .0
-                .session
-                .as_ref()
-                .and_then(|s| s.active_org_id.as_ref())
-                .map(ToString::to_string)
-        })
-        .unwrap_or_else(|| "default".into())
+    resolve_tenant(explicit, caller).0
 }
 
-/// The caller as an active user of the tenant: 403 otherwise (or when there is no such org).
-/// A `tenantId` too long to be an org slug or id is a 400. Served from the principal
-/// cache as the App family's callers are (see principals.rs: any change to the user
-/// ends its entry on every replica).
+/// The tenant, and where it came from in words for a 403 (which names the org without
+/// echoing the request's own input back).
+fn resolve_tenant(explicit: Option<&str>, caller: &Caller) -> (String, String) {
+    if let Some(named) = explicit.map(str::trim).filter(|t| !t.is_empty()) {
+        return (named.to_owned(), "the org named by tenantId".into());
+    }
+    if let Some(named) = &caller.1 {
+        return (named.clone(), "the org named by the x-org header".into());
+    }
+    let session_org = caller
+        .0
+        .session
+        .as_ref()
+        .and_then(|s| s.active_org_id.as_ref())
+        .map(ToString::to_string);
+    match session_org {
+        Some(org) => (org.clone(), format!("the session's active org, {org}")),
+        None => (
+            "default".into(),
+            "the org `default`, as neither tenantId, x-org nor a session named one".into(),
+        ),
+    }
+}
+
+/// The caller as an active user of the tenant: 403 otherwise (or when there is no such org),
+/// saying which org was resolved. A `tenantId` too long to be an org slug or id is a 400.
+/// Served from the principal cache as the App family's callers are (see principals.rs: any
+/// change to the user ends its entry on every replica).
 pub async fn member(
     state: &AppState,
     conn: &mut AsyncPgConnection,
@@ -80,13 +92,21 @@ pub async fn member(
     if tenant.is_some_and(|t| t.trim().len() > MAX_ORG_REF) {
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
-    let tenant = tenant_ref(tenant, caller);
-    Ok(state
+    let (tenant, source) = resolve_tenant(tenant, caller);
+    state
         .principals
         .get_or_load(&caller.0.account_id, Some(&tenant), || {
             auth::principal(conn, &caller.0, Some(&tenant))
         })
-        .await?)
+        .await
+        .map_err(|e| match e {
+            DomainError::Forbidden { code, detail } => DomainError::Forbidden {
+                detail: format!("{detail} (resolved: {source})"),
+                code,
+            }
+            .into(),
+            other => other.into(),
+        })
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.

@@ -17,6 +17,8 @@ pub struct Ctx<'a> {
 
 const APP: &str = "/api/v1/app";
 pub const SESSION_COOKIE: &str = "better-auth.session_token";
+/// The origin the test gateway trusts (its public URL's): session writes send it.
+pub const ORIGIN: &str = "http://127.0.0.1:8080";
 
 /// Requests through a client that does not follow redirects.
 pub struct Requests<'a> {
@@ -93,7 +95,8 @@ impl Ctx<'_> {
             self.probe(
                 format!("{method} {url} [A session]"),
                 app.anon(method.clone(), &url)
-                    .header("cookie", format!("{SESSION_COOKIE}={}", a.session)),
+                    .header("cookie", format!("{SESSION_COOKIE}={}", a.session))
+                    .header("origin", ORIGIN),
                 &body,
                 expect.clone(),
             ),
@@ -134,7 +137,8 @@ impl Ctx<'_> {
             self.probe(
                 format!("{method} {url} [A session]"),
                 app.anon(method.clone(), &url)
-                    .header("cookie", format!("{SESSION_COOKIE}={}", a.session)),
+                    .header("cookie", format!("{SESSION_COOKIE}={}", a.session))
+                    .header("origin", ORIGIN),
                 &body,
                 expect.clone(),
             ),

@@ -11,18 +11,30 @@ use crate::platform::hardening::tenants::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     App,
+    /// better-auth's account routes: A's owner's session, as a bearer.
+    Account,
     Slack,
     External,
-    /// better-auth's routes for a signed-in account (`/api/auth/organization/*`).
-    Account,
     Anonymous,
     Scim,
 }
 
+/// The `/api/auth` routes that need a session.
+const ACCOUNT_ROUTES: [&str; 8] = [
+    "/api/auth/organization/list",
+    "/api/auth/organization/set-active",
+    "/api/auth/change-password",
+    "/api/auth/update-user",
+    "/api/auth/list-sessions",
+    "/api/auth/revoke-session",
+    "/api/auth/revoke-sessions",
+    "/api/auth/revoke-other-sessions",
+];
+
 pub fn family(path: &str) -> Family {
     if path.starts_with("/api/v1/app") {
         Family::App
-    } else if path.starts_with("/api/auth/organization/") {
+    } else if ACCOUNT_ROUTES.contains(&path) {
         Family::Account
     } else if path.starts_with("/scim/v2") {
         Family::Scim
@@ -46,9 +58,9 @@ pub fn request(w: &World, method: &str, path: &str) -> RequestBuilder {
     let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
     match family(path) {
         Family::App => app.as_user(&a.admin.token, &a.slug, method, path),
+        Family::Account => app.anon(method, path).bearer_auth(&a.session),
         Family::Slack => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::External => app.external(&a.api_key, method, path),
-        Family::Account => app.anon(method, path).bearer_auth(&a.admin.token),
         Family::Anonymous => app.anon(method, path),
         Family::Scim => app.anon(method, path).bearer_auth(&a.scim_token),
     }
@@ -91,10 +103,6 @@ pub fn concrete(w: &World, path: &str) -> String {
         .replace("/webhooks/{id}", &format!("/webhooks/{}", a.webhook_id))
         .replace("/groups/{id}", &format!("/groups/{}", a.org_group_id))
         .replace("{delivery_id}", &a.delivery_id)
-        .replace(
-            "/user-imports/{id}",
-            &format!("/user-imports/{}", a.import_id),
-        )
         .replace("{teamId}", "T0NOSUCH")
 }
 
@@ -127,9 +135,15 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"email": a.owner_email, "password": a.password}),
         ),
+        ("post", "/api/auth/change-password") => (
+            q(""),
+            json!({"currentPassword": a.password, "newPassword": "long enough pass two"}),
+        ),
+        ("post", "/api/auth/update-user") => (q(""), json!({"name": "Renamed"})),
         ("post", "/api/auth/organization/set-active") => {
-            (q(""), json!({"organizationId": a.admin.org_id}))
+            (q(""), json!({"organizationId": a.org_id}))
         }
+        ("post", "/api/auth/revoke-session") => (q(""), json!({"token": "ses_0000000000000000"})),
         ("get", "/api/v1/app/user") => (q("search=member"), Value::Null),
         ("post", "/api/v1/app/user") => (
             q(""),

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{status, Expect, Row, SESSION_COOKIE};
+use super::{status, Expect, Row, ORIGIN, SESSION_COOKIE};
 
 pub(super) fn rows() -> Vec<Row> {
     vec![
@@ -14,14 +14,14 @@ pub(super) fn rows() -> Vec<Row> {
         ("get", "/readyz", |c| {
             c.anon(Method::GET, "/readyz", None, status(&[200]))
         }),
-        // Accounts are global: B's email is taken (409) and B's password check is a 401.
+        // Accounts are global: B's email is taken (422) and B's password check is a 401.
         ("post", "/api/auth/sign-up/email", |c| {
             let body = json!({"email": c.w.b.member_email, "password": "probe pass phrase", "name": "Probe"});
             c.anon(
                 Method::POST,
                 "/api/auth/sign-up/email",
                 Some(body),
-                status(&[409]),
+                status(&[422]),
             )
         }),
         // The mail flows answer alike for any email (503 where no mail is configured), and
@@ -103,6 +103,59 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[200]),
             )]
         }),
+        // The account's own settings and sessions: B's session is not A's to end (404);
+        // an API token is no session (401), which keeps A's sessions for later probes.
+        ("post", "/api/auth/change-password", |c| {
+            let body =
+                json!({"currentPassword": c.w.a.password, "newPassword": "probe pass phrase two"});
+            token_only(c, "/api/auth/change-password", Some(body))
+        }),
+        ("post", "/api/auth/update-user", |c| {
+            let req = c
+                .app_client()
+                .anon(Method::POST, "/api/auth/update-user")
+                .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session))
+                .header("origin", ORIGIN);
+            let body = Some(json!({"image": "https://img.example/a.png"}));
+            vec![c.probe(
+                "POST /api/auth/update-user [A session]".into(),
+                req,
+                &body,
+                status(&[200]),
+            )]
+        }),
+        ("get", "/api/auth/list-sessions", |c| {
+            let req = c
+                .app_client()
+                .anon(Method::GET, "/api/auth/list-sessions")
+                .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session));
+            vec![c.probe(
+                "GET /api/auth/list-sessions [A session]".into(),
+                req,
+                &None,
+                status(&[200]),
+            )]
+        }),
+        ("post", "/api/auth/revoke-session", |c| {
+            let req = c
+                .app_client()
+                .anon(Method::POST, "/api/auth/revoke-session")
+                .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session))
+                .header("origin", ORIGIN);
+            let body = Some(json!({"token": c.w.b.session}));
+            vec![c.probe(
+                "POST /api/auth/revoke-session [A session, B's session]".into(),
+                req,
+                &body,
+                status(&[404]),
+            )]
+        }),
+        ("post", "/api/auth/revoke-sessions", |c| {
+            token_only(c, "/api/auth/revoke-sessions", None)
+        }),
+        ("post", "/api/auth/revoke-other-sessions", |c| {
+            token_only(c, "/api/auth/revoke-other-sessions", None)
+        }),
         // A's orgs only (the answer must not name B's).
         ("get", "/api/auth/organization/list", |c| {
             let req = c
@@ -127,7 +180,8 @@ pub(super) fn rows() -> Vec<Row> {
                 let req = c
                     .app_client()
                     .anon(Method::POST, "/api/auth/organization/set-active")
-                    .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session));
+                    .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session))
+                    .header("origin", ORIGIN);
                 let mut probe = c.probe(
                     format!("POST /api/auth/organization/set-active {body} [A session]"),
                     req,
@@ -332,4 +386,17 @@ pub(super) fn rows() -> Vec<Row> {
             c.app(Method::DELETE, &path, None, status(&[404]))
         }),
     ]
+}
+
+/// An account route called with A's API token: no session, so a 401 that changes nothing.
+fn token_only(
+    c: &super::Ctx<'_>,
+    path: &'static str,
+    body: Option<serde_json::Value>,
+) -> Vec<super::Probe> {
+    let req = c
+        .app_client()
+        .anon(Method::POST, path)
+        .bearer_auth(&c.w.a.admin.token);
+    vec![c.probe(format!("POST {path} [A token]"), req, &body, status(&[401]))]
 }

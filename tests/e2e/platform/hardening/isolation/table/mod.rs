@@ -1,7 +1,7 @@
 //! The table: one row per operation of `/openapi.json`, each sending tenant A's
 //! credentials against tenant B's ids. The rows run in this order, family by family.
 
-use super::probes::{artifact, by_id, cross_flow, Ctx, SESSION_COOKIE};
+use super::probes::{artifact, by_id, cross_flow, Ctx, ORIGIN, SESSION_COOKIE};
 use super::{status, Expect, Probe};
 
 mod app;

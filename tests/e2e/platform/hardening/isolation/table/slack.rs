@@ -23,7 +23,8 @@ pub(super) fn rows() -> Vec<Row> {
                 c.probe(
                     format!("POST {url} [A session, B's link token]"),
                     app.anon(Method::POST, url)
-                        .header("cookie", format!("{SESSION_COOKIE}={}", a.session)),
+                        .header("cookie", format!("{SESSION_COOKIE}={}", a.session))
+                        .header("origin", super::ORIGIN),
                     &Some(json!({"token": b.spare_link_token, "userId": a.owner_id})),
                     status(&[403]),
                 ),

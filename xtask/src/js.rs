@@ -1,0 +1,118 @@
+//! The real better-auth client against a real gateway: the Node project in `tests/js`
+//! (better-auth pinned in its `package-lock.json`), installed with `npm ci` into
+//! `target/better-auth-js` (again only when the lockfile changed), run with `node --test`
+//! against a `roster-gateway serve` on a fresh database. One test of `cargo xtask test`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use roster_devkit::random_hex;
+
+use crate::fuzz::FreshDatabase;
+use crate::gateway::Gateway;
+use crate::gateway_cli;
+
+/// The test's name in `cargo xtask test`'s output and filters.
+pub const TEST_NAME: &str = "js::better_auth_client";
+/// The origin the scripts send, trusted by the gateway they test.
+const ORIGIN: &str = "http://app.roster.test";
+const FILES: [&str; 3] = ["package.json", "package-lock.json", "client.test.mjs"];
+
+/// `tests/js` with its dependencies in `target/better-auth-js`, installed from the
+/// lockfile if it changed since the last install.
+pub fn install(root: &Path) -> Result<PathBuf> {
+    let source = root.join("tests/js");
+    let dir = root.join("target/better-auth-js");
+    fs::create_dir_all(&dir)?;
+    for file in FILES {
+        fs::copy(source.join(file), dir.join(file))
+            .with_context(|| format!("copying tests/js/{file}"))?;
+    }
+    let lock = fs::read_to_string(source.join("package-lock.json"))?;
+    let stamp = dir.join("node_modules/.roster-lock");
+    if fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
+        return Ok(dir);
+    }
+    tool("node")?;
+    tool("npm")?;
+    eprintln!("xtask: installing the better-auth client (pinned in tests/js/package-lock.json)");
+    let ok = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+        .current_dir(&dir)
+        .status()
+        .context("running npm ci")?
+        .success();
+    if !ok {
+        bail!(
+            "`npm ci` in {} failed (see its output above)",
+            dir.display()
+        );
+    }
+    fs::write(&stamp, lock)?;
+    Ok(dir)
+}
+
+fn tool(name: &str) -> Result<()> {
+    let found = Command::new(name)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        bail!(
+            "{name} is needed to run the better-auth client's tests: install Node.js 20 or \
+             later with npm (e.g. `sudo apt-get install -y nodejs npm`)"
+        );
+    }
+    Ok(())
+}
+
+/// Runs the scripts against a gateway on a fresh database of the server at `admin_url`;
+/// true when every script passed.
+pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
+    let dir = install(root)?;
+    crate::cargo(
+        root,
+        &[
+            "build",
+            "--quiet",
+            "--package",
+            "roster-gateway",
+            "--bin",
+            "roster-gateway",
+        ],
+    )?;
+    let binary = root.join("target/debug/roster-gateway");
+    let db = FreshDatabase::create(admin_url, "roster_js")?;
+    let result = (|| {
+        gateway_cli::run(&binary, &db.url, &["migrate"])?;
+        let env = [
+            ("DATABASE_URL", db.url.clone()),
+            ("ROSTER_SECRET", random_hex(32)?),
+            ("ROSTER_TRUSTED_ORIGINS", ORIGIN.to_owned()),
+            ("ROSTER_RATE_LIMIT_PER_CREDENTIAL", "1000".to_owned()),
+            ("RUST_LOG", "warn".to_owned()),
+        ];
+        let log = dir.join("gateway.log");
+        let mut gateway = Gateway::start(&binary, &env, &log, Duration::from_secs(60))?;
+        let ok = Command::new("node")
+            .args(["--test", "client.test.mjs"])
+            .env("ROSTER_URL", &gateway.base)
+            .env("ROSTER_ORIGIN", ORIGIN)
+            .current_dir(&dir)
+            .status()
+            .context("running node --test")?
+            .success();
+        let _ = gateway.stop();
+        if !ok {
+            eprintln!("js: the gateway's log is in {}", log.display());
+        }
+        Ok(ok)
+    })();
+    db.drop_now();
+    result
+}
