@@ -261,9 +261,7 @@ pub async fn delete(
         if deleted == 0 {
             return Err(not_found());
         }
-        let data = serde_json::json!({ "id": id });
-        let gone = NewEvent::new(org_id, EventType::WebhookDeleted, id.as_str(), &data)?;
-        events::emit(conn, gone).await
+        events::emit_removed(conn, org_id, EventType::WebhookDeleted, id.as_str()).await
     })
     .await
 }
