@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::events::{self, EventType, NewEvent};
-use roster_core::{secret, DomainError};
 use roster_core::time::Timestamp;
+use roster_core::{secret, DomainError};
 use serde::Serialize;
 use utoipa::ToSchema;
 

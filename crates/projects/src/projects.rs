@@ -396,12 +396,20 @@ pub async fn unpin(
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
         let Access { project, .. } = access::access(conn, viewer, id, Lock::No).await?;
-        let unpinned = diesel::delete(project_pins::table.find((viewer.org_id, viewer.user_id, id)))
-            .execute(conn)
-            .await?;
+        let unpinned =
+            diesel::delete(project_pins::table.find((viewer.org_id, viewer.user_id, id)))
+                .execute(conn)
+                .await?;
         if unpinned > 0 {
             let project = Project::new(project, false);
-            events::emit(conn, viewer.org_id, EventType::ProjectUnpinned, id, &project).await?;
+            events::emit(
+                conn,
+                viewer.org_id,
+                EventType::ProjectUnpinned,
+                id,
+                &project,
+            )
+            .await?;
         }
         Ok(())
     })

@@ -14,9 +14,9 @@ use roster_identity::{OrgId, UserId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{events, links};
 use crate::schema::{slack_teams, slack_workspaces};
 use crate::sealed::{self, BotTokenKey};
+use crate::{events, links};
 use crate::{EnterpriseId, TeamId};
 
 /// A workspace as stored (the sealed bot token stays here).

@@ -29,7 +29,8 @@ pub async fn create_token(
         &caller.account_id,
         &name,
         expires_at,
-    ).await?;
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -81,12 +81,14 @@ pub async fn member(
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
     let tenant = tenant_ref(tenant, caller);
-    Ok(state
+    let principal = state
         .principals
         .get_or_load(&caller.0.account_id, Some(&tenant), || {
             auth::principal(conn, &caller.0, Some(&tenant))
         })
-        .await?)
+        .await?;
+    crate::auth::name_actor(&principal);
+    Ok(principal)
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.
