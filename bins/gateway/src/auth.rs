@@ -278,6 +278,7 @@ impl FromRequest for ExternalCaller {
                     }
                     other => other,
                 })?;
+            EventContext::set_actor(Actor::new(ActorType::ApiKey, holder.key_id.to_string()));
             Ok(ExternalCaller {
                 workspace_id: holder.workspace_id,
                 key_id: holder.key_id,
