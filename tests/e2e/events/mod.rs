@@ -3,6 +3,7 @@
 mod audit;
 mod delivery;
 pub(crate) mod endpoints;
+mod every_write;
 mod project_events;
 pub(crate) mod receiver;
 mod replicas;

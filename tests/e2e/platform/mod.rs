@@ -5,7 +5,7 @@
 mod faults;
 mod fuzz_findings;
 mod guidance;
-mod hardening;
+pub(crate) mod hardening;
 mod http_errors;
 mod migrations;
 mod openapi;
