@@ -8,6 +8,7 @@ mod project_events;
 pub(crate) mod receiver;
 mod replicas;
 mod retention;
+mod sigkill;
 mod user_events;
 
 use reqwest::Method;

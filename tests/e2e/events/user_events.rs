@@ -29,9 +29,12 @@ async fn send(
 #[tokio::test]
 async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
     let app = TestApp::spawn().await;
-    // The bootstrap's own user, added outside any request: by the system.
+    // The bootstrap's own user and token, added outside any request: by the system.
     let before = all_events(&app, "").await;
-    assert_eq!(types(&json!({"data": before})), ["user.created"]);
+    assert_eq!(
+        types(&json!({"data": before})),
+        ["token.created", "user.created"]
+    );
     assert_eq!(before[0]["actor"], json!({"type": "system", "id": null}));
     assert!(before[0]["request_id"].is_null());
 
@@ -103,8 +106,8 @@ async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
             "milliseconds and Z: {at}"
         );
     }
-    // Nothing else happened in the org.
-    assert_eq!(all_events(&app, "").await.len(), 7);
+    // Nothing else happened in the org (but the bootstrap's token).
+    assert_eq!(all_events(&app, "").await.len(), 8);
 }
 
 #[tokio::test]
@@ -149,5 +152,8 @@ async fn the_database_refuses_to_change_an_event() {
         "{err}"
     );
     let events = all_events(&app, "").await;
-    assert_eq!(types(&json!({"data": events})), ["user.created"]);
+    assert_eq!(
+        types(&json!({"data": events})),
+        ["token.created", "user.created"]
+    );
 }

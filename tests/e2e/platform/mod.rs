@@ -11,7 +11,7 @@ mod migrations;
 mod openapi;
 mod openapi_document;
 mod ops;
-mod process;
+pub(crate) mod process;
 mod replicas;
 mod request_logs;
 mod route_table;
