@@ -109,7 +109,7 @@ async fn pages_hold_still_while_events_are_written() {
         }
     }
     assert_eq!(seen, everything);
-    assert_eq!(all_events(&app, "").await.len(), 25 + written);
+    assert_eq!(all_events(&app, "").await.len(), 26 + written);
 }
 
 #[tokio::test]
