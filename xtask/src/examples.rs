@@ -95,9 +95,22 @@ mod tests {
     fn the_examples_of_the_crates_are_found() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let examples = find(&root).unwrap();
-        assert!(examples.contains(&Example {
-            package: "roster-identity".into(),
-            name: "org_and_users".into(),
-        }));
+        for (package, name) in [
+            ("roster-external-users", "workspace_and_users"),
+            ("roster-identity", "org_and_users"),
+            ("roster-projects", "projects_and_artifacts"),
+            ("roster-slack", "link_users"),
+            ("roster-webhooks", "endpoint"),
+        ] {
+            let example = Example {
+                package: package.into(),
+                name: name.into(),
+            };
+            assert!(
+                examples.contains(&example),
+                "{example:?} not in {examples:?}"
+            );
+        }
+        assert!(examples.is_sorted_by(|a, b| (&a.package, &a.name) <= (&b.package, &b.name)));
     }
 }

@@ -1,8 +1,12 @@
 //! `roster-external-users`: the external-users family (Zaia public API compatible).
 //!
 //! Use it to manage the end users of an org's own products from Rust, without the
-//! gateway. Start with [`workspaces::create`] or [`workspaces::list`], then channels and
-//! [`users`].
+//! gateway. Start with [`workspaces::create`] (or [`workspaces::bootstrap`], an org's
+//! first workspace and an API key) or [`workspaces::list`], then [`channels`], [`tiers`]
+//! and [`users`]; run `roster_core::migrations::run_pending` on the database first. The
+//! example `cargo run -p roster-external-users --example workspace_and_users` does all
+//! of it: a workspace and its API key, a channel and a tier, external users created,
+//! searched, paged through and blocked.
 //!
 //! ```no_run
 //! use diesel_async::{AsyncConnection, AsyncPgConnection};

@@ -4,7 +4,11 @@
 //! plain async functions over `&mut AsyncPgConnection` that take the caller
 //! ([`Principal`](roster_identity::auth::Principal), a user of the org) and decide
 //! visibility and project roles themselves; they return `DomainResult`. Start with
-//! [`projects::create`] and [`projects::list`], then [`members`] and [`artifacts`].
+//! [`projects::create`] and [`projects::list`], then [`members`] and [`artifacts`]; run
+//! `roster_core::migrations::run_pending` on the database first. The example
+//! `cargo run -p roster-projects --example projects_and_artifacts` does all of it: an org
+//! and two users, a project with a member and a pin, artifacts paged by cursor, changes
+//! and deletes.
 //!
 //! ```no_run
 //! use diesel_async::{AsyncConnection, AsyncPgConnection};

@@ -1,7 +1,11 @@
 //! `roster-slack`: Slack user linking.
 //!
 //! Use it to find which Roster user a Slack user is, and to manage Slack workspaces and
-//! links, from Rust without the gateway. Start with [`workspaces::list`] and [`links`].
+//! links, from Rust without the gateway. Start with [`workspaces::register`] or
+//! [`workspaces::list`], then [`links`] (and [`link_token`], the `link` slash command's
+//! tokens); run `roster_core::migrations::run_pending` on the database first. The example
+//! `cargo run -p roster-slack --example link_users` does all of it: a workspace
+//! registered, users linked by link token and directly, the links listed, one removed.
 //!
 //! ```no_run
 //! use diesel_async::{AsyncConnection, AsyncPgConnection};
