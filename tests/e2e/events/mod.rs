@@ -13,22 +13,8 @@ mod sigkill;
 mod user_events;
 
 use reqwest::Method;
-use roster_e2e::{Expect, Reply, TestApp};
+use roster_e2e::{Expect, TestApp};
 use serde_json::Value;
-
-/// A response as (status, JSON body), asserting the body is JSON.
-pub(crate) async fn json(res: reqwest::Response) -> (u16, Value) {
-    let reply = Reply::read(String::from("request"), res).await;
-    let status = reply.status;
-    (status, reply.json())
-}
-
-/// Asserts a problem+json answer with this status and code; returns its body.
-pub(crate) async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
-    Reply::read(String::from("request"), res)
-        .await
-        .problem(status, code)
-}
 
 /// `GET /api/v1/app/audit-events?{query}` as the org's admin: the page, asserted 200.
 pub(crate) async fn audit_page(app: &TestApp, query: &str) -> Value {
