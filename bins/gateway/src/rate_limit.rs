@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
 use crate::error::ApiError;
@@ -168,12 +169,11 @@ impl RateLimits {
             .map_err(|s| too_many(s, counter.limit, "from this address"))
     }
 
-    /// Counts an attempt with `credential` alone.
+    /// Counts an attempt with `credential` alone, bucketed by its identity key
+    /// ([`roster_core::keys`]): the emails that sign in as one account share one bucket.
     pub fn check_credential(&self, endpoint: Endpoint, credential: &str) -> Result<(), ApiError> {
         let counter = &self.counters(endpoint).per_credential;
-        let hashed = hex_of(&roster_core::secret::hash(
-            &credential.trim().to_lowercase(),
-        ));
+        let hashed = hex_of(&roster_core::secret::hash(&identity_key(credential)));
         counter
             .hit(format!("{}:{hashed}", endpoint.name()))
             .map_err(|s| too_many(s, counter.limit, "with this credential"))
@@ -219,6 +219,20 @@ mod tests {
         let ip = Some(std::net::IpAddr::from([127, 0, 0, 1]));
         assert!(limits.check(Endpoint::SignIn, Some("a@b.co"), ip).is_ok());
         assert!(limits.check(Endpoint::SignIn, Some("A@b.co"), ip).is_err());
+        // The Kelvin sign is the letter K: one account, one bucket.
+        assert!(limits.check(Endpoint::SignIn, Some("kim@b.co"), ip).is_ok());
+        assert!(limits
+            .check(Endpoint::SignIn, Some("\u{212A}im@b.co"), ip)
+            .is_err());
+        assert!(limits
+            .check(Endpoint::SignIn, Some("admin@b.co"), ip)
+            .is_ok());
+        assert!(
+            limits
+                .check(Endpoint::SignIn, Some("adm\u{130}n@b.co"), ip)
+                .is_ok(),
+            "the dotted capital I is another identity, so another bucket"
+        );
         assert!(limits.check(Endpoint::SignUp, Some("a@b.co"), ip).is_ok());
         assert!(limits.check(Endpoint::Authenticate, Some("k"), ip).is_ok());
         assert!(limits.check(Endpoint::Authenticate, Some("k"), ip).is_ok());

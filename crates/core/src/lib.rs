@@ -9,6 +9,7 @@ pub mod events;
 pub mod feed;
 pub mod id;
 pub mod jwt;
+pub mod keys;
 pub mod migrations;
 pub mod notifications;
 pub mod page;

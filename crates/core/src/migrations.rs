@@ -16,12 +16,18 @@ fn connect(database_url: &str) -> Result<AsyncConnectionWrapper<AsyncPgConnectio
     )?)
 }
 
-/// Applies every pending migration; returns the versions applied. Blocking: call it from
-/// `tokio::task::spawn_blocking` (or outside any runtime).
+/// Applies every pending migration, then recomputes the stored identity keys in Rust if
+/// the folding changed ([`crate::keys::refold`]: idempotent, batched); returns the
+/// versions applied. Blocking: call it from `tokio::task::spawn_blocking` (or outside any
+/// runtime).
 pub fn run_pending(database_url: &str) -> Result<Vec<String>, BoxError> {
     let mut conn = connect(database_url)?;
-    let applied: Vec<MigrationVersion<'_>> = conn.run_pending_migrations(MIGRATIONS)?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+    let applied: Vec<String> = {
+        let applied: Vec<MigrationVersion<'_>> = conn.run_pending_migrations(MIGRATIONS)?;
+        applied.iter().map(ToString::to_string).collect()
+    };
+    crate::keys::refold(&mut conn)?;
+    Ok(applied)
 }
 
 /// Reverts every applied migration, newest first (for the up-down-up check). Blocking.

@@ -12,7 +12,7 @@ use crate::schema::StringSchema;
 use crate::DomainError;
 
 /// An email address: trimmed, at most 254 characters, one `@` with a dotted-or-local domain.
-/// Comparison for uniqueness is case-insensitive (done by the database on `lower(email)`).
+/// Emails are the same identity when their keys are ([`Email::key`], [`crate::keys`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Email(String);
@@ -41,6 +41,11 @@ impl Email {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The identity key: what the email is matched and kept unique on.
+    pub fn key(&self) -> String {
+        crate::keys::identity_key(&self.0)
     }
 
     pub fn into_inner(self) -> String {

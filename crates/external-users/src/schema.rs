@@ -76,6 +76,9 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// Generated: name, identifier and external id joined by U+001F (searched).
         search -> Text,
+        /// `roster_core::keys::identity_key(identifier)`: unique in the channel, and how
+        /// super identities are joined.
+        identifier_key -> Nullable<Text>,
     }
 }
 

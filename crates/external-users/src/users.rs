@@ -2,11 +2,11 @@
 //! and/or an identifier, each with a super identity shared across channels.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::EventType;
+use roster_core::keys::identity_key;
 use roster_core::schema::StringSchema;
 use roster_core::search::SearchTerm;
 use roster_core::text::within_one_word;
@@ -28,11 +28,6 @@ pub(crate) use requests::{external_id, identifier};
 pub use requests::{
     CreateExternalUserRequest, ExternalUserChanges, NewExternalUser, UpdateExternalUserRequest,
 };
-
-diesel::define_sql_function! {
-    /// SQL `lower()`: identifiers compare case-insensitively.
-    fn lower(x: Nullable<Text>) -> Nullable<Text>;
-}
 
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, QueryableByName, Selectable, Serialize, ToSchema,
@@ -139,6 +134,7 @@ struct UserRow {
     external_user_group_id: Option<GroupId>,
     external_id: Option<String>,
     identifier: Option<String>,
+    identifier_key: Option<String>,
     name: Option<String>,
     blocked: bool,
     created_at: Timestamp,
@@ -160,6 +156,7 @@ impl UserRow {
             tier_id: new.tier_id,
             external_user_group_id: new.external_user_group_id,
             external_id: new.external_id,
+            identifier_key: new.identifier.as_deref().map(identity_key),
             identifier: new.identifier,
             name: new.name,
             blocked: false,
@@ -280,7 +277,9 @@ pub(crate) async fn find_in_channel(
     let query = match key {
         Key::Id(id) => query.filter(users::id.eq(id)),
         Key::ExternalId(external_id) => query.filter(users::external_id.eq(external_id)),
-        Key::Identifier(identifier) => query.filter(lower(users::identifier).eq(lower(identifier))),
+        Key::Identifier(identifier) => {
+            query.filter(users::identifier_key.eq(identity_key(identifier)))
+        }
     };
     Ok(query.first(conn).await.optional()?)
 }
@@ -380,6 +379,10 @@ pub async fn update(
     id: UserId,
     changes: ExternalUserChanges,
 ) -> DomainResult<ExternalUser> {
+    let identifier_key = changes
+        .identifier
+        .as_ref()
+        .map(|identifier| users::identifier_key.eq(identifier.as_deref().map(identity_key)));
     conn.transaction::<_, DomainError, _>(async |conn| {
         let was_blocked: bool = users::table
             .find((workspace_id, id))
@@ -390,7 +393,11 @@ pub async fn update(
             .optional()?
             .ok_or_else(not_found)?;
         let user = diesel::update(users::table.find((workspace_id, id)))
-            .set((&changes, users::updated_at.eq(roster_core::time::now())))
+            .set((
+                &changes,
+                identifier_key,
+                users::updated_at.eq(roster_core::time::now()),
+            ))
             .returning(ExternalUser::as_returning())
             .get_result(conn)
             .await

@@ -6,6 +6,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::ConnectionSource;
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::keys::identity_key;
 use roster_core::text::Email;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -55,6 +56,7 @@ pub async fn sign_up(
         .values((
             accounts::id.eq(AccountId::generate()),
             accounts::email.eq(email.as_str()),
+            accounts::email_key.eq(email.key()),
             accounts::name.eq(name),
             accounts::password_hash.eq(hash.0),
         ))
@@ -75,11 +77,7 @@ pub async fn verify_credentials(
     let found: Option<(Account, Option<String>)> = {
         let mut conn = db.get().await?;
         accounts::table
-            .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = lower(")
-                    .bind::<Text, _>(email.trim())
-                    .sql(")"),
-            )
+            .filter(accounts::email_key.eq(identity_key(email)))
             .select((Account::as_select(), accounts::password_hash))
             .first(&mut *conn)
             .await
@@ -113,7 +111,7 @@ struct IdRow {
     id: AccountId,
 }
 
-/// Returns the account with this email (case-insensitively), creating one without a
+/// Returns the account with this email (by its identity key), creating one without a
 /// password when there is none. Race-safe: concurrent calls for one email get one account.
 pub async fn find_or_create_by_email(
     conn: &mut AsyncPgConnection,
@@ -121,11 +119,12 @@ pub async fn find_or_create_by_email(
     name: &str,
 ) -> DomainResult<AccountId> {
     let row: IdRow = diesel::sql_query(
-        "INSERT INTO accounts (id, email, name) VALUES ($1, $2, $3) \
-         ON CONFLICT ((lower(email))) DO UPDATE SET email = accounts.email RETURNING id",
+        "INSERT INTO accounts (id, email, email_key, name) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (email_key) DO UPDATE SET email = accounts.email RETURNING id",
     )
     .bind::<Text, _>(AccountId::generate())
     .bind::<Text, _>(email.as_str())
+    .bind::<Text, _>(email.key())
     .bind::<Text, _>(name)
     .get_result(conn)
     .await?;

@@ -23,6 +23,7 @@
 //! ```
 
 pub mod accounts;
+pub mod active_org;
 pub mod auth;
 pub mod bootstrap;
 pub mod ids;

@@ -16,6 +16,10 @@ diesel::table! {
         name -> Text,
         password_hash -> Nullable<Text>,
         created_at -> Timestamptz,
+        /// `roster_core::keys::identity_key(email)`: unique.
+        email_key -> Text,
+        /// The org the account last chose: new sessions open there.
+        active_org_id -> Nullable<Text>,
     }
 }
 
@@ -36,6 +40,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         /// Generated: `name || U+001F || email`, trigram-indexed for search.
         search -> Text,
+        /// `roster_core::keys::identity_key(email)`: unique in the org.
+        email_key -> Text,
     }
 }
 

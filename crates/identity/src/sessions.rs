@@ -10,8 +10,8 @@ use roster_core::{secret, DomainError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::schema::{orgs, sessions, users};
-use crate::{AccountId, OrgId, SessionId, UserState};
+use crate::schema::sessions;
+use crate::{AccountId, OrgId, SessionId};
 
 /// Prefix of session tokens.
 pub const SESSION_PREFIX: &str = "rses";
@@ -25,6 +25,8 @@ pub struct Session {
     pub id: SessionId,
     #[serde(rename = "userId")]
     pub account_id: AccountId,
+    /// The org cookie requests without `x-org` work in (better-auth's name).
+    #[serde(rename = "activeOrganizationId")]
     pub active_org_id: Option<OrgId>,
     #[serde(with = "roster_core::time::seconds")]
     #[schema(value_type = String, format = DateTime)]
@@ -34,25 +36,17 @@ pub struct Session {
     pub expires_at: Timestamp,
 }
 
-/// Starts a session for an account; its active org is the oldest org where the account
-/// is an active user (none when it has none). Returns the session and its secret token.
-/// The active org's audit log records `session.created` (an account in no org has no
-/// audit log to record it in).
+/// Starts a session for an account, in the org the account chose
+/// ([`crate::active_org`]; none when it has not chosen one and has several). Returns the
+/// session and its secret token. The active org's audit log records `session.created`
+/// (a session in no org has no audit log to record it in).
 pub async fn create(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
 ) -> DomainResult<(Session, String)> {
     let token = secret::generate(SESSION_PREFIX);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let active_org: Option<OrgId> = users::table
-            .inner_join(orgs::table)
-            .filter(users::account_id.eq(account_id))
-            .filter(users::state.eq(UserState::Active))
-            .order((orgs::created_at.asc(), orgs::id.asc()))
-            .select(users::org_id)
-            .first(conn)
-            .await
-            .optional()?;
+        let active_org = crate::active_org::for_new_session(conn, account_id).await?;
         let now = roster_core::time::now();
         let session = diesel::insert_into(sessions::table)
             .values((

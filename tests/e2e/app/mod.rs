@@ -5,6 +5,7 @@ mod artifacts;
 mod fixtures;
 mod integrations;
 mod members;
+mod organizations;
 mod projects;
 mod sessions;
 mod tokens;

@@ -205,7 +205,10 @@ async fn the_session_cookie_works_like_a_token_in_the_active_org() {
 
     let session = client.get(app.url("/api/auth/get-session")).ok().await;
     assert_eq!(session["user"]["email"], "lee@example.com");
-    assert_eq!(session["session"]["activeOrgId"], app.admin.org_id.as_str());
+    assert_eq!(
+        session["session"]["activeOrganizationId"],
+        app.admin.org_id.as_str()
+    );
     assert_eq!(session["session"]["userId"], signed_up["user"]["id"]);
 
     let out = client.post(app.url("/api/auth/sign-out")).status(200).await;

@@ -17,11 +17,12 @@ async fn insert_users(
     use diesel_async::RunQueryDsl;
     diesel::sql_query(format!(
         "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, {n}) g),
-              a AS (INSERT INTO accounts (id, email, name)
-                    SELECT 'acct_' || hex, '{email_prefix}' || g || '@acme.test', '{name}' FROM s)
-         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
+              a AS (INSERT INTO accounts (id, email, email_key, name)
+                    SELECT 'acct_' || hex, '{email_prefix}' || g || '@acme.test',
+                           '{email_prefix}' || g || '@acme.test', '{name}' FROM s)
+         INSERT INTO users (org_id, id, account_id, name, email, email_key, state, role, created_at)
          SELECT '{org}', 'user_' || hex, 'acct_' || hex, '{name}',
-                '{email_prefix}' || g || '@acme.test',
+                '{email_prefix}' || g || '@acme.test', '{email_prefix}' || g || '@acme.test',
                 'Active', 'AppMember', timestamptz '2025-01-01' + g * interval '1 ms'
          FROM s"
     ))

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use hmac::{Hmac, Mac};
 use reqwest::{Method, RequestBuilder};
 use roster_e2e::{Expect, Reply, TestApp};
-use roster_gateway::config::Secret;
+use roster_gateway::config::{Config, Secret};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -110,9 +110,15 @@ impl Slack {
 
     /// With `oauth` false, no SLACK_CLIENT_ID / SLACK_CLIENT_SECRET.
     pub async fn start_configured(oauth: bool) -> Self {
+        Self::start_tweaked(oauth, |_| {}).await
+    }
+
+    /// The same, with a further configuration tweak.
+    pub async fn start_tweaked(oauth: bool, tweak: impl FnOnce(&mut Config)) -> Self {
         let fake = FakeSlack::start();
         let api_base = fake.api_base_url();
         let app = TestApp::spawn_with(move |config| {
+            tweak(config);
             config.slack.api_base_url = api_base;
             config.slack.signing_secret = Some(Secret(SIGNING_SECRET.as_bytes().to_vec()));
             if oauth {

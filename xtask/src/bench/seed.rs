@@ -61,15 +61,16 @@ pub fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
         let email =
             format!("lower({given}) || '.' || lower({family}) || '.' || g || '@example.test'");
         let created = "timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second'";
+        // Lower-case ASCII: each email is its own identity key (`roster_core::keys`).
         psql.query(&format!(
             "BEGIN;
-             INSERT INTO accounts (id, email, name, created_at)
-               SELECT 'acct_' || lpad(to_hex(g), 16, '0'), {email}, {given} || ' ' || {family}, {created}
+             INSERT INTO accounts (id, email, email_key, name, created_at)
+               SELECT 'acct_' || lpad(to_hex(g), 16, '0'), {email}, {email}, {given} || ' ' || {family}, {created}
                FROM generate_series({from}::bigint, {to}) g;
              INSERT INTO users (org_id, id, account_id, name, given_name, family_name, email,
-                                job_position_name, state, role, created_at, updated_at)
+                                email_key, job_position_name, state, role, created_at, updated_at)
                SELECT {org}, 'user_' || lpad(to_hex(g), 16, '0'), 'acct_' || lpad(to_hex(g), 16, '0'),
-                      {given} || ' ' || {family}, {given}, {family}, {email},
+                      {given} || ' ' || {family}, {given}, {family}, {email}, {email},
                       CASE WHEN g % 7 = 0 THEN 'Engineer' END,
                       CASE WHEN g % 20 = 0 THEN 'Inactive' ELSE 'Active' END,
                       CASE WHEN g % 100 = 0 THEN 'AppAdmin' ELSE 'AppMember' END,
@@ -99,16 +100,19 @@ pub fn seed_external_users(psql: &Psql, workspace_id: &str, rows: u64) -> Result
     in_batches(rows, "external users", |from, to| {
         let created = "timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second'";
         let super_identity = "('5e000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid";
+        // Lower-case ASCII: each identifier is its own identity key (`roster_core::keys`).
+        let identifier =
+            format!("lower({given}) || '.' || lower({family}) || '.' || g || '@example.test'");
         psql.query(&format!(
             "BEGIN;
              INSERT INTO external_super_identities (workspace_id, id, created_at)
                SELECT {ws}, {super_identity}, {created} FROM generate_series({from}::bigint, {to}) g;
              INSERT INTO external_users (workspace_id, id, channel_id, super_identity_id,
-                                         external_id, identifier, name, created_at, updated_at)
+                                         external_id, identifier, identifier_key, name,
+                                         created_at, updated_at)
                SELECT {ws}, ('e0000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
                       ('c0000000-0000-4000-8000-' || lpad(to_hex(1 + (g / 4000 + g) % {CHANNELS}), 12, '0'))::uuid,
-                      {super_identity}, 'ext-' || g,
-                      lower({given}) || '.' || lower({family}) || '.' || g || '@example.test',
+                      {super_identity}, 'ext-' || g, {identifier}, {identifier},
                       {given} || ' ' || {family}, {created}, {created}
                FROM generate_series({from}::bigint, {to}) g;
              COMMIT;"

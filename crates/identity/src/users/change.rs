@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::events::EventType;
+use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
 use super::create::unique_violation;
@@ -45,8 +46,16 @@ pub async fn update(
         if changes.role.is_some_and(|r| r != Role::AppAdmin) {
             ensure_not_last_admin(conn, &current).await?;
         }
+        let email_key = changes
+            .email
+            .as_deref()
+            .map(|email| users::email_key.eq(identity_key(email)));
         let record = diesel::update(users::table.find((org_id, id)))
-            .set((&changes, users::updated_at.eq(roster_core::time::now())))
+            .set((
+                &changes,
+                email_key,
+                users::updated_at.eq(roster_core::time::now()),
+            ))
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await

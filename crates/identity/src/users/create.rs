@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::prepared_once;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::{EventContext, EventType};
+use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
 use super::events;
@@ -62,6 +63,7 @@ diesel::define_sql_function! {
         user_id: Text,
         account_id: Text,
         email: Text,
+        email_key: Text,
         name: Text,
         given_name: Nullable<Text>,
         family_name: Nullable<Text>,
@@ -88,6 +90,7 @@ async fn create_with_account_by_email(
             &id,
             AccountId::generate(),
             new.email.as_str(),
+            new.email.key(),
             &new.name,
             new.given_name.as_deref(),
             new.family_name.as_deref(),
@@ -181,7 +184,7 @@ async fn add_many_by_email(
     let added: Vec<Added> = prepared_once(
         diesel::sql_query(
             "SELECT added_user_id, added_account_id FROM users_add_many_with_accounts(\
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind::<Array<Text>, _>(
             batch
@@ -197,6 +200,12 @@ async fn add_many_by_email(
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Text>, _>(texts(|n| n.email.as_str()))
+        .bind::<Array<Text>, _>(
+            batch
+                .iter()
+                .map(|(_, new, _)| new.email.key())
+                .collect::<Vec<_>>(),
+        )
         .bind::<Array<Text>, _>(texts(|n| n.name.as_str()))
         .bind::<Array<Nullable<Text>>, _>(optional(|n| n.given_name.as_deref()))
         .bind::<Array<Nullable<Text>>, _>(optional(|n| n.family_name.as_deref()))
@@ -248,7 +257,7 @@ async fn create_for_account(
         // email would find it), or name a user of this org already (a 409 below).
         // Otherwise it answers as an unknown id, so that another org's account ids neither
         // work nor show that they exist.
-        if account.email.to_lowercase() != new.email.as_str().to_lowercase()
+        if identity_key(&account.email) != new.email.key()
             && super::of_account(conn, &org_id, &account.id)
                 .await?
                 .is_none()
@@ -266,6 +275,7 @@ async fn create_for_account(
                 users::given_name.eq(new.given_name),
                 users::family_name.eq(new.family_name),
                 users::email.eq(new.email.as_str()),
+                users::email_key.eq(new.email.key()),
                 users::job_position_name.eq(new.job_position_name),
                 users::job_position_description.eq(new.job_position_description),
                 users::state.eq(UserState::Active),

@@ -135,10 +135,12 @@ async fn deep_offset_pages_hold_the_same_rows_as_the_order_says() {
     // 1100 users in one statement, some sharing a created_at (the id breaks the tie).
     diesel::sql_query(format!(
         "WITH s AS (SELECT g, lpad(to_hex(g), 16, '0') AS hex FROM generate_series(1, 1100) g),
-              a AS (INSERT INTO accounts (id, email, name)
-                    SELECT 'acct_' || hex, 'deep' || g || '@acme.test', 'Deep' FROM s)
-         INSERT INTO users (org_id, id, account_id, name, email, state, role, created_at)
+              a AS (INSERT INTO accounts (id, email, email_key, name)
+                    SELECT 'acct_' || hex, 'deep' || g || '@acme.test', 'deep' || g || '@acme.test',
+                           'Deep' FROM s)
+         INSERT INTO users (org_id, id, account_id, name, email, email_key, state, role, created_at)
          SELECT '{org}', 'user_' || hex, 'acct_' || hex, 'Deep', 'deep' || g || '@acme.test',
+                'deep' || g || '@acme.test',
                 CASE WHEN g % 50 = 0 THEN 'Inactive' ELSE 'Active' END, 'AppMember',
                 timestamptz '2025-01-01' + (g / 2) * interval '1 ms'
          FROM s"

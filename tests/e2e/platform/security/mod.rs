@@ -6,6 +6,7 @@ mod body_timeout;
 mod client_address;
 mod connection_cap;
 mod headers;
+mod identity_keys;
 mod logs;
 mod metrics_access;
 mod password_hashing;

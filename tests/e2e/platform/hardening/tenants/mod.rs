@@ -4,8 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::time::{Duration, Instant};
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::RunQueryDsl;
 use reqwest::Method;
 use roster_e2e::{Admin, Expect};
+use roster_webhooks::config::RetrySchedule;
 use serde_json::{json, Value};
 
 use crate::slack::{browser, state_of, Slack};
@@ -163,7 +168,12 @@ pub struct World {
 
 impl World {
     pub async fn new() -> Self {
-        let slack = Slack::start().await;
+        // B's webhook receiver is closed: its deliveries fail at once, and are not
+        // retried while the probes run (a retry would change B's rows under the test).
+        let slack = Slack::start_tweaked(true, |config| {
+            config.webhooks.retry_schedule = RetrySchedule(vec![Duration::from_secs(3600)]);
+        })
+        .await;
         let a = build(
             &slack,
             "acme",
@@ -219,6 +229,7 @@ impl World {
             state,
             code,
         };
+        settle_deliveries(&slack, &b.org_id).await;
         Self {
             slack,
             a,
@@ -226,5 +237,37 @@ impl World {
             install_b_team,
             connect_b_team,
         }
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Unattempted {
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+/// Waits until every delivery of `org_id` has had its first attempt, so that the
+/// deliverer changes none of them afterwards.
+async fn settle_deliveries(slack: &Slack, org_id: &str) {
+    let mut conn = slack.app.pool.get().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = diesel::sql_query(
+            "SELECT count(*) AS count FROM webhook_deliveries \
+             WHERE org_id = $1 AND state = 'pending' AND attempts = 0",
+        )
+        .bind::<Text, _>(org_id)
+        .get_result::<Unattempted>(&mut conn)
+        .await
+        .unwrap()
+        .count;
+        if left == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{left} deliveries of {org_id} never attempted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -58,6 +58,42 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[200]),
             )]
         }),
+        // A's orgs only (the answer must not name B's).
+        ("get", "/api/auth/organization/list", |c| {
+            let req = c
+                .app_client()
+                .anon(Method::GET, "/api/auth/organization/list")
+                .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session));
+            vec![c.probe(
+                "GET /api/auth/organization/list [A session]".into(),
+                req,
+                &None,
+                status(&[200]),
+            )]
+        }),
+        // B's org, by id and by slug, is no org of A's: 404, and A's session stays in A.
+        ("post", "/api/auth/organization/set-active", |c| {
+            [
+                json!({"organizationId": c.w.b.org_id}),
+                json!({"organizationSlug": c.w.b.slug}),
+            ]
+            .into_iter()
+            .map(|body| {
+                let req = c
+                    .app_client()
+                    .anon(Method::POST, "/api/auth/organization/set-active")
+                    .header("cookie", format!("{SESSION_COOKIE}={}", c.w.a.session));
+                let mut probe = c.probe(
+                    format!("POST /api/auth/organization/set-active {body} [A session]"),
+                    req,
+                    &Some(body),
+                    status(&[404]),
+                );
+                probe.echo = vec![c.w.b.org_id.clone(), c.w.b.slug.clone()];
+                probe
+            })
+            .collect()
+        }),
         // App users
         ("get", "/api/v1/app/me", |c| {
             c.app(Method::GET, "/me", None, status(&[200]))
