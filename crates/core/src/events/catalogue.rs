@@ -76,7 +76,10 @@ catalogue! {
     /// A test event sent to one endpoint on request (`POST /webhooks/{id}/test`).
     WebhookTest = "webhook.test", target "webhook";
 
-    // Sessions and API tokens (`data`: never the password, token or secret).
+    // Accounts, sessions and API tokens (`data`: never the password, token or secret).
+    /// An account chose the org it works in (`POST /api/auth/organization/set-active`),
+    /// recorded in the org chosen.
+    AccountActiveOrgChanged = "account.active_org_changed", target "account";
     /// A session was started (sign-in or sign-up).
     SessionCreated = "session.created", target "session";
     /// A session was ended (sign-out).

@@ -205,6 +205,19 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 (409, Some("email_taken")),
             )
         }
+        "set_active_organization" => recipe_of(
+            f.slack
+                .app
+                .admin(M::POST, "/api/auth/organization/set-active")
+                .json(&json!({"organizationSlug": "acme"})),
+            200,
+            &["account.active_org_changed"],
+            f.slack
+                .app
+                .admin(M::POST, "/api/auth/organization/set-active")
+                .json(&json!({"organizationSlug": "nowhere"})),
+            (404, None),
+        ),
         "create_project" => recipe_of(
             f.app(M::POST, "/project").json(&json!({"name": "Fresh"})),
             201,
