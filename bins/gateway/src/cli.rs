@@ -1,4 +1,4 @@
-//! The operator CLI: `serve`, `migrate`, `bootstrap`, `openapi`.
+//! The operator CLI: `serve`, `migrate`, `bootstrap`, `openapi`, `import`, `export`.
 
 use std::net::TcpListener;
 
@@ -37,6 +37,12 @@ pub enum Command {
     Bootstrap(BootstrapArgs),
     /// Print the OpenAPI document that `serve` serves at `/openapi.json`.
     Openapi,
+    /// Import users from a file (docs/import.md).
+    #[command(subcommand)]
+    Import(crate::transfer::ImportCommand),
+    /// Export users to stdout (docs/import.md).
+    #[command(subcommand)]
+    Export(crate::transfer::ExportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -82,7 +88,10 @@ pub async fn main() -> anyhow::Result<()> {
 
 /// Runs a command of the CLI.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    crate::telemetry::init(cli.log_format);
+    // `import` and `export` own stdout (the summary, the users): no log lines there.
+    if !matches!(cli.command, Command::Import(_) | Command::Export(_)) {
+        crate::telemetry::init(cli.log_format);
+    }
     match cli.command {
         Command::Serve(config) => {
             let listener = TcpListener::bind(config.bind)
@@ -114,6 +123,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&out)?);
         }
         Command::Openapi => println!("{}", crate::openapi::document().to_pretty_json()?),
+        Command::Import(command) => crate::transfer::import(command).await?,
+        Command::Export(command) => crate::transfer::export(command).await?,
     }
     Ok(())
 }

@@ -18,4 +18,5 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod transfer;
 pub mod writer;

@@ -73,6 +73,19 @@ pub async fn serve(
     Ok(())
 }
 
+/// Marks `interrupted` the imports a restart cut off (see `imports::jobs`).
+async fn mark_interrupted_imports(pool: roster_core::db::Pool) {
+    let marked = match pool.get().await {
+        Ok(mut conn) => roster_identity::imports::jobs::mark_interrupted(&mut conn).await,
+        Err(e) => Err(e.into()),
+    };
+    match marked {
+        Ok(0) => {}
+        Ok(count) => tracing::warn!(count, "imports cut off by a restart marked interrupted"),
+        Err(e) => tracing::error!(error = %e, "cannot mark interrupted imports"),
+    }
+}
+
 /// Seconds the requests in flight have to finish once the server stops.
 pub const SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 
@@ -147,6 +160,10 @@ fn build_with_pools(
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;
     background.spawn(deliverer.run());
+    background.spawn(mark_interrupted_imports(
+        roster_core::db::pool(&config.database_url, 1)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+    ));
     let hasher = config.hasher();
     let management_addr = management
         .as_ref()

@@ -13,7 +13,7 @@ use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::passwords::{HashedPassword, Hasher, Password};
+use crate::passwords::{HashedPassword, Hasher, Password, Verdict};
 use crate::schema::accounts;
 use crate::AccountId;
 
@@ -87,12 +87,35 @@ pub async fn verify_credentials(
         Some((a, h)) => (Some(a), h),
         None => (None, None),
     };
-    if hasher.matches(password.to_owned(), stored).await? {
-        if let Some(account) = account {
-            return Ok(account);
+    let verdict = hasher.sign_in(password.to_owned(), stored.clone()).await?;
+    match (verdict, account, stored) {
+        (Verdict::Right, Some(account), _) => Ok(account),
+        (Verdict::RightRehashed(hash), Some(account), Some(old)) => {
+            let mut conn = db.get().await?;
+            replace_password_hash(&mut conn, &account.id, &old, hash).await?;
+            Ok(account)
         }
+        _ => Err(DomainError::unauthorized("invalid email or password")),
     }
-    Err(DomainError::unauthorized("invalid email or password"))
+}
+
+/// Replaces an imported hash with Roster's own after a sign-in proved the password, unless
+/// the password changed meanwhile.
+async fn replace_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: &AccountId,
+    old: &str,
+    hash: HashedPassword,
+) -> DomainResult<()> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::password_hash.eq(old)),
+    )
+    .set(accounts::password_hash.eq(hash.0))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: &AccountId) -> DomainResult<Account> {

@@ -24,3 +24,7 @@ roster_core::prefixed_id!(
     /// An integration of a user with an outside tool: `conf_…`.
     IntegrationId, "conf"
 );
+roster_core::prefixed_id!(
+    /// A bulk import of users: `imp_…`.
+    ImportId, "imp"
+);

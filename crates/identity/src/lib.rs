@@ -27,8 +27,10 @@ pub mod active_org;
 pub mod auth;
 pub mod bootstrap;
 pub mod ids;
+pub mod imports;
 pub mod integrations;
 pub mod orgs;
+pub mod password_formats;
 pub mod passwords;
 pub mod requests;
 pub mod schema;
@@ -36,5 +38,5 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use ids::{AccountId, IntegrationId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, ImportId, IntegrationId, OrgId, SessionId, TokenId, UserId};
 pub use users::{Role, User, UserState};

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use roster_core::error::DomainResult;
 use roster_core::DomainError;
@@ -139,12 +139,7 @@ impl Hasher {
     ) -> DomainResult<HashedPassword> {
         self.run(move || {
             password.check_strength(&known)?;
-            let salt = SaltString::encode_b64(&roster_core::secret::random_bytes::<16>())
-                .map_err(|e| DomainError::internal_msg(e.to_string()))?;
-            Argon2::default()
-                .hash_password(password.secret.as_bytes(), &salt)
-                .map(|h| HashedPassword(h.to_string()))
-                .map_err(|e| DomainError::internal_msg(e.to_string()))
+            hash_argon2id(&password.secret)
         })
         .await
     }
@@ -152,17 +147,55 @@ impl Hasher {
     /// Whether `password` matches the stored hash. Without one, it is checked against a
     /// fixed hash anyway, so that an unknown email takes as long as a wrong password.
     pub async fn matches(&self, password: String, stored: Option<String>) -> DomainResult<bool> {
+        Ok(self.sign_in(password, stored).await? != Verdict::Wrong)
+    }
+
+    /// Checks `password` against the stored hash, in any form an import may have brought
+    /// (`password_formats`); a match with a hash that is not Roster's own argon2id comes
+    /// with that password hashed anew, to store in its place.
+    pub async fn sign_in(&self, password: String, stored: Option<String>) -> DomainResult<Verdict> {
         self.run(move || {
-            let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-            let parsed =
-                PasswordHash::new(&stored).map_err(|e| DomainError::internal_msg(e.to_string()))?;
-            Ok(Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-                && stored != DUMMY_HASH)
+            let Some(stored) = stored else {
+                // As long as a wrong password: the same work on a fixed hash.
+                let _ = crate::password_formats::verify(&password, DUMMY_HASH);
+                return Ok(Verdict::Wrong);
+            };
+            if !crate::password_formats::verify(&password, &stored) {
+                return Ok(Verdict::Wrong);
+            }
+            if crate::password_formats::is_current(&stored) {
+                return Ok(Verdict::Right);
+            }
+            hash_argon2id(&password).map(Verdict::RightRehashed)
         })
         .await
     }
+}
+
+/// What a sign-in's password check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Wrong,
+    Right,
+    /// Right, against a hash of another form: this argon2id hash replaces it.
+    RightRehashed(HashedPassword),
+}
+
+impl PartialEq for HashedPassword {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for HashedPassword {}
+
+fn hash_argon2id(secret: &str) -> DomainResult<HashedPassword> {
+    let salt = SaltString::encode_b64(&roster_core::secret::random_bytes::<16>())
+        .map_err(|e| DomainError::internal_msg(e.to_string()))?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| HashedPassword(h.to_string()))
+        .map_err(|e| DomainError::internal_msg(e.to_string()))
 }
 
 #[cfg(test)]
@@ -234,5 +267,29 @@ mod tests {
             .await
             .unwrap());
         assert!(!hasher.matches("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_imported_hash_that_matches_comes_back_rehashed_to_argon2id() {
+        let hasher = Hasher::new(1);
+        let imported = bcrypt::hash("tangerine quokka 42", 4).unwrap();
+        let verdict = hasher
+            .sign_in("tangerine quokka 42".into(), Some(imported.clone()))
+            .await
+            .unwrap();
+        let Verdict::RightRehashed(rehashed) = verdict else {
+            panic!("{verdict:?}");
+        };
+        assert!(crate::password_formats::is_current(&rehashed.0));
+        let again = hasher
+            .sign_in("tangerine quokka 42".into(), Some(rehashed.0))
+            .await
+            .unwrap();
+        assert_eq!(again, Verdict::Right);
+        let wrong = hasher
+            .sign_in("tangerine quokka 43".into(), Some(imported))
+            .await
+            .unwrap();
+        assert_eq!(wrong, Verdict::Wrong);
     }
 }

@@ -16,8 +16,8 @@ use crate::AccountId;
 
 /// A user's name, and each of its parts.
 pub const USER_NAME: Text = Text::new(1, 200);
-const JOB_POSITION_NAME: Text = Text::new(1, 200);
-const JOB_POSITION_DESCRIPTION: Text = Text::new(1, 2000);
+pub(crate) const JOB_POSITION_NAME: Text = Text::new(1, 200);
+pub(crate) const JOB_POSITION_DESCRIPTION: Text = Text::new(1, 2000);
 const TOKEN_NAME: Text = Text::new(1, 100);
 /// How many days a token may last.
 const TOKEN_DAYS: std::ops::RangeInclusive<i64> = 1..=3650;

@@ -100,3 +100,36 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     integrations
 );
+
+diesel::table! {
+    /// Bulk imports over HTTP: state and live counts (migration 2026-12-10-000030).
+    user_imports (org_id, id) {
+        org_id -> Text,
+        id -> Text,
+        state -> Text,
+        format -> Text,
+        on_conflict -> Text,
+        dry_run -> Bool,
+        read -> BigInt,
+        created -> BigInt,
+        updated -> BigInt,
+        skipped -> BigInt,
+        failed -> BigInt,
+        error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// The lines an import refused.
+    user_import_errors (org_id, import_id, line) {
+        org_id -> Text,
+        import_id -> Text,
+        line -> BigInt,
+        email -> Nullable<Text>,
+        code -> Text,
+        message -> Text,
+    }
+}

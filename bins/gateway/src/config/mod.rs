@@ -98,6 +98,10 @@ pub struct Config {
     #[arg(long, env = "ROSTER_BODY_TIMEOUT_MS", default_value_t = 30_000,
         value_parser = clap::value_parser!(u64).range(1..))]
     pub body_timeout_ms: u64,
+    /// The largest file `POST /api/v1/app/user-imports` takes, in bytes (1 GiB by
+    /// default). Its body is streamed, so the body deadline counts from its last bytes.
+    #[arg(long, env = "ROSTER_IMPORT_MAX_BYTES", default_value_t = 1 << 30)]
+    pub import_max_bytes: u64,
     /// Connections open at once from one client address; further ones are answered 429
     /// and closed as they arrive. Trusted proxies are not capped.
     #[arg(long, env = "ROSTER_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 256,
@@ -222,6 +226,7 @@ impl Config {
             rate_limit_slack_commands_per_client: 600,
             client_timeout_ms: 10_000,
             body_timeout_ms: 30_000,
+            import_max_bytes: 1 << 30,
             max_connections_per_client: 256,
             trusted_proxies: TrustedProxies::default(),
             metrics_bind: MetricsBind(None),

@@ -1,6 +1,8 @@
 //! A deadline on the request body (`ROSTER_BODY_TIMEOUT_MS`, counted from the head's
 //! arrival): every read of the body, by the JSON extractor or a handler streaming it, ends
 //! there, and the client gets a 408 on a closed connection instead of holding it open.
+//! A streamed upload (a user import, up to a gigabyte) is armed `idle` instead: its
+//! deadline moves with every chunk, so that it ends only when the client stops sending.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -25,8 +27,9 @@ pub struct BodyDeadline {
     expired: Rc<Cell<bool>>,
 }
 
-/// Puts the request's body, if it has one, behind the deadline.
-pub fn arm(req: &mut ServiceRequest, timeout: Duration) -> BodyDeadline {
+/// Puts the request's body, if it has one, behind the deadline; `idle`: counted from the
+/// last chunk received rather than from the head.
+pub fn arm(req: &mut ServiceRequest, timeout: Duration, idle: bool) -> BodyDeadline {
     let expired = Rc::new(Cell::new(false));
     match req.take_payload() {
         Payload::None => {}
@@ -35,6 +38,7 @@ pub fn arm(req: &mut ServiceRequest, timeout: Duration) -> BodyDeadline {
                 body,
                 deadline: Box::pin(tokio::time::sleep(timeout)),
                 expired: Rc::clone(&expired),
+                idle: idle.then_some(timeout),
             });
             req.set_payload(Payload::from(stream));
         }
@@ -66,6 +70,8 @@ struct DeadlineBody {
     body: Payload,
     deadline: Pin<Box<tokio::time::Sleep>>,
     expired: Rc<Cell<bool>>,
+    /// Moves the deadline this far past each chunk.
+    idle: Option<Duration>,
 }
 
 impl Stream for DeadlineBody {
@@ -76,6 +82,10 @@ impl Stream for DeadlineBody {
             return Poll::Ready(None);
         }
         if let Poll::Ready(item) = Pin::new(&mut self.body).poll_next(cx) {
+            if let (Some(idle), Some(Ok(_))) = (self.idle, &item) {
+                let next = tokio::time::Instant::now() + idle;
+                self.deadline.as_mut().reset(next);
+            }
             return Poll::Ready(item);
         }
         if self.deadline.as_mut().poll(cx).is_ready() {

@@ -68,7 +68,9 @@ pub async fn guard(
     let mut res = match management::admit(defences, req.request()) {
         Err(refusal) => req.error_response(refusal),
         Ok(()) => {
-            let deadline = body_deadline::arm(&mut req, defences.body_timeout);
+            let idle = req.method() == actix_web::http::Method::POST
+                && req.path() == crate::routes::app::user_imports::IMPORT_PATH;
+            let deadline = body_deadline::arm(&mut req, defences.body_timeout, idle);
             let res = next.call(req).await?.map_into_boxed_body();
             deadline.answer(res)
         }

@@ -68,6 +68,7 @@ path_ids! {
     roster_identity::UserId => "user",
     roster_identity::TokenId => "token",
     roster_identity::IntegrationId => "integration",
+    roster_identity::ImportId => "import",
     roster_projects::ProjectId => "project",
     roster_projects::ArtifactId => "artifact",
     roster_external_users::WorkspaceId => "workspace",

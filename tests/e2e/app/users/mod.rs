@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 mod caching;
 mod create;
 mod cursors;
+mod import_cli;
+mod import_http;
 mod list;
 mod me;
 mod search;

@@ -10,6 +10,7 @@ pub mod integrations;
 pub mod members;
 pub mod projects;
 pub mod tokens;
+pub mod user_imports;
 pub mod users;
 pub mod webhooks;
 
@@ -53,6 +54,7 @@ pub fn register(t: &mut Table) {
     use members::*;
     use projects::*;
     use tokens::*;
+    use user_imports::*;
     use users::*;
     use webhooks::*;
     t.add(__path_me, me)
@@ -62,6 +64,10 @@ pub fn register(t: &mut Table) {
         .add(__path_update_user, update_user)
         .add(__path_deactivate_user, deactivate_user)
         .add(__path_activate_user, activate_user);
+    t.add(__path_create_user_import, create_user_import)
+        .add(__path_get_user_import, get_user_import)
+        .add(__path_get_user_import_errors, get_user_import_errors)
+        .add(__path_export_users, export_users);
     t.add(__path_create_token, create_token)
         .secret()
         .add(__path_list_tokens, list_tokens)

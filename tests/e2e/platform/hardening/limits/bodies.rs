@@ -1,4 +1,6 @@
-//! Bodies over 1 MiB: 413 on every operation of the document that takes a body.
+//! Bodies over 1 MiB: 413 on every operation of the document that takes a body, but the
+//! streamed uploads (`application/x-ndjson`: a user import, up to
+//! `ROSTER_IMPORT_MAX_BYTES`, whose 413 `app::users::import_http` tests).
 
 use roster_e2e::Reply;
 
@@ -10,7 +12,11 @@ use crate::platform::hardening::tenants::World;
 async fn every_body_over_one_mib_is_413() {
     let world = World::new().await;
     let ops = operations(&world.slack.app).await;
-    let with_body: Vec<&Operation> = ops.iter().filter(|op| op.takes_body()).collect();
+    let with_body: Vec<&Operation> = ops
+        .iter()
+        .filter(|op| op.takes_body())
+        .filter(|op| op.body_type().as_deref() != Some("application/x-ndjson"))
+        .collect();
     assert!(
         with_body.len() >= 25,
         "{} operations take a body",

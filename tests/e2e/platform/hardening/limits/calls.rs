@@ -76,6 +76,10 @@ pub fn concrete(w: &World, path: &str) -> String {
         )
         .replace("/webhooks/{id}", &format!("/webhooks/{}", a.webhook_id))
         .replace("{delivery_id}", &a.delivery_id)
+        .replace(
+            "/user-imports/{id}",
+            &format!("/user-imports/{}", a.import_id),
+        )
         .replace("{teamId}", "T0NOSUCH")
 }
 

@@ -191,6 +191,16 @@ pub async fn build(
         )
         .await;
 
+    // A bulk import of one user (before the webhook: no deliveries of its events).
+    let import = b
+        .call(
+            b.app(Method::POST, "/api/v1/app/user-imports")
+                .body(format!("{{\"email\": \"imported@{label}.test\"}}\n")),
+            202,
+        )
+        .await;
+    let import_id = str_of(&import, "id");
+
     // A webhook endpoint (for every event: its own creation is its first delivery).
     let webhook = b
         .call(
@@ -386,6 +396,7 @@ pub async fn build(
         integration_id: str_of(&integration, "id"),
         webhook_id,
         delivery_id,
+        import_id,
         team_id: team_id.to_owned(),
         slack_user_id,
         spare_link_token,

@@ -57,6 +57,8 @@ pub struct Tenant {
     /// A webhook endpoint and one of its deliveries.
     pub webhook_id: String,
     pub delivery_id: String,
+    /// A bulk import of users (`POST /api/v1/app/user-imports`).
+    pub import_id: String,
     pub team_id: String,
     pub slack_user_id: String,
     /// A link token of this tenant that nobody redeemed.

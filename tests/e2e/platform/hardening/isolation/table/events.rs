@@ -7,6 +7,29 @@ use super::{status, Row};
 
 pub(super) fn rows() -> Vec<Row> {
     vec![
+        // Bulk imports and the export: B's import is a 404 to A.
+        ("post", "/api/v1/app/user-imports", |c| {
+            let mut p = c.app(Method::POST, "/user-imports", None, status(&[202]));
+            for probe in &mut p {
+                probe.req = probe
+                    .req
+                    .try_clone()
+                    .expect("a plain request")
+                    .body("{\"email\": \"probe@acme.test\"}\n");
+            }
+            p
+        }),
+        ("get", "/api/v1/app/user-imports/{id}", |c| {
+            let path = format!("/user-imports/{}", c.w.b.import_id);
+            c.app(Method::GET, &path, None, status(&[404]))
+        }),
+        ("get", "/api/v1/app/user-imports/{id}/errors", |c| {
+            let path = format!("/user-imports/{}/errors", c.w.b.import_id);
+            c.app(Method::GET, &path, None, status(&[404]))
+        }),
+        ("get", "/api/v1/app/user-export", |c| {
+            c.app(Method::GET, "/user-export", None, status(&[200]))
+        }),
         ("get", "/api/v1/app/audit-events", |c| {
             c.app(Method::GET, "/audit-events?first=100", None, status(&[200]))
         }),

@@ -1,0 +1,262 @@
+//! Imports run for an HTTP request: each has a row with its state and live counts
+//! (`running` until it ends `completed` or `failed`; `interrupted` when a restart cut it
+//! off) and the lines it refused.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::error::DomainResult;
+use roster_core::time::Timestamp;
+use roster_core::DomainError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{Counts, ImportOptions, LineError};
+use crate::schema::{user_import_errors, user_imports};
+use crate::{ImportId, OrgId, UserId};
+
+/// An import's state and counts, as `GET /api/v1/app/user-imports/{id}` shows them.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = user_imports, check_for_backend(diesel::pg::Pg))]
+pub struct ImportJob {
+    #[schema(value_type = String, example = "imp_3b4c5d6e7f8a9b0c")]
+    pub id: String,
+    /// `running`, `completed`, `failed` (see `error`) or `interrupted` (by a restart).
+    #[schema(example = "running")]
+    pub state: String,
+    #[schema(example = "ndjson")]
+    pub format: String,
+    #[schema(example = "fail")]
+    pub on_conflict: String,
+    pub dry_run: bool,
+    pub read: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub skipped: i64,
+    pub failed: i64,
+    /// What stopped the whole import, when it `failed`.
+    pub error: Option<String>,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+/// The session-level advisory lock a running import's connection holds: a `running` import
+/// whose lock is free has no process running it any more.
+const LOCK: &str = "hashtextextended('roster_user_import:' || org_id || ':' || id, 0)";
+
+/// Records a new import, `running`, and takes its lock on this connection (until
+/// [`finish`]).
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    by: &UserId,
+    options: ImportOptions,
+) -> DomainResult<ImportJob> {
+    let as_text = |v: &dyn erased::AsText| v.as_text();
+    let job = diesel::insert_into(user_imports::table)
+        .values((
+            user_imports::org_id.eq(org_id),
+            user_imports::id.eq(ImportId::generate().as_str()),
+            user_imports::state.eq("running"),
+            user_imports::format.eq(as_text(&options.format)),
+            user_imports::on_conflict.eq(as_text(&options.on_conflict)),
+            user_imports::dry_run.eq(options.dry_run),
+            user_imports::created_by.eq(by),
+        ))
+        .returning(ImportJob::as_returning())
+        .get_result(conn)
+        .await?;
+    lock(conn, org_id, &job.id, "pg_advisory_lock").await?;
+    Ok(job)
+}
+
+async fn lock(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+    how: &str,
+) -> DomainResult<()> {
+    let sql = format!(
+        "SELECT {how}({}) IS NOT NULL AS done FROM (SELECT $1::text AS org_id, $2::text AS id) k",
+        LOCK
+    );
+    let _: Done = diesel::sql_query(sql)
+        .bind::<diesel::sql_types::Text, _>(org_id)
+        .bind::<diesel::sql_types::Text, _>(id)
+        .get_result(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Done {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    #[allow(dead_code)]
+    done: bool,
+}
+
+mod erased {
+    /// The wire name of an option.
+    pub trait AsText {
+        fn as_text(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> AsText for T {
+        fn as_text(&self) -> String {
+            serde_json::to_value(self)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Records the counts so far and a batch's refused lines.
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+    counts: &Counts,
+    errors: &[LineError],
+) -> DomainResult<()> {
+    set_counts(conn, org_id, id, counts, None).await?;
+    for chunk in errors.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|e| {
+                (
+                    user_import_errors::org_id.eq(org_id),
+                    user_import_errors::import_id.eq(id),
+                    user_import_errors::line.eq(e.line as i64),
+                    user_import_errors::email.eq(e.email.as_deref()),
+                    user_import_errors::code.eq(&e.code),
+                    user_import_errors::message.eq(&e.message),
+                )
+            })
+            .collect();
+        diesel::insert_into(user_import_errors::table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn set_counts(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+    counts: &Counts,
+    state: Option<(&str, Option<&str>)>,
+) -> DomainResult<()> {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let target = user_imports::table.find((org_id, id));
+    let values = (
+        user_imports::read.eq(n(counts.read)),
+        user_imports::created.eq(n(counts.created)),
+        user_imports::updated.eq(n(counts.updated)),
+        user_imports::skipped.eq(n(counts.skipped)),
+        user_imports::failed.eq(n(counts.failed)),
+        user_imports::updated_at.eq(roster_core::time::now()),
+    );
+    match state {
+        None => diesel::update(target).set(values).execute(conn).await?,
+        Some((state, error)) => {
+            diesel::update(target)
+                .set((
+                    values,
+                    user_imports::state.eq(state),
+                    user_imports::error.eq(error),
+                ))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(())
+}
+
+/// Ends an import: `completed` with its counts, or `failed` with what stopped it (the
+/// counts of what was written before).
+pub async fn finish(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+    outcome: Result<Counts, (Counts, String)>,
+) -> DomainResult<ImportJob> {
+    match &outcome {
+        Ok(counts) => set_counts(conn, org_id, id, counts, Some(("completed", None))).await?,
+        Err((counts, why)) => {
+            set_counts(conn, org_id, id, counts, Some(("failed", Some(why)))).await?
+        }
+    }
+    lock(conn, org_id, id, "pg_advisory_unlock").await?;
+    get(conn, org_id, id).await
+}
+
+/// An import of this org; another org's is a 404 like an unknown one.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+) -> DomainResult<ImportJob> {
+    user_imports::table
+        .find((org_id, id))
+        .select(ImportJob::as_select())
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("import"))
+}
+
+/// The next refused lines of an import after line `after`, at most `limit`, in line order.
+pub async fn errors(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    id: &str,
+    after: i64,
+    limit: i64,
+) -> DomainResult<Vec<LineError>> {
+    let rows: Vec<(i64, Option<String>, String, String)> = user_import_errors::table
+        .filter(user_import_errors::org_id.eq(org_id))
+        .filter(user_import_errors::import_id.eq(id))
+        .filter(user_import_errors::line.gt(after))
+        .order(user_import_errors::line)
+        .limit(limit)
+        .select((
+            user_import_errors::line,
+            user_import_errors::email,
+            user_import_errors::code,
+            user_import_errors::message,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(line, email, code, message)| LineError {
+            line: line as u64,
+            email,
+            code,
+            message,
+        })
+        .collect())
+}
+
+/// Marks `interrupted` every import still `running` that no process runs any more (its
+/// lock is free): at a gateway's start-up, those a restart cut off. Imports that another
+/// gateway on the same database runs hold their lock and stay `running`. Returns how many
+/// were marked.
+pub async fn mark_interrupted(conn: &mut AsyncPgConnection) -> DomainResult<usize> {
+    let sql = format!(
+        "UPDATE user_imports SET state = 'interrupted', updated_at = now() \
+          WHERE state = 'running' AND pg_try_advisory_lock({LOCK})"
+    );
+    let marked = diesel::sql_query(sql).execute(conn).await?;
+    diesel::sql_query("SELECT pg_advisory_unlock_all()")
+        .execute(conn)
+        .await?;
+    Ok(marked)
+}

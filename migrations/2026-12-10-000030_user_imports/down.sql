@@ -1,0 +1,2 @@
+DROP TABLE user_import_errors;
+DROP TABLE user_imports;
