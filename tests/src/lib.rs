@@ -203,8 +203,10 @@ impl TestApp {
         let account_id =
             roster_identity::AccountId::parse(user["account_id"].as_str().expect("account_id"))
                 .expect("account id");
+        let org_id = roster_identity::OrgId::parse(user["org_id"].as_str().expect("org_id"))
+            .expect("org id");
         let mut conn = self.pool.get().await.expect("conn");
-        let token = roster_identity::tokens::create(&mut conn, &account_id, "test", None)
+        let token = roster_identity::tokens::create(&mut conn, &org_id, &account_id, "test", None)
             .await
             .expect("token");
         (user, token.secret)

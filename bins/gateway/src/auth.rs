@@ -101,6 +101,11 @@ fn is_app_credential(secret: &str) -> bool {
     })
 }
 
+/// Names the caller, a user of an org, as the actor of the request's events.
+pub fn name_actor(principal: &Principal) {
+    EventContext::set_actor(Actor::new(ActorType::User, principal.user.id.as_str()));
+}
+
 /// A signed-in account (token or session), whatever org it is working in, and the org its
 /// request names in `x-org` (trimmed; absent when empty).
 #[derive(Debug, Clone)]
@@ -183,7 +188,7 @@ impl FromRequest for AppCaller {
                         .map_err(|e| ApiError(unknown_org(e)))
                 })
                 .await?;
-            EventContext::set_actor(Actor::new(ActorType::User, principal.user.id.as_str()));
+            name_actor(&principal);
             Ok(AppCaller(principal))
         })
     }
@@ -288,6 +293,7 @@ impl FromRequest for ExternalCaller {
                     }
                     other => other,
                 })?;
+            EventContext::set_actor(Actor::new(ActorType::ApiKey, holder.key_id.to_string()));
             Ok(ExternalCaller {
                 workspace_id: holder.workspace_id,
                 key_id: holder.key_id,

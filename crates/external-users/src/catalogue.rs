@@ -73,11 +73,13 @@ macro_rules! catalogue {
         $(#[$create_meta:meta])* create: $create:ident,
         $(#[$update_meta:meta])* update: $update:ident,
         example: $example:tt,
+        events: [$created:ident, $updated:ident, $deleted:ident],
         in_use: [$($constraint:tt => ($code:tt, $detail:tt)),*] $(,)?
     ) => {
         use diesel::prelude::*;
-        use diesel_async::{AsyncPgConnection, RunQueryDsl};
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
         use roster_core::error::{violated_constraint, DomainResult};
+        use roster_core::events::EventType;
         use roster_core::patch;
         use roster_core::schema::StringSchema;
         use roster_core::time::Timestamp;
@@ -168,17 +170,23 @@ macro_rules! catalogue {
             name: &str,
         ) -> DomainResult<$entry> {
             let now = roster_core::time::now();
-            Ok(diesel::insert_into($table::table)
-                .values((
-                    $table::workspace_id.eq(workspace_id),
-                    $table::id.eq(<$id>::generate()),
-                    $table::name.eq(name),
-                    $table::created_at.eq(now),
-                    $table::updated_at.eq(now),
-                ))
-                .returning($entry::as_returning())
-                .get_result(conn)
-                .await?)
+            conn.transaction::<_, DomainError, _>(async |conn| {
+                let entry = diesel::insert_into($table::table)
+                    .values((
+                        $table::workspace_id.eq(workspace_id),
+                        $table::id.eq(<$id>::generate()),
+                        $table::name.eq(name),
+                        $table::created_at.eq(now),
+                        $table::updated_at.eq(now),
+                    ))
+                    .returning($entry::as_returning())
+                    .get_result(conn)
+                    .await?;
+                $crate::events::emit(conn, workspace_id, EventType::$created, &entry.id, &entry)
+                    .await?;
+                Ok(entry)
+            })
+            .await
         }
 
         /// An entry of this workspace; anyone else's is a 404.
@@ -224,16 +232,22 @@ macro_rules! catalogue {
             id: $id,
             name: &str,
         ) -> DomainResult<$entry> {
-            diesel::update($table::table.find((workspace_id, id)))
-                .set((
-                    $table::name.eq(name),
-                    $table::updated_at.eq(roster_core::time::now()),
-                ))
-                .returning($entry::as_returning())
-                .get_result(conn)
-                .await
-                .optional()?
-                .ok_or_else(not_found)
+            conn.transaction::<_, DomainError, _>(async |conn| {
+                let entry = diesel::update($table::table.find((workspace_id, id)))
+                    .set((
+                        $table::name.eq(name),
+                        $table::updated_at.eq(roster_core::time::now()),
+                    ))
+                    .returning($entry::as_returning())
+                    .get_result(conn)
+                    .await
+                    .optional()?
+                    .ok_or_else(not_found)?;
+                $crate::events::emit(conn, workspace_id, EventType::$updated, &entry.id, &entry)
+                    .await?;
+                Ok(entry)
+            })
+            .await
         }
 
         pub async fn delete(
@@ -241,19 +255,22 @@ macro_rules! catalogue {
             workspace_id: WorkspaceId,
             id: $id,
         ) -> DomainResult<()> {
-            let n = diesel::delete($table::table.find((workspace_id, id)))
-                .execute(conn)
-                .await
-                .map_err(|e| -> DomainError {
-                    match violated_constraint(&e) {
-                        $(Some($constraint) => DomainError::conflict($code, $detail),)*
-                        _ => e.into(),
-                    }
-                })?;
-            if n == 0 {
-                return Err(not_found());
-            }
-            Ok(())
+            conn.transaction::<_, DomainError, _>(async |conn| {
+                let n = diesel::delete($table::table.find((workspace_id, id)))
+                    .execute(conn)
+                    .await
+                    .map_err(|e| -> DomainError {
+                        match violated_constraint(&e) {
+                            $(Some($constraint) => DomainError::conflict($code, $detail),)*
+                            _ => e.into(),
+                        }
+                    })?;
+                if n == 0 {
+                    return Err(not_found());
+                }
+                $crate::events::removed(conn, workspace_id, EventType::$deleted, &id).await
+            })
+            .await
         }
 
         impl Catalogue for $catalogue {

@@ -14,5 +14,6 @@ crate::catalogue! {
     /// `PATCH /api/v1/channels/{id}`
     update: UpdateChannelRequest,
     example: "Website chat",
+    events: [ChannelCreated, ChannelUpdated, ChannelDeleted],
     in_use: ["external_users_channel_fkey" => ("channel_in_use", "the channel still has external users")],
 }

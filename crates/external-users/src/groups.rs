@@ -2,8 +2,9 @@
 //! external reference (unique in the workspace) and tier.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::patch;
 use roster_core::schema::StringSchema;
 use roster_core::search::SearchTerm;
@@ -12,6 +13,7 @@ use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::events;
 use crate::input::{self, Errors, EXTERNAL_ID, NAME};
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_user_groups as groups;
@@ -175,20 +177,26 @@ pub async fn create(
     new: NewGroup,
 ) -> DomainResult<ExternalUserGroup> {
     let now = roster_core::time::now();
-    diesel::insert_into(groups::table)
-        .values((
-            groups::workspace_id.eq(workspace_id),
-            groups::id.eq(GroupId::generate()),
-            groups::name.eq(new.name),
-            groups::external_id.eq(new.external_id),
-            groups::tier_id.eq(new.tier_id),
-            groups::created_at.eq(now),
-            groups::updated_at.eq(now),
-        ))
-        .returning(ExternalUserGroup::as_returning())
-        .get_result(conn)
-        .await
-        .map_err(write_error)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let group = diesel::insert_into(groups::table)
+            .values((
+                groups::workspace_id.eq(workspace_id),
+                groups::id.eq(GroupId::generate()),
+                groups::name.eq(new.name),
+                groups::external_id.eq(new.external_id),
+                groups::tier_id.eq(new.tier_id),
+                groups::created_at.eq(now),
+                groups::updated_at.eq(now),
+            ))
+            .returning(ExternalUserGroup::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(write_error)?;
+        let kind = EventType::ExternalUserGroupCreated;
+        events::emit(conn, workspace_id, kind, &group.id, &group).await?;
+        Ok(group)
+    })
+    .await
 }
 
 /// A group of this workspace; anyone else's is a 404.
@@ -260,14 +268,20 @@ pub async fn update(
     id: GroupId,
     changes: GroupChanges,
 ) -> DomainResult<ExternalUserGroup> {
-    diesel::update(groups::table.find((workspace_id, id)))
-        .set((&changes, groups::updated_at.eq(roster_core::time::now())))
-        .returning(ExternalUserGroup::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
-        .map_err(write_error)?
-        .ok_or_else(not_found)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let group = diesel::update(groups::table.find((workspace_id, id)))
+            .set((&changes, groups::updated_at.eq(roster_core::time::now())))
+            .returning(ExternalUserGroup::as_returning())
+            .get_result(conn)
+            .await
+            .optional()
+            .map_err(write_error)?
+            .ok_or_else(not_found)?;
+        let kind = EventType::ExternalUserGroupUpdated;
+        events::emit(conn, workspace_id, kind, &group.id, &group).await?;
+        Ok(group)
+    })
+    .await
 }
 
 /// Deletes a group; its users are left without one (by the foreign key).
@@ -276,11 +290,14 @@ pub async fn delete(
     workspace_id: WorkspaceId,
     id: GroupId,
 ) -> DomainResult<()> {
-    let n = diesel::delete(groups::table.find((workspace_id, id)))
-        .execute(conn)
-        .await?;
-    if n == 0 {
-        return Err(not_found());
-    }
-    Ok(())
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let n = diesel::delete(groups::table.find((workspace_id, id)))
+            .execute(conn)
+            .await?;
+        if n == 0 {
+            return Err(not_found());
+        }
+        events::removed(conn, workspace_id, EventType::ExternalUserGroupDeleted, &id).await
+    })
+    .await
 }

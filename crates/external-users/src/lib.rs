@@ -32,6 +32,7 @@
 pub mod access;
 pub mod catalogue;
 pub mod channels;
+mod events;
 pub mod groups;
 pub mod ids;
 pub mod input;

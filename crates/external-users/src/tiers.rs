@@ -14,5 +14,6 @@ crate::catalogue! {
     /// `PATCH /api/v1/tiers/{id}`
     update: UpdateTierRequest,
     example: "Gold",
+    events: [TierCreated, TierUpdated, TierDeleted],
     in_use: [],
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::keys::identity_key;
 use roster_core::schema::StringSchema;
 use roster_core::search::SearchTerm;
@@ -14,6 +15,7 @@ use roster_core::DomainError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::events;
 use crate::paging::{Listed, PageRequest};
 use crate::schema::external_users as users;
 use crate::super_identities;
@@ -180,12 +182,15 @@ pub async fn create(
             new.identifier.as_deref(),
         )
         .await?;
-        diesel::insert_into(users::table)
+        let user = diesel::insert_into(users::table)
             .values(UserRow::new(workspace_id, super_identity_id, new))
             .returning(ExternalUser::as_returning())
             .get_result(conn)
             .await
-            .map_err(write_error)
+            .map_err(write_error)?;
+        let kind = EventType::ExternalUserCreated;
+        events::emit(conn, workspace_id, kind, &user.id, &user).await?;
+        Ok(user)
     })
     .await
 }
@@ -214,8 +219,15 @@ pub(crate) async fn create_if_absent(
             .await
             .optional()
             .map_err(write_error)?;
-        if user.is_none() && created {
-            super_identities::discard(conn, workspace_id, super_identity_id).await?;
+        match &user {
+            Some(user) => {
+                let kind = EventType::ExternalUserAuthenticatedCreated;
+                events::emit(conn, workspace_id, kind, &user.id, user).await?;
+            }
+            None if created => {
+                super_identities::discard(conn, workspace_id, super_identity_id).await?;
+            }
+            None => {}
         }
         Ok(user)
     })
@@ -371,16 +383,32 @@ pub async fn update(
         .identifier
         .as_ref()
         .map(|identifier| users::identifier_key.eq(identifier.as_deref().map(identity_key)));
-    diesel::update(users::table.find((workspace_id, id)))
-        .set((
-            &changes,
-            identifier_key,
-            users::updated_at.eq(roster_core::time::now()),
-        ))
-        .returning(ExternalUser::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
-        .map_err(write_error)?
-        .ok_or_else(not_found)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let was_blocked: bool = users::table
+            .find((workspace_id, id))
+            .select(users::blocked)
+            .for_update()
+            .first(conn)
+            .await
+            .optional()?
+            .ok_or_else(not_found)?;
+        let user = diesel::update(users::table.find((workspace_id, id)))
+            .set((
+                &changes,
+                identifier_key,
+                users::updated_at.eq(roster_core::time::now()),
+            ))
+            .returning(ExternalUser::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(write_error)?;
+        let kind = match (was_blocked, user.blocked) {
+            (false, true) => EventType::ExternalUserBlocked,
+            (true, false) => EventType::ExternalUserUnblocked,
+            _ => EventType::ExternalUserUpdated,
+        };
+        events::emit(conn, workspace_id, kind, &user.id, &user).await?;
+        Ok(user)
+    })
+    .await
 }

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::EventType;
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::schema::StringSchema;
 use roster_core::text::Text;
@@ -12,6 +13,7 @@ use roster_core::{secret, DomainError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::events;
 use crate::schema::{external_api_keys, external_workspaces};
 use crate::{ApiKeyId, WorkspaceId};
 
@@ -85,17 +87,23 @@ pub async fn create(
     name: &str,
 ) -> DomainResult<Workspace> {
     let now = roster_core::time::now();
-    Ok(diesel::insert_into(external_workspaces::table)
-        .values((
-            external_workspaces::id.eq(WorkspaceId::generate()),
-            external_workspaces::org_id.eq(org_id),
-            external_workspaces::name.eq(name),
-            external_workspaces::created_at.eq(now),
-            external_workspaces::updated_at.eq(now),
-        ))
-        .returning(Workspace::as_returning())
-        .get_result(conn)
-        .await?)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let workspace = diesel::insert_into(external_workspaces::table)
+            .values((
+                external_workspaces::id.eq(WorkspaceId::generate()),
+                external_workspaces::org_id.eq(org_id),
+                external_workspaces::name.eq(name),
+                external_workspaces::created_at.eq(now),
+                external_workspaces::updated_at.eq(now),
+            ))
+            .returning(Workspace::as_returning())
+            .get_result(conn)
+            .await?;
+        let kind = EventType::WorkspaceCreated;
+        events::emit(conn, workspace.id, kind, &workspace.id, &workspace).await?;
+        Ok(workspace)
+    })
+    .await
 }
 
 /// A workspace of this org; another org's is a 404 like an unknown one.
@@ -168,8 +176,11 @@ pub async fn create_key(
     workspace_id: WorkspaceId,
     name: &str,
 ) -> DomainResult<CreatedApiKey> {
-    let workspace = get(conn, org_id, workspace_id).await?;
-    insert_key(conn, workspace.id, name).await
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let workspace = get(conn, org_id, workspace_id).await?;
+        insert_key(conn, workspace.id, name).await
+    })
+    .await
 }
 
 async fn insert_key(
@@ -189,6 +200,8 @@ async fn insert_key(
         .returning(ApiKey::as_returning())
         .get_result(conn)
         .await?;
+    // The key's metadata only: its secret is in the answer, never in an event.
+    events::emit(conn, workspace_id, EventType::ApiKeyCreated, &key.id, &key).await?;
     Ok(CreatedApiKey { key, secret })
 }
 
@@ -230,14 +243,17 @@ pub async fn revoke_key(
     workspace_id: WorkspaceId,
     key_id: ApiKeyId,
 ) -> DomainResult<()> {
-    let workspace = get(conn, org_id, workspace_id).await?;
-    let n = diesel::delete(external_api_keys::table.find((workspace.id, key_id)))
-        .execute(conn)
-        .await?;
-    if n == 0 {
-        return Err(DomainError::not_found("api_key"));
-    }
-    Ok(())
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let workspace = get(conn, org_id, workspace_id).await?;
+        let n = diesel::delete(external_api_keys::table.find((workspace.id, key_id)))
+            .execute(conn)
+            .await?;
+        if n == 0 {
+            return Err(DomainError::not_found("api_key"));
+        }
+        events::removed(conn, workspace.id, EventType::ApiKeyRevoked, &key_id).await
+    })
+    .await
 }
 
 /// A live API key, as a caller presented it.

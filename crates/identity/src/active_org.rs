@@ -9,6 +9,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::{self, Actor, ActorType, EventContext, EventType, NewEvent};
 use roster_core::schema::StringSchema;
 use roster_core::text::Text;
 use roster_core::time::Timestamp;
@@ -153,6 +154,25 @@ pub async fn set_active(
             .set(sessions::active_org_id.eq(&org_id))
             .execute(conn)
             .await?;
+        }
+        // In the org chosen; clearing the choice leaves no org to record it in.
+        // The actor is the account's user there, as for any request of a user of an org.
+        if let Some(chosen) = &org_id {
+            let user_id: crate::UserId = users::table
+                .filter(users::org_id.eq(chosen))
+                .filter(users::account_id.eq(account_id))
+                .select(users::id)
+                .first(conn)
+                .await?;
+            let context = EventContext {
+                actor: Actor::new(ActorType::User, user_id.as_str()),
+                ..EventContext::current()
+            };
+            let data = serde_json::json!({ "id": account_id, "active_org_id": chosen });
+            let kind = EventType::AccountActiveOrgChanged;
+            let event =
+                NewEvent::in_context(chosen.as_str(), kind, account_id.as_str(), &data, context)?;
+            events::emit(conn, event).await?;
         }
         Ok(org)
     })

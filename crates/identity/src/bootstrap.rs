@@ -74,7 +74,7 @@ pub async fn run(conn: &mut AsyncPgConnection, cmd: Bootstrap) -> DomainResult<B
             .id
         }
     };
-    let token = tokens::create(conn, &account_id, "bootstrap", None).await?;
+    let token = tokens::create(conn, &org.id, &account_id, "bootstrap", None).await?;
     Ok(Bootstrapped {
         org_id: org.id,
         org_slug: org.slug,

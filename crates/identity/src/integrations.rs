@@ -1,8 +1,9 @@
 //! Integrations: a user's connections to outside tools (`conf_…`), one per type.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::{Deserialize, Serialize};
@@ -106,23 +107,35 @@ pub async fn create(
         return Err(managed_error());
     }
     let now = roster_core::time::now();
-    diesel::insert_into(integrations::table)
-        .values(NewIntegration::at(now, org_id, user_id, kind))
-        .returning(Integration::as_returning())
-        .get_result(conn)
-        .await
-        .map_err(|e| match violated_constraint(&e) {
-            Some("integrations_org_user_type_key") => DomainError::conflict(
-                "integration_exists",
-                format!("you already have a {kind} integration"),
-            )
-            .on_field("type", "already connected"),
-            _ => e.into(),
-        })
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let created = diesel::insert_into(integrations::table)
+            .values(NewIntegration::at(now, org_id, user_id, kind))
+            .returning(Integration::as_returning())
+            .get_result(conn)
+            .await
+            .map_err(|e| match violated_constraint(&e) {
+                Some("integrations_org_user_type_key") => DomainError::conflict(
+                    "integration_exists",
+                    format!("you already have a {kind} integration"),
+                )
+                .on_field("type", "already connected"),
+                _ => e.into(),
+            })?;
+        let event = NewEvent::new(
+            org_id.as_str(),
+            EventType::IntegrationCreated,
+            created.id.as_str(),
+            &created,
+        )?;
+        events::emit(conn, event).await?;
+        Ok(created)
+    })
+    .await
 }
 
 /// Records that a user has this integration now (creating it, or touching `updated_at`).
-/// For integrations kept in step by another crate, such as Slack links.
+/// For integrations kept in step by another crate, such as Slack links: the caller's
+/// own event (`slack.user_linked`...) records the change, so this emits none.
 pub async fn ensure(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -180,10 +193,22 @@ pub async fn delete(
         None => Err(DomainError::not_found("integration")),
         Some(kind) if managed(kind) => Err(managed_error()),
         Some(_) => {
-            diesel::delete(integrations::table.find((org_id, id)))
-                .execute(conn)
-                .await?;
-            Ok(())
+            conn.transaction::<_, DomainError, _>(async |conn| {
+                let n = diesel::delete(integrations::table.find((org_id, id)))
+                    .execute(conn)
+                    .await?;
+                if n == 0 {
+                    return Err(DomainError::not_found("integration"));
+                }
+                events::emit_removed(
+                    conn,
+                    org_id.as_str(),
+                    EventType::IntegrationDeleted,
+                    id.as_str(),
+                )
+                .await
+            })
+            .await
         }
     }
 }

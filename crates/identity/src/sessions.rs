@@ -3,10 +3,13 @@
 //! owner lists and revokes them in `session_control`.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
-use roster_core::secret;
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::time::Timestamp;
+use roster_core::{secret, DomainError};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::schema::sessions;
 use crate::{AccountId, OrgId, SessionId};
@@ -41,35 +44,48 @@ pub struct Client {
 
 /// Starts a session for an account, in the org the account chose
 /// ([`crate::active_org`]; none when it has not chosen one and has several). Returns the
-/// session and its secret token.
+/// session and its secret token. The active org's audit log records `session.created`
+/// (a session in no org has no audit log to record it in).
 pub async fn create(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
     client: &Client,
 ) -> DomainResult<(Session, String)> {
-    let active_org = crate::active_org::for_new_session(conn, account_id).await?;
     let token = secret::generate(SESSION_PREFIX);
-    let now = roster_core::time::now();
-    let user_agent = client
-        .user_agent
-        .as_ref()
-        .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect::<String>());
-    let session = diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(SessionId::generate()),
-            sessions::account_id.eq(account_id),
-            sessions::token_hash.eq(secret::hash(&token)),
-            sessions::active_org_id.eq(active_org),
-            sessions::created_at.eq(now),
-            sessions::updated_at.eq(now),
-            sessions::expires_at.eq(now + SESSION_LIFETIME),
-            sessions::ip_address.eq(&client.ip_address),
-            sessions::user_agent.eq(user_agent),
-        ))
-        .returning(Session::as_returning())
-        .get_result(conn)
-        .await?;
-    Ok((session, token))
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let active_org = crate::active_org::for_new_session(conn, account_id).await?;
+        let now = roster_core::time::now();
+        let user_agent = client
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect::<String>());
+        let session = diesel::insert_into(sessions::table)
+            .values((
+                sessions::id.eq(SessionId::generate()),
+                sessions::account_id.eq(account_id),
+                sessions::token_hash.eq(secret::hash(&token)),
+                sessions::active_org_id.eq(active_org),
+                sessions::created_at.eq(now),
+                sessions::updated_at.eq(now),
+                sessions::expires_at.eq(now + SESSION_LIFETIME),
+                sessions::ip_address.eq(&client.ip_address),
+                sessions::user_agent.eq(user_agent),
+            ))
+            .returning(Session::as_returning())
+            .get_result(conn)
+            .await?;
+        if let Some(org_id) = &session.active_org_id {
+            let event = NewEvent::new(
+                org_id.as_str(),
+                EventType::SessionCreated,
+                session.id.as_str(),
+                &session,
+            )?;
+            events::emit(conn, event).await?;
+        }
+        Ok((session, token))
+    })
+    .await
 }
 
 /// The live session a token belongs to, if any.
@@ -83,10 +99,29 @@ pub async fn find(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<Opt
         .optional()?)
 }
 
-/// Ends the session a token belongs to; true when there was one.
+/// Ends the session a token belongs to; true when there was one. Its active org's audit
+/// log records `session.revoked`.
 pub async fn delete(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<bool> {
-    let n = diesel::delete(sessions::table.filter(sessions::token_hash.eq(secret::hash(token))))
-        .execute(conn)
-        .await?;
-    Ok(n > 0)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let ended: Option<Session> =
+            diesel::delete(sessions::table.filter(sessions::token_hash.eq(secret::hash(token))))
+                .returning(Session::as_returning())
+                .get_result(conn)
+                .await
+                .optional()?;
+        let Some(session) = ended else {
+            return Ok(false);
+        };
+        if let Some(org_id) = &session.active_org_id {
+            events::emit_removed(
+                conn,
+                org_id.as_str(),
+                EventType::SessionRevoked,
+                session.id.as_str(),
+            )
+            .await?;
+        }
+        Ok(true)
+    })
+    .await
 }

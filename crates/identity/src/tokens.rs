@@ -1,8 +1,9 @@
 //! API tokens: belong to an account; only their SHA-256 is stored, the secret is shown once.
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::{secret, DomainError};
@@ -10,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::schema::api_tokens;
-use crate::{AccountId, TokenId};
+use crate::{AccountId, OrgId, TokenId};
 
 /// Prefix of API token secrets.
 pub const TOKEN_PREFIX: &str = "rpat";
@@ -39,27 +40,40 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-/// Creates a token for an account; `expires_at` `None` never expires.
+/// Creates a token for an account, made in org `org_id` (whose audit log records its
+/// `token.created`, with the token's metadata: never its secret); `expires_at` `None`
+/// never expires.
 pub async fn create(
     conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
     account_id: &AccountId,
     name: &str,
     expires_at: Option<Timestamp>,
 ) -> DomainResult<CreatedToken> {
     let secret = secret::generate(TOKEN_PREFIX);
-    let token = diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::id.eq(TokenId::generate()),
-            api_tokens::account_id.eq(account_id),
-            api_tokens::name.eq(name),
-            api_tokens::token_hash.eq(secret::hash(&secret)),
-            api_tokens::created_at.eq(roster_core::time::now()),
-            api_tokens::expires_at.eq(expires_at),
-        ))
-        .returning(ApiToken::as_returning())
-        .get_result(conn)
-        .await?;
-    Ok(CreatedToken { token, secret })
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let token = diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::id.eq(TokenId::generate()),
+                api_tokens::account_id.eq(account_id),
+                api_tokens::name.eq(name),
+                api_tokens::token_hash.eq(secret::hash(&secret)),
+                api_tokens::created_at.eq(roster_core::time::now()),
+                api_tokens::expires_at.eq(expires_at),
+            ))
+            .returning(ApiToken::as_returning())
+            .get_result(conn)
+            .await?;
+        let event = NewEvent::new(
+            org_id.as_str(),
+            EventType::TokenCreated,
+            token.id.as_str(),
+            &token,
+        )?;
+        events::emit(conn, event).await?;
+        Ok(CreatedToken { token, secret })
+    })
+    .await
 }
 
 /// An account's tokens, oldest first.
@@ -91,23 +105,30 @@ pub async fn list(
     ))
 }
 
-/// Revokes (deletes) one of the account's tokens; someone else's token is a 404. Returns
-/// the revoked token's hash, so that caches of credentials can drop it.
+/// Revokes (deletes) one of the account's tokens, in org `org_id` (whose audit log
+/// records its `token.revoked`); someone else's token is a 404. Returns the revoked
+/// token's hash, so that caches of credentials can drop it.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
     account_id: &AccountId,
     id: &TokenId,
 ) -> DomainResult<Vec<u8>> {
-    diesel::delete(
-        api_tokens::table
-            .find(id)
-            .filter(api_tokens::account_id.eq(account_id)),
-    )
-    .returning(api_tokens::token_hash)
-    .get_result(conn)
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let hash = diesel::delete(
+            api_tokens::table
+                .find(id)
+                .filter(api_tokens::account_id.eq(account_id)),
+        )
+        .returning(api_tokens::token_hash)
+        .get_result(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("token"))?;
+        events::emit_removed(conn, org_id.as_str(), EventType::TokenRevoked, id.as_str()).await?;
+        Ok(hash)
+    })
     .await
-    .optional()?
-    .ok_or_else(|| DomainError::not_found("token"))
 }
 
 /// The account a token secret belongs to and when the token expires, if it is known and

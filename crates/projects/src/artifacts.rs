@@ -299,8 +299,13 @@ pub async fn delete(
         if n == 0 {
             return Err(DomainError::not_found("artifact"));
         }
-        let gone = serde_json::json!({ "id": id });
-        events::emit(conn, viewer.org_id, EventType::ArtifactDeleted, id, &gone).await
+        roster_core::events::emit_removed(
+            conn,
+            viewer.org_id.as_str(),
+            EventType::ArtifactDeleted,
+            id.as_str(),
+        )
+        .await
     })
     .await
 }

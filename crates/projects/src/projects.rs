@@ -250,8 +250,13 @@ pub async fn delete(
         diesel::delete(projects::table.find((viewer.org_id, id)))
             .execute(conn)
             .await?;
-        let gone = serde_json::json!({ "id": id });
-        events::emit(conn, viewer.org_id, EventType::ProjectDeleted, id, &gone).await
+        roster_core::events::emit_removed(
+            conn,
+            viewer.org_id.as_str(),
+            EventType::ProjectDeleted,
+            id.as_str(),
+        )
+        .await
     })
     .await
 }
@@ -347,42 +352,66 @@ pub async fn list_of_user(
     list_for(conn, viewer, &ProjectFilter::default(), paging).await
 }
 
-/// Pins a project for the caller (idempotent); returns it with `is_pinned` true.
+/// Pins a project for the caller (idempotent: pinning a pinned project changes nothing
+/// and emits nothing); returns it with `is_pinned` true.
 pub async fn pin(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     id: &ProjectId,
 ) -> DomainResult<Project> {
     let viewer = Viewer::from(who);
-    let Access { project, .. } = access::access(conn, viewer, id, Lock::No).await?;
-    diesel::insert_into(project_pins::table)
-        .values((
-            project_pins::org_id.eq(viewer.org_id),
-            project_pins::user_id.eq(viewer.user_id),
-            project_pins::project_id.eq(id),
-            project_pins::pinned_at.eq(roster_core::time::now()),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await
-        .map_err(|e| match violated_constraint(&e) {
-            // The project was deleted in the meantime.
-            Some("project_pins_project_fkey") => DomainError::not_found("project"),
-            _ => e.into(),
-        })?;
-    Ok(Project::new(project, true))
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let Access { project, .. } = access::access(conn, viewer, id, Lock::No).await?;
+        let pinned = diesel::insert_into(project_pins::table)
+            .values((
+                project_pins::org_id.eq(viewer.org_id),
+                project_pins::user_id.eq(viewer.user_id),
+                project_pins::project_id.eq(id),
+                project_pins::pinned_at.eq(roster_core::time::now()),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await
+            .map_err(|e| match violated_constraint(&e) {
+                // The project was deleted in the meantime.
+                Some("project_pins_project_fkey") => DomainError::not_found("project"),
+                _ => e.into(),
+            })?;
+        let project = Project::new(project, true);
+        if pinned > 0 {
+            events::emit(conn, viewer.org_id, EventType::ProjectPinned, id, &project).await?;
+        }
+        Ok(project)
+    })
+    .await
 }
 
-/// Unpins a project for the caller (idempotent).
+/// Unpins a project for the caller (idempotent: unpinning an unpinned project emits
+/// nothing).
 pub async fn unpin(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     id: &ProjectId,
 ) -> DomainResult<()> {
     let viewer = Viewer::from(who);
-    access::access(conn, viewer, id, Lock::No).await?;
-    diesel::delete(project_pins::table.find((viewer.org_id, viewer.user_id, id)))
-        .execute(conn)
-        .await?;
-    Ok(())
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let Access { project, .. } = access::access(conn, viewer, id, Lock::No).await?;
+        let unpinned =
+            diesel::delete(project_pins::table.find((viewer.org_id, viewer.user_id, id)))
+                .execute(conn)
+                .await?;
+        if unpinned > 0 {
+            let project = Project::new(project, false);
+            events::emit(
+                conn,
+                viewer.org_id,
+                EventType::ProjectUnpinned,
+                id,
+                &project,
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await
 }

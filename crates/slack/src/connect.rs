@@ -4,8 +4,9 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::secret;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -69,28 +70,44 @@ pub async fn create(
     }
     let org_id = &by.user.org_id;
     let now = roster_core::time::now();
-    diesel::delete(
-        slack_connect_sessions::table
-            .filter(slack_connect_sessions::org_id.eq(org_id))
-            .filter(slack_connect_sessions::user_id.eq(user_id))
-            .filter(slack_connect_sessions::expires_at.lt(now)),
-    )
-    .execute(conn)
-    .await?;
     let token = secret::generate(TOKEN_PREFIX);
     let id = ConnectSessionId::generate();
     let expires_at = now + SESSION_LIFETIME;
-    diesel::insert_into(slack_connect_sessions::table)
-        .values((
-            slack_connect_sessions::org_id.eq(org_id),
-            slack_connect_sessions::id.eq(&id),
-            slack_connect_sessions::user_id.eq(user_id),
-            slack_connect_sessions::token_hash.eq(secret::hash(&token)),
-            slack_connect_sessions::created_at.eq(now),
-            slack_connect_sessions::expires_at.eq(expires_at),
-        ))
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        diesel::delete(
+            slack_connect_sessions::table
+                .filter(slack_connect_sessions::org_id.eq(org_id))
+                .filter(slack_connect_sessions::user_id.eq(user_id))
+                .filter(slack_connect_sessions::expires_at.lt(now)),
+        )
         .execute(conn)
         .await?;
+        diesel::insert_into(slack_connect_sessions::table)
+            .values((
+                slack_connect_sessions::org_id.eq(org_id),
+                slack_connect_sessions::id.eq(&id),
+                slack_connect_sessions::user_id.eq(user_id),
+                slack_connect_sessions::token_hash.eq(secret::hash(&token)),
+                slack_connect_sessions::created_at.eq(now),
+                slack_connect_sessions::expires_at.eq(expires_at),
+            ))
+            .execute(conn)
+            .await?;
+        // The session's token is not in its event.
+        let data = serde_json::json!({
+            "id": id,
+            "userId": user_id,
+            "expiresAt": roster_core::time::format_millis(expires_at),
+        });
+        let event = NewEvent::new(
+            org_id.as_str(),
+            EventType::SlackConnectStarted,
+            id.as_str(),
+            &data,
+        )?;
+        events::emit(conn, event).await
+    })
+    .await?;
     Ok(CreatedSession {
         id,
         token,

@@ -31,6 +31,7 @@
 
 pub mod commands;
 pub mod connect;
+mod events;
 pub mod ids;
 pub mod link_token;
 pub mod links;

@@ -7,15 +7,16 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use roster_identity::{OrgId, UserId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::links;
 use crate::schema::{slack_teams, slack_workspaces};
 use crate::sealed::{self, BotTokenKey};
+use crate::{events, links};
 use crate::{EnterpriseId, TeamId};
 
 /// A workspace as stored (the sealed bot token stays here).
@@ -165,7 +166,9 @@ pub async fn register(
             .returning(WorkspaceRecord::as_returning())
             .get_result(conn)
             .await?;
-        Ok(Workspace::from(record))
+        let workspace = Workspace::from(record);
+        events::workspace(conn, EventType::SlackWorkspaceRegistered, &workspace).await?;
+        Ok(workspace)
     })
     .await
 }
@@ -176,15 +179,24 @@ pub async fn confirm(
     org_id: &OrgId,
     team_id: &TeamId,
 ) -> DomainResult<()> {
-    diesel::update(
-        slack_workspaces::table
-            .find((org_id, team_id.as_str()))
-            .filter(slack_workspaces::confirmed.eq(false)),
-    )
-    .set(slack_workspaces::confirmed.eq(true))
-    .execute(conn)
-    .await?;
-    Ok(())
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let confirmed: Option<WorkspaceRecord> = diesel::update(
+            slack_workspaces::table
+                .find((org_id, team_id.as_str()))
+                .filter(slack_workspaces::confirmed.eq(false)),
+        )
+        .set(slack_workspaces::confirmed.eq(true))
+        .returning(WorkspaceRecord::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+        if let Some(record) = confirmed {
+            let workspace = Workspace::from(record);
+            events::workspace(conn, EventType::SlackWorkspaceConfirmed, &workspace).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Records an OAuth install, confirmed: creates the workspace, or refreshes its name and
@@ -262,7 +274,9 @@ pub async fn install(
             .returning(WorkspaceRecord::as_returning())
             .get_result(conn)
             .await?;
-        Ok(Workspace::from(record))
+        let workspace = Workspace::from(record);
+        events::workspace(conn, EventType::SlackWorkspaceInstalled, &workspace).await?;
+        Ok(workspace)
     })
     .await
 }
@@ -320,6 +334,7 @@ async fn disconnect(
         return Ok(false);
     }
     links::sync_integrations(conn, org_id, linked_users).await?;
+    events::workspace_removed(conn, org_id, team_id.as_str()).await?;
     Ok(true)
 }
 

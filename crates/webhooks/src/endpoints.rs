@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::requests::{EndpointChanges, NewEndpoint};
-use crate::schema::webhook_endpoints;
+use crate::schema::{webhook_deliveries, webhook_endpoints};
 use crate::{signing, target, EndpointId};
 
 /// How long a rotated-out secret keeps signing beside the new one.
@@ -255,15 +255,23 @@ pub async fn delete(
     id: &EndpointId,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
+        // The deliveries first: a deliverer holds those it is sending until it has
+        // recorded their outcome, which may update the endpoint. Taking the endpoint's
+        // row first, then waiting for its deliveries, would deadlock with it.
+        diesel::delete(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::org_id.eq(org_id))
+                .filter(webhook_deliveries::endpoint_id.eq(id)),
+        )
+        .execute(conn)
+        .await?;
         let deleted = diesel::delete(webhook_endpoints::table.find((org_id, id)))
             .execute(conn)
             .await?;
         if deleted == 0 {
             return Err(not_found());
         }
-        let data = serde_json::json!({ "id": id });
-        let gone = NewEvent::new(org_id, EventType::WebhookDeleted, id.as_str(), &data)?;
-        events::emit(conn, gone).await
+        events::emit_removed(conn, org_id, EventType::WebhookDeleted, id.as_str()).await
     })
     .await
 }

@@ -4,9 +4,8 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use roster_e2e::TestApp;
+use roster_e2e::{Expect, TestApp};
 
-use super::{json, problem};
 use serde_json::{json, Value};
 
 use super::endpoints::create_endpoint;
@@ -21,16 +20,13 @@ async fn app() -> TestApp {
 }
 
 async fn deliveries(app: &TestApp, endpoint: &str) -> Vec<Value> {
-    let res = app
+    let page = app
         .admin(
             Method::GET,
             &format!("/api/v1/app/webhooks/{endpoint}/deliveries"),
         )
-        .send()
-        .await
-        .unwrap();
-    let (status, page) = json(res).await;
-    assert_eq!(status, 200, "{page}");
+        .ok()
+        .await;
     page["data"].as_array().unwrap().clone()
 }
 
@@ -47,14 +43,9 @@ async fn settled(app: &TestApp, endpoint: &str, state: &str) -> Vec<Value> {
 }
 
 async fn endpoint(app: &TestApp, id: &str) -> Value {
-    json(
-        app.admin(Method::GET, &format!("/api/v1/app/webhooks/{id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .1
+    app.admin(Method::GET, &format!("/api/v1/app/webhooks/{id}"))
+        .ok()
+        .await
 }
 
 #[tokio::test]
@@ -202,27 +193,21 @@ async fn after_a_rotation_both_secrets_sign_and_the_test_event_goes_to_one_endpo
     let old = created["secret"].as_str().unwrap();
     let other = Receiver::ok();
     create_endpoint(&app, json!({"url": other.url})).await;
-    let (status, rotated) = json(
-        app.admin(
+    let rotated = app
+        .admin(
             Method::POST,
             &format!("/api/v1/app/webhooks/{id}/rotate-secret"),
         )
-        .send()
+        .status(200)
         .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{rotated}");
+        .json();
     let new = rotated["secret"].as_str().unwrap();
     assert_ne!(new, old);
-    let (status, sent) = json(
-        app.admin(Method::POST, &format!("/api/v1/app/webhooks/{id}/test"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 202, "{sent}");
+    let sent = app
+        .admin(Method::POST, &format!("/api/v1/app/webhooks/{id}/test"))
+        .status(202)
+        .await
+        .json();
     assert!(
         receiver
             .until(WITHIN, |r| r
@@ -264,9 +249,8 @@ async fn after_a_rotation_both_secrets_sign_and_the_test_event_goes_to_one_endpo
     .unwrap();
     let before = receiver.received().len();
     app.admin(Method::POST, &format!("/api/v1/app/webhooks/{id}/test"))
-        .send()
-        .await
-        .unwrap();
+        .status(202)
+        .await;
     assert!(receiver.until(WITHIN, |r| r.len() > before).await);
     let last = receiver.received().pop().unwrap();
     assert_eq!(
@@ -311,15 +295,12 @@ async fn five_days_of_failures_disable_and_a_failed_delivery_can_be_retried() {
     // A retry, now that the receiver is back.
     failing.store(false, std::sync::atomic::Ordering::SeqCst);
     let delivery = listed[0]["id"].as_str().unwrap();
-    let res = app
-        .admin(
-            Method::POST,
-            &format!("/api/v1/app/webhooks/{id}/deliveries/{delivery}/retry"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 202);
+    app.admin(
+        Method::POST,
+        &format!("/api/v1/app/webhooks/{id}/deliveries/{delivery}/retry"),
+    )
+    .status(202)
+    .await;
     assert!(receiver.until(WITHIN, |r| r.len() == 2).await);
     let deadline = std::time::Instant::now() + WITHIN;
     while endpoint(&app, id).await["failing_since"] != Value::Null
@@ -331,17 +312,14 @@ async fn five_days_of_failures_disable_and_a_failed_delivery_can_be_retried() {
 
     // Another org's admin cannot retry it, nor name it under its own endpoint.
     let other = app.bootstrap("globex", "boss@globex.test").await;
-    let res = app
-        .as_user(
-            &other.token,
-            "globex",
-            Method::POST,
-            &format!("/api/v1/app/webhooks/{id}/deliveries/{delivery}/retry"),
-        )
-        .send()
-        .await
-        .unwrap();
-    problem(res, 404, "delivery_not_found").await;
+    app.as_user(
+        &other.token,
+        "globex",
+        Method::POST,
+        &format!("/api/v1/app/webhooks/{id}/deliveries/{delivery}/retry"),
+    )
+    .problem(404, "delivery_not_found")
+    .await;
 
     // Failing since six days: the next failure disables the endpoint.
     failing.store(true, std::sync::atomic::Ordering::SeqCst);

@@ -2,29 +2,20 @@
 //! and bad input.
 
 use reqwest::Method;
-use roster_e2e::TestApp;
-
-use super::{json, problem};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 use super::{all_events, types};
 
 pub(crate) async fn create_endpoint(app: &TestApp, body: Value) -> Value {
-    let res = app
+    let (location, created) = app
         .admin(Method::POST, "/api/v1/app/webhooks")
         .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let (status, created) = json(res).await;
-    assert_eq!(status, 201, "{body}: {created}");
+        .created_at()
+        .await;
     assert_eq!(
-        location.as_deref(),
-        Some(format!("/api/v1/app/webhooks/{}", created["id"].as_str().unwrap()).as_str())
+        location,
+        format!("/api/v1/app/webhooks/{}", created["id"].as_str().unwrap())
     );
     created
 }
@@ -46,54 +37,34 @@ async fn endpoints_are_created_listed_changed_and_deleted_and_lists_never_show_s
     let everything = create_endpoint(&app, json!({"url": "https://all.example.com/"})).await;
     assert!(everything["events"].is_null() && everything["description"].is_null());
 
-    let (status, list) = json(
-        app.admin(Method::GET, "/api/v1/app/webhooks")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let list = app.admin(Method::GET, "/api/v1/app/webhooks").ok().await;
     assert_eq!(list["data"].as_array().unwrap().len(), 2);
     assert!(!list.to_string().contains("whsec_"), "{list}");
     let path = format!("/api/v1/app/webhooks/{id}");
-    let (_, got) = json(app.admin(Method::GET, &path).send().await.unwrap()).await;
+    let got = app.admin(Method::GET, &path).ok().await;
     assert!(
         got.get("secret").is_none() && got["description"] == "CRM",
         "{got}"
     );
-    let (_, shown) = json(
-        app.admin(Method::GET, &format!("{path}/secret"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let shown = app.admin(Method::GET, &format!("{path}/secret")).ok().await;
     assert_eq!(shown["secret"], secret.as_str());
 
-    let (status, changed) = json(
-        app.admin(Method::PATCH, &path)
-            .json(&json!({"events": null, "description": null, "enabled": false}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200, "{changed}");
+    let changed = app
+        .admin(Method::PATCH, &path)
+        .json(&json!({"events": null, "description": null, "enabled": false}))
+        .ok()
+        .await;
     assert!(changed["events"].is_null() && changed["description"].is_null());
     assert_eq!(changed["enabled"], false);
-    let res = app
-        .admin(Method::PATCH, &path)
+    app.admin(Method::PATCH, &path)
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 400, "empty_update").await;
+        .problem(400, "empty_update")
+        .await;
 
-    let res = app.admin(Method::DELETE, &path).send().await.unwrap();
-    assert_eq!(res.status(), 204);
-    let res = app.admin(Method::GET, &path).send().await.unwrap();
-    problem(res, 404, "webhook_not_found").await;
+    app.admin(Method::DELETE, &path).no_content().await;
+    app.admin(Method::GET, &path)
+        .problem(404, "webhook_not_found")
+        .await;
 
     let events = all_events(&app, "type=webhook.*").await;
     assert_eq!(
@@ -133,13 +104,11 @@ async fn bad_endpoints_are_400_naming_the_field() {
             "description",
         ),
     ] {
-        let res = app
+        let problem = app
             .admin(Method::POST, "/api/v1/app/webhooks")
             .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let problem = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
     }
     create_endpoint(
@@ -157,32 +126,25 @@ async fn bad_endpoints_are_400_naming_the_field() {
         "https://10.1.2.3/",
         "https://localhost/",
     ] {
-        let res = strict
+        let problem = strict
             .admin(Method::POST, "/api/v1/app/webhooks")
             .json(&json!({"url": url}))
-            .send()
-            .await
-            .unwrap();
-        let problem = problem(res, 400, "validation_failed").await;
+            .problem(400, "validation_failed")
+            .await;
         assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
     }
 
     // Only AppAdmins, and only their own org's endpoints and deliveries.
     let (_, token) = app.user_with_token("mo@acme.test", "AppMember").await;
-    let res = app
-        .as_user(&token, "acme", Method::GET, "/api/v1/app/webhooks")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    app.as_user(&token, "acme", Method::GET, "/api/v1/app/webhooks")
+        .problem(403, "admin_required")
+        .await;
     let other = app.bootstrap("globex", "boss@globex.test").await;
     let theirs = app
         .as_user(&other.token, "globex", Method::POST, "/api/v1/app/webhooks")
         .json(&json!({"url": "https://hooks.globex.example/"}))
-        .send()
-        .await
-        .unwrap();
-    let (_, theirs) = json(theirs).await;
+        .created()
+        .await;
     let theirs = theirs["id"].as_str().unwrap();
     for (method, path) in [
         (Method::GET, format!("/api/v1/app/webhooks/{theirs}")),
@@ -199,7 +161,8 @@ async fn bad_endpoints_are_400_naming_the_field() {
         (Method::DELETE, format!("/api/v1/app/webhooks/{theirs}")),
         (Method::GET, "/api/v1/app/webhooks/whep_nope".to_owned()),
     ] {
-        let res = app.admin(method, &path).send().await.unwrap();
-        problem(res, 404, "webhook_not_found").await;
+        app.admin(method, &path)
+            .problem(404, "webhook_not_found")
+            .await;
     }
 }

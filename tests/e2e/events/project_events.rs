@@ -2,9 +2,7 @@
 //! emits none.
 
 use reqwest::Method;
-use roster_e2e::TestApp;
-
-use super::{json, problem};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 use super::{all_events, types};
@@ -14,7 +12,8 @@ async fn send(app: &TestApp, method: Method, path: &str, body: Option<Value>) ->
     if let Some(body) = body {
         req = req.json(&body);
     }
-    json(req.send().await.unwrap()).await
+    let reply = req.reply().await;
+    (reply.status, reply.json())
 }
 
 #[tokio::test]
@@ -48,27 +47,18 @@ async fn each_project_and_member_write_is_one_event() {
     .await;
     assert_eq!(status, 201, "{added}");
     // A second add is a 409: no event.
-    let res = app
-        .admin(Method::POST, &format!("/api/v1/app/project/{id}/member"))
+    app.admin(Method::POST, &format!("/api/v1/app/project/{id}/member"))
         .json(&member)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "already_member").await;
+        .problem(409, "already_member")
+        .await;
     let path = format!("/project/{id}/member/{user_id}");
     let (_, promoted) = send(&app, Method::PUT, &path, Some(json!({"role": "Owner"}))).await;
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/app{path}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/app/project/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+    app.admin(Method::DELETE, &format!("/api/v1/app{path}"))
+        .no_content()
+        .await;
+    app.admin(Method::DELETE, &format!("/api/v1/app/project/{id}"))
+        .no_content()
+        .await;
 
     let events = all_events(&app, "type=project.*").await;
     assert_eq!(
@@ -118,19 +108,13 @@ async fn each_artifact_write_is_one_event_about_the_artifact() {
     let (status, updated) = send(&app, Method::PATCH, &path, Some(json!({"name": "Q1"}))).await;
     assert_eq!(status, 200, "{updated}");
     // An empty change is a 400: no event.
-    let res = app
-        .admin(Method::PATCH, &format!("/api/v1/app{path}"))
+    app.admin(Method::PATCH, &format!("/api/v1/app{path}"))
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 400);
-    let res = app
-        .admin(Method::DELETE, &format!("/api/v1/app{path}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
+        .problem(400, "empty_update")
+        .await;
+    app.admin(Method::DELETE, &format!("/api/v1/app{path}"))
+        .no_content()
+        .await;
 
     let events = all_events(&app, "type=artifact.*").await;
     assert_eq!(

@@ -2,9 +2,7 @@
 //! idempotent write emits none.
 
 use reqwest::Method;
-use roster_e2e::TestApp;
-
-use super::{json, problem};
+use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
 use super::{all_events, types};
@@ -20,18 +18,20 @@ async fn send(
     if let Some(body) = body {
         req = req.json(&body);
     }
-    let res = req.send().await.unwrap();
-    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
-    let (status, body) = json(res).await;
-    (status, body, request_id)
+    let reply = req.reply().await;
+    let request_id = reply.header("x-request-id").unwrap().to_owned();
+    (reply.status, reply.json(), request_id)
 }
 
 #[tokio::test]
 async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
     let app = TestApp::spawn().await;
-    // The bootstrap's own user, added outside any request: by the system.
+    // The bootstrap's own user and token, added outside any request: by the system.
     let before = all_events(&app, "").await;
-    assert_eq!(types(&json!({"data": before})), ["user.created"]);
+    assert_eq!(
+        types(&json!({"data": before})),
+        ["token.created", "user.created"]
+    );
     assert_eq!(before[0]["actor"], json!({"type": "system", "id": null}));
     assert!(before[0]["request_id"].is_null());
 
@@ -42,13 +42,10 @@ async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
     let id = user["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/app/user/{id}");
     // A duplicate is a 409 and leaves no event.
-    let res = app
-        .admin(Method::POST, "/api/v1/app/user")
+    app.admin(Method::POST, "/api/v1/app/user")
         .json(&body)
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "email_taken").await;
+        .problem(409, "email_taken")
+        .await;
     let (_, renamed, _) = send(&app, Method::PUT, &path, Some(json!({"name": "Sam Stone"}))).await;
     let (_, promoted, _) = send(&app, Method::PUT, &path, Some(json!({"role": "AppAdmin"}))).await;
     let (status, _, _) = send(&app, Method::POST, &format!("{path}/deactivate"), None).await;
@@ -61,13 +58,10 @@ async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
     // A demotion of the last admin is a 409 and leaves no event either.
     let admin_path = format!("/api/v1/app/user/{}", app.admin.user_id);
     let (_, _, _) = send(&app, Method::PUT, &path, Some(json!({"role": "AppMember"}))).await;
-    let res = app
-        .admin(Method::PUT, &admin_path)
+    app.admin(Method::PUT, &admin_path)
         .json(&json!({"role": "AppMember"}))
-        .send()
-        .await
-        .unwrap();
-    problem(res, 409, "last_admin").await;
+        .problem(409, "last_admin")
+        .await;
 
     let events = all_events(&app, &format!("target_id={id}")).await;
     assert_eq!(
@@ -103,8 +97,8 @@ async fn each_user_write_is_one_event_with_its_actor_request_and_resource() {
             "milliseconds and Z: {at}"
         );
     }
-    // Nothing else happened in the org.
-    assert_eq!(all_events(&app, "").await.len(), 7);
+    // Nothing else happened in the org (but the bootstrap's token).
+    assert_eq!(all_events(&app, "").await.len(), 8);
 }
 
 #[tokio::test]
@@ -115,10 +109,9 @@ async fn gathered_creates_each_carry_their_own_request() {
             .admin(Method::POST, "/api/v1/app/user")
             .json(&json!({"role": "AppMember", "user_info": {"email": format!("u{i}@acme.test"), "name": "U"}}));
         async move {
-            let res = req.send().await.unwrap();
-            let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
-            let (status, user) = json(res).await;
-            assert_eq!(status, 201, "{user}");
+            let reply = req.status(201).await;
+            let request_id = reply.header("x-request-id").unwrap().to_owned();
+            let user = reply.json();
             (user["id"].as_str().unwrap().to_owned(), request_id)
         }
     });
@@ -149,5 +142,8 @@ async fn the_database_refuses_to_change_an_event() {
         "{err}"
     );
     let events = all_events(&app, "").await;
-    assert_eq!(types(&json!({"data": events})), ["user.created"]);
+    assert_eq!(
+        types(&json!({"data": events})),
+        ["token.created", "user.created"]
+    );
 }

@@ -5,13 +5,13 @@
 mod faults;
 mod fuzz_findings;
 mod guidance;
-mod hardening;
+pub(crate) mod hardening;
 mod http_errors;
 mod migrations;
 mod openapi;
 mod openapi_document;
 mod ops;
-mod process;
+pub(crate) mod process;
 mod replicas;
 mod request_logs;
 mod route_table;

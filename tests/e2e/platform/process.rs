@@ -13,7 +13,8 @@ pub struct GatewayProcess {
     /// `127.0.0.1:<port>`, as its log says it listens.
     pub address: String,
     log: Arc<Mutex<Vec<String>>>,
-    _db: TestDb,
+    /// The database it owns, if it made one (dropped with it).
+    _db: Option<TestDb>,
 }
 
 impl GatewayProcess {
@@ -25,9 +26,24 @@ impl GatewayProcess {
     /// The same with more settings (`RUST_LOG` among them, `info` otherwise).
     pub async fn start_with(log_format: &str, env: &[(&str, &str)]) -> Self {
         let db = TestDb::new().await;
+        let url = db.url.clone();
+        Self::spawn(&url, Some(db), log_format, env).await
+    }
+
+    /// Serves a database it does not own (to be served again after this process ends).
+    pub async fn start_on(database_url: &str, log_format: &str, env: &[(&str, &str)]) -> Self {
+        Self::spawn(database_url, None, log_format, env).await
+    }
+
+    async fn spawn(
+        database_url: &str,
+        db: Option<TestDb>,
+        log_format: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_roster-gateway-e2e"))
             .arg("serve")
-            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_URL", database_url)
             .env(
                 "ROSTER_SECRET",
                 String::from_utf8_lossy(TEST_SECRET).as_ref(),
@@ -95,7 +111,7 @@ impl GatewayProcess {
         }
     }
 
-    /// Sends a signal (`INT`, `TERM`) to the process.
+    /// Sends a signal (`INT`, `TERM`, `KILL`) to the process.
     pub fn signal(&self, name: &str) {
         let sent = Command::new("kill")
             .arg(format!("-{name}"))

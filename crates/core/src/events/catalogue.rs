@@ -105,14 +105,91 @@ catalogue! {
     AccountUpdated = "account.updated", target "account";
     /// An account changed its password (`data`: the account, never the password).
     AccountPasswordChanged = "account.password_changed", target "account";
-    /// An account ended one of its sessions (`data`: `{"id", "userId", "revoked"}`).
-    SessionRevoked = "session.revoked", target "session";
     /// An account ended its other sessions; the target is the session that asked (`data`:
     /// `{"userId", "revoked"}`).
     SessionOthersRevoked = "session.others_revoked", target "session";
     /// An account ended all its sessions; the target is the session that asked (`data`:
     /// `{"userId", "revoked"}`).
     SessionAllRevoked = "session.all_revoked", target "session";
+
+    // Accounts, sessions and API tokens (`data`: never the password, token or secret).
+    /// An account chose the org it works in (`POST /api/auth/organization/set-active`),
+    /// recorded in the org chosen.
+    AccountActiveOrgChanged = "account.active_org_changed", target "account";
+    /// A session was started (sign-in or sign-up).
+    SessionCreated = "session.created", target "session";
+    /// A session was ended: sign-out, or its account revoked it (`data`: the session, or
+    /// `{"id", "userId", "revoked"}` from `POST /api/auth/revoke-session`).
+    SessionRevoked = "session.revoked", target "session";
+    /// An API token was created (its metadata; never its secret).
+    TokenCreated = "token.created", target "token";
+    /// An API token was revoked.
+    TokenRevoked = "token.revoked", target "token";
+
+    // Pins and integrations.
+    /// A user pinned a project (`data`: the project as that user sees it).
+    ProjectPinned = "project.pinned", target "project";
+    /// A user unpinned a project.
+    ProjectUnpinned = "project.unpinned", target "project";
+    /// A user connected a tool.
+    IntegrationCreated = "integration.created", target "integration";
+    /// A user removed an integration.
+    IntegrationDeleted = "integration.deleted", target "integration";
+
+    // Slack workspaces and links (never a bot token or link token).
+    /// A Slack workspace was registered by hand (unconfirmed).
+    SlackWorkspaceRegistered = "slack.workspace_registered", target "slack_workspace";
+    /// A Slack workspace was installed by OAuth (or installed again: a new bot).
+    SlackWorkspaceInstalled = "slack.workspace_installed", target "slack_workspace";
+    /// A registration by hand was confirmed by a request Slack signed.
+    SlackWorkspaceConfirmed = "slack.workspace_confirmed", target "slack_workspace";
+    /// A Slack workspace was uninstalled, with its links (or gave way to an install in
+    /// another org).
+    SlackWorkspaceUninstalled = "slack.workspace_uninstalled", target "slack_workspace";
+    /// A Slack user was linked to a user (or linked again by the same user).
+    SlackUserLinked = "slack.user_linked", target "slack_link";
+    /// A Slack user's link moved to another user.
+    SlackLinkTakenOver = "slack.link_taken_over", target "slack_link";
+    /// A Slack user's link was removed.
+    SlackUserUnlinked = "slack.user_unlinked", target "slack_link";
+    /// A user started linking their Slack account by OpenID Connect (a connect session).
+    SlackConnectStarted = "slack.connect_started", target "slack_connect_session";
+
+    // The external-users family: `data` carries `workspace_id`.
+    /// An external-users workspace was created.
+    WorkspaceCreated = "workspace.created", target "workspace";
+    /// A workspace API key was created (its metadata; never the key).
+    ApiKeyCreated = "api_key.created", target "api_key";
+    /// A workspace API key was revoked.
+    ApiKeyRevoked = "api_key.revoked", target "api_key";
+    /// A channel was created.
+    ChannelCreated = "channel.created", target "channel";
+    /// A channel was renamed.
+    ChannelUpdated = "channel.updated", target "channel";
+    /// A channel was deleted.
+    ChannelDeleted = "channel.deleted", target "channel";
+    /// A tier was created.
+    TierCreated = "tier.created", target "tier";
+    /// A tier was renamed.
+    TierUpdated = "tier.updated", target "tier";
+    /// A tier was deleted.
+    TierDeleted = "tier.deleted", target "tier";
+    /// An external-user group was created.
+    ExternalUserGroupCreated = "external_user_group.created", target "external_user_group";
+    /// An external-user group changed.
+    ExternalUserGroupUpdated = "external_user_group.updated", target "external_user_group";
+    /// An external-user group was deleted.
+    ExternalUserGroupDeleted = "external_user_group.deleted", target "external_user_group";
+    /// An external user was created (`POST /api/v1/external-users`).
+    ExternalUserCreated = "external_user.created", target "external_user";
+    /// An external user was created by `authenticate`, which did not know them.
+    ExternalUserAuthenticatedCreated = "external_user.authenticated_created", target "external_user";
+    /// An external user's fields changed.
+    ExternalUserUpdated = "external_user.updated", target "external_user";
+    /// An external user was blocked (other fields may have changed with it).
+    ExternalUserBlocked = "external_user.blocked", target "external_user";
+    /// An external user was unblocked.
+    ExternalUserUnblocked = "external_user.unblocked", target "external_user";
 }
 
 impl EventType {
@@ -281,7 +358,10 @@ mod tests {
         for t in EventType::ALL {
             assert_eq!(t.as_str().parse::<EventType>(), Ok(*t));
             assert!(seen.insert(t.as_str()), "{t} twice");
-            assert!(t.as_str().starts_with(t.target_type()), "{t}");
+            // The target type is the family's resource: `token` of `token.created`,
+            // `slack_link` of `slack.user_linked`.
+            let family = t.as_str().split('.').next().unwrap();
+            assert!(t.target_type().starts_with(family), "{t}");
         }
     }
 

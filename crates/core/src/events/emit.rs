@@ -5,7 +5,7 @@ use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::NewEvent;
+use super::{EventType, NewEvent};
 use crate::db::prepared_once;
 use crate::error::DomainResult;
 
@@ -53,6 +53,17 @@ struct Notified {
 /// Emits one event (see [`emit_all`]).
 pub async fn emit(conn: &mut AsyncPgConnection, event: NewEvent) -> DomainResult<()> {
     emit_all(conn, std::slice::from_ref(&event)).await
+}
+
+/// Emits the event of a removal: `data` is `{"id"}`, the one shape every removal shares.
+pub async fn emit_removed(
+    conn: &mut AsyncPgConnection,
+    org_id: &str,
+    kind: EventType,
+    id: &str,
+) -> DomainResult<()> {
+    let data = serde_json::json!({ "id": id });
+    emit(conn, NewEvent::new(org_id, kind, id, &data)?).await
 }
 
 /// Emits events in one statement: each, its deliveries, and one notification if any

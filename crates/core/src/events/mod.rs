@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 pub use catalogue::{EventType, TypeFilter};
 pub use context::{Actor, ActorType, EventContext};
-pub use emit::{emit, emit_all, emit_to_endpoint, DELIVERIES_CHANNEL};
+pub use emit::{emit, emit_all, emit_removed, emit_to_endpoint, DELIVERIES_CHANNEL};
 
 use crate::time::Timestamp;
 

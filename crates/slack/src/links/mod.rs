@@ -7,12 +7,14 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::EventType;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use roster_identity::auth::Principal;
 use roster_identity::integrations::{self, IntegrationType};
 use roster_identity::{OrgId, UserId};
 
+use crate::events;
 use crate::link_token::LinkToken;
 use crate::schema::{slack_link_redemptions, slack_user_links};
 use crate::{EnterpriseId, SlackLinkId, SlackUserId, TeamId};
@@ -186,6 +188,7 @@ pub async fn link(
             })?;
         if let Some(created) = inserted {
             sync_integrations(conn, org_id, vec![user_id.clone()]).await?;
+            events::link(conn, EventType::SlackUserLinked, &created).await?;
             return Ok(created);
         }
         // Linked already: decide under the row's lock.
@@ -232,10 +235,14 @@ pub async fn link(
                 .get_result(conn)
                 .await?;
         let mut affected = vec![user_id.clone()];
-        if !same_user {
+        let kind = if same_user {
+            EventType::SlackUserLinked
+        } else {
             affected.push(existing.user_id);
-        }
+            EventType::SlackLinkTakenOver
+        };
         sync_integrations(conn, org_id, affected).await?;
+        events::link(conn, kind, &updated).await?;
         Ok(updated)
     })
     .await
@@ -293,6 +300,15 @@ pub async fn unlink(
             found.iter().map(|l| l.user_id.clone()).collect(),
         )
         .await?;
+        for link in &found {
+            roster_core::events::emit_removed(
+                conn,
+                org_id.as_str(),
+                EventType::SlackUserUnlinked,
+                link.id.as_str(),
+            )
+            .await?;
+        }
         Ok(found)
     })
     .await

@@ -5,6 +5,6 @@
 mod db_scan;
 mod isolation;
 mod limits;
-mod operations;
+pub(crate) mod operations;
 mod secrets_at_rest;
 mod tenants;

@@ -23,7 +23,14 @@ pub async fn create_token(
 ) -> ApiResult<HttpResponse> {
     let (name, expires_at) = body.parse()?;
     let mut conn = state.conn().await?;
-    let created = tokens::create(&mut conn, &caller.account_id, &name, expires_at).await?;
+    let created = tokens::create(
+        &mut conn,
+        &caller.user.org_id,
+        &caller.account_id,
+        &name,
+        expires_at,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -55,7 +62,7 @@ pub async fn revoke_token(
     IdPath(id): IdPath<TokenId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let hash = tokens::revoke(&mut conn, &caller.account_id, &id).await?;
+    let hash = tokens::revoke(&mut conn, &caller.user.org_id, &caller.account_id, &id).await?;
     state.credentials.forget_hash(&hash);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,6 +6,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use roster_core::events::{Actor, ActorType, EventContext};
 use roster_core::DomainError;
 use roster_slack::commands::{self, CommandContext, SlackMessage, SlashCommand, SlashCommandForm};
 use roster_slack::link_token;
@@ -66,6 +67,8 @@ fn verified(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Signe
         Endpoint::SlackCommands,
         &format!("{}:{}", command.team_id.as_str(), command.user_id.as_str()),
     )?;
+    // Slack signed it: the changes it makes are the Slack user's.
+    EventContext::set_actor(Actor::new(ActorType::Slack, command.user_id.as_str()));
     Ok(SignedCommand { signed, command })
 }
 

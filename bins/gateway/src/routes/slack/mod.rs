@@ -93,7 +93,7 @@ pub async fn member(
         return Err(DomainError::invalid("tenantId", "must be an org slug or id").into());
     }
     let (tenant, source) = resolve_tenant(tenant, caller);
-    state
+    let principal = state
         .principals
         .get_or_load(&caller.0.account_id, Some(&tenant), || {
             auth::principal(conn, &caller.0, Some(&tenant))
@@ -106,7 +106,9 @@ pub async fn member(
             }
             .into(),
             other => other.into(),
-        })
+        })?;
+    crate::auth::name_actor(&principal);
+    Ok(principal)
 }
 
 /// The Slack app's OAuth settings: 503 with a clear message when they are not set.

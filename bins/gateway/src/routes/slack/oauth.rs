@@ -5,6 +5,7 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use roster_core::events::{Actor, ActorType, EventContext};
 use roster_core::DomainError;
 use roster_identity::{orgs, UserId};
 use roster_slack::links::SlackIdentity;
@@ -164,6 +165,8 @@ pub async fn oauth_redirect(
     let (code, org_id, installer) = q.parse(&state, &req, Flow::Install)?;
     let redirect_uri = format!("{}/work-apps/slack/oauth_redirect", public_url(&state));
     let installation = app.oauth_v2_access(&code, &redirect_uri).await?;
+    // Slack vouched for the team: the install is Slack's doing, for this team.
+    EventContext::set_actor(Actor::new(ActorType::Slack, installation.team_id.as_str()));
     let key = BotTokenKey::derive(&state.config.secret.0);
     let mut conn = state.conn().await?;
     let workspace = workspaces::install(
@@ -258,6 +261,7 @@ pub async fn connect_callback(
     }
     let redirect_uri = format!("{}/work-apps/slack/connect/callback", public_url(&state));
     let user = app.openid_user(&code, &redirect_uri).await?;
+    EventContext::set_actor(Actor::new(ActorType::Slack, user.user_id.as_str()));
     let identity = SlackIdentity {
         team_id: user.team_id,
         user_id: user.user_id,

@@ -36,6 +36,7 @@ pub async fn verify_token(
     let token = link_token::verify(&key, &request.token, now_unix())?;
     let mut conn = state.conn().await?;
     let me = auth::principal(&mut conn, &caller.0, Some(token.org_id.as_str())).await?;
+    crate::auth::name_actor(&me);
     let link = links::redeem(&mut conn, &token, &me, &request.user_id, request.relink).await?;
     Ok(HttpResponse::Ok().json(VerifyTokenResponse::from(link)))
 }

@@ -93,7 +93,8 @@ pub async fn build(
         let account =
             roster_identity::AccountId::parse(&str_of(&member, "account_id")).expect("account");
         let mut conn = slack.app.pool.get().await.unwrap();
-        roster_identity::tokens::create(&mut conn, &account, "member", None)
+        let org = roster_identity::OrgId::parse(&admin.org_id).expect("org");
+        roster_identity::tokens::create(&mut conn, &org, &account, "member", None)
             .await
             .unwrap()
             .secret

@@ -1,0 +1,109 @@
+//! One event per write, over every mutating operation of the served `/openapi.json`: each
+//! POST, PUT, PATCH and DELETE has a recipe (`recipes.rs`) that makes one valid call,
+//! which must write exactly the events it names, and one failing call (a duplicate, an
+//! unknown id, a bad body), which must write none. An operation without a recipe fails
+//! the test, unless `NOT_WRITES` says why it writes nothing; so a new route cannot escape.
+
+mod recipes;
+
+use std::collections::BTreeSet;
+
+use diesel::sql_types::Text;
+use diesel_async::RunQueryDsl;
+use roster_e2e::{Expect, TestApp};
+
+use crate::platform::hardening::operations::operations;
+use crate::slack::Slack;
+use recipes::{recipe, Fixture};
+
+/// Operations that change nothing an event could report, each with its reason.
+const NOT_WRITES: &[(&str, &str)] = &[];
+
+#[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Row {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    actor_type: String,
+}
+
+/// Every event of the database (of every org: an install may write in another's).
+async fn events(app: &TestApp) -> BTreeSet<Row> {
+    let mut conn = app.pool.get().await.expect("conn");
+    diesel::sql_query("SELECT id, type AS kind, actor_type FROM events")
+        .load::<Row>(&mut conn)
+        .await
+        .expect("events")
+        .into_iter()
+        .collect()
+}
+
+/// The events written since `before`.
+async fn new_events(app: &TestApp, before: &BTreeSet<Row>) -> Vec<Row> {
+    events(app).await.difference(before).cloned().collect()
+}
+
+#[tokio::test]
+async fn every_mutating_operation_writes_one_event_and_a_failed_one_none() {
+    let slack = Slack::start().await;
+    let fixture = Fixture::new(&slack).await;
+    let app = &slack.app;
+    let mut missing = Vec::new();
+    let mut covered = 0;
+    for op in operations(app).await {
+        if !["post", "put", "patch", "delete"].contains(&op.method.as_str()) {
+            continue;
+        }
+        let id = op.op["operationId"]
+            .as_str()
+            .expect("operationId")
+            .to_owned();
+        if NOT_WRITES.iter().any(|(name, _)| *name == id) {
+            continue;
+        }
+        let Some(recipe) = recipe(&fixture, &id).await else {
+            missing.push(format!("{} {} ({id})", op.method, op.path));
+            continue;
+        };
+        let before = events(app).await;
+        let reply = recipe.ok.reply().await;
+        assert!(
+            reply.status == recipe.ok_status,
+            "{id}: wanted {}, got {reply}",
+            recipe.ok_status
+        );
+        let written = new_events(app, &before).await;
+        let mut kinds: Vec<&str> = written.iter().map(|e| e.kind.as_str()).collect();
+        kinds.sort_unstable();
+        let mut want = recipe.events.to_vec();
+        want.sort_unstable();
+        assert_eq!(kinds, want, "{id}: the events of one successful call");
+        if let Some(actor) = recipe.actor {
+            for event in &written {
+                assert_eq!(event.actor_type, actor, "{id}: the actor of {event:?}");
+            }
+        }
+
+        let before = events(app).await;
+        let (status, code) = recipe.fail_as;
+        match code {
+            Some(code) => {
+                recipe.fail.problem(status, code).await;
+            }
+            None => {
+                recipe.fail.status(status).await;
+            }
+        }
+        let written = new_events(app, &before).await;
+        assert!(written.is_empty(), "{id}: a failed call wrote {written:?}");
+        covered += 1;
+    }
+    assert!(
+        missing.is_empty(),
+        "mutating operations without a recipe in tests/e2e/events/every_write/recipes.rs \
+         (or a reason in NOT_WRITES): {missing:#?}"
+    );
+    assert!(covered >= 45, "only {covered} operations were checked");
+}
