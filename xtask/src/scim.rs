@@ -37,7 +37,7 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
     let binary = root.join("target/debug/roster-gateway");
     let work = root.join("target/scim");
     fs::create_dir_all(&work)?;
-    let db = FreshDatabase::create(admin_url)?;
+    let db = FreshDatabase::create(admin_url, "roster_scim")?;
     let result = (|| {
         let mut gateway = FuzzedGateway::start(&binary, &db.url, &work)?;
         let token = gateway.scim_token()?;

@@ -24,6 +24,8 @@ pub struct Account {
     pub id: AccountId,
     pub email: String,
     pub name: String,
+    /// Whether the owner proved they receive this email (followed a link Roster mailed).
+    pub email_verified: bool,
     #[serde(with = "roster_core::time::seconds")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,

@@ -9,7 +9,6 @@ use roster_core::events::{self, EventType, NewEvent};
 use roster_core::time::Timestamp;
 use roster_core::{secret, DomainError};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::schema::sessions;
 use crate::{AccountId, OrgId, SessionId};
@@ -21,15 +20,22 @@ pub const SESSION_LIFETIME: time::Duration = time::Duration::days(7);
 /// The longest user agent kept with a session (longer ones are cut).
 pub const MAX_USER_AGENT_CHARS: usize = 512;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A session; serialised (for its events) with better-auth's names, never its token.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
+#[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: SessionId,
+    #[serde(rename = "userId")]
     pub account_id: AccountId,
     /// The org cookie requests without `x-org` work in (`activeOrganizationId` on the wire).
+    #[serde(rename = "activeOrganizationId")]
     pub active_org_id: Option<OrgId>,
+    #[serde(with = "roster_core::time::seconds")]
     pub created_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
     pub expires_at: Timestamp,
+    #[serde(with = "roster_core::time::seconds")]
     pub updated_at: Timestamp,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,

@@ -110,9 +110,9 @@ impl From<DomainError> for ScimError {
             DomainError::Conflict { detail, .. } => Self::new(409, None, detail),
             DomainError::NotFound { detail, .. } => Self::new(404, None, detail),
             DomainError::Forbidden { detail, .. } => Self::new(403, None, detail),
-            DomainError::Unauthorized { detail } => Self::new(401, None, detail),
+            DomainError::Unauthorized { detail, .. } => Self::new(401, None, detail),
             DomainError::TooManyRequests { detail, .. } => Self::new(429, None, detail),
-            DomainError::Unavailable { detail } => Self::new(503, None, detail),
+            DomainError::Unavailable { detail, .. } => Self::new(503, None, detail),
             DomainError::Internal(_) => Self::new(500, None, "internal error"),
         }
     }

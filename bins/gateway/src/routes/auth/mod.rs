@@ -2,17 +2,17 @@
 //! answers (`shapes`), and its error codes (`wire`, applied to every problem under the
 //! path); its organization plugin's routes too.
 
-pub mod email;
 pub mod account;
 pub mod caller;
+pub mod email;
 pub mod organizations;
 pub mod session_list;
 pub mod sessions;
 pub mod shapes;
 pub mod wire;
 
-use email::*;
 use account::*;
+use email::*;
 use organizations::*;
 use session_list::*;
 use sessions::*;

@@ -34,8 +34,7 @@ impl From<Account> for User {
             id: a.id,
             email: a.email,
             name: a.name,
-            // Sign-up does not verify emails yet (issue 25's mail work): none is verified.
-            email_verified: false,
+            email_verified: a.email_verified,
             image: a.image,
             created_at: a.created_at,
             updated_at: a.updated_at,

@@ -103,9 +103,8 @@ pub async fn member(
             DomainError::Forbidden { code, detail } => DomainError::Forbidden {
                 detail: format!("{detail} (resolved: {source})"),
                 code,
-            }
-            .into(),
-            other => other.into(),
+            },
+            other => other,
         })?;
     crate::auth::name_actor(&principal);
     Ok(principal)
