@@ -41,7 +41,10 @@ async fn stops_gracefully_on(signal: &str) {
         "the request in flight was not finished: {response:?}\n{:#?}",
         gateway.lines()
     );
-    assert!(response.contains("\"code\":\"unauthorized\""), "{response}");
+    assert!(
+        response.contains("\"code\":\"INVALID_EMAIL_OR_PASSWORD\""),
+        "{response}"
+    );
     assert!(
         TcpStream::connect(&gateway.address).is_err(),
         "still accepting after {signal}"

@@ -67,6 +67,8 @@ pub async fn events_of(app: &TestApp, org_id: &str, kind: &str) -> i64 {
 /// signed up with `PASSWORD`; returns its session token.
 pub async fn member_of_acme(app: &TestApp, email: &str) -> String {
     let (_, user) = sign_up(app, email).await;
+    // Verified, or the admin's add would reclaim the account (docs/security.md).
+    app.verify_email(email).await;
     app.admin(Method::POST, "/api/v1/app/user")
         .json(&json!({"account_id": user["id"], "role": "AppMember", "user_info": {"email": email, "name": "Lee"}}))
         .created()

@@ -50,7 +50,7 @@ async fn without_mail_the_flows_that_need_it_answer_503() {
     ] {
         app.anon(Method::POST, path)
             .json(&body)
-            .problem(503, "mail_not_configured")
+            .problem(503, "MAIL_NOT_CONFIGURED")
             .await;
     }
     // Adding users still works: their mail waits in the outbox.
@@ -71,6 +71,6 @@ async fn sign_up_is_closed_by_default() {
     .await;
     app.anon(Method::POST, "/api/auth/sign-up/email")
         .json(&json!({"email": "lee@example.com", "password": "correct horse battery", "name": "Lee"}))
-        .problem(403, "signup_closed")
+        .problem(403, "SIGNUP_CLOSED")
         .await;
 }

@@ -30,7 +30,7 @@ async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() 
     // The attacker's password and session no longer work.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": VICTIM, "password": ATTACKER_PASSWORD}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     assert!(!session_alive(&app, &attacker_session).await);
     app.as_user(&attacker_session, "acme", Method::GET, "/api/v1/app/user")
@@ -61,7 +61,7 @@ async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() 
     // The attacker's old password stays dead.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": VICTIM, "password": ATTACKER_PASSWORD}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
 
     // One account.reclaimed in the admin's org, with no secret in it or in the outbox.

@@ -122,7 +122,7 @@ async fn an_ndjson_import_lists_counts_finds_and_signs_in_its_users() {
         .await;
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": "ada@acme.test", "password": "wrong horse battery"}))
-        .problem(401, "unauthorized")
+        .problem(401, "INVALID_EMAIL_OR_PASSWORD")
         .await;
     let (dry_ok, stdout, _) = cli(
         &app,

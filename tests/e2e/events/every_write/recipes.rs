@@ -60,6 +60,8 @@ impl<'a> Fixture<'a> {
             .json(&json!({"email": owner_email, "password": PASSWORD, "name": "Owner"}))
             .ok()
             .await;
+        // Verified, or the admin's add would reclaim the account (docs/security.md).
+        app.verify_email(&owner_email).await;
         admin(Method::POST, "/api/v1/app/user")
             .json(
                 &json!({"account_id": signed_up["user"]["id"], "role": "AppAdmin",
@@ -176,7 +178,7 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
             &["session.created"],
             f.anon(M::POST, "/api/auth/sign-in/email")
                 .json(&json!({"email": f.owner_email, "password": "not the password"})),
-            (401, Some("unauthorized")),
+            (401, Some("INVALID_EMAIL_OR_PASSWORD")),
         ),
         "sign_out" => {
             let signed_in = f
@@ -202,7 +204,7 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 200,
                 &[],
                 f.anon(M::POST, "/api/auth/sign-up/email").json(&body),
-                (409, Some("email_taken")),
+                (422, Some("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")),
             )
         }
         "set_active_organization" => recipe_of(

@@ -29,7 +29,7 @@ fn better_auth(path: &str, problem: &Problem) -> Option<(&'static str, u16, &'st
             401,
             "Invalid email or password",
         ),
-        (401, _) => ("UNAUTHORIZED", 401, "Unauthorized"),
+        (401, "unauthorized") => ("UNAUTHORIZED", 401, "Unauthorized"),
         (409, "email_taken") => (
             "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
             422,
