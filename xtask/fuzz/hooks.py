@@ -225,3 +225,16 @@ def before_call(context, case, kwargs):
         raw = _raw_body(case.body)
         case.body = raw
         case.headers = {**(case.headers or {}), **_signed(raw)}
+
+
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(ctx, value):
+    """The user-import body: NDJSON is text; a generated string is sent as it is."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    import json
+
+    rows = value if isinstance(value, list) else [value]
+    return "".join(json.dumps(row) + "\n" for row in rows).encode("utf-8")

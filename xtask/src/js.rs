@@ -95,6 +95,7 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
             ("ROSTER_SECRET", random_hex(32)?),
             ("ROSTER_TRUSTED_ORIGINS", ORIGIN.to_owned()),
             ("ROSTER_RATE_LIMIT_PER_CREDENTIAL", "1000".to_owned()),
+            ("ROSTER_SIGNUP", "open".to_owned()),
             ("RUST_LOG", "warn".to_owned()),
         ];
         let log = dir.join("gateway.log");

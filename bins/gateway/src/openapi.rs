@@ -317,6 +317,7 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/auth/sign-up/email", "post", "403"),
     ("/api/auth/sign-up/email", "post", "422"),
     ("/api/auth/sign-in/email", "post", "401"),
+    ("/api/auth/verify-email", "get", "401"),
     ("/api/auth/sign-out", "post", "403"),
     ("/api/auth/change-password", "post", "401"),
     ("/api/auth/change-password", "post", "403"),

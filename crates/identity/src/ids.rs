@@ -30,7 +30,7 @@ roster_core::prefixed_id!(
 );
 roster_core::prefixed_id!(
     /// A group of users of one org: `grp_…`.
-    GroupId, "grp"
+    OrgGroupId, "grp"
 );
 roster_core::prefixed_id!(
     /// A bulk import of users: `imp_…`.

@@ -46,6 +46,6 @@ pub mod tokens;
 pub mod users;
 
 pub use ids::{
-    AccountId, GroupId, ImportId, IntegrationId, OrgId, ScimTokenId, SessionId, TokenId, UserId,
+    AccountId, ImportId, IntegrationId, OrgGroupId, OrgId, ScimTokenId, SessionId, TokenId, UserId,
 };
 pub use users::{Role, User, UserState};

@@ -50,7 +50,7 @@ fn new_group(name: &str, external_id: Option<&str>, members: &[UserId]) -> NewGr
 async fn member_ids(
     conn: &mut AsyncPgConnection,
     org: &OrgId,
-    group: &roster_identity::GroupId,
+    group: &roster_identity::OrgGroupId,
 ) -> Vec<UserId> {
     let mut ids: Vec<UserId> = groups::all_members(conn, org, group)
         .await

@@ -56,6 +56,8 @@ impl FuzzedGateway {
             ("ROSTER_SECRET", random_hex(32)?),
             // The hooks sign in with the real password far more often than a person would.
             ("ROSTER_RATE_LIMIT_PER_CREDENTIAL", "1000000".to_owned()),
+            // Mail flows answer as they would in production; the mails go to the log.
+            ("ROSTER_MAIL_TRANSPORT", "log".to_owned()),
             ("SLACK_SIGNING_SECRET", slack_signing_secret.clone()),
             ("SLACK_CLIENT_ID", "1234567890.0987654321".to_owned()),
             ("SLACK_CLIENT_SECRET", random_hex(16)?),

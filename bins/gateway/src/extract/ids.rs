@@ -69,7 +69,7 @@ path_ids! {
     roster_identity::TokenId => "token",
     roster_identity::ScimTokenId => "scim_token",
     roster_identity::IntegrationId => "integration",
-    roster_identity::GroupId => "group",
+    roster_identity::OrgGroupId => "group",
     roster_identity::ImportId => "import",
     roster_projects::ProjectId => "project",
     roster_projects::ArtifactId => "artifact",

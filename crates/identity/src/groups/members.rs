@@ -14,7 +14,7 @@ use roster_core::DomainError;
 
 use super::{events, record, GroupMember};
 use crate::schema::{org_group_members as m, org_groups, users};
-use crate::{GroupId, OrgId, UserId};
+use crate::{OrgGroupId, OrgId, UserId};
 
 /// The members of a group in the order they joined, on the `(org_id, group_id,
 /// created_at, user_id)` index.
@@ -43,7 +43,7 @@ macro_rules! member_rows {
 pub async fn members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     paging: &Paging,
 ) -> DomainResult<Page<GroupMember>> {
     record(conn, org_id, group_id, false).await?;
@@ -77,7 +77,7 @@ pub async fn members(
 pub async fn all_members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
 ) -> DomainResult<Vec<GroupMember>> {
     record(conn, org_id, group_id, false).await?;
     Ok(MEMBERS
@@ -90,7 +90,7 @@ pub async fn all_members(
 async fn rows_of(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_ids: &[UserId],
 ) -> DomainResult<Vec<GroupMember>> {
     Ok(MEMBERS
@@ -103,7 +103,7 @@ async fn rows_of(
 pub(super) async fn touch(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     now: Timestamp,
 ) -> DomainResult<()> {
     diesel::update(org_groups::table.find((org_id, group_id)))
@@ -120,7 +120,7 @@ pub(super) async fn touch(
 pub(super) async fn insert_members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_ids: &[UserId],
     now: Timestamp,
 ) -> DomainResult<Vec<GroupMember>> {
@@ -176,7 +176,7 @@ pub(super) async fn insert_members(
 async fn delete_members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     which: Which<'_>,
 ) -> DomainResult<Vec<UserId>> {
     let mut query = diesel::delete(m::table)
@@ -210,7 +210,7 @@ enum Which<'a> {
 pub(super) async fn remove_all_but(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     keep: &[UserId],
 ) -> DomainResult<Vec<UserId>> {
     delete_members(conn, org_id, group_id, Which::AllBut(keep)).await
@@ -221,7 +221,7 @@ pub(super) async fn remove_all_but(
 pub async fn add_member(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_id: &UserId,
 ) -> DomainResult<GroupMember> {
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -245,7 +245,7 @@ pub async fn add_member(
 pub async fn add_members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_ids: &[UserId],
 ) -> DomainResult<Vec<GroupMember>> {
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -261,7 +261,7 @@ pub async fn add_members(
 pub async fn remove_member(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_id: &UserId,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -281,7 +281,7 @@ pub async fn remove_member(
 pub async fn remove_members(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    group_id: &GroupId,
+    group_id: &OrgGroupId,
     user_ids: &[UserId],
 ) -> DomainResult<Vec<UserId>> {
     conn.transaction::<_, DomainError, _>(async |conn| {

@@ -33,7 +33,7 @@ pub use model::{
 pub use write::{create, delete, replace, update};
 
 use crate::schema::org_groups;
-use crate::{GroupId, OrgId};
+use crate::{OrgGroupId, OrgId};
 
 fn not_found() -> DomainError {
     DomainError::not_found("group")
@@ -43,7 +43,7 @@ fn not_found() -> DomainError {
 pub async fn get(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    id: &GroupId,
+    id: &OrgGroupId,
 ) -> DomainResult<Group> {
     Ok(Group::from(record(conn, org_id, id, false).await?))
 }
@@ -53,7 +53,7 @@ pub async fn get(
 pub(crate) async fn record(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    id: &GroupId,
+    id: &OrgGroupId,
     for_update: bool,
 ) -> DomainResult<GroupRecord> {
     let query = org_groups::table

@@ -8,14 +8,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::schema::org_groups;
-use crate::{GroupId, OrgId, UserId};
+use crate::{OrgGroupId, OrgId, UserId};
 
 /// A group as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = org_groups, check_for_backend(diesel::pg::Pg))]
 pub struct GroupRecord {
     pub org_id: OrgId,
-    pub id: GroupId,
+    pub id: OrgGroupId,
     pub display_name: String,
     pub external_id: Option<String>,
     pub created_at: Timestamp,
@@ -25,7 +25,7 @@ pub struct GroupRecord {
 /// A group as the App API shows it (its members are a list of their own).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Group {
-    pub id: GroupId,
+    pub id: OrgGroupId,
     pub org_id: OrgId,
     /// Unique in the org, whatever its case.
     #[schema(example = "Engineering")]
@@ -64,7 +64,7 @@ impl Group {
 /// A member of a group: a user of the org, with its name and email as they are now.
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
 pub struct GroupMember {
-    pub group_id: GroupId,
+    pub group_id: OrgGroupId,
     pub user_id: UserId,
     /// The user's name.
     #[schema(example = "Sasha Patel")]

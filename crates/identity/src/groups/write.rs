@@ -12,7 +12,7 @@ use super::{
     events, not_found, record, Group, GroupChanges, GroupRecord, GroupReplacement, NewGroup,
 };
 use crate::schema::org_groups;
-use crate::{GroupId, OrgId};
+use crate::{OrgGroupId, OrgId};
 
 /// 409 `group_name_taken` for the unique index on `(org_id, display_name_key)`.
 fn name_taken(e: diesel::result::Error) -> DomainError {
@@ -36,7 +36,7 @@ pub async fn create(
 ) -> DomainResult<Group> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         let now = roster_core::time::now();
-        let id = GroupId::generate();
+        let id = OrgGroupId::generate();
         let record = diesel::insert_into(org_groups::table)
             .values((
                 org_groups::org_id.eq(org_id),
@@ -64,7 +64,7 @@ pub async fn create(
 pub async fn update(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    id: &GroupId,
+    id: &OrgGroupId,
     changes: GroupChanges,
 ) -> DomainResult<Group> {
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -98,7 +98,7 @@ pub async fn update(
 pub async fn replace(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    id: &GroupId,
+    id: &OrgGroupId,
     whole: GroupReplacement,
 ) -> DomainResult<Group> {
     conn.transaction::<_, DomainError, _>(async |conn| {
@@ -128,12 +128,12 @@ pub async fn replace(
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
-    id: &GroupId,
+    id: &OrgGroupId,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         diesel::delete(org_groups::table.find((org_id, id)))
             .returning(org_groups::id)
-            .get_result::<GroupId>(conn)
+            .get_result::<OrgGroupId>(conn)
             .await
             .optional()?
             .ok_or_else(not_found)?;

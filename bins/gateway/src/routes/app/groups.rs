@@ -9,7 +9,7 @@ use roster_identity::groups::requests::{
     AddGroupMemberRequest, CreateOrgGroupRequest, UpdateOrgGroupRequest,
 };
 use roster_identity::groups::{self, Group, GroupChanges, GroupFilter, GroupMember, NewGroup};
-use roster_identity::{GroupId, UserId};
+use roster_identity::{OrgGroupId, UserId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -71,7 +71,7 @@ pub async fn create_org_group(
 pub async fn get_org_group(
     state: web::Data<AppState>,
     caller: AppCaller,
-    IdPath(id): IdPath<GroupId>,
+    IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     Ok(HttpResponse::Ok().json(groups::get(&mut conn, &caller.user.org_id, &id).await?))
@@ -86,7 +86,7 @@ pub async fn update_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
     ApiJson(body): ApiJson<UpdateOrgGroupRequest>,
-    IdPath(id): IdPath<GroupId>,
+    IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let changes = GroupChanges::try_from(body)?;
     let mut conn = state.conn().await?;
@@ -101,7 +101,7 @@ pub async fn update_org_group(
 pub async fn delete_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
-    IdPath(id): IdPath<GroupId>,
+    IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     groups::delete(&mut conn, &caller.user.org_id, &id).await?;
@@ -116,7 +116,7 @@ pub async fn list_org_group_members(
     state: web::Data<AppState>,
     caller: AppCaller,
     CursorPaging(paging): CursorPaging,
-    IdPath(id): IdPath<GroupId>,
+    IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let page = groups::members(&mut conn, &caller.user.org_id, &id, &paging).await?;
@@ -133,7 +133,7 @@ pub async fn add_org_group_member(
     state: web::Data<AppState>,
     caller: AdminCaller,
     ApiJson(body): ApiJson<AddGroupMemberRequest>,
-    IdPath(id): IdPath<GroupId>,
+    IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let user_id = body.user_id()?;
     let mut conn = state.conn().await?;
@@ -154,7 +154,7 @@ pub async fn add_org_group_member(
 pub async fn remove_org_group_member(
     state: web::Data<AppState>,
     caller: AdminCaller,
-    IdPath((id, user_id)): IdPath<(GroupId, UserId)>,
+    IdPath((id, user_id)): IdPath<(OrgGroupId, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     groups::remove_member(&mut conn, &caller.user.org_id, &id, &user_id).await?;
