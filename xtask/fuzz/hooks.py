@@ -190,6 +190,24 @@ def _real_password(case):
     }
 
 
+def _fresh_user(case):
+    user = _post(
+        "/api/v1/app/user",
+        json={
+            "role": "AppMember",
+            "user_info": {"email": f"d{secrets.token_hex(6)}@fuzz.test", "name": "Fuzz Doomed"},
+        },
+    )
+    if user:
+        _with_path(case, id=user["id"])
+
+
+# Deletes that could take the fuzzer's own credential away (deleting the bootstrap admin,
+# once the fuzzer has made another AppAdmin): every valid call gets a fresh resource.
+ALWAYS_FRESH = {
+    "DELETE /api/v1/app/user/{id}": _fresh_user,
+}
+
 FRESH = {
     "DELETE /api/v1/app/tokens/{id}": _fresh_token,
     "DELETE /api/v1/app/workspaces/{id}/api-keys/{key_id}": _fresh_api_key,
@@ -217,7 +235,9 @@ def _positive(case):
 @schemathesis.hook
 def before_call(context, case, kwargs):
     label = case.operation.label
-    if label in FRESH and BASE and _positive(case):
+    if label in ALWAYS_FRESH and BASE and _positive(case):
+        ALWAYS_FRESH[label](case)
+    elif label in FRESH and BASE and _positive(case):
         _positive_seen[label] += 1
         if _positive_seen[label] % 2 == 1:
             FRESH[label](case)
