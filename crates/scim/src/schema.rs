@@ -98,7 +98,6 @@ const NAME_SUB: &[Attr] = &[
 const EMAIL_SUB: &[Attr] = &[
     attr("value", "string", "The email address.").required(),
     attr("type", "string", "As sent; `work` when not sent."),
-    attr("primary", "boolean", "Always true: Roster keeps one email."),
 ];
 const ROLE_SUB: &[Attr] = &[
     attr("value", "string", "AppAdmin or AppMember.").read_only(),

@@ -58,7 +58,7 @@ async fn create_answers_201_with_location_and_the_user_as_stored() {
     assert_eq!(user["active"], true);
     assert_eq!(
         user["emails"],
-        json!([{"value": "ada@example.com", "type": "work", "primary": true}])
+        json!([{"value": "ada@example.com", "type": "work"}])
     );
     assert_eq!(
         user["roles"],

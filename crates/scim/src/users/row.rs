@@ -65,7 +65,6 @@ impl ScimUserRow {
             "emails": [{
                 "value": self.email,
                 "type": self.email_type.as_deref().unwrap_or("work"),
-                "primary": true,
             }],
             "roles": [{"value": self.role.as_str(), "primary": true}],
             "meta": {
