@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::catalogue::{types_matching, TypeFilter};
+use super::filter::{types_matching, TypeFilter};
 use super::schema::events;
 use super::{Event, EventRecord};
 use crate::error::DomainResult;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod context;
 mod emit;
+pub mod filter;
 pub mod redact;
 pub mod retention;
 pub mod schema;
@@ -15,9 +16,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use catalogue::{EventType, TypeFilter};
+pub use catalogue::EventType;
 pub use context::{Actor, ActorType, EventContext};
 pub use emit::{emit, emit_all, emit_removed, emit_to_endpoint, DELIVERIES_CHANNEL};
+pub use filter::TypeFilter;
 
 use crate::time::Timestamp;
 
