@@ -5,6 +5,7 @@ pub mod auth;
 pub mod background;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod credentials;
 pub mod defences;
 pub mod error;

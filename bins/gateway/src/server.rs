@@ -226,6 +226,7 @@ fn build_with_pools(
                 }),
             )
             .configure(|cfg| routes::table().configure(cfg))
+            .configure(crate::console::configure)
             .service(
                 routes::resource("/metrics", &[Method::GET]).route(web::get().to(metrics::metrics)),
             )
@@ -333,6 +334,8 @@ async fn finish(
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
         }
+    } else if let (true, Some(_)) = (is_html(&response), &problem) {
+        // The console's error pages are for people: they stay HTML.
     } else if let Some(mut problem) = problem {
         problem.request_id.clone_from(&request_id);
         if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -352,6 +355,14 @@ async fn finish(
         response.headers_mut().insert(REQUEST_ID, id);
     }
     Ok(ServiceResponse::new(req, response))
+}
+
+/// Whether an answer is an HTML page (the console's).
+fn is_html(response: &HttpResponse<BoxBody>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
 
 #[cfg(test)]

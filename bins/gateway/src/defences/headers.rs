@@ -13,6 +13,9 @@ const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 /// fetches `/openapi.json` from the same origin.
 const DOCS_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
     style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+/// The console (`/console/`) loads its own stylesheet only, runs no script, posts its
+/// forms only to itself, and may be framed by nobody.
+const CONSOLE_POLICY: &str = "default-src 'self'; form-action 'self'; frame-ancestors 'none'";
 /// A year, the common floor for HSTS preload lists; subdomains are the operator's own.
 const HSTS: &str = "max-age=31536000";
 
@@ -25,8 +28,11 @@ pub fn no_store() -> DefaultHeaders {
 /// Sets the headers of `res`; `hsts` when clients reach Roster over HTTPS.
 pub fn add(res: &mut ServiceResponse<BoxBody>, hsts: bool) {
     let path = res.request().path();
+    let console = path == crate::console::BASE || path.starts_with("/console/");
     let policy = if path == "/docs" || path.starts_with("/docs/") {
         DOCS_POLICY
+    } else if console {
+        CONSOLE_POLICY
     } else {
         API_POLICY
     };
@@ -40,6 +46,12 @@ pub fn add(res: &mut ServiceResponse<BoxBody>, hsts: bool) {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(policy),
     );
+    if console {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     if hsts {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

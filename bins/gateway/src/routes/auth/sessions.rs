@@ -17,7 +17,7 @@ use crate::extract::ApiJson;
 use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
-pub(super) fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+pub(crate) fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
         .http_only(true)
@@ -28,7 +28,7 @@ pub(super) fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
 }
 
 /// The client a request comes from, as a session records it.
-fn client(req: &HttpRequest) -> Client {
+pub(crate) fn client(req: &HttpRequest) -> Client {
     Client {
         ip_address: client_addr::of(req).map(|ip| ip.to_string()),
         user_agent: req
