@@ -1,0 +1,99 @@
+//! The admin console (`/console/`) over HTTP, as a browser without script uses it: forms,
+//! cookies, redirects. The journeys in a real browser are in `cargo xtask test`'s
+//! console suite (`tests/console`).
+
+mod journeys;
+mod refusals;
+
+use reqwest::{Method, RequestBuilder};
+use roster_e2e::{Expect, Reply, TestApp};
+use serde_json::json;
+
+/// The origin the test gateway trusts (its configured public URL).
+pub const ORIGIN: &str = "http://127.0.0.1:8080";
+pub const PASSWORD: &str = "console horse battery";
+
+/// A browser's view of the console: its own cookie jar, redirects not followed.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { app, client }
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.client.get(self.app.url(path))
+    }
+
+    /// A form POST from the console's own origin.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> RequestBuilder {
+        self.client
+            .request(Method::POST, self.app.url(path))
+            .header("origin", ORIGIN)
+            .form(fields)
+    }
+
+    /// A JSON POST from the console's own origin (no form).
+    pub fn post_json(&self, path: &str) -> RequestBuilder {
+        self.client
+            .request(Method::POST, self.app.url(path))
+            .header("origin", ORIGIN)
+            .json(&json!({"csrf": "x"}))
+    }
+
+    /// A page, asserted 200 HTML.
+    pub async fn page(&self, path: &str) -> String {
+        let reply = self.get(path).status(200).await;
+        assert!(
+            reply.header("content-type").unwrap().starts_with("text/html"),
+            "{reply}"
+        );
+        reply.text
+    }
+
+    /// Submits a form of the page at `page` (its CSRF token added); returns the answer.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let html = self.page(page).await;
+        let token = csrf_of(&html);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).reply().await
+    }
+
+    /// Signs in through the form; asserts the 303 to the console.
+    pub async fn sign_in(&self, email: &str) {
+        let reply = self
+            .submit(
+                "/console/sign-in",
+                "/console/sign-in",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await
+            .expect(303);
+        assert_eq!(reply.header("location"), Some("/console/"));
+    }
+}
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// An account with a password, added to the admin's org with `role`.
+pub async fn person(app: &TestApp, email: &str, role: &str) -> serde_json::Value {
+    app.anon(Method::POST, "/api/auth/sign-up/email")
+        .json(&json!({"email": email, "password": PASSWORD, "name": format!("Person {email}")}))
+        .status(200)
+        .await;
+    app.verify_email(email).await;
+    app.create_user(email, role).await
+}
