@@ -68,13 +68,26 @@ impl TestApp {
 
     /// A gateway on a given (migrated) database, with a bootstrapped org `acme`.
     pub async fn serve(db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        Self::serve_on(db, listener, tweak).await
+    }
+
+    /// A gateway whose public URL is its own address, as a browser reaches it (its forms
+    /// then post from a trusted origin).
+    pub async fn spawn_public() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        Self::serve_on(TestDb::new().await, listener, |c| c.public_url = base).await
+    }
+
+    async fn serve_on(db: TestDb, listener: TcpListener, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config::for_database(db.url.clone(), TEST_SECRET);
         // The tests' webhook receivers listen on loopback.
         config.webhooks.allow_private = true;
         // Most tests sign up; those about closed sign-up close it again.
         config.signup = roster_gateway::config::Signup::Open;
         tweak(&mut config);
-        let (base, management, handle) = start_gateway(&config);
+        let (base, management, handle) = start_gateway(&config, listener);
         let pool = roster_core::db::pool(&db.url, 4).expect("pool");
         let mut app = Self {
             base,
@@ -151,7 +164,8 @@ impl TestApp {
     /// Another gateway on the same database and configuration, as a second replica
     /// behind a load balancer would be: its own server, pool and in-process state.
     pub fn replica(&self) -> Replica {
-        let (base, _, handle) = start_gateway(&self.config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let (base, _, handle) = start_gateway(&self.config, listener);
         Replica { base, handle }
     }
 
@@ -197,6 +211,17 @@ impl TestApp {
         assert_eq!(n, 1, "no account {email}");
     }
 
+    /// An account that signs in with `password` (signed up, its email verified), added to
+    /// the admin's org with `role`; returns the user's JSON.
+    pub async fn person(&self, email: &str, password: &str, role: &str) -> Value {
+        self.anon(Method::POST, "/api/auth/sign-up/email")
+            .json(&serde_json::json!({"email": email, "password": password, "name": format!("Person {email}")}))
+            .status(200)
+            .await;
+        self.verify_email(email).await;
+        self.create_user(email, role).await
+    }
+
     /// Creates a user and an API token for its account; returns (user JSON, token).
     pub async fn user_with_token(&self, email: &str, role: &str) -> (Value, String) {
         let user = self.create_user(email, role).await;
@@ -215,8 +240,10 @@ impl TestApp {
 
 /// Starts a gateway on a free loopback port, with its management address on another;
 /// returns both base URLs and its handle.
-fn start_gateway(config: &Config) -> (String, String, actix_web::dev::ServerHandle) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+fn start_gateway(
+    config: &Config,
+    listener: TcpListener,
+) -> (String, String, actix_web::dev::ServerHandle) {
     let management = TcpListener::bind("127.0.0.1:0").expect("bind management");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let management_base = format!("http://{}", management.local_addr().expect("addr"));

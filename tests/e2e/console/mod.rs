@@ -88,12 +88,7 @@ pub fn csrf_of(html: &str) -> String {
     html[start..].split('"').next().unwrap().to_owned()
 }
 
-/// An account with a password, added to the admin's org with `role`.
+/// An account with the console's test password, added to the admin's org with `role`.
 pub async fn person(app: &TestApp, email: &str, role: &str) -> serde_json::Value {
-    app.anon(Method::POST, "/api/auth/sign-up/email")
-        .json(&json!({"email": email, "password": PASSWORD, "name": format!("Person {email}")}))
-        .status(200)
-        .await;
-    app.verify_email(email).await;
-    app.create_user(email, role).await
+    app.person(email, PASSWORD, role).await
 }
