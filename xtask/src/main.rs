@@ -11,6 +11,7 @@
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
 mod bench;
+mod browser;
 mod dev;
 mod examples;
 mod fuzz;

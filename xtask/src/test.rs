@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test binary of the workspace against one database server,
 //! the domain crates' examples (one test each, on a database of their own), then (without
 //! a filter) the OpenAPI document's validation and the schema-driven fuzzing as two more
-//! tests, the real better-auth client against a gateway (`js`) as one more, and one
+//! tests, the real better-auth client against a gateway (`js`) as one more (the admin
+//! console's tests need headless Chromium, installed first when missing), and one
 //! closing line of totals for all of it.
 
 use std::io::{BufRead, BufReader, Write};
@@ -13,6 +14,8 @@ use anyhow::{bail, Context, Result};
 use crate::{examples, fuzz, js, openapi};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
+    // The console's tests drive headless Chromium (`tests/console`).
+    crate::browser::ensure_installed()?;
     let (url, lease) = crate::database(root)?;
     let mut child = crate::cargo_command()
         .args(["test", "--workspace", "--all-targets", "--"])
