@@ -13,6 +13,7 @@ pub mod sign_in;
 pub mod tokens;
 pub mod user;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -86,5 +87,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/console/tokens/{id}/revoke", post).route(web::post().to(tokens::revoke)),
         )
-        .service(resource("/console/audit", get).route(web::get().to(audit::list)));
+        .service(resource("/console/audit", get).route(web::get().to(audit::list)))
+        .service(
+            resource("/console/webhooks", both)
+                .route(web::get().to(webhooks::list))
+                .route(web::post().to(webhooks::create)),
+        )
+        .service(resource("/console/webhooks/{id}", get).route(web::get().to(webhooks::page)))
+        .service(
+            resource("/console/webhooks/{id}/test", post).route(web::post().to(webhooks::send_test)),
+        )
+        .service(
+            resource("/console/webhooks/{id}/rotate-secret", post)
+                .route(web::post().to(webhooks::rotate)),
+        )
+        .service(
+            resource("/console/webhooks/{id}/deliveries/{delivery}/retry", post)
+                .route(web::post().to(webhooks::retry)),
+        );
 }
