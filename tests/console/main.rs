@@ -8,6 +8,10 @@
 
 mod driver;
 mod pages;
+// The e2e suite's webhook receiver; this binary uses part of it.
+#[allow(dead_code)]
+#[path = "../e2e/events/receiver.rs"]
+mod receiver;
 
 use std::time::{Duration, Instant};
 
@@ -185,5 +189,61 @@ async fn an_app_member_is_refused_the_admin_pages_and_keeps_their_own() {
         wait_for_text(&b, "<h1>Not allowed</h1>").await;
     }
     pages::check(&b, &app, "forbidden").await;
+    b.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_adds_a_webhook_sends_a_test_event_and_sees_it_delivered() {
+    let app = TestApp::spawn_public().await;
+    app.person("boss@acme.test", PASSWORD, "AppAdmin").await;
+    let hook = receiver::Receiver::ok();
+    let b = Browser::start().await;
+    sign_in(&b, &app, "boss@acme.test", PASSWORD).await;
+    wait_for_text(&b, "<h1>Users</h1>").await;
+    b.client
+        .find(Locator::LinkText("Webhooks"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "<h1>Webhooks</h1>").await;
+    fill_and_click(&b, &[("url", &hook.url), ("events", "user.*")], "Add endpoint").await;
+    wait_for_text(&b, "Endpoint created").await;
+    pages::check(&b, &app, "webhooks").await;
+    let secret = b
+        .client
+        .find(Locator::Id("secret"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    b.client
+        .find(Locator::LinkText(&hook.url))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "<h2>Deliveries</h2>").await;
+    click_button(&b, "Send test event").await;
+    // The deliverer sends it in the background: the page shows it delivered.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let source = b.client.source().await.unwrap();
+        if source.contains("webhook.test") && source.contains(">delivered<") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never delivered: {source}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        b.client.refresh().await.unwrap();
+    }
+    pages::check(&b, &app, "webhook").await;
+    let got = hook.received();
+    assert_eq!(got.len(), 1, "one delivery reached the receiver");
+    assert!(got[0].verifies_with(&secret), "signed with the secret shown");
     b.stop().await;
 }
