@@ -51,7 +51,10 @@ async fn wait_for_text(b: &Browser, needle: &str) -> String {
         if source.contains(needle) {
             return source;
         }
-        assert!(Instant::now() < deadline, "the page never showed {needle:?}: {source}");
+        assert!(
+            Instant::now() < deadline,
+            "the page never showed {needle:?}: {source}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -69,7 +72,8 @@ async fn an_admin_signs_in_finds_a_user_deactivates_them_and_sees_the_audit_and_
     let target = app.create_user("zoe.quill@acme.test", "AppMember").await;
     let id = target["id"].as_str().unwrap().to_owned();
     for i in 0..5 {
-        app.create_user(&format!("member{i}@acme.test"), "AppMember").await;
+        app.create_user(&format!("member{i}@acme.test"), "AppMember")
+            .await;
     }
     let b = Browser::start().await;
 
@@ -208,7 +212,12 @@ async fn an_admin_adds_a_webhook_sends_a_test_event_and_sees_it_delivered() {
         .await
         .unwrap();
     wait_for_text(&b, "<h1>Webhooks</h1>").await;
-    fill_and_click(&b, &[("url", &hook.url), ("events", "user.*")], "Add endpoint").await;
+    fill_and_click(
+        &b,
+        &[("url", &hook.url), ("events", "user.*")],
+        "Add endpoint",
+    )
+    .await;
     wait_for_text(&b, "Endpoint created").await;
     pages::check(&b, &app, "webhooks").await;
     let secret = b
@@ -244,6 +253,9 @@ async fn an_admin_adds_a_webhook_sends_a_test_event_and_sees_it_delivered() {
     pages::check(&b, &app, "webhook").await;
     let got = hook.received();
     assert_eq!(got.len(), 1, "one delivery reached the receiver");
-    assert!(got[0].verifies_with(&secret), "signed with the secret shown");
+    assert!(
+        got[0].verifies_with(&secret),
+        "signed with the secret shown"
+    );
     b.stop().await;
 }

@@ -59,7 +59,10 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
 }
 
 /// Who a credential belongs to: from this process's short-lived cache, else the database.
-pub(crate) async fn authenticate(state: &AppState, secret: Option<String>) -> Result<Authenticated, ApiError> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    secret: Option<String>,
+) -> Result<Authenticated, ApiError> {
     let secret = secret.ok_or_else(|| {
         ApiError(DomainError::unauthorized(
             "authentication required: send Authorization: Bearer <token> or the session cookie",

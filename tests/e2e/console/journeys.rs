@@ -13,12 +13,20 @@ async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
     let id = target["id"].as_str().unwrap();
     let browser = Browser::new(&app);
     assert_eq!(
-        browser.get("/console/").status(303).await.header("location"),
+        browser
+            .get("/console/")
+            .status(303)
+            .await
+            .header("location"),
         Some("/console/sign-in")
     );
     browser.sign_in("boss@acme.test").await;
     assert_eq!(
-        browser.get("/console/").status(303).await.header("location"),
+        browser
+            .get("/console/")
+            .status(303)
+            .await
+            .header("location"),
         Some("/console/users")
     );
 
@@ -52,9 +60,14 @@ async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
         .await;
     assert_eq!(api["state"], "Inactive");
     let inactive = browser.page("/console/users?state=Inactive").await;
-    assert!(inactive.contains("<strong id=\"total\">1</strong>"), "{inactive}");
+    assert!(
+        inactive.contains("<strong id=\"total\">1</strong>"),
+        "{inactive}"
+    );
 
-    let audit = browser.page(&format!("/console/audit?target_id={id}")).await;
+    let audit = browser
+        .page(&format!("/console/audit?target_id={id}"))
+        .await;
     assert!(audit.contains("user.deactivated"), "{audit}");
     assert!(audit.contains("user.created"), "{audit}");
     let events = app
@@ -64,7 +77,11 @@ async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
         )
         .ok()
         .await;
-    assert_eq!(events["data"].as_array().unwrap().len(), 1, "one event: {events}");
+    assert_eq!(
+        events["data"].as_array().unwrap().len(),
+        1,
+        "one event: {events}"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +89,8 @@ async fn users_page_through_cursor_pages_with_next_and_previous() {
     let app = TestApp::spawn().await;
     person(&app, "boss@acme.test", "AppAdmin").await;
     for i in 0..23 {
-        app.create_user(&format!("member{i:02}@acme.test"), "AppMember").await;
+        app.create_user(&format!("member{i:02}@acme.test"), "AppMember")
+            .await;
     }
     let browser = Browser::new(&app);
     browser.sign_in("boss@acme.test").await;
@@ -81,11 +99,21 @@ async fn users_page_through_cursor_pages_with_next_and_previous() {
     assert!(!first.contains("rel=\"prev\""));
     let next = first
         .split("href=\"")
-        .find_map(|s| s.split_once("\" rel=\"next\"").map(|(h, _)| h.replace("&#38;", "&").replace("&amp;", "&")))
+        .find_map(|s| {
+            s.split_once("\" rel=\"next\"")
+                .map(|(h, _)| h.replace("&#38;", "&").replace("&amp;", "&"))
+        })
         .expect("a Next link");
-    assert!(next.contains("role=AppMember") && next.contains("after="), "{next}");
+    assert!(
+        next.contains("role=AppMember") && next.contains("after="),
+        "{next}"
+    );
     let second = browser.page(&next).await;
-    assert_eq!(second.matches("<tr>").count() - 1, 3, "3 rows on page two: {next}");
+    assert_eq!(
+        second.matches("<tr>").count() - 1,
+        3,
+        "3 rows on page two: {next}"
+    );
     assert!(second.contains("member22@acme.test") && !second.contains("member00@acme.test"));
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
 }
@@ -97,7 +125,11 @@ async fn a_token_created_in_the_console_is_shown_once_works_and_is_revoked() {
     let browser = Browser::new(&app);
     browser.sign_in("boss@acme.test").await;
     let created = browser
-        .submit("/console/tokens", "/console/tokens", &[("name", "ci deploy"), ("expires_in_days", "30")])
+        .submit(
+            "/console/tokens",
+            "/console/tokens",
+            &[("name", "ci deploy"), ("expires_in_days", "30")],
+        )
         .await
         .expect(201);
     assert_eq!(created.header("cache-control"), Some("no-store"));
@@ -115,7 +147,10 @@ async fn a_token_created_in_the_console_is_shown_once_works_and_is_revoked() {
         .unwrap()
         .to_owned();
     browser
-        .post(&format!("/console/tokens/{token_id}/revoke"), &[("csrf", &csrf_of(&again))])
+        .post(
+            &format!("/console/tokens/{token_id}/revoke"),
+            &[("csrf", &csrf_of(&again))],
+        )
         .status(303)
         .await;
     app.as_user(&secret, &app.admin.org_slug, Method::GET, "/api/v1/app/me")
@@ -133,7 +168,11 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         .submit(
             "/console/users",
             "/console/users",
-            &[("name", "Nia Park"), ("email", "nia@acme.test"), ("role", "AppMember")],
+            &[
+                ("name", "Nia Park"),
+                ("email", "nia@acme.test"),
+                ("role", "AppMember"),
+            ],
         )
         .await
         .expect(303);
@@ -143,7 +182,11 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         .submit(
             &location,
             &location,
-            &[("name", "Nia Park-Lee"), ("job_position_name", "Engineer"), ("role", "AppAdmin")],
+            &[
+                ("name", "Nia Park-Lee"),
+                ("job_position_name", "Engineer"),
+                ("role", "AppAdmin"),
+            ],
         )
         .await
         .expect(303);
@@ -180,7 +223,11 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         .await
         .expect(303);
     assert_eq!(
-        browser.get("/console/users").status(303).await.header("location"),
+        browser
+            .get("/console/users")
+            .status(303)
+            .await
+            .header("location"),
         Some("/console/sign-in")
     );
 }

@@ -53,7 +53,10 @@ impl<'a> Browser<'a> {
     pub async fn page(&self, path: &str) -> String {
         let reply = self.get(path).status(200).await;
         assert!(
-            reply.header("content-type").unwrap().starts_with("text/html"),
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/html"),
             "{reply}"
         );
         reply.text

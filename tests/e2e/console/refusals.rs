@@ -11,7 +11,10 @@ async fn pages_carry_the_console_headers_and_a_labelled_sign_in_form() {
     let app = TestApp::spawn().await;
     let browser = Browser::new(&app);
     let reply = browser.get("/console/sign-in").status(200).await;
-    assert_eq!(reply.header("content-security-policy"), Some("default-src 'self'; form-action 'self'; frame-ancestors 'none'"));
+    assert_eq!(
+        reply.header("content-security-policy"),
+        Some("default-src 'self'; form-action 'self'; frame-ancestors 'none'")
+    );
     assert_eq!(reply.header("x-frame-options"), Some("DENY"));
     assert_eq!(reply.header("referrer-policy"), Some("same-origin"));
     assert_eq!(reply.header("cache-control"), Some("no-store"));
@@ -40,7 +43,10 @@ async fn a_wrong_password_shows_a_message_on_the_form() {
         )
         .await
         .expect(401);
-    assert!(reply.header("content-type").unwrap().starts_with("text/html"));
+    assert!(reply
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
     assert!(reply.text.contains("Wrong email or password."), "{reply}");
     assert!(reply.text.contains("value=\"boss@acme.test\""), "{reply}");
     assert!(reply.header("set-cookie").is_none());
@@ -55,7 +61,10 @@ async fn a_post_without_its_csrf_token_is_refused_and_changes_nothing() {
     let browser = Browser::new(&app);
     // No token at sign-in either.
     let reply = browser
-        .post("/console/sign-in", &[("email", "boss@acme.test"), ("password", PASSWORD)])
+        .post(
+            "/console/sign-in",
+            &[("email", "boss@acme.test"), ("password", PASSWORD)],
+        )
         .status(403)
         .await;
     assert!(reply.text.contains("csrf_failed"), "{reply}");
@@ -77,10 +86,7 @@ async fn a_post_without_its_csrf_token_is_refused_and_changes_nothing() {
         .await;
     assert_eq!(api["state"], "Active");
     // A JSON body is no form.
-    browser
-        .post_json(&path)
-        .status(400)
-        .await;
+    browser.post_json(&path).status(400).await;
 }
 
 #[tokio::test]
@@ -91,7 +97,11 @@ async fn an_app_member_sees_only_their_own_profile_and_tokens() {
     let browser = Browser::new(&app);
     browser.sign_in("member@acme.test").await;
     assert_eq!(
-        browser.get("/console/").status(303).await.header("location"),
+        browser
+            .get("/console/")
+            .status(303)
+            .await
+            .header("location"),
         Some(format!("/console/users/{my_id}").as_str())
     );
     for path in [
@@ -101,8 +111,14 @@ async fn an_app_member_sees_only_their_own_profile_and_tokens() {
         format!("/console/users/{my_id}/confirm?action=delete"),
     ] {
         let reply = browser.get(&path).status(403).await;
-        assert!(reply.text.contains("<h1>Not allowed</h1>"), "{path}: {reply}");
-        assert!(reply.text.contains("Your profile"), "the 403 page keeps the navigation");
+        assert!(
+            reply.text.contains("<h1>Not allowed</h1>"),
+            "{path}: {reply}"
+        );
+        assert!(
+            reply.text.contains("Your profile"),
+            "the 403 page keeps the navigation"
+        );
     }
     let own = browser.page(&format!("/console/users/{my_id}")).await;
     assert!(own.contains("member@acme.test") && !own.contains(">Deactivate<"));
@@ -110,23 +126,35 @@ async fn an_app_member_sees_only_their_own_profile_and_tokens() {
     // A deactivate posted anyway is refused by the same rule.
     let token = csrf_of(&own);
     browser
-        .post(&format!("/console/users/{}/deactivate", app.admin.user_id), &[("csrf", &token)])
+        .post(
+            &format!("/console/users/{}/deactivate", app.admin.user_id),
+            &[("csrf", &token)],
+        )
         .status(403)
         .await;
     // Its own name it may change, its role not.
     browser
-        .post(&format!("/console/users/{my_id}"), &[("csrf", &token), ("name", "Mo"), ("role", "AppAdmin")])
+        .post(
+            &format!("/console/users/{my_id}"),
+            &[("csrf", &token), ("name", "Mo"), ("role", "AppAdmin")],
+        )
         .status(403)
         .await;
     browser
-        .post(&format!("/console/users/{my_id}"), &[("csrf", &token), ("name", "Mo")])
+        .post(
+            &format!("/console/users/{my_id}"),
+            &[("csrf", &token), ("name", "Mo")],
+        )
         .status(303)
         .await;
     let api = app
         .admin(Method::GET, &format!("/api/v1/app/user/{my_id}"))
         .ok()
         .await;
-    assert_eq!((api["name"].as_str(), api["roles"][0].as_str()), (Some("Mo"), Some("AppMember")));
+    assert_eq!(
+        (api["name"].as_str(), api["roles"][0].as_str()),
+        (Some("Mo"), Some("AppMember"))
+    );
 }
 
 #[tokio::test]
@@ -135,10 +163,22 @@ async fn unknown_and_malformed_ids_are_404_pages() {
     person(&app, "boss@acme.test", "AppAdmin").await;
     let browser = Browser::new(&app);
     browser.sign_in("boss@acme.test").await;
-    for path in ["/console/users/user_0000000000000000", "/console/users/nope"] {
+    for path in [
+        "/console/users/user_0000000000000000",
+        "/console/users/nope",
+    ] {
         let reply = browser.get(path).status(404).await;
-        assert!(reply.header("content-type").unwrap().starts_with("text/html"), "{reply}");
+        assert!(
+            reply
+                .header("content-type")
+                .unwrap()
+                .starts_with("text/html"),
+            "{reply}"
+        );
     }
-    let bad = browser.get("/console/users?state=Sleeping").status(400).await;
+    let bad = browser
+        .get("/console/users?state=Sleeping")
+        .status(400)
+        .await;
     assert!(bad.text.contains("state"), "{bad}");
 }

@@ -13,7 +13,9 @@ use roster_devkit::with_database;
 use crate::gateway_cli;
 use crate::psql::{lit, Psql};
 
-use super::scenarios::{channel_id, Dataset, Fixture, CHANNELS, PAGE_SIZE};
+use super::scenarios::{
+    channel_id, Dataset, Fixture, ADMIN_EMAIL, ADMIN_PASSWORD, CHANNELS, PAGE_SIZE,
+};
 use super::seed::{
     seed_app_users, seed_external_users, seed_slack_links, slack_links_for, vacuum, vacuumed_tables,
 };
@@ -119,9 +121,11 @@ impl BenchDb {
                 "--org-name",
                 "Bench",
                 "--email",
-                "admin@bench.test",
+                ADMIN_EMAIL,
                 "--name",
                 "Bench Admin",
+                "--password",
+                ADMIN_PASSWORD,
             ],
         )?;
         let field = |name: &str| boot.field(name);
@@ -191,6 +195,7 @@ impl BenchDb {
                 workspace_id,
                 channel_ids: (1..=CHANNELS).map(channel_id).collect(),
                 slack_links: slack_links_for(rows),
+                session: String::new(),
             },
             url,
             seeding,

@@ -71,7 +71,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         .flat_map(|s| s.needs.iter().copied())
         .collect();
     let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
-    let fixture = &bench_db.fixture;
+    let mut fixture = bench_db.fixture.clone();
 
     let mut gw = gateway::start(
         &gateway_bin,
@@ -80,6 +80,10 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         &opts.gateway_log,
     )?;
     eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
+    if selected.iter().any(|s| s.name == "console-users") {
+        fixture.session = console_session(&gw.base)?;
+    }
+    let fixture = &fixture;
     let duration = Duration::from_secs(opts.duration.max(1));
     let warmup = Duration::from_secs(opts.duration.clamp(1, 3));
     let run_tag = roster_devkit::random_hex(4)?;
@@ -296,5 +300,22 @@ mod tests {
         assert_eq!(cli.options.rows, 1000);
         assert_eq!(cli.options.duration, 10);
         assert_eq!(cli.options.scenarios, ["get-user"]);
+    }
+}
+
+/// A session of the bench admin, signed in as the console's users are.
+fn console_session(base: &str) -> Result<String> {
+    let answer = crate::http::Client::new(base).post_json(
+        "/api/auth/sign-in/email",
+        &[],
+        &serde_json::json!({"email": scenarios::ADMIN_EMAIL, "password": scenarios::ADMIN_PASSWORD}),
+    )?;
+    match answer.body["token"].as_str() {
+        Some(token) if answer.status == 200 => Ok(token.to_owned()),
+        _ => anyhow::bail!(
+            "the bench admin cannot sign in ({}): a database seeded before the console's scenario \
+             has no password for it; drop `roster_bench` and run again",
+            answer.status
+        ),
     }
 }

@@ -73,6 +73,7 @@ pub fn script(scenario: &Scenario, fixture: &Fixture, run_id: &str) -> String {
          wrk.headers[\"Authorization\"] = \"Bearer \" .. {token}\n\
          wrk.headers[\"x-org\"] = {org}\n\
          API_KEY = {api_key}\n\
+         SESSION = {session}\n\
          EXPECT = {expect}\n\
          {body}\n{COMMON}",
         name = scenario.name,
@@ -81,6 +82,7 @@ pub fn script(scenario: &Scenario, fixture: &Fixture, run_id: &str) -> String {
         token = lua_str(&fixture.token),
         org = lua_str(&fixture.org_slug),
         api_key = lua_str(&fixture.api_key),
+        session = lua_str(&fixture.session),
         expect = lua_str(scenario.expect),
         body = (scenario.wrk)(fixture),
     )

@@ -33,7 +33,10 @@ async fn stylesheet() -> HttpResponse {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/css; charset=utf-8"),
         ))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("max-age=300")))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("max-age=300"),
+        ))
         .body(CSS)
 }
 
@@ -44,9 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let both = &[Method::GET, Method::POST];
     cfg.service(resource("/console", get).route(web::get().to(sign_in::home)))
         .service(resource("/console/", get).route(web::get().to(sign_in::home)))
-        .service(
-            resource("/console/static/console.css", get).route(web::get().to(stylesheet)),
-        )
+        .service(resource("/console/static/console.css", get).route(web::get().to(stylesheet)))
         .service(
             resource("/console/sign-in", both)
                 .route(web::get().to(sign_in::page))
@@ -68,9 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(user::page))
                 .route(web::post().to(user::edit)),
         )
-        .service(
-            resource("/console/users/{id}/confirm", get).route(web::get().to(user::confirm)),
-        )
+        .service(resource("/console/users/{id}/confirm", get).route(web::get().to(user::confirm)))
         .service(
             resource("/console/users/{id}/deactivate", post)
                 .route(web::post().to(user::deactivate)),
@@ -95,7 +94,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/console/webhooks/{id}", get).route(web::get().to(webhooks::page)))
         .service(
-            resource("/console/webhooks/{id}/test", post).route(web::post().to(webhooks::send_test)),
+            resource("/console/webhooks/{id}/test", post)
+                .route(web::post().to(webhooks::send_test)),
         )
         .service(
             resource("/console/webhooks/{id}/rotate-secret", post)

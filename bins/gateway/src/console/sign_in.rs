@@ -50,7 +50,12 @@ pub async fn page(req: HttpRequest) -> ConsoleResult {
     }
 }
 
-fn sign_in_form(csrf: String, email: &str, message: Option<&str>, status: StatusCode) -> ConsoleResult {
+fn sign_in_form(
+    csrf: String,
+    email: &str,
+    message: Option<&str>,
+    status: StatusCode,
+) -> ConsoleResult {
     render(
         status,
         &SignInPage {
@@ -73,7 +78,12 @@ pub async fn sign_in(req: HttpRequest, form: Form) -> ConsoleResult {
     };
     let again = |message: &str, status| {
         let binding = csrf::binding(&req).unwrap_or_default();
-        sign_in_form(csrf::token(&state.config.secret.0, &binding), &body.email, Some(message), status)
+        sign_in_form(
+            csrf::token(&state.config.secret.0, &binding),
+            &body.email,
+            Some(message),
+            status,
+        )
     };
     let checked = state
         .limits
@@ -126,7 +136,10 @@ struct OrgsPage<'a> {
 }
 
 /// The orgs the account may work in, to choose one (a session without an active org).
-pub async fn orgs(req: HttpRequest, caller: Result<Caller, crate::error::ApiError>) -> ConsoleResult {
+pub async fn orgs(
+    req: HttpRequest,
+    caller: Result<Caller, crate::error::ApiError>,
+) -> ConsoleResult {
     let state = app_state(&req)?;
     let Ok(Caller(auth, _)) = caller else {
         return Ok(see_other("/console/sign-in"));

@@ -156,7 +156,11 @@ pub async fn page(console: Console, path: web::Path<String>) -> ConsoleResult {
         }
     };
     drop(conn);
-    let nav = if id == console.principal.user.id { "profile" } else { "users" };
+    let nav = if id == console.principal.user.id {
+        "profile"
+    } else {
+        "users"
+    };
     let layout = console.layout.clone().at(nav);
     render(
         StatusCode::OK,
@@ -226,18 +230,38 @@ struct ConfirmPage<'a> {
 pub async fn confirm(
     console: AdminConsole,
     path: web::Path<String>,
-    q: web::Query<ConfirmQuery>,
+    req: actix_web::HttpRequest,
 ) -> ConsoleResult {
     let id = target(&console, &path)?;
+    let q: ConfirmQuery = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| console.fail(ConsoleError::bad_request("invalid_query", e.to_string())))?;
     let mut conn = console.state.conn().await?;
     let user = users::get(&mut conn, &console.principal.user.org_id, &id)
         .await
         .map_err(|e| console.fail(e))?;
     drop(conn);
     let (button, question, danger) = match q.action.as_str() {
-        "deactivate" => ("Deactivate", format!("Deactivate {}? Their credentials stop working in this org at once.", user.name), false),
-        "activate" => ("Activate", format!("Activate {}? Their credentials work again.", user.name), false),
-        "delete" => ("Delete", format!("Delete {} for good? Their memberships, links and personal data go with them.", user.name), true),
+        "deactivate" => (
+            "Deactivate",
+            format!(
+                "Deactivate {}? Their credentials stop working in this org at once.",
+                user.name
+            ),
+            false,
+        ),
+        "activate" => (
+            "Activate",
+            format!("Activate {}? Their credentials work again.", user.name),
+            false,
+        ),
+        "delete" => (
+            "Delete",
+            format!(
+                "Delete {} for good? Their memberships, links and personal data go with them.",
+                user.name
+            ),
+            true,
+        ),
         _ => return Err(console.fail(ConsoleError::not_found())),
     };
     let layout = console.layout.clone().at("users");
@@ -268,12 +292,20 @@ async fn set_state(console: AdminConsole, raw: &str, to: UserState) -> ConsoleRe
 }
 
 /// `POST /console/users/{id}/deactivate` (AppAdmin), as the API's deactivate.
-pub async fn deactivate(console: AdminConsole, path: web::Path<String>, _form: Form) -> ConsoleResult {
+pub async fn deactivate(
+    console: AdminConsole,
+    path: web::Path<String>,
+    _form: Form,
+) -> ConsoleResult {
     set_state(console, &path, UserState::Inactive).await
 }
 
 /// `POST /console/users/{id}/activate` (AppAdmin), as the API's activate.
-pub async fn activate(console: AdminConsole, path: web::Path<String>, _form: Form) -> ConsoleResult {
+pub async fn activate(
+    console: AdminConsole,
+    path: web::Path<String>,
+    _form: Form,
+) -> ConsoleResult {
     set_state(console, &path, UserState::Active).await
 }
 

@@ -37,7 +37,9 @@ impl UsersQuery {
             state: pick(&self.state)
                 .map(|s| UserState::parse("state", s))
                 .transpose()?,
-            role: pick(&self.role).map(|r| Role::parse("role", r)).transpose()?,
+            role: pick(&self.role)
+                .map(|r| Role::parse("role", r))
+                .transpose()?,
             search: SearchTerm::parse(pick(&self.search))?,
         })
     }
@@ -149,7 +151,10 @@ pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
             states: choices(UserState::ALL.iter().map(|s| s.as_str()), &q.state),
             roles: choices(Role::ALL.iter().map(|r| r.as_str()), &q.role),
             total: page.total_count,
-            previous: page.previous_cursor.as_deref().map(|c| q.link(("before", c))),
+            previous: page
+                .previous_cursor
+                .as_deref()
+                .map(|c| q.link(("before", c))),
             next: page.next_cursor.as_deref().map(|c| q.link(("after", c))),
             rows: page.data.into_iter().map(UserRow::from).collect(),
         },
@@ -158,8 +163,8 @@ pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
 
 /// `POST /console/users`: adds a user as `POST /api/v1/app/user` does (AppAdmin).
 pub async fn create(console: AdminConsole, form: Form) -> ConsoleResult {
-    let role = Role::parse("role", form.raw("role").unwrap_or_default())
-        .map_err(|e| console.fail(e))?;
+    let role =
+        Role::parse("role", form.raw("role").unwrap_or_default()).map_err(|e| console.fail(e))?;
     let request = CreateUserRequest {
         account_id: None,
         role,
@@ -209,6 +214,9 @@ mod tests {
             ..UsersQuery::default()
         };
         assert_eq!(bad.filter().unwrap_err().status, StatusCode::BAD_REQUEST);
-        assert!(matches!(q.paging().unwrap(), Paging::After { cursor: None, .. }));
+        assert!(matches!(
+            q.paging().unwrap(),
+            Paging::After { cursor: None, .. }
+        ));
     }
 }

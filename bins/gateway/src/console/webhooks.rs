@@ -87,7 +87,11 @@ fn newest() -> Result<FeedRequest, ConsoleError> {
     Ok(FeedRequest::parse(None, None)?)
 }
 
-async fn show_list(console: &AdminConsole, secret: Option<String>, status: StatusCode) -> ConsoleResult {
+async fn show_list(
+    console: &AdminConsole,
+    secret: Option<String>,
+    status: StatusCode,
+) -> ConsoleResult {
     let org = console.principal.user.org_id.as_str();
     let mut conn = console.state.conn().await?;
     let page = endpoints::list(&mut conn, org, &newest()?)
@@ -185,7 +189,11 @@ pub async fn page(console: AdminConsole, path: web::Path<String>) -> ConsoleResu
 }
 
 /// `POST /console/webhooks/{id}/test`: a `webhook.test` event to this endpoint only.
-pub async fn send_test(console: AdminConsole, path: web::Path<String>, _form: Form) -> ConsoleResult {
+pub async fn send_test(
+    console: AdminConsole,
+    path: web::Path<String>,
+    _form: Form,
+) -> ConsoleResult {
     let id = endpoint_id(&console, &path)?;
     let mut conn = console.state.conn().await?;
     endpoints::send_test(&mut conn, console.principal.user.org_id.as_str(), &id)
@@ -199,9 +207,10 @@ pub async fn rotate(console: AdminConsole, path: web::Path<String>, _form: Form)
     let id = endpoint_id(&console, &path)?;
     let key = console.state.config.webhook_key();
     let mut conn = console.state.conn().await?;
-    let secret = endpoints::rotate_secret(&mut conn, &key, console.principal.user.org_id.as_str(), &id)
-        .await
-        .map_err(|e| console.fail(e))?;
+    let secret =
+        endpoints::rotate_secret(&mut conn, &key, console.principal.user.org_id.as_str(), &id)
+            .await
+            .map_err(|e| console.fail(e))?;
     drop(conn);
     show(&console, &id, Some(secret.secret)).await
 }
@@ -216,8 +225,13 @@ pub async fn retry(
     let delivery =
         DeliveryId::parse_path(&path.1).ok_or_else(|| console.fail(ConsoleError::not_found()))?;
     let mut conn = console.state.conn().await?;
-    deliveries::retry(&mut conn, console.principal.user.org_id.as_str(), &id, &delivery)
-        .await
-        .map_err(|e| console.fail(e))?;
+    deliveries::retry(
+        &mut conn,
+        console.principal.user.org_id.as_str(),
+        &id,
+        &delivery,
+    )
+    .await
+    .map_err(|e| console.fail(e))?;
     Ok(see_other(format!("/console/webhooks/{id}")))
 }

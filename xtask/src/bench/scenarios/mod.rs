@@ -80,7 +80,14 @@ pub struct Fixture {
     /// Slack users linked (`U<10 hex digits of k>` for k in 1..=slack_links, linked to
     /// App user `SLACK_LINK_EVERY * k`).
     pub slack_links: u64,
+    /// A session of the org's admin (`better-auth.session_token`), signed in once the
+    /// gateway runs, for the console's scenario; empty until then.
+    pub session: String,
 }
+
+/// The bench admin's email and password (bootstrapped with it), to sign in to the console.
+pub const ADMIN_EMAIL: &str = "admin@bench.test";
+pub const ADMIN_PASSWORD: &str = "bench-console-password";
 
 /// Channel n (1-based) of the seeded workspace: a UUID made from n.
 pub fn channel_id(n: u64) -> String {
@@ -194,6 +201,40 @@ mod tests {
         );
         assert!(select(&["nope".into()]).is_err());
         assert_eq!(select(&[]).map(|v| v.len()).ok(), Some(SCENARIOS.len()));
+    }
+
+    #[test]
+    fn the_console_scenario_sends_the_session_cookie_and_no_bearer() {
+        let console = SCENARIOS.iter().find(|s| s.name == "console-users");
+        let Some(console) = console else {
+            panic!("no console-users scenario");
+        };
+        let fixture = Fixture {
+            rows: 10,
+            org_id: "org_1".into(),
+            org_slug: "bench".into(),
+            token: "rpat_x".into(),
+            deep_page: 1,
+            deep_cursor: String::new(),
+            api_key: String::new(),
+            workspace_id: String::new(),
+            channel_ids: Vec::new(),
+            slack_links: 0,
+            session: "rses_abc".into(),
+        };
+        let lua = (console.wrk)(&fixture);
+        assert!(
+            lua.contains("wrk.headers[\"Authorization\"] = nil"),
+            "{lua}"
+        );
+        assert!(
+            lua.contains("better-auth.session_token=\" .. SESSION"),
+            "{lua}"
+        );
+        assert!(lua.contains("wrk.path = \"/console/users\""), "{lua}");
+        assert!(matches!(console.target, Target::P50Ms(ms) if (ms - 10.0).abs() < f64::EPSILON));
+        let script = super::super::wrk::script(console, &fixture, "t");
+        assert!(script.contains("SESSION = \"rses_abc\""), "{script}");
     }
 
     #[test]

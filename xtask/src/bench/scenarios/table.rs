@@ -279,6 +279,25 @@ end
         target: Target::None,
         expect: "\"linked\":true",
     },
+    Scenario {
+        name: "console-users",
+        number: "24",
+        title: "GET /console/users (the admin console's Users page, signed in by cookie)",
+        needs: &[Dataset::AppUsers],
+        // The page reads what the list API's cursor pages read, then renders HTML.
+        wrk: |_| {
+            r#"
+wrk.headers["Authorization"] = nil
+wrk.headers["x-org"] = nil
+wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
+wrk.path = "/console/users"
+"#
+            .into()
+        },
+        pgbench: None,
+        target: Target::P50Ms(10.0),
+        expect: "<strong id=\"total\">",
+    },
 ];
 
 /// A Lua function `family()` giving a random seeded family name.
