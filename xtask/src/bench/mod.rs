@@ -286,23 +286,6 @@ fn git_commit(root: &Path) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_options_parse_with_their_defaults() {
-        use clap::Parser;
-        #[derive(clap::Parser)]
-        struct Cli {
-            #[command(flatten)]
-            options: super::Options,
-        }
-        let cli = Cli::parse_from(["bench", "--scenario", "get-user", "--rows", "1000"]);
-        assert_eq!(cli.options.rows, 1000);
-        assert_eq!(cli.options.duration, 10);
-        assert_eq!(cli.options.scenarios, ["get-user"]);
-    }
-}
-
 /// A session of the bench admin, signed in as the console's users are.
 fn console_session(base: &str) -> Result<String> {
     let answer = crate::http::Client::new(base).post_json(
@@ -317,5 +300,22 @@ fn console_session(base: &str) -> Result<String> {
              has no password for it; drop `roster_bench` and run again",
             answer.status
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_options_parse_with_their_defaults() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: super::Options,
+        }
+        let cli = Cli::parse_from(["bench", "--scenario", "get-user", "--rows", "1000"]);
+        assert_eq!(cli.options.rows, 1000);
+        assert_eq!(cli.options.duration, 10);
+        assert_eq!(cli.options.scenarios, ["get-user"]);
     }
 }

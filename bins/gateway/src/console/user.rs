@@ -74,7 +74,7 @@ pub struct EventRow {
 
 impl From<Event> for EventRow {
     fn from(e: Event) -> Self {
-        let actor = serde_json::to_value(&e.actor.kind)
+        let actor = serde_json::to_value(e.actor.kind)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
