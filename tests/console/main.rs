@@ -43,6 +43,22 @@ async fn click_button(b: &Browser, text: &str) {
         .unwrap();
 }
 
+async fn click_link(b: &Browser, text: &str) {
+    b.client
+        .find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("no link {text}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The value of the input with this id.
+async fn value_of(b: &Browser, id: &str) -> String {
+    let input = b.client.find(Locator::Id(id)).await.unwrap();
+    input.prop("value").await.unwrap().unwrap_or_default()
+}
+
 /// The page's text, once it holds `needle` (pages load after a click).
 async fn wait_for_text(b: &Browser, needle: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -89,24 +105,12 @@ async fn an_admin_signs_in_finds_a_user_deactivates_them_and_sees_the_audit_and_
     fill_and_click(&b, &[("search", "quill")], "Search").await;
     wait_for_text(&b, "<strong id=\"total\">1</strong>").await;
     pages::check(&b, &app, "users-search").await;
-    b.client
-        .find(Locator::LinkText("User zoe.quill@acme.test"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&b, "User zoe.quill@acme.test").await;
     wait_for_text(&b, "<h1>User zoe.quill@acme.test</h1>").await;
     pages::check(&b, &app, "user").await;
 
     // Deactivate, confirmed; the API says so.
-    b.client
-        .find(Locator::LinkText("Deactivate"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&b, "Deactivate").await;
     wait_for_text(&b, "Their credentials stop working").await;
     pages::check(&b, &app, "confirm").await;
     click_button(&b, "Deactivate").await;
@@ -124,26 +128,12 @@ async fn an_admin_signs_in_finds_a_user_deactivates_them_and_sees_the_audit_and_
     pages::check(&b, &app, "audit").await;
 
     // A token, shown once.
-    b.client
-        .find(Locator::LinkText("API tokens"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&b, "API tokens").await;
     wait_for_text(&b, "<h1>API tokens</h1>").await;
     fill_and_click(&b, &[("token-name", "deploy bot")], "Create token").await;
     wait_for_text(&b, "Token created").await;
     pages::check(&b, &app, "token-created").await;
-    let secret = b
-        .client
-        .find(Locator::Id("secret"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let secret = value_of(&b, "secret").await;
     assert!(secret.starts_with("rpat_"), "{secret}");
     app.as_user(&secret, &app.admin.org_slug, Method::GET, "/api/v1/app/me")
         .ok()
@@ -204,13 +194,7 @@ async fn an_admin_adds_a_webhook_sends_a_test_event_and_sees_it_delivered() {
     let b = Browser::start().await;
     sign_in(&b, &app, "boss@acme.test", PASSWORD).await;
     wait_for_text(&b, "<h1>Users</h1>").await;
-    b.client
-        .find(Locator::LinkText("Webhooks"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&b, "Webhooks").await;
     wait_for_text(&b, "<h1>Webhooks</h1>").await;
     fill_and_click(
         &b,
@@ -220,23 +204,9 @@ async fn an_admin_adds_a_webhook_sends_a_test_event_and_sees_it_delivered() {
     .await;
     wait_for_text(&b, "Endpoint created").await;
     pages::check(&b, &app, "webhooks").await;
-    let secret = b
-        .client
-        .find(Locator::Id("secret"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let secret = value_of(&b, "secret").await;
     assert!(secret.starts_with("whsec_"), "{secret}");
-    b.client
-        .find(Locator::LinkText(&hook.url))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(&b, &hook.url).await;
     wait_for_text(&b, "<h2>Deliveries</h2>").await;
     click_button(&b, "Send test event").await;
     // The deliverer sends it in the background: the page shows it delivered.

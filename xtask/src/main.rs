@@ -10,6 +10,7 @@
 //! - `openapi`: rewrite `docs/openapi.json` from the gateway.
 //! - `bench`: load on a release gateway with N seeded users, beside pgbench (see bench/).
 
+mod apt;
 mod bench;
 mod browser;
 mod dev;

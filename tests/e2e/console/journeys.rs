@@ -3,7 +3,7 @@
 use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 
-use super::{csrf_of, person, Browser};
+use super::{api_user, csrf_of, person, Browser};
 
 #[tokio::test]
 async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
@@ -54,10 +54,7 @@ async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
         done.header("location"),
         Some(format!("/console/users/{id}").as_str())
     );
-    let api = app
-        .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
-        .ok()
-        .await;
+    let api = api_user(&app, id).await;
     assert_eq!(api["state"], "Inactive");
     let inactive = browser.page("/console/users?state=Inactive").await;
     assert!(
@@ -191,10 +188,7 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         .await
         .expect(303);
     assert_eq!(edited.header("location"), Some(location.as_str()));
-    let api = app
-        .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
-        .ok()
-        .await;
+    let api = api_user(&app, id).await;
     assert_eq!(api["name"], "Nia Park-Lee");
     assert_eq!(api["job_position_name"], "Engineer");
     assert_eq!(api["roles"][0], "AppAdmin");

@@ -95,3 +95,10 @@ pub fn csrf_of(html: &str) -> String {
 pub async fn person(app: &TestApp, email: &str, role: &str) -> serde_json::Value {
     app.person(email, PASSWORD, role).await
 }
+
+/// A user as the API shows it to the org's admin.
+pub async fn api_user(app: &TestApp, id: &str) -> serde_json::Value {
+    app.admin(Method::GET, &format!("/api/v1/app/user/{id}"))
+        .ok()
+        .await
+}

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 
-use super::{csrf_of, person, Browser, PASSWORD};
+use super::{api_user, csrf_of, person, Browser, PASSWORD};
 
 #[tokio::test]
 async fn pages_carry_the_console_headers_and_a_labelled_sign_in_form() {
@@ -80,10 +80,7 @@ async fn a_post_without_its_csrf_token_is_refused_and_changes_nothing() {
     other.sign_in("boss@acme.test").await;
     let foreign = csrf_of(&other.page("/console/users").await);
     browser.post(&path, &[("csrf", &foreign)]).status(403).await;
-    let api = app
-        .admin(Method::GET, &format!("/api/v1/app/user/{id}"))
-        .ok()
-        .await;
+    let api = api_user(&app, id).await;
     assert_eq!(api["state"], "Active");
     // A JSON body is no form.
     browser.post_json(&path).status(400).await;
@@ -147,10 +144,7 @@ async fn an_app_member_sees_only_their_own_profile_and_tokens() {
         )
         .status(303)
         .await;
-    let api = app
-        .admin(Method::GET, &format!("/api/v1/app/user/{my_id}"))
-        .ok()
-        .await;
+    let api = api_user(&app, my_id).await;
     assert_eq!(
         (api["name"].as_str(), api["roles"][0].as_str()),
         (Some("Mo"), Some("AppMember"))

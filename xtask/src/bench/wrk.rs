@@ -14,36 +14,7 @@ use super::scenarios::{Fixture, Scenario};
 
 /// The wrk binary: PATH, else installed with apt-get when we are root on Debian.
 pub fn ensure_installed() -> Result<PathBuf> {
-    if let Some(path) = on_path("wrk") {
-        return Ok(path);
-    }
-    let install = "apt-get update && apt-get install -y --no-install-recommends wrk";
-    if !(Path::new("/usr/bin/apt-get").exists() && roster_devkit::pg_bin::is_root()) {
-        bail!("wrk is not installed: install it with `sudo {install}` (Debian/Ubuntu), then run again");
-    }
-    eprintln!("bench: wrk is not installed; installing Debian's `wrk` package");
-    let ok = Command::new("apt-get")
-        .arg("update")
-        .stdout(Stdio::null())
-        .status()?
-        .success()
-        && Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "wrk"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null())
-            .status()?
-            .success();
-    if !ok {
-        bail!("`{install}` failed");
-    }
-    on_path("wrk").context("wrk was installed but is not on PATH")
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.exists())
+    crate::apt::ensure("wrk", &["wrk"], "bench")
 }
 
 /// Quotes a string as a Lua literal.

@@ -17,7 +17,7 @@ use super::session::{app_state, Console};
 use crate::auth::{authenticate, credential, Caller};
 use crate::defences::client_addr;
 use crate::rate_limit::Endpoint;
-use crate::routes::auth::sessions::{client, session_cookie};
+use crate::routes::auth::sessions::{client, end_session, session_cookie};
 
 #[derive(Template)]
 #[template(path = "console/sign_in.html")]
@@ -114,13 +114,7 @@ pub async fn sign_in(req: HttpRequest, form: Form) -> ConsoleResult {
 /// Ends the session, as `POST /api/auth/sign-out` does, and clears the cookie.
 pub async fn sign_out(req: HttpRequest, _form: Form) -> ConsoleResult {
     let state = app_state(&req)?;
-    if let Some(token) = credential(&req) {
-        let mut conn = state.conn().await?;
-        sessions::delete(&mut conn, &token).await?;
-        state.credentials.forget(&token);
-    }
-    let mut gone = session_cookie(&state, "");
-    gone.make_removal();
+    let gone = end_session(&state, &req).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, "/console/sign-in"))
         .cookie(gone)

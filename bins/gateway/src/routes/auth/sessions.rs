@@ -98,16 +98,23 @@ pub async fn sign_in(
 /// Ends the session (cookie or bearer) and clears the cookie.
 #[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth", responses((status = 200, body = Success)))]
 pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    if let Some(token) = credential(&req) {
+    let gone = end_session(&state, &req).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(gone)
+        .json(Success { success: true }))
+}
+
+/// Ends the request's session (cookie or bearer), if any; returns the cookie that clears
+/// it in the browser (the console signs out with it too).
+pub(crate) async fn end_session(state: &AppState, req: &HttpRequest) -> ApiResult<Cookie<'static>> {
+    if let Some(token) = credential(req) {
         let mut conn = state.conn().await?;
         sessions::delete(&mut conn, &token).await?;
         state.credentials.forget(&token);
     }
-    let mut gone = session_cookie(&state, "");
+    let mut gone = session_cookie(state, "");
     gone.make_removal();
-    Ok(HttpResponse::Ok()
-        .cookie(gone)
-        .json(Success { success: true }))
+    Ok(gone)
 }
 
 /// The current session and account, or `null` when not signed in (as better-auth answers).
