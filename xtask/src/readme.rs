@@ -48,11 +48,8 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 });
             }
             None => {}
-            Some(block) if fence => {
-                if block.text.contains("curl ") {
-                    found.push(block);
-                }
-            }
+            Some(block) if fence && block.text.contains("curl ") => found.push(block),
+            Some(_) if fence => {}
             Some(mut block) => {
                 block.text.push_str(line);
                 block.text.push('\n');
