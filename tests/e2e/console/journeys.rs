@@ -225,3 +225,71 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         Some("/console/sign-in")
     );
 }
+
+#[tokio::test]
+async fn an_account_in_two_orgs_chooses_one_then_switches() {
+    let app = TestApp::spawn().await;
+    person(&app, "boss@acme.test", "AppAdmin").await;
+    let beta = app.bootstrap("beta", "boss@acme.test").await;
+    let browser = Browser::new(&app);
+    browser.sign_in("boss@acme.test").await;
+    let first = browser.get("/console/users").status(303).await;
+    assert_eq!(
+        first.header("location"),
+        Some("/console/orgs"),
+        "no org chosen yet"
+    );
+    let chooser = browser.page("/console/orgs").await;
+    assert!(
+        chooser.contains("Org acme") && chooser.contains("Org beta"),
+        "{chooser}"
+    );
+    let chosen = browser
+        .post(
+            "/console/orgs",
+            &[
+                ("csrf", &csrf_of(&chooser)),
+                ("organization_id", &beta.org_id),
+            ],
+        )
+        .status(303)
+        .await;
+    assert_eq!(chosen.header("location"), Some("/console/"));
+    let users = browser.page("/console/users").await;
+    assert!(
+        users.contains("<strong id=\"total\">1</strong>"),
+        "beta's one user: {users}"
+    );
+    assert!(
+        users.contains("<label for=\"org-switch\">Org</label>"),
+        "{users}"
+    );
+    browser
+        .post(
+            "/console/orgs",
+            &[
+                ("csrf", &csrf_of(&users)),
+                ("organization_id", &app.admin.org_id),
+            ],
+        )
+        .status(303)
+        .await;
+    let acme = browser.page("/console/users").await;
+    assert!(
+        acme.contains("<strong id=\"total\">2</strong>"),
+        "acme's two users: {acme}"
+    );
+    // An org the account is not in is refused by the API's rule.
+    let other = app.bootstrap("gamma", "someone@else.test").await;
+    let refused = browser
+        .post(
+            "/console/orgs",
+            &[
+                ("csrf", &csrf_of(&acme)),
+                ("organization_id", &other.org_id),
+            ],
+        )
+        .reply()
+        .await;
+    assert!(refused.status >= 400, "{refused}");
+}
