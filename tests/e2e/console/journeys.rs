@@ -188,7 +188,7 @@ async fn an_admin_creates_and_edits_a_user_and_signs_out() {
         .await
         .expect(303);
     assert_eq!(edited.header("location"), Some(location.as_str()));
-    let api = api_user(&app, id).await;
+    let api = api_user(&app, &id).await;
     assert_eq!(api["name"], "Nia Park-Lee");
     assert_eq!(api["job_position_name"], "Engineer");
     assert_eq!(api["roles"][0], "AppAdmin");

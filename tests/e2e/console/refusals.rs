@@ -1,7 +1,6 @@
 //! What the console refuses: a wrong password (a message, not a 401 page), a POST without
 //! its CSRF token, an AppMember on the admin pages; and the headers of every page.
 
-use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 
 use super::{api_user, csrf_of, person, Browser, PASSWORD};
