@@ -52,13 +52,7 @@ impl<'a> Browser<'a> {
     /// A page, asserted 200 HTML.
     pub async fn page(&self, path: &str) -> String {
         let reply = self.get(path).status(200).await;
-        assert!(
-            reply
-                .header("content-type")
-                .unwrap()
-                .starts_with("text/html"),
-            "{reply}"
-        );
+        assert_html(&reply);
         reply.text
     }
 
@@ -101,4 +95,10 @@ pub async fn api_user(app: &TestApp, id: &str) -> serde_json::Value {
     app.admin(Method::GET, &format!("/api/v1/app/user/{id}"))
         .ok()
         .await
+}
+
+/// Asserts that an answer is an HTML page (the console's pages and its errors).
+pub fn assert_html(reply: &Reply) {
+    let kind = reply.header("content-type").unwrap_or_default();
+    assert!(kind.starts_with("text/html"), "{reply}");
 }

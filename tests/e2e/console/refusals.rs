@@ -3,7 +3,7 @@
 
 use roster_e2e::{Expect, TestApp};
 
-use super::{api_user, csrf_of, person, Browser, PASSWORD};
+use super::{api_user, assert_html, csrf_of, person, Browser, PASSWORD};
 
 #[tokio::test]
 async fn pages_carry_the_console_headers_and_a_labelled_sign_in_form() {
@@ -161,13 +161,7 @@ async fn unknown_and_malformed_ids_are_404_pages() {
         "/console/users/nope",
     ] {
         let reply = browser.get(path).status(404).await;
-        assert!(
-            reply
-                .header("content-type")
-                .unwrap()
-                .starts_with("text/html"),
-            "{reply}"
-        );
+        assert_html(&reply);
     }
     let bad = browser
         .get("/console/users?state=Sleeping")
