@@ -84,7 +84,7 @@ impl TryFrom<CreateOrgGroupRequest> for NewGroup {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrgGroupRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = display_name)]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]

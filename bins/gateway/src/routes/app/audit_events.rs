@@ -33,6 +33,7 @@ pub struct AuditEventsQuery {
     #[param(minimum = 1, maximum = 100)]
     pub first: Option<i64>,
     /// Cursor from `next_cursor`: the (older) events after it.
+    #[param(min_length = 1)]
     pub after: Option<String>,
 }
 
