@@ -37,14 +37,14 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 "system",
             )
         }
-        // A new account belongs to no org: no audit log records it (docs/events.md).
+        // A new account belongs to no org: its events are of no org (docs/events.md).
         "sign_up" => {
             let body = json!({"email": "newcomer@acme.test", "password": PASSWORD, "name": "New"});
             (
                 recipe_of(
                     f.anon(M::POST, "/api/auth/sign-up/email").json(&body),
                     200,
-                    &[],
+                    &["account.signed_up", "session.created"],
                     f.anon(M::POST, "/api/auth/sign-up/email").json(&body),
                     (422, Some("USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")),
                 ),

@@ -40,7 +40,7 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 f.app(M::POST, "/scim-tokens")
                     .json(&json!({"name": "Entra"})),
                 201,
-                &[],
+                &["scim_token.created"],
                 f.app(M::POST, "/scim-tokens").json(&json!({"name": ""})),
                 (400, Some("validation_failed")),
             ),
@@ -53,7 +53,7 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 recipe_of(
                     f.app(M::DELETE, &path),
                     204,
-                    &[],
+                    &["scim_token.revoked"],
                     f.app(M::DELETE, &path),
                     (404, Some("scim_token_not_found")),
                 ),
