@@ -108,7 +108,9 @@ async fn an_account_of_no_org_emits_events_of_no_org_that_only_the_operator_read
     assert!(seen
         .iter()
         .all(|e| e["org_id"] == app.admin.org_id.as_str()));
-    assert!(seen.iter().all(|e| !no_org.iter().any(|n| n["id"] == e["id"])));
+    assert!(seen
+        .iter()
+        .all(|e| !no_org.iter().any(|n| n["id"] == e["id"])));
     let delivered = app
         .sql_count(
             "SELECT count(*) AS n FROM webhook_deliveries d JOIN events e ON e.id = d.event_id \
