@@ -61,14 +61,21 @@ pub async fn audit_events(args: AuditEventsArgs) -> anyhow::Result<()> {
         let request = FeedRequest::parse(Some(BATCH), after.as_deref())?;
         let page = audit::list(&mut conn, org_id.as_deref(), &filter, &request).await?;
         for event in &page.data {
-            serde_json::to_writer(&mut stdout, event)?;
-            stdout.write_all(b"\n")?;
+            let mut line = serde_json::to_vec(event)?;
+            line.push(b'\n');
+            match stdout.write_all(&line) {
+                // The reader has seen enough (`| head`): not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                written => written?,
+            }
         }
         match page.next_cursor {
             Some(cursor) => after = Some(cursor),
             None => break,
         }
     }
-    stdout.flush()?;
-    Ok(())
+    match stdout.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        flushed => Ok(flushed?),
+    }
 }
