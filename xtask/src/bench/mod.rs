@@ -9,6 +9,7 @@ mod chart;
 mod db;
 mod gateway;
 mod pgbench;
+mod receiver;
 mod render;
 mod report;
 mod scenarios;
@@ -132,6 +133,13 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
                 pg_half,
             )?))
         };
+        // The scenario's endpoint, subscribed from before its measured load until its backlog
+        // has emptied after the load.
+        let client = crate::http::Client::new(&gw.base);
+        let webhook = match scenario.webhook {
+            true => Some(receiver::WebhookRun::begin(&client, fixture)?),
+            false => None,
+        };
         let pg_before = run_pgbench("before")?;
         let load_before = load_average();
         gateway::reset_peak_rss(gw.pid);
@@ -144,11 +152,30 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             "gateway",
         )?;
         let rss = gateway::peak_rss_mib(gw.pid);
+        let webhook = match webhook {
+            Some(run) => {
+                let db = crate::psql::Psql::new(&bench_db.url)?;
+                Some(run.finish(&client, fixture, &db)?)
+            }
+            None => None,
+        };
         let pg = match (pg_before, run_pgbench("after")?) {
             (Some(before), Some(after)) => Some(pgbench::PgbenchResult::bracketing(before, after)),
             _ => None,
         };
-        let result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
+        let mut result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
+        if let Some(w) = &webhook {
+            eprintln!(
+                "  webhook: {} received ({} written, {} failed), p50 {:.1} ms, p99 {:.1} ms, backlog empty after {}",
+                w.deliveries.unique,
+                w.written,
+                w.failed,
+                w.deliveries.p50_ms.unwrap_or(f64::NAN),
+                w.deliveries.p99_ms.unwrap_or(f64::NAN),
+                w.backlog_empty_after_s.map_or("(not within 60 s)".into(), |s| format!("{s:.2} s"))
+            );
+        }
+        result.webhook = webhook;
         eprintln!(
             "  {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} non-2xx{}",
             result.requests_per_s,

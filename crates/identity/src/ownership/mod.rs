@@ -122,7 +122,8 @@ pub(crate) async fn revoke_credentials(
     Ok(())
 }
 
-/// Emits an account's event in every org where it is a user (events belong to orgs).
+/// Emits an account's event in every org where it is a user; one of no org for an account
+/// in none.
 pub(crate) async fn emit_everywhere(
     conn: &mut AsyncPgConnection,
     kind: EventType,
@@ -142,9 +143,12 @@ pub(crate) async fn emit_everywhere(
         id: account_id,
         email,
     };
-    let all = orgs
-        .iter()
-        .map(|org| NewEvent::new(org.as_str(), kind, account_id, &data))
-        .collect::<DomainResult<Vec<_>>>()?;
+    let all = match orgs.is_empty() {
+        true => vec![NewEvent::in_org_or_none(None, kind, account_id, &data)?],
+        false => orgs
+            .iter()
+            .map(|org| NewEvent::new(org.as_str(), kind, account_id, &data))
+            .collect::<DomainResult<Vec<_>>>()?,
+    };
     events::emit_all(conn, &all).await
 }

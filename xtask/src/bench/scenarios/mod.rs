@@ -153,7 +153,15 @@ pub struct Scenario {
     pub target: Target,
     /// What every 2xx body must contain (else it counts as an unexpected answer).
     pub expect: &'static str,
+    /// Whether one webhook endpoint of the org subscribes to `user.created` while it
+    /// runs, delivering to a receiver on loopback (`bench::receiver`), judged by
+    /// [`WEBHOOK_TARGETS`] too.
+    pub webhook: bool,
 }
+
+/// What a scenario with a webhook is judged by besides its `target`: delivery from the
+/// event to receipt at p50 and p99 (ms), the backlog empty this long after the load (s).
+pub const WEBHOOK_TARGETS: (f64, f64, f64) = (100.0, 1000.0, 5.0);
 
 /// The scenarios `--scenario` names (comma-separated), or all of them; unknown names fail.
 pub fn select(names: &[String]) -> Result<Vec<&'static Scenario>> {

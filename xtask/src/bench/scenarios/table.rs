@@ -72,6 +72,7 @@ end
         }),
         target: Target::PgbenchRatio(0.5),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "list-users",
@@ -91,6 +92,7 @@ end
         }),
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "search-users",
@@ -129,6 +131,7 @@ end
         }),
         target: Target::P50Ms(20.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "deep-offset",
@@ -144,6 +147,7 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "deep-cursor",
@@ -163,6 +167,7 @@ end
         pgbench: None,
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "external-list",
@@ -212,29 +217,29 @@ end
         }),
         target: Target::P50Ms(20.0),
         expect: "\"channelId\":\"c0000000-",
+        webhook: false,
     },
     Scenario {
         name: "create-user",
         number: "6",
         title: "POST /api/v1/app/user (unique emails)",
         needs: &[Dataset::AppUsers],
-        wrk: |_| {
-            r#"
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local counter = 0
-function request()
-  counter = counter + 1
-  local n = string.format("%s-%d-%d", RUN, tid, counter)
-  local body = string.format('{"role":"AppMember","user_info":{"email":"load-%s@load.test","name":"Load User %s","given_name":"Load","family_name":"User %s"}}', n, n, n)
-  return wrk.format("POST", "/api/v1/app/user", nil, body)
-end
-"#
-            .into()
-        },
+        wrk: create_user_lua,
         pgbench: None,
         target: Target::RateAtLeast(3000.0),
         expect: "\"id\":\"user_",
+        webhook: false,
+    },
+    Scenario {
+        name: "create-user-with-webhook",
+        number: "6w",
+        title: "POST /api/v1/app/user (unique emails), one endpoint subscribed to user.created",
+        needs: &[Dataset::AppUsers],
+        wrk: create_user_lua,
+        pgbench: None,
+        target: Target::RateAtLeast(3000.0),
+        expect: "\"id\":\"user_",
+        webhook: true,
     },
     Scenario {
         name: "external-authenticate",
@@ -257,6 +262,7 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"accessToken\":\"",
+        webhook: false,
     },
     Scenario {
         name: "slack-link-status",
@@ -278,8 +284,25 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"linked\":true",
+        webhook: false,
     },
 ];
+
+/// Creates App users with emails unique to the run, thread and request.
+fn create_user_lua(_: &Fixture) -> String {
+    r#"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local counter = 0
+function request()
+  counter = counter + 1
+  local n = string.format("%s-%d-%d", RUN, tid, counter)
+  local body = string.format('{"role":"AppMember","user_info":{"email":"load-%s@load.test","name":"Load User %s","given_name":"Load","family_name":"User %s"}}', n, n, n)
+  return wrk.format("POST", "/api/v1/app/user", nil, body)
+end
+"#
+    .into()
+}
 
 /// A Lua function `family()` giving a random seeded family name.
 fn lua_family() -> String {
