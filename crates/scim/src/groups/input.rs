@@ -32,9 +32,7 @@ pub(super) fn member_id(value: &str) -> ScimResult<UserId> {
 /// The error for a member that is not a user of the org (an unknown id, another org's).
 pub(super) fn not_a_member(value: &str) -> ScimError {
     let shown: String = value.chars().take(64).collect();
-    ScimError::invalid_value(format!(
-        "member `{shown}` is not a user of this org"
-    ))
+    ScimError::invalid_value(format!("member `{shown}` is not a user of this org"))
 }
 
 fn members(obj: &Map<String, Json>) -> ScimResult<Vec<UserId>> {
@@ -112,21 +110,38 @@ mod tests {
         }));
         let input = input.map_err(|e| e.detail);
         assert_eq!(
-            input.as_ref().map(|i| (i.display_name.as_str(), i.external_id.as_deref(), i.members.len())),
+            input.as_ref().map(|i| (
+                i.display_name.as_str(),
+                i.external_id.as_deref(),
+                i.members.len()
+            )),
             Ok(("Engineering", Some("00g1"), 2))
         );
     }
 
     #[test]
     fn refuses_what_it_cannot_store() {
-        let status = |body: Json| read(&body).err().and_then(|e| e.scim_type).map(|t| t.as_str());
+        let status = |body: Json| {
+            read(&body)
+                .err()
+                .and_then(|e| e.scim_type)
+                .map(|t| t.as_str())
+        };
         assert_eq!(status(json!({})), Some("invalidValue"));
         assert_eq!(status(json!({"displayName": 3})), Some("invalidValue"));
         assert_eq!(status(json!({"displayName": "   "})), Some("invalidValue"));
-        assert_eq!(status(json!({"displayName": "x", "members": {}})), Some("invalidValue"));
-        assert_eq!(status(json!({"displayName": "x", "members": [{"value": "grp_1"}]})), Some("invalidValue"));
         assert_eq!(
-            status(json!({"displayName": "x", "members": [{"value": "user_0000000000000001", "type": "Group"}]})),
+            status(json!({"displayName": "x", "members": {}})),
+            Some("invalidValue")
+        );
+        assert_eq!(
+            status(json!({"displayName": "x", "members": [{"value": "grp_1"}]})),
+            Some("invalidValue")
+        );
+        assert_eq!(
+            status(
+                json!({"displayName": "x", "members": [{"value": "user_0000000000000001", "type": "Group"}]})
+            ),
             Some("invalidValue")
         );
         assert_eq!(status(json!([])), Some("invalidSyntax"));

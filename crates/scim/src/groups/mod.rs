@@ -225,8 +225,7 @@ pub async fn patch(
                 .await?
                 .remove(&id)
                 .unwrap_or_default();
-            let before: BTreeSet<String> =
-                now.iter().filter_map(patch::value_of).collect();
+            let before: BTreeSet<String> = now.iter().filter_map(patch::value_of).collect();
             let mut after = render::to_json(&current, scope.base, Some(std::mem::take(&mut now)));
             patch::apply(&mut after, &ops, &target)?;
             let input = input::read(&after)?;
@@ -236,8 +235,11 @@ pub async fn patch(
                 external_id: (input.external_id != current.external_id)
                     .then(|| input.external_id.clone()),
             };
-            let kept: BTreeSet<String> =
-                input.members.iter().map(|u| u.as_str().to_owned()).collect();
+            let kept: BTreeSet<String> = input
+                .members
+                .iter()
+                .map(|u| u.as_str().to_owned())
+                .collect();
             let gone: Vec<UserId> = before
                 .difference(&kept)
                 .filter_map(|v| UserId::parse(v))

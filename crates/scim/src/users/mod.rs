@@ -21,9 +21,9 @@ use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
 use crate::projection::Projection;
 use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
+pub use crate::scope::Scope;
 pub use input::UserInput;
 pub use row::ScimUserRow;
-pub use crate::scope::Scope;
 
 fn user_id(id: &str) -> ScimResult<UserId> {
     UserId::parse(id).ok_or_else(|| ScimError::not_found("user"))
