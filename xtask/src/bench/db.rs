@@ -191,6 +191,7 @@ impl BenchDb {
                 workspace_id,
                 channel_ids: (1..=CHANNELS).map(channel_id).collect(),
                 slack_links: slack_links_for(rows),
+                scim_token: String::new(),
             },
             url,
             seeding,
