@@ -59,6 +59,10 @@ impl Attr {
         self.sub = sub;
         self
     }
+    const fn on_request(mut self) -> Self {
+        self.returned = "request";
+        self
+    }
     const fn required(mut self) -> Self {
         self.required = true;
         self
@@ -111,7 +115,13 @@ const GROUP_REF_SUB: &[Attr] = &[
 const MEMBER_SUB: &[Attr] = &[
     attr("value", "string", "The member user's id.").exact(),
     attr("$ref", "reference", "The member's URI."),
-    attr("display", "string", "The member's displayName.").read_only(),
+    attr(
+        "display",
+        "string",
+        "The member user's name; returned when `attributes` names members.display.",
+    )
+    .read_only()
+    .on_request(),
 ];
 
 /// The User attributes Roster stores.

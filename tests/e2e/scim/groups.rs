@@ -49,11 +49,42 @@ async fn create_get_replace_and_delete_a_group_with_its_members() {
     let members = group["members"].as_array().unwrap();
     assert_eq!(members.len(), 2, "{group}");
     let ada_member = members.iter().find(|m| m["value"] == id(&ada)).unwrap();
-    assert_eq!(ada_member["display"], "Ada Lovelace");
     assert!(ada_member["$ref"]
         .as_str()
         .unwrap()
         .ends_with(&format!("/scim/v2/Users/{}", id(&ada))));
+    // `display` (the user's name, not the one sent) is returned on request.
+    assert!(ada_member.get("display").is_none(), "{ada_member}");
+    let named = scim
+        .req(
+            &app,
+            Method::GET,
+            &format!("/Groups/{gid}?attributes=displayName,members.value,members.display"),
+        )
+        .ok()
+        .await;
+    let ada_named = named["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["value"] == id(&ada))
+        .unwrap();
+    assert_eq!(
+        ada_named,
+        &json!({"value": id(&ada), "display": "Ada Lovelace"})
+    );
+    let listed_named = scim
+        .req(&app, Method::GET, "/Groups?attributes=members.display")
+        .ok()
+        .await;
+    assert_eq!(
+        listed_named["Resources"][0]["members"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{listed_named}"
+    );
+    assert!(listed_named["Resources"][0]["members"][0]["display"].is_string());
     // The same group in the App API, and the user's read-only groups.
     let app_group = app
         .admin(Method::GET, &format!("/api/v1/app/groups/{gid}"))

@@ -74,7 +74,8 @@ async fn answer(
     let members = match projection.wants("members") {
         true => {
             let ids = std::slice::from_ref(&group.id);
-            let mut all = render::members_of(conn, scope.org_id, scope.base, ids).await?;
+            let display = projection.requests("members", "display");
+            let mut all = render::members_of(conn, scope.org_id, scope.base, ids, display).await?;
             Some(all.remove(&group.id).unwrap_or_default())
         }
         false => None,
@@ -130,7 +131,8 @@ pub async fn list(
     let mut members = match query.projection.wants("members") && !groups.is_empty() {
         true => {
             let ids: Vec<OrgGroupId> = groups.iter().map(|g| g.id.clone()).collect();
-            Some(render::members_of(conn, org_id, scope.base, &ids).await?)
+            let display = query.projection.requests("members", "display");
+            Some(render::members_of(conn, org_id, scope.base, &ids, display).await?)
         }
         false => None,
     };
@@ -221,7 +223,8 @@ pub async fn patch(
     let group = conn
         .transaction::<_, ScimError, _>(async |conn| {
             let current = locked(conn, org_id, &id, if_match).await?;
-            let mut now = render::members_of(conn, org_id, scope.base, std::slice::from_ref(&id))
+            let one = std::slice::from_ref(&id);
+            let mut now = render::members_of(conn, org_id, scope.base, one, false)
                 .await?
                 .remove(&id)
                 .unwrap_or_default();

@@ -20,9 +20,15 @@ pub fn version(group: &Group) -> String {
     roster_core::etag::weak(group.updated_at)
 }
 
-/// A member as `members` shows it: the user's id, name and URI.
-pub(super) fn member(base: &str, user_id: &UserId, name: &str) -> Json {
-    json!({"value": user_id, "display": name, "$ref": format!("{base}/Users/{user_id}")})
+/// A member as `members` shows it: the user's id and URI, and its name when asked for
+/// (`display` is returned on request: a client that PATCHes members with `value` alone
+/// reads back what it sent).
+pub(super) fn member(base: &str, user_id: &UserId, name: Option<&str>) -> Json {
+    let mut member = json!({"value": user_id, "$ref": format!("{base}/Users/{user_id}")});
+    if let Some(name) = name {
+        member["display"] = json!(name);
+    }
+    member
 }
 
 /// The resource; `members` when given (and not empty: an empty one is unassigned).
@@ -48,12 +54,14 @@ pub(super) fn to_json(group: &Group, base: &str, members: Option<Vec<Json>>) -> 
     out
 }
 
-/// The members of each of these groups, in the order they joined.
+/// The members of each of these groups, in the order they joined (with their `display`
+/// when `display`).
 pub(super) async fn members_of(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     base: &str,
     groups: &[OrgGroupId],
+    display: bool,
 ) -> ScimResult<HashMap<OrgGroupId, Vec<Json>>> {
     let rows: Vec<(OrgGroupId, UserId, String)> = m::table
         .inner_join(users::table.on(users::org_id.eq(m::org_id).and(users::id.eq(m::user_id))))
@@ -65,9 +73,11 @@ pub(super) async fn members_of(
         .await?;
     let mut out: HashMap<OrgGroupId, Vec<Json>> = HashMap::new();
     for (group_id, user_id, name) in rows {
-        out.entry(group_id)
-            .or_default()
-            .push(member(base, &user_id, &name));
+        out.entry(group_id).or_default().push(member(
+            base,
+            &user_id,
+            display.then_some(name.as_str()),
+        ));
     }
     Ok(out)
 }

@@ -27,6 +27,10 @@ const NOT_WRITES: &[(&str, &str)] = &[
         "a SCIM query sent as POST (RFC 7644 §3.4.3): reads",
     ),
     (
+        "search_scim_groups",
+        "a SCIM query sent as POST (RFC 7644 §3.4.3): reads",
+    ),
+    (
         "send_verification_email",
         "queues a mail (the mail outbox), changes no resource",
     ),
@@ -58,6 +62,12 @@ const RECIPE_PENDING: &[&str] = &[
     "replace_scim_user",
     "delete_scim_user",
     "patch_scim_user",
+    // Their events (actor `scim`) are asserted in tests/e2e/scim/groups.rs and
+    // group_lists.rs.
+    "create_scim_group",
+    "replace_scim_group",
+    "delete_scim_group",
+    "patch_scim_group",
 ];
 
 #[derive(diesel::QueryableByName, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
