@@ -4,7 +4,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-use super::Scim;
+use super::{member_ids, Scim};
 
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
@@ -162,19 +162,7 @@ async fn patch_adds_removes_and_renames_and_a_noop_writes_nothing() {
     let grace = id(&scim.user(&app, "grace@example.com").await);
     let group = scim.group(&app, "Engineering", &[]).await;
     let path = format!("/Groups/{}", id(&group));
-    // Members added at once joined at the same time: compared as sets.
-    let members = |g: &Value| -> Vec<String> {
-        let mut ids: Vec<String> = g["members"]
-            .as_array()
-            .map(|m| {
-                m.iter()
-                    .map(|x| x["value"].as_str().unwrap().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort();
-        ids
-    };
+    let members = member_ids;
     let set = |ids: &[&String]| -> Vec<String> {
         let mut ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         ids.sort();

@@ -17,6 +17,20 @@ pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
+/// The member ids of a group, sorted (members added at once joined at the same time).
+pub fn member_ids(group: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = group["members"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .map(|x| x["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
 /// A SCIM client of the admin's org (`acme`): its token, and requests with it.
 pub struct Scim {
     pub token: String,

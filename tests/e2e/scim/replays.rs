@@ -5,7 +5,7 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
-use super::{Scim, GROUP, PATCH_OP, USER};
+use super::{member_ids, Scim, GROUP, PATCH_OP, USER};
 
 #[tokio::test]
 async fn okta_user_provisioning_sequence() {
@@ -181,20 +181,6 @@ async fn entra_user_provisioning_sequence() {
         )
         .await;
     assert_eq!(enabled["active"], true);
-}
-
-/// The members of a group, sorted (members added at once joined at the same time).
-fn member_ids(group: &serde_json::Value) -> Vec<String> {
-    let mut ids: Vec<String> = group["members"]
-        .as_array()
-        .map(|m| {
-            m.iter()
-                .map(|x| x["value"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
-    ids
 }
 
 #[tokio::test]

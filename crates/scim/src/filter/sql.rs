@@ -49,6 +49,21 @@ pub fn condition<T: 'static>(filter: &Filter, resolve: Resolver<'_>) -> ScimResu
     build(filter, resolve, None, Wrap::BARE)
 }
 
+/// `query` narrowed to the rows `filter` lets through (all of them without a filter).
+pub fn narrowed<T: 'static, Q>(
+    query: Q,
+    filter: Option<&Filter>,
+    resolve: Resolver<'_>,
+) -> ScimResult<Q>
+where
+    Q: diesel::query_dsl::methods::FilterDsl<Condition<T>, Output = Q>,
+{
+    Ok(match filter {
+        Some(f) => query.filter(condition::<T>(f, resolve)?),
+        None => query,
+    })
+}
+
 /// What a comparison is written in: `coalesce(…, false)` under a `not`, else parentheses.
 #[derive(Debug, Clone, Copy)]
 struct Wrap {

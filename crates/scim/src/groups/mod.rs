@@ -20,6 +20,7 @@ use roster_identity::{OrgGroupId, OrgId, UserId};
 use serde_json::Value as Json;
 
 use crate::error::{ScimError, ScimResult};
+use crate::filter::sql::narrowed;
 use crate::list::{self, ListQuery};
 use crate::patch::{self, Target};
 use crate::path::GROUP_SCHEMA;
@@ -105,14 +106,8 @@ pub async fn list(
 ) -> ScimResult<Json> {
     let org_id = scope.org_id;
     let base = || {
-        let mut q = g::table.filter(g::org_id.eq(org_id)).into_boxed();
-        if let Some(f) = &query.filter {
-            q = q.filter(crate::filter::sql::condition::<g::table>(
-                f,
-                &render::resolve,
-            )?);
-        }
-        Ok::<_, ScimError>(q)
+        let all = g::table.filter(g::org_id.eq(org_id)).into_boxed();
+        narrowed::<g::table, _>(all, query.filter.as_ref(), &render::resolve)
     };
     let total: i64 = base()?.count().get_result(conn).await?;
     let groups: Vec<Group> = match query.count {

@@ -16,6 +16,7 @@ use roster_identity::{OrgId, UserId};
 use serde_json::Value as Json;
 
 use crate::error::{ScimError, ScimResult};
+use crate::filter::sql::narrowed;
 use crate::list::{self, ListQuery};
 use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
@@ -101,14 +102,8 @@ pub async fn list(
 ) -> ScimResult<Json> {
     let org_id = scope.org_id;
     let base = || {
-        let mut q = users::table.filter(users::org_id.eq(org_id)).into_boxed();
-        if let Some(f) = &query.filter {
-            q = q.filter(crate::filter::sql::condition::<users::table>(
-                f,
-                &columns::resolve,
-            )?);
-        }
-        Ok::<_, ScimError>(q)
+        let all = users::table.filter(users::org_id.eq(org_id)).into_boxed();
+        narrowed::<users::table, _>(all, query.filter.as_ref(), &columns::resolve)
     };
     let total: i64 = match &query.filter {
         Some(_) => base()?.count().get_result(conn).await?,
