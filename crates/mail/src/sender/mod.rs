@@ -9,7 +9,7 @@ mod claim;
 
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, RunQueryDsl};
+use diesel_async::AsyncConnection;
 use lettre::message::Mailbox;
 use roster_core::db::Pool;
 use roster_core::DomainError;
@@ -128,18 +128,9 @@ impl Sender {
                 let mut conn = roster_core::db::conn(&self.pool)
                     .await
                     .map_err(|e| SendError::Transient(e.to_string()))?;
-                // The link's account may be being deleted, and its delete waits for this
-                // batch's lock on the mail (its cascade), which waits for this link: a
-                // deadlock across two connections that PostgreSQL cannot see. Wait for
-                // the account's lock a moment only; the mail is retried later.
-                conn.transaction::<_, DomainError, _>(async |conn| {
-                    diesel::sql_query("SET LOCAL lock_timeout = '2s'")
-                        .execute(conn)
-                        .await?;
-                    links::issue(conn, purpose, account_id, &mail.recipient).await
-                })
-                .await
-                .map_err(|e| SendError::Transient(e.to_string()))?
+                links::issue(&mut conn, purpose, account_id, &mail.recipient)
+                    .await
+                    .map_err(|e| SendError::Transient(e.to_string()))?
             };
             let url = link_url(
                 &self.config.public_url,
