@@ -72,7 +72,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         .flat_map(|s| s.needs.iter().copied())
         .collect();
     let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
-    let fixture = &bench_db.fixture;
+    let mut fixture = bench_db.fixture.clone();
 
     let mut gw = gateway::start(
         &gateway_bin,
@@ -81,6 +81,8 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         &opts.gateway_log,
     )?;
     eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
+    fixture.scim_token = gateway::mint_scim_token(&gw.base, &fixture)?;
+    let fixture = &fixture;
     let duration = Duration::from_secs(opts.duration.max(1));
     let warmup = Duration::from_secs(opts.duration.clamp(1, 3));
     let run_tag = roster_devkit::random_hex(4)?;

@@ -11,8 +11,10 @@ use utoipa::ToSchema;
 use super::{GroupChanges, NewGroup};
 use crate::UserId;
 
-const DISPLAY_NAME: Text = Text::new(1, 200);
-const EXTERNAL_ID: Text = Text::new(1, 255);
+/// A group's display name (also over SCIM).
+pub const DISPLAY_NAME: Text = Text::new(1, 200);
+/// A group's external id (also over SCIM).
+pub const EXTERNAL_ID: Text = Text::new(1, 255);
 /// Most members a create names.
 pub const MAX_NEW_MEMBERS: usize = 1_000;
 

@@ -29,6 +29,10 @@ const NOT_WRITES: &[(&str, &str)] = &[
         "a SCIM query sent as POST (RFC 7644 §3.4.3): reads",
     ),
     (
+        "search_scim_groups",
+        "a SCIM query sent as POST (RFC 7644 §3.4.3): reads",
+    ),
+    (
         "send_verification_email",
         "queues a mail (the mail outbox), changes no resource",
     ),

@@ -80,6 +80,9 @@ pub struct Fixture {
     /// Slack users linked (`U<10 hex digits of k>` for k in 1..=slack_links, linked to
     /// App user `SLACK_LINK_EVERY * k`).
     pub slack_links: u64,
+    /// A SCIM token of the org, minted through the API once the gateway runs (empty
+    /// before).
+    pub scim_token: String,
 }
 
 /// Channel n (1-based) of the seeded workspace: a UUID made from n.
@@ -127,6 +130,18 @@ pub const FAMILY_LAST: [&str; 10] = ["a", "o", "i", "u", "e", "as", "os", "in", 
 pub fn lua_list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
     format!("{{{}}}", quoted.join(", "))
+}
+
+/// The email (and so the SCIM userName) seeded for App user g, as `seed_app_users` writes
+/// it: `<given>.<family>.<g>@example.test`, lower-case.
+pub fn seeded_email(g: u64) -> String {
+    let given = GIVEN_NAMES[((g / 4000) % 20) as usize].to_lowercase();
+    format!(
+        "{given}.{}{}{}.{g}@example.test",
+        FAMILY_FIRST[(g % 20) as usize],
+        FAMILY_MIDDLE[((g / 20) % 20) as usize],
+        FAMILY_LAST[((g / 400) % 10) as usize]
+    )
 }
 
 impl Fixture {
@@ -202,6 +217,53 @@ mod tests {
         );
         assert!(select(&["nope".into()]).is_err());
         assert_eq!(select(&[]).map(|v| v.len()).ok(), Some(SCENARIOS.len()));
+    }
+
+    fn fixture() -> Fixture {
+        Fixture {
+            rows: 1000,
+            org_id: "org_1".into(),
+            org_slug: "bench".into(),
+            token: "rpat_admin".into(),
+            deep_page: 1,
+            deep_cursor: String::new(),
+            api_key: "rxk_1".into(),
+            workspace_id: "w".into(),
+            channel_ids: vec![channel_id(1)],
+            slack_links: 100,
+            scim_token: "rscim_bench".into(),
+        }
+    }
+
+    #[test]
+    fn scim_scenarios_send_the_scim_token_and_no_org() {
+        for name in ["scim-filter-username", "scim-list"] {
+            let scenario = select(&[name.into()]).unwrap_or_default();
+            let lua = (scenario[0].wrk)(&fixture());
+            assert!(
+                lua.contains("wrk.headers[\"Authorization\"] = \"Bearer rscim_bench\""),
+                "{lua}"
+            );
+            assert!(lua.contains("wrk.headers[\"x-org\"] = nil"), "{lua}");
+            assert!(lua.contains("/scim/v2/Users?"), "{lua}");
+            assert!(matches!(scenario[0].target, Target::P50Ms(_)));
+        }
+        let filter = select(&["scim-filter-username".into()]).unwrap_or_default();
+        let lua = (filter[0].wrk)(&fixture());
+        // The Lua names the seeding's names in the seeding's order.
+        assert!(
+            lua.contains("local given, first, middle, last = {\"sasha\", \"lee\","),
+            "{lua}"
+        );
+        assert!(lua.contains("userName%20eq%20%22"), "{lua}");
+    }
+
+    #[test]
+    fn seeded_emails_follow_the_seeding_rule() {
+        assert_eq!(seeded_email(1), "sasha.lovena.1@example.test");
+        // g = 4867: given (4867 / 4000) % 20 = 1, first 4867 % 20 = 7, middle
+        // (4867 / 20) % 20 = 3, last (4867 / 400) % 10 = 2 (0-based).
+        assert_eq!(seeded_email(4867), "lee.vimari.4867@example.test");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{
     lua_list, Dataset, Fixture, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST,
-    FAMILY_MIDDLE, PAGE_SIZE, SLACK_TEAM,
+    FAMILY_MIDDLE, GIVEN_NAMES, PAGE_SIZE, SLACK_TEAM,
 };
 
 /// The columns external `users::list` selects.
@@ -286,6 +286,34 @@ end
         expect: "\"linked\":true",
         webhook: false,
     },
+    Scenario {
+        name: "scim-filter-username",
+        number: "22",
+        title: "GET /scim/v2/Users?filter=userName eq \"{a random seeded user's email}\"",
+        needs: &[Dataset::AppUsers],
+        wrk: |f| {
+            lua_scim(f)
+                + &lua_seeded_email()
+                + r#"
+function request()
+  return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. seeded_email(math.random(1, ROWS)) .. "%22")
+end
+"#
+        },
+        pgbench: None,
+        target: Target::P50Ms(5.0),
+        expect: "\"totalResults\":1",
+    },
+    Scenario {
+        name: "scim-list",
+        number: "22",
+        title: "GET /scim/v2/Users?startIndex=1&count=100 (with totalResults)",
+        needs: &[Dataset::AppUsers],
+        wrk: |f| lua_scim(f) + "wrk.path = \"/scim/v2/Users?startIndex=1&count=100\"\n",
+        pgbench: None,
+        target: Target::P50Ms(15.0),
+        expect: "\"itemsPerPage\":100",
+    },
 ];
 
 /// Creates App users with emails unique to the run, thread and request.
@@ -302,6 +330,34 @@ function request()
 end
 "#
     .into()
+}
+
+/// The SCIM token in place of the API token (and no `x-org`: a SCIM token names its org).
+fn lua_scim(f: &Fixture) -> String {
+    format!(
+        "wrk.headers[\"Authorization\"] = \"Bearer {}\"\nwrk.headers[\"x-org\"] = nil\n",
+        f.scim_token
+    )
+}
+
+/// A Lua function `seeded_email(g)`: `scenarios::seeded_email` (the seeding's rule).
+fn lua_seeded_email() -> String {
+    let given: Vec<String> = GIVEN_NAMES.iter().map(|g| g.to_lowercase()).collect();
+    let given: Vec<&str> = given.iter().map(String::as_str).collect();
+    format!(
+        r#"
+local given, first, middle, last = {}, {}, {}, {}
+function seeded_email(g)
+  return given[1 + math.floor(g / 4000) % 20] .. "." .. first[1 + g % 20]
+    .. middle[1 + math.floor(g / 20) % 20] .. last[1 + math.floor(g / 400) % 10]
+    .. "." .. string.format("%d", g) .. "@example.test"
+end
+"#,
+        lua_list(&given),
+        lua_list(&FAMILY_FIRST),
+        lua_list(&FAMILY_MIDDLE),
+        lua_list(&FAMILY_LAST)
+    )
 }
 
 /// A Lua function `family()` giving a random seeded family name.

@@ -1,5 +1,5 @@
 //! SCIM: the org's SCIM tokens (`/api/v1/app/scim-tokens`) and the users a SCIM client
-//! provisions (`/scim/v2/Users`, actor `scim`).
+//! provisions (`/scim/v2/Users` and `/scim/v2/Groups`, actor `scim`).
 
 use reqwest::{Method, RequestBuilder};
 use roster_e2e::Expect;
@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::{nothing, recipe_of, str_of, Fixture, Recipe};
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// A SCIM request with the fixture's token; a body goes as `application/scim+json`.
@@ -29,6 +30,10 @@ fn scim_user(user_name: &str) -> Value {
     json!({"schemas": [USER], "userName": user_name,
         "name": {"givenName": "Ada", "familyName": "Walker"},
         "emails": [{"value": user_name, "type": "work"}], "active": true})
+}
+
+fn scim_group(display_name: &str) -> Value {
+    json!({"schemas": [GROUP], "displayName": display_name, "members": []})
 }
 
 /// The recipe of a SCIM operation, by `operationId`; `None` when it is not one.
@@ -108,6 +113,58 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                     scim(f, M::DELETE, &path, None),
                     204,
                     &["user.deleted"],
+                    scim(f, M::DELETE, &path, None),
+                    (404, None),
+                ),
+            };
+            (r, "scim")
+        }
+        "create_scim_group" => {
+            let body = scim_group("Provisioned");
+            (
+                recipe_of(
+                    scim(f, M::POST, "/Groups", Some(&body)),
+                    201,
+                    &["group.created"],
+                    // The same displayName again.
+                    scim(f, M::POST, "/Groups", Some(&body)),
+                    (409, None),
+                ),
+                "scim",
+            )
+        }
+        "replace_scim_group" | "patch_scim_group" | "delete_scim_group" => {
+            let made = scim(f, M::POST, "/Groups", Some(&scim_group(operation)))
+                .created()
+                .await;
+            let path = format!("/Groups/{}", str_of(&made, "id"));
+            let gone = format!("/Groups/{}", nothing("grp"));
+            let r = match operation {
+                "replace_scim_group" => {
+                    let body = scim_group(&format!("{operation} renamed"));
+                    recipe_of(
+                        scim(f, M::PUT, &path, Some(&body)),
+                        200,
+                        &["group.updated"],
+                        scim(f, M::PUT, &gone, Some(&body)),
+                        (404, None),
+                    )
+                }
+                "patch_scim_group" => {
+                    let body = json!({"schemas": [PATCH_OP], "Operations": [
+                        {"op": "replace", "path": "displayName", "value": "Patched"}]});
+                    recipe_of(
+                        scim(f, M::PATCH, &path, Some(&body)),
+                        200,
+                        &["group.updated"],
+                        scim(f, M::PATCH, &gone, Some(&body)),
+                        (404, None),
+                    )
+                }
+                _ => recipe_of(
+                    scim(f, M::DELETE, &path, None),
+                    204,
+                    &["group.deleted"],
                     scim(f, M::DELETE, &path, None),
                     (404, None),
                 ),
