@@ -4,7 +4,7 @@
 //! existing ones updated by another when asked, and their events emitted together. The
 //! statement triggers on users (counters, words) run once per batch.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
@@ -130,11 +130,9 @@ pub async fn batch(
         .partition(|r| existing.contains_key(&r.email_key));
     let mut changes = Vec::new();
     let added = add(conn, org_id, &new).await?;
+    let added_keys: HashSet<String> = added.iter().map(|u| u.email.to_lowercase()).collect();
     for row in &new {
-        if !added
-            .iter()
-            .any(|u| u.email.to_lowercase() == row.email_key)
-        {
+        if !added_keys.contains(&row.email_key) {
             // Added by someone else since the lookup above.
             match on_conflict {
                 OnConflict::Skip => counts.skipped += 1,
@@ -228,6 +226,10 @@ async fn add(
         return Ok(Vec::new());
     }
     let now = roster_core::time::now();
+    let account_ids: Vec<String> = rows
+        .iter()
+        .map(|_| AccountId::generate().as_str().to_owned())
+        .collect();
     let texts = |f: fn(&ImportRow) -> &str| -> Vec<&str> { rows.iter().map(f).collect() };
     let optional =
         |f: fn(&ImportRow) -> Option<&str>| -> Vec<Option<&str>> { rows.iter().map(f).collect() };
@@ -239,11 +241,7 @@ async fn add(
                     .map(|_| UserId::generate().as_str().to_owned())
                     .collect::<Vec<_>>(),
             )
-            .bind::<Array<Text>, _>(
-                rows.iter()
-                    .map(|_| AccountId::generate().as_str().to_owned())
-                    .collect::<Vec<_>>(),
-            )
+            .bind::<Array<Text>, _>(&account_ids)
             .bind::<Array<Text>, _>(texts(|r| r.email.as_str()))
             .bind::<Array<Text>, _>(texts(|r| r.name.as_str()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.given_name.as_deref()))
@@ -264,6 +262,18 @@ async fn add(
     )
     .load(conn)
     .await?;
+    // Users added on accounts that were there before (a sign-up, a member of another
+    // org): the same as an administrator adding them one by one (an unverified sign-up
+    // is reclaimed for its owner, a verified owner is told).
+    let created: HashSet<&str> = account_ids.iter().map(String::as_str).collect();
+    let existing: Vec<(&OrgId, &AccountId)> = records
+        .iter()
+        .filter(|r| !created.contains(r.account_id.as_str()))
+        .map(|r| (org_id, &r.account_id))
+        .collect();
+    if !existing.is_empty() {
+        crate::ownership::after_admin_add(conn, &existing).await?;
+    }
     Ok(records.into_iter().map(User::from).collect())
 }
 

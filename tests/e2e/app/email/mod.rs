@@ -5,6 +5,7 @@
 mod delivery;
 mod reset;
 mod takeover;
+mod takeover_import;
 mod verify;
 
 use std::time::Duration;
