@@ -21,7 +21,8 @@ use crate::{AccountId, OrgId, UserId};
 const USER_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
      job_position_name, job_position_description, state, role, created_at, updated_at";
 const ADDED_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
-     job_position_name, job_position_description, state, role, created_at, updated_at, email_key";
+     job_position_name, job_position_description, state, role, created_at, updated_at, email_key, \
+     external_id";
 
 static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -29,9 +30,9 @@ static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 WITH input AS (
     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
-                         $13::text[], $14::text[])
+                         $13::text[], $14::text[], $15::text[])
         AS i(user_id, account_id, email, name, given_name, family_name, job_position_name,
-             job_position_description, state, role, at, password_hash, email_key)
+             job_position_description, state, role, at, password_hash, email_key, external_id)
 ), found AS (
     INSERT INTO accounts AS a (id, email, email_key, name, password_hash)
     SELECT account_id, email, email_key, name, password_hash FROM input ORDER BY email_key
@@ -40,7 +41,7 @@ WITH input AS (
 )
 INSERT INTO users ({ADDED_COLUMNS})
 SELECT $1, i.user_id, f.id, i.name, i.given_name, i.family_name, i.email, i.job_position_name,
-       i.job_position_description, i.state, i.role, i.at, now(), i.email_key
+       i.job_position_description, i.state, i.role, i.at, now(), i.email_key, i.external_id
   FROM input i JOIN found f ON f.email_key = i.email_key
 ON CONFLICT DO NOTHING
 RETURNING {USER_COLUMNS}"
@@ -59,17 +60,17 @@ UPDATE users u
    SET name = i.name, given_name = i.given_name, family_name = i.family_name,
        job_position_name = i.job_position_name,
        job_position_description = i.job_position_description,
-       state = i.state, role = i.role, updated_at = now()
+       state = i.state, role = i.role, external_id = i.external_id, updated_at = now()
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::text[], $9::text[])
+              $8::text[], $9::text[], $10::text[])
     AS i(id, name, given_name, family_name, job_position_name, job_position_description,
-         state, role)
+         state, role, external_id)
  WHERE u.org_id = $1 AND u.id = i.id
    AND (u.name, u.given_name, u.family_name, u.job_position_name, u.job_position_description,
-        u.state, u.role)
+        u.state, u.role, u.external_id)
        IS DISTINCT FROM
        (i.name, i.given_name, i.family_name, i.job_position_name, i.job_position_description,
-        i.state, i.role)
+        i.state, i.role, i.external_id)
 RETURNING {returned}"
     )
 });
@@ -258,7 +259,8 @@ async fn add(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| {
                 r.password_hash.as_ref().map(|h| h.as_str())
             }))
-            .bind::<Array<Text>, _>(texts(|r| r.email_key.as_str())),
+            .bind::<Array<Text>, _>(texts(|r| r.email_key.as_str()))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.external_id.as_deref())),
     )
     .load(conn)
     .await?;
@@ -300,7 +302,8 @@ async fn update(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_description.as_deref()))
             .bind::<Array<Text>, _>(texts(|r| r.state.as_str()))
-            .bind::<Array<Text>, _>(texts(|r| r.role.as_str())),
+            .bind::<Array<Text>, _>(texts(|r| r.role.as_str()))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.external_id.as_deref())),
     )
     .load(conn)
     .await?;

@@ -11,6 +11,7 @@ mod cursors;
 mod delete;
 mod import_cli;
 mod import_http;
+mod import_list;
 mod list;
 mod me;
 mod search;
