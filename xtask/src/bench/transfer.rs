@@ -128,6 +128,24 @@ pub fn created_of(summary: &str) -> Result<u64> {
         .with_context(|| format!("no `created` in `{summary}`"))
 }
 
+/// Starts `gateway <args>` on the database, its stdout piped.
+fn spawn(
+    gateway: &Path,
+    database_url: &str,
+    args: &[&std::ffi::OsStr],
+) -> Result<(Child, std::process::ChildStdout)> {
+    let mut child = Command::new(gateway)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    Ok((child, stdout))
+}
+
 /// Waits for `child`, reading its peak RSS meanwhile; fails past the deadline.
 fn watch(child: &mut Child, started: Instant) -> Result<Option<f64>> {
     let mut peak = None;
@@ -170,19 +188,18 @@ pub fn import(gateway: &Path, database_url: &str, users: u64, tag: &str) -> Resu
     eprintln!("bench: writing {users} users to {}", file.display());
     write_file(&file, users)?;
     let ran = (|| {
+        let errors = dir.join("errors.ndjson");
+        let args = [
+            "import".as_ref(),
+            "users".as_ref(),
+            "--org".as_ref(),
+            slug.as_ref(),
+            file.as_os_str(),
+            "--errors".as_ref(),
+            errors.as_os_str(),
+        ];
         let started = Instant::now();
-        let mut child = Command::new(gateway)
-            .args(["import", "users", "--org", &slug])
-            .arg(&file)
-            .arg("--errors")
-            .arg(dir.join("errors.ndjson"))
-            .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let stdout = child.stdout.take().context("no stdout")?;
+        let (mut child, stdout) = spawn(gateway, database_url, &args)?;
         let reader =
             std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).last());
         let rss = watch(&mut child, started)?;
@@ -211,16 +228,9 @@ pub fn import(gateway: &Path, database_url: &str, users: u64, tag: &str) -> Resu
 
 /// `export-1m`: the bench org's users as NDJSON to a pipe that counts the lines.
 pub fn export(gateway: &Path, database_url: &str, org_slug: &str) -> Result<TransferResult> {
+    let args = ["export", "users", "--org", org_slug].map(std::ffi::OsStr::new);
     let started = Instant::now();
-    let mut child = Command::new(gateway)
-        .args(["export", "users", "--org", org_slug])
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let stdout = child.stdout.take().context("no stdout")?;
+    let (mut child, stdout) = spawn(gateway, database_url, &args)?;
     let counter = std::thread::spawn(move || count_lines(BufReader::new(stdout)));
     let rss = watch(&mut child, started)?;
     let seconds = started.elapsed().as_secs_f64();

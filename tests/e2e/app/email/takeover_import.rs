@@ -6,7 +6,7 @@ use reqwest::Method;
 use roster_e2e::Expect;
 use serde_json::{json, Value};
 
-use super::{app_with_mail, mail_to, reset_token_of, session_alive, sign_up, texts};
+use super::{app_with_mail, mail_to, reclaimed_owner_signs_in, session_alive, sign_up, texts};
 
 const VICTIM: &str = "newhire@acme.test";
 const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
@@ -62,30 +62,7 @@ async fn importing_an_unverified_sign_up_reclaims_it_for_the_real_owner() {
         .await;
 
     // The owner is mailed a set-password link and gets in with it.
-    let mail = mail_to(&smtp, VICTIM, "set your password").await;
-    assert!(
-        mail.body().contains("without confirming it"),
-        "{}",
-        mail.body()
-    );
-    let token = reset_token_of(&app, &mail).await;
-    app.anon(Method::POST, "/api/auth/reset-password")
-        .json(&json!({"newPassword": OWNER_PASSWORD, "token": token}))
-        .ok()
-        .await;
-    let signed_in = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
-        .json(&json!({"email": VICTIM, "password": OWNER_PASSWORD}))
-        .ok()
-        .await;
-    app.as_user(
-        signed_in["token"].as_str().unwrap(),
-        "acme",
-        Method::GET,
-        "/api/v1/app/user",
-    )
-    .ok()
-    .await;
+    reclaimed_owner_signs_in(&app, &smtp, VICTIM, OWNER_PASSWORD).await;
 
     // One account.reclaimed, beside the user.created of the import; no hash at rest in
     // events or mail.

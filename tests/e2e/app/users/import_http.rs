@@ -75,19 +75,10 @@ async fn an_import_answers_its_counts_and_shows_its_errors_and_the_export() {
         .map(|(l, c)| (l, c.to_owned()))
     );
     assert!(!errors.text.contains("$2b$04$nope"));
-    let exported = app
-        .admin(Method::GET, "/api/v1/app/user-export")
-        .status(200)
-        .await;
-    let emails: Vec<String> = exported
-        .text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["email"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+    let emails: Vec<String> = super::exported(&app)
+        .await
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(emails, ["admin@acme.test", "ada@acme.test"]);
     let events = app

@@ -97,14 +97,9 @@ async fn the_imports_are_listed_newest_first_a_page_at_a_time_to_admins_of_the_o
 }
 
 async fn external_ids(app: &TestApp) -> Vec<(String, Value)> {
-    let exported = app
-        .admin(Method::GET, "/api/v1/app/user-export")
-        .status(200)
-        .await;
-    let mut rows: Vec<(String, Value)> = exported
-        .text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    let mut rows: Vec<(String, Value)> = super::exported(app)
+        .await
+        .into_iter()
         .map(|u| {
             (
                 u["email"].as_str().unwrap().to_owned(),
@@ -160,15 +155,11 @@ async fn external_ids_are_imported_from_every_form_updated_bounded_and_exported(
     .await;
     let auth0 = json!({"email": "kim@acme.test", "user_id": "auth0|abc", "email_verified": true});
     post(&app, "format=auth0", format!("{auth0}\n")).await;
-    let updated = post(
-        &app,
-        "on_conflict=update",
-        format!(
-            "{}\n",
-            json!({"email": "ada@acme.test", "external_id": "hr-9"})
-        ),
-    )
-    .await;
+    let update_ada = format!(
+        "{}\n",
+        json!({"email": "ada@acme.test", "external_id": "hr-9"})
+    );
+    let updated = post(&app, "on_conflict=update", update_ada.clone()).await;
     assert_eq!(updated["updated"], 1, "{updated}");
 
     assert_eq!(
@@ -185,15 +176,7 @@ async fn external_ids_are_imported_from_every_form_updated_bounded_and_exported(
         .collect::<Vec<_>>()
     );
     // The same file again with `update`: nothing to change, so skipped.
-    let again = post(
-        &app,
-        "on_conflict=update",
-        format!(
-            "{}\n",
-            json!({"email": "ada@acme.test", "external_id": "hr-9"})
-        ),
-    )
-    .await;
+    let again = post(&app, "on_conflict=update", update_ada).await;
     assert_eq!(
         (&again["updated"], &again["skipped"]),
         (&json!(0), &json!(1))

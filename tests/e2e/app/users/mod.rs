@@ -23,6 +23,19 @@ pub(crate) fn new_user(email: &str, role: &str) -> Value {
     json!({"role": role, "user_info": {"email": email, "name": "Sasha Patel", "given_name": "Sasha", "family_name": "Patel"}})
 }
 
+/// `GET /api/v1/app/user-export` as the org's admin: its NDJSON lines.
+pub(crate) async fn exported(app: &TestApp) -> Vec<Value> {
+    let exported = app
+        .admin(Method::GET, "/api/v1/app/user-export")
+        .status(200)
+        .await;
+    exported
+        .text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .collect()
+}
+
 /// `GET /api/v1/app/user?{query}` as the org's admin: the page, asserted 200.
 pub(crate) async fn user_page(app: &TestApp, query: &str) -> Value {
     app.admin(Method::GET, &format!("/api/v1/app/user?{query}"))
