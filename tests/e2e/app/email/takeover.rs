@@ -9,9 +9,9 @@ use super::{
     app_with_mail, mail_to, reclaimed_owner_signs_in, reset_token_of, session_alive, sign_up, texts,
 };
 
-const VICTIM: &str = "newhire@acme.test";
-const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
-const OWNER_PASSWORD: &str = "my very own passphrase 42";
+pub(super) const VICTIM: &str = "newhire@acme.test";
+pub(super) const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
+pub(super) const OWNER_PASSWORD: &str = "my very own passphrase 42";
 
 #[tokio::test]
 async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() {

@@ -8,10 +8,9 @@ use serde_json::{json, Value};
 
 use super::{app_with_mail, mail_to, reclaimed_owner_signs_in, session_alive, sign_up, texts};
 
-const VICTIM: &str = "newhire@acme.test";
-const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
+use super::takeover::{ATTACKER_PASSWORD, OWNER_PASSWORD, VICTIM};
+
 const IMPORTED_PASSWORD: &str = "the old system's password 7";
-const OWNER_PASSWORD: &str = "my very own passphrase 42";
 
 #[tokio::test]
 async fn importing_an_unverified_sign_up_reclaims_it_for_the_real_owner() {

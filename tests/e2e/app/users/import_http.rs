@@ -7,19 +7,10 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-const IMPORTS: &str = "/api/v1/app/user-imports";
+use super::{post_import as post, IMPORTS};
 
 fn ndjson(users: &[Value]) -> String {
     users.iter().map(|u| format!("{u}\n")).collect()
-}
-
-async fn post(app: &TestApp, query: &str, body: String) -> Value {
-    app.admin(Method::POST, &format!("{IMPORTS}?{query}"))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .status(202)
-        .await
-        .json()
 }
 
 #[tokio::test]
