@@ -48,6 +48,14 @@ impl Client {
         answer(path, request.send_json(body))
     }
 
+    pub fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Result<Answer> {
+        let mut request = self.agent.delete(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        answer(path, request.call())
+    }
+
     /// The status of a GET, if anything answered.
     pub fn status(&self, path: &str) -> Option<u16> {
         self.get(path, &[]).ok().map(|a| a.status)

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use crate::fuzz::{self, FreshDatabase, FuzzedGateway};
 
 /// The resource types checked.
-pub const RESOURCES: &str = "User";
+pub const RESOURCES: &str = "User,Group";
 
 /// Runs the suite against the PostgreSQL server at `admin_url`; `Ok(false)` when it found
 /// an ERROR or CRITICAL result.

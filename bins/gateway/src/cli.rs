@@ -43,6 +43,9 @@ pub enum Command {
     /// Export users to stdout (docs/import.md).
     #[command(subcommand)]
     Export(crate::transfer::ExportCommand),
+    /// Print audit events as NDJSON, newest first: an org's (`--org`), or by default the
+    /// events of no org (accounts that are users of none), which no org's audit log shows.
+    AuditEvents(crate::audit_cli::AuditEventsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => println!("{}", crate::openapi::document().to_pretty_json()?),
         Command::Import(command) => crate::transfer::import(command).await?,
         Command::Export(command) => crate::transfer::export(command).await?,
+        Command::AuditEvents(args) => crate::audit_cli::audit_events(args).await?,
     }
     Ok(())
 }

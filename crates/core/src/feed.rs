@@ -17,6 +17,7 @@ pub struct FeedParams {
     #[param(minimum = 1, maximum = 100)]
     pub first: Option<i64>,
     /// Cursor from `next_cursor`: the (older) items after it.
+    #[param(min_length = 1)]
     pub after: Option<String>,
 }
 

@@ -13,6 +13,7 @@ pub mod jwt;
 pub mod keys;
 pub mod migrations;
 pub mod notifications;
+pub mod outbox;
 pub mod page;
 pub mod patch;
 pub mod schema;

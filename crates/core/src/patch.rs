@@ -17,6 +17,18 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// For `Option<T>` fields that may be left out but never cleared, with
+/// `#[serde(default, deserialize_with = "roster_core::patch::present")]`: absent is `None`
+/// (by `default`), a value `Some(v)`, and `null` a type error (the document does not
+/// allow it, so neither does the server).
+pub fn present<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// A nullable field, parsed: absent stays absent; otherwise `parse` reads the value
 /// (`None` for `null`) into the new one, noting its errors in `errors`.
 pub fn parse<T, U>(
@@ -60,6 +72,21 @@ mod tests {
     }
 
     const NAME: Text = Text::new(3, 5);
+
+    #[derive(serde::Deserialize)]
+    struct Flag {
+        #[serde(default, deserialize_with = "super::present")]
+        on: Option<bool>,
+    }
+
+    #[test]
+    fn a_field_that_cannot_be_cleared_is_absent_or_a_value_never_null() {
+        let on = |json: &str| serde_json::from_str::<Flag>(json).map(|f| f.on);
+        assert_eq!(on("{}").unwrap(), None);
+        assert_eq!(on(r#"{"on": true}"#).unwrap(), Some(true));
+        assert!(on(r#"{"on": null}"#).is_err());
+        assert!(on(r#"{"on": "true"}"#).is_err());
+    }
 
     #[test]
     fn absent_null_and_value_are_told_apart() {

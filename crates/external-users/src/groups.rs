@@ -73,7 +73,7 @@ fn new_group_external_id() -> StringSchema {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateGroupRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = input::name)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]

@@ -92,7 +92,7 @@ impl TryFrom<ChangePasswordRequest> for ChangePassword {
 /// `POST /api/auth/update-user`: what to change (at least one field).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct UpdateAccountRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = user_name)]
     pub name: Option<String>,
     /// `null` removes the image.

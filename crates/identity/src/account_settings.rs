@@ -32,11 +32,10 @@ async fn emit(
     kind: EventType,
     account: &Account,
 ) -> DomainResult<()> {
-    if let Some(org) = event_org(conn, &caller.account_id, caller.active_org_id.as_ref()).await? {
-        let event = NewEvent::new(org.as_str(), kind, account.id.as_str(), account)?;
-        events::emit(conn, event).await?;
-    }
-    Ok(())
+    let org = event_org(conn, &caller.account_id, caller.active_org_id.as_ref()).await?;
+    let org = org.as_ref().map(|o| o.as_str());
+    let event = NewEvent::in_org_or_none(org, kind, account.id.as_str(), account)?;
+    events::emit(conn, event).await
 }
 
 /// Changes the caller's name and image (an empty change is a 400).

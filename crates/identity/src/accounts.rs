@@ -6,6 +6,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::ConnectionSource;
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::keys::identity_key;
 use roster_core::text::Email;
 use roster_core::time::Timestamp;
@@ -47,7 +48,8 @@ fn email_taken(e: diesel::result::Error) -> DomainError {
 
 /// Creates an account with a password (sign-up): a password that breaks the rules is a
 /// 400, a taken email a 409. No connection is held while the password is hashed. The
-/// account is unverified; its owner is mailed a verification link.
+/// account is unverified; its owner is mailed a verification link. It emits
+/// `account.signed_up`, an event of no org (the account is a user of none yet).
 pub async fn sign_up(
     db: &impl ConnectionSource,
     hasher: &Hasher,
@@ -75,6 +77,10 @@ pub async fn sign_up(
             .map_err(email_taken)?;
         // Unverified until its owner follows the link this queues.
         crate::ownership::flows::on_sign_up(conn, &account.id, &account.email, None).await?;
+        // A new account is a user of no org yet: an event of no org.
+        let kind = EventType::AccountSignedUp;
+        let event = NewEvent::in_org_or_none(None, kind, account.id.as_str(), &account)?;
+        events::emit(conn, event).await?;
         Ok(account)
     })
     .await

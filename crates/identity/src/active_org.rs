@@ -155,25 +155,28 @@ pub async fn set_active(
             .execute(conn)
             .await?;
         }
-        // In the org chosen; clearing the choice leaves no org to record it in.
-        // The actor is the account's user there, as for any request of a user of an org.
-        if let Some(chosen) = &org_id {
-            let user_id: crate::UserId = users::table
-                .filter(users::org_id.eq(chosen))
-                .filter(users::account_id.eq(account_id))
-                .select(users::id)
-                .first(conn)
-                .await?;
-            let context = EventContext {
-                actor: Actor::new(ActorType::User, user_id.as_str()),
-                ..EventContext::current()
-            };
-            let data = serde_json::json!({ "id": account_id, "active_org_id": chosen });
-            let kind = EventType::AccountActiveOrgChanged;
-            let event =
-                NewEvent::in_context(chosen.as_str(), kind, account_id.as_str(), &data, context)?;
-            events::emit(conn, event).await?;
-        }
+        // In the org chosen, with the account's user there as the actor, as for any
+        // request of a user of an org; clearing the choice is an event of no org.
+        let data = serde_json::json!({ "id": account_id, "active_org_id": org_id });
+        let kind = EventType::AccountActiveOrgChanged;
+        let event = match &org_id {
+            Some(chosen) => {
+                let user_id: crate::UserId = users::table
+                    .filter(users::org_id.eq(chosen))
+                    .filter(users::account_id.eq(account_id))
+                    .select(users::id)
+                    .first(conn)
+                    .await?;
+                let context = EventContext {
+                    actor: Actor::new(ActorType::User, user_id.as_str()),
+                    ..EventContext::current()
+                };
+                let target = account_id.as_str();
+                NewEvent::in_context(chosen.as_str(), kind, target, &data, context)?
+            }
+            None => NewEvent::in_org_or_none(None, kind, account_id.as_str(), &data)?,
+        };
+        events::emit(conn, event).await?;
         Ok(org)
     })
     .await

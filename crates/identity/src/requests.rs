@@ -137,7 +137,7 @@ impl TryFrom<CreateUserRequest> for NewUser {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = user_name)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]
@@ -146,7 +146,7 @@ pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(schema_with = name_part)]
     pub family_name: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = email)]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]
@@ -156,7 +156,7 @@ pub struct UpdateUserRequest {
     #[schema(schema_with = job_position_description)]
     pub job_position_description: Option<Option<String>>,
     /// Only an AppAdmin may change roles.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub role: Option<Role>,
 }

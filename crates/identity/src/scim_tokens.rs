@@ -2,8 +2,9 @@
 //! SHA-256 is stored; the secret is shown once, like API tokens (`tokens`).
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::events::{self, EventType, NewEvent};
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::Text;
 use roster_core::time::Timestamp;
@@ -61,7 +62,8 @@ pub struct ScimClient {
     pub token_id: ScimTokenId,
 }
 
-/// Creates a SCIM token for an org.
+/// Creates a SCIM token for an org, with its `scim_token.created` (the token as listed:
+/// never its secret).
 pub async fn create(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -69,16 +71,25 @@ pub async fn create(
 ) -> DomainResult<CreatedScimToken> {
     let name = SCIM_TOKEN_NAME.parse("name", &request.name)?;
     let secret = secret::generate(SCIM_TOKEN_PREFIX);
-    let token = diesel::insert_into(scim_tokens::table)
-        .values((
-            scim_tokens::org_id.eq(org_id),
-            scim_tokens::id.eq(ScimTokenId::generate()),
-            scim_tokens::name.eq(name),
-            scim_tokens::token_hash.eq(secret::hash(&secret)),
-            scim_tokens::created_at.eq(roster_core::time::now()),
-        ))
-        .returning(ScimToken::as_returning())
-        .get_result(conn)
+    let hash = secret::hash(&secret);
+    let token = conn
+        .transaction::<_, DomainError, _>(async |conn| {
+            let token = diesel::insert_into(scim_tokens::table)
+                .values((
+                    scim_tokens::org_id.eq(org_id),
+                    scim_tokens::id.eq(ScimTokenId::generate()),
+                    scim_tokens::name.eq(name),
+                    scim_tokens::token_hash.eq(hash),
+                    scim_tokens::created_at.eq(roster_core::time::now()),
+                ))
+                .returning(ScimToken::as_returning())
+                .get_result(conn)
+                .await?;
+            let kind = EventType::ScimTokenCreated;
+            let event = NewEvent::new(org_id.as_str(), kind, token.id.as_str(), &token)?;
+            events::emit(conn, event).await?;
+            Ok(token)
+        })
         .await?;
     Ok(CreatedScimToken {
         id: token.id,
@@ -117,20 +128,24 @@ pub async fn list(
     ))
 }
 
-/// Revokes (deletes) one of the org's SCIM tokens; another org's is a 404. It stops
-/// working at once: SCIM tokens are not cached.
+/// Revokes (deletes) one of the org's SCIM tokens, with its `scim_token.revoked`; another
+/// org's is a 404. It stops working at once: SCIM tokens are not cached.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     id: &ScimTokenId,
 ) -> DomainResult<()> {
-    let deleted = diesel::delete(scim_tokens::table.find((org_id, id)))
-        .execute(conn)
-        .await?;
-    match deleted {
-        0 => Err(DomainError::not_found("scim_token")),
-        _ => Ok(()),
-    }
+    conn.transaction::<_, DomainError, _>(async |conn| {
+        let deleted = diesel::delete(scim_tokens::table.find((org_id, id)))
+            .execute(conn)
+            .await?;
+        if deleted == 0 {
+            return Err(DomainError::not_found("scim_token"));
+        }
+        let kind = EventType::ScimTokenRevoked;
+        events::emit_removed(conn, org_id.as_str(), kind, id.as_str()).await
+    })
+    .await
 }
 
 /// The org and token a SCIM token secret belongs to; anything else is a 401.

@@ -27,7 +27,7 @@ struct Revoked<'a> {
 }
 
 /// The org an account-level event is recorded in: the session's org, else the oldest org
-/// the account belongs to. An account in no org has no audit log to record it in.
+/// the account belongs to. `None` for an account in no org: its events are of no org.
 pub async fn event_org(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
@@ -112,16 +112,15 @@ pub async fn revoke(
             }
         };
         let org = event_org(conn, &caller.account_id, caller.active_org_id.as_ref()).await?;
-        if let Some(org) = org {
-            // The session ended, or for many, the session that asked.
-            let target = id.as_ref().unwrap_or(&caller.id).to_string();
-            let data = Revoked {
-                id: id.as_ref(),
-                user_id: &caller.account_id,
-                revoked: ended.len(),
-            };
-            events::emit(conn, NewEvent::new(org.as_str(), kind, target, &data)?).await?;
-        }
+        // The session ended, or for many, the session that asked.
+        let target = id.as_ref().unwrap_or(&caller.id).to_string();
+        let data = Revoked {
+            id: id.as_ref(),
+            user_id: &caller.account_id,
+            revoked: ended.len(),
+        };
+        let org = org.as_ref().map(|o| o.as_str());
+        events::emit(conn, NewEvent::in_org_or_none(org, kind, target, &data)?).await?;
         Ok(ended.into_iter().map(|(_, hash)| hash).collect())
     })
     .await

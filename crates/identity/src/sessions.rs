@@ -51,7 +51,7 @@ pub struct Client {
 /// Starts a session for an account, in the org the account chose
 /// ([`crate::active_org`]; none when it has not chosen one and has several). Returns the
 /// session and its secret token. The active org's audit log records `session.created`
-/// (a session in no org has no audit log to record it in).
+/// (a session that works in no org: an event of no org).
 pub async fn create(
     conn: &mut AsyncPgConnection,
     account_id: &AccountId,
@@ -80,15 +80,10 @@ pub async fn create(
             .returning(Session::as_returning())
             .get_result(conn)
             .await?;
-        if let Some(org_id) = &session.active_org_id {
-            let event = NewEvent::new(
-                org_id.as_str(),
-                EventType::SessionCreated,
-                session.id.as_str(),
-                &session,
-            )?;
-            events::emit(conn, event).await?;
-        }
+        let org_id = session.active_org_id.as_ref().map(|o| o.as_str());
+        let kind = EventType::SessionCreated;
+        let event = NewEvent::in_org_or_none(org_id, kind, session.id.as_str(), &session)?;
+        events::emit(conn, event).await?;
         Ok((session, token))
     })
     .await
@@ -106,7 +101,7 @@ pub async fn find(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<Opt
 }
 
 /// Ends the session a token belongs to; true when there was one. Its active org's audit
-/// log records `session.revoked`.
+/// log records `session.revoked` (a session in no org: an event of no org).
 pub async fn delete(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<bool> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         let ended: Option<Session> =
@@ -118,15 +113,11 @@ pub async fn delete(conn: &mut AsyncPgConnection, token: &str) -> DomainResult<b
         let Some(session) = ended else {
             return Ok(false);
         };
-        if let Some(org_id) = &session.active_org_id {
-            events::emit_removed(
-                conn,
-                org_id.as_str(),
-                EventType::SessionRevoked,
-                session.id.as_str(),
-            )
-            .await?;
-        }
+        let org_id = session.active_org_id.as_ref().map(|o| o.as_str());
+        let id = session.id.as_str();
+        let data = serde_json::json!({ "id": id });
+        let event = NewEvent::in_org_or_none(org_id, EventType::SessionRevoked, id, &data)?;
+        events::emit(conn, event).await?;
         Ok(true)
     })
     .await

@@ -139,9 +139,9 @@ pub async fn redeem(
     )
 }
 
-/// Ends every link of an account (its password was reset, or it was reclaimed).
-pub async fn revoke_all(conn: &mut AsyncPgConnection, account_id: &str) -> DomainResult<()> {
-    diesel::delete(mail_links::table.filter(mail_links::account_id.eq(account_id)))
+/// Ends every link of these accounts (a password was reset, or they were reclaimed).
+pub async fn revoke_all(conn: &mut AsyncPgConnection, account_ids: &[&str]) -> DomainResult<()> {
+    diesel::delete(mail_links::table.filter(mail_links::account_id.eq_any(account_ids)))
         .execute(conn)
         .await?;
     Ok(())

@@ -127,7 +127,7 @@ impl TryFrom<CreateProjectRequest> for NewProject {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProjectRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = project_name)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]
@@ -137,13 +137,13 @@ pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(value_type = Option<String>)]
     pub deadline: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub visibility: Option<Visibility>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub default_member_role: Option<ProjectRole>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub default_role_enabled: Option<bool>,
     #[serde(default, deserialize_with = "patch::nullable")]
@@ -272,19 +272,23 @@ impl TryFrom<CreateArtifactRequest> for NewArtifact {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArtifactRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = artifact_name)]
     pub name: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(
+        default,
+        deserialize_with = "roster_core::patch::present",
+        rename = "type"
+    )]
     #[schema(nullable = false)]
     pub kind: Option<ArtifactType>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub state: Option<ArtifactState>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub ingest_status: Option<IngestStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub has_content: Option<bool>,
 }

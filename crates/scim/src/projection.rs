@@ -48,6 +48,17 @@ impl Projection {
         (self.only.is_empty() || self.only.iter().any(|p| p.is(name))) && !listed(&self.excluded)
     }
 
+    /// Whether `attributes` names `name.sub` itself (what a sub-attribute returned only on
+    /// request needs).
+    pub fn requests(&self, name: &str, sub: &str) -> bool {
+        self.only.iter().any(|p| {
+            p.is(name)
+                && p.sub
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(sub))
+        })
+    }
+
     pub fn apply(&self, resource: &mut Json) {
         let Some(obj) = resource.as_object_mut() else {
             return;

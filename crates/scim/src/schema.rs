@@ -59,6 +59,10 @@ impl Attr {
         self.sub = sub;
         self
     }
+    const fn on_request(mut self) -> Self {
+        self.returned = "request";
+        self
+    }
     const fn required(mut self) -> Self {
         self.required = true;
         self
@@ -111,7 +115,13 @@ const GROUP_REF_SUB: &[Attr] = &[
 const MEMBER_SUB: &[Attr] = &[
     attr("value", "string", "The member user's id.").exact(),
     attr("$ref", "reference", "The member's URI."),
-    attr("display", "string", "The member's displayName.").read_only(),
+    attr(
+        "display",
+        "string",
+        "The member user's name; returned when `attributes` names members.display.",
+    )
+    .read_only()
+    .on_request(),
 ];
 
 /// The User attributes Roster stores.
@@ -230,24 +240,13 @@ fn schema_json(id: &str, name: &str, description: &str, attrs: &[Attr], base: &s
     })
 }
 
-/// Whether `/Groups` is served: discovery advertises Group only then. (The org groups
-/// exist in `roster_identity::groups`; `GROUP_ATTRS` is what their SCIM form will hold.)
-pub const GROUPS_SERVED: bool = false;
-
-/// `/Schemas`: the core User (and Group, once served), with what Roster stores of them.
+/// `/Schemas`: the core User and Group, with what Roster stores of them.
 pub fn schemas(base: &str) -> Vec<Value> {
     let user = "An App user of the org";
-    let mut all = vec![schema_json(USER_SCHEMA, "User", user, USER_ATTRS, base)];
-    if GROUPS_SERVED {
-        all.push(schema_json(
-            GROUP_SCHEMA,
-            "Group",
-            "An org group",
-            GROUP_ATTRS,
-            base,
-        ));
-    }
-    all
+    vec![
+        schema_json(USER_SCHEMA, "User", user, USER_ATTRS, base),
+        schema_json(GROUP_SCHEMA, "Group", "An org group", GROUP_ATTRS, base),
+    ]
 }
 
 /// `/ResourceTypes`.
@@ -264,11 +263,10 @@ pub fn resource_types(base: &str) -> Vec<Value> {
             "meta": {"resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/{name}")},
         })
     };
-    let mut all = vec![one("User", "/Users", USER_SCHEMA, "The org's App users")];
-    if GROUPS_SERVED {
-        all.push(one("Group", "/Groups", GROUP_SCHEMA, "The org's groups"));
-    }
-    all
+    vec![
+        one("User", "/Users", USER_SCHEMA, "The org's App users"),
+        one("Group", "/Groups", GROUP_SCHEMA, "The org's groups"),
+    ]
 }
 
 /// `/ServiceProviderConfig`.

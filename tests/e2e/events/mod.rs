@@ -5,6 +5,7 @@ mod delivery;
 pub(crate) mod endpoints;
 mod every_write;
 mod no_event;
+mod no_org;
 mod project_events;
 pub(crate) mod receiver;
 mod replicas;

@@ -34,15 +34,34 @@ async fn the_service_provider_config_advertises_patch_filter_and_etag_only() {
 async fn resource_types_and_schemas_list_what_is_served_with_what_roster_stores() {
     let app = TestApp::spawn().await;
     let types = app.anon(Method::GET, "/scim/v2/ResourceTypes").ok().await;
-    // User only until /Groups is served (roster_scim::schema::GROUPS_SERVED).
-    assert_eq!(types["totalResults"], 1, "{types}");
+    assert_eq!(types["totalResults"], 2, "{types}");
+    let group_type = app
+        .anon(Method::GET, "/scim/v2/ResourceTypes/Group")
+        .ok()
+        .await;
+    assert_eq!(group_type["endpoint"], "/Groups");
     let user_type = app
         .anon(Method::GET, "/scim/v2/ResourceTypes/User")
         .ok()
         .await;
     assert_eq!(user_type["endpoint"], "/Users");
     let schemas = app.anon(Method::GET, "/scim/v2/Schemas").ok().await;
-    assert_eq!(schemas["totalResults"], 1);
+    assert_eq!(schemas["totalResults"], 2);
+    let group = app
+        .anon(
+            Method::GET,
+            "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group",
+        )
+        .ok()
+        .await;
+    let names: Vec<&str> = group["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["displayName", "externalId", "members"]);
+    assert_eq!(group["attributes"][0]["uniqueness"], "server");
     let user = app
         .anon(
             Method::GET,

@@ -138,3 +138,40 @@ async fn only_scim_tokens_work_on_scim_and_nowhere_else() {
         .problem(401, "unauthorized")
         .await;
 }
+
+#[tokio::test]
+async fn creating_and_revoking_a_scim_token_are_audited_without_its_secret() {
+    let app = TestApp::spawn().await;
+    let created = app
+        .admin(Method::POST, "/api/v1/app/scim-tokens")
+        .json(&json!({"name": "Okta"}))
+        .created()
+        .await;
+    let id = created["id"].as_str().unwrap();
+    app.admin(Method::DELETE, &format!("/api/v1/app/scim-tokens/{id}"))
+        .no_content()
+        .await;
+    // A refused revoke writes nothing.
+    app.admin(Method::DELETE, &format!("/api/v1/app/scim-tokens/{id}"))
+        .problem(404, "scim_token_not_found")
+        .await;
+    let events = crate::events::all_events(&app, "type=scim_token.*").await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["scim_token.revoked", "scim_token.created"]);
+    let target = json!({"type": "scim_token", "id": id});
+    for event in &events {
+        assert_eq!(event["target"], target, "{event}");
+        assert_eq!(event["actor"]["id"], app.admin.user_id.as_str(), "{event}");
+    }
+    assert_eq!(
+        events[1]["data"],
+        json!({"id": id, "name": "Okta", "created_at": created["created_at"]})
+    );
+    assert_eq!(events[0]["data"], json!({"id": id}));
+    let secret = created["token"].as_str().unwrap();
+    let dumped = serde_json::to_string(&events).unwrap();
+    assert!(
+        !dumped.contains(secret) && !dumped.contains("rscim_"),
+        "{dumped}"
+    );
+}

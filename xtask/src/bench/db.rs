@@ -14,7 +14,7 @@ use crate::gateway_cli;
 use crate::psql::{lit, Psql};
 
 use super::scenarios::{
-    channel_id, Dataset, Fixture, ADMIN_EMAIL, ADMIN_PASSWORD, CHANNELS, PAGE_SIZE,
+    channel_id, seeded_email, Dataset, Fixture, ADMIN_EMAIL, ADMIN_PASSWORD, CHANNELS, PAGE_SIZE,
 };
 use super::seed::{
     seed_app_users, seed_external_users, seed_slack_links, slack_links_for, vacuum, vacuumed_tables,
@@ -131,6 +131,7 @@ impl BenchDb {
         let field = |name: &str| boot.field(name);
         let org_id = field("org_id")?;
         let workspace_id = field("workspace_id")?;
+        let app_users = needs.contains(&Dataset::AppUsers);
         let mut needs = needs.to_vec();
         needs.sort_unstable();
         needs.dedup();
@@ -181,6 +182,9 @@ impl BenchDb {
                 rows_per_s,
             });
         }
+        if app_users {
+            check_seeded_email(&psql, &org_id)?;
+        }
         let deep_page = Fixture::deep_page_for(rows);
         let deep_cursor = cursor_before_row(&psql, &org_id, (deep_page - 1) * PAGE_SIZE)?;
         Ok(Self {
@@ -196,11 +200,26 @@ impl BenchDb {
                 channel_ids: (1..=CHANNELS).map(channel_id).collect(),
                 slack_links: slack_links_for(rows),
                 session: String::new(),
+                scim_token: String::new(),
             },
             url,
             seeding,
         })
     }
+}
+
+/// The SCIM scenario looks users up by the email the seeding rule gives
+/// (`scenarios::seeded_email`): that the seeded rows follow it.
+fn check_seeded_email(psql: &Psql, org_id: &str) -> Result<()> {
+    let stored = psql.query(&format!(
+        "SELECT email FROM users WHERE org_id = {} AND id = 'user_0000000000000001'",
+        lit(org_id)
+    ))?;
+    let rule = seeded_email(1);
+    if stored != rule {
+        bail!("user 1 was seeded with the email `{stored}`, the bench's rule gives `{rule}`");
+    }
+    Ok(())
 }
 
 /// Removes the users (and accounts) earlier runs' create scenario added.

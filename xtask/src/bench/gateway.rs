@@ -4,9 +4,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
+use serde_json::json;
 
 use crate::gateway::Gateway;
+use crate::http::Client;
+
+use super::scenarios::Fixture;
 
 pub fn start(binary: &Path, database_url: &str, log: &Path, log_level: &str) -> Result<Gateway> {
     let env = [
@@ -23,9 +27,33 @@ pub fn start(binary: &Path, database_url: &str, log: &Path, log_level: &str) -> 
             "1000000000".into(),
         ),
         ("ROSTER_MAX_CONNECTIONS_PER_CLIENT", "1000000".into()),
+        // `create-user-with-webhook` delivers to a receiver on loopback.
+        ("ROSTER_WEBHOOK_ALLOW_PRIVATE", "true".into()),
         ("RUST_LOG", log_level.to_owned()),
     ];
     Gateway::start(binary, &env, log, Duration::from_secs(20))
+}
+
+/// A SCIM token of the fixture's org, created through the API with its admin token (one
+/// per run: a token's secret is shown only when it is created).
+pub fn mint_scim_token(base: &str, fixture: &Fixture) -> Result<String> {
+    let bearer = format!("Bearer {}", fixture.token);
+    let headers = [
+        ("authorization", bearer.as_str()),
+        ("x-org", fixture.org_slug.as_str()),
+    ];
+    let created = Client::new(base).post_json(
+        "/api/v1/app/scim-tokens",
+        &headers,
+        &json!({"name": "bench"}),
+    )?;
+    match (created.status, created.body["token"].as_str()) {
+        (201, Some(token)) => Ok(token.to_owned()),
+        (status, _) => bail!(
+            "POST /api/v1/app/scim-tokens answered {status}: {}",
+            created.body
+        ),
+    }
 }
 
 /// Resets the peak resident set size (`VmHWM`) so the next reading covers only what follows.

@@ -9,10 +9,12 @@ mod chart;
 mod db;
 mod gateway;
 mod pgbench;
+mod receiver;
 mod render;
 mod report;
 mod scenarios;
 mod seed;
+mod transfer;
 mod wrk;
 
 use std::path::Path;
@@ -44,7 +46,11 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, opts: &Options) -> Result<()> {
-    let selected = scenarios::select(&opts.scenarios)?;
+    let (wrk_names, bulk) = transfer::split(&opts.scenarios);
+    let selected = match &wrk_names {
+        Some(names) => scenarios::select(names)?,
+        None => Vec::new(),
+    };
     // What is built and measured: the tree as it is now, not when the report is written.
     let commit = git_commit(root);
     let out_dir = root.join("target/bench");
@@ -66,10 +72,14 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let gateway_bin = root.join("target/release/roster-gateway");
 
     let (admin_url, lease) = crate::database(root)?;
-    let needs: Vec<Dataset> = selected
+    let mut needs: Vec<Dataset> = selected
         .iter()
         .flat_map(|s| s.needs.iter().copied())
         .collect();
+    if bulk.contains(&"export-1m") && !needs.contains(&Dataset::AppUsers) {
+        needs.push(Dataset::AppUsers);
+        needs.sort();
+    }
     let bench_db = db::BenchDb::prepare(&admin_url, &gateway_bin, opts.rows, &needs)?;
     let mut fixture = bench_db.fixture.clone();
 
@@ -80,6 +90,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         &opts.gateway_log,
     )?;
     eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
+    fixture.scim_token = gateway::mint_scim_token(&gw.base, &fixture)?;
     if selected.iter().any(|s| s.name == "console-users") {
         fixture.session = console_session(&gw.base)?;
     }
@@ -136,6 +147,13 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
                 pg_half,
             )?))
         };
+        // The scenario's endpoint, subscribed from before its measured load until its backlog
+        // has emptied after the load.
+        let client = crate::http::Client::new(&gw.base);
+        let webhook = match scenario.webhook {
+            true => Some(receiver::WebhookRun::begin(&client, fixture)?),
+            false => None,
+        };
         let pg_before = run_pgbench("before")?;
         let load_before = load_average();
         gateway::reset_peak_rss(gw.pid);
@@ -148,11 +166,30 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
             "gateway",
         )?;
         let rss = gateway::peak_rss_mib(gw.pid);
+        let webhook = match webhook {
+            Some(run) => {
+                let db = crate::psql::Psql::new(&bench_db.url)?;
+                Some(run.finish(&client, fixture, &db)?)
+            }
+            None => None,
+        };
         let pg = match (pg_before, run_pgbench("after")?) {
             (Some(before), Some(after)) => Some(pgbench::PgbenchResult::bracketing(before, after)),
             _ => None,
         };
-        let result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
+        let mut result = ScenarioResult::new(scenario, measured, pg, rss, load_before);
+        if let Some(w) = &webhook {
+            eprintln!(
+                "  webhook: {} received ({} written, {} failed), p50 {:.1} ms, p99 {:.1} ms, backlog empty after {}",
+                w.deliveries.unique,
+                w.written,
+                w.failed,
+                w.deliveries.p50_ms.unwrap_or(f64::NAN),
+                w.deliveries.p99_ms.unwrap_or(f64::NAN),
+                w.backlog_empty_after_s.map_or("(not within 60 s)".into(), |s| format!("{s:.2} s"))
+            );
+        }
+        result.webhook = webhook;
         eprintln!(
             "  {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} non-2xx{}",
             result.requests_per_s,
@@ -168,31 +205,50 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         results.push(result);
     }
     gw.stop()?;
+    // The bulk scenarios run the gateway's command line, with no server beside it.
+    let mut bulk_results = Vec::new();
+    for name in &bulk {
+        eprintln!("bench: scenario {name}");
+        let result = match *name {
+            "import-1m" => transfer::import(&gateway_bin, &bench_db.url, opts.rows, &run_tag)?,
+            _ => transfer::export(&gateway_bin, &bench_db.url, &fixture.org_slug)?,
+        };
+        eprintln!("  {}", result.line());
+        bulk_results.push(result);
+    }
     drop(lease);
 
-    let report = Report::new(
-        machine(),
-        Settings {
-            rows: opts.rows,
-            duration_s: duration.as_secs(),
-            connections: opts.connections,
-            gateway_log_level: opts.gateway_log.clone(),
-            git_commit: commit,
-        },
-        bench_db.seeding.clone(),
-        results,
-    );
-    std::fs::write(
-        out_dir.join("report.json"),
-        serde_json::to_string_pretty(&report)?,
-    )?;
-    std::fs::write(out_dir.join("report.md"), report.markdown())?;
-    chart::draw(&out_dir.join("latency.svg"), &report.scenarios)?;
-    println!("{}", report.table());
-    println!(
-        "bench: wrote {0}/report.json, {0}/report.md and {0}/latency.svg",
-        out_dir.display()
-    );
+    if !results.is_empty() {
+        let report = Report::new(
+            machine(),
+            Settings {
+                rows: opts.rows,
+                duration_s: duration.as_secs(),
+                connections: opts.connections,
+                gateway_log_level: opts.gateway_log.clone(),
+                git_commit: commit,
+            },
+            bench_db.seeding.clone(),
+            results,
+        );
+        std::fs::write(
+            out_dir.join("report.json"),
+            serde_json::to_string_pretty(&report)?,
+        )?;
+        std::fs::write(out_dir.join("report.md"), report.markdown())?;
+        chart::draw(&out_dir.join("latency.svg"), &report.scenarios)?;
+        println!("{}", report.table());
+    }
+    if !bulk_results.is_empty() {
+        std::fs::write(
+            out_dir.join("transfer.json"),
+            serde_json::to_string_pretty(&bulk_results)?,
+        )?;
+        for result in &bulk_results {
+            println!("{}", result.line());
+        }
+    }
+    println!("bench: wrote the reports in {}", out_dir.display());
     Ok(())
 }
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::db::Seeding;
 use super::pgbench::PgbenchResult;
-use super::scenarios::Target;
+use super::receiver::WebhookResult;
+use super::scenarios::{Target, WEBHOOK_TARGETS};
 use super::wrk::WrkResult;
 
 /// The gateway's peak resident set size may not exceed this.
@@ -47,6 +48,9 @@ pub struct ScenarioResult {
     #[serde(skip)]
     pub target: Target,
     pub wrk: WrkResult,
+    /// A scenario with a webhook: its deliveries and backlog (`bench::receiver`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookResult>,
 }
 
 impl ScenarioResult {
@@ -78,6 +82,7 @@ impl ScenarioResult {
             pgbench_ratio,
             target: scenario.target,
             wrk,
+            webhook: None,
         }
     }
 
@@ -131,6 +136,11 @@ impl ScenarioResult {
             }
             Target::None => {}
         }
+        if let Some(w) = &self.webhook {
+            for (what, measured, pass) in webhook_checks(w) {
+                check(what, measured, pass);
+            }
+        }
         check(
             "no unexpected non-2xx".into(),
             format!("{} non-2xx", self.non_2xx),
@@ -150,6 +160,39 @@ impl ScenarioResult {
         }
         checks
     }
+}
+
+/// The checks of a scenario's webhook ([`WEBHOOK_TARGETS`]): what, measured, passed.
+fn webhook_checks(w: &WebhookResult) -> Vec<(String, String, bool)> {
+    let (p50_max, p99_max, backlog_max) = WEBHOOK_TARGETS;
+    let ms = |v: Option<f64>| v.map_or("none received".to_owned(), |v| format!("{v:.1} ms"));
+    let d = &w.deliveries;
+    vec![
+        (
+            format!("delivery p50 <= {p50_max:.0} ms"),
+            ms(d.p50_ms),
+            d.p50_ms.is_some_and(|v| v <= p50_max),
+        ),
+        (
+            format!("delivery p99 <= {p99_max:.0} ms"),
+            ms(d.p99_ms),
+            d.p99_ms.is_some_and(|v| v <= p99_max),
+        ),
+        (
+            format!("backlog empty within {backlog_max:.0} s"),
+            w.backlog_empty_after_s
+                .map_or("still pending".to_owned(), |s| format!("{s:.2} s")),
+            w.backlog_empty_after_s.is_some_and(|s| s <= backlog_max),
+        ),
+        (
+            "every delivery received, none failed".into(),
+            format!(
+                "{} written, {} received, {} failed",
+                w.written, d.unique, w.failed
+            ),
+            w.failed == 0 && w.written > 0 && d.unique as u64 == w.written,
+        ),
+    ]
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -313,5 +356,57 @@ mod tests {
         )]);
         assert!(!r.checks[0].pass);
         assert_eq!(r.checks[0].measured, "no pgbench figure");
+    }
+
+    #[test]
+    fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
+        use super::super::receiver::Deliveries;
+        let judged = |w: WebhookResult| {
+            let mut r = ScenarioResult::new(
+                scenario("create-user-with-webhook"),
+                wrk(4000.0, 2.0, 0),
+                None,
+                Some(50.0),
+                None,
+            );
+            r.webhook = Some(w);
+            r.checks()
+                .into_iter()
+                .filter(|c| c.what.contains("deliver") || c.what.contains("backlog"))
+                .map(|c| c.pass)
+                .collect::<Vec<_>>()
+        };
+        let good = WebhookResult {
+            deliveries: Deliveries {
+                received: 40_001,
+                unique: 40_000,
+                p50_ms: Some(12.0),
+                p99_ms: Some(300.0),
+            },
+            written: 40_000,
+            failed: 0,
+            backlog_empty_after_s: Some(0.4),
+        };
+        assert_eq!(judged(good.clone()), [true, true, true, true]);
+        let slow = WebhookResult {
+            deliveries: Deliveries {
+                p50_ms: Some(150.0),
+                p99_ms: Some(1500.0),
+                ..good.deliveries.clone()
+            },
+            backlog_empty_after_s: None,
+            ..good.clone()
+        };
+        assert_eq!(judged(slow), [false, false, false, true]);
+        let lost = WebhookResult {
+            deliveries: Deliveries {
+                unique: 39_999,
+                ..good.deliveries.clone()
+            },
+            ..good.clone()
+        };
+        assert_eq!(judged(lost), [true, true, true, false]);
+        let failed = WebhookResult { failed: 1, ..good };
+        assert_eq!(judged(failed), [true, true, true, false]);
     }
 }

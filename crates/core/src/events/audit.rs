@@ -75,18 +75,20 @@ impl AuditFilter {
 const NEWEST_FIRST: Keyset<events::occurred_at, events::id> =
     Keyset::new(events::occurred_at, events::id, ListOrder::NewestFirst);
 
-/// A page of the org's events, newest first: `(occurred_at, id)` order, so that events
-/// written while a client pages land before its first page, not among the next ones.
+/// A page of the org's events (`None`: the events of no org), newest first:
+/// `(occurred_at, id)` order, so that events written while a client pages land before its
+/// first page, not among the next ones.
 pub async fn list(
     conn: &mut AsyncPgConnection,
-    org_id: &str,
+    org_id: Option<&str>,
     filter: &AuditFilter,
     page: &FeedRequest,
 ) -> DomainResult<FeedPage<Event>> {
-    let mut query = events::table
-        .filter(events::org_id.eq(org_id))
-        .select(EventRecord::as_select())
-        .into_boxed();
+    let mut query = events::table.select(EventRecord::as_select()).into_boxed();
+    query = match org_id {
+        Some(org_id) => query.filter(events::org_id.eq(org_id)),
+        None => query.filter(events::org_id.is_null()),
+    };
     if !filter.types.is_empty() {
         let types: Vec<&str> = types_matching(&filter.types)
             .into_iter()

@@ -111,6 +111,9 @@ catalogue! {
     SessionAllRevoked = "session.all_revoked", target "session";
 
     // Accounts, sessions and API tokens (`data`: never the password, token or secret).
+    /// An account was created by a sign-up (`data`: the account; an event of no org, the
+    /// account being a user of none yet).
+    AccountSignedUp = "account.signed_up", target "account";
     /// An account chose the org it works in (`POST /api/auth/organization/set-active`),
     /// recorded in the org chosen.
     AccountActiveOrgChanged = "account.active_org_changed", target "account";
@@ -123,6 +126,10 @@ catalogue! {
     TokenCreated = "token.created", target "token";
     /// An API token was revoked.
     TokenRevoked = "token.revoked", target "token";
+    /// A SCIM token was created (`data`: the token as listed; never its secret).
+    ScimTokenCreated = "scim_token.created", target "scim_token";
+    /// A SCIM token was revoked (`data`: `{"id"}`).
+    ScimTokenRevoked = "scim_token.revoked", target "scim_token";
 
     // Pins and integrations.
     /// A user pinned a project (`data`: the project as that user sees it).

@@ -95,7 +95,7 @@ async fn insert(
         |f: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> { events.iter().map(f).collect() };
     let _: Notified = prepared_once(
         diesel::sql_query(EMIT.as_str())
-            .bind::<Array<Text>, _>(texts(|e| e.org_id.as_str()))
+            .bind::<Array<Nullable<Text>>, _>(optional(|e| e.org_id.as_deref()))
             .bind::<Array<Text>, _>(texts(|e| e.id.as_str()))
             .bind::<Array<Text>, _>(texts(|e| e.kind.as_str()))
             .bind::<Array<Timestamptz>, _>(events.iter().map(|e| e.occurred_at).collect::<Vec<_>>())

@@ -45,7 +45,10 @@ pub struct Event {
     #[serde(rename = "type")]
     #[schema(value_type = EventType)]
     pub kind: String,
-    pub org_id: String,
+    /// The org whose audit log holds it; null for an event of no org (an account that is
+    /// a user of no org: its sign-up, sessions and settings), which only the operator
+    /// reads (`roster-gateway audit-events`).
+    pub org_id: Option<String>,
     #[serde(with = "crate::time::millis")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub occurred_at: Timestamp,
@@ -62,7 +65,7 @@ pub struct Event {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = schema::events, check_for_backend(diesel::pg::Pg))]
 pub struct EventRecord {
-    pub org_id: String,
+    pub org_id: Option<String>,
     pub id: EventId,
     pub kind: String,
     pub occurred_at: Timestamp,
@@ -100,7 +103,8 @@ impl From<EventRecord> for Event {
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub id: EventId,
-    pub org_id: String,
+    /// `None`: an event of no org (see [`NewEvent::in_org_or_none`]).
+    pub org_id: Option<String>,
     pub kind: EventType,
     pub target_id: String,
     pub data: serde_json::Value,
@@ -120,7 +124,21 @@ impl NewEvent {
         Self::in_context(org_id, kind, target_id, data, EventContext::current())
     }
 
-    /// The same, in a context carried over from elsewhere (a gathered create).
+    /// The same, in `org_id`'s audit log, or with no org when `None`: a write about an
+    /// account that is a user of no org (its sign-up, sessions, settings). No webhook
+    /// delivers such an event (endpoints belong to orgs); the operator reads them with
+    /// `roster-gateway audit-events`.
+    pub fn in_org_or_none(
+        org_id: Option<&str>,
+        kind: EventType,
+        target_id: impl Into<String>,
+        data: &impl Serialize,
+    ) -> Result<Self, crate::DomainError> {
+        let org_id = org_id.map(str::to_owned);
+        Self::build(org_id, kind, target_id, data, EventContext::current())
+    }
+
+    /// An event of `org_id` in a context carried over from elsewhere (a gathered create).
     pub fn in_context(
         org_id: impl Into<String>,
         kind: EventType,
@@ -128,9 +146,19 @@ impl NewEvent {
         data: &impl Serialize,
         context: EventContext,
     ) -> Result<Self, crate::DomainError> {
+        Self::build(Some(org_id.into()), kind, target_id, data, context)
+    }
+
+    fn build(
+        org_id: Option<String>,
+        kind: EventType,
+        target_id: impl Into<String>,
+        data: &impl Serialize,
+        context: EventContext,
+    ) -> Result<Self, crate::DomainError> {
         Ok(Self {
             id: EventId::generate(),
-            org_id: org_id.into(),
+            org_id,
             kind,
             target_id: target_id.into(),
             data: serde_json::to_value(data).map_err(crate::DomainError::internal)?,

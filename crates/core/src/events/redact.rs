@@ -66,3 +66,24 @@ pub async fn redact_mentions(
         .execute(conn)
         .await?)
 }
+
+/// Cuts the events of no org about an account (its target, or the account its session
+/// data names as `userId`) down to `{"id"}`: a deleted account's sign-up, settings and
+/// sessions keep no personal data. On the `(org_id, target_id)` index's null-org part.
+/// Call it in a transaction.
+pub async fn redact_account_of_no_org(
+    conn: &mut AsyncPgConnection,
+    account_id: &str,
+) -> DomainResult<usize> {
+    declare(conn).await?;
+    let sql = format!(
+        "UPDATE events e SET {KEEP_ONLY} \
+         WHERE e.org_id IS NULL AND (e.target_id = $1 OR e.data ->> 'userId' = $2)"
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(account_id)
+        .bind::<Text, _>(account_id)
+        .bind::<Array<Text>, _>(&["id"][..])
+        .execute(conn)
+        .await?)
+}

@@ -2,7 +2,7 @@
 
 diesel::table! {
     events (org_id, id) {
-        org_id -> Text,
+        org_id -> Nullable<Text>,
         id -> Text,
         #[sql_name = "type"]
         kind -> Text,

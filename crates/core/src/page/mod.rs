@@ -16,5 +16,5 @@ pub use envelope::Page;
 pub use keyset::{Behind, Beyond, Keyset, ListOrder};
 pub use query::{
     checked_offset, CursorParams, Direction, NewestFirstCursorParams, OffsetParams, Paging,
-    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE,
 };

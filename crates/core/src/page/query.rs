@@ -15,6 +15,9 @@ use crate::DomainError;
 pub const DEFAULT_PAGE_SIZE: i64 = 20;
 /// Most items on one page.
 pub const MAX_PAGE_SIZE: i64 = 100;
+/// The highest page number of an offset list (the documents' `maximum`: a unit test holds
+/// them to it).
+pub const MAX_PAGE: i64 = 1_000_000_000_000_000;
 
 /// `page`/`page_size`: offset paging, which every list takes.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
@@ -33,8 +36,10 @@ pub struct OffsetParams {
 #[into_params(parameter_in = Query)]
 pub struct CursorParams {
     /// Cursor from `next_cursor`: the items after it.
+    #[param(min_length = 1)]
     pub after: Option<String>,
     /// Cursor from `previous_cursor`: the items before it.
+    #[param(min_length = 1)]
     pub before: Option<String>,
     /// With `after`: how many items, 1 to 100.
     #[param(minimum = 1, maximum = 100)]
@@ -183,8 +188,8 @@ impl Paging {
 }
 
 /// The bounds of every offset page, whatever its parameters are called: the page number
-/// (`page.1`) is 1 or more (default 1), the size (`size.1`) 1 to [`MAX_PAGE_SIZE`]
-/// (default `default_size`), and the rows they skip fit an `i64`. Errors name the parameter
+/// (`page.1`) is 1 to [`MAX_PAGE`] (default 1), the size (`size.1`) 1 to [`MAX_PAGE_SIZE`]
+/// (default `default_size`), so that the rows they skip fit an `i64`. Errors name the parameter
 /// (`page.0`, `size.0`). Returns `(page, size)`.
 pub fn checked_offset(
     page: (&str, Option<i64>),
@@ -193,13 +198,16 @@ pub fn checked_offset(
 ) -> Result<(i64, i64), DomainError> {
     let number = match page.1 {
         None => 1,
-        Some(n) if n >= 1 => n,
+        Some(n) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(n) if n >= 1 => {
+            return Err(DomainError::invalid(
+                page.0,
+                format!("must be at most {MAX_PAGE}"),
+            ))
+        }
         Some(_) => return Err(DomainError::invalid(page.0, "must be 1 or more")),
     };
     let size = checked_size(size.0, size.1, default_size)?;
-    if number.checked_mul(size).is_none() {
-        return Err(DomainError::invalid(page.0, "is too large"));
-    }
     Ok((number, size))
 }
 
@@ -218,6 +226,17 @@ fn checked_size(field: &str, value: Option<i64>, default: i64) -> Result<i64, Do
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_maximum_page_is_the_one_checked() {
+        let params = OffsetParams::into_params(|| Some(ParameterIn::Query));
+        let page = params.iter().find(|p| p.name == "page").unwrap();
+        let json = serde_json::to_value(page.schema.as_ref().unwrap()).unwrap();
+        assert_eq!(json["maximum"].as_f64(), Some(MAX_PAGE as f64));
+        assert!(checked_offset(("page", Some(MAX_PAGE)), ("size", Some(1)), 20).is_ok());
+        let err = checked_offset(("page", Some(MAX_PAGE + 1)), ("size", Some(1)), 20).unwrap_err();
+        assert_eq!(err.to_string(), format!("page: must be at most {MAX_PAGE}"));
+    }
 
     /// The paging of a query string, as a list that takes cursors reads it.
     fn paging(q: &str) -> Result<Paging, DomainError> {
@@ -277,7 +296,7 @@ mod tests {
         }
         assert_eq!(
             refusal(&format!("page={}&page_size=2", i64::MAX / 2 + 1)),
-            invalid("page", "is too large")
+            invalid("page", &format!("must be at most {MAX_PAGE}"))
         );
         assert_eq!(
             refusal("first=0"),

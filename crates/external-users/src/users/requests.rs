@@ -56,7 +56,7 @@ pub struct CreateExternalUserRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateExternalUserRequest {
     /// Whether the external user is blocked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub blocked: Option<bool>,
     #[serde(default, deserialize_with = "patch::nullable")]

@@ -11,8 +11,10 @@ use utoipa::ToSchema;
 use super::{GroupChanges, NewGroup};
 use crate::UserId;
 
-const DISPLAY_NAME: Text = Text::new(1, 200);
-const EXTERNAL_ID: Text = Text::new(1, 255);
+/// A group's display name (also over SCIM).
+pub const DISPLAY_NAME: Text = Text::new(1, 200);
+/// A group's external id (also over SCIM).
+pub const EXTERNAL_ID: Text = Text::new(1, 255);
 /// Most members a create names.
 pub const MAX_NEW_MEMBERS: usize = 1_000;
 
@@ -84,7 +86,7 @@ impl TryFrom<CreateOrgGroupRequest> for NewGroup {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrgGroupRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(schema_with = display_name)]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "patch::nullable")]

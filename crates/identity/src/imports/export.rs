@@ -31,6 +31,7 @@ struct Exported<'a> {
     job_position_name: Option<&'a str>,
     job_position_description: Option<&'a str>,
     created_at: String,
+    external_id: Option<&'a str>,
 }
 
 /// The CSV header row (no `password_hash`: exports never carry one).
@@ -51,7 +52,7 @@ pub async fn page(
     let mut query = users::table
         .filter(users::org_id.eq(org_id))
         .order((users::created_at, users::id))
-        .select(UserRecord::as_select())
+        .select((UserRecord::as_select(), users::external_id))
         .limit(PAGE)
         .into_boxed();
     if let Some((at, id)) = &after {
@@ -61,15 +62,15 @@ pub async fn page(
                 .or(users::created_at.eq(*at).and(users::id.gt(id.clone()))),
         );
     }
-    let rows: Vec<UserRecord> = query.load(conn).await?;
+    let rows: Vec<(UserRecord, Option<String>)> = query.load(conn).await?;
     let next = (rows.len() as i64 == PAGE)
-        .then(|| rows.last().map(|r| (r.created_at, r.id.clone())))
+        .then(|| rows.last().map(|(r, _)| (r.created_at, r.id.clone())))
         .flatten();
     let mut out = Vec::with_capacity(rows.len() * 200);
     let mut csv = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    for r in &rows {
+    for (r, external_id) in &rows {
         let user = Exported {
             email: &r.email,
             name: &r.name,
@@ -83,6 +84,7 @@ pub async fn page(
                 .created_at
                 .format(&time::format_description::well_known::Rfc3339)
                 .map_err(roster_core::DomainError::internal)?,
+            external_id: external_id.as_deref(),
         };
         if format == Format::Csv {
             csv.serialize(&user)

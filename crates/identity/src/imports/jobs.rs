@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::page::{Cursor, Keyset, ListOrder, Page, Paging};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 use serde::Serialize;
@@ -42,6 +43,20 @@ pub struct ImportJob {
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
+
+impl ImportJob {
+    /// The import's place in the org's list of imports.
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
+}
+
+/// An org's imports run newest first, on the `(org_id, created_at, id)` index.
+const IMPORTS: Keyset<user_imports::created_at, user_imports::id> = Keyset::new(
+    user_imports::created_at,
+    user_imports::id,
+    ListOrder::NewestFirst,
+);
 
 /// The session-level advisory lock a running import's connection holds: a `running` import
 /// whose lock is free has no process running it any more.
@@ -210,6 +225,35 @@ pub async fn get(
         .await
         .optional()?
         .ok_or_else(|| DomainError::not_found("import"))
+}
+
+/// The org's imports, newest first, a page at a time.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    paging: &Paging,
+) -> DomainResult<Page<ImportJob>> {
+    let of_org = || {
+        user_imports::table
+            .filter(user_imports::org_id.eq(org_id))
+            .into_boxed()
+    };
+    let total_count: i64 = of_org().count().get_result(conn).await?;
+    let behind = IMPORTS
+        .behind(of_org().select(user_imports::id), paging)
+        .load(conn)
+        .await?;
+    let rows = IMPORTS
+        .page(of_org().select(ImportJob::as_select()), paging)
+        .load(conn)
+        .await?;
+    Ok(Page::assemble(
+        paging,
+        rows,
+        total_count,
+        behind,
+        ImportJob::cursor,
+    ))
 }
 
 /// The next refused lines of an import after line `after`, at most `limit`, in line order.

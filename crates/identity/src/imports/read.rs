@@ -25,6 +25,7 @@ pub struct RawUser {
     pub job_position_name: Option<String>,
     pub job_position_description: Option<String>,
     pub created_at: Option<String>,
+    pub external_id: Option<String>,
     pub password_hash: Option<String>,
 }
 
@@ -39,11 +40,12 @@ pub const COLUMNS: &[&str] = &[
     "job_position_name",
     "job_position_description",
     "created_at",
+    "external_id",
     "password_hash",
 ];
 
-/// A user of Auth0's bulk export: its other fields are left aside; `user_id` has nowhere
-/// to go until users carry an external id.
+/// A user of Auth0's bulk export: `user_id` is the external id, its other fields are
+/// left aside.
 #[derive(Debug, Deserialize)]
 struct Auth0User {
     email: Option<String>,
@@ -51,6 +53,7 @@ struct Auth0User {
     given_name: Option<String>,
     family_name: Option<String>,
     created_at: Option<String>,
+    user_id: Option<String>,
     #[serde(alias = "passwordHash")]
     password_hash: Option<String>,
     custom_password_hash: Option<Auth0CustomHash>,
@@ -74,6 +77,7 @@ impl From<Auth0User> for RawUser {
             given_name: a.given_name,
             family_name: a.family_name,
             created_at: a.created_at,
+            external_id: a.user_id,
             password_hash: a
                 .password_hash
                 .or(a.custom_password_hash.map(|c| c.hash.value)),
@@ -262,6 +266,7 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
                 6 => &mut user.job_position_name,
                 7 => &mut user.job_position_description,
                 8 => &mut user.created_at,
+                9 => &mut user.external_id,
                 _ => &mut user.password_hash,
             };
             *slot = Some(value.to_owned());

@@ -26,6 +26,8 @@ pub struct ImportRow {
     pub role: Role,
     pub state: UserState,
     pub created_at: Option<Timestamp>,
+    /// The user's id in the system it comes from (SCIM's `externalId`).
+    pub external_id: Option<String>,
     pub password_hash: Option<ImportedHash>,
 }
 
@@ -115,6 +117,9 @@ impl ImportRow {
             role,
             state,
             created_at,
+            external_id: USER_NAME
+                .parse_opt("external_id", raw.external_id.as_deref())
+                .map_err(fail)?,
             password_hash,
         })
     }

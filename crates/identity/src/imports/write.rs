@@ -4,7 +4,7 @@
 //! existing ones updated by another when asked, and their events emitted together. The
 //! statement triggers on users (counters, words) run once per batch.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
@@ -21,7 +21,8 @@ use crate::{AccountId, OrgId, UserId};
 const USER_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
      job_position_name, job_position_description, state, role, created_at, updated_at";
 const ADDED_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
-     job_position_name, job_position_description, state, role, created_at, updated_at, email_key";
+     job_position_name, job_position_description, state, role, created_at, updated_at, email_key, \
+     external_id";
 
 static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
@@ -29,9 +30,9 @@ static ADD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 WITH input AS (
     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                          $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
-                         $13::text[], $14::text[])
+                         $13::text[], $14::text[], $15::text[])
         AS i(user_id, account_id, email, name, given_name, family_name, job_position_name,
-             job_position_description, state, role, at, password_hash, email_key)
+             job_position_description, state, role, at, password_hash, email_key, external_id)
 ), found AS (
     INSERT INTO accounts AS a (id, email, email_key, name, password_hash)
     SELECT account_id, email, email_key, name, password_hash FROM input ORDER BY email_key
@@ -40,7 +41,7 @@ WITH input AS (
 )
 INSERT INTO users ({ADDED_COLUMNS})
 SELECT $1, i.user_id, f.id, i.name, i.given_name, i.family_name, i.email, i.job_position_name,
-       i.job_position_description, i.state, i.role, i.at, now(), i.email_key
+       i.job_position_description, i.state, i.role, i.at, now(), i.email_key, i.external_id
   FROM input i JOIN found f ON f.email_key = i.email_key
 ON CONFLICT DO NOTHING
 RETURNING {USER_COLUMNS}"
@@ -59,17 +60,17 @@ UPDATE users u
    SET name = i.name, given_name = i.given_name, family_name = i.family_name,
        job_position_name = i.job_position_name,
        job_position_description = i.job_position_description,
-       state = i.state, role = i.role, updated_at = now()
+       state = i.state, role = i.role, external_id = i.external_id, updated_at = now()
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::text[], $9::text[])
+              $8::text[], $9::text[], $10::text[])
     AS i(id, name, given_name, family_name, job_position_name, job_position_description,
-         state, role)
+         state, role, external_id)
  WHERE u.org_id = $1 AND u.id = i.id
    AND (u.name, u.given_name, u.family_name, u.job_position_name, u.job_position_description,
-        u.state, u.role)
+        u.state, u.role, u.external_id)
        IS DISTINCT FROM
        (i.name, i.given_name, i.family_name, i.job_position_name, i.job_position_description,
-        i.state, i.role)
+        i.state, i.role, i.external_id)
 RETURNING {returned}"
     )
 });
@@ -130,11 +131,9 @@ pub async fn batch(
         .partition(|r| existing.contains_key(&r.email_key));
     let mut changes = Vec::new();
     let added = add(conn, org_id, &new).await?;
+    let added_keys: HashSet<String> = added.iter().map(|u| u.email.to_lowercase()).collect();
     for row in &new {
-        if !added
-            .iter()
-            .any(|u| u.email.to_lowercase() == row.email_key)
-        {
+        if !added_keys.contains(&row.email_key) {
             // Added by someone else since the lookup above.
             match on_conflict {
                 OnConflict::Skip => counts.skipped += 1,
@@ -228,6 +227,10 @@ async fn add(
         return Ok(Vec::new());
     }
     let now = roster_core::time::now();
+    let account_ids: Vec<String> = rows
+        .iter()
+        .map(|_| AccountId::generate().as_str().to_owned())
+        .collect();
     let texts = |f: fn(&ImportRow) -> &str| -> Vec<&str> { rows.iter().map(f).collect() };
     let optional =
         |f: fn(&ImportRow) -> Option<&str>| -> Vec<Option<&str>> { rows.iter().map(f).collect() };
@@ -239,11 +242,7 @@ async fn add(
                     .map(|_| UserId::generate().as_str().to_owned())
                     .collect::<Vec<_>>(),
             )
-            .bind::<Array<Text>, _>(
-                rows.iter()
-                    .map(|_| AccountId::generate().as_str().to_owned())
-                    .collect::<Vec<_>>(),
-            )
+            .bind::<Array<Text>, _>(&account_ids)
             .bind::<Array<Text>, _>(texts(|r| r.email.as_str()))
             .bind::<Array<Text>, _>(texts(|r| r.name.as_str()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.given_name.as_deref()))
@@ -260,10 +259,23 @@ async fn add(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| {
                 r.password_hash.as_ref().map(|h| h.as_str())
             }))
-            .bind::<Array<Text>, _>(texts(|r| r.email_key.as_str())),
+            .bind::<Array<Text>, _>(texts(|r| r.email_key.as_str()))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.external_id.as_deref())),
     )
     .load(conn)
     .await?;
+    // Users added on accounts that were there before (a sign-up, a member of another
+    // org): the same as an administrator adding them one by one (an unverified sign-up
+    // is reclaimed for its owner, a verified owner is told).
+    let created: HashSet<&str> = account_ids.iter().map(String::as_str).collect();
+    let existing: Vec<(&OrgId, &AccountId)> = records
+        .iter()
+        .filter(|r| !created.contains(r.account_id.as_str()))
+        .map(|r| (org_id, &r.account_id))
+        .collect();
+    if !existing.is_empty() {
+        crate::ownership::after_admin_add(conn, &existing).await?;
+    }
     Ok(records.into_iter().map(User::from).collect())
 }
 
@@ -290,7 +302,8 @@ async fn update(
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_name.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(optional(|r| r.job_position_description.as_deref()))
             .bind::<Array<Text>, _>(texts(|r| r.state.as_str()))
-            .bind::<Array<Text>, _>(texts(|r| r.role.as_str())),
+            .bind::<Array<Text>, _>(texts(|r| r.role.as_str()))
+            .bind::<Array<Nullable<Text>>, _>(optional(|r| r.external_id.as_deref())),
     )
     .load(conn)
     .await?;

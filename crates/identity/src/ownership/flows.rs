@@ -148,8 +148,8 @@ pub async fn reset_password(
                 .await
                 .optional()?;
         let (id, email) = updated.ok_or_else(invalid_token)?;
-        revoke_credentials(conn, id.as_str(), false).await?;
-        links::revoke_all(conn, id.as_str()).await?;
+        revoke_credentials(conn, &[id.as_str()], false).await?;
+        links::revoke_all(conn, &[id.as_str()]).await?;
         emit_everywhere(conn, EventType::AccountPasswordReset, id.as_str(), &email).await?;
         Ok(id)
     })

@@ -61,60 +61,64 @@ pub async fn after_admin_add(
     )
     .load(conn)
     .await?;
-    let mut mail = Vec::with_capacity(rows.len());
-    for row in &rows {
-        if row.email_verified {
-            mail.push(mails::added_to_org(&row.email, &row.org_name));
-        } else if row.has_password {
-            reclaim(conn, row).await?;
-            mail.push(mails::set_password(
-                &row.email,
-                &row.id,
-                &row.org_name,
-                true,
-            ));
-        } else {
-            mail.push(mails::set_password(
-                &row.email,
-                &row.id,
-                &row.org_name,
-                false,
-            ));
-        }
-    }
+    let (to_reclaim, others): (Vec<&Added>, Vec<&Added>) = rows
+        .iter()
+        .partition(|row| !row.email_verified && row.has_password);
+    reclaim(conn, &to_reclaim).await?;
+    let mail: Vec<_> = to_reclaim
+        .iter()
+        .map(|row| mails::set_password(&row.email, &row.id, &row.org_name, true))
+        .chain(others.iter().map(|row| {
+            if row.email_verified {
+                mails::added_to_org(&row.email, &row.org_name)
+            } else {
+                mails::set_password(&row.email, &row.id, &row.org_name, false)
+            }
+        }))
+        .collect();
     roster_mail::outbox::enqueue(conn, &mail).await
 }
 
-/// Revokes everything a sign-up that never proved its email holds: its password,
-/// sessions, API tokens and links; `account.reclaimed` in the org that added it.
-async fn reclaim(conn: &mut AsyncPgConnection, row: &Added) -> DomainResult<()> {
-    revoke_credentials(conn, &row.id, true).await?;
-    roster_mail::links::revoke_all(conn, &row.id).await?;
-    let data = AccountEvent {
-        id: &row.id,
-        email: &row.email,
-    };
-    let event = NewEvent::new(&row.org_id, EventType::AccountReclaimed, &row.id, &data)?;
-    events::emit(conn, event).await
+/// Revokes everything sign-ups that never proved their email hold, set-based: their
+/// passwords, sessions, API tokens and links; `account.reclaimed` in the org that added
+/// each.
+async fn reclaim(conn: &mut AsyncPgConnection, rows: &[&Added]) -> DomainResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    revoke_credentials(conn, &ids, true).await?;
+    roster_mail::links::revoke_all(conn, &ids).await?;
+    let all = rows
+        .iter()
+        .map(|row| {
+            let data = AccountEvent {
+                id: &row.id,
+                email: &row.email,
+            };
+            NewEvent::new(&row.org_id, EventType::AccountReclaimed, &row.id, &data)
+        })
+        .collect::<DomainResult<Vec<_>>>()?;
+    events::emit_all(conn, &all).await
 }
 
-/// Ends an account's sessions (and with `tokens_too`, its API tokens and password).
+/// Ends accounts' sessions (and with `tokens_too`, their API tokens and passwords).
 pub(crate) async fn revoke_credentials(
     conn: &mut AsyncPgConnection,
-    account_id: &str,
+    account_ids: &[&str],
     tokens_too: bool,
 ) -> DomainResult<()> {
     use diesel::{ExpressionMethods, QueryDsl};
 
     use crate::schema::{accounts, api_tokens, sessions};
-    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id)))
+    diesel::delete(sessions::table.filter(sessions::account_id.eq_any(account_ids)))
         .execute(conn)
         .await?;
     if tokens_too {
-        diesel::delete(api_tokens::table.filter(api_tokens::account_id.eq(account_id)))
+        diesel::delete(api_tokens::table.filter(api_tokens::account_id.eq_any(account_ids)))
             .execute(conn)
             .await?;
-        diesel::update(accounts::table.find(account_id))
+        diesel::update(accounts::table.filter(accounts::id.eq_any(account_ids)))
             .set(accounts::password_hash.eq(None::<String>))
             .execute(conn)
             .await?;
@@ -122,7 +126,8 @@ pub(crate) async fn revoke_credentials(
     Ok(())
 }
 
-/// Emits an account's event in every org where it is a user (events belong to orgs).
+/// Emits an account's event in every org where it is a user; one of no org for an account
+/// in none.
 pub(crate) async fn emit_everywhere(
     conn: &mut AsyncPgConnection,
     kind: EventType,
@@ -142,9 +147,12 @@ pub(crate) async fn emit_everywhere(
         id: account_id,
         email,
     };
-    let all = orgs
-        .iter()
-        .map(|org| NewEvent::new(org.as_str(), kind, account_id, &data))
-        .collect::<DomainResult<Vec<_>>>()?;
+    let all = match orgs.is_empty() {
+        true => vec![NewEvent::in_org_or_none(None, kind, account_id, &data)?],
+        false => orgs
+            .iter()
+            .map(|org| NewEvent::new(org.as_str(), kind, account_id, &data))
+            .collect::<DomainResult<Vec<_>>>()?,
+    };
     events::emit_all(conn, &all).await
 }

@@ -73,6 +73,8 @@ pub async fn delete(
                 .execute(conn)
                 .await?;
             deleted.account_deleted = true;
+            // What it did while in no org goes too (docs/events.md, "Erasure").
+            redact::redact_account_of_no_org(conn, user.account_id.as_str()).await?;
         }
         erase_from_events(conn, org_id, id).await?;
         let gone = serde_json::json!({ "id": id });

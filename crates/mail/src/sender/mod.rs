@@ -2,18 +2,18 @@
 //! `FOR UPDATE SKIP LOCKED` on a connection of its own and held until their outcomes are
 //! recorded, so that no two senders send a mail at once and a sender that dies gives its
 //! claims back at once. A notification after each commit that queued mail wakes it; it
-//! sleeps until the next mail falls due, and polls every few seconds besides, as the
-//! webhook deliverer does.
+//! sleeps until the next mail falls due, and polls every few seconds besides: the loop is
+//! `roster_core::outbox`'s, which the webhook deliverer shares.
 
 mod claim;
 
 use std::time::Duration;
 
-use diesel_async::AsyncConnection;
+use diesel_async::AsyncPgConnection;
 use lettre::message::Mailbox;
 use roster_core::db::Pool;
+use roster_core::outbox::Outbox;
 use roster_core::DomainError;
-use tokio::sync::Notify;
 
 use crate::links::{self, Purpose};
 use crate::outbox::LINK_PLACEHOLDER;
@@ -22,10 +22,6 @@ use claim::{Claimed, Recorded};
 
 /// Mails claimed by one batch.
 const BATCH: usize = 20;
-/// The longest sleep between two looks for due mail.
-const POLL: Duration = Duration::from_secs(5);
-/// The pause after the database failed a claim.
-const AFTER_ERROR: Duration = Duration::from_secs(1);
 /// The waits after failed attempts; past the last, the mail is given up.
 pub const RETRY_SCHEDULE: [Duration; 7] = [
     Duration::from_secs(1),
@@ -66,55 +62,10 @@ impl Sender {
         })
     }
 
-    /// Sends until aborted.
+    /// Sends until aborted, on the outbox worker every outbox shares
+    /// ([`roster_core::outbox`]), with one loop.
     pub async fn run(self) {
-        let wake = std::sync::Arc::new(Notify::new());
-        let listen = roster_core::notifications::listen(
-            self.database_url.clone(),
-            crate::MAIL_CHANNEL,
-            Wake(wake.clone()),
-        );
-        futures_util::future::join(listen, self.work(&wake)).await;
-    }
-
-    async fn work(&self, wake: &Notify) {
-        loop {
-            match self.batch().await {
-                Ok(n) if n == BATCH => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "mail could not be claimed");
-                    tokio::time::sleep(AFTER_ERROR).await;
-                }
-            }
-            let wait = match self.next_due().await {
-                Ok(Some(at)) => {
-                    let left = at - roster_core::time::now();
-                    Duration::try_from(left).unwrap_or(Duration::ZERO).min(POLL)
-                }
-                Ok(None) => POLL,
-                Err(_) => AFTER_ERROR,
-            };
-            tokio::select! {
-                () = wake.notified() => {}
-                () = tokio::time::sleep(wait) => {}
-            }
-        }
-    }
-
-    /// Claims a batch, sends it, and records what came of it, in one transaction.
-    async fn batch(&self) -> Result<usize, DomainError> {
-        let mut conn = roster_core::db::conn(&self.pool).await?;
-        conn.transaction::<_, DomainError, _>(async |conn| {
-            claim::give_up_stale(conn).await?;
-            let claimed = claim::claim(conn, BATCH as i64).await?;
-            for mail in &claimed {
-                let outcome = self.attempt(mail).await;
-                claim::record(conn, &mail.id, recorded(mail, &outcome)).await?;
-            }
-            Ok(claimed.len())
-        })
-        .await
+        roster_core::outbox::run(&self, &self.pool, &self.database_url, 1).await;
     }
 
     /// Sends one mail, with a fresh link when it carries one.
@@ -146,10 +97,29 @@ impl Sender {
             .send(&self.config.from, &mail.recipient, &mail.subject, body)
             .await
     }
+}
 
-    async fn next_due(&self) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
-        let mut conn = roster_core::db::conn(&self.pool).await?;
-        claim::next_due(&mut conn).await
+impl Outbox for Sender {
+    const ROWS: &'static str = "mail";
+    const BATCH: usize = BATCH;
+    const CHANNEL: &'static str = crate::MAIL_CHANNEL;
+
+    /// Claims a batch, sends it (one mail after another), and records what came of it.
+    async fn batch(&self, conn: &mut AsyncPgConnection) -> Result<usize, DomainError> {
+        claim::give_up_stale(conn).await?;
+        let claimed = claim::claim(conn, BATCH as i64).await?;
+        for mail in &claimed {
+            let outcome = self.attempt(mail).await;
+            claim::record(conn, &mail.id, recorded(mail, &outcome)).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn next_due(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
+        claim::next_due(conn).await
     }
 }
 
@@ -202,27 +172,4 @@ pub fn link_url(
         url.pop();
     }
     Ok(url)
-}
-
-/// Wakes the sender on a notification, and when the connection is back.
-struct Wake(std::sync::Arc<Notify>);
-
-impl roster_core::notifications::Listener for Wake {
-    fn alive(&self) -> bool {
-        true
-    }
-
-    fn up(&self) {
-        self.0.notify_one();
-    }
-
-    fn heard(&self, _payload: &str) {
-        self.0.notify_one();
-    }
-
-    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
-        if let (Some(e), true) = (error, first) {
-            tracing::warn!(error = %e, "mail notifications unavailable; polling every {} s", POLL.as_secs());
-        }
-    }
 }

@@ -2,8 +2,10 @@
 //! resource type writes (never text from the request), and every value the filter carries
 //! is a bound parameter. Strings whose `caseExact` is false compare under `lower()`, in the
 //! same form as the indexes (`lower(coalesce(user_name, email))` for `userName eq`). Each
-//! comparison is `coalesce(…, false)`, so that `not` of a comparison with a missing value
-//! holds, as RFC 7644 reads it. What cannot be served is `invalidFilter`, never an error
+//! comparison under a `not` is `coalesce(…, false)`, so that `not` of a comparison with a
+//! missing value holds, as RFC 7644 reads it; elsewhere it is bare (a NULL there rejects
+//! the row as `false` would, and a bare comparison can use an index: wrapped, `userName
+//! eq` scanned the whole table). What cannot be served is `invalidFilter`, never an error
 //! of the database.
 
 use diesel::dsl::sql;
@@ -44,32 +46,68 @@ pub type Resolver<'a> = &'a dyn Fn(&AttrPath, Option<&str>) -> ScimResult<Column
 
 /// The condition of `filter`.
 pub fn condition<T: 'static>(filter: &Filter, resolve: Resolver<'_>) -> ScimResult<Condition<T>> {
-    build(filter, resolve, None)
+    build(filter, resolve, None, Wrap::BARE)
+}
+
+/// `query` narrowed to the rows `filter` lets through (all of them without a filter).
+pub fn narrowed<T: 'static, Q>(
+    query: Q,
+    filter: Option<&Filter>,
+    resolve: Resolver<'_>,
+) -> ScimResult<Q>
+where
+    Q: diesel::query_dsl::methods::FilterDsl<Condition<T>, Output = Q>,
+{
+    Ok(match filter {
+        Some(f) => query.filter(condition::<T>(f, resolve)?),
+        None => query,
+    })
+}
+
+/// What a comparison is written in: `coalesce(…, false)` under a `not`, else parentheses.
+#[derive(Debug, Clone, Copy)]
+struct Wrap {
+    open: &'static str,
+    close: &'static str,
+}
+
+impl Wrap {
+    const BARE: Self = Self {
+        open: "(",
+        close: ")",
+    };
+    const FALSE_IF_NULL: Self = Self {
+        open: "coalesce(",
+        close: ", false)",
+    };
 }
 
 fn build<T: 'static>(
     filter: &Filter,
     resolve: Resolver<'_>,
     scope: Option<&str>,
+    wrap: Wrap,
 ) -> ScimResult<Condition<T>> {
+    let inner = |f: &Filter, scope: Option<&str>| build::<T>(f, resolve, scope, wrap);
     Ok(match filter {
-        Filter::And(a, b) => {
-            Box::new(build::<T>(a, resolve, scope)?.and(build::<T>(b, resolve, scope)?))
-        }
-        Filter::Or(a, b) => {
-            Box::new(build::<T>(a, resolve, scope)?.or(build::<T>(b, resolve, scope)?))
-        }
-        Filter::Not(f) => Box::new(diesel::dsl::not(build::<T>(f, resolve, scope)?)),
+        Filter::And(a, b) => Box::new(inner(a, scope)?.and(inner(b, scope)?)),
+        Filter::Or(a, b) => Box::new(inner(a, scope)?.or(inner(b, scope)?)),
+        Filter::Not(f) => Box::new(diesel::dsl::not(build::<T>(
+            f,
+            resolve,
+            scope,
+            Wrap::FALSE_IF_NULL,
+        )?)),
         Filter::Present(p) => present(resolve(p, scope)?),
-        Filter::Compare(p, op, value) => compare(p, resolve(p, scope)?, *op, value)?,
+        Filter::Compare(p, op, value) => compare(p, resolve(p, scope)?, *op, value, wrap)?,
         Filter::ValuePath { attr, filter, then } => {
             if scope.is_some() || attr.sub.is_some() {
                 return Err(ScimError::invalid_filter("value filters do not nest"));
             }
-            let inner = build::<T>(filter, resolve, Some(&attr.name))?;
+            let first = inner(filter, Some(&attr.name))?;
             match then {
-                Some(t) => Box::new(inner.and(build::<T>(t, resolve, Some(&attr.name))?)),
-                None => inner,
+                Some(t) => Box::new(first.and(inner(t, Some(&attr.name))?)),
+                None => first,
             }
         }
     })
@@ -97,7 +135,9 @@ fn compare<T: 'static>(
     column: Column,
     op: Op,
     value: &Value,
+    wrap: Wrap,
 ) -> ScimResult<Condition<T>> {
+    let Wrap { open, close } = wrap;
     if *value == Value::Null {
         return match op {
             Op::Eq => Ok(Box::new(diesel::dsl::not(present::<T>(column)))),
@@ -123,9 +163,9 @@ fn compare<T: 'static>(
             let v = v.clone();
             let cmp = |sym: &str| -> Condition<T> {
                 Box::new(
-                    sql::<Bool>(&format!("coalesce({col} {sym} {before}"))
+                    sql::<Bool>(&format!("{open}{col} {sym} {before}"))
                         .bind::<Text, _>(v.clone())
-                        .sql(&format!("{after}, false)")),
+                        .sql(&format!("{after}{close}")),
                 )
             };
             Ok(match op {
@@ -136,21 +176,21 @@ fn compare<T: 'static>(
                 Op::Lt => cmp("<"),
                 Op::Le => cmp("<="),
                 Op::Co => Box::new(
-                    sql::<Bool>(&format!("coalesce(strpos({col}, {before}"))
+                    sql::<Bool>(&format!("{open}strpos({col}, {before}"))
                         .bind::<Text, _>(v)
-                        .sql(&format!("{after}) > 0, false)")),
+                        .sql(&format!("{after}) > 0{close}")),
                 ),
                 Op::Sw => Box::new(
-                    sql::<Bool>(&format!("coalesce(starts_with({col}, {before}"))
+                    sql::<Bool>(&format!("{open}starts_with({col}, {before}"))
                         .bind::<Text, _>(v)
-                        .sql(&format!("{after}), false)")),
+                        .sql(&format!("{after}){close}")),
                 ),
                 Op::Ew => Box::new(
-                    sql::<Bool>(&format!("coalesce(right({col}, char_length("))
+                    sql::<Bool>(&format!("{open}right({col}, char_length("))
                         .bind::<Text, _>(v.clone())
                         .sql(&format!(")) = {before}"))
                         .bind::<Text, _>(v)
-                        .sql(&format!("{after}, false)")),
+                        .sql(&format!("{after}{close}")),
                 ),
             })
         }
@@ -172,9 +212,9 @@ fn compare<T: 'static>(
                 _ => return Err(unsupported(p, op, "the boolean")),
             };
             Ok(Box::new(
-                sql::<Bool>(&format!("coalesce(({c}) {sym} "))
+                sql::<Bool>(&format!("{open}({c}) {sym} "))
                     .bind::<Bool, _>(b)
-                    .sql(", false)"),
+                    .sql(close),
             ))
         }
         Column::Time(c) => {
@@ -198,9 +238,9 @@ fn compare<T: 'static>(
                 _ => return Err(unsupported(p, op, "the dateTime")),
             };
             Ok(Box::new(
-                sql::<Bool>(&format!("coalesce(({c}) {sym} "))
+                sql::<Bool>(&format!("{open}({c}) {sym} "))
                     .bind::<Timestamptz, _>(at)
-                    .sql(", false)"),
+                    .sql(close),
             ))
         }
         Column::Exists { before, after, .. } => {

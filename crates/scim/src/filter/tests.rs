@@ -78,3 +78,38 @@ fn malformed_filters_are_invalid_filter_errors_never_panics() {
     let long = format!("userName eq \"{}\"", "x".repeat(MAX_FILTER_BYTES));
     assert!(parse(&long).is_err());
 }
+
+/// The SQL of `filter` over `users`, every attribute read as the userName's column.
+fn users_sql(filter: &str) -> String {
+    use diesel::prelude::*;
+    use roster_identity::schema::users;
+    let resolve = |_: &AttrPath, _: Option<&str>| {
+        Ok(sql::Column::Text {
+            sql: "coalesce(user_name, email)",
+            case_exact: false,
+        })
+    };
+    let condition = sql::condition::<users::table>(&parse(filter).unwrap(), &resolve).unwrap();
+    let query = users::table
+        .filter(condition)
+        .select(users::id)
+        .into_boxed::<diesel::pg::Pg>();
+    diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string()
+}
+
+#[test]
+fn comparisons_are_bare_so_indexes_serve_them_and_coalesced_under_not() {
+    // The form of the index users_org_user_name_key, unwrapped: a coalesce(…, false)
+    // around it made PostgreSQL scan the table (241 ms at 100k users).
+    let eq = users_sql(r#"userName eq "ada@example.com""#);
+    assert!(
+        eq.contains("(lower(coalesce(user_name, email)) = lower($1))"),
+        "{eq}"
+    );
+    assert!(!eq.contains(", false)"), "{eq}");
+    let not = users_sql(r#"not (userName eq "ada@example.com")"#);
+    assert!(
+        not.contains("coalesce(lower(coalesce(user_name, email)) = lower($1), false)"),
+        "{not}"
+    );
+}

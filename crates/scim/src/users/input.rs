@@ -49,22 +49,26 @@ impl UserInput {
     }
 }
 
-/// The object's fields with the core URN's nested object merged in, keys lower-case.
 fn flatten(obj: &Map<String, Json>) -> Map<String, Json> {
+    flatten_in(obj, USER_SCHEMA)
+}
+
+/// The object's fields with the `core` URN's nested object merged in, keys lower-case.
+pub(crate) fn flatten_in(obj: &Map<String, Json>, core: &str) -> Map<String, Json> {
     let mut out = Map::new();
     for (k, v) in obj {
-        if k.eq_ignore_ascii_case(USER_SCHEMA) {
+        if k.eq_ignore_ascii_case(core) {
             if let Some(inner) = v.as_object() {
-                out.extend(flatten(inner));
+                out.extend(flatten_in(inner, core));
             }
             continue;
         }
-        out.insert(strip_schema(k, USER_SCHEMA).to_ascii_lowercase(), v.clone());
+        out.insert(strip_schema(k, core).to_ascii_lowercase(), v.clone());
     }
     out
 }
 
-fn string(
+pub(crate) fn string(
     obj: &Map<String, Json>,
     key: &str,
     label: &str,

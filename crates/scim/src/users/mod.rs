@@ -6,6 +6,8 @@ mod columns;
 pub mod input;
 mod row;
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_identity::schema::{user_counts, users};
@@ -14,21 +16,15 @@ use roster_identity::{OrgId, UserId};
 use serde_json::Value as Json;
 
 use crate::error::{ScimError, ScimResult};
+use crate::filter::sql::narrowed;
 use crate::list::{self, ListQuery};
 use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
 use crate::projection::Projection;
 use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
+pub use crate::scope::Scope;
 pub use input::UserInput;
 pub use row::ScimUserRow;
-
-/// Where a SCIM request works: the org of its token, and the base URL of `/scim/v2` for
-/// `meta.location`.
-#[derive(Debug, Clone, Copy)]
-pub struct Scope<'a> {
-    pub org_id: &'a OrgId,
-    pub base: &'a str,
-}
 
 fn user_id(id: &str) -> ScimResult<UserId> {
     UserId::parse(id).ok_or_else(|| ScimError::not_found("user"))
@@ -45,20 +41,46 @@ async fn row(conn: &mut AsyncPgConnection, org_id: &OrgId, id: &UserId) -> ScimR
 }
 
 fn check_version(row: &ScimUserRow, if_match: Option<&str>) -> ScimResult<()> {
-    match if_match {
-        Some(tag) if !roster_core::etag::if_match(tag, &row.version()) => Err(ScimError::new(
-            412,
-            None,
-            format!("the user changed: its version is {}", row.version()),
-        )),
-        _ => Ok(()),
-    }
+    crate::scope::check_version("user", &row.version(), if_match)
 }
 
-fn render(row: &ScimUserRow, scope: Scope<'_>, projection: &Projection) -> Json {
+/// The user as an answer, with its groups (read-only) unless the projection leaves them
+/// out.
+async fn render(
+    conn: &mut AsyncPgConnection,
+    row: &ScimUserRow,
+    scope: Scope<'_>,
+    projection: &Projection,
+) -> ScimResult<Json> {
+    let mut groups = groups_of(conn, scope, &[&row.id], projection).await?;
+    Ok(render_with(row, scope, projection, groups.remove(&row.id)))
+}
+
+fn render_with(
+    row: &ScimUserRow,
+    scope: Scope<'_>,
+    projection: &Projection,
+    groups: Option<Vec<Json>>,
+) -> Json {
     let mut json = row.to_json(scope.base);
+    if let Some(groups) = groups.filter(|g| !g.is_empty()) {
+        json["groups"] = Json::Array(groups);
+    }
     projection.apply(&mut json);
     json
+}
+
+/// The groups of these users, when the projection wants them.
+async fn groups_of(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    ids: &[&UserId],
+    projection: &Projection,
+) -> ScimResult<HashMap<UserId, Vec<Json>>> {
+    match projection.wants("groups") {
+        true => crate::groups::of_users(conn, scope.org_id, scope.base, ids).await,
+        false => Ok(HashMap::new()),
+    }
 }
 
 /// One user of the org.
@@ -69,7 +91,7 @@ pub async fn get(
     projection: &Projection,
 ) -> ScimResult<Json> {
     let row = row(conn, scope.org_id, &user_id(id)?).await?;
-    Ok(render(&row, scope, projection))
+    render(conn, &row, scope, projection).await
 }
 
 /// A page of the org's users, oldest first, with the exact total.
@@ -80,14 +102,8 @@ pub async fn list(
 ) -> ScimResult<Json> {
     let org_id = scope.org_id;
     let base = || {
-        let mut q = users::table.filter(users::org_id.eq(org_id)).into_boxed();
-        if let Some(f) = &query.filter {
-            q = q.filter(crate::filter::sql::condition::<users::table>(
-                f,
-                &columns::resolve,
-            )?);
-        }
-        Ok::<_, ScimError>(q)
+        let all = users::table.filter(users::org_id.eq(org_id)).into_boxed();
+        narrowed::<users::table, _>(all, query.filter.as_ref(), &columns::resolve)
     };
     let total: i64 = match &query.filter {
         Some(_) => base()?.count().get_result(conn).await?,
@@ -110,9 +126,11 @@ pub async fn list(
                 .await?
         }
     };
+    let ids: Vec<&UserId> = rows.iter().map(|r| &r.id).collect();
+    let mut groups = groups_of(conn, scope, &ids, &query.projection).await?;
     let resources = rows
         .iter()
-        .map(|r| render(r, scope, &query.projection))
+        .map(|r| render_with(r, scope, &query.projection, groups.remove(&r.id)))
         .collect();
     Ok(list::response(total, query.start_index, resources))
 }
@@ -154,7 +172,7 @@ pub async fn create(
             row(conn, org_id, &user.id).await
         })
         .await?;
-    Ok(render(&row, scope, projection))
+    render(conn, &row, scope, projection).await
 }
 
 /// Replaces a user's attributes with a User resource (PUT).
@@ -177,7 +195,7 @@ pub async fn replace(
             row(conn, org_id, &id).await
         })
         .await?;
-    Ok(render(&row, scope, projection))
+    render(conn, &row, scope, projection).await
 }
 
 /// Applies a PatchOp to a user (PATCH), and answers the user.
@@ -209,7 +227,7 @@ pub async fn patch(
             row(conn, org_id, &id).await
         })
         .await?;
-    Ok(render(&row, scope, projection))
+    render(conn, &row, scope, projection).await
 }
 
 /// Deletes a user (`roster_identity::users::delete`: memberships go, personal data is

@@ -59,7 +59,7 @@ impl Claimed {
     /// The event to send.
     pub fn event(&self) -> Event {
         Event::from(EventRecord {
-            org_id: self.org_id.clone(),
+            org_id: Some(self.org_id.clone()),
             id: self.event_id.clone(),
             kind: self.event_type.clone(),
             occurred_at: self.occurred_at,

@@ -3,21 +3,22 @@
 //! recorded, so that no two deliverers send a delivery at once and a deliverer that dies
 //! gives its claims back at once (its transaction ends with its connection). A
 //! notification after each commit that added deliveries wakes it; it sleeps until the
-//! next delivery falls due, and polls every few seconds besides.
+//! next delivery falls due, and polls every few seconds besides. The loop is
+//! `roster_core::outbox`'s, which the mail sender shares; this is what is the deliveries'
+//! own: their claim, their concurrent sends, their outcomes and the endpoints' health.
 
 mod claim;
 mod health;
 mod send;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use diesel_async::AsyncConnection;
+use diesel_async::AsyncPgConnection;
 use roster_core::db::Pool;
 use roster_core::events::DELIVERIES_CHANNEL;
+use roster_core::outbox::Outbox;
 use roster_core::sealed::SealingKey;
 use roster_core::DomainError;
-use tokio::sync::Notify;
 
 pub use health::FAILING_DISABLES_AFTER;
 pub use send::Outcome;
@@ -27,10 +28,6 @@ use crate::target::PublicResolver;
 
 /// Deliveries claimed by one batch.
 const BATCH: usize = 50;
-/// The longest sleep between two looks for due deliveries.
-const POLL: Duration = Duration::from_secs(5);
-/// The pause after the database failed a claim.
-const AFTER_ERROR: Duration = Duration::from_secs(1);
 
 /// Sends due deliveries until its task is aborted.
 pub struct Deliverer {
@@ -66,104 +63,40 @@ impl Deliverer {
         })
     }
 
-    /// Delivers until aborted (nothing with `workers` 0).
+    /// Delivers until aborted (nothing with `workers` 0), on the outbox worker every
+    /// outbox shares ([`roster_core::outbox`]).
     pub async fn run(self) {
-        if self.config.workers == 0 {
-            return;
-        }
-        let wakes: Arc<Vec<Notify>> =
-            Arc::new((0..self.config.workers).map(|_| Notify::new()).collect());
-        let listen = roster_core::notifications::listen(
-            self.database_url.clone(),
-            DELIVERIES_CHANNEL,
-            Wakes(wakes.clone()),
-        );
-        let workers = futures_util::future::join_all(wakes.iter().map(|wake| self.work(wake)));
-        futures_util::future::join(listen, workers).await;
-    }
-
-    /// One worker: batches while there are due deliveries, then sleeps until the next is
-    /// due, a notification, or the poll.
-    async fn work(&self, wake: &Notify) {
-        loop {
-            match self.batch().await {
-                Ok(n) if n == BATCH => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "webhook deliveries could not be claimed");
-                    tokio::time::sleep(AFTER_ERROR).await;
-                }
-            }
-            let wait = match self.next_due().await {
-                Ok(Some(at)) => {
-                    let left = at - roster_core::time::now();
-                    Duration::try_from(left).unwrap_or(Duration::ZERO).min(POLL)
-                }
-                Ok(None) => POLL,
-                Err(_) => AFTER_ERROR,
-            };
-            tokio::select! {
-                () = wake.notified() => {}
-                () = tokio::time::sleep(wait) => {}
-            }
-        }
-    }
-
-    /// Claims a batch, sends it, and records what came of it, in one transaction.
-    async fn batch(&self) -> Result<usize, DomainError> {
-        let mut conn = roster_core::db::conn(&self.pool).await?;
-        conn.transaction::<_, DomainError, _>(async |conn| {
-            let claimed = claim::claim(conn, BATCH as i64).await?;
-            if claimed.is_empty() {
-                return Ok(0);
-            }
-            let outcomes = futures_util::future::join_all(
-                claimed
-                    .iter()
-                    .map(|c| send::attempt(&self.client, &self.config, &self.key, c)),
-            )
-            .await;
-            claim::record(conn, &claimed, &outcomes, &self.config.schedule).await?;
-            health::update(conn, &claimed, &outcomes).await?;
-            Ok(claimed.len())
-        })
-        .await
-    }
-
-    async fn next_due(&self) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
-        let mut conn = roster_core::db::conn(&self.pool).await?;
-        claim::next_due(&mut conn).await
+        let workers = self.config.workers;
+        roster_core::outbox::run(&self, &self.pool, &self.database_url, workers).await;
     }
 }
 
-/// Wakes every worker on a notification, and when the connection is back (it may have
-/// missed some).
-struct Wakes(Arc<Vec<Notify>>);
+impl Outbox for Deliverer {
+    const ROWS: &'static str = "webhook deliveries";
+    const BATCH: usize = BATCH;
+    const CHANNEL: &'static str = DELIVERIES_CHANNEL;
 
-impl Wakes {
-    fn all(&self) {
-        for wake in self.0.iter() {
-            wake.notify_one();
+    /// Claims a batch, sends it (all at once), and records what came of it.
+    async fn batch(&self, conn: &mut AsyncPgConnection) -> Result<usize, DomainError> {
+        let claimed = claim::claim(conn, BATCH as i64).await?;
+        if claimed.is_empty() {
+            return Ok(0);
         }
-    }
-}
-
-impl roster_core::notifications::Listener for Wakes {
-    fn alive(&self) -> bool {
-        true
-    }
-
-    fn up(&self) {
-        self.all();
-    }
-
-    fn heard(&self, _payload: &str) {
-        self.all();
+        let outcomes = futures_util::future::join_all(
+            claimed
+                .iter()
+                .map(|c| send::attempt(&self.client, &self.config, &self.key, c)),
+        )
+        .await;
+        claim::record(conn, &claimed, &outcomes, &self.config.schedule).await?;
+        health::update(conn, &claimed, &outcomes).await?;
+        Ok(claimed.len())
     }
 
-    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
-        if let (Some(e), true) = (error, first) {
-            tracing::warn!(error = %e, "webhook notifications unavailable; polling every {} s", POLL.as_secs());
-        }
+    async fn next_due(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
+        claim::next_due(conn).await
     }
 }

@@ -5,6 +5,7 @@
 mod delivery;
 mod reset;
 mod takeover;
+mod takeover_import;
 mod verify;
 
 use std::time::Duration;
@@ -82,6 +83,38 @@ pub async fn reset_token_of(app: &TestApp, mail: &Received) -> String {
         }
         other => panic!("{link} -> {other}"),
     }
+}
+
+/// The owner of a reclaimed account follows the link to set a password mailed to `email`
+/// (which tells of the sign-up it replaced), sets `password`, signs in and is in org
+/// `acme`; the link's token.
+pub async fn reclaimed_owner_signs_in(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    email: &str,
+    password: &str,
+) -> String {
+    let mail = mail_to(smtp, email, "set your password").await;
+    assert!(
+        mail.body().contains("without confirming it"),
+        "{}",
+        mail.body()
+    );
+    let token = reset_token_of(app, &mail).await;
+    app.anon(Method::POST, "/api/auth/reset-password")
+        .json(&json!({"newPassword": password, "token": token}))
+        .ok()
+        .await;
+    let signed_in = app
+        .anon(Method::POST, "/api/auth/sign-in/email")
+        .json(&json!({"email": email, "password": password}))
+        .ok()
+        .await;
+    let session = signed_in["token"].as_str().unwrap();
+    app.as_user(session, "acme", Method::GET, "/api/v1/app/user")
+        .ok()
+        .await;
+    token
 }
 
 pub async fn sign_up(app: &TestApp, email: &str, password: &str) -> Value {

@@ -5,11 +5,13 @@ use reqwest::Method;
 use roster_e2e::Expect;
 use serde_json::json;
 
-use super::{app_with_mail, mail_to, reset_token_of, session_alive, sign_up, texts};
+use super::{
+    app_with_mail, mail_to, reclaimed_owner_signs_in, reset_token_of, session_alive, sign_up, texts,
+};
 
-const VICTIM: &str = "newhire@acme.test";
-const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
-const OWNER_PASSWORD: &str = "my very own passphrase 42";
+pub(super) const VICTIM: &str = "newhire@acme.test";
+pub(super) const ATTACKER_PASSWORD: &str = "attacker owns this 1977";
+pub(super) const OWNER_PASSWORD: &str = "my very own passphrase 42";
 
 #[tokio::test]
 async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() {
@@ -38,26 +40,7 @@ async fn an_admin_adding_an_unverified_sign_up_reclaims_it_for_the_real_owner() 
         .await;
 
     // The owner is mailed a link to set a password, follows it, and is in the org.
-    let mail = mail_to(&smtp, VICTIM, "set your password").await;
-    assert!(
-        mail.body().contains("without confirming it"),
-        "{}",
-        mail.body()
-    );
-    let token = reset_token_of(&app, &mail).await;
-    app.anon(Method::POST, "/api/auth/reset-password")
-        .json(&json!({"newPassword": OWNER_PASSWORD, "token": token}))
-        .ok()
-        .await;
-    let signed_in = app
-        .anon(Method::POST, "/api/auth/sign-in/email")
-        .json(&json!({"email": VICTIM, "password": OWNER_PASSWORD}))
-        .ok()
-        .await;
-    let session = signed_in["token"].as_str().unwrap();
-    app.as_user(session, "acme", Method::GET, "/api/v1/app/user")
-        .ok()
-        .await;
+    let token = reclaimed_owner_signs_in(&app, &smtp, VICTIM, OWNER_PASSWORD).await;
     // The attacker's old password stays dead.
     app.anon(Method::POST, "/api/auth/sign-in/email")
         .json(&json!({"email": VICTIM, "password": ATTACKER_PASSWORD}))

@@ -37,11 +37,19 @@ async fn a_sign_up_is_unverified_until_its_link_is_followed_once() {
     assert!(verified(&app, "lee@example.com").await);
     let events = texts(
         &app,
-        "SELECT type AS t FROM events WHERE type LIKE 'account.%'",
+        "SELECT type AS t FROM events WHERE type LIKE 'account.%' AND org_id IS NOT NULL",
     )
     .await;
-    // The account is in no org yet: no org's audit log hears of it.
+    // The account is in no org yet: no org's audit log hears of it, its events are of
+    // no org.
     assert!(events.is_empty(), "{events:?}");
+    let of_no_org = texts(
+        &app,
+        "SELECT type AS t FROM events WHERE type LIKE 'account.%' AND org_id IS NULL \
+         ORDER BY occurred_at",
+    )
+    .await;
+    assert_eq!(of_no_org, ["account.signed_up", "account.verified"]);
     assert!(signed_up["user"]["id"].is_string());
 
     // Once only.

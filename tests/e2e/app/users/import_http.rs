@@ -7,19 +7,10 @@ use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 
-const IMPORTS: &str = "/api/v1/app/user-imports";
+use super::{post_import as post, IMPORTS};
 
 fn ndjson(users: &[Value]) -> String {
     users.iter().map(|u| format!("{u}\n")).collect()
-}
-
-async fn post(app: &TestApp, query: &str, body: String) -> Value {
-    app.admin(Method::POST, &format!("{IMPORTS}?{query}"))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .status(202)
-        .await
-        .json()
 }
 
 #[tokio::test]
@@ -75,19 +66,10 @@ async fn an_import_answers_its_counts_and_shows_its_errors_and_the_export() {
         .map(|(l, c)| (l, c.to_owned()))
     );
     assert!(!errors.text.contains("$2b$04$nope"));
-    let exported = app
-        .admin(Method::GET, "/api/v1/app/user-export")
-        .status(200)
-        .await;
-    let emails: Vec<String> = exported
-        .text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["email"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+    let emails: Vec<String> = super::exported(&app)
+        .await
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(emails, ["admin@acme.test", "ada@acme.test"]);
     let events = app

@@ -83,6 +83,9 @@ pub struct Fixture {
     /// A session of the org's admin (`better-auth.session_token`), signed in once the
     /// gateway runs, for the console's scenario; empty until then.
     pub session: String,
+    /// A SCIM token of the org, minted through the API once the gateway runs (empty
+    /// before).
+    pub scim_token: String,
 }
 
 /// The bench admin's email and password (bootstrapped with it), to sign in to the console.
@@ -136,6 +139,18 @@ pub fn lua_list(items: &[&str]) -> String {
     format!("{{{}}}", quoted.join(", "))
 }
 
+/// The email (and so the SCIM userName) seeded for App user g, as `seed_app_users` writes
+/// it: `<given>.<family>.<g>@example.test`, lower-case.
+pub fn seeded_email(g: u64) -> String {
+    let given = GIVEN_NAMES[((g / 4000) % 20) as usize].to_lowercase();
+    format!(
+        "{given}.{}{}{}.{g}@example.test",
+        FAMILY_FIRST[(g % 20) as usize],
+        FAMILY_MIDDLE[((g / 20) % 20) as usize],
+        FAMILY_LAST[((g / 400) % 10) as usize]
+    )
+}
+
 impl Fixture {
     /// Page 25000 of 20 at a million rows; the middle of the list for smaller sets.
     pub fn deep_page_for(rows: u64) -> u64 {
@@ -160,7 +175,15 @@ pub struct Scenario {
     pub target: Target,
     /// What every 2xx body must contain (else it counts as an unexpected answer).
     pub expect: &'static str,
+    /// Whether one webhook endpoint of the org subscribes to `user.created` while it
+    /// runs, delivering to a receiver on loopback (`bench::receiver`), judged by
+    /// [`WEBHOOK_TARGETS`] too.
+    pub webhook: bool,
 }
+
+/// What a scenario with a webhook is judged by besides its `target`: delivery from the
+/// event to receipt at p50 and p99 (ms), the backlog empty this long after the load (s).
+pub const WEBHOOK_TARGETS: (f64, f64, f64) = (100.0, 1000.0, 5.0);
 
 /// The scenarios `--scenario` names (comma-separated), or all of them; unknown names fail.
 pub fn select(names: &[String]) -> Result<Vec<&'static Scenario>> {
@@ -203,25 +226,61 @@ mod tests {
         assert_eq!(select(&[]).map(|v| v.len()).ok(), Some(SCENARIOS.len()));
     }
 
+    fn fixture() -> Fixture {
+        Fixture {
+            rows: 1000,
+            org_id: "org_1".into(),
+            org_slug: "bench".into(),
+            token: "rpat_admin".into(),
+            deep_page: 1,
+            deep_cursor: String::new(),
+            api_key: "rxk_1".into(),
+            workspace_id: "w".into(),
+            channel_ids: vec![channel_id(1)],
+            slack_links: 100,
+            scim_token: "rscim_bench".into(),
+            session: "rses_abc".into(),
+        }
+    }
+
+    #[test]
+    fn scim_scenarios_send_the_scim_token_and_no_org() {
+        for name in ["scim-filter-username", "scim-list"] {
+            let scenario = select(&[name.into()]).unwrap_or_default();
+            let lua = (scenario[0].wrk)(&fixture());
+            assert!(
+                lua.contains("wrk.headers[\"Authorization\"] = \"Bearer rscim_bench\""),
+                "{lua}"
+            );
+            assert!(lua.contains("wrk.headers[\"x-org\"] = nil"), "{lua}");
+            assert!(lua.contains("/scim/v2/Users?"), "{lua}");
+            assert!(matches!(scenario[0].target, Target::P50Ms(_)));
+        }
+        let filter = select(&["scim-filter-username".into()]).unwrap_or_default();
+        let lua = (filter[0].wrk)(&fixture());
+        // The Lua names the seeding's names in the seeding's order.
+        assert!(
+            lua.contains("local given, first, middle, last = {\"sasha\", \"lee\","),
+            "{lua}"
+        );
+        assert!(lua.contains("userName%20eq%20%22"), "{lua}");
+    }
+
+    #[test]
+    fn seeded_emails_follow_the_seeding_rule() {
+        assert_eq!(seeded_email(1), "sasha.lovena.1@example.test");
+        // g = 4867: given (4867 / 4000) % 20 = 1, first 4867 % 20 = 7, middle
+        // (4867 / 20) % 20 = 3, last (4867 / 400) % 10 = 2 (0-based).
+        assert_eq!(seeded_email(4867), "lee.vimari.4867@example.test");
+    }
+
     #[test]
     fn the_console_scenario_sends_the_session_cookie_and_no_bearer() {
         let console = SCENARIOS.iter().find(|s| s.name == "console-users");
         let Some(console) = console else {
             panic!("no console-users scenario");
         };
-        let fixture = Fixture {
-            rows: 10,
-            org_id: "org_1".into(),
-            org_slug: "bench".into(),
-            token: "rpat_x".into(),
-            deep_page: 1,
-            deep_cursor: String::new(),
-            api_key: String::new(),
-            workspace_id: String::new(),
-            channel_ids: Vec::new(),
-            slack_links: 0,
-            session: "rses_abc".into(),
-        };
+        let fixture = fixture();
         let lua = (console.wrk)(&fixture);
         assert!(
             lua.contains("wrk.headers[\"Authorization\"] = nil"),

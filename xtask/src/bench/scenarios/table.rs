@@ -2,7 +2,7 @@
 
 use super::{
     lua_list, Dataset, Fixture, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST,
-    FAMILY_MIDDLE, PAGE_SIZE, SLACK_TEAM,
+    FAMILY_MIDDLE, GIVEN_NAMES, PAGE_SIZE, SLACK_TEAM,
 };
 
 /// The columns external `users::list` selects.
@@ -72,6 +72,7 @@ end
         }),
         target: Target::PgbenchRatio(0.5),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "list-users",
@@ -91,6 +92,7 @@ end
         }),
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "search-users",
@@ -129,6 +131,7 @@ end
         }),
         target: Target::P50Ms(20.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "deep-offset",
@@ -144,6 +147,7 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "deep-cursor",
@@ -163,6 +167,7 @@ end
         pgbench: None,
         target: Target::P50Ms(5.0),
         expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "external-list",
@@ -212,29 +217,29 @@ end
         }),
         target: Target::P50Ms(20.0),
         expect: "\"channelId\":\"c0000000-",
+        webhook: false,
     },
     Scenario {
         name: "create-user",
         number: "6",
         title: "POST /api/v1/app/user (unique emails)",
         needs: &[Dataset::AppUsers],
-        wrk: |_| {
-            r#"
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local counter = 0
-function request()
-  counter = counter + 1
-  local n = string.format("%s-%d-%d", RUN, tid, counter)
-  local body = string.format('{"role":"AppMember","user_info":{"email":"load-%s@load.test","name":"Load User %s","given_name":"Load","family_name":"User %s"}}', n, n, n)
-  return wrk.format("POST", "/api/v1/app/user", nil, body)
-end
-"#
-            .into()
-        },
+        wrk: create_user_lua,
         pgbench: None,
         target: Target::RateAtLeast(3000.0),
         expect: "\"id\":\"user_",
+        webhook: false,
+    },
+    Scenario {
+        name: "create-user-with-webhook",
+        number: "6w",
+        title: "POST /api/v1/app/user (unique emails), one endpoint subscribed to user.created",
+        needs: &[Dataset::AppUsers],
+        wrk: create_user_lua,
+        pgbench: None,
+        target: Target::RateAtLeast(3000.0),
+        expect: "\"id\":\"user_",
+        webhook: true,
     },
     Scenario {
         name: "external-authenticate",
@@ -257,6 +262,7 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"accessToken\":\"",
+        webhook: false,
     },
     Scenario {
         name: "slack-link-status",
@@ -278,6 +284,37 @@ end
         pgbench: None,
         target: Target::None,
         expect: "\"linked\":true",
+        webhook: false,
+    },
+    Scenario {
+        name: "scim-filter-username",
+        number: "22",
+        title: "GET /scim/v2/Users?filter=userName eq \"{a random seeded user's email}\"",
+        needs: &[Dataset::AppUsers],
+        wrk: |f| {
+            lua_scim(f)
+                + &lua_seeded_email()
+                + r#"
+function request()
+  return wrk.format("GET", "/scim/v2/Users?filter=userName%20eq%20%22" .. seeded_email(math.random(1, ROWS)) .. "%22")
+end
+"#
+        },
+        pgbench: None,
+        target: Target::P50Ms(5.0),
+        expect: "\"totalResults\":1",
+        webhook: false,
+    },
+    Scenario {
+        name: "scim-list",
+        number: "22",
+        title: "GET /scim/v2/Users?startIndex=1&count=100 (with totalResults)",
+        needs: &[Dataset::AppUsers],
+        wrk: |f| lua_scim(f) + "wrk.path = \"/scim/v2/Users?startIndex=1&count=100\"\n",
+        pgbench: None,
+        target: Target::P50Ms(15.0),
+        expect: "\"itemsPerPage\":100",
+        webhook: false,
     },
     Scenario {
         name: "console-users",
@@ -297,8 +334,53 @@ wrk.path = "/console/users"
         pgbench: None,
         target: Target::P50Ms(10.0),
         expect: "<strong id=\"total\">",
+        webhook: false,
     },
 ];
+
+/// Creates App users with emails unique to the run, thread and request.
+fn create_user_lua(_: &Fixture) -> String {
+    r#"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local counter = 0
+function request()
+  counter = counter + 1
+  local n = string.format("%s-%d-%d", RUN, tid, counter)
+  local body = string.format('{"role":"AppMember","user_info":{"email":"load-%s@load.test","name":"Load User %s","given_name":"Load","family_name":"User %s"}}', n, n, n)
+  return wrk.format("POST", "/api/v1/app/user", nil, body)
+end
+"#
+    .into()
+}
+
+/// The SCIM token in place of the API token (and no `x-org`: a SCIM token names its org).
+fn lua_scim(f: &Fixture) -> String {
+    format!(
+        "wrk.headers[\"Authorization\"] = \"Bearer {}\"\nwrk.headers[\"x-org\"] = nil\n",
+        f.scim_token
+    )
+}
+
+/// A Lua function `seeded_email(g)`: `scenarios::seeded_email` (the seeding's rule).
+fn lua_seeded_email() -> String {
+    let given: Vec<String> = GIVEN_NAMES.iter().map(|g| g.to_lowercase()).collect();
+    let given: Vec<&str> = given.iter().map(String::as_str).collect();
+    format!(
+        r#"
+local given, first, middle, last = {}, {}, {}, {}
+function seeded_email(g)
+  return given[1 + math.floor(g / 4000) % 20] .. "." .. first[1 + g % 20]
+    .. middle[1 + math.floor(g / 20) % 20] .. last[1 + math.floor(g / 400) % 10]
+    .. "." .. string.format("%d", g) .. "@example.test"
+end
+"#,
+        lua_list(&given),
+        lua_list(&FAMILY_FIRST),
+        lua_list(&FAMILY_MIDDLE),
+        lua_list(&FAMILY_LAST)
+    )
+}
 
 /// A Lua function `family()` giving a random seeded family name.
 fn lua_family() -> String {

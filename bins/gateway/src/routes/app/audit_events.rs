@@ -33,6 +33,7 @@ pub struct AuditEventsQuery {
     #[param(minimum = 1, maximum = 100)]
     pub first: Option<i64>,
     /// Cursor from `next_cursor`: the (older) events after it.
+    #[param(min_length = 1)]
     pub after: Option<String>,
 }
 
@@ -68,6 +69,12 @@ pub async fn list_audit_events(
     ListQuery(q): ListQuery<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    let page = audit::list(&mut conn, caller.user.org_id.as_str(), &q.filter, &q.page).await?;
+    let page = audit::list(
+        &mut conn,
+        Some(caller.user.org_id.as_str()),
+        &q.filter,
+        &q.page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }

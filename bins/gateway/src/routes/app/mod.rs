@@ -77,7 +77,8 @@ pub fn register(t: &mut Table) {
         .add(__path_list_org_group_members, list_org_group_members)
         .add(__path_add_org_group_member, add_org_group_member)
         .add(__path_remove_org_group_member, remove_org_group_member);
-    t.add(__path_create_user_import, create_user_import)
+    t.add(__path_list_user_imports, list_user_imports)
+        .add(__path_create_user_import, create_user_import)
         .add(__path_get_user_import, get_user_import)
         .add(__path_get_user_import_errors, get_user_import_errors)
         .add(__path_export_users, export_users);

@@ -6,6 +6,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::{StreamExt, TryStreamExt};
+use roster_core::page::{NewestFirstCursorParams, OffsetParams, Page};
 use roster_core::DomainError;
 use roster_identity::imports::jobs::{self, ImportJob};
 use roster_identity::imports::{
@@ -17,7 +18,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiQuery, IdPath};
+use crate::extract::{ApiQuery, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.
@@ -188,6 +189,20 @@ impl Drop for Unfinished {
             });
         }
     }
+}
+
+/// The org's imports (AppAdmin), newest first, each with its state and counts.
+#[utoipa::path(get, path = "/api/v1/app/user-imports", tag = "app-users",
+    params(OffsetParams, NewestFirstCursorParams),
+    responses((status = 200, body = Page<ImportJob>)))]
+pub async fn list_user_imports(
+    state: web::Data<AppState>,
+    caller: AdminCaller,
+    CursorPaging(paging): CursorPaging,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.conn().await?;
+    let page = jobs::list(&mut conn, &caller.user.org_id, &paging).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// An import's state and counts (AppAdmin), live while it runs.

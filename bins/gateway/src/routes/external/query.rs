@@ -177,4 +177,16 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn the_documented_maximum_page_number_is_the_one_checked() {
+        use utoipa::openapi::path::ParameterIn;
+        let params = PageQuery::into_params(|| Some(ParameterIn::Query));
+        let number = params.iter().find(|p| p.name == "pageNumber").unwrap();
+        let json = serde_json::to_value(number.schema.as_ref().unwrap()).unwrap();
+        assert_eq!(
+            json["maximum"].as_f64(),
+            Some(roster_core::page::MAX_PAGE as f64)
+        );
+    }
 }

@@ -1,14 +1,13 @@
 //! SCIM Users (`/scim/v2/Users`): the org's App users, for the org of the SCIM token.
 
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use roster_identity::UserId;
 use roster_scim::list::ListQuery;
 use roster_scim::path::USER_SCHEMA;
-use roster_scim::users::{self, Scope};
+use roster_scim::users;
 
-use super::caller::ScimCaller;
-use super::respond::{answer, base_url, body, if_match, Query, ScimApiResult};
+use super::request::{created, ok, ScimRequest};
+use super::respond::{body, ScimApiResult};
 use crate::state::AppState;
 
 /// The org's users, oldest first: `filter`, `startIndex` (from 1), `count` (0 to 200),
@@ -24,20 +23,11 @@ use crate::state::AppState;
     responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
 pub async fn list_scim_users(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
 ) -> ScimApiResult<HttpResponse> {
-    let query = ListQuery::parse(&Query::of(&req).raw(), USER_SCHEMA)?;
-    let base = base_url(&req);
-    let scope = Scope {
-        org_id: &caller.0.org_id,
-        base: &base,
-    };
+    let query = scim.list_query(USER_SCHEMA)?;
     let mut conn = state.conn().await?;
-    Ok(answer(
-        StatusCode::OK,
-        &users::list(&mut conn, scope, &query).await?,
-    ))
+    ok(users::list(&mut conn, scim.scope(), &query).await)
 }
 
 /// The same as the list, with its parameters in a SearchRequest body (RFC 7644 §3.4.3).
@@ -46,21 +36,12 @@ pub async fn list_scim_users(
     responses((status = 200, description = "A ListResponse of Users", content_type = "application/scim+json", body = Object)))]
 pub async fn search_scim_users(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     bytes: web::Bytes,
 ) -> ScimApiResult<HttpResponse> {
     let query = ListQuery::search(&body(&bytes)?, USER_SCHEMA)?;
-    let base = base_url(&req);
-    let scope = Scope {
-        org_id: &caller.0.org_id,
-        base: &base,
-    };
     let mut conn = state.conn().await?;
-    Ok(answer(
-        StatusCode::OK,
-        &users::list(&mut conn, scope, &query).await?,
-    ))
+    ok(users::list(&mut conn, scim.scope(), &query).await)
 }
 
 /// Creates a user (an AppMember).
@@ -70,43 +51,27 @@ pub async fn search_scim_users(
         headers(("Location" = String, description = "The new user's URL")))))]
 pub async fn create_scim_user(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     bytes: web::Bytes,
 ) -> ScimApiResult<HttpResponse> {
-    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let projection = scim.projection(USER_SCHEMA)?;
     let resource = body(&bytes)?;
-    let base = base_url(&req);
-    let scope = Scope {
-        org_id: &caller.0.org_id,
-        base: &base,
-    };
     let mut conn = state.writer.conn().await?;
-    let user = users::create(&mut conn, scope, &resource, &projection).await?;
-    Ok(answer(StatusCode::CREATED, &user))
+    created(users::create(&mut conn, scim.scope(), &resource, &projection).await)
 }
 
-/// One user.
+/// One user, with its groups (read-only).
 #[utoipa::path(get, path = "/scim/v2/Users/{id}", tag = "scim",
     params(("id" = String, Path, description = "A user id (user_…)")),
     responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
 pub async fn get_scim_user(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     id: web::Path<String>,
 ) -> ScimApiResult<HttpResponse> {
-    let projection = Query::of(&req).projection(USER_SCHEMA)?;
-    let base = base_url(&req);
-    let scope = Scope {
-        org_id: &caller.0.org_id,
-        base: &base,
-    };
+    let projection = scim.projection(USER_SCHEMA)?;
     let mut conn = state.conn().await?;
-    Ok(answer(
-        StatusCode::OK,
-        &users::get(&mut conn, scope, &id, &projection).await?,
-    ))
+    ok(users::get(&mut conn, scim.scope(), &id, &projection).await)
 }
 
 /// Replaces a user's attributes (PUT); `If-Match` with a stale version is a 412.
@@ -116,32 +81,17 @@ pub async fn get_scim_user(
     responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
 pub async fn replace_scim_user(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     id: web::Path<String>,
     bytes: web::Bytes,
 ) -> ScimApiResult<HttpResponse> {
-    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let projection = scim.projection(USER_SCHEMA)?;
     let resource = body(&bytes)?;
-    let base = base_url(&req);
-    let org_id = &caller.0.org_id;
-    let scope = Scope {
-        org_id,
-        base: &base,
-    };
     let mut conn = state.writer.conn().await?;
-    let tag = if_match(&req);
-    let user = users::replace(
-        &mut conn,
-        scope,
-        &id,
-        &resource,
-        tag.as_deref(),
-        &projection,
-    )
-    .await?;
-    forget(&state, org_id, &id);
-    Ok(answer(StatusCode::OK, &user))
+    let (scope, tag) = (scim.scope(), scim.if_match());
+    let user = users::replace(&mut conn, scope, &id, &resource, tag, &projection).await;
+    forget(&state, &scim, &id);
+    ok(user)
 }
 
 /// Applies a PatchOp (as Okta and Entra send them); answers 200 with the user.
@@ -151,24 +101,17 @@ pub async fn replace_scim_user(
     responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
 pub async fn patch_scim_user(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     id: web::Path<String>,
     bytes: web::Bytes,
 ) -> ScimApiResult<HttpResponse> {
-    let projection = Query::of(&req).projection(USER_SCHEMA)?;
+    let projection = scim.projection(USER_SCHEMA)?;
     let ops = body(&bytes)?;
-    let base = base_url(&req);
-    let org_id = &caller.0.org_id;
-    let scope = Scope {
-        org_id,
-        base: &base,
-    };
     let mut conn = state.writer.conn().await?;
-    let tag = if_match(&req);
-    let user = users::patch(&mut conn, scope, &id, &ops, tag.as_deref(), &projection).await?;
-    forget(&state, org_id, &id);
-    Ok(answer(StatusCode::OK, &user))
+    let (scope, tag) = (scim.scope(), scim.if_match());
+    let user = users::patch(&mut conn, scope, &id, &ops, tag, &projection).await;
+    forget(&state, &scim, &id);
+    ok(user)
 }
 
 /// Deletes a user (204): its memberships go and its personal data is erased; a GET after
@@ -178,20 +121,12 @@ pub async fn patch_scim_user(
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_scim_user(
     state: web::Data<AppState>,
-    caller: ScimCaller,
-    req: HttpRequest,
+    scim: ScimRequest,
     id: web::Path<String>,
 ) -> ScimApiResult<HttpResponse> {
-    let base = base_url(&req);
-    let org_id = &caller.0.org_id;
-    let scope = Scope {
-        org_id,
-        base: &base,
-    };
     let mut conn = state.writer.conn().await?;
-    let tag = if_match(&req);
-    let deleted = users::delete(&mut conn, scope, &id, tag.as_deref()).await?;
-    forget(&state, org_id, &id);
+    let deleted = users::delete(&mut conn, scim.scope(), &id, scim.if_match()).await?;
+    forget(&state, &scim, &id);
     for hash in &deleted.credential_hashes {
         state.credentials.forget_hash(hash);
     }
@@ -199,8 +134,8 @@ pub async fn delete_scim_user(
 }
 
 /// A change of state or fields reaches the principals this process caches at once.
-fn forget(state: &AppState, org_id: &roster_identity::OrgId, id: &str) {
+fn forget(state: &AppState, scim: &ScimRequest, id: &str) {
     if let Some(id) = UserId::parse(id) {
-        state.principals.forget_user(org_id, &id);
+        state.principals.forget_user(&scim.client.org_id, &id);
     }
 }

@@ -19,6 +19,9 @@ pub(super) fn rows() -> Vec<Row> {
             }
             p
         }),
+        ("get", "/api/v1/app/user-imports", |c| {
+            c.app(Method::GET, "/user-imports", None, status(&[200]))
+        }),
         ("get", "/api/v1/app/user-imports/{id}", |c| {
             let path = format!("/user-imports/{}", c.w.b.import_id);
             c.app(Method::GET, &path, None, status(&[404]))

@@ -1,0 +1,159 @@
+//! The outbox worker every table Roster sends from shares (webhook deliveries, mail):
+//! `workers` loops, each claiming a batch of due rows in a transaction of its own
+//! connection (`FOR UPDATE SKIP LOCKED`, in the table's [`Outbox::batch`]) and holding it
+//! until the outcomes are recorded, so that no two senders send a row at once and one that
+//! dies gives its claims back at once (its transaction ends with its connection). A
+//! notification after each commit that queued rows wakes them; between notifications each
+//! sleeps until the next row falls due ([`Outbox::next_due`]), and looks every
+//! [`POLL`] besides.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use tokio::sync::Notify;
+
+use crate::db::Pool;
+use crate::time::Timestamp;
+use crate::DomainError;
+
+/// The longest sleep between two looks for due rows.
+pub const POLL: Duration = Duration::from_secs(5);
+/// The pause after the database failed a claim.
+const AFTER_ERROR: Duration = Duration::from_secs(1);
+
+/// A table of rows to send: how to claim, send and record one batch, and when the next
+/// row falls due.
+pub trait Outbox: Sync {
+    /// What the logs call its rows ("webhook deliveries", "mail").
+    const ROWS: &'static str;
+    /// The most rows one batch claims: a full batch is followed by another at once.
+    const BATCH: usize;
+    /// The channel a commit that queued rows notifies.
+    const CHANNEL: &'static str;
+
+    /// In the batch's transaction: claims up to [`Self::BATCH`] due rows, sends them and
+    /// records what came of each; returns how many it claimed.
+    fn batch(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> impl Future<Output = Result<usize, DomainError>> + Send;
+
+    /// When the next pending row falls due, if any is pending.
+    fn next_due(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> impl Future<Output = Result<Option<Timestamp>, DomainError>> + Send;
+}
+
+/// Sends `outbox`'s rows with `workers` loops on `pool` (one connection each), woken by
+/// notifications on its channel, until its task is aborted; nothing with `workers` 0.
+pub async fn run<O: Outbox>(outbox: &O, pool: &Pool, database_url: &str, workers: usize) {
+    if workers == 0 {
+        return;
+    }
+    let wakes: Arc<Vec<Notify>> = Arc::new((0..workers).map(|_| Notify::new()).collect());
+    let listen = crate::notifications::listen(
+        database_url.to_owned(),
+        O::CHANNEL,
+        Wakes {
+            wakes: wakes.clone(),
+            rows: O::ROWS,
+        },
+    );
+    let loops = futures_util::future::join_all(wakes.iter().map(|wake| work(outbox, pool, wake)));
+    futures_util::future::join(listen, loops).await;
+}
+
+/// One loop: batches while rows are due, then sleeps until the next is due, a
+/// notification, or the poll.
+async fn work<O: Outbox>(outbox: &O, pool: &Pool, wake: &Notify) {
+    loop {
+        match batch(outbox, pool).await {
+            Ok(n) if n == O::BATCH => continue,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "{} could not be claimed", O::ROWS);
+                tokio::time::sleep(AFTER_ERROR).await;
+            }
+        }
+        let wait = match next_due(outbox, pool).await {
+            Ok(Some(at)) => until(at),
+            Ok(None) => POLL,
+            Err(_) => AFTER_ERROR,
+        };
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// How long to sleep for a row due `at`: not past it, and no longer than [`POLL`].
+fn until(at: Timestamp) -> Duration {
+    let left = at - crate::time::now();
+    Duration::try_from(left).unwrap_or(Duration::ZERO).min(POLL)
+}
+
+/// One batch in one transaction of its own connection.
+async fn batch<O: Outbox>(outbox: &O, pool: &Pool) -> Result<usize, DomainError> {
+    let mut conn = crate::db::conn(pool).await?;
+    conn.transaction::<_, DomainError, _>(async |conn| outbox.batch(conn).await)
+        .await
+}
+
+async fn next_due<O: Outbox>(outbox: &O, pool: &Pool) -> Result<Option<Timestamp>, DomainError> {
+    let mut conn = crate::db::conn(pool).await?;
+    outbox.next_due(&mut conn).await
+}
+
+/// Wakes every loop on a notification, and when the connection is back (it may have
+/// missed some).
+struct Wakes {
+    wakes: Arc<Vec<Notify>>,
+    rows: &'static str,
+}
+
+impl Wakes {
+    fn all(&self) {
+        for wake in self.wakes.iter() {
+            wake.notify_one();
+        }
+    }
+}
+
+impl crate::notifications::Listener for Wakes {
+    fn alive(&self) -> bool {
+        true
+    }
+
+    fn up(&self) {
+        self.all();
+    }
+
+    fn heard(&self, _payload: &str) {
+        self.all();
+    }
+
+    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
+        if let (Some(e), true) = (error, first) {
+            let rows = self.rows;
+            tracing::warn!(error = %e, "{rows} notifications unavailable; polling every {} s", POLL.as_secs());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sleep_ends_when_the_next_row_is_due_and_never_past_the_poll() {
+        let now = crate::time::now();
+        let soon = until(now + time::Duration::milliseconds(1500));
+        assert!(soon <= Duration::from_millis(1500) && soon > Duration::from_millis(1000));
+        assert_eq!(until(now - time::Duration::seconds(3)), Duration::ZERO);
+        assert_eq!(until(now + time::Duration::hours(1)), POLL);
+    }
+}

@@ -1,0 +1,1 @@
+DROP INDEX user_imports_org_created_idx;
