@@ -90,7 +90,7 @@ pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
     let mut conn = console.state.conn().await?;
     let page = audit::list(
         &mut conn,
-        console.principal.user.org_id.as_str(),
+        Some(console.principal.user.org_id.as_str()),
         &filter,
         &request,
     )

@@ -149,7 +149,7 @@ pub async fn page(console: Console, path: web::Path<String>) -> ConsoleResult {
             let about = audit::AuditFilter::parse(&[], None, Some(id.as_str()), None, None)
                 .map_err(fail)?;
             let latest = FeedRequest::parse(Some(10), None).map_err(fail)?;
-            let page = audit::list(&mut conn, org.as_str(), &about, &latest)
+            let page = audit::list(&mut conn, Some(org.as_str()), &about, &latest)
                 .await
                 .map_err(fail)?;
             Some(page.data.into_iter().map(EventRow::from).collect())
