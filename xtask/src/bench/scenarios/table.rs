@@ -303,6 +303,7 @@ end
         pgbench: None,
         target: Target::P50Ms(5.0),
         expect: "\"totalResults\":1",
+        webhook: false,
     },
     Scenario {
         name: "scim-list",
@@ -313,6 +314,7 @@ end
         pgbench: None,
         target: Target::P50Ms(15.0),
         expect: "\"itemsPerPage\":100",
+        webhook: false,
     },
 ];
 
