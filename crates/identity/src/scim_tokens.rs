@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::credential::{self, Issued, Listed};
 use roster_core::error::DomainResult;
 use roster_core::page::{Cursor, Page, Paging};
 use roster_core::text::Text;
@@ -68,13 +69,13 @@ pub async fn create(
     request: &CreateScimTokenRequest,
 ) -> DomainResult<CreatedScimToken> {
     let name = SCIM_TOKEN_NAME.parse("name", &request.name)?;
-    let secret = secret::generate(SCIM_TOKEN_PREFIX);
+    let issued = Issued::new(SCIM_TOKEN_PREFIX);
     let token = diesel::insert_into(scim_tokens::table)
         .values((
             scim_tokens::org_id.eq(org_id),
             scim_tokens::id.eq(ScimTokenId::generate()),
             scim_tokens::name.eq(name),
-            scim_tokens::token_hash.eq(secret::hash(&secret)),
+            scim_tokens::token_hash.eq(&issued.hash),
             scim_tokens::created_at.eq(roster_core::time::now()),
         ))
         .returning(ScimToken::as_returning())
@@ -83,7 +84,7 @@ pub async fn create(
     Ok(CreatedScimToken {
         id: token.id,
         name: token.name,
-        token: secret,
+        token: issued.secret,
         created_at: token.created_at,
     })
 }
@@ -99,22 +100,27 @@ pub async fn list(
             .filter(scim_tokens::org_id.eq(org_id))
             .into_boxed()
     };
-    let total: i64 = base().count().get_result(conn).await?;
-    let (offset, size) = paging.offset_only()?;
-    let rows = base()
-        .select(ScimToken::as_select())
-        .order((scim_tokens::created_at.asc(), scim_tokens::id.asc()))
-        .offset(offset)
-        .limit(size + 1)
-        .load(conn)
-        .await?;
-    Ok(Page::assemble(
+    credential::list(
+        conn,
         paging,
-        rows,
-        total,
-        false,
-        |t: &ScimToken| Cursor::of(t.created_at, &t.id),
-    ))
+        async |conn| base().count().get_result(conn).await,
+        async |conn, offset, limit| {
+            base()
+                .select(ScimToken::as_select())
+                .order((scim_tokens::created_at.asc(), scim_tokens::id.asc()))
+                .offset(offset)
+                .limit(limit)
+                .load(conn)
+                .await
+        },
+    )
+    .await
+}
+
+impl Listed for ScimToken {
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
 }
 
 /// Revokes (deletes) one of the org's SCIM tokens; another org's is a 404. It stops
@@ -125,12 +131,11 @@ pub async fn revoke(
     id: &ScimTokenId,
 ) -> DomainResult<()> {
     let deleted = diesel::delete(scim_tokens::table.find((org_id, id)))
-        .execute(conn)
-        .await?;
-    match deleted {
-        0 => Err(DomainError::not_found("scim_token")),
-        _ => Ok(()),
-    }
+        .returning(scim_tokens::id)
+        .get_result::<ScimTokenId>(conn)
+        .await
+        .optional()?;
+    credential::revoked(deleted, "scim_token").map(drop)
 }
 
 /// The org and token a SCIM token secret belongs to; anything else is a 401.

@@ -3,7 +3,7 @@
 
 mod account;
 mod artifacts;
-mod email;
+pub(crate) mod email;
 mod fixtures;
 mod groups;
 mod integrations;
