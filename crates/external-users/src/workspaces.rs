@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn keys_name_their_workspace() {
         let ws = WorkspaceId::generate();
-        let key = new_secret(ws);
+        let key = new_secret(ws).secret;
         assert!(key.starts_with("rxk_"), "{key}");
         assert_eq!(workspace_named_by(&key), Some(ws));
         assert_eq!(workspace_named_by("rxk_nope"), None);
