@@ -48,6 +48,30 @@ pub async fn list<T: Listed>(
     Ok(Page::assemble(paging, rows, total, false, T::cursor))
 }
 
+/// [`list`] over a credential table's rows: `$base` is a closure giving the query of the
+/// owner's rows (`table.filter(owner)`, boxed or not), `$row` the listed type (diesel
+/// `Selectable`), `$table` the table's module (its `created_at` and `id` order the page).
+/// The caller has diesel's `prelude` and diesel-async's `RunQueryDsl` in scope.
+#[macro_export]
+macro_rules! credential_page {
+    ($conn:expr, $paging:expr, $base:expr, $row:ty, $table:ident) => {
+        $crate::credential::list(
+            $conn,
+            $paging,
+            async |conn| $base().count().get_result(conn).await,
+            async |conn, offset, limit| {
+                $base()
+                    .select(<$row>::as_select())
+                    .order(($table::created_at.asc(), $table::id.asc()))
+                    .offset(offset)
+                    .limit(limit)
+                    .load(conn)
+                    .await
+            },
+        )
+    };
+}
+
 /// What deleting a credential's row (by its id, within its owner) gave: nothing is a 404
 /// named `what`, as an unknown id and another owner's are alike.
 pub fn revoked<T>(deleted: Option<T>, what: &'static str) -> DomainResult<T> {

@@ -218,24 +218,7 @@ pub async fn list_keys(
 ) -> DomainResult<Page<ApiKey>> {
     let workspace = get(conn, org_id, workspace_id).await?;
     let base = || external_api_keys::table.filter(external_api_keys::workspace_id.eq(workspace.id));
-    credential::list(
-        conn,
-        paging,
-        async |conn| base().count().get_result(conn).await,
-        async |conn, offset, limit| {
-            base()
-                .order((
-                    external_api_keys::created_at.asc(),
-                    external_api_keys::id.asc(),
-                ))
-                .offset(offset)
-                .limit(limit)
-                .select(ApiKey::as_select())
-                .load(conn)
-                .await
-        },
-    )
-    .await
+    roster_core::credential_page!(conn, paging, base, ApiKey, external_api_keys).await
 }
 
 impl Listed for ApiKey {

@@ -100,21 +100,7 @@ pub async fn list(
             .filter(scim_tokens::org_id.eq(org_id))
             .into_boxed()
     };
-    credential::list(
-        conn,
-        paging,
-        async |conn| base().count().get_result(conn).await,
-        async |conn, offset, limit| {
-            base()
-                .select(ScimToken::as_select())
-                .order((scim_tokens::created_at.asc(), scim_tokens::id.asc()))
-                .offset(offset)
-                .limit(limit)
-                .load(conn)
-                .await
-        },
-    )
-    .await
+    roster_core::credential_page!(conn, paging, base, ScimToken, scim_tokens).await
 }
 
 impl Listed for ScimToken {

@@ -91,21 +91,7 @@ pub async fn list(
             .filter(api_tokens::account_id.eq(account_id))
             .into_boxed()
     };
-    credential::list(
-        conn,
-        paging,
-        async |conn| base().count().get_result(conn).await,
-        async |conn, offset, limit| {
-            base()
-                .select(ApiToken::as_select())
-                .order((api_tokens::created_at.asc(), api_tokens::id.asc()))
-                .offset(offset)
-                .limit(limit)
-                .load(conn)
-                .await
-        },
-    )
-    .await
+    roster_core::credential_page!(conn, paging, base, ApiToken, api_tokens).await
 }
 
 impl Listed for ApiToken {

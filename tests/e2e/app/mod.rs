@@ -1,7 +1,7 @@
 //! The App family (`/api/v1/app`): users, tokens, sessions, integrations, groups,
 //! projects, their members and artifacts.
 
-mod account;
+pub(crate) mod account;
 mod artifacts;
 pub(crate) mod email;
 mod fixtures;

@@ -12,6 +12,7 @@ use roster_devkit::smtp::SmtpServer;
 use roster_e2e::{report, Expect, Replica, TestApp};
 use serde_json::json;
 
+use crate::app::account::{self, PASSWORD};
 use crate::app::email::{mail_to, reset_token_of};
 
 /// How long a replica may cache a credential in these tests: what would be accepted
@@ -20,7 +21,6 @@ const CACHE_SECONDS: u64 = 600;
 /// How long B may take to hear a revocation: the notification's delivery on a busy
 /// 2-core machine, not the cache's lifetime.
 const AT_ONCE: Duration = Duration::from_secs(2);
-const PASSWORD: &str = "tangerine quokka 42";
 const EMAIL: &str = "lee@example.com";
 
 struct Replicas {
@@ -70,24 +70,12 @@ impl Replicas {
 
     /// Signs up through A: the session's token, and the account's id.
     async fn sign_up(&self, email: &str) -> (String, String) {
-        let body = self
-            .a
-            .anon(Method::POST, "/api/auth/sign-up/email")
-            .json(&json!({"email": email, "password": PASSWORD, "name": "Lee"}))
-            .ok()
-            .await;
-        let token = body["token"].as_str().unwrap().to_owned();
-        (token, body["user"]["id"].as_str().unwrap().to_owned())
+        let (token, user) = account::sign_up(&self.a, email).await;
+        (token, user["id"].as_str().unwrap().to_owned())
     }
 
     async fn sign_in(&self, email: &str, password: &str) -> String {
-        let body = self
-            .a
-            .anon(Method::POST, "/api/auth/sign-in/email")
-            .json(&json!({"email": email, "password": password}))
-            .ok()
-            .await;
-        body["token"].as_str().unwrap().to_owned()
+        account::sign_in(&self.a, email, password).await
     }
 
     /// Both replicas accept `token` (B twice: the second answer comes from its cache).
