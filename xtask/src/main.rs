@@ -22,6 +22,7 @@ mod openapi;
 mod pg;
 mod process;
 mod psql;
+mod readme;
 mod scim;
 mod test;
 
@@ -76,6 +77,9 @@ enum Cmd {
     /// Run only the real better-auth client's scripts (tests/js) against a gateway on a
     /// fresh database; `cargo xtask test` runs them too.
     Js,
+    /// Run the README's curl examples as printed against a gateway set up as `dev` sets
+    /// one up, on a fresh database; `cargo xtask test` runs them too.
+    Readme,
     /// Everything CI checks: formatting, clippy and rustdoc with -D warnings, the tests.
     Ci,
     /// Rewrite docs/openapi.json, the committed copy of the served OpenAPI document, and
@@ -164,6 +168,13 @@ fn run(cli: Cli) -> Result<()> {
             let (url, _lease) = database(&root)?;
             if !js::run(&root, &url)? {
                 bail!("the better-auth client's tests failed");
+            }
+            Ok(())
+        }
+        Cmd::Readme => {
+            let (url, _lease) = database(&root)?;
+            if !readme::run(&root, &url)? {
+                bail!("a README example failed");
             }
             Ok(())
         }

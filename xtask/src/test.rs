@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test binary of the workspace against one database server,
 //! the domain crates' examples (one test each, on a database of their own), then (without
 //! a filter) the OpenAPI document's validation and the schema-driven fuzzing as two more
-//! tests, the real better-auth client against a gateway (`js`) as one more, and one
+//! tests, the real better-auth client against a gateway (`js`) and the README's curl examples
+//! (`readme`) as one more each, and one
 //! closing line of totals for all of it.
 
 use std::io::{BufRead, BufReader, Write};
@@ -10,7 +11,7 @@ use std::process::Stdio;
 
 use anyhow::{bail, Context, Result};
 
-use crate::{examples, fuzz, js, openapi};
+use crate::{examples, fuzz, js, openapi, readme};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     let (url, lease) = crate::database(root)?;
@@ -64,6 +65,22 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
             js_failed = true;
         }
     }
+    // The README's curl examples, run as printed, as one more test.
+    let mut readme_failed = false;
+    if status.success() && selected(readme::TEST_NAME, extra) {
+        let ok = readme::run(root, &url)?;
+        println!(
+            "{} ... {}",
+            readme::TEST_NAME,
+            if ok { "ok" } else { "FAILED" }
+        );
+        if ok {
+            totals.passed += 1;
+        } else {
+            totals.failed += 1;
+            readme_failed = true;
+        }
+    }
     // Without a filter the document's validation and the schema-driven fuzzing run too, as
     // two more tests.
     let mut fuzz_error = None;
@@ -112,6 +129,9 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     }
     if js_failed {
         bail!("the better-auth client's tests failed");
+    }
+    if readme_failed {
+        bail!("a README example failed");
     }
     if let Some(e) = fuzz_error {
         return Err(e.context("the fuzzing could not run"));

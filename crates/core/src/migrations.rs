@@ -30,6 +30,18 @@ pub fn run_pending(database_url: &str) -> Result<Vec<String>, BoxError> {
     Ok(applied)
 }
 
+/// Applies the pending migrations (on a blocking thread, as [`run_pending`] must run),
+/// then opens a connection: how a program built on the crates starts. Returns the
+/// versions applied with the connection.
+pub async fn migrate_and_connect(
+    database_url: &str,
+) -> Result<(Vec<String>, AsyncPgConnection), BoxError> {
+    use diesel_async::AsyncConnection;
+    let url = database_url.to_owned();
+    let applied = tokio::task::spawn_blocking(move || run_pending(&url)).await??;
+    Ok((applied, AsyncPgConnection::establish(database_url).await?))
+}
+
 /// Reverts every applied migration, newest first (for the up-down-up check). Blocking.
 pub fn revert_all(database_url: &str) -> Result<Vec<String>, BoxError> {
     let mut conn = connect(database_url)?;

@@ -3,7 +3,6 @@
 //!
 //! `DATABASE_URL=postgres://… cargo run -p roster-identity --example org_and_users`
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 use roster_core::page::{Cursor, Paging};
 use roster_core::search::SearchTerm;
 use roster_core::text::{Email, Slug};
@@ -15,13 +14,8 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>
 #[tokio::main]
 async fn main() -> Result<()> {
     let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    // The migrations run on a blocking connection: off the async workers.
-    let migrate_url = url.clone();
-    let applied =
-        tokio::task::spawn_blocking(move || roster_core::migrations::run_pending(&migrate_url))
-            .await??;
+    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
     println!("migrations applied: {}", applied.len());
-    let mut conn = AsyncPgConnection::establish(&url).await?;
 
     // A slug of its own, so that the example runs again on the same database.
     let slug = Slug::parse("slug", &format!("example-{}", std::process::id()))?;

@@ -2,7 +2,7 @@
 //! deleted by the request that uses them (so a token works once, even under a race).
 
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::secret;
 
@@ -52,31 +52,46 @@ pub struct LinkTarget {
     pub email: String,
 }
 
+/// How long issuing a link waits for a lock before it gives up (the mail is then retried).
+pub const LOCK_WAIT: &str = "2s";
+
 /// Makes a token for `purpose` on `account_id` (sent to `email`), stores its hash, and
 /// returns it. Expired links are cleared on the way.
+///
+/// The sender calls it while it holds its batch's claims on another connection, and a
+/// deletion of the account waits on those claims (the outbox row goes with the account)
+/// while holding the account's row, which this insert's foreign key must share: waiting
+/// here would make the two wait on each other for ever, out of PostgreSQL's sight. So it
+/// waits at most [`LOCK_WAIT`] for a lock and fails instead.
 pub async fn issue(
     conn: &mut AsyncPgConnection,
     purpose: Purpose,
     account_id: &str,
     email: &str,
 ) -> DomainResult<String> {
-    diesel::delete(mail_links::table.filter(mail_links::expires_at.lt(diesel::dsl::now)))
-        .execute(conn)
-        .await?;
-    let token = secret::generate(LINK_PREFIX);
-    let now = roster_core::time::now();
-    diesel::insert_into(mail_links::table)
-        .values((
-            mail_links::token_hash.eq(secret::hash(&token)),
-            mail_links::purpose.eq(purpose.as_str()),
-            mail_links::account_id.eq(account_id),
-            mail_links::email.eq(email),
-            mail_links::created_at.eq(now),
-            mail_links::expires_at.eq(now + purpose.lifetime()),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(token)
+    conn.transaction::<_, roster_core::DomainError, _>(async |conn| {
+        diesel::sql_query(format!("SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+            .execute(conn)
+            .await?;
+        diesel::delete(mail_links::table.filter(mail_links::expires_at.lt(diesel::dsl::now)))
+            .execute(conn)
+            .await?;
+        let token = secret::generate(LINK_PREFIX);
+        let now = roster_core::time::now();
+        diesel::insert_into(mail_links::table)
+            .values((
+                mail_links::token_hash.eq(secret::hash(&token)),
+                mail_links::purpose.eq(purpose.as_str()),
+                mail_links::account_id.eq(account_id),
+                mail_links::email.eq(email),
+                mail_links::created_at.eq(now),
+                mail_links::expires_at.eq(now + purpose.lifetime()),
+            ))
+            .execute(conn)
+            .await?;
+        Ok(token)
+    })
+    .await
 }
 
 /// The filter of a live link of `purpose` with this token.
