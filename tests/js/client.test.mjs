@@ -4,15 +4,22 @@
 // ROSTER_TRUSTED_ORIGINS. Node's fetch keeps no cookies, so each call passes the session
 // cookie (and the Origin a browser would send) in fetchOptions, as a server-side client
 // does. `cargo xtask test` installs the pinned client (package-lock.json) and runs this.
+// ROSTER_SMTP_PORT: where the gateway's mail goes (smtp.mjs listens there); ROSTER_ORGS:
+// {slug: admin token} of the orgs bootstrapped for the organization plugin's routes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createAuthClient } from "better-auth/client";
+import { organizationClient } from "better-auth/client/plugins";
+import { startSmtp } from "./smtp.mjs";
 
 const base = process.env.ROSTER_URL;
 const origin = process.env.ROSTER_ORIGIN;
 assert.ok(base && origin, "set ROSTER_URL and ROSTER_ORIGIN");
+assert.ok(process.env.ROSTER_SMTP_PORT && process.env.ROSTER_ORGS, "set ROSTER_SMTP_PORT and ROSTER_ORGS");
+const orgs = JSON.parse(process.env.ROSTER_ORGS);
+const smtp = await startSmtp(Number(process.env.ROSTER_SMTP_PORT));
 
-const client = createAuthClient({ baseURL: `${base}/api/auth` });
+const client = createAuthClient({ baseURL: `${base}/api/auth`, plugins: [organizationClient()] });
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 const password = "tangerine quokka 42";
 
@@ -115,4 +122,93 @@ test("change-password, list-sessions, revoke-other-sessions and update-user", as
   const { data: now } = await client.getSession(as(second));
   assert.equal(now.user.name, "Renamed");
   assert.equal(now.user.image, "https://img.example/a.png");
+});
+
+/** Follows the verification link Roster mailed to `email` (the latest one). */
+async function verify(email) {
+  const token = await smtp.linkToken(email, "Confirm your email");
+  const { data, error } = await client.verifyEmail({ query: { token } });
+  assert.equal(error, null, JSON.stringify(error));
+  assert.equal(data.status, true);
+  return token;
+}
+
+test("sendVerificationEmail and verifyEmail, with the link read from the mail", async () => {
+  const { email, token: session } = await signUp();
+  assert.equal((await client.getSession(as(session))).data.user.emailVerified, false);
+  await smtp.linkToken(email, "Confirm your email"); // sign-up's own mail
+  const sent = await client.sendVerificationEmail({ email, callbackURL: "/welcome" });
+  assert.equal(sent.error, null, JSON.stringify(sent.error));
+  assert.equal(sent.data.status, true);
+  const used = await verify(email);
+  assert.equal((await client.getSession(as(session))).data.user.emailVerified, true);
+  const again = await client.verifyEmail({ query: { token: used } });
+  assert.equal(again.error.status, 401);
+  assert.equal(again.error.code, "INVALID_TOKEN");
+  const unknown = await client.sendVerificationEmail({ email: `nobody-${unique()}@example.test` });
+  assert.equal(unknown.error, null, "the same answer for an email with no account");
+});
+
+test("requestPasswordReset and resetPassword end the sessions and work once", async () => {
+  const { email, token: session } = await signUp();
+  const asked = await client.requestPasswordReset({ email, redirectTo: "/reset" });
+  assert.equal(asked.error, null, JSON.stringify(asked.error));
+  assert.equal(asked.data.status, true);
+  const token = await smtp.linkToken(email, "Reset your password");
+  const weak = await client.resetPassword({ newPassword: "password", token });
+  assert.equal(weak.error.status, 400);
+  const fresh = "a brand new passphrase 7";
+  const reset = await client.resetPassword({ newPassword: fresh, token });
+  assert.equal(reset.error, null, JSON.stringify(reset.error));
+  assert.equal(reset.data.status, true);
+  assert.equal((await client.getSession(as(session))).data, null, "every session ended");
+  const twice = await client.resetPassword({ newPassword: "yet another passphrase 8", token });
+  assert.equal(twice.error.code, "INVALID_TOKEN");
+  const old = await client.signIn.email({ email, password });
+  assert.equal(old.error.code, "INVALID_EMAIL_OR_PASSWORD");
+  const signedIn = await client.signIn.email({ email, password: fresh });
+  assert.equal(signedIn.error, null, JSON.stringify(signedIn.error));
+});
+
+test("revokeSession ends one session, revokeSessions all of them", async () => {
+  const { email, token: first } = await signUp();
+  const second = (await client.signIn.email({ email, password })).data.token;
+  const third = (await client.signIn.email({ email, password })).data.token;
+  const one = await client.revokeSession({ token: third, ...as(first) });
+  assert.equal(one.error, null, JSON.stringify(one.error));
+  assert.equal((await client.getSession(as(third))).data, null);
+  assert.equal((await client.listSessions(as(first))).data.length, 2);
+  const all = await client.revokeSessions(as(first));
+  assert.equal(all.error, null, JSON.stringify(all.error));
+  for (const token of [first, second]) {
+    assert.equal((await client.getSession(as(token))).data, null);
+  }
+});
+
+test("organization.list and organization.setActive choose the org a session opens in", async () => {
+  const { email, token } = await signUp();
+  await verify(email); // an unverified sign-up would be reclaimed by the admins' add
+  for (const [slug, admin] of Object.entries(orgs)) {
+    const added = await fetch(`${base}/api/v1/app/user`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "x-org": slug, "content-type": "application/json" },
+      body: JSON.stringify({ role: "AppMember", user_info: { email, name: "JS Client" } }),
+    });
+    assert.equal(added.status, 201, await added.text());
+  }
+  const listed = await client.organization.list(as(token));
+  assert.equal(listed.error, null, JSON.stringify(listed.error));
+  assert.deepEqual(listed.data.map((o) => o.slug).sort(), Object.keys(orgs).sort());
+  const two = listed.data.find((o) => o.slug === "js-two");
+  const set = await client.organization.setActive({ organizationId: two.id, ...as(token) });
+  assert.equal(set.error, null, JSON.stringify(set.error));
+  assert.equal(set.data.id, two.id);
+  assert.equal((await client.getSession(as(token))).data.session.activeOrganizationId, two.id);
+  const next = (await client.signIn.email({ email, password })).data.token;
+  assert.equal((await client.getSession(as(next))).data.session.activeOrganizationId, two.id, "a new session opens in the chosen org");
+  const bySlug = await client.organization.setActive({ organizationSlug: "js-one", ...as(next) });
+  assert.equal(bySlug.error, null, JSON.stringify(bySlug.error));
+  assert.equal(bySlug.data.slug, "js-one");
+  const unknown = await client.organization.setActive({ organizationId: "org_0000000000000000", ...as(token) });
+  assert.equal(unknown.error.status, 404);
 });

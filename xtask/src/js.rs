@@ -1,7 +1,9 @@
 //! The real better-auth client against a real gateway: the Node project in `tests/js`
 //! (better-auth pinned in its `package-lock.json`), installed with `npm ci` into
 //! `target/better-auth-js` (again only when the lockfile changed), run with `node --test`
-//! against a `roster-gateway serve` on a fresh database. One test of `cargo xtask test`.
+//! against a `roster-gateway serve` on a fresh database, with two bootstrapped orgs (their
+//! admins' tokens in `ROSTER_ORGS`) and its mail sent to the scripts' own SMTP server
+//! (`ROSTER_SMTP_PORT`). One test of `cargo xtask test`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,7 +21,14 @@ use crate::gateway_cli;
 pub const TEST_NAME: &str = "js::better_auth_client";
 /// The origin the scripts send, trusted by the gateway they test.
 const ORIGIN: &str = "http://app.roster.test";
-const FILES: [&str; 3] = ["package.json", "package-lock.json", "client.test.mjs"];
+const FILES: [&str; 4] = [
+    "package.json",
+    "package-lock.json",
+    "client.test.mjs",
+    "smtp.mjs",
+];
+/// The orgs bootstrapped for the organization plugin's routes (`ROSTER_ORGS`).
+const ORGS: [&str; 2] = ["js-one", "js-two"];
 
 /// `tests/js` with its dependencies in `target/better-auth-js`, installed from the
 /// lockfile if it changed since the last install.
@@ -90,12 +99,25 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
     let db = FreshDatabase::create(admin_url, "roster_js")?;
     let result = (|| {
         gateway_cli::run(&binary, &db.url, &["migrate"])?;
+        let mut orgs = serde_json::Map::new();
+        for slug in ORGS {
+            let email = format!("admin@{slug}.test");
+            let args = ["--org-slug", slug, "--email", &email, "--name", "JS Admin"];
+            let boot = gateway_cli::bootstrap(&binary, &db.url, &args)?;
+            orgs.insert(slug.to_owned(), boot.field("token")?.into());
+        }
+        // The scripts' own SMTP server listens there (smtp.mjs); mail waits in the
+        // outbox until it does.
+        let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let env = [
             ("DATABASE_URL", db.url.clone()),
             ("ROSTER_SECRET", random_hex(32)?),
             ("ROSTER_TRUSTED_ORIGINS", ORIGIN.to_owned()),
             ("ROSTER_RATE_LIMIT_PER_CREDENTIAL", "1000".to_owned()),
             ("ROSTER_SIGNUP", "open".to_owned()),
+            ("ROSTER_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
             ("RUST_LOG", "warn".to_owned()),
         ];
         let log = dir.join("gateway.log");
@@ -104,6 +126,8 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
             .args(["--test", "client.test.mjs"])
             .env("ROSTER_URL", &gateway.base)
             .env("ROSTER_ORIGIN", ORIGIN)
+            .env("ROSTER_SMTP_PORT", smtp_port.to_string())
+            .env("ROSTER_ORGS", serde_json::Value::Object(orgs).to_string())
             .current_dir(&dir)
             .status()
             .context("running node --test")?

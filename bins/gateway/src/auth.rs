@@ -20,10 +20,9 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "better-auth.session_token";
 /// The header that picks the org of an App-family request.
 pub const ORG_HEADER: &str = "x-org";
-/// How long a replica may go on accepting a token after it was revoked through another
-/// replica, by default: the lifetime of the in-process credential cache
-/// (`ROSTER_AUTH_CACHE_SECONDS`). Through the same process revocation is immediate, and a
-/// deactivated user is dropped by every replica as soon as the change commits.
+/// How long a process keeps a credential it checked, by default
+/// (`ROSTER_AUTH_CACHE_SECONDS`). A revocation through any replica ends it on every
+/// replica as soon as the change commits (`credentials`), as a deactivation does.
 pub const CREDENTIAL_CACHE_TTL: std::time::Duration =
     std::time::Duration::from_secs(crate::config::DEFAULT_AUTH_CACHE_SECONDS);
 
@@ -72,6 +71,7 @@ pub(crate) async fn authenticate(
     if let Some(known) = state.credentials.get(&key) {
         return Ok(known);
     }
+    let epoch = state.credentials.epoch();
     let mut conn = state.conn().await?;
     let authenticated = auth::authenticate(&mut conn, &secret)
         .await
@@ -84,7 +84,7 @@ pub(crate) async fn authenticate(
             ),
             other => other,
         })?;
-    state.credentials.put(key, authenticated.clone());
+    state.credentials.put(key, authenticated.clone(), epoch);
     Ok(authenticated)
 }
 

@@ -1,35 +1,36 @@
 //! Credentials this process has lately checked: the SHA-256 of a token -> who it is, for
 //! a few seconds, so that a request does not look its token up in the database each time.
 //!
-//! Revocation and sign-out through this process drop the entry at once; in another
-//! replica a revoked credential keeps working for at most the TTL. Only the credential is
-//! cached: whether its account is an active user of the org is checked on every request,
-//! so a deactivation takes effect at once in every replica. Unknown credentials are never
-//! cached, so a new token works at once and guessing cannot fill the cache.
+//! A cached credential must never outlive its revocation, on any replica: every change to
+//! `sessions` and `api_tokens` (sign-out, revoke-session(s), a password reset or change
+//! that ends sessions, a reclaimed account, a token revoked, an account deleted) fires a
+//! `NOTIFY roster_credential_changed` from a trigger (migration
+//! `2026-12-11-000032_credential_change_notices`), payload the account's id (or `*`),
+//! and every process drops that account's entries; the cache follows the rules of
+//! `notified` (unused while its connection is down). Whether the account is an active
+//! user of the org is checked on every request (`principals`). Unknown credentials are
+//! never cached, so a new token works at once and guessing cannot fill the cache.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use roster_identity::auth::Authenticated;
+use roster_identity::AccountId;
 
-/// Entries kept at most; past that, expired ones go, and if none had, all of them.
-const CAPACITY: usize = 50_000;
+use crate::notified::{self, Notified, NotifiedCache};
+
+/// The channel the triggers on `sessions` and `api_tokens` notify.
+pub const CHANNEL: &str = "roster_credential_changed";
 
 pub type CredentialKey = [u8; 32];
 
-pub struct CredentialCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<CredentialKey, (Authenticated, Instant)>>,
-}
+pub struct CredentialCache(NotifiedCache<CredentialKey, Authenticated>);
 
 impl CredentialCache {
-    /// A cache keeping each credential for `ttl`; zero turns it off.
+    /// A cache keeping each credential for `ttl`; zero turns it off. It is used only once
+    /// `listen` has its connection.
     pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
-        }
+        Self(NotifiedCache::new(ttl))
     }
 
     /// The key of a secret: its SHA-256, as the database stores it.
@@ -42,64 +43,68 @@ impl CredentialCache {
     }
 
     pub fn get(&self, key: &CredentialKey) -> Option<Authenticated> {
-        let entries = self.entries.lock().ok()?;
-        let (auth, until) = entries.get(key)?;
-        (Instant::now() < *until).then(|| auth.clone())
+        self.0.get(key)
     }
 
-    /// Keeps a checked credential for the TTL, or until it expires if that is sooner.
-    pub fn put(&self, key: CredentialKey, auth: Authenticated) {
-        let mut ttl = self.ttl;
-        if let Some(expires_at) = auth.expires_at {
-            let left = expires_at - roster_core::time::now();
-            ttl = ttl.min(Duration::try_from(left).unwrap_or(Duration::ZERO));
-        }
-        if ttl.is_zero() {
-            return;
-        }
-        let now = Instant::now();
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (_, until)| *until > now);
-            if entries.len() >= CAPACITY {
-                entries.clear();
+    /// Call before looking a credential up; pass the value to `put`.
+    pub fn epoch(&self) -> u64 {
+        self.0.epoch()
+    }
+
+    /// Keeps a checked credential for the TTL, or until it expires if that is sooner,
+    /// unless anything was invalidated since `epoch`.
+    pub fn put(&self, key: CredentialKey, auth: Authenticated, epoch: u64) {
+        let left = match auth.expires_at {
+            Some(expires_at) => {
+                Duration::try_from(expires_at - roster_core::time::now()).unwrap_or_default()
             }
-        }
-        entries.insert(key, (auth, now + ttl));
+            None => Duration::MAX,
+        };
+        self.0.put(key, auth, left, epoch);
     }
 
     /// Drops a secret (sign-out).
     pub fn forget(&self, secret: &str) {
-        self.forget_key(&Self::key(secret));
+        self.0.forget(&Self::key(secret));
     }
 
     /// Drops a credential by its stored hash (revocation).
     pub fn forget_hash(&self, hash: &[u8]) {
         if let Some(key) = Self::key_of_hash(hash) {
-            self.forget_key(&key);
+            self.0.forget(&key);
         }
     }
 
     /// Drops every credential of an account (its sessions ended at once, e.g. a reset).
-    pub fn forget_account(&self, account_id: &roster_identity::AccountId) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|_, (auth, _)| auth.account_id != *account_id);
-        }
+    pub fn forget_account(&self, account_id: &AccountId) {
+        self.0.invalidate(|_, auth| auth.account_id == *account_id);
+    }
+}
+
+impl Notified for CredentialCache {
+    const WHAT: &'static str = "credentials";
+
+    fn set_listening(&self, on: bool) {
+        self.0.set_listening(on);
     }
 
-    fn forget_key(&self, key: &CredentialKey) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(key);
+    /// Applies one notification payload: an account's id, or `*` for everything.
+    fn apply(&self, payload: &str) {
+        match AccountId::parse(payload) {
+            Some(account) => self.forget_account(&account),
+            None => self.0.forget_all(),
         }
     }
+}
+
+/// Keeps the `LISTEN` connection of `cache` (see `notified::listen`).
+pub fn listen(cache: &Arc<CredentialCache>, database_url: String) {
+    notified::listen(cache, cache.0.ttl(), database_url, CHANNEL);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use roster_identity::AccountId;
 
     fn auth(expires_in: Option<time::Duration>) -> Authenticated {
         Authenticated {
@@ -109,38 +114,62 @@ mod tests {
         }
     }
 
+    fn live_cache() -> CredentialCache {
+        let cache = CredentialCache::new(Duration::from_secs(5));
+        cache.set_listening(true);
+        cache
+    }
+
     #[test]
     fn a_credential_is_kept_for_the_ttl_and_dropped_on_demand() {
-        let cache = CredentialCache::new(Duration::from_secs(5));
+        let cache = live_cache();
         let key = CredentialCache::key("rpat_secret");
         assert!(cache.get(&key).is_none());
-        cache.put(key, auth(None));
+        cache.put(key, auth(None), cache.epoch());
         assert!(cache.get(&key).is_some());
         cache.forget("rpat_secret");
         assert!(cache.get(&key).is_none());
-        cache.put(key, auth(None));
+        cache.put(key, auth(None), cache.epoch());
         cache.forget_hash(&roster_core::secret::hash("rpat_secret"));
         assert!(cache.get(&key).is_none());
     }
 
     #[test]
-    fn nothing_outlives_its_credential_or_a_zero_ttl() {
-        let cache = CredentialCache::new(Duration::from_secs(5));
-        let key = CredentialCache::key("rses_expired");
-        cache.put(key, auth(Some(time::Duration::seconds(-1))));
-        assert!(cache.get(&key).is_none());
-        let off = CredentialCache::new(Duration::ZERO);
-        off.put(key, auth(None));
-        assert!(off.get(&key).is_none());
+    fn a_notice_drops_the_accounts_credentials_or_all_of_them() {
+        let cache = live_cache();
+        let (mine, other) = (auth(None), auth(None));
+        let (a, b, c) = (
+            CredentialCache::key("rses_a"),
+            CredentialCache::key("rpat_b"),
+            CredentialCache::key("rses_c"),
+        );
+        cache.put(a, mine.clone(), cache.epoch());
+        cache.put(b, mine.clone(), cache.epoch());
+        cache.put(c, other, cache.epoch());
+        cache.apply(mine.account_id.as_str());
+        assert!(cache.get(&a).is_none() && cache.get(&b).is_none());
+        assert!(
+            cache.get(&c).is_some(),
+            "another account's credential stays"
+        );
+        cache.apply("*");
+        assert!(cache.get(&c).is_none());
+        // A lookup that began before a notice is not kept.
+        let before = cache.epoch();
+        cache.apply(AccountId::generate().as_str());
+        cache.put(a, mine, before);
+        assert!(cache.get(&a).is_none());
     }
 
     #[test]
-    fn an_entry_expires_after_the_ttl() {
-        let cache = CredentialCache::new(Duration::from_millis(20));
-        let key = CredentialCache::key("rpat_brief");
-        cache.put(key, auth(None));
-        assert!(cache.get(&key).is_some());
-        std::thread::sleep(Duration::from_millis(30));
+    fn nothing_outlives_its_credential_or_a_zero_ttl() {
+        let cache = live_cache();
+        let key = CredentialCache::key("rses_expired");
+        cache.put(key, auth(Some(time::Duration::seconds(-1))), cache.epoch());
         assert!(cache.get(&key).is_none());
+        let off = CredentialCache::new(Duration::ZERO);
+        off.set_listening(true);
+        off.put(key, auth(None), off.epoch());
+        assert!(off.get(&key).is_none());
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event_context;
 pub mod extract;
 pub mod metrics;
+pub mod notified;
 pub mod openapi;
 pub mod principals;
 pub mod rate_limit;

@@ -2,62 +2,33 @@
 //! user there, for a few seconds, so that a request does not look its user up each time.
 //!
 //! A cached principal must never outlive a change to its user (deactivation, a new role):
-//! - a change made through this process drops the user's entries before it is answered;
-//! - a change made anywhere fires a `NOTIFY roster_user_changed` from a trigger on `users`
-//!   (the `user_change_notices` migration), which every process hears on a `LISTEN`
-//!   connection of its own and drops the entries on;
-//! - while that connection is down, the cache is not used at all (every request asks the
-//!   database), and it starts empty again once the connection is back.
+//! a change anywhere fires a `NOTIFY roster_user_changed` from a trigger on `users` (the
+//! `user_change_notices` migration), and the cache follows the rules of `notified`.
 //!
-//! Only active users are cached; a 403 is always decided by the database. An entry put
-//! by a lookup that began before an invalidation is refused (`epoch`), so a slow lookup
-//! cannot bring back what a deactivation dropped.
+//! Only active users are cached; a 403 is always decided by the database.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use roster_identity::auth::Principal;
 use roster_identity::{AccountId, OrgId, UserId};
 
-/// Entries kept at most; past that, expired ones go, and if none had, all of them.
-const CAPACITY: usize = 50_000;
+use crate::notified::{self, Notified, NotifiedCache};
+
 /// The channel the trigger on `users` notifies, payload `<org_id> <user_id>` or `*`.
 pub const CHANNEL: &str = "roster_user_changed";
 
-type Key = (AccountId, String);
-
-pub struct PrincipalCache {
-    ttl: Duration,
-    listening: AtomicBool,
-    epoch: AtomicU64,
-    entries: Mutex<HashMap<Key, (Principal, Instant)>>,
-}
+pub struct PrincipalCache(NotifiedCache<(AccountId, String), Principal>);
 
 impl PrincipalCache {
     /// A cache keeping each principal for `ttl` (zero turns it off). It is used only once
     /// `listen` has its connection.
     pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            listening: AtomicBool::new(false),
-            epoch: AtomicU64::new(0),
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn live(&self) -> bool {
-        !self.ttl.is_zero() && self.listening.load(Ordering::Acquire)
+        Self(NotifiedCache::new(ttl))
     }
 
     pub fn get(&self, account: &AccountId, org_ref: &str) -> Option<Principal> {
-        if !self.live() {
-            return None;
-        }
-        let entries = self.entries.lock().ok()?;
-        let (principal, until) = entries.get(&(account.clone(), org_ref.to_owned()))?;
-        (Instant::now() < *until).then(|| principal.clone())
+        self.0.get(&(account.clone(), org_ref.to_owned()))
     }
 
     /// The principal of `account` in `org_ref` from the cache, else from `load`, kept
@@ -86,49 +57,35 @@ impl PrincipalCache {
 
     /// Call before looking a principal up; pass the value to `put`.
     pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
+        self.0.epoch()
     }
 
     /// Keeps an active principal, unless anything was invalidated since `epoch`.
     pub fn put(&self, org_ref: &str, principal: Principal, epoch: u64) {
-        if !self.live() || !principal.user.is_active() {
+        if !principal.user.is_active() {
             return;
         }
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
-        // Checked under the lock that invalidations take too.
-        if self.epoch.load(Ordering::Acquire) != epoch {
-            return;
-        }
-        let now = Instant::now();
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (_, until)| *until > now);
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-        }
-        entries.insert(
-            (principal.account_id.clone(), org_ref.to_owned()),
-            (principal, now + self.ttl),
-        );
+        let key = (principal.account_id.clone(), org_ref.to_owned());
+        self.0.put(key, principal, Duration::MAX, epoch);
     }
 
     /// Drops every entry of one user (it changed).
     pub fn forget_user(&self, org_id: &OrgId, user_id: &UserId) {
-        self.invalidate(|p| p.user.org_id == *org_id && p.user.id == *user_id);
+        self.0
+            .invalidate(|_, p| p.user.org_id == *org_id && p.user.id == *user_id);
     }
 
     /// Drops everything.
     pub fn forget_all(&self) {
-        self.invalidate(|_| true);
+        self.0.forget_all();
     }
+}
 
-    fn invalidate(&self, gone: impl Fn(&Principal) -> bool) {
-        if let Ok(mut entries) = self.entries.lock() {
-            self.epoch.fetch_add(1, Ordering::AcqRel);
-            entries.retain(|_, (p, _)| !gone(p));
-        }
+impl Notified for PrincipalCache {
+    const WHAT: &'static str = "principals";
+
+    fn set_listening(&self, on: bool) {
+        self.0.set_listening(on);
     }
 
     /// Applies one notification payload: `<org_id> <user_id>`, or `*` for everything.
@@ -141,56 +98,11 @@ impl PrincipalCache {
             None => self.forget_all(),
         }
     }
-
-    fn set_listening(&self, on: bool) {
-        // Whatever was cached may have missed notifications: start empty either way.
-        self.forget_all();
-        self.listening.store(on, Ordering::Release);
-    }
 }
 
-/// Keeps a `LISTEN` connection for `cache` until the cache is dropped (the server
-/// stopped), reconnecting after 1 s, then up to 30 s apart while it keeps failing.
+/// Keeps the `LISTEN` connection of `cache` (see `notified::listen`).
 pub fn listen(cache: &Arc<PrincipalCache>, database_url: String) {
-    if cache.ttl.is_zero() {
-        return;
-    }
-    let listener = CacheListener(Arc::downgrade(cache));
-    tokio::spawn(roster_core::notifications::listen(
-        database_url,
-        CHANNEL,
-        listener,
-    ));
-}
-
-/// The cache's side of the `LISTEN` connection.
-struct CacheListener(Weak<PrincipalCache>);
-
-impl roster_core::notifications::Listener for CacheListener {
-    fn alive(&self) -> bool {
-        self.0.strong_count() > 0
-    }
-
-    fn up(&self) {
-        if let Some(cache) = self.0.upgrade() {
-            cache.set_listening(true);
-        }
-    }
-
-    fn heard(&self, payload: &str) {
-        if let Some(cache) = self.0.upgrade() {
-            cache.apply(payload);
-        }
-    }
-
-    fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
-        if let (Some(e), true) = (error, first) {
-            tracing::warn!(error = %e, "user-change notifications unavailable; principal cache off until they are back");
-        }
-        if let Some(cache) = self.0.upgrade() {
-            cache.set_listening(false);
-        }
-    }
+    notified::listen(cache, cache.0.ttl(), database_url, CHANNEL);
 }
 
 #[cfg(test)]

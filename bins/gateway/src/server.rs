@@ -16,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::background::BackgroundTasks;
 use crate::config::Config;
-use crate::credentials::CredentialCache;
+use crate::credentials::{self, CredentialCache};
 use crate::defences::{self, Defences};
 use crate::error::{ApiError, Problem, PROBLEM_JSON};
 use crate::metrics::{self, Metrics};
@@ -146,6 +146,8 @@ fn build_with_pools(
     let cache_ttl = Duration::from_secs(config.auth_cache_seconds);
     let principals = Arc::new(PrincipalCache::new(cache_ttl));
     principals::listen(&principals, config.database_url.clone());
+    let credentials = Arc::new(CredentialCache::new(cache_ttl));
+    credentials::listen(&credentials, config.database_url.clone());
     // Writers' turns are split among the workers as the connections are: a turn given
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
@@ -191,7 +193,7 @@ fn build_with_pools(
     let connections = Arc::clone(&defences.connections);
     let state = AppState {
         pool: pools[0].clone(),
-        credentials: Arc::new(CredentialCache::new(cache_ttl)),
+        credentials,
         principals,
         config: Arc::new(config),
         writer: Writer::new(pools[0].clone(), metrics.clone(), 1),

@@ -3,6 +3,7 @@
 //! Typed ids, timestamps, pagination, the domain error, validated newtypes, secrets,
 //! the database pool and the embedded migrations. Nothing here knows HTTP.
 
+pub mod credential;
 pub mod db;
 pub mod error;
 pub mod etag;

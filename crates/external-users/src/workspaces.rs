@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::credential::{self, Issued, Listed};
 use roster_core::error::DomainResult;
 use roster_core::events::EventType;
 use roster_core::page::{Cursor, Page, Paging};
@@ -155,8 +156,8 @@ pub async fn list(
 }
 
 /// A fresh key secret that names its workspace.
-fn new_secret(workspace_id: WorkspaceId) -> String {
-    secret::generate(&format!("{API_KEY_PREFIX}_{}", workspace_id.0.simple()))
+fn new_secret(workspace_id: WorkspaceId) -> Issued {
+    Issued::new(&format!("{API_KEY_PREFIX}_{}", workspace_id.0.simple()))
 }
 
 /// The workspace a key secret names, if it is shaped like a key at all.
@@ -188,13 +189,13 @@ async fn insert_key(
     workspace_id: WorkspaceId,
     name: &str,
 ) -> DomainResult<CreatedApiKey> {
-    let secret = new_secret(workspace_id);
+    let issued = new_secret(workspace_id);
     let key = diesel::insert_into(external_api_keys::table)
         .values((
             external_api_keys::workspace_id.eq(workspace_id),
             external_api_keys::id.eq(ApiKeyId::generate()),
             external_api_keys::name.eq(name),
-            external_api_keys::key_hash.eq(secret::hash(&secret)),
+            external_api_keys::key_hash.eq(&issued.hash),
             external_api_keys::created_at.eq(roster_core::time::now()),
         ))
         .returning(ApiKey::as_returning())
@@ -202,7 +203,10 @@ async fn insert_key(
         .await?;
     // The key's metadata only: its secret is in the answer, never in an event.
     events::emit(conn, workspace_id, EventType::ApiKeyCreated, &key.id, &key).await?;
-    Ok(CreatedApiKey { key, secret })
+    Ok(CreatedApiKey {
+        key,
+        secret: issued.secret,
+    })
 }
 
 /// The API keys of a workspace of this org, oldest first.
@@ -212,27 +216,15 @@ pub async fn list_keys(
     workspace_id: WorkspaceId,
     paging: &Paging,
 ) -> DomainResult<Page<ApiKey>> {
-    let (offset, size) = paging.offset_only()?;
     let workspace = get(conn, org_id, workspace_id).await?;
-    let total: i64 = external_api_keys::table
-        .filter(external_api_keys::workspace_id.eq(workspace.id))
-        .count()
-        .get_result(conn)
-        .await?;
-    let rows = external_api_keys::table
-        .filter(external_api_keys::workspace_id.eq(workspace.id))
-        .order((
-            external_api_keys::created_at.asc(),
-            external_api_keys::id.asc(),
-        ))
-        .offset(offset)
-        .limit(size + 1)
-        .select(ApiKey::as_select())
-        .load(conn)
-        .await?;
-    Ok(Page::assemble(paging, rows, total, false, |k: &ApiKey| {
-        Cursor::of(k.created_at, &k.id)
-    }))
+    let base = || external_api_keys::table.filter(external_api_keys::workspace_id.eq(workspace.id));
+    roster_core::credential_page!(conn, paging, base, ApiKey, external_api_keys).await
+}
+
+impl Listed for ApiKey {
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
 }
 
 /// Revokes (deletes) a key: it stops working at once, and so do the access tokens it
@@ -245,12 +237,12 @@ pub async fn revoke_key(
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         let workspace = get(conn, org_id, workspace_id).await?;
-        let n = diesel::delete(external_api_keys::table.find((workspace.id, key_id)))
-            .execute(conn)
-            .await?;
-        if n == 0 {
-            return Err(DomainError::not_found("api_key"));
-        }
+        let deleted = diesel::delete(external_api_keys::table.find((workspace.id, key_id)))
+            .returning(external_api_keys::id)
+            .get_result::<ApiKeyId>(conn)
+            .await
+            .optional()?;
+        credential::revoked(deleted, "api_key")?;
         events::removed(conn, workspace.id, EventType::ApiKeyRevoked, &key_id).await
     })
     .await
@@ -321,7 +313,7 @@ mod tests {
     #[test]
     fn keys_name_their_workspace() {
         let ws = WorkspaceId::generate();
-        let key = new_secret(ws);
+        let key = new_secret(ws).secret;
         assert!(key.starts_with("rxk_"), "{key}");
         assert_eq!(workspace_named_by(&key), Some(ws));
         assert_eq!(workspace_named_by("rxk_nope"), None);

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::credential::{self, Issued, Listed};
 use roster_core::error::DomainResult;
 use roster_core::events::{self, EventType, NewEvent};
 use roster_core::page::{Cursor, Page, Paging};
@@ -70,8 +71,7 @@ pub async fn create(
     request: &CreateScimTokenRequest,
 ) -> DomainResult<CreatedScimToken> {
     let name = SCIM_TOKEN_NAME.parse("name", &request.name)?;
-    let secret = secret::generate(SCIM_TOKEN_PREFIX);
-    let hash = secret::hash(&secret);
+    let issued = Issued::new(SCIM_TOKEN_PREFIX);
     let token = conn
         .transaction::<_, DomainError, _>(async |conn| {
             let token = diesel::insert_into(scim_tokens::table)
@@ -79,7 +79,7 @@ pub async fn create(
                     scim_tokens::org_id.eq(org_id),
                     scim_tokens::id.eq(ScimTokenId::generate()),
                     scim_tokens::name.eq(name),
-                    scim_tokens::token_hash.eq(hash),
+                    scim_tokens::token_hash.eq(&issued.hash),
                     scim_tokens::created_at.eq(roster_core::time::now()),
                 ))
                 .returning(ScimToken::as_returning())
@@ -94,7 +94,7 @@ pub async fn create(
     Ok(CreatedScimToken {
         id: token.id,
         name: token.name,
-        token: secret,
+        token: issued.secret,
         created_at: token.created_at,
     })
 }
@@ -110,22 +110,13 @@ pub async fn list(
             .filter(scim_tokens::org_id.eq(org_id))
             .into_boxed()
     };
-    let total: i64 = base().count().get_result(conn).await?;
-    let (offset, size) = paging.offset_only()?;
-    let rows = base()
-        .select(ScimToken::as_select())
-        .order((scim_tokens::created_at.asc(), scim_tokens::id.asc()))
-        .offset(offset)
-        .limit(size + 1)
-        .load(conn)
-        .await?;
-    Ok(Page::assemble(
-        paging,
-        rows,
-        total,
-        false,
-        |t: &ScimToken| Cursor::of(t.created_at, &t.id),
-    ))
+    roster_core::credential_page!(conn, paging, base, ScimToken, scim_tokens).await
+}
+
+impl Listed for ScimToken {
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
 }
 
 /// Revokes (deletes) one of the org's SCIM tokens, with its `scim_token.revoked`; another
@@ -137,11 +128,11 @@ pub async fn revoke(
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         let deleted = diesel::delete(scim_tokens::table.find((org_id, id)))
-            .execute(conn)
-            .await?;
-        if deleted == 0 {
-            return Err(DomainError::not_found("scim_token"));
-        }
+            .returning(scim_tokens::id)
+            .get_result::<ScimTokenId>(conn)
+            .await
+            .optional()?;
+        credential::revoked(deleted, "scim_token")?;
         let kind = EventType::ScimTokenRevoked;
         events::emit_removed(conn, org_id.as_str(), kind, id.as_str()).await
     })

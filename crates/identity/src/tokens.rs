@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::credential::{self, Issued, Listed};
 use roster_core::error::DomainResult;
 use roster_core::events::{self, EventType, NewEvent};
 use roster_core::page::{Cursor, Page, Paging};
@@ -50,14 +51,14 @@ pub async fn create(
     name: &str,
     expires_at: Option<Timestamp>,
 ) -> DomainResult<CreatedToken> {
-    let secret = secret::generate(TOKEN_PREFIX);
+    let issued = Issued::new(TOKEN_PREFIX);
     conn.transaction::<_, DomainError, _>(async |conn| {
         let token = diesel::insert_into(api_tokens::table)
             .values((
                 api_tokens::id.eq(TokenId::generate()),
                 api_tokens::account_id.eq(account_id),
                 api_tokens::name.eq(name),
-                api_tokens::token_hash.eq(secret::hash(&secret)),
+                api_tokens::token_hash.eq(&issued.hash),
                 api_tokens::created_at.eq(roster_core::time::now()),
                 api_tokens::expires_at.eq(expires_at),
             ))
@@ -71,7 +72,10 @@ pub async fn create(
             &token,
         )?;
         events::emit(conn, event).await?;
-        Ok(CreatedToken { token, secret })
+        Ok(CreatedToken {
+            token,
+            secret: issued.secret,
+        })
     })
     .await
 }
@@ -87,22 +91,13 @@ pub async fn list(
             .filter(api_tokens::account_id.eq(account_id))
             .into_boxed()
     };
-    let total: i64 = base().count().get_result(conn).await?;
-    let (offset, size) = paging.offset_only()?;
-    let rows = base()
-        .select(ApiToken::as_select())
-        .order((api_tokens::created_at.asc(), api_tokens::id.asc()))
-        .offset(offset)
-        .limit(size + 1)
-        .load(conn)
-        .await?;
-    Ok(Page::assemble(
-        paging,
-        rows,
-        total,
-        false,
-        |t: &ApiToken| Cursor::of(t.created_at, &t.id),
-    ))
+    roster_core::credential_page!(conn, paging, base, ApiToken, api_tokens).await
+}
+
+impl Listed for ApiToken {
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
 }
 
 /// Revokes (deletes) one of the account's tokens, in org `org_id` (whose audit log
@@ -115,7 +110,7 @@ pub async fn revoke(
     id: &TokenId,
 ) -> DomainResult<Vec<u8>> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let hash = diesel::delete(
+        let deleted = diesel::delete(
             api_tokens::table
                 .find(id)
                 .filter(api_tokens::account_id.eq(account_id)),
@@ -123,8 +118,8 @@ pub async fn revoke(
         .returning(api_tokens::token_hash)
         .get_result(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("token"))?;
+        .optional()?;
+        let hash = credential::revoked(deleted, "token")?;
         events::emit_removed(conn, org_id.as_str(), EventType::TokenRevoked, id.as_str()).await?;
         Ok(hash)
     })

@@ -1,9 +1,9 @@
 //! The App family (`/api/v1/app`): users, tokens, sessions, integrations, groups,
 //! projects, their members and artifacts.
 
-mod account;
+pub(crate) mod account;
 mod artifacts;
-mod email;
+pub(crate) mod email;
 mod fixtures;
 mod groups;
 mod integrations;

@@ -193,14 +193,15 @@ async fn an_expired_token_is_401() {
 }
 
 #[tokio::test]
-async fn a_token_revoked_by_another_process_stops_working_within_the_cache_ttl() {
-    let app = TestApp::spawn_with(|c| c.auth_cache_seconds = 1).await;
+async fn a_token_deleted_by_another_process_stops_working_long_before_the_cache_ttl() {
+    let app = TestApp::spawn_with(|c| c.auth_cache_seconds = 600).await;
     let (_, token) = app
         .user_with_token("elsewhere@acme.test", "AppMember")
         .await;
     let me = || app.as_user(&token, "acme", Method::GET, "/api/v1/app/me");
     me().status(200).await;
-    // Another replica revokes it: this process only learns when its cached entry ends.
+    me().status(200).await;
+    // Another process deletes it: the trigger's notice drops it from this one's cache.
     app.sql("DELETE FROM api_tokens WHERE name = 'test'").await;
     let started = std::time::Instant::now();
     loop {
@@ -210,10 +211,11 @@ async fn a_token_revoked_by_another_process_stops_working_within_the_cache_ttl()
         }
         assert_eq!(status, 200);
         assert!(
-            started.elapsed() < std::time::Duration::from_millis(2500),
-            "still accepted after the TTL"
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "still accepted after {:?}: the cache did not hear the deletion",
+            started.elapsed()
         );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! Replicas: two gateways on one database, as behind a load balancer. Uniqueness is
 //! decided by the database, not by either process; a token revoked, a session ended or a
-//! user deactivated through one replica stops working on the other within the documented
-//! credential cache lifetime (`CREDENTIAL_CACHE_TTL`, stated in the README).
+//! user deactivated through one replica stops working on the other as soon as the
+//! change's notification arrives, and at the latest within the credential cache lifetime
+//! (`CREDENTIAL_CACHE_TTL`): every revocation path is in `security::credential_caches`.
 
 use std::time::{Duration, Instant};
 

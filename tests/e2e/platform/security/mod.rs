@@ -5,6 +5,7 @@ mod api_key_revocation;
 mod body_timeout;
 mod client_address;
 mod connection_cap;
+mod credential_caches;
 mod headers;
 mod identity_keys;
 mod logs;

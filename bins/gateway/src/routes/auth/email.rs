@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use roster_core::DomainError;
 use roster_identity::ownership::flows::{self, INVALID_TOKEN};
 use roster_identity::ownership::requests::{
-    callback, RequestPasswordResetRequest, ResetLinkQuery, ResetPasswordRequest,
+    callback, MailRequest, RequestPasswordResetRequest, ResetLinkQuery, ResetPasswordRequest,
     SendVerificationEmailRequest, VerifyEmailQuery,
 };
 use serde::Serialize;
@@ -52,6 +52,23 @@ fn require_mail(state: &AppState) -> Result<(), DomainError> {
     }
 }
 
+/// What both requests for a link go through before anything is looked up: the rate
+/// limits (per email and per client address, counted even for input that fails to
+/// parse), the parse of `email` and the callback, and mail being configured.
+fn admit(
+    state: &AppState,
+    req: &HttpRequest,
+    email: &str,
+    parse: impl FnOnce(&str) -> Result<MailRequest, DomainError>,
+) -> ApiResult<MailRequest> {
+    state
+        .limits
+        .check(Endpoint::AccountMail, Some(email), client_addr::of(req))?;
+    let cmd = parse(&state.config.public_url)?;
+    require_mail(state)?;
+    Ok(cmd)
+}
+
 fn redirect(to: String) -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, to))
@@ -76,13 +93,7 @@ pub async fn send_verification_email(
     req: HttpRequest,
     ApiJson(body): ApiJson<SendVerificationEmailRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.limits.check(
-        Endpoint::AccountMail,
-        Some(&body.email),
-        client_addr::of(&req),
-    )?;
-    let cmd = body.parse(&state.config.public_url)?;
-    require_mail(&state)?;
+    let cmd = admit(&state, &req, &body.email, |url| body.parse(url))?;
     let mut conn = state.conn().await?;
     flows::send_verification(&mut conn, cmd.email.as_str(), cmd.callback).await?;
     Ok(HttpResponse::Ok().json(Status { status: true }))
@@ -128,13 +139,7 @@ pub async fn request_password_reset(
     req: HttpRequest,
     ApiJson(body): ApiJson<RequestPasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.limits.check(
-        Endpoint::AccountMail,
-        Some(&body.email),
-        client_addr::of(&req),
-    )?;
-    let cmd = body.parse(&state.config.public_url)?;
-    require_mail(&state)?;
+    let cmd = admit(&state, &req, &body.email, |url| body.parse(url))?;
     let mut conn = state.conn().await?;
     flows::request_password_reset(&mut conn, cmd.email.as_str(), cmd.callback).await?;
     Ok(HttpResponse::Ok().json(ResetRequested {

@@ -113,6 +113,58 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[404]),
             )
         }),
+        ("get", "/scim/v2/Groups", |c| {
+            let mut p = c.scim(Method::GET, "/scim/v2/Groups", None, status(&[200]));
+            for filter in [
+                format!("id eq \"{}\"", c.w.b.org_group_id),
+                format!("members.value eq \"{}\"", c.w.b.member_id),
+            ] {
+                let path = format!("/scim/v2/Groups?filter={}", urlencode(&filter));
+                let mut probes = c.scim(Method::GET, &path, None, Expect::EmptyList);
+                for probe in &mut probes {
+                    probe.echo.push(c.w.b.org_group_id.to_lowercase());
+                }
+                p.extend(probes);
+            }
+            p
+        }),
+        ("post", "/scim/v2/Groups/.search", |c| {
+            let body = json!({"filter": format!("id eq \"{}\"", c.w.b.org_group_id)});
+            let mut probes = c.scim(
+                Method::POST,
+                "/scim/v2/Groups/.search",
+                Some(body),
+                Expect::EmptyList,
+            );
+            for probe in &mut probes {
+                probe.echo.push(c.w.b.org_group_id.to_lowercase());
+            }
+            probes
+        }),
+        ("post", "/scim/v2/Groups", |c| {
+            // B's user as a member of A's new group: not a user of A's org.
+            let body = json!({"displayName": format!("probe-{}", c.w.a.label),
+                "members": [{"value": c.w.b.member_id}]});
+            c.scim(Method::POST, "/scim/v2/Groups", Some(body), status(&[400]))
+        }),
+        ("get", "/scim/v2/Groups/{id}", |c| {
+            let path = format!("/scim/v2/Groups/{}", c.w.b.org_group_id);
+            c.scim(Method::GET, &path, None, status(&[404]))
+        }),
+        ("put", "/scim/v2/Groups/{id}", |c| {
+            let path = format!("/scim/v2/Groups/{}", c.w.b.org_group_id);
+            let body = json!({"displayName": "Intruders"});
+            c.scim(Method::PUT, &path, Some(body), status(&[404]))
+        }),
+        ("patch", "/scim/v2/Groups/{id}", |c| {
+            let path = format!("/scim/v2/Groups/{}", c.w.b.org_group_id);
+            let body = json!({"Operations": [{"op": "replace", "value": {"displayName": "X"}}]});
+            c.scim(Method::PATCH, &path, Some(body), status(&[404]))
+        }),
+        ("delete", "/scim/v2/Groups/{id}", |c| {
+            let path = format!("/scim/v2/Groups/{}", c.w.b.org_group_id);
+            c.scim(Method::DELETE, &path, None, status(&[404]))
+        }),
     ]
 }
 
