@@ -48,7 +48,7 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 });
             }
             None => {}
-            Some(block) if fence && block.text.contains("curl ") => found.push(block),
+            Some(block) if fence && calls_curl(&block.text) => found.push(block),
             Some(_) if fence => {}
             Some(mut block) => {
                 block.text.push_str(line);
@@ -77,6 +77,15 @@ pub fn dev_settings(markdown: &str) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+/// Whether a block runs curl: a line that calls it, its comment aside (a comment that
+/// only mentions curl, as the list of commands does, is not a call).
+fn calls_curl(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.trim_start();
+        !code.starts_with('#') && code.split(" #").next().unwrap_or("").contains("curl ")
+    })
 }
 
 /// The bash script that runs `blocks` against `base` (`http://127.0.0.1:NNNN`): curl
@@ -231,6 +240,17 @@ mod tests {
             "# expect an error\ncurl -s http://127.0.0.1:8080/a\n"
         );
         assert_eq!(found[1].text, "X=1\ncurl -s http://127.0.0.1:8080/b/$X\n");
+    }
+
+    #[test]
+    fn a_block_that_only_mentions_curl_in_a_comment_is_not_run() {
+        assert!(!calls_curl(
+            "cargo xtask readme   # the README's curl examples\n"
+        ));
+        assert!(!calls_curl("# curl is not needed here\ncargo xtask dev\n"));
+        assert!(calls_curl(
+            "X=$(curl -s http://127.0.0.1:8080/a)  # read it\n"
+        ));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Hashed credentials: API tokens, SCIM tokens and workspace API keys are each a random
-//! secret shown once and stored only as its SHA-256 ([`secret`](crate::secret)), listed
+//! secret shown once and stored only as its SHA-256 ([`secret`]), listed
 //! oldest first by offset pages (never with the secret), and revoked by deleting their row.
 //! What they share is written here once; each owning crate keeps its table and its rules
 //! on who may see or revoke which.
