@@ -139,16 +139,21 @@ pub async fn record(
 ) -> DomainResult<()> {
     set_counts(conn, org_id, id, counts, None).await?;
     for chunk in errors.chunks(1000) {
+        let texts: Vec<(Option<String>, String)> = chunk
+            .iter()
+            .map(|e| (e.email.as_deref().map(storable), storable(&e.message)))
+            .collect();
         let rows: Vec<_> = chunk
             .iter()
-            .map(|e| {
+            .zip(&texts)
+            .map(|(e, (email, message))| {
                 (
                     user_import_errors::org_id.eq(org_id),
                     user_import_errors::import_id.eq(id),
                     user_import_errors::line.eq(e.line as i64),
-                    user_import_errors::email.eq(e.email.as_deref()),
+                    user_import_errors::email.eq(email.as_deref()),
                     user_import_errors::code.eq(&e.code),
-                    user_import_errors::message.eq(&e.message),
+                    user_import_errors::message.eq(message),
                 )
             })
             .collect();
@@ -159,6 +164,12 @@ pub async fn record(
             .await?;
     }
     Ok(())
+}
+
+/// PostgreSQL keeps no NUL in text: the text of a refused line (its email, a message
+/// quoting it) is stored with U+FFFD in place of each NUL, instead of failing the import.
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
 }
 
 async fn set_counts(
@@ -185,7 +196,7 @@ async fn set_counts(
                 .set((
                     values,
                     user_imports::state.eq(state),
-                    user_imports::error.eq(error),
+                    user_imports::error.eq(error.map(storable)),
                 ))
                 .execute(conn)
                 .await?

@@ -250,3 +250,29 @@ async fn a_steady_upload_outlasts_the_body_deadline_and_a_stalled_one_is_cut() {
         .await;
     assert_eq!(failed, 1);
 }
+
+/// A NUL in a file (PostgreSQL keeps none in text) is a refused line or a refused file,
+/// recorded with U+FFFD in its place: never a 500. Found by the fuzzing.
+#[tokio::test]
+async fn a_nul_in_the_file_is_refused_and_recorded_never_a_500() {
+    let app = TestApp::spawn().await;
+    for format in ["csv", "ndjson"] {
+        let done = post(&app, &format!("format={format}"), "¥\0Ï\n".to_owned()).await;
+        assert!(
+            done["state"] == "completed" || done["state"] == "failed",
+            "{format}: {done}"
+        );
+        assert_eq!(done["created"], 0, "{format}: {done}");
+        let id = done["id"].as_str().unwrap();
+        let shown = app
+            .admin(Method::GET, &format!("{IMPORTS}/{id}"))
+            .ok()
+            .await;
+        assert!(!shown.to_string().contains("\\u0000"), "{shown}");
+        let errors = app
+            .admin(Method::GET, &format!("{IMPORTS}/{id}/errors"))
+            .status(200)
+            .await;
+        assert!(!errors.text.contains('\0'), "{format}: {}", errors.text);
+    }
+}
