@@ -12,6 +12,22 @@ use anyhow::{bail, Context, Result};
 use crate::http;
 use crate::process::{log_tail, terminate};
 
+/// Builds the debug `roster-gateway` quietly; its path.
+pub fn build_debug(root: &Path) -> Result<PathBuf> {
+    crate::cargo(
+        root,
+        &[
+            "build",
+            "--quiet",
+            "--package",
+            "roster-gateway",
+            "--bin",
+            "roster-gateway",
+        ],
+    )?;
+    Ok(root.join("target/debug/roster-gateway"))
+}
+
 pub struct Gateway {
     child: Option<Child>,
     pub base: String,

@@ -84,18 +84,7 @@ fn tool(name: &str) -> Result<()> {
 /// true when every script passed.
 pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
     let dir = install(root)?;
-    crate::cargo(
-        root,
-        &[
-            "build",
-            "--quiet",
-            "--package",
-            "roster-gateway",
-            "--bin",
-            "roster-gateway",
-        ],
-    )?;
-    let binary = root.join("target/debug/roster-gateway");
+    let binary = crate::gateway::build_debug(root)?;
     let db = FreshDatabase::create(admin_url, "roster_js")?;
     let result = (|| {
         gateway_cli::run(&binary, &db.url, &["migrate"])?;

@@ -128,18 +128,7 @@ curl() {
 pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
     let readme = fs::read_to_string(root.join("README.md"))?;
     let blocks = blocks(&readme);
-    crate::cargo(
-        root,
-        &[
-            "build",
-            "--quiet",
-            "--package",
-            "roster-gateway",
-            "--bin",
-            "roster-gateway",
-        ],
-    )?;
-    let binary = root.join("target/debug/roster-gateway");
+    let binary = crate::gateway::build_debug(root)?;
     let dir = root.join("target/readme");
     fs::create_dir_all(&dir)?;
     let db = FreshDatabase::create(admin_url, "roster_readme")?;

@@ -23,18 +23,7 @@ pub fn run(root: &Path, admin_url: &str) -> Result<bool> {
         .parent()
         .map(|bin| bin.join("python"))
         .context("the venv has no bin/")?;
-    crate::cargo(
-        root,
-        &[
-            "build",
-            "--quiet",
-            "--package",
-            "roster-gateway",
-            "--bin",
-            "roster-gateway",
-        ],
-    )?;
-    let binary = root.join("target/debug/roster-gateway");
+    let binary = crate::gateway::build_debug(root)?;
     let work = root.join("target/scim");
     fs::create_dir_all(&work)?;
     let db = FreshDatabase::create(admin_url, "roster_scim")?;

@@ -67,18 +67,7 @@ impl Outcome {
 /// created on it and dropped afterwards).
 pub fn run(root: &Path, admin_url: &str, budget: &Budget) -> Result<Outcome> {
     let schemathesis = venv::install(root)?;
-    crate::cargo(
-        root,
-        &[
-            "build",
-            "--quiet",
-            "--package",
-            "roster-gateway",
-            "--bin",
-            "roster-gateway",
-        ],
-    )?;
-    let binary = root.join("target/debug/roster-gateway");
+    let binary = crate::gateway::build_debug(root)?;
     let work = root.join("target/fuzz");
     fs::create_dir_all(&work)?;
 

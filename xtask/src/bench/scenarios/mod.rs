@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Result};
 
+mod lua;
 mod table;
 pub use table::SCENARIOS;
 
