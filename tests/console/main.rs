@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod driver;
+mod more_pages;
 mod pages;
 // The e2e suite's webhook receiver; this binary uses part of it.
 #[allow(dead_code)]
