@@ -87,12 +87,12 @@ async fn an_admin_creates_a_group_adds_and_removes_members() {
         .await
         .expect(409);
     assert!(again.text.contains("already_member"), "{again}");
-    // A malformed user id names its field.
+    // A malformed user id is the API's 404, as an unknown one.
     let bad = browser
         .submit(&page, &format!("{page}/members"), &[("user_id", "zoe")])
         .await
-        .expect(400);
-    assert!(bad.text.contains("user_id"), "{bad}");
+        .expect(404);
+    assert!(bad.text.contains("user_not_found"), "{bad}");
 
     let html = browser.page(&page).await;
     assert!(html.contains("<strong id=\"total\">2</strong>"), "{html}");

@@ -106,18 +106,14 @@ pub fn action(html: &str, prefix: &str) -> String {
 }
 
 fn attribute(html: &str, name: &str, prefix: &str) -> String {
+    let html = html.replace("&#38;", "&").replace("&amp;", "&");
     let needle = format!("{name}=\"{prefix}");
     let start = html
         .find(&needle)
         .unwrap_or_else(|| panic!("no {name} to {prefix}: {html}"))
         + name.len()
         + 2;
-    html[start..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The value of the input with this id (a secret shown once).

@@ -102,7 +102,7 @@ pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
         .await
         .map_err(|e| console.fail(e))?;
     drop(conn);
-    let at = |cursor: (&str, &str)| link("/console/groups", &[("search", &q.search), cursor]);
+    let at = |cursor: (&str, &str)| link("/console/groups", &[("search", q.search.as_str()), cursor]);
     let layout = console.layout.clone().at("groups");
     render(
         StatusCode::OK,

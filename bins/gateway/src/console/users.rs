@@ -56,9 +56,9 @@ impl UsersQuery {
         link(
             "/console/users",
             &[
-                ("search", &self.search),
-                ("state", &self.state),
-                ("role", &self.role),
+                ("search", self.search.as_str()),
+                ("state", self.state.as_str()),
+                ("role", self.role.as_str()),
                 cursor,
             ],
         )
