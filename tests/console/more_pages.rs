@@ -69,6 +69,7 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     click_button(&b, "Add to group").await;
     wait_for_text(&b, ">Engineering</a></li>").await;
     wait_for_text(&b, "Linked to <strong>zoe.q</strong>").await;
+    b.eval("document.getElementById('groups').scrollIntoView()").await;
     pages::check(&b, &app, "user-groups-slack").await;
     click_link(&b, "Engineering").await;
     wait_for_text(&b, "zoe.quill@acme.test</td>").await;
