@@ -6,40 +6,16 @@
 use fantoccini::Locator;
 use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
-use roster_identity::{OrgId, UserId};
-use roster_slack::links::{self, Relink, SlackIdentity};
-use roster_slack::{SlackUserId, TeamId};
 use serde_json::json;
 
 use crate::driver::Browser;
-use crate::{click_button, click_link, fill_and_click, pages, sign_in, value_of, wait_for_text};
 use crate::PASSWORD;
+use crate::{click_button, click_link, fill_and_click, pages, sign_in, value_of, wait_for_text};
 
 /// Opens a console path and waits for its heading.
 async fn open(b: &Browser, app: &TestApp, path: &str, h1: &str) {
     b.client.goto(&app.url(path)).await.unwrap();
     wait_for_text(b, &format!("<h1>{h1}</h1>")).await;
-}
-
-/// A Slack team of the admin's org, with `user` linked to a Slack user.
-async fn slack_link(app: &TestApp, user: &str) {
-    app.admin(Method::POST, "/work-apps/slack/workspaces")
-        .json(&json!({"teamId": "T0AURORA", "teamName": "Aurora Labs", "tenantId": "acme"}))
-        .created()
-        .await;
-    let mut conn = app.pool.get().await.unwrap();
-    let identity = SlackIdentity {
-        team_id: TeamId::parse("T0AURORA").unwrap(),
-        user_id: SlackUserId::parse("U0ZOE").unwrap(),
-        enterprise_id: None,
-        username: Some("zoe.q".into()),
-        email: Some("zoe@aurora.test".into()),
-    };
-    let org = OrgId::parse(&app.admin.org_id).unwrap();
-    let user = UserId::parse(user).unwrap();
-    links::link(&mut conn, &org, &user, &identity, Relink::Refuse)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]
@@ -48,7 +24,9 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     app.person("boss@acme.test", PASSWORD, "AppAdmin").await;
     let zoe = app.create_user("zoe.quill@acme.test", "AppMember").await;
     let zoe = zoe["id"].as_str().unwrap().to_owned();
-    slack_link(&app, &zoe).await;
+    let admin = app.admin.clone();
+    app.slack_linked(&admin, "T0AURORA", &zoe, "U0ZOE", Some("zoe@aurora.test"))
+        .await;
     let b = Browser::start().await;
     sign_in(&b, &app, "boss@acme.test", PASSWORD).await;
     wait_for_text(&b, "<h1>Users</h1>").await;
@@ -58,7 +36,13 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     wait_for_text(&b, "<h1>Groups</h1>").await;
     fill_and_click(&b, &[("group-name", "Engineering")], "Create group").await;
     wait_for_text(&b, "<h1>Engineering</h1>").await;
-    open(&b, &app, &format!("/console/users/{zoe}"), "User zoe.quill@acme.test").await;
+    open(
+        &b,
+        &app,
+        &format!("/console/users/{zoe}"),
+        "User zoe.quill@acme.test",
+    )
+    .await;
     b.client
         .find(Locator::Id("join"))
         .await
@@ -68,8 +52,9 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
         .unwrap();
     click_button(&b, "Add to group").await;
     wait_for_text(&b, ">Engineering</a></li>").await;
-    wait_for_text(&b, "Linked to <strong>zoe.q</strong>").await;
-    b.eval("document.getElementById('groups').scrollIntoView()").await;
+    wait_for_text(&b, "Linked to <strong>U0ZOE on Slack</strong>").await;
+    b.eval("document.getElementById('groups').scrollIntoView()")
+        .await;
     pages::check(&b, &app, "user-groups-slack").await;
     click_link(&b, "Engineering").await;
     wait_for_text(&b, "zoe.quill@acme.test</td>").await;
@@ -130,7 +115,7 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     click_link(&b, "Slack").await;
     wait_for_text(&b, "<h1>Slack</h1>").await;
     pages::check(&b, &app, "slack").await;
-    click_link(&b, "Aurora Labs").await;
+    click_link(&b, "Team T0AURORA").await;
     wait_for_text(&b, "zoe@aurora.test").await;
     pages::check(&b, &app, "slack-team").await;
     click_button(&b, "Unlink").await;

@@ -96,5 +96,9 @@ pub async fn check(b: &Browser, app: &TestApp, name: &str) {
         .execute_async(&script, vec![])
         .await
         .unwrap_or_else(|e| panic!("{name}: axe-core did not run: {e}"));
-    assert_eq!(violations, Value::Array(vec![]), "{name}: axe-core: {violations}");
+    assert_eq!(
+        violations,
+        Value::Array(vec![]),
+        "{name}: axe-core: {violations}"
+    );
 }

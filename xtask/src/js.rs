@@ -48,7 +48,13 @@ pub fn install(root: &Path) -> Result<PathBuf> {
 /// the tests inject into every page (`ROSTER_AXE_JS`).
 pub fn install_axe(root: &Path) -> Result<PathBuf> {
     let files = ["package.json", "package-lock.json"];
-    let dir = npm_ci(root, "tests/console/axe", &files, "target/axe-core", "axe-core")?;
+    let dir = npm_ci(
+        root,
+        "tests/console/axe",
+        &files,
+        "target/axe-core",
+        "axe-core",
+    )?;
     Ok(dir.join("node_modules/axe-core/axe.min.js"))
 }
 

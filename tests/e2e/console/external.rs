@@ -31,7 +31,11 @@ async fn an_admin_creates_a_workspace_and_a_key_shown_once_then_revokes_it() {
     assert_eq!(href(&list, "/console/workspaces/"), page);
     // A blank name is the API's rule.
     let blank = browser
-        .submit("/console/workspaces", "/console/workspaces", &[("name", "")])
+        .submit(
+            "/console/workspaces",
+            "/console/workspaces",
+            &[("name", "")],
+        )
         .await
         .expect(400);
     assert!(blank.text.contains("name"), "{blank}");
@@ -49,10 +53,7 @@ async fn an_admin_creates_a_workspace_and_a_key_shown_once_then_revokes_it() {
     let again = browser.page(&page).await;
     assert!(again.contains("widget") && !again.contains(&secret));
     let action = action(&again, &format!("/console/workspaces/{id}/keys/"));
-    browser
-        .submit(&page, &action, &[])
-        .await
-        .expect(303);
+    browser.submit(&page, &action, &[]).await.expect(303);
     app.external(&secret, Method::GET, "/api/v1/channels")
         .problem(401, "unauthorized")
         .await;
@@ -97,7 +98,11 @@ async fn external_users_are_listed_with_the_filters_of_the_api() {
         (format!("tierIds={gold}"), 2, "Grace Hopper"),
         (format!("externalUserGroupIds={acme}"), 1, "Ada Lovelace"),
         ("search=hopper&channelIds=".to_owned(), 1, "Grace Hopper"),
-        (format!("channelIds={phone}&tierIds={gold}"), 1, "Grace Hopper"),
+        (
+            format!("channelIds={phone}&tierIds={gold}"),
+            1,
+            "Grace Hopper",
+        ),
     ] {
         let html = browser.page(&format!("{users}?{query}")).await;
         assert!(
@@ -107,7 +112,10 @@ async fn external_users_are_listed_with_the_filters_of_the_api() {
         assert!(html.contains(shown), "{query}: {shown}");
     }
     let chosen = browser.page(&format!("{users}?tierIds={gold}")).await;
-    assert!(chosen.contains(&format!("<option value=\"{gold}\" selected>")), "{chosen}");
+    assert!(
+        chosen.contains(&format!("<option value=\"{gold}\" selected>")),
+        "{chosen}"
+    );
     // Numbered pages, as the API's.
     let first = browser.page(&format!("{users}?pageSize=2")).await;
     let next = href(&first, &format!("{users}?pageSize=2&pageNumber=2"));
@@ -153,8 +161,14 @@ async fn another_orgs_workspace_and_keys_are_404_pages() {
     let mine = browser.page("/console/workspaces").await;
     assert!(!mine.contains(ws.as_str()));
     for (path, fields) in [
-        (format!("/console/workspaces/{ws}/keys"), vec![("name", "x")]),
-        (format!("/console/workspaces/{ws}/keys/{key}/revoke"), vec![]),
+        (
+            format!("/console/workspaces/{ws}/keys"),
+            vec![("name", "x")],
+        ),
+        (
+            format!("/console/workspaces/{ws}/keys/{key}/revoke"),
+            vec![],
+        ),
     ] {
         browser
             .submit("/console/workspaces", &path, &fields)

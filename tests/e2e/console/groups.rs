@@ -3,7 +3,7 @@
 //! (an AppMember, a POST without its CSRF token).
 
 use reqwest::Method;
-use roster_e2e::{Expect, TestApp};
+use roster_e2e::{Expect, TestApp, Workspace};
 
 use super::{csrf_of, href, Browser};
 
@@ -65,7 +65,10 @@ async fn an_admin_creates_a_group_adds_and_removes_members() {
     // From the user's page, by choosing the group.
     let user_page = format!("/console/users/{max}");
     let html = browser.page(&user_page).await;
-    assert!(html.contains("<label for=\"join\">Add to group</label>"), "{html}");
+    assert!(
+        html.contains("<label for=\"join\">Add to group</label>"),
+        "{html}"
+    );
     let added = browser
         .submit(
             &user_page,
@@ -78,7 +81,9 @@ async fn an_admin_creates_a_group_adds_and_removes_members() {
     assert_eq!(api_members(&app, &group).await, vec![zoe, max]);
     let shown = browser.page(&user_page).await;
     assert!(
-        shown.contains(&format!("<a href=\"/console/groups/{group}\">Engineering</a>")),
+        shown.contains(&format!(
+            "<a href=\"/console/groups/{group}\">Engineering</a>"
+        )),
         "{shown}"
     );
     // Twice is the API's 409.
@@ -141,11 +146,25 @@ async fn groups_page_through_cursor_pages() {
             .await;
     }
     let first = browser.page("/console/groups").await;
-    assert!(first.contains("<strong id=\"total\">22</strong>"), "{first}");
+    assert!(
+        first.contains("<strong id=\"total\">22</strong>"),
+        "{first}"
+    );
     let next = href(&first, "/console/groups?after=");
     let second = browser.page(&next).await;
     assert!(second.contains("Team 21") && !second.contains("Team 00"));
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
+}
+
+/// A group ("Ops") and a workspace of the admin's org.
+async fn group_and_workspace(app: &TestApp) -> (String, Workspace) {
+    let group = app
+        .admin(Method::POST, "/api/v1/app/groups")
+        .json(&serde_json::json!({"display_name": "Ops"}))
+        .created()
+        .await;
+    let id = group["id"].as_str().unwrap().to_owned();
+    (id, app.workspace().await)
 }
 
 /// Every admin page added with groups, SCIM, external users and Slack.
@@ -159,16 +178,14 @@ const ADMIN_PAGES: [&str; 4] = [
 #[tokio::test]
 async fn an_app_member_gets_the_403_page_on_every_new_page_and_form() {
     let app = TestApp::spawn().await;
-    let group = app
-        .admin(Method::POST, "/api/v1/app/groups")
-        .json(&serde_json::json!({"display_name": "Ops"}))
-        .created()
-        .await;
-    let group = group["id"].as_str().unwrap();
-    let workspace = app.workspace().await;
+    let (group, workspace) = group_and_workspace(&app).await;
+    let group = group.as_str();
     let browser = Browser::signed_in(&app, "member@acme.test", "AppMember").await;
     let own = browser.page("/console/tokens").await;
-    assert!(!own.contains("href=\"/console/groups\""), "no admin links: {own}");
+    assert!(
+        !own.contains("href=\"/console/groups\""),
+        "no admin links: {own}"
+    );
     let ws = &workspace.id;
     let pages = ADMIN_PAGES.iter().map(|p| p.to_string()).chain([
         format!("/console/groups/{group}"),
@@ -178,14 +195,20 @@ async fn an_app_member_gets_the_403_page_on_every_new_page_and_form() {
     ]);
     for path in pages {
         let reply = browser.get(&path).status(403).await;
-        assert!(reply.text.contains("<h1>Not allowed</h1>"), "{path}: {reply}");
+        assert!(
+            reply.text.contains("<h1>Not allowed</h1>"),
+            "{path}: {reply}"
+        );
         assert!(reply.text.contains("Your profile"), "{path}: in the frame");
     }
     let token = csrf_of(&own);
     let me = app.admin.user_id.clone();
     for (path, field) in [
         ("/console/groups".to_owned(), ("display_name", "Mine")),
-        (format!("/console/groups/{group}/members"), ("user_id", me.as_str())),
+        (
+            format!("/console/groups/{group}/members"),
+            ("user_id", me.as_str()),
+        ),
         (format!("/console/users/{me}/groups"), ("group_id", group)),
         ("/console/scim".to_owned(), ("name", "Okta")),
         ("/console/workspaces".to_owned(), ("name", "Mine")),
@@ -210,13 +233,8 @@ async fn an_app_member_gets_the_403_page_on_every_new_page_and_form() {
 #[tokio::test]
 async fn every_new_form_refuses_a_post_without_its_csrf_token() {
     let app = TestApp::spawn().await;
-    let group = app
-        .admin(Method::POST, "/api/v1/app/groups")
-        .json(&serde_json::json!({"display_name": "Ops"}))
-        .created()
-        .await;
-    let group = group["id"].as_str().unwrap();
-    let workspace = app.workspace().await;
+    let (group, workspace) = group_and_workspace(&app).await;
+    let group = group.as_str();
     let ws = &workspace.id;
     let browser = Browser::boss(&app).await;
     let me = app.admin.user_id.clone();

@@ -3,10 +3,7 @@
 //! user's page too, and one unlinked; another org's token and team are 404s.
 
 use reqwest::Method;
-use roster_e2e::{Admin, Expect, TestApp};
-use roster_identity::{OrgId, UserId};
-use roster_slack::links::{self, Relink, SlackIdentity};
-use roster_slack::{SlackUserId, TeamId};
+use roster_e2e::{Expect, TestApp};
 use serde_json::json;
 
 use super::{action, value_of, Browser, ORIGIN};
@@ -47,39 +44,27 @@ async fn a_scim_token_is_shown_once_beside_the_base_url_works_and_is_revoked() {
         .submit("/console/scim", "/console/scim", &[("name", "")])
         .await
         .expect(400);
-    browser.submit("/console/scim", &revoke, &[]).await.expect(404);
+    browser
+        .submit("/console/scim", &revoke, &[])
+        .await
+        .expect(404);
     let beta = app.bootstrap("beta", "admin@beta.test").await;
     let theirs = app
-        .as_user(&beta.token, &beta.org_slug, Method::POST, "/api/v1/app/scim-tokens")
+        .as_user(
+            &beta.token,
+            &beta.org_slug,
+            Method::POST,
+            "/api/v1/app/scim-tokens",
+        )
         .json(&json!({"name": "Entra"}))
         .created()
         .await;
     let path = format!("/console/scim/{}/revoke", theirs["id"].as_str().unwrap());
-    browser.submit("/console/scim", &path, &[]).await.expect(404);
-    scim(theirs["token"].as_str().unwrap()).status(200).await;
-}
-
-/// Registers a Slack team for `org` (as its admin, over the API) and links `slack_user`
-/// to `user` (as the link-token flow would, through the domain function).
-async fn linked(app: &TestApp, admin: &Admin, team: &str, user: &str, slack_user: &str) {
-    let org = &admin.org_slug;
-    app.as_user(&admin.token, org, Method::POST, "/work-apps/slack/workspaces")
-        .json(&json!({"teamId": team, "teamName": format!("Team {team}"), "tenantId": org}))
-        .created()
-        .await;
-    let mut conn = app.pool.get().await.unwrap();
-    let user = UserId::parse(user).unwrap();
-    let org_id = OrgId::parse(&admin.org_id).unwrap();
-    let identity = SlackIdentity {
-        team_id: TeamId::parse(team).unwrap(),
-        user_id: SlackUserId::parse(slack_user).unwrap(),
-        enterprise_id: None,
-        username: Some(format!("{slack_user} on Slack")),
-        email: None,
-    };
-    links::link(&mut conn, &org_id, &user, &identity, Relink::Refuse)
+    browser
+        .submit("/console/scim", &path, &[])
         .await
-        .unwrap();
+        .expect(404);
+    scim(theirs["token"].as_str().unwrap()).status(200).await;
 }
 
 #[tokio::test]
@@ -88,7 +73,8 @@ async fn an_admin_sees_a_slack_workspace_and_its_links_and_unlinks_one() {
     let zoe = app.create_user("zoe@acme.test", "AppMember").await;
     let zoe = zoe["id"].as_str().unwrap();
     let admin = app.admin.clone();
-    linked(&app, &admin, "T0ACME1", zoe, "U0ZOE").await;
+    app.slack_linked(&admin, "T0ACME1", zoe, "U0ZOE", None)
+        .await;
     let browser = Browser::boss(&app).await;
     let list = browser.page("/console/slack").await;
     assert!(
@@ -96,10 +82,19 @@ async fn an_admin_sees_a_slack_workspace_and_its_links_and_unlinks_one() {
         "{list}"
     );
     let team = browser.page("/console/slack/T0ACME1").await;
-    assert!(team.contains("U0ZOE on Slack") && team.contains(zoe), "{team}");
+    assert!(
+        team.contains("U0ZOE on Slack") && team.contains(zoe),
+        "{team}"
+    );
     let user = browser.page(&format!("/console/users/{zoe}")).await;
-    assert!(user.contains("Linked to <strong>U0ZOE on Slack</strong>"), "{user}");
-    assert!(user.contains("<li>Slack <span"), "the Slack integration: {user}");
+    assert!(
+        user.contains("Linked to <strong>U0ZOE on Slack</strong>"),
+        "{user}"
+    );
+    assert!(
+        user.contains("<li>Slack <span"),
+        "the Slack integration: {user}"
+    );
 
     let unlink = action(&team, "/console/slack/T0ACME1/links/U0ZOE/unlink");
     browser
@@ -117,7 +112,10 @@ async fn an_admin_sees_a_slack_workspace_and_its_links_and_unlinks_one() {
     let after = browser.page(&format!("/console/users/{zoe}")).await;
     assert!(after.contains("Not linked to Slack.") && after.contains("No integration."));
     let events = app
-        .admin(Method::GET, "/api/v1/app/audit-events?type=slack.user_unlinked")
+        .admin(
+            Method::GET,
+            "/api/v1/app/audit-events?type=slack.user_unlinked",
+        )
         .ok()
         .await;
     assert_eq!(events["data"].as_array().unwrap().len(), 1, "{events}");
@@ -132,9 +130,15 @@ async fn an_admin_sees_a_slack_workspace_and_its_links_and_unlinks_one() {
 async fn another_orgs_slack_team_and_group_are_404_pages() {
     let app = TestApp::spawn().await;
     let beta = app.bootstrap("beta", "admin@beta.test").await;
-    linked(&app, &beta, "T0BETA1", &beta.user_id, "U0BETA").await;
+    app.slack_linked(&beta, "T0BETA1", &beta.user_id, "U0BETA", None)
+        .await;
     let theirs = app
-        .as_user(&beta.token, &beta.org_slug, Method::POST, "/api/v1/app/groups")
+        .as_user(
+            &beta.token,
+            &beta.org_slug,
+            Method::POST,
+            "/api/v1/app/groups",
+        )
         .json(&json!({"display_name": "Beta team"}))
         .created()
         .await;
@@ -150,19 +154,37 @@ async fn another_orgs_slack_team_and_group_are_404_pages() {
     }
     let me = app.admin.user_id.clone();
     for (path, fields) in [
-        ("/console/slack/T0BETA1/links/U0BETA/unlink".to_owned(), vec![]),
-        (format!("/console/groups/{group}/members"), vec![("user_id", me.as_str())]),
-        (format!("/console/users/{me}/groups"), vec![("group_id", group)]),
-        (format!("/console/groups/{group}/members/{}/remove", beta.user_id), vec![]),
+        (
+            "/console/slack/T0BETA1/links/U0BETA/unlink".to_owned(),
+            vec![],
+        ),
+        (
+            format!("/console/groups/{group}/members"),
+            vec![("user_id", me.as_str())],
+        ),
+        (
+            format!("/console/users/{me}/groups"),
+            vec![("group_id", group)],
+        ),
+        (
+            format!("/console/groups/{group}/members/{}/remove", beta.user_id),
+            vec![],
+        ),
     ] {
-        browser.submit("/console/slack", &path, &fields).await.expect(404);
+        browser
+            .submit("/console/slack", &path, &fields)
+            .await
+            .expect(404);
     }
     let status = app
         .as_user(
             &beta.token,
             &beta.org_slug,
             Method::GET,
-            &format!("/work-apps/slack/users/status?userId={}&tenantId=beta", beta.user_id),
+            &format!(
+                "/work-apps/slack/users/status?userId={}&tenantId=beta",
+                beta.user_id
+            ),
         )
         .ok()
         .await;

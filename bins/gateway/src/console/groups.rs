@@ -102,7 +102,8 @@ pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
         .await
         .map_err(|e| console.fail(e))?;
     drop(conn);
-    let at = |cursor: (&str, &str)| link("/console/groups", &[("search", q.search.as_str()), cursor]);
+    let at =
+        |cursor: (&str, &str)| link("/console/groups", &[("search", q.search.as_str()), cursor]);
     let layout = console.layout.clone().at("groups");
     render(
         StatusCode::OK,
@@ -134,7 +135,11 @@ pub async fn create(console: AdminConsole, form: Form) -> ConsoleResult {
 }
 
 /// `GET /console/groups/{id}`: the group and a page of its members.
-pub async fn page(console: AdminConsole, path: web::Path<String>, req: HttpRequest) -> ConsoleResult {
+pub async fn page(
+    console: AdminConsole,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> ConsoleResult {
     let fail = |e| console.fail(e);
     let id: OrgGroupId = console.id(&path)?;
     let q: GroupsQuery = query(&req).map_err(fail)?;
@@ -157,7 +162,10 @@ pub async fn page(console: AdminConsole, path: web::Path<String>, req: HttpReque
             csrf: &layout.csrf,
             group: group.into(),
             total: members.total_count,
-            previous: members.previous_cursor.as_deref().map(|c| at(("before", c))),
+            previous: members
+                .previous_cursor
+                .as_deref()
+                .map(|c| at(("before", c))),
             next: members.next_cursor.as_deref().map(|c| at(("after", c))),
             members: members.data.into_iter().map(MemberRow::from).collect(),
         },
@@ -196,7 +204,11 @@ pub async fn add_to_group(
     Ok(see_other(format!("/console/users/{user_id}")))
 }
 
-async fn join(console: &AdminConsole, id: &OrgGroupId, user_id: &UserId) -> Result<(), ConsoleError> {
+async fn join(
+    console: &AdminConsole,
+    id: &OrgGroupId,
+    user_id: &UserId,
+) -> Result<(), ConsoleError> {
     let mut conn = console.state.conn().await?;
     groups::add_member(&mut conn, console.org(), id, user_id)
         .await

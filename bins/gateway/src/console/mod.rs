@@ -157,8 +157,7 @@ fn more(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(workspaces::revoke_key)),
     )
     .service(
-        resource("/console/workspaces/{id}/users", get)
-            .route(web::get().to(external_users::list)),
+        resource("/console/workspaces/{id}/users", get).route(web::get().to(external_users::list)),
     )
     .service(resource("/console/slack", get).route(web::get().to(slack::list)))
     .service(resource("/console/slack/{team}", get).route(web::get().to(slack::team)))

@@ -107,7 +107,9 @@ pub fn link(path: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 /// The query string as `T`; a malformed one is a 400 page.
-pub fn query<T: serde::de::DeserializeOwned>(req: &actix_web::HttpRequest) -> Result<T, ConsoleError> {
+pub fn query<T: serde::de::DeserializeOwned>(
+    req: &actix_web::HttpRequest,
+) -> Result<T, ConsoleError> {
     serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ConsoleError::bad_request("invalid_query", e.to_string()))
 }

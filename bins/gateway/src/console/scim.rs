@@ -28,7 +28,11 @@ struct ScimPage<'a> {
     created: Option<String>,
 }
 
-async fn show(console: &AdminConsole, created: Option<String>, status: StatusCode) -> ConsoleResult {
+async fn show(
+    console: &AdminConsole,
+    created: Option<String>,
+    status: StatusCode,
+) -> ConsoleResult {
     let all = everything().map_err(|e| console.fail(e))?;
     let mut conn = console.state.conn().await?;
     let page = scim_tokens::list(&mut conn, console.org(), &all)

@@ -121,8 +121,8 @@ pub async fn unlink(
     _form: Form,
 ) -> ConsoleResult {
     let team_id: TeamId = console.id(&path.0)?;
-    let slack_user_id = SlackUserId::parse(&path.1)
-        .ok_or_else(|| console.fail(ConsoleError::not_found()))?;
+    let slack_user_id =
+        SlackUserId::parse(&path.1).ok_or_else(|| console.fail(ConsoleError::not_found()))?;
     let target = Target {
         team_id: Some(team_id.clone()),
         slack_user_id: Some(slack_user_id),
