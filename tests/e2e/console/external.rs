@@ -62,6 +62,42 @@ async fn an_admin_creates_a_workspace_and_a_key_shown_once_then_revokes_it() {
 }
 
 #[tokio::test]
+async fn channels_tiers_and_groups_are_added_from_the_workspace_page() {
+    let app = TestApp::spawn().await;
+    let ws = app.workspace().await;
+    let browser = Browser::boss(&app).await;
+    let page = format!("/console/workspaces/{}", ws.id);
+    for (kind, name, api) in [
+        ("channels", "Website", "/api/v1/channels"),
+        ("tiers", "Gold", "/api/v1/tiers"),
+        ("groups", "Acme Corp", "/api/v1/external-user-groups"),
+    ] {
+        let added = browser
+            .submit(&page, &format!("{page}/{kind}"), &[("name", name)])
+            .await
+            .expect(303);
+        assert_eq!(added.header("location"), Some(page.as_str()));
+        let listed = app.external(&ws.api_key, Method::GET, api).ok().await;
+        assert_eq!(listed[0]["name"], name, "{kind}: {listed}");
+        // A blank name is the API's rule, naming the field.
+        let blank = browser
+            .submit(&page, &format!("{page}/{kind}"), &[("name", " ")])
+            .await
+            .expect(400);
+        assert!(blank.text.contains("name"), "{kind}: {blank}");
+    }
+    let html = browser.page(&page).await;
+    for name in ["<li>Website</li>", "<li>Gold</li>", "<li>Acme Corp</li>"] {
+        assert!(html.contains(name), "{name}: {html}");
+    }
+    // Nothing else is a catalogue.
+    browser
+        .submit(&page, &format!("{page}/projects"), &[("name", "x")])
+        .await
+        .expect(404);
+}
+
+#[tokio::test]
 async fn external_users_are_listed_with_the_filters_of_the_api() {
     let app = TestApp::spawn().await;
     let ws = app.workspace().await;
@@ -175,8 +211,10 @@ async fn another_orgs_workspace_and_keys_are_404_pages() {
             .await
             .expect(404);
     }
-    // Their key still works.
-    app.external(&theirs.api_key, Method::GET, "/api/v1/channels")
+    // Their key still works, and their workspace has no channel.
+    let channels = app
+        .external(&theirs.api_key, Method::GET, "/api/v1/channels")
         .ok()
         .await;
+    assert_eq!(channels, json!([]));
 }

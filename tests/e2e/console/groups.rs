@@ -213,6 +213,7 @@ async fn an_app_member_gets_the_403_page_on_every_new_page_and_form() {
         ("/console/scim".to_owned(), ("name", "Okta")),
         ("/console/workspaces".to_owned(), ("name", "Mine")),
         (format!("/console/workspaces/{ws}/keys"), ("name", "Mine")),
+        (format!("/console/workspaces/{ws}/tiers"), ("name", "Mine")),
     ] {
         browser
             .post(&path, &[("csrf", token.as_str()), field])
@@ -248,6 +249,7 @@ async fn every_new_form_refuses_a_post_without_its_csrf_token() {
         "/console/workspaces".to_owned(),
         format!("/console/workspaces/{ws}/keys"),
         format!("/console/workspaces/{ws}/keys/{ws}/revoke"),
+        format!("/console/workspaces/{ws}/channels"),
         "/console/slack/T0AAAAAAA/links/U0AAAAAAA/unlink".to_owned(),
     ] {
         let fields = [

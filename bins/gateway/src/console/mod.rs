@@ -5,6 +5,7 @@
 //! calls, through the same extractors, rules and events. `docs/console.md` shows it.
 
 pub mod audit;
+pub mod catalogues;
 pub mod csrf;
 pub mod external_users;
 pub mod form;
@@ -155,6 +156,13 @@ fn more(cfg: &mut web::ServiceConfig) {
     .service(
         resource("/console/workspaces/{id}/keys/{key}/revoke", post)
             .route(web::post().to(workspaces::revoke_key)),
+    )
+    .service(
+        resource(
+            "/console/workspaces/{id}/{catalogue:channels|tiers|groups}",
+            post,
+        )
+        .route(web::post().to(catalogues::add)),
     )
     .service(
         resource("/console/workspaces/{id}/users", get).route(web::get().to(external_users::list)),
