@@ -84,8 +84,15 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     wait_for_text(&b, "API key created").await;
     pages::check(&b, &app, "workspace").await;
     let key = value_of(&b, "secret").await;
-    let web = app.channel(&key, "Website").await;
-    app.tier(&key, "Gold").await;
+    fill_and_click(&b, &[("new-channel", "Website")], "Add channel").await;
+    wait_for_text(&b, "<li>Website</li>").await;
+    fill_and_click(&b, &[("new-tier", "Gold")], "Add tier").await;
+    wait_for_text(&b, "<li>Gold</li>").await;
+    let channels = app
+        .external(&key, Method::GET, "/api/v1/channels")
+        .ok()
+        .await;
+    let web = channels[0]["id"].as_str().unwrap().to_owned();
     for name in ["Ada Lovelace", "Alan Turing"] {
         app.external_create(
             &key,
