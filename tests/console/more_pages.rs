@@ -88,6 +88,9 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     wait_for_text(&b, "<li>Website</li>").await;
     fill_and_click(&b, &[("new-tier", "Gold")], "Add tier").await;
     wait_for_text(&b, "<li>Gold</li>").await;
+    b.eval("document.querySelector('.columns').scrollIntoView()")
+        .await;
+    pages::check(&b, &app, "workspace-catalogues").await;
     let channels = app
         .external(&key, Method::GET, "/api/v1/channels")
         .ok()
