@@ -130,13 +130,6 @@ async fn an_admin_manages_groups_scim_tokens_workspaces_and_slack_links() {
     pages::check(&b, &app, "slack-team").await;
     click_button(&b, "Unlink").await;
     wait_for_text(&b, "No linked user.").await;
-    let status = app
-        .admin(
-            Method::GET,
-            &format!("/work-apps/slack/users/status?userId={zoe}&tenantId=acme"),
-        )
-        .ok()
-        .await;
-    assert_eq!(status["connected"], false, "{status}");
+    assert!(!app.slack_connected(&admin, &zoe).await, "unlinked");
     b.stop().await;
 }

@@ -45,4 +45,18 @@ impl TestApp {
             .await
             .expect("linked");
     }
+
+    /// Whether `user` of `admin`'s org has a Slack link, as `/work-apps/slack/users/status`
+    /// answers its admin.
+    pub async fn slack_connected(&self, admin: &Admin, user: &str) -> bool {
+        let path = format!(
+            "/work-apps/slack/users/status?userId={user}&tenantId={}",
+            admin.org_slug
+        );
+        let status = self
+            .as_user(&admin.token, &admin.org_slug, Method::GET, &path)
+            .ok()
+            .await;
+        status["connected"].as_bool().expect("connected")
+    }
 }

@@ -101,14 +101,7 @@ async fn an_admin_sees_a_slack_workspace_and_its_links_and_unlinks_one() {
         .submit("/console/slack/T0ACME1", &unlink, &[])
         .await
         .expect(303);
-    let status = app
-        .admin(
-            Method::GET,
-            &format!("/work-apps/slack/users/status?userId={zoe}&tenantId=acme"),
-        )
-        .ok()
-        .await;
-    assert_eq!(status["connected"], false, "{status}");
+    assert!(!app.slack_connected(&admin, zoe).await, "unlinked");
     let after = browser.page(&format!("/console/users/{zoe}")).await;
     assert!(after.contains("Not linked to Slack.") && after.contains("No integration."));
     let events = app
@@ -176,17 +169,8 @@ async fn another_orgs_slack_team_and_group_are_404_pages() {
             .await
             .expect(404);
     }
-    let status = app
-        .as_user(
-            &beta.token,
-            &beta.org_slug,
-            Method::GET,
-            &format!(
-                "/work-apps/slack/users/status?userId={}&tenantId=beta",
-                beta.user_id
-            ),
-        )
-        .ok()
-        .await;
-    assert_eq!(status["connected"], true, "their link stays: {status}");
+    assert!(
+        app.slack_connected(&beta, &beta.user_id).await,
+        "their link stays"
+    );
 }
