@@ -9,6 +9,7 @@ pub mod error;
 pub mod etag;
 pub mod events;
 pub mod feed;
+pub mod idempotency;
 pub mod id;
 pub mod jwt;
 pub mod keys;
