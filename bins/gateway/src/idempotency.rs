@@ -23,10 +23,11 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::LocalBoxFuture;
 use roster_core::idempotency::{self, Answer, Claim, Scope};
+use roster_core::DomainError;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, RefOr, Required, Type};
 
-use crate::error::{ApiError, Problem, PROBLEM_JSON};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The request header.
@@ -104,18 +105,12 @@ pub async fn handle(
     };
     match claim {
         Err(e) => Ok(req.error_response(e)),
-        Ok(Claim::Mismatch) => Ok(req.into_response(refusal(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was used for another request (another method, path or \
-             body): send a new key for a new request",
-        ))),
-        Ok(Claim::InFlight) => Ok(req.into_response(refusal(
-            StatusCode::CONFLICT,
+        Ok(Claim::Mismatch) => Ok(req.error_response(ApiError::idempotency_key_reused())),
+        Ok(Claim::InFlight) => Ok(req.error_response(ApiError(DomainError::conflict(
             "idempotency_key_in_flight",
             "the first request with this Idempotency-Key is still being processed: retry \
              once it has been answered",
-        ))),
+        )))),
         Ok(Claim::Replay(answer)) => Ok(req.into_response(replay(&answer))),
         Ok(Claim::Claimed) => {
             let res = next.call(req).await;
@@ -146,15 +141,6 @@ fn key_of(req: &ServiceRequest) -> Option<Result<String, ApiError>> {
         Some(key) if values.next().is_none() && idempotency::valid_key(key) => Ok(key.to_owned()),
         _ => Err(bad()),
     })
-}
-
-/// A refusal as problem+json with a status `ApiError` does not speak (422) or a code of
-/// its own.
-fn refusal(status: StatusCode, code: &str, detail: &str) -> HttpResponse {
-    let problem = Problem::new(status, code, detail);
-    HttpResponse::build(status)
-        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
-        .body(serde_json::to_vec(&problem).unwrap_or_default())
 }
 
 /// The stored first answer, as it was sent, marked replayed.
@@ -195,7 +181,7 @@ async fn settle(
         Ok(bytes) => bytes,
         Err(_) => {
             release(state, scope).await;
-            let e = ApiError(roster_core::DomainError::internal_msg("reading an answer"));
+            let e = ApiError(DomainError::internal_msg("reading an answer"));
             return Ok(ServiceResponse::from_err(e, req));
         }
     };
