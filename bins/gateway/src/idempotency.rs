@@ -212,7 +212,10 @@ async fn settle(
         // Every create answers JSON; anything else is not kept.
         Err(_) => release(state, scope).await,
     }
-    Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
 }
 
 async fn release(state: &AppState, scope: &Scope) {

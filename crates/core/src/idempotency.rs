@@ -62,7 +62,12 @@ pub struct Scope {
 impl Scope {
     /// What the sealed answer is bound to, so that it opens on this row only.
     fn bound_to(&self) -> String {
-        format!("{}/{}/{}", self.tenant, hex::encode(&self.credential), self.key)
+        format!(
+            "{}/{}/{}",
+            self.tenant,
+            hex::encode(&self.credential),
+            self.key
+        )
     }
 }
 
@@ -286,6 +291,9 @@ mod tests {
         assert_ne!(base, fingerprint("PUT", "/a", b"{}"));
         assert_ne!(base, fingerprint("POST", "/b", b"{}"));
         assert_ne!(base, fingerprint("POST", "/a", b"{ }"));
-        assert_ne!(fingerprint("POST", "/a", b"b"), fingerprint("POST", "/ab", b""));
+        assert_ne!(
+            fingerprint("POST", "/a", b"b"),
+            fingerprint("POST", "/ab", b"")
+        );
     }
 }

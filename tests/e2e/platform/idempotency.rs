@@ -49,7 +49,11 @@ async fn a_create_sent_again_with_its_key_replays_the_first_answer_and_creates_n
         assert_eq!(again.header(header), first.header(header), "{header}");
     }
     assert_eq!(users_with(&app, "once@acme.test").await, 1);
-    assert_eq!(events(&app).await, before + 1, "one user.created, none for the replay");
+    assert_eq!(
+        events(&app).await,
+        before + 1,
+        "one user.created, none for the replay"
+    );
     // Without a key the same body is a create like any other (here a duplicate email).
     app.admin(Method::POST, "/api/v1/app/user")
         .json(&body)
@@ -81,11 +85,16 @@ async fn a_key_sent_with_another_request_is_422_and_changes_nothing() {
 async fn a_failed_first_request_releases_its_key() {
     let app = TestApp::spawn().await;
     let before = events(&app).await;
-    create_user(&app, KEY, &json!({"role": "AppMember", "user_info": {"name": "No email"}}))
-        .await
-        .expect(400);
+    create_user(
+        &app,
+        KEY,
+        &json!({"role": "AppMember", "user_info": {"name": "No email"}}),
+    )
+    .await
+    .expect(400);
     assert_eq!(
-        app.sql_count("SELECT count(*) AS n FROM idempotency_keys").await,
+        app.sql_count("SELECT count(*) AS n FROM idempotency_keys")
+            .await,
         0,
         "an error is not kept"
     );
@@ -100,7 +109,8 @@ async fn a_failed_first_request_releases_its_key() {
 async fn concurrent_requests_with_one_key_create_once() {
     let app = TestApp::spawn().await;
     let body = user_body("race@acme.test");
-    let replies = futures_util::future::join_all((0..4).map(|_| create_user(&app, KEY, &body))).await;
+    let replies =
+        futures_util::future::join_all((0..4).map(|_| create_user(&app, KEY, &body))).await;
     let mut created = 0;
     for reply in &replies {
         match (reply.status, reply.header("idempotent-replayed")) {
@@ -218,9 +228,8 @@ async fn keys_belong_to_one_tenant() {
 #[tokio::test]
 async fn a_token_create_replays_its_token_which_is_stored_sealed() {
     let app = TestApp::spawn().await;
-    let request = || {
-        keyed(app.admin(Method::POST, "/api/v1/app/tokens"), KEY).json(&json!({"name": "ci"}))
-    };
+    let request =
+        || keyed(app.admin(Method::POST, "/api/v1/app/tokens"), KEY).json(&json!({"name": "ci"}));
     let first = request().reply().await.expect(201);
     let secret = first.json()["secret"].as_str().unwrap().to_owned();
     let again = request().reply().await.expect(201);
@@ -254,7 +263,11 @@ async fn external_creates_take_keys_per_api_key() {
     let again = create(&ws.api_key).await.expect(200);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.text, first.text);
-    assert_eq!(app.sql_count("SELECT count(*) AS n FROM external_channels").await, 1);
+    assert_eq!(
+        app.sql_count("SELECT count(*) AS n FROM external_channels")
+            .await,
+        1
+    );
     // A second key of the same workspace is another credential.
     let second_key = app
         .admin(
@@ -310,10 +323,13 @@ async fn expired_keys_are_not_replayed_and_are_deleted_in_batches() {
     let body = user_body("old@acme.test");
     create_user(&app, KEY, &body).await.expect(201);
     for n in 0..4 {
-        keyed(app.admin(Method::POST, "/api/v1/app/project"), &format!("p{n}"))
-            .json(&json!({"name": format!("P{n}")}))
-            .created()
-            .await;
+        keyed(
+            app.admin(Method::POST, "/api/v1/app/project"),
+            &format!("p{n}"),
+        )
+        .json(&json!({"name": format!("P{n}")}))
+        .created()
+        .await;
     }
     app.sql(&format!(
         "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' \
@@ -329,9 +345,19 @@ async fn expired_keys_are_not_replayed_and_are_deleted_in_batches() {
     assert_eq!(app.sql_count(keys).await, 4);
     let cutoff = roster_core::time::now() - time::Duration::hours(24);
     let mut conn = app.pool.get().await.unwrap();
-    assert_eq!(idempotency::delete_batch(&mut conn, cutoff, 1).await.unwrap(), 1);
+    assert_eq!(
+        idempotency::delete_batch(&mut conn, cutoff, 1)
+            .await
+            .unwrap(),
+        1
+    );
     drop(conn);
-    assert_eq!(idempotency::delete_expired(&app.pool, cutoff, 1).await.unwrap(), 2);
+    assert_eq!(
+        idempotency::delete_expired(&app.pool, cutoff, 1)
+            .await
+            .unwrap(),
+        2
+    );
     assert_eq!(app.sql_count(keys).await, 1, "the recent key stays");
     assert_eq!(
         app.sql_count("SELECT count(*) AS n FROM idempotency_keys WHERE key = 'p3'")

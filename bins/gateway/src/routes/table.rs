@@ -151,14 +151,15 @@ impl Table {
             let resources = &mut scopes[at].1;
             let local = entry.path[entry.scope.len()..].to_owned();
             // Inside `no_store`, so that a replayed answer is not cached either.
-            let route = match entry.create {
-                Some(scoper) => entry.route.wrap(from_fn(
-                    move |req: ServiceRequest, next: Next<BoxBody>| {
-                        crate::idempotency::handle(scoper, req, next)
-                    },
-                )),
-                None => entry.route,
-            };
+            let route =
+                match entry.create {
+                    Some(scoper) => entry.route.wrap(from_fn(
+                        move |req: ServiceRequest, next: Next<BoxBody>| {
+                            crate::idempotency::handle(scoper, req, next)
+                        },
+                    )),
+                    None => entry.route,
+                };
             let route = match entry.secret {
                 true => route.wrap(crate::defences::headers::no_store()),
                 false => route,

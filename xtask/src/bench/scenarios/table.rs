@@ -1,6 +1,8 @@
 //! The table of scenarios: one row each, with the SQL and Lua pieces the rows share.
 
-use super::lua::{create_user_lua, idempotent_create_lua, lua_channels, lua_family, lua_scim, lua_seeded_email};
+use super::lua::{
+    create_user_lua, idempotent_create_lua, lua_channels, lua_family, lua_scim, lua_seeded_email,
+};
 use super::{
     Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE,
     SLACK_TEAM,
