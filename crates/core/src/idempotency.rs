@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use diesel::sql_types::{BigInt, Bytea, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bytea, Nullable, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Pool;
 use crate::error::DomainResult;
+use crate::expiry::Expiring;
 use crate::sealed::{self, SealingKey};
 use crate::time::Timestamp;
 use crate::DomainError;
@@ -27,8 +28,6 @@ pub const DEFAULT_HOURS: u32 = 24;
 pub const BATCH: i64 = 1_000;
 /// How often a gateway looks for expired keys.
 const EVERY: Duration = Duration::from_secs(600);
-/// The pause between two batches, so that expiry never holds the table for long.
-const BETWEEN_BATCHES: Duration = Duration::from_millis(50);
 /// The longest key taken (the draft sets none; Stripe's is 255).
 pub const MAX_KEY_LEN: usize = 255;
 
@@ -220,50 +219,32 @@ fn open(key: &SealingKey, scope: &Scope, sealed: &[u8]) -> DomainResult<Answer> 
         .map_err(|e| DomainError::internal_msg(format!("a stored answer does not read: {e}")))
 }
 
+/// Idempotency keys, by the time they were first claimed.
+const KEYS: Expiring = Expiring {
+    table: "idempotency_keys",
+    column: "created_at",
+    rows: "idempotency keys",
+};
+
 /// Deletes up to `limit` keys created before `before`; returns how many.
 pub async fn delete_batch(
     conn: &mut AsyncPgConnection,
     before: Timestamp,
     limit: i64,
 ) -> DomainResult<usize> {
-    Ok(diesel::sql_query(
-        "DELETE FROM idempotency_keys WHERE ctid IN \
-         (SELECT ctid FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2)",
-    )
-    .bind::<Timestamptz, _>(before)
-    .bind::<BigInt, _>(limit)
-    .execute(conn)
-    .await?)
+    KEYS.delete_batch(conn, before, limit).await
 }
 
 /// Deletes every key created before `before`, `limit` at a time; returns how many.
 pub async fn delete_expired(pool: &Pool, before: Timestamp, limit: i64) -> DomainResult<usize> {
-    let mut total = 0;
-    loop {
-        let mut conn = crate::db::conn(pool).await?;
-        let deleted = delete_batch(&mut conn, before, limit).await?;
-        drop(conn);
-        total += deleted;
-        if i64::try_from(deleted).unwrap_or(i64::MAX) < limit {
-            return Ok(total);
-        }
-        tokio::time::sleep(BETWEEN_BATCHES).await;
-    }
+    KEYS.delete_expired(pool, before, limit).await
 }
 
 /// Every ten minutes, from now on, deletes the keys older than `hours` hours (until the
 /// task is aborted).
 pub async fn run(pool: Pool, hours: u32) {
-    let mut tick = tokio::time::interval(EVERY);
-    loop {
-        tick.tick().await;
-        let before = crate::time::now() - time::Duration::hours(i64::from(hours));
-        match delete_expired(&pool, before, BATCH).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, hours, "expired idempotency keys deleted"),
-            Err(e) => tracing::warn!(error = %e, "deleting expired idempotency keys failed"),
-        }
-    }
+    let keep = time::Duration::hours(i64::from(hours));
+    KEYS.run(pool, EVERY, keep, BATCH).await;
 }
 
 #[cfg(test)]

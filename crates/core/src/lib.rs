@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod etag;
 pub mod events;
+pub mod expiry;
 pub mod feed;
 pub mod id;
 pub mod idempotency;
