@@ -12,6 +12,7 @@ pub mod feed;
 pub mod id;
 pub mod jwt;
 pub mod keys;
+pub mod metadata;
 pub mod migrations;
 pub mod notifications;
 pub mod outbox;

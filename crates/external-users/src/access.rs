@@ -182,6 +182,7 @@ pub async fn authenticate(
             identifier: request.identifier.clone(),
             name: None,
             tier_id: None,
+            metadata: Default::default(),
         };
         if let Some(user) = users::create_if_absent(conn, workspace_id, new).await? {
             return signed(user);

@@ -47,6 +47,9 @@ pub struct ScenarioResult {
     pub pgbench_ratio: Option<f64>,
     #[serde(skip)]
     pub target: Target,
+    /// For `Target::RateOf`: the rate of the scenario named, in the same run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_rate: Option<f64>,
     pub wrk: WrkResult,
     /// A scenario with a webhook: its deliveries and backlog (`bench::receiver`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,6 +84,7 @@ impl ScenarioResult {
             pgbench,
             pgbench_ratio,
             target: scenario.target,
+            reference_rate: None,
             wrk,
             webhook: None,
         }
@@ -134,6 +138,15 @@ impl ScenarioResult {
                     self.status_5xx == 0,
                 );
             }
+            Target::RateOf(other) => check(
+                format!("rate >= {other}'s"),
+                match self.reference_rate {
+                    Some(rate) => format!("{:.0}/s vs {rate:.0}/s", self.requests_per_s),
+                    None => format!("{other} not run beside it"),
+                },
+                self.reference_rate
+                    .is_some_and(|rate| self.requests_per_s >= rate),
+            ),
             Target::None => {}
         }
         if let Some(w) = &self.webhook {
@@ -217,8 +230,17 @@ impl Report {
         machine: Machine,
         settings: Settings,
         seeding: Vec<Seeding>,
-        scenarios: Vec<ScenarioResult>,
+        mut scenarios: Vec<ScenarioResult>,
     ) -> Self {
+        let rates: Vec<(String, f64)> = scenarios
+            .iter()
+            .map(|s| (s.name.clone(), s.requests_per_s))
+            .collect();
+        for s in &mut scenarios {
+            if let Target::RateOf(other) = s.target {
+                s.reference_rate = rates.iter().find(|(n, _)| n == other).map(|(_, r)| *r);
+            }
+        }
         let checks = scenarios.iter().flat_map(ScenarioResult::checks).collect();
         Self {
             machine,

@@ -194,8 +194,9 @@ pub async fn edit(console: Console, path: web::Path<String>, form: Form) -> Cons
         job_position_name: Some(form.text("job_position_name")),
         job_position_description: None,
         role,
+        metadata: None,
     };
-    let changes = UserChanges::try_from(request).map_err(fail)?;
+    let changes = request.replacing().map_err(fail)?;
     let mut conn = console.state.writer.conn().await?;
     users::update(&mut conn, &console.principal, &id, changes)
         .await

@@ -41,6 +41,7 @@ impl UsersQuery {
                 .map(|r| Role::parse("role", r))
                 .transpose()?,
             search: SearchTerm::parse(pick(&self.search))?,
+            metadata: Default::default(),
         })
     }
 
@@ -176,6 +177,7 @@ pub async fn create(console: AdminConsole, form: Form) -> ConsoleResult {
             job_position_name: None,
             job_position_description: None,
         },
+        metadata: None,
     };
     let new = NewUser::try_from(request).map_err(|e| console.fail(e))?;
     let user = console
