@@ -191,7 +191,10 @@ pub mod users_metadata {
     use diesel::expression::{is_aggregate, ValidGrouping};
     use diesel::pg::Pg;
     use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-    use diesel::query_source::{AppearsInFromClause, Column, Once};
+    use diesel::internal::table_macro::{
+        FromClause, Inner, Join, JoinOn, LeftOuter, Pick, SelectStatement,
+    };
+    use diesel::query_source::{AppearsInFromClause, Column, Never, Once, QuerySource};
     use diesel::result::QueryResult;
     use diesel::sql_types::Jsonb;
     use diesel::{AppearsOnTable, Expression, SelectableExpression};
@@ -217,6 +220,39 @@ pub mod users_metadata {
     }
 
     impl SelectableExpression<users::table> for metadata {}
+
+    // As `table!` writes them: selectable wherever `users` is joined in (not on the
+    // nullable side of a left join), and in subselects.
+    impl<Left, Right> SelectableExpression<Join<Left, Right, LeftOuter>> for metadata
+    where
+        metadata: AppearsOnTable<Join<Left, Right, LeftOuter>>,
+        Self: SelectableExpression<Left>,
+        Right: AppearsInFromClause<users::table, Count = Never> + QuerySource,
+        Left: QuerySource,
+    {
+    }
+
+    impl<Left, Right> SelectableExpression<Join<Left, Right, Inner>> for metadata
+    where
+        metadata: AppearsOnTable<Join<Left, Right, Inner>>,
+        Left: AppearsInFromClause<users::table> + QuerySource,
+        Right: AppearsInFromClause<users::table> + QuerySource,
+        (Left::Count, Right::Count): Pick<Left, Right>,
+        Self: SelectableExpression<<(Left::Count, Right::Count) as Pick<Left, Right>>::Selection>,
+    {
+    }
+
+    impl<J, On> SelectableExpression<JoinOn<J, On>> for metadata where
+        metadata: SelectableExpression<J> + AppearsOnTable<JoinOn<J, On>>
+    {
+    }
+
+    impl<From> SelectableExpression<SelectStatement<FromClause<From>>> for metadata
+    where
+        From: QuerySource,
+        metadata: SelectableExpression<From> + AppearsOnTable<SelectStatement<FromClause<From>>>,
+    {
+    }
 
     impl<QS> AppearsOnTable<QS> for metadata where
         QS: AppearsInFromClause<users::table, Count = Once>

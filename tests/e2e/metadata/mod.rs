@@ -3,7 +3,7 @@
 //! merged by PATCH; bounded; filtered in lists with `metadata[key]=value`.
 
 use reqwest::{Method, RequestBuilder};
-use roster_e2e::external::Workspace;
+use roster_e2e::Workspace;
 use roster_e2e::{Expect, TestApp};
 use serde_json::{json, Value};
 

@@ -11,7 +11,7 @@ use roster_core::page::{OffsetParams, Paging};
 use roster_identity::groups::{self, GroupFilter};
 use roster_identity::requests::UpdateUserRequest;
 use roster_identity::tokens;
-use roster_identity::users::{self, Role, UserChanges, UserRecord, UserState};
+use roster_identity::users::{self, Role, UserRecord, UserState};
 use roster_identity::UserId;
 use serde::Deserialize;
 
