@@ -266,7 +266,10 @@ impl MetadataFilter {
                 continue;
             }
             if map.insert(key.to_owned(), value.to_owned()).is_some() {
-                errors.take::<()>(Err(DomainError::invalid(field, "must be given at most once")));
+                errors.take::<()>(Err(DomainError::invalid(
+                    field,
+                    "must be given at most once",
+                )));
             }
         }
         errors.finish()?;

@@ -58,7 +58,11 @@ fn merges_set_and_remove() {
         MetadataUpdate::merge("metadata", raw(json!({"a": "1", "b": null, "c": ""}))).unwrap();
     assert_eq!(
         update.into_parts(),
-        (false, Metadata::from([("a", "1")]), vec!["b".into(), "c".into()])
+        (
+            false,
+            Metadata::from([("a", "1")]),
+            vec!["b".into(), "c".into()]
+        )
     );
     let update = MetadataUpdate::replace("metadata", raw(json!({"a": "1", "b": null}))).unwrap();
     assert_eq!(
@@ -69,9 +73,16 @@ fn merges_set_and_remove() {
 
 #[test]
 fn filters_take_metadata_pairs_and_name_bad_keys() {
-    let f = MetadataFilter::parse([("metadata[plan]", "pro"), ("page", "2"), ("metadata[x]", "1")])
-        .unwrap();
-    assert_eq!(f.contained(), &Metadata::from([("plan", "pro"), ("x", "1")]));
+    let f = MetadataFilter::parse([
+        ("metadata[plan]", "pro"),
+        ("page", "2"),
+        ("metadata[x]", "1"),
+    ])
+    .unwrap();
+    assert_eq!(
+        f.contained(),
+        &Metadata::from([("plan", "pro"), ("x", "1")])
+    );
     assert!(MetadataFilter::parse([("search", "a")]).unwrap().is_empty());
     let err = MetadataFilter::parse([("metadata[bad key]", "v")]).unwrap_err();
     assert_eq!(fields(err), vec!["metadata[bad key]"]);
@@ -88,5 +99,8 @@ fn schemas_state_the_bounds() {
     assert_eq!(json["propertyNames"]["pattern"], KEY_PATTERN);
     assert_eq!(json["additionalProperties"]["maxLength"], 500);
     let merge = serde_json::to_value(merge_schema()).unwrap();
-    assert_eq!(merge["additionalProperties"]["type"], json!(["string", "null"]));
+    assert_eq!(
+        merge["additionalProperties"]["type"],
+        json!(["string", "null"])
+    );
 }

@@ -282,6 +282,7 @@ mod tests {
             super_identity_id: SuperIdentityId::generate(),
             tier_id: None,
             workspace_id: WorkspaceId::generate(),
+            metadata: Default::default(),
         };
         let api_key_id = ApiKeyId::generate();
         let token = issue(&user, api_key_id, &key, 1_000);

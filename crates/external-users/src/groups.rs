@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::EventType;
-use roster_core::metadata::{self, metadata_apply, Metadata, MetadataFilter, MetadataUpdate, RawMetadata};
+use roster_core::metadata::{
+    self, metadata_apply, Metadata, MetadataFilter, MetadataUpdate, RawMetadata,
+};
 use roster_core::patch;
 use roster_core::schema::StringSchema;
 use roster_core::search::SearchTerm;

@@ -232,7 +232,9 @@ impl UpdateUserRequest {
                 JOB_POSITION_DESCRIPTION.parse_opt("job_position_description", v.as_deref())
             }),
             role: r.role,
-            metadata: r.metadata.and_then(|m| errors.take(metadata("metadata", m))),
+            metadata: r
+                .metadata
+                .and_then(|m| errors.take(metadata("metadata", m))),
             ..UserChanges::default()
         };
         errors.finish()?;

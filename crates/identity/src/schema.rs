@@ -189,11 +189,11 @@ diesel::table! {
 /// any other. Used as `users_metadata::metadata`.
 pub mod users_metadata {
     use diesel::expression::{is_aggregate, ValidGrouping};
-    use diesel::pg::Pg;
-    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
     use diesel::internal::table_macro::{
         FromClause, Inner, Join, JoinOn, LeftOuter, Pick, SelectStatement,
     };
+    use diesel::pg::Pg;
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
     use diesel::query_source::{AppearsInFromClause, Column, Never, Once, QuerySource};
     use diesel::result::QueryResult;
     use diesel::sql_types::Jsonb;
@@ -254,10 +254,7 @@ pub mod users_metadata {
     {
     }
 
-    impl<QS> AppearsOnTable<QS> for metadata where
-        QS: AppearsInFromClause<users::table, Count = Once>
-    {
-    }
+    impl<QS> AppearsOnTable<QS> for metadata where QS: AppearsInFromClause<users::table, Count = Once> {}
 
     impl ValidGrouping<()> for metadata {
         type IsAggregate = is_aggregate::No;

@@ -21,7 +21,10 @@ fn cases() -> Vec<(Value, String)> {
     let long_key = "k".repeat(41);
     vec![
         (keys(51), "metadata.k50".into()),
-        (json!({ long_key.clone(): "v" }), format!("metadata.{long_key}")),
+        (
+            json!({ long_key.clone(): "v" }),
+            format!("metadata.{long_key}"),
+        ),
         (json!({"has space": "v"}), "metadata.has space".into()),
         (json!({"é": "v"}), "metadata.é".into()),
         (json!({"plan": "x".repeat(501)}), "metadata.plan".into()),
@@ -70,7 +73,10 @@ async fn every_bound_is_a_400_naming_the_key_on_create_and_patch() {
             .problem(400, "validation_failed")
             .await;
         let now = f.get(kind, &existing).await;
-        assert_eq!(now["metadata"]["keep"], "me", "{kind:?}: nothing refused was written");
+        assert_eq!(
+            now["metadata"]["keep"], "me",
+            "{kind:?}: nothing refused was written"
+        );
         assert_eq!(now["metadata"].as_object().unwrap().len(), 3, "{now}");
     }
 }

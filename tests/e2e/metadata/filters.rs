@@ -34,8 +34,14 @@ async fn lists_filter_by_one_key_or_several_and_name_bad_keys() {
         for (query, field) in [
             ("metadata[bad key]=x", "metadata[bad key]"),
             ("metadata[]=x", "metadata[]"),
-            (&*format!("metadata[{}]=x", "k".repeat(41)), &*format!("metadata[{}]", "k".repeat(41))),
-            (&*format!("metadata[plan]={}", "x".repeat(501)), "metadata[plan]"),
+            (
+                &*format!("metadata[{}]=x", "k".repeat(41)),
+                &*format!("metadata[{}]", "k".repeat(41)),
+            ),
+            (
+                &*format!("metadata[plan]={}", "x".repeat(501)),
+                "metadata[plan]",
+            ),
             ("metadata[plan]=a&metadata[plan]=b", "metadata[plan]"),
         ] {
             let problem = f
@@ -53,7 +59,10 @@ async fn the_filter_goes_with_the_lists_other_filters_and_totals() {
     let sam = f.create(Kind::AppUser, json!({"plan": "pro"})).await;
     f.create(Kind::AppUser, json!({"plan": "free"})).await;
     let page = f
-        .list_request(Kind::AppUser, "metadata[plan]=pro&state=Active&page=1&page_size=10")
+        .list_request(
+            Kind::AppUser,
+            "metadata[plan]=pro&state=Active&page=1&page_size=10",
+        )
         .ok()
         .await;
     assert_eq!(page["total_count"], 1, "{page}");
@@ -102,8 +111,14 @@ async fn another_tenants_metadata_never_shows() {
             json!({"name": "Spies", "metadata": {"plan": "pro"}}),
         )
         .await;
-    assert_eq!(f.listed(Kind::AppUser, "metadata[plan]=pro").await, [id(&mine)]);
+    assert_eq!(
+        f.listed(Kind::AppUser, "metadata[plan]=pro").await,
+        [id(&mine)]
+    );
     for kind in [Kind::ExternalUser, Kind::Group] {
-        assert!(f.listed(kind, "metadata[plan]=pro").await.is_empty(), "{kind:?}");
+        assert!(
+            f.listed(kind, "metadata[plan]=pro").await.is_empty(),
+            "{kind:?}"
+        );
     }
 }

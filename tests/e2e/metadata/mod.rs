@@ -90,7 +90,11 @@ impl Fixture {
     /// Creates one with this metadata: its JSON.
     pub async fn create(&self, kind: Kind, metadata: Value) -> Value {
         let reply = self.create_request(kind, Some(metadata)).reply().await;
-        let status = if matches!(kind, Kind::AppUser) { 201 } else { 200 };
+        let status = if matches!(kind, Kind::AppUser) {
+            201
+        } else {
+            200
+        };
         reply.expect(status).json()
     }
 

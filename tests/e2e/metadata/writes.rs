@@ -12,15 +12,30 @@ async fn metadata_is_set_on_create_merged_by_patch_and_shown_by_reads() {
     let f = Fixture::new().await;
     for kind in KINDS {
         let created = f.create(kind, json!({"plan": "pro", "region": "eu"})).await;
-        assert_eq!(created["metadata"], json!({"plan": "pro", "region": "eu"}), "{kind:?}");
+        assert_eq!(
+            created["metadata"],
+            json!({"plan": "pro", "region": "eu"}),
+            "{kind:?}"
+        );
         let merged = f
-            .patch(kind, &created, json!({"plan": "team", "seats": "12", "region": null}))
+            .patch(
+                kind,
+                &created,
+                json!({"plan": "team", "seats": "12", "region": null}),
+            )
             .ok()
             .await;
-        assert_eq!(merged["metadata"], json!({"plan": "team", "seats": "12"}), "{kind:?}");
+        assert_eq!(
+            merged["metadata"],
+            json!({"plan": "team", "seats": "12"}),
+            "{kind:?}"
+        );
         let removed = f.patch(kind, &created, json!({"seats": ""})).ok().await;
         assert_eq!(removed["metadata"], json!({"plan": "team"}), "{kind:?}");
-        assert_eq!(f.get(kind, &created).await["metadata"], json!({"plan": "team"}));
+        assert_eq!(
+            f.get(kind, &created).await["metadata"],
+            json!({"plan": "team"})
+        );
         // Without metadata, a resource has an empty map, never null.
         let plain = f.create_request(kind, None).reply().await.json();
         assert_eq!(plain["metadata"], json!({}), "{kind:?}");

@@ -9,8 +9,7 @@ use crate::psql::{lit, Psql};
 
 use super::scenarios::{
     Dataset, CHANNELS, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES, PLANS, PLAN_EVERY,
-    SLACK_LINK_EVERY,
-    SLACK_TEAM,
+    SLACK_LINK_EVERY, SLACK_TEAM,
 };
 
 /// Slack links seeded for `rows` App users: one in `SLACK_LINK_EVERY`.

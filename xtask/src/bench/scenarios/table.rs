@@ -2,8 +2,8 @@
 
 use super::lua::{create_user_lua, lua_channels, lua_family, lua_scim, lua_seeded_email};
 use super::{
-    Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE,
-    PLANS, SLACK_TEAM,
+    Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE, PLANS,
+    SLACK_TEAM,
 };
 
 /// The columns external `users::list` selects.
