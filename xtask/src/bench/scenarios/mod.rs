@@ -36,8 +36,10 @@ impl Dataset {
 /// so that a family name's users are on every channel).
 pub const CHANNELS: u64 = 10;
 /// App user g has metadata `{"plan": "plan-<(g / PLAN_EVERY) % PLANS>"}` when g is a
-/// multiple of this (others have none): each plan is on 1% of the users.
-pub const PLAN_EVERY: u64 = 10;
+/// multiple of this (others have none): each plan is on 0.1% of the users (1,000 at a
+/// million). A metadata filter's cost grows with its matches: the count visits each one
+/// (docs/performance.md).
+pub const PLAN_EVERY: u64 = 100;
 pub const PLANS: u64 = 10;
 /// App user g is linked to Slack when g is a multiple of this.
 pub const SLACK_LINK_EVERY: u64 = 10;

@@ -360,7 +360,7 @@ wrk.path = "/api/auth/get-session"
     Scenario {
         name: "list-by-metadata",
         number: "21",
-        title: "GET /api/v1/app/user?page=1&page_size=20&metadata[plan]={a plan on 1% of the users}",
+        title: "GET /api/v1/app/user?page=1&page_size=20&metadata[plan]={a plan on 0.1% of the users}",
         needs: &[Dataset::AppUsers],
         wrk: |_| {
             format!(
