@@ -1,6 +1,8 @@
 //! The table of scenarios: one row each, with the SQL and Lua pieces the rows share.
 
-use super::lua::{create_user_lua, lua_channels, lua_family, lua_scim, lua_seeded_email};
+use super::lua::{
+    create_user_lua, lua_channels, lua_family, lua_scim, lua_seeded_email, lua_session_get,
+};
 use super::{
     Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE, PLANS,
     SLACK_TEAM,
@@ -323,15 +325,7 @@ end
         title: "GET /console/users (the admin console's Users page, signed in by cookie)",
         needs: &[Dataset::AppUsers],
         // The page reads what the list API's cursor pages read, then renders HTML.
-        wrk: |_| {
-            r#"
-wrk.headers["Authorization"] = nil
-wrk.headers["x-org"] = nil
-wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
-wrk.path = "/console/users"
-"#
-            .into()
-        },
+        wrk: |_| lua_session_get("/console/users"),
         pgbench: None,
         target: Target::P50Ms(10.0),
         expect: "<strong id=\"total\">",
@@ -343,15 +337,7 @@ wrk.path = "/console/users"
         title: "GET /api/auth/get-session (signed in by cookie)",
         needs: &[Dataset::AppUsers],
         // The session from the credential cache, then the account: one query.
-        wrk: |_| {
-            r#"
-wrk.headers["Authorization"] = nil
-wrk.headers["x-org"] = nil
-wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
-wrk.path = "/api/auth/get-session"
-"#
-            .into()
-        },
+        wrk: |_| lua_session_get("/api/auth/get-session"),
         pgbench: None,
         target: Target::RateOf("get-user"),
         expect: "\"session\":{",
