@@ -291,13 +291,25 @@ pub fn filter_key(name: &str) -> Option<&str> {
     name.strip_prefix("metadata[")?.strip_suffix(']')
 }
 
-/// The schema of a resource's metadata as shown (and as a create or PUT sends it).
+/// The schema of a resource's metadata as shown.
 pub fn schema() -> Object {
     object(
         StringSchema::new(0, MAX_VALUE_CHARS),
+        Some(MAX_KEYS),
         "Your own key-value pairs (Stripe's model): at most 50 keys, each at most 40 \
          characters of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at most \
          500 characters.",
+    )
+}
+
+/// The schema of metadata in a create: a `null` or `""` value is left out.
+pub fn create_schema() -> Object {
+    object(
+        StringSchema::new(0, MAX_VALUE_CHARS).nullable(),
+        Some(MAX_KEYS),
+        "Your own key-value pairs (Stripe's model): at most 50 keys, each at most 40 \
+         characters of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at most \
+         500 characters; a key given `null` or \"\" is left out.",
     )
 }
 
@@ -305,6 +317,7 @@ pub fn schema() -> Object {
 pub fn merge_schema() -> Object {
     object(
         StringSchema::new(0, MAX_VALUE_CHARS).nullable(),
+        Some(MAX_KEYS),
         "Merged into the metadata: the keys given are set, a key given `null` or \"\" is \
          removed, the others are kept. At most 50 keys in all, each at most 40 characters \
          of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at most 500 characters.",
@@ -315,15 +328,16 @@ pub fn merge_schema() -> Object {
 pub fn filter_schema() -> Object {
     object(
         StringSchema::new(0, MAX_VALUE_CHARS),
+        None,
         "Only those whose metadata holds every pair given: `metadata[plan]=pro`.",
     )
 }
 
-fn object(values: StringSchema, description: &str) -> Object {
+fn object(values: StringSchema, max_keys: Option<usize>, description: &str) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(description))
-        .max_properties(Some(MAX_KEYS))
+        .max_properties(max_keys)
         .property_names(Some(StringSchema::matching(KEY_PATTERN)))
         .additional_properties(Some(AdditionalProperties::RefOr(RefOr::<Schema>::from(
             values,

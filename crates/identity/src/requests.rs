@@ -84,7 +84,7 @@ pub struct CreateUserRequest {
     pub role: Role,
     pub user_info: UserInfo,
     #[serde(default, deserialize_with = "roster_core::patch::present")]
-    #[schema(schema_with = metadata::schema)]
+    #[schema(schema_with = metadata::create_schema)]
     pub metadata: Option<RawMetadata>,
 }
 

@@ -51,7 +51,7 @@ pub struct CreateExternalUserRequest {
     #[serde(default)]
     pub tier_id: Option<TierId>,
     #[serde(default, deserialize_with = "roster_core::patch::present")]
-    #[schema(schema_with = metadata::schema)]
+    #[schema(schema_with = metadata::create_schema)]
     pub metadata: Option<RawMetadata>,
 }
 
