@@ -14,6 +14,7 @@ pub mod id;
 pub mod idempotency;
 pub mod jwt;
 pub mod keys;
+pub mod metadata;
 pub mod migrations;
 pub mod notifications;
 pub mod outbox;

@@ -75,6 +75,7 @@ async fn main() -> Result<()> {
             name: Some(name.to_owned()),
             // Every other user is on the Gold tier.
             tier_id: (i % 2 == 0).then_some(gold.id),
+            metadata: Default::default(),
         };
         let user = users::create(&mut conn, workspace.id, new).await?;
         println!(

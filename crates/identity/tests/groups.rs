@@ -33,6 +33,7 @@ async fn org_with_users(db: &TestDb, n: usize) -> (AsyncPgConnection, OrgId, Vec
             family_name: None,
             job_position_name: None,
             job_position_description: None,
+            metadata: Default::default(),
         };
         ids.push(users::create(&mut conn, &org.id, new).await.unwrap().id);
     }

@@ -22,7 +22,7 @@ pub(crate) fn id(v: &Value) -> String {
 }
 
 /// The fields of an external user, sorted.
-const EXTERNAL_USER_FIELDS: [&str; 12] = [
+const EXTERNAL_USER_FIELDS: [&str; 13] = [
     "blocked",
     "channelId",
     "createdAt",
@@ -30,6 +30,7 @@ const EXTERNAL_USER_FIELDS: [&str; 12] = [
     "externalUserGroupId",
     "id",
     "identifier",
+    "metadata",
     "name",
     "superIdentityId",
     "tierId",

@@ -7,7 +7,7 @@ use actix_web::web;
 use askama::Template;
 use roster_core::events::Event;
 use roster_identity::requests::UpdateUserRequest;
-use roster_identity::users::{self, Role, UserChanges, UserRecord, UserState};
+use roster_identity::users::{self, Role, UserRecord, UserState};
 use roster_identity::UserId;
 use serde::Deserialize;
 
@@ -138,8 +138,9 @@ pub async fn edit(console: Console, path: web::Path<String>, form: Form) -> Cons
         job_position_name: Some(form.text("job_position_name")),
         job_position_description: None,
         role,
+        metadata: None,
     };
-    let changes = UserChanges::try_from(request).map_err(fail)?;
+    let changes = request.replacing().map_err(fail)?;
     let mut conn = console.state.writer.conn().await?;
     users::update(&mut conn, &console.principal, &id, changes)
         .await

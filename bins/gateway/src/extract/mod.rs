@@ -3,6 +3,7 @@
 //! The callers (who is asking, in which role) are in `crate::auth`.
 
 pub mod ids;
+pub mod metadata;
 pub mod paging;
 
 use std::future::Future;
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 
 pub use ids::IdPath;
+pub use metadata::MetadataQuery;
 pub use paging::{CursorPaging, OffsetPaging};
 
 /// Largest request body accepted.

@@ -5,6 +5,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;
+use roster_core::metadata::{self, metadata_apply};
 use roster_core::DomainError;
 
 use super::create::unique_violation;
@@ -12,7 +13,7 @@ use super::events;
 use super::last_admin::ensure_not_last_admin;
 use super::{get, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
 use crate::auth::Principal;
-use crate::schema::users;
+use crate::schema::{users, users_metadata};
 use crate::{orgs, OrgId, UserId};
 
 /// Applies changes to a user of `by`'s org. AppAdmins change anyone; other users change
@@ -31,10 +32,10 @@ pub async fn update(
                 "only an AppAdmin may change other users",
             ));
         }
-        if changes.role.is_some() || changes.email.is_some() {
+        if changes.role.is_some() || changes.email.is_some() || changes.metadata.is_some() {
             return Err(DomainError::forbidden(
                 "admin_required",
-                "only an AppAdmin may change a role or an email",
+                "only an AppAdmin may change a role, an email or metadata",
             ));
         }
     }
@@ -61,16 +62,25 @@ pub async fn update_in_org(
             .email
             .as_deref()
             .map(|email| users::email_key.eq(identity_key(email)));
+        let metadata = changes.metadata.clone().map(|update| {
+            let (replace, set, remove) = update.into_parts();
+            let column = users_metadata::metadata;
+            column.eq(metadata_apply(column, replace, set, remove))
+        });
         let record = diesel::update(users::table.find((org_id, id)))
             .set((
                 &changes,
                 email_key,
+                metadata,
                 users::updated_at.eq(roster_core::time::now()),
             ))
             .returning(UserRecord::as_returning())
             .get_result(conn)
             .await
-            .map_err(|e| unique_violation(e, "email", true))?;
+            .map_err(|e| match metadata::write_error(&e, "metadata") {
+                Some(err) => err,
+                None => unique_violation(e, "email", true),
+            })?;
         let kind = if record.role == current.role {
             EventType::UserUpdated
         } else {

@@ -156,6 +156,7 @@ pub async fn create(
                 family_name: input.family_name.clone(),
                 job_position_name: input.title.clone(),
                 job_position_description: None,
+                metadata: Default::default(),
             };
             let user = app_users::create(conn, org_id, new).await?;
             diesel::update(users::table.find((org_id, &user.id)))
@@ -276,6 +277,7 @@ async fn write(
         role: None,
         user_name: changed(&current.user_name, &Some(input.user_name.clone())),
         external_id: changed(&current.external_id, &input.external_id),
+        metadata: None,
     };
     let any = changes.name.is_some()
         || changes.given_name.is_some()

@@ -36,6 +36,18 @@ pub(super) fn lua_scim(f: &Fixture) -> String {
     )
 }
 
+/// GETs of `path` signed in by the bench admin's session cookie (no bearer, no `x-org`).
+pub(super) fn lua_session_get(path: &str) -> String {
+    format!(
+        r#"
+wrk.headers["Authorization"] = nil
+wrk.headers["x-org"] = nil
+wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
+wrk.path = "{path}"
+"#
+    )
+}
+
 /// A Lua function `seeded_email(g)`: `scenarios::seeded_email` (the seeding's rule).
 pub(super) fn lua_seeded_email() -> String {
     let given: Vec<String> = GIVEN_NAMES.iter().map(|g| g.to_lowercase()).collect();

@@ -35,6 +35,12 @@ impl Dataset {
 /// Channels the external users are spread over (user g is on channel `1 + (g / 4000 + g) % 10`,
 /// so that a family name's users are on every channel).
 pub const CHANNELS: u64 = 10;
+/// App user g has metadata `{"plan": "plan-<(g / PLAN_EVERY) % PLANS>"}` when g is a
+/// multiple of this (others have none): each plan is on 0.1% of the users (1,000 at a
+/// million). A metadata filter's cost grows with its matches: the count visits each one
+/// (docs/performance.md).
+pub const PLAN_EVERY: u64 = 100;
+pub const PLANS: u64 = 10;
 /// App user g is linked to Slack when g is a multiple of this.
 pub const SLACK_LINK_EVERY: u64 = 10;
 /// The bench's Slack team.
@@ -183,6 +189,13 @@ pub struct Scenario {
     /// runs, delivering to a receiver on loopback (`bench::receiver`), judged by
     /// [`WEBHOOK_TARGETS`] too.
     pub webhook: bool,
+}
+
+impl Scenario {
+    /// Whether its Lua sends the admin's session (signed in once the gateway runs).
+    pub fn wrk_uses_session(&self) -> bool {
+        matches!(self.name, "console-users" | "get-session")
+    }
 }
 
 /// What a scenario with a webhook is judged by besides its `target`: delivery from the

@@ -81,6 +81,7 @@ pub fn register(t: &mut Table) {
         .create()
         .add(__path_get_user, get_user)
         .add(__path_update_user, update_user)
+        .add(__path_patch_user, patch_user)
         .add(__path_delete_user, delete_user)
         .add(__path_deactivate_user, deactivate_user)
         .add(__path_activate_user, activate_user);

@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath};
+use crate::extract::{ApiJson, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-user-groups` (its paging is `PageQuery`). Id filters
@@ -62,13 +62,14 @@ pub async fn create_group(
 
 /// The workspace's external user groups, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-user-groups", tag = "external-user-groups",
-    params(GroupsQuery, PageQuery),
+    params(GroupsQuery, MetadataQuery, PageQuery),
     responses((status = 200, description = "The workspace's external user groups.", body = Vec<ExternalUserGroup>,
         headers(("X-Total-Count" = i64, description = "How many groups match the filters")))))]
 pub async fn list_groups(
     state: web::Data<AppState>,
     caller: ExternalCaller,
     ListQuery(q): ListQuery<GroupsQuery>,
+    MetadataQuery(metadata): MetadataQuery,
     ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
@@ -77,6 +78,7 @@ pub async fn list_groups(
         ids: q.ids,
         tier_ids: q.tier_ids,
         search: SearchTerm::parse(q.search.as_deref())?,
+        metadata,
     };
     let mut conn = state.conn().await?;
     Ok(listed(
@@ -97,7 +99,8 @@ pub async fn get_group(
     Ok(HttpResponse::Ok().json(groups::get(&mut conn, caller.workspace_id, id).await?))
 }
 
-/// Updates a group: only the fields sent; `null` clears a nullable one.
+/// Updates a group: only the fields sent; `null` clears a nullable one. `metadata` is
+/// merged: a key given `null` or `""` is removed.
 #[utoipa::path(patch, path = "/api/v1/external-user-groups/{id}", tag = "external-user-groups",
     params(("id" = String, Path, description = "A group id (UUID)")),
     request_body = UpdateGroupRequest,
