@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::patch;
 use roster_core::schema::StringSchema;
@@ -38,6 +39,8 @@ pub struct ExternalUserGroup {
     pub tier_id: Option<TierId>,
     pub workspace_id: WorkspaceId,
 }
+
+roster_core::versioned!(ExternalUserGroup);
 
 fn group_external_id() -> StringSchema {
     new_group_external_id()
@@ -267,8 +270,10 @@ pub async fn update(
     workspace_id: WorkspaceId,
     id: GroupId,
     changes: GroupChanges,
+    pre: &Precondition,
 ) -> DomainResult<ExternalUserGroup> {
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, groups, (workspace_id, id)).await?;
         let group = diesel::update(groups::table.find((workspace_id, id)))
             .set((&changes, groups::updated_at.eq(roster_core::time::now())))
             .returning(ExternalUserGroup::as_returning())
@@ -284,19 +289,22 @@ pub async fn update(
     .await
 }
 
-/// Deletes a group; its users are left without one (by the foreign key).
+/// Deletes a group; its users are left without one (by the foreign key). A stale `pre`
+/// is a 412 (checked on the row as deleted, and the delete rolled back).
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     id: GroupId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let n = diesel::delete(groups::table.find((workspace_id, id)))
-            .execute(conn)
-            .await?;
-        if n == 0 {
-            return Err(not_found());
-        }
+        let version = diesel::delete(groups::table.find((workspace_id, id)))
+            .returning(groups::updated_at)
+            .get_result(conn)
+            .await
+            .optional()?
+            .ok_or_else(not_found)?;
+        pre.check(version)?;
         events::removed(conn, workspace_id, EventType::ExternalUserGroupDeleted, &id).await
     })
     .await

@@ -33,6 +33,8 @@ pub struct Entry {
     pub entry: &'static str,
     /// Its answers carry a secret (see [`Table::secret`]).
     pub secret: bool,
+    /// It honours conditional requests (see [`Table::conditional`]).
+    pub conditional: bool,
 }
 
 #[derive(Default)]
@@ -85,7 +87,19 @@ impl Table {
             handler: std::any::type_name::<H>(),
             entry: std::any::type_name::<D>(),
             secret: false,
+            conditional: false,
         });
+        self
+    }
+
+    /// The operation just added is conditional (`crate::extract::conditional`): a read
+    /// answers with an `ETag` and honours `If-None-Match`, a write honours `If-Match`.
+    /// Its entry says so.
+    pub fn conditional(&mut self) -> &mut Self {
+        if let Some(entry) = self.entries.last_mut() {
+            crate::extract::conditional::document(&mut entry.operation, &entry.method);
+            entry.conditional = true;
+        }
         self
     }
 

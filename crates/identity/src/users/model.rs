@@ -59,7 +59,12 @@ pub struct User {
     #[serde(with = "roster_core::time::seconds")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
+    /// The row's version, for its ETag (the Zylon user shape has no `updated_at`).
+    #[serde(skip)]
+    pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(User);
 
 impl From<UserRecord> for User {
     fn from(r: UserRecord) -> Self {
@@ -76,6 +81,7 @@ impl From<UserRecord> for User {
             state: r.state,
             roles: vec![r.role],
             created_at: r.created_at,
+            updated_at: r.updated_at,
         }
     }
 }

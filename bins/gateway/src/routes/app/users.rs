@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{AdminCaller, AppCaller};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// The caller's own user in the org of the request.
@@ -80,11 +80,12 @@ pub async fn create_user(
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, &caller.user.org_id, &id).await?;
-    Ok(HttpResponse::Ok().json(User::from(user)))
+    Ok(cond.read(&User::from(user)))
 }
 
 /// Changes a user. AppAdmins change anyone; users change their own name and job fields.
@@ -95,14 +96,15 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let changes = UserChanges::try_from(body)?;
     let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, &caller, &id, changes).await?;
+    let user = users::update(&mut conn, &caller, &id, changes, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
-    Ok(HttpResponse::Ok().json(user))
+    Ok(tagged(&user))
 }
 
 /// Deletes a user from the org (AppAdmin): its project and group memberships, Slack links
@@ -115,10 +117,11 @@ pub async fn update_user(
 pub async fn delete_user(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.writer.conn().await?;
-    let deleted = users::delete(&mut conn, &caller.user.org_id, &id).await?;
+    let deleted = users::delete(&mut conn, &caller.user.org_id, &id, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     for hash in &deleted.credential_hashes {
         state.credentials.forget_hash(hash);
