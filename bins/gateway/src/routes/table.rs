@@ -214,6 +214,36 @@ mod tests {
         }
     }
 
+    /// Every read of one resource of the JSON APIs (`/api/v1/...{id}`) is conditional, and
+    /// so is every write at a path whose read is.
+    #[test]
+    fn single_resources_are_conditional() {
+        let table = super::super::table();
+        let entries = table.entries();
+        let read = |e: &Entry| {
+            matches!(e.method, HttpMethod::Get) && e.path.starts_with("/api/v1/") && e.path.ends_with('}')
+        };
+        let conditional_paths: Vec<&str> = entries
+            .iter()
+            .filter(|e| read(e))
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(conditional_paths.len() >= 11, "{conditional_paths:?}");
+        for entry in entries {
+            let write = matches!(
+                entry.method,
+                HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete
+            ) && conditional_paths.contains(&entry.path.as_str());
+            assert_eq!(
+                entry.conditional,
+                read(entry) || write,
+                "{:?} {} (mark it .conditional() in its family's register)",
+                entry.method,
+                entry.path
+            );
+        }
+    }
+
     #[test]
     fn literal_segments_come_before_parameters() {
         let mut paths = vec![
