@@ -90,11 +90,13 @@ async fn resources(app: &TestApp) -> Vec<Resource> {
     let channel = app.channel(key, "Website").await;
     let tier = app.tier(key, "Gold").await;
     let external_group = app.group(key, "Aurora Labs").await;
+    // On a channel of its own: the one in the table is deleted, which one in use is not.
+    let users_channel = app.channel(key, "Support").await;
     let external_user = app
         .external_create(
             key,
             "/api/v1/external-users",
-            json!({"channelId": channel, "identifier": "ada@example.com", "name": "Ada"}),
+            json!({"channelId": users_channel, "identifier": "ada@example.com", "name": "Ada"}),
         )
         .await;
     let app_kind = |kind, path: String, change: Option<(Method, Value, Value)>, deletable| {
