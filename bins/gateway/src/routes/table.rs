@@ -237,8 +237,8 @@ mod tests {
             assert_eq!(
                 entry.conditional,
                 read(entry) || write,
-                "{:?} {} (mark it .conditional() in its family's register)",
-                entry.method,
+                "{} {} (mark it .conditional() in its family's register)",
+                actix_method(&entry.method),
                 entry.path
             );
         }
