@@ -133,7 +133,14 @@ async fn main() -> Result<()> {
         ..ExternalUserChanges::default()
     };
     let alan = &created[2];
-    let alan = users::update(&mut conn, workspace.id, alan.id, blocked, &Precondition::None).await?;
+    let alan = users::update(
+        &mut conn,
+        workspace.id,
+        alan.id,
+        blocked,
+        &Precondition::None,
+    )
+    .await?;
     println!(
         "blocked {}: blocked = {}",
         alan.name.as_deref().unwrap_or("-"),

@@ -261,7 +261,6 @@ pub async fn delete(
     pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-
         // The deliveries first: a deliverer holds those it is sending until it has
         // recorded their outcome, which may update the endpoint. Taking the endpoint's
         // row first, then waiting for its deliveries, would deadlock with it.

@@ -77,10 +77,13 @@ async fn resources(app: &TestApp) -> Vec<Resource> {
         .created()
         .await;
     let project = id(&project);
-    let artifact = admin(Method::POST, &format!("/api/v1/app/project/{project}/artifact"))
-        .json(&json!({"name": "Summary", "type": "Other"}))
-        .created()
-        .await;
+    let artifact = admin(
+        Method::POST,
+        &format!("/api/v1/app/project/{project}/artifact"),
+    )
+    .json(&json!({"name": "Summary", "type": "Other"}))
+    .created()
+    .await;
     let webhook = admin(Method::POST, "/api/v1/app/webhooks")
         .json(&json!({"url": "https://hooks.example.com/roster"}))
         .created()
@@ -99,15 +102,14 @@ async fn resources(app: &TestApp) -> Vec<Resource> {
             json!({"channelId": users_channel, "identifier": "ada@example.com", "name": "Ada"}),
         )
         .await;
-    let app_kind = |kind, path: String, change: Option<(Method, Value, Value)>, deletable| {
-        Resource {
+    let app_kind =
+        |kind, path: String, change: Option<(Method, Value, Value)>, deletable| Resource {
             kind,
             path,
             api_key: None,
             change,
             deletable,
-        }
-    };
+        };
     let renamed = |method: Method, field: &str| {
         Some((
             method,
@@ -159,10 +161,18 @@ async fn resources(app: &TestApp) -> Vec<Resource> {
             None,
             false,
         ),
-        external("external user", format!("/api/v1/external-users/{}", id(&external_user)), false),
+        external(
+            "external user",
+            format!("/api/v1/external-users/{}", id(&external_user)),
+            false,
+        ),
         external("channel", format!("/api/v1/channels/{channel}"), true),
         external("tier", format!("/api/v1/tiers/{tier}"), true),
-        external("external user group", format!("/api/v1/external-user-groups/{external_group}"), true),
+        external(
+            "external user group",
+            format!("/api/v1/external-user-groups/{external_group}"),
+            true,
+        ),
     ]
 }
 
@@ -176,14 +186,24 @@ async fn every_single_resource_has_an_etag_and_answers_304_to_if_none_match() {
     for r in resources(&app).await {
         let first = r.read(&app).await;
         let tag = tag_of(&first);
-        assert_eq!(r.etag(&app).await, tag, "{}: a read changes nothing", r.kind);
+        assert_eq!(
+            r.etag(&app).await,
+            tag,
+            "{}: a read changes nothing",
+            r.kind
+        );
         let not_modified = r
             .request(&app, Method::GET)
             .header("if-none-match", &tag)
             .status(304)
             .await;
         assert!(not_modified.text.is_empty(), "{}: {not_modified}", r.kind);
-        assert_eq!(not_modified.header("etag"), Some(tag.as_str()), "{}", r.kind);
+        assert_eq!(
+            not_modified.header("etag"),
+            Some(tag.as_str()),
+            "{}",
+            r.kind
+        );
         // If-None-Match compares weakly, in a list, and `*` names any current version.
         for header in [format!("W/{tag}"), format!("\"1\", {tag}"), "*".to_owned()] {
             r.request(&app, Method::GET)
@@ -220,13 +240,26 @@ async fn a_stale_or_malformed_if_match_changes_nothing_and_a_current_one_writes(
         let new = tag_of(&written);
         assert_ne!(new, old, "{}: a change changes the tag", r.kind);
         let read = r.read(&app).await;
-        assert_eq!(tag_of(&read), new, "{}: the write answers the new tag", r.kind);
+        assert_eq!(
+            tag_of(&read),
+            new,
+            "{}: the write answers the new tag",
+            r.kind
+        );
         assert_eq!(read.json(), written.json(), "{}", r.kind);
 
         let before = events(&app).await;
         let weak = format!("W/{new}");
         let unquoted = new.trim_matches('"').to_owned();
-        for stale in [old.as_str(), &weak, &unquoted, "garbage", "\"", "", "\"1\", \"2\""] {
+        for stale in [
+            old.as_str(),
+            &weak,
+            &unquoted,
+            "garbage",
+            "\"",
+            "",
+            "\"1\", \"2\"",
+        ] {
             r.change(&app, 1, Some(stale))
                 .problem(412, "precondition_failed")
                 .await;
@@ -241,8 +274,17 @@ async fn a_stale_or_malformed_if_match_changes_nothing_and_a_current_one_writes(
         let current = tag_of(&r.change(&app, 1, Some(&listed)).status(200).await);
         let star = tag_of(&r.change(&app, 0, Some("*")).status(200).await);
         let last = tag_of(&r.change(&app, 1, None).status(200).await);
-        assert!(current != new && star != current && last != star, "{}", r.kind);
-        assert_eq!(events(&app).await, before + 3, "{}: one event a write", r.kind);
+        assert!(
+            current != new && star != current && last != star,
+            "{}",
+            r.kind
+        );
+        assert_eq!(
+            events(&app).await,
+            before + 3,
+            "{}: one event a write",
+            r.kind
+        );
     }
 }
 

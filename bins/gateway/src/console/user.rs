@@ -198,9 +198,15 @@ pub async fn edit(console: Console, path: web::Path<String>, form: Form) -> Cons
     };
     let changes = UserChanges::try_from(request).map_err(fail)?;
     let mut conn = console.state.writer.conn().await?;
-    users::update(&mut conn, &console.principal, &id, changes, &Precondition::None)
-        .await
-        .map_err(fail)?;
+    users::update(
+        &mut conn,
+        &console.principal,
+        &id,
+        changes,
+        &Precondition::None,
+    )
+    .await
+    .map_err(fail)?;
     console
         .state
         .principals

@@ -221,7 +221,9 @@ mod tests {
         let table = super::super::table();
         let entries = table.entries();
         let read = |e: &Entry| {
-            matches!(e.method, HttpMethod::Get) && e.path.starts_with("/api/v1/") && e.path.ends_with('}')
+            matches!(e.method, HttpMethod::Get)
+                && e.path.starts_with("/api/v1/")
+                && e.path.ends_with('}')
         };
         let conditional_paths: Vec<&str> = entries
             .iter()

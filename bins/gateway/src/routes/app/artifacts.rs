@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{tagged, Conditional, ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project/{id}/artifact`.

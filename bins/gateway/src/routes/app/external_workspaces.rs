@@ -9,7 +9,7 @@ use roster_external_users::{ApiKeyId, WorkspaceId};
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{Conditional, ApiJson, IdPath, OffsetPaging};
+use crate::extract::{ApiJson, Conditional, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Creates an external-users workspace in the org (AppAdmin).

@@ -14,7 +14,7 @@ use roster_identity::UserId;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{tagged, Conditional, ApiJson, ApiQuery, IdPath, OffsetPaging};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project`.
@@ -92,7 +92,9 @@ pub async fn update_project(
 ) -> ApiResult<HttpResponse> {
     let changes = ProjectChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    Ok(tagged(&projects::update(&mut conn, &caller, &id, changes, &cond.pre).await?))
+    Ok(tagged(
+        &projects::update(&mut conn, &caller, &id, changes, &cond.pre).await?,
+    ))
 }
 
 /// Deletes a project with its members, pins and artifacts (its Owners, or an AppAdmin).

@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{Conditional, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.

@@ -10,7 +10,7 @@ use roster_webhooks::{DeliveryId, EndpointId};
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{tagged, Conditional, ApiJson, ApiQuery, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, IdPath};
 use crate::state::AppState;
 
 /// 200 with a secret, kept out of caches.

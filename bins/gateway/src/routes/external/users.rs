@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{tagged, Conditional, ApiJson, IdPath};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-users` (its paging is `PageQuery`). Id filters take
