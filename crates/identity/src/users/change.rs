@@ -45,8 +45,8 @@ pub async fn update(
 
 /// Applies changes to a user of an org, for callers that authorised them already (a SCIM
 /// client of the org). Demoting the org's last active AppAdmin is a 409; a taken email or
-/// userName is a 409. `pre` is checked under the org's lock, which every change of a user
-/// takes: a stale one is a 412.
+/// userName is a 409. A stale `pre` is a 412, checked on the user's locked row (an import
+/// writes users without the org's lock).
 pub async fn update_in_org(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -57,8 +57,8 @@ pub async fn update_in_org(
     use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
+        roster_core::check_locked!(pre, conn, users, (org_id, id)).await?;
         let current = get(conn, org_id, id).await?;
-        pre.check(current.updated_at)?;
         if changes.role.is_some_and(|r| r != Role::AppAdmin) {
             ensure_not_last_admin(conn, &current).await?;
         }

@@ -29,7 +29,7 @@ pub struct DeletedUser {
 /// Deletes a user of the org and erases its personal data (`user.deleted`, data
 /// `{"id"}`). An unknown user, or another org's, is a 404; the org's last active AppAdmin
 /// is a 409 (`last_admin`), decided under the org's lock, so that two deletions at once
-/// cannot both pass it; a stale `pre` is a 412, checked under that lock too.
+/// cannot both pass it; a stale `pre` is a 412, checked on the user's locked row.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -38,8 +38,8 @@ pub async fn delete(
 ) -> DomainResult<DeletedUser> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
+        roster_core::check_locked!(pre, conn, users, (org_id, id)).await?;
         let user = get(conn, org_id, id).await?;
-        pre.check(user.updated_at)?;
         ensure_not_last_admin(conn, &user).await?;
         let now = roster_core::time::now();
         // Its groups changed: their `updated_at` (SCIM's version) says so.
