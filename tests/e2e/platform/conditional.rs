@@ -155,6 +155,7 @@ async fn resources(app: &TestApp) -> Vec<Resource> {
             renamed(Method::PATCH, "description"),
             true,
         ),
+        app_kind("app me", "/api/v1/app/me".to_owned(), None, false),
         app_kind(
             "workspace",
             format!("/api/v1/app/workspaces/{}", ws.id),

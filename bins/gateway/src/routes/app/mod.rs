@@ -62,6 +62,7 @@ pub fn register(t: &mut Table) {
     use users::*;
     use webhooks::*;
     t.add(__path_me, me)
+        .conditional()
         .add(__path_list_users, list_users)
         .add(__path_create_user, create_user)
         .add(__path_get_user, get_user)

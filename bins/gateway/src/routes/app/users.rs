@@ -20,8 +20,8 @@ use crate::state::AppState;
 /// The caller's own user in the org of the request.
 #[utoipa::path(get, path = "/api/v1/app/me", tag = "app-users",
     responses((status = 200, body = User)))]
-pub async fn me(caller: AppCaller) -> HttpResponse {
-    HttpResponse::Ok().json(User::from(caller.0.user))
+pub async fn me(caller: AppCaller, cond: Conditional) -> HttpResponse {
+    cond.read(&User::from(caller.0.user))
 }
 
 /// Filters of `GET /api/v1/app/user`.

@@ -33,6 +33,7 @@ pub fn register(t: &mut Table) {
     t.add(__path_authenticate, authenticate)
         .secret()
         .add(__path_me, me)
+        .conditional()
         .add(__path_list_external_users, list_external_users)
         .add(__path_create_external_user, create_external_user)
         .add(__path_get_external_user, get_external_user)
