@@ -119,6 +119,9 @@ impl ApiError {
             DomainError::Unavailable { code, detail } => {
                 Problem::new(status, code.as_ref(), detail.clone())
             }
+            DomainError::PreconditionFailed { detail } => {
+                Problem::new(status, "precondition_failed", detail.clone())
+            }
             DomainError::Internal(_) => Problem::for_status(status, None),
         }
     }
@@ -168,6 +171,7 @@ impl ResponseError for ApiError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             DomainError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            DomainError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

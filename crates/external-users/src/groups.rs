@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::metadata::{
     self, metadata_apply, Metadata, MetadataFilter, MetadataUpdate, RawMetadata,
@@ -43,6 +44,8 @@ pub struct ExternalUserGroup {
     #[schema(schema_with = metadata::schema)]
     pub metadata: Metadata,
 }
+
+roster_core::versioned!(ExternalUserGroup);
 
 fn group_external_id() -> StringSchema {
     new_group_external_id()
@@ -301,12 +304,14 @@ pub async fn update(
     workspace_id: WorkspaceId,
     id: GroupId,
     changes: GroupChanges,
+    pre: &Precondition,
 ) -> DomainResult<ExternalUserGroup> {
     let metadata = changes.metadata.clone().map(|update| {
         let (replace, set, remove) = update.into_parts();
         groups::metadata.eq(metadata_apply(groups::metadata, replace, set, remove))
     });
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, groups, (workspace_id, id)).await?;
         let group = diesel::update(groups::table.find((workspace_id, id)))
             .set((
                 &changes,
@@ -326,19 +331,22 @@ pub async fn update(
     .await
 }
 
-/// Deletes a group; its users are left without one (by the foreign key).
+/// Deletes a group; its users are left without one (by the foreign key). A stale `pre`
+/// is a 412 (checked on the row as deleted, and the delete rolled back).
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     id: GroupId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let n = diesel::delete(groups::table.find((workspace_id, id)))
-            .execute(conn)
-            .await?;
-        if n == 0 {
-            return Err(not_found());
-        }
+        let version = diesel::delete(groups::table.find((workspace_id, id)))
+            .returning(groups::updated_at)
+            .get_result(conn)
+            .await
+            .optional()?
+            .ok_or_else(not_found)?;
+        pre.check(version)?;
         events::removed(conn, workspace_id, EventType::ExternalUserGroupDeleted, &id).await
     })
     .await

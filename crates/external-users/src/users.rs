@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;
 use roster_core::metadata::{self, metadata_apply, Metadata};
@@ -63,6 +64,8 @@ pub struct ExternalUser {
     #[schema(schema_with = metadata::schema)]
     pub metadata: Metadata,
 }
+
+roster_core::versioned!(ExternalUser);
 
 fn external_user_external_id() -> StringSchema {
     external_id().example("crm-contact-20931")
@@ -276,20 +279,22 @@ pub async fn update(
     workspace_id: WorkspaceId,
     id: UserId,
     changes: ExternalUserChanges,
+    pre: &Precondition,
 ) -> DomainResult<ExternalUser> {
     let identifier_key = changes
         .identifier
         .as_ref()
         .map(|identifier| users::identifier_key.eq(identifier.as_deref().map(identity_key)));
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let was_blocked: bool = users::table
+        let (was_blocked, version): (bool, Timestamp) = users::table
             .find((workspace_id, id))
-            .select(users::blocked)
+            .select((users::blocked, users::updated_at))
             .for_update()
             .first(conn)
             .await
             .optional()?
             .ok_or_else(not_found)?;
+        pre.check(version)?;
         let metadata = changes.metadata.clone().map(|update| {
             let (replace, set, remove) = update.into_parts();
             users::metadata.eq(metadata_apply(users::metadata, replace, set, remove))

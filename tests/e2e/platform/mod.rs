@@ -1,7 +1,8 @@
 //! The gateway as a service, whatever the family: health, errors, limits and documents,
-//! migrations, database faults, replicas, hardening and security, and the fuzzer's
-//! findings.
+//! conditional requests, migrations, database faults, replicas, hardening and security,
+//! and the fuzzer's findings.
 
+mod conditional;
 mod faults;
 mod fuzz_findings;
 mod guidance;

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use roster_core::etag::Precondition;
 use roster_core::events::Event;
 use roster_identity::requests::UpdateUserRequest;
 use roster_identity::users::{self, Role, UserRecord, UserState};
@@ -142,9 +143,15 @@ pub async fn edit(console: Console, path: web::Path<String>, form: Form) -> Cons
     };
     let changes = request.replacing().map_err(fail)?;
     let mut conn = console.state.writer.conn().await?;
-    users::update(&mut conn, &console.principal, &id, changes)
-        .await
-        .map_err(fail)?;
+    users::update(
+        &mut conn,
+        &console.principal,
+        &id,
+        changes,
+        &Precondition::None,
+    )
+    .await
+    .map_err(fail)?;
     console
         .state
         .principals
@@ -259,7 +266,7 @@ pub async fn delete(console: AdminConsole, path: web::Path<String>, _form: Form)
     let id = target(&console, &path)?;
     let org = &console.principal.user.org_id;
     let mut conn = console.state.writer.conn().await?;
-    let deleted = users::delete(&mut conn, org, &id)
+    let deleted = users::delete(&mut conn, org, &id, &Precondition::None)
         .await
         .map_err(|e| console.fail(e))?;
     console.state.principals.forget_user(org, &id);

@@ -2,6 +2,7 @@
 //! JSON body and query here, ids from the path and the App family's paging beside them.
 //! The callers (who is asking, in which role) are in `crate::auth`.
 
+pub mod conditional;
 pub mod ids;
 pub mod metadata;
 pub mod paging;
@@ -18,6 +19,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+pub use conditional::{tagged, Conditional};
 pub use ids::IdPath;
 pub use metadata::MetadataQuery;
 pub use paging::{CursorPaging, OffsetPaging};

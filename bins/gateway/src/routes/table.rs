@@ -40,6 +40,8 @@ pub struct Entry {
     pub entry: &'static str,
     /// Its answers carry a secret (see [`Table::secret`]).
     pub secret: bool,
+    /// It honours conditional requests (see [`Table::conditional`]).
+    pub conditional: bool,
     /// It creates, and takes `Idempotency-Key` (see [`Table::create`]).
     pub create: Option<Scoper>,
 }
@@ -94,8 +96,20 @@ impl Table {
             handler: std::any::type_name::<H>(),
             entry: std::any::type_name::<D>(),
             secret: false,
+            conditional: false,
             create: None,
         });
+        self
+    }
+
+    /// The operation just added is conditional (`crate::extract::conditional`): a read
+    /// answers with an `ETag` and honours `If-None-Match`, a write honours `If-Match`.
+    /// Its entry says so.
+    pub fn conditional(&mut self) -> &mut Self {
+        if let Some(entry) = self.entries.last_mut() {
+            crate::extract::conditional::document(&mut entry.operation, &entry.method);
+            entry.conditional = true;
+        }
         self
     }
 
@@ -229,6 +243,38 @@ mod tests {
                 "{} is served by {}",
                 entry.path,
                 entry.handler
+            );
+        }
+    }
+
+    /// Every read of one resource of the JSON APIs (`/api/v1/...{id}`, `/api/v1/.../me`) is
+    /// conditional, and so is every write at a path whose read is.
+    #[test]
+    fn single_resources_are_conditional() {
+        let table = super::super::table();
+        let entries = table.entries();
+        let read = |e: &Entry| {
+            matches!(e.method, HttpMethod::Get)
+                && e.path.starts_with("/api/v1/")
+                && (e.path.ends_with('}') || e.path.ends_with("/me"))
+        };
+        let conditional_paths: Vec<&str> = entries
+            .iter()
+            .filter(|e| read(e))
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(conditional_paths.len() >= 11, "{conditional_paths:?}");
+        for entry in entries {
+            let write = matches!(
+                entry.method,
+                HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete
+            ) && conditional_paths.contains(&entry.path.as_str());
+            assert_eq!(
+                entry.conditional,
+                read(entry) || write,
+                "{} {} (mark it .conditional() in its family's register)",
+                actix_method(&entry.method),
+                entry.path
             );
         }
     }

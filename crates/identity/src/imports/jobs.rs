@@ -44,6 +44,8 @@ pub struct ImportJob {
     pub updated_at: Timestamp,
 }
 
+roster_core::versioned!(ImportJob);
+
 impl ImportJob {
     /// The import's place in the org's list of imports.
     fn cursor(&self) -> Cursor {

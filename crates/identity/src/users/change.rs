@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;
 use roster_core::metadata::{self, metadata_apply};
@@ -18,12 +19,13 @@ use crate::{orgs, OrgId, UserId};
 
 /// Applies changes to a user of `by`'s org. AppAdmins change anyone; other users change
 /// only their own name and job fields (403). Demoting the org's last active AppAdmin is a
-/// 409; a taken email is a 409.
+/// 409; a taken email is a 409; a stale `pre` a 412.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     by: &Principal,
     id: &UserId,
     changes: UserChanges,
+    pre: &Precondition,
 ) -> DomainResult<User> {
     if !by.is_admin() {
         if *id != by.user.id {
@@ -39,21 +41,24 @@ pub async fn update(
             ));
         }
     }
-    update_in_org(conn, &by.user.org_id, id, changes).await
+    update_in_org(conn, &by.user.org_id, id, changes, pre).await
 }
 
 /// Applies changes to a user of an org, for callers that authorised them already (a SCIM
 /// client of the org). Demoting the org's last active AppAdmin is a 409; a taken email or
-/// userName is a 409.
+/// userName is a 409. A stale `pre` is a 412, checked on the user's locked row (an import
+/// writes users without the org's lock).
 pub async fn update_in_org(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     id: &UserId,
     changes: UserChanges,
+    pre: &Precondition,
 ) -> DomainResult<User> {
     use diesel_async::AsyncConnection;
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
+        roster_core::check_locked!(pre, conn, users, (org_id, id)).await?;
         let current = get(conn, org_id, id).await?;
         if changes.role.is_some_and(|r| r != Role::AppAdmin) {
             ensure_not_last_admin(conn, &current).await?;

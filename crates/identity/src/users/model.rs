@@ -68,7 +68,12 @@ pub struct User {
     pub created_at: Timestamp,
     #[schema(schema_with = roster_core::metadata::schema)]
     pub metadata: Metadata,
+    /// The row's version, for its ETag (the Zylon user shape has no `updated_at`).
+    #[serde(skip)]
+    pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(User);
 
 impl From<UserRecord> for User {
     fn from(r: UserRecord) -> Self {
@@ -86,6 +91,7 @@ impl From<UserRecord> for User {
             roles: vec![r.role],
             created_at: r.created_at,
             metadata: r.metadata,
+            updated_at: r.updated_at,
         }
     }
 }

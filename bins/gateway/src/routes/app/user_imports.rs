@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiQuery, CursorPaging, IdPath};
+use crate::extract::{ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.
@@ -212,11 +212,12 @@ pub async fn list_user_imports(
 pub async fn get_user_import(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<ImportId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let job = jobs::get(&mut conn, &caller.user.org_id, id.as_str()).await?;
-    Ok(HttpResponse::Ok().json(job))
+    Ok(cond.read(&job))
 }
 
 /// An import's refused lines (AppAdmin), NDJSON `{"line", "email", "code", "message"}`

@@ -14,14 +14,14 @@ use utoipa::IntoParams;
 
 use crate::auth::{AdminCaller, AppCaller};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath, MetadataQuery};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// The caller's own user in the org of the request.
 #[utoipa::path(get, path = "/api/v1/app/me", tag = "app-users",
     responses((status = 200, body = User)))]
-pub async fn me(caller: AppCaller) -> HttpResponse {
-    HttpResponse::Ok().json(User::from(caller.0.user))
+pub async fn me(caller: AppCaller, cond: Conditional) -> HttpResponse {
+    cond.read(&User::from(caller.0.user))
 }
 
 /// Filters of `GET /api/v1/app/user`.
@@ -82,11 +82,12 @@ pub async fn create_user(
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, &caller.user.org_id, &id).await?;
-    Ok(HttpResponse::Ok().json(User::from(user)))
+    Ok(cond.read(&User::from(user)))
 }
 
 /// Changes a user. AppAdmins change anyone; users change their own name and job fields.
@@ -98,10 +99,11 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    change_user(state, caller, id, body.replacing()?).await
+    change_user(state, caller, cond, id, body.replacing()?).await
 }
 
 /// Changes a user as PUT does, except that `metadata` is merged: the keys given are
@@ -113,22 +115,24 @@ pub async fn update_user(
 pub async fn patch_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    change_user(state, caller, id, body.merging()?).await
+    change_user(state, caller, cond, id, body.merging()?).await
 }
 
 async fn change_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     id: UserId,
     changes: UserChanges,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, &caller, &id, changes).await?;
+    let user = users::update(&mut conn, &caller, &id, changes, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
-    Ok(HttpResponse::Ok().json(user))
+    Ok(tagged(&user))
 }
 
 /// Deletes a user from the org (AppAdmin): its project and group memberships, Slack links
@@ -141,10 +145,11 @@ async fn change_user(
 pub async fn delete_user(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.writer.conn().await?;
-    let deleted = users::delete(&mut conn, &caller.user.org_id, &id).await?;
+    let deleted = users::delete(&mut conn, &caller.user.org_id, &id, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     for hash in &deleted.credential_hashes {
         state.credentials.forget_hash(hash);

@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, MetadataQuery};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-user-groups` (its paging is `PageQuery`). Id filters
@@ -93,10 +93,11 @@ pub async fn list_groups(
 pub async fn get_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(groups::get(&mut conn, caller.workspace_id, id).await?))
+    Ok(cond.read(&groups::get(&mut conn, caller.workspace_id, id).await?))
 }
 
 /// Updates a group: only the fields sent; `null` clears a nullable one. `metadata` is
@@ -108,13 +109,14 @@ pub async fn get_group(
 pub async fn update_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateGroupRequest>,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let changes = GroupChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    let group = groups::update(&mut conn, caller.workspace_id, id, changes).await?;
-    Ok(HttpResponse::Ok().json(group))
+    let group = groups::update(&mut conn, caller.workspace_id, id, changes, &cond.pre).await?;
+    Ok(tagged(&group))
 }
 
 /// Deletes a group; its users are left without one.
@@ -124,9 +126,10 @@ pub async fn update_group(
 pub async fn delete_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    groups::delete(&mut conn, caller.workspace_id, id).await?;
+    groups::delete(&mut conn, caller.workspace_id, id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -48,27 +48,39 @@ pub fn register(t: &mut Table) {
     t.add(__path_authenticate, authenticate)
         .secret()
         .add(__path_me, me)
+        .conditional()
         .add(__path_list_external_users, list_external_users)
         .add(__path_create_external_user, create_external_user)
         .create()
         .add(__path_get_external_user, get_external_user)
-        .add(__path_update_external_user, update_external_user);
+        .conditional()
+        .add(__path_update_external_user, update_external_user)
+        .conditional();
     t.add(__path_create_channel, create_channel)
         .create()
         .add(__path_list_channels, list_channels)
         .add(__path_get_channel, get_channel)
+        .conditional()
         .add(__path_update_channel, update_channel)
-        .add(__path_delete_channel, delete_channel);
+        .conditional()
+        .add(__path_delete_channel, delete_channel)
+        .conditional();
     t.add(__path_create_tier, create_tier)
         .create()
         .add(__path_list_tiers, list_tiers)
         .add(__path_get_tier, get_tier)
+        .conditional()
         .add(__path_update_tier, update_tier)
-        .add(__path_delete_tier, delete_tier);
+        .conditional()
+        .add(__path_delete_tier, delete_tier)
+        .conditional();
     t.add(__path_create_group, create_group)
         .create()
         .add(__path_list_groups, list_groups)
         .add(__path_get_group, get_group)
+        .conditional()
         .add(__path_update_group, update_group)
-        .add(__path_delete_group, delete_group);
+        .conditional()
+        .add(__path_delete_group, delete_group)
+        .conditional();
 }

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, MetadataQuery};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-users` (its paging is `PageQuery`). Id filters take
@@ -104,11 +104,12 @@ pub async fn create_external_user(
 pub async fn get_external_user(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, caller.workspace_id, id).await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(cond.read(&user))
 }
 
 /// Updates an external user: only the fields sent; `null` clears a nullable one.
@@ -121,11 +122,12 @@ pub async fn get_external_user(
 pub async fn update_external_user(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateExternalUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let changes = ExternalUserChanges::try_from(body)?;
     let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, caller.workspace_id, id, changes).await?;
-    Ok(HttpResponse::Ok().json(user))
+    let user = users::update(&mut conn, caller.workspace_id, id, changes, &cond.pre).await?;
+    Ok(tagged(&user))
 }
