@@ -10,6 +10,7 @@ pub mod etag;
 pub mod events;
 pub mod feed;
 pub mod id;
+pub mod imports;
 pub mod jwt;
 pub mod keys;
 pub mod migrations;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const PASSWORD: &str = "tangerine quokka 42";
 
 /// A file of its own under the system's temporary directory.
-fn temp_file(name: &str, content: &[u8]) -> PathBuf {
+pub(crate) fn temp_file(name: &str, content: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "roster-import-{}",
         hex::encode(roster_core::secret::random_bytes::<8>())
@@ -24,7 +24,7 @@ fn temp_file(name: &str, content: &[u8]) -> PathBuf {
 }
 
 /// Runs the gateway's CLI on the app's database; (status success, stdout lines, stderr).
-fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
+pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_roster-gateway-e2e"))
         .args(args)
         .env("DATABASE_URL", &app.db.url)
@@ -38,7 +38,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
     )
 }
 
-fn summary(stdout: &[String]) -> Value {
+pub(crate) fn summary(stdout: &[String]) -> Value {
     serde_json::from_str(stdout.last().expect("a summary line")).unwrap()
 }
 
