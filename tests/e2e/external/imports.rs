@@ -172,7 +172,10 @@ async fn an_import_writes_its_users_and_reports_every_bad_line() {
     app.admin(Method::GET, &format!("/api/v1/app/user-imports/{id}"))
         .problem(404, "import_not_found")
         .await;
-    let listed = app.admin(Method::GET, "/api/v1/app/user-imports").ok().await;
+    let listed = app
+        .admin(Method::GET, "/api/v1/app/user-imports")
+        .ok()
+        .await;
     assert_eq!(listed["data"], json!([]), "{listed}");
 }
 
@@ -189,15 +192,28 @@ async fn a_dry_run_writes_nothing_skip_twice_changes_nothing_and_update_changes(
     let events = "SELECT count(*) AS n FROM events WHERE type LIKE 'external_user.%' \
                   OR type = 'import.completed'";
     let dry = post(&app, key, "format=csv&dry_run=true", csv.into()).await;
-    assert_eq!((&dry["created"], &dry["dry_run"]), (&json!(2), &json!(true)));
-    assert_eq!((count(&app, users).await, count(&app, events).await), (0, 0));
+    assert_eq!(
+        (&dry["created"], &dry["dry_run"]),
+        (&json!(2), &json!(true))
+    );
+    assert_eq!(
+        (count(&app, users).await, count(&app, events).await),
+        (0, 0)
+    );
     let first = post(&app, key, "format=csv&on_conflict=skip", csv.into()).await;
     assert_eq!(first["created"], 2, "{first}");
     let before = count(&app, events).await;
     let again = post(&app, key, "format=csv&on_conflict=skip", csv.into()).await;
-    assert_eq!((&again["created"], &again["skipped"]), (&json!(0), &json!(2)));
+    assert_eq!(
+        (&again["created"], &again["skipped"]),
+        (&json!(0), &json!(2))
+    );
     assert_eq!(count(&app, users).await, 2);
-    assert_eq!(count(&app, events).await, before + 1, "only import.completed");
+    assert_eq!(
+        count(&app, events).await,
+        before + 1,
+        "only import.completed"
+    );
     let failed = post(&app, key, "format=csv", csv.into()).await;
     assert_eq!(failed["failed"], 2, "{failed}");
 
@@ -252,7 +268,6 @@ async fn an_export_imported_into_another_workspace_gives_the_same_users() {
     let back = post(&app, &to.api_key, "", ndjson(&out)).await;
     assert_eq!((&back["created"], &back["failed"]), (&json!(3), &json!(0)));
     assert_eq!(exported(&app, &to.api_key).await, out);
-
 }
 
 #[tokio::test]
@@ -276,12 +291,24 @@ async fn empty_files_bad_options_and_callers_without_a_key_are_answered() {
             .problem(400, code)
             .await;
     }
-    let header = post(&app, key, "format=csv", "channel,nickname\nWebsite,x\n".into()).await;
+    let header = post(
+        &app,
+        key,
+        "format=csv",
+        "channel,nickname\nWebsite,x\n".into(),
+    )
+    .await;
     assert_eq!(header["state"], "failed");
-    assert!(header["error"].as_str().unwrap().contains("nickname"), "{header}");
+    assert!(
+        header["error"].as_str().unwrap().contains("nickname"),
+        "{header}"
+    );
     for (method, path) in [
         (Method::POST, IMPORTS.to_owned()),
-        (Method::GET, format!("{IMPORTS}/{}", empty["id"].as_str().unwrap())),
+        (
+            Method::GET,
+            format!("{IMPORTS}/{}", empty["id"].as_str().unwrap()),
+        ),
         (Method::GET, EXPORT.to_owned()),
     ] {
         app.anon(method, &path)

@@ -65,25 +65,44 @@ async fn a_file_is_imported_with_its_errors_and_exported_as_csv_into_another_wor
     // Exported as CSV, imported into another workspace with the same catalogues.
     let (ok, csv, stderr) = cli(
         &app,
-        &["export", "external-users", "--workspace", workspace, "--format", "csv"],
+        &[
+            "export",
+            "external-users",
+            "--workspace",
+            workspace,
+            "--format",
+            "csv",
+        ],
     );
     assert!(ok, "{stderr}");
     assert_eq!(
         csv[0],
         "channel,externalId,identifier,name,tier,externalUserGroup,blocked,createdAt"
     );
-    assert!(csv.iter().any(|l| l.contains("\"Ada, Countess\"")), "{csv:?}");
+    assert!(
+        csv.iter().any(|l| l.contains("\"Ada, Countess\"")),
+        "{csv:?}"
+    );
     let other = app.workspace().await;
     app.channel(&other.api_key, "Website").await;
     app.tier(&other.api_key, "Gold").await;
     let csv_path = temp_file("external.csv", (csv.join("\n") + "\n").as_bytes());
     let csv_path = csv_path.to_str().unwrap();
-    let into = ["import", "external-users", "--workspace", &other.id, csv_path];
+    let into = [
+        "import",
+        "external-users",
+        "--workspace",
+        &other.id,
+        csv_path,
+    ];
     let dry = [&into[..], &["--dry-run"]].concat();
     let (ok, stdout, stderr) = cli(&app, &dry);
     assert!(ok, "{stderr}");
     assert_eq!(summary(&stdout)["created"], 2);
-    let (total, _) = app.external(&other.api_key, Method::GET, USERS).listed().await;
+    let (total, _) = app
+        .external(&other.api_key, Method::GET, USERS)
+        .listed()
+        .await;
     assert_eq!(total, Some(0), "a dry run writes nothing");
     let (ok, stdout, stderr) = cli(&app, &into);
     assert!(ok, "{stderr}");
@@ -100,6 +119,9 @@ async fn a_file_is_imported_with_its_errors_and_exported_as_csv_into_another_wor
 
     // An unknown workspace is an error, not an empty import.
     let nobody = uuid::Uuid::new_v4().to_string();
-    let (ok, _, stderr) = cli(&app, &["import", "external-users", "--workspace", &nobody, path]);
+    let (ok, _, stderr) = cli(
+        &app,
+        &["import", "external-users", "--workspace", &nobody, path],
+    );
     assert!(!ok && stderr.contains("no workspace"), "{stderr}");
 }

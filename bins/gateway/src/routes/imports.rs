@@ -177,7 +177,11 @@ impl Drop for Unfinished {
 
 /// An import's refused lines as NDJSON, in line order, streamed (404 unless the import is
 /// the tenant's).
-pub async fn errors(state: web::Data<AppState>, tenant: Tenant, id: String) -> ApiResult<HttpResponse> {
+pub async fn errors(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    id: String,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     jobs::get(&mut conn, tenant.scope(), &id).await?;
     drop(conn);

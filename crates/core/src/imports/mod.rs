@@ -108,17 +108,37 @@ pub struct Counts {
 /// A line that was not imported, and why: `{"line", "email", "code", "message"}` for a
 /// user, `{"line", "externalId", "identifier", "code", "message"}` for an external user
 /// (each key only when the line had it).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineError {
     pub line: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, rename = "externalId", skip_serializing_if = "Option::is_none")]
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Box<ExternalKeys>>,
+    pub code: String,
+    pub message: String,
+}
+
+/// The keys of an external user's line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalKeys {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    pub code: String,
-    pub message: String,
+}
+
+impl ExternalKeys {
+    /// The keys a line has, if it has any.
+    pub fn of(external_id: Option<String>, identifier: Option<String>) -> Option<Box<Self>> {
+        (external_id.is_some() || identifier.is_some()).then(|| {
+            Box::new(Self {
+                external_id,
+                identifier,
+            })
+        })
+    }
 }
 
 impl LineError {

@@ -75,8 +75,14 @@ impl Kind for ExternalUsers {
 
     fn keys(row: &ExternalUserRow) -> Vec<String> {
         let channel = row.channel_id;
-        let by_external_id = row.external_id.iter().map(|e| format!("{channel}\u{1f}e{e}"));
-        let by_identifier = row.identifier_key.iter().map(|i| format!("{channel}\u{1f}i{i}"));
+        let by_external_id = row
+            .external_id
+            .iter()
+            .map(|e| format!("{channel}\u{1f}e{e}"));
+        let by_identifier = row
+            .identifier_key
+            .iter()
+            .map(|i| format!("{channel}\u{1f}i{i}"));
         by_external_id.chain(by_identifier).collect()
     }
 
@@ -94,6 +100,14 @@ impl Kind for ExternalUsers {
         on_conflict: OnConflict,
         counts: &mut Counts,
     ) -> DomainResult<Vec<LineError>> {
-        write::batch(conn, self.workspace_id, &self.org_id, rows, on_conflict, counts).await
+        write::batch(
+            conn,
+            self.workspace_id,
+            &self.org_id,
+            rows,
+            on_conflict,
+            counts,
+        )
+        .await
     }
 }

@@ -115,7 +115,11 @@ async fn lookup(
     by_name: bool,
     reference: &str,
 ) -> DomainResult<Vec<uuid::Uuid>> {
-    let matching = if by_name { "name = $2" } else { "id = $2::uuid" };
+    let matching = if by_name {
+        "name = $2"
+    } else {
+        "id = $2::uuid"
+    };
     let sql = format!(
         "SELECT id FROM {} WHERE workspace_id = $1 AND {matching} ORDER BY created_at, id LIMIT 2",
         catalogue.table()

@@ -3,7 +3,7 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
-use roster_core::imports::LineError;
+use roster_core::imports::{ExternalKeys, LineError};
 use roster_core::keys::identity_key;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -33,8 +33,7 @@ impl ExternalUserRow {
     /// An error on this row's line, with its keys.
     pub fn error(&self, code: &str, message: &str) -> LineError {
         LineError {
-            external_id: self.external_id.clone(),
-            identifier: self.identifier.clone(),
+            keys: ExternalKeys::of(self.external_id.clone(), self.identifier.clone()),
             ..LineError::new(self.line, None, code, message)
         }
     }
@@ -48,8 +47,7 @@ impl ExternalUserRow {
         raw: RawExternalUser,
     ) -> DomainResult<Result<Self, LineError>> {
         let fail = |e: DomainError| LineError {
-            external_id: raw.external_id.clone(),
-            identifier: raw.identifier.clone(),
+            keys: ExternalKeys::of(raw.external_id.clone(), raw.identifier.clone()),
             ..LineError::of(line, e)
         };
         let text = |rule: roster_core::text::Text, field: &str, raw: &Option<String>| {
@@ -79,9 +77,15 @@ impl ExternalUserRow {
             Err(e) => return Ok(Err(e)),
         };
         let mut resolve = async |catalogue, id: &Option<String>, name: &Option<String>| {
-            refs.resolve(conn, workspace_id, catalogue, id.as_deref(), name.as_deref())
-                .await
-                .map(|found| found.map_err(fail))
+            refs.resolve(
+                conn,
+                workspace_id,
+                catalogue,
+                id.as_deref(),
+                name.as_deref(),
+            )
+            .await
+            .map(|found| found.map_err(fail))
         };
         let channel = resolve(Catalogue::Channel, &raw.channel_id, &raw.channel).await?;
         let tier = resolve(Catalogue::Tier, &raw.tier_id, &raw.tier).await?;

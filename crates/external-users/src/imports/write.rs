@@ -197,16 +197,22 @@ async fn add(
             .bind::<Uuid, _>(workspace_id)
             .bind::<Array<Uuid>, _>(&ids)
             .bind::<Array<Nullable<Uuid>>, _>(uuids(rows, |r| Some(r.channel_id.0)))
-            .bind::<Array<Nullable<Uuid>>, _>(identities.iter().map(|i| Some(i.0)).collect::<Vec<_>>())
+            .bind::<Array<Nullable<Uuid>>, _>(
+                identities.iter().map(|i| Some(i.0)).collect::<Vec<_>>(),
+            )
             .bind::<Array<Nullable<Uuid>>, _>(uuids(rows, |r| r.tier_id.map(|t| t.0)))
-            .bind::<Array<Nullable<Uuid>>, _>(uuids(rows, |r| r.external_user_group_id.map(|g| g.0)))
+            .bind::<Array<Nullable<Uuid>>, _>(uuids(rows, |r| {
+                r.external_user_group_id.map(|g| g.0)
+            }))
             .bind::<Array<Nullable<Text>>, _>(texts(rows, |r| r.external_id.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(texts(rows, |r| r.identifier.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(texts(rows, |r| r.identifier_key.as_deref()))
             .bind::<Array<Nullable<Text>>, _>(texts(rows, |r| r.name.as_deref()))
             .bind::<Array<Bool>, _>(rows.iter().map(|r| r.blocked).collect::<Vec<_>>())
             .bind::<Array<Timestamptz>, _>(
-                rows.iter().map(|r| r.created_at.unwrap_or(now)).collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.created_at.unwrap_or(now))
+                    .collect::<Vec<_>>(),
             ),
     )
     .load(conn)
@@ -249,7 +255,10 @@ async fn super_identities(
     workspace_id: WorkspaceId,
     rows: &[ExternalUserRow],
 ) -> DomainResult<Vec<SuperIdentityId>> {
-    let keys: BTreeSet<&str> = rows.iter().filter_map(|r| r.identifier_key.as_deref()).collect();
+    let keys: BTreeSet<&str> = rows
+        .iter()
+        .filter_map(|r| r.identifier_key.as_deref())
+        .collect();
     let keys: Vec<&str> = keys.into_iter().collect();
     let mut by_key: HashMap<String, SuperIdentityId> = HashMap::new();
     if !keys.is_empty() {
@@ -270,7 +279,11 @@ async fn super_identities(
         .bind::<Array<Text>, _>(&keys)
         .load(conn)
         .await?;
-        by_key.extend(found.into_iter().map(|f| (f.identifier_key, f.super_identity_id)));
+        by_key.extend(
+            found
+                .into_iter()
+                .map(|f| (f.identifier_key, f.super_identity_id)),
+        );
     }
     let mut fresh = Vec::new();
     let identities: Vec<SuperIdentityId> = rows

@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::raw::COLUMNS;
 use super::Format;
-use roster_core::imports::export;
 use crate::schema::users;
 use crate::users::UserRecord;
 use crate::{OrgId, UserId};
+use roster_core::imports::export;
 
 /// Users read per page.
 pub const PAGE: i64 = 5000;

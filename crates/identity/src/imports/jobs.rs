@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::{Counts, ImportOptions, LineError};
 use crate::schema::{user_import_errors, user_imports};
 use crate::{ImportId, OrgId};
+use roster_core::imports::ExternalKeys;
 
 /// An import's state and counts, as `GET /api/v1/app/user-imports/{id}` shows them.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -174,10 +175,11 @@ pub async fn record(
         let texts: Vec<[Option<String>; 4]> = chunk
             .iter()
             .map(|e| {
+                let keys = e.keys.as_deref();
                 [
                     e.email.as_deref(),
-                    e.external_id.as_deref(),
-                    e.identifier.as_deref(),
+                    keys.and_then(|k| k.external_id.as_deref()),
+                    keys.and_then(|k| k.identifier.as_deref()),
                     Some(e.message.as_str()),
                 ]
                 .map(|text| text.map(storable))
@@ -267,7 +269,11 @@ pub async fn finish(
 }
 
 /// An import of this scope; another org's or workspace's is a 404 like an unknown one.
-pub async fn get(conn: &mut AsyncPgConnection, scope: Scope<'_>, id: &str) -> DomainResult<ImportJob> {
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    scope: Scope<'_>,
+    id: &str,
+) -> DomainResult<ImportJob> {
     scope
         .imports()
         .filter(user_imports::id.eq(id))
@@ -312,7 +318,14 @@ pub async fn errors(
     after: i64,
     limit: i64,
 ) -> DomainResult<Vec<LineError>> {
-    type Row = (i64, Option<String>, Option<String>, Option<String>, String, String);
+    type Row = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
     let rows: Vec<Row> = user_import_errors::table
         .filter(user_import_errors::org_id.eq(org_id))
         .filter(user_import_errors::import_id.eq(id))
@@ -335,8 +348,7 @@ pub async fn errors(
             |(line, email, external_id, identifier, code, message)| LineError {
                 line: line as u64,
                 email,
-                external_id,
-                identifier,
+                keys: ExternalKeys::of(external_id, identifier),
                 code,
                 message,
             },

@@ -13,8 +13,8 @@ mod write;
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
 pub use roster_core::imports::{
-    Counts, Format, ImportOptions, LineError, OnConflict, Progress, RawRecord, ReadError,
-    Record, Records, BATCH,
+    Counts, Format, ImportOptions, LineError, OnConflict, Progress, RawRecord, ReadError, Record,
+    Records, BATCH,
 };
 
 pub use raw::RawUser;

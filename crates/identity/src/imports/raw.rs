@@ -78,7 +78,6 @@ impl From<Auth0User> for RawUser {
     }
 }
 
-
 impl RawRecord for RawUser {
     const COLUMNS: &'static [&'static str] = COLUMNS;
     const REQUIRED: Option<&'static str> = Some("email");

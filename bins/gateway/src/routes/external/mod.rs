@@ -39,10 +39,16 @@ pub fn register(t: &mut Table) {
         .add(__path_create_external_user, create_external_user)
         .add(__path_get_external_user, get_external_user)
         .add(__path_update_external_user, update_external_user);
-    t.add(__path_create_external_user_import, create_external_user_import)
-        .add(__path_get_external_user_import, get_external_user_import)
-        .add(__path_get_external_user_import_errors, get_external_user_import_errors)
-        .add(__path_export_external_users, export_external_users);
+    t.add(
+        __path_create_external_user_import,
+        create_external_user_import,
+    )
+    .add(__path_get_external_user_import, get_external_user_import)
+    .add(
+        __path_get_external_user_import_errors,
+        get_external_user_import_errors,
+    )
+    .add(__path_export_external_users, export_external_users);
     t.add(__path_create_channel, create_channel)
         .add(__path_list_channels, list_channels)
         .add(__path_get_channel, get_channel)

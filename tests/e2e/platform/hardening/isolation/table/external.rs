@@ -168,7 +168,12 @@ pub(super) fn rows() -> Vec<Row> {
             c.external(Method::GET, &path, None, status(&[404]))
         }),
         ("get", "/api/v1/external-user-export", |c| {
-            c.external(Method::GET, "/api/v1/external-user-export", None, status(&[200]))
+            c.external(
+                Method::GET,
+                "/api/v1/external-user-export",
+                None,
+                status(&[200]),
+            )
         }),
         ("get", "/api/v1/external-users/{id}", |c| {
             let (a, b) = (&c.w.a, &c.w.b);
