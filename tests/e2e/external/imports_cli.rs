@@ -4,10 +4,10 @@
 
 use reqwest::Method;
 use roster_e2e::{Expect, TestApp};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::USERS;
-use crate::app::users::import_cli::{cli, summary, temp_file};
+use crate::app::users::import_cli::{cli, errors_file, line_codes, summary, temp_file};
 
 #[tokio::test]
 async fn a_file_is_imported_with_its_errors_and_exported_as_csv_into_another_workspace() {
@@ -33,15 +33,8 @@ async fn a_file_is_imported_with_its_errors_and_exported_as_csv_into_another_wor
     let counts = ["read", "created", "updated", "skipped", "failed"].map(|c| s[c].clone());
     assert_eq!(counts, [5, 2, 0, 0, 3].map(|n| json!(n)), "{s}");
     assert!(s["seconds"].is_number(), "{s}");
-    let errors: Vec<Value> = std::fs::read_to_string(format!("{path}.errors.ndjson"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let codes: Vec<(i64, &str)> = errors
-        .iter()
-        .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap()))
-        .collect();
+    let errors = errors_file(path);
+    let codes = line_codes(&errors);
     assert_eq!(
         codes,
         [
