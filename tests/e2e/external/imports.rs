@@ -320,3 +320,40 @@ async fn empty_files_bad_options_and_callers_without_a_key_are_answered() {
         .problem(404, "import_not_found")
         .await;
 }
+
+#[tokio::test]
+async fn two_imports_of_one_file_at_once_add_each_user_once() {
+    let app = TestApp::spawn().await;
+    let ws = app.workspace().await;
+    let key = ws.api_key.as_str();
+    app.channel(key, "Website").await;
+    app.channel(key, "WhatsApp").await;
+    let users: Vec<Value> = (0..300)
+        .map(|i| {
+            let channel = if i % 2 == 0 { "Website" } else { "WhatsApp" };
+            json!({"channel": channel, "externalId": format!("crm-{i:04}"),
+                   "identifier": format!("person{}@example.com", i / 2)})
+        })
+        .collect();
+    let body = ndjson(&users);
+    let (a, b) = tokio::join!(
+        post(&app, key, "on_conflict=skip", body.clone()),
+        post(&app, key, "on_conflict=skip", body)
+    );
+    let sum = |field: &str| a[field].as_i64().unwrap() + b[field].as_i64().unwrap();
+    assert_eq!(
+        (sum("created"), sum("skipped"), sum("failed")),
+        (300, 300, 0),
+        "{a} {b}"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM external_users").await,
+        300
+    );
+    assert_eq!(total(&app, key, "").await, 300);
+    let created = "SELECT count(*) AS n FROM events WHERE type = 'external_user.created'";
+    assert_eq!(count(&app, created).await, 300);
+    // Each person is one super identity across the two channels, and none is left over.
+    let identities = "SELECT count(*) AS n FROM external_super_identities";
+    assert_eq!(count(&app, identities).await, 150);
+}
