@@ -52,19 +52,24 @@ impl Tenant {
     }
 }
 
+/// An import's request: its options, its head and its body.
+pub struct Upload {
+    pub q: ImportQuery,
+    pub req: HttpRequest,
+    pub body: web::Payload,
+}
+
 /// Runs an import of `kind` from the body for `tenant`, asked by `by`; answers 202 with
 /// the import's final state and counts (its URL, under `path`, in `Location`).
-#[allow(clippy::too_many_arguments)]
 pub async fn receive<K: Kind>(
     state: &AppState,
     tenant: &Tenant,
     by: &str,
     kind: &mut K,
     path: &str,
-    q: ImportQuery,
-    req: &HttpRequest,
-    body: web::Payload,
+    upload: Upload,
 ) -> ApiResult<HttpResponse> {
+    let Upload { q, req, body } = upload;
     let max = state.config.import_max_bytes;
     let declared = req
         .headers()

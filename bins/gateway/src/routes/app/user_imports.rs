@@ -12,7 +12,7 @@ use roster_identity::ImportId;
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, CursorPaging, IdPath};
-use crate::routes::imports::{self, ImportQuery, Tenant};
+use crate::routes::imports::{self, ImportQuery, Tenant, Upload};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.
@@ -49,7 +49,15 @@ pub async fn create_user_import(
         org_id: &caller.user.org_id,
     };
     let by = caller.user.id.as_str();
-    imports::receive(&state, &tenant, by, &mut users, IMPORT_PATH, q, &req, body).await
+    imports::receive(
+        &state,
+        &tenant,
+        by,
+        &mut users,
+        IMPORT_PATH,
+        Upload { q, req, body },
+    )
+    .await
 }
 
 /// The org's imports (AppAdmin), newest first, each with its state and counts.

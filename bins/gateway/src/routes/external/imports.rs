@@ -16,7 +16,7 @@ use roster_identity::{ImportId, OrgId};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, IdPath};
-use crate::routes::imports::{self, ImportQuery, Tenant};
+use crate::routes::imports::{self, ImportQuery, Tenant, Upload};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.
@@ -63,7 +63,15 @@ pub async fn create_external_user_import(
         tenant(&mut conn, &caller).await?
     };
     let by = caller.key_id.to_string();
-    imports::receive(&state, &tenant, &by, &mut users, IMPORT_PATH, q, &req, body).await
+    imports::receive(
+        &state,
+        &tenant,
+        &by,
+        &mut users,
+        IMPORT_PATH,
+        Upload { q, req, body },
+    )
+    .await
 }
 
 /// An import of external users of the workspace: its state and counts, live while it runs.
