@@ -146,7 +146,7 @@ const COMMON: &[(&str, &str)] = &[
     ),
 ];
 
-fn problem_response(description: &str) -> Response {
+pub fn problem_response(description: &str) -> Response {
     ResponseBuilder::new()
         .description(description)
         .content(

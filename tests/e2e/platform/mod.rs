@@ -7,6 +7,7 @@ mod fuzz_findings;
 mod guidance;
 pub(crate) mod hardening;
 mod http_errors;
+mod idempotency;
 mod migrations;
 mod openapi;
 mod openapi_document;

@@ -175,3 +175,46 @@ fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
     let failed = WebhookResult { failed: 1, ..good };
     assert_eq!(judged(failed), [true, true, true, false]);
 }
+
+#[test]
+fn an_idempotent_create_is_judged_against_create_user_of_the_same_run() {
+    let run = |idempotent: f64| {
+        report(vec![
+            ScenarioResult::new(
+                scenario("create-user"),
+                wrk(4000.0, 2.0, 0),
+                None,
+                Some(40.0),
+                None,
+            ),
+            ScenarioResult::new(
+                scenario("idempotent-create"),
+                wrk(idempotent, 2.0, 0),
+                None,
+                Some(40.0),
+                None,
+            ),
+        ])
+    };
+    let verdict = |r: &Report| {
+        r.checks
+            .iter()
+            .find(|c| c.scenario == "idempotent-create" && c.what == "rate >= 85% of create-user")
+            .map(|c| (c.pass, c.measured.clone()))
+    };
+    assert_eq!(
+        verdict(&run(3600.0)),
+        Some((true, "90% (3600/s against 4000/s)".into()))
+    );
+    assert_eq!(verdict(&run(3000.0)).map(|v| v.0), Some(false));
+    // Alone, it is judged by its 5xx only.
+    let alone = report(vec![ScenarioResult::new(
+        scenario("idempotent-create"),
+        wrk(3000.0, 2.0, 0),
+        None,
+        Some(40.0),
+        None,
+    )]);
+    assert_eq!(verdict(&alone), None);
+    assert!(alone.checks.iter().any(|c| c.what == "no 5xx" && c.pass));
+}

@@ -50,6 +50,9 @@ pub enum Target {
     P50Ms(f64),
     /// At least this many requests/s, none answered 5xx.
     RateAtLeast(f64),
+    /// Requests/s at least `min` times those of the scenario `of` in the same run (judged
+    /// only when both ran), none answered 5xx.
+    RateOf { of: &'static str, min: f64 },
     /// Measured and reported only.
     None,
 }
@@ -265,6 +268,20 @@ mod tests {
             "{lua}"
         );
         assert!(lua.contains("userName%20eq%20%22"), "{lua}");
+    }
+
+    #[test]
+    fn the_idempotent_create_sends_a_key_of_its_own_per_request() {
+        let scenario = select(&["idempotent-create".into()]).unwrap_or_default();
+        let lua = (scenario[0].wrk)(&fixture());
+        assert!(
+            lua.contains("wrk.headers[\"Idempotency-Key\"] = \"idem-\" .. n\n  return wrk.format(\"POST\", \"/api/v1/app/user\""),
+            "{lua}"
+        );
+        assert!(matches!(
+            scenario[0].target,
+            Target::RateOf { of: "create-user", min } if (min - 0.85).abs() < f64::EPSILON
+        ));
     }
 
     #[test]

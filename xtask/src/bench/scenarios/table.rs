@@ -1,6 +1,8 @@
 //! The table of scenarios: one row each, with the SQL and Lua pieces the rows share.
 
-use super::lua::{create_user_lua, lua_channels, lua_family, lua_scim, lua_seeded_email};
+use super::lua::{
+    create_user_lua, idempotent_create_lua, lua_channels, lua_family, lua_scim, lua_seeded_email,
+};
 use super::{
     Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE,
     SLACK_TEAM,
@@ -241,6 +243,20 @@ end
         target: Target::RateAtLeast(3000.0),
         expect: "\"id\":\"user_",
         webhook: true,
+    },
+    Scenario {
+        name: "idempotent-create",
+        number: "6i",
+        title: "POST /api/v1/app/user (unique emails), each with an Idempotency-Key of its own",
+        needs: &[Dataset::AppUsers],
+        wrk: idempotent_create_lua,
+        pgbench: None,
+        target: Target::RateOf {
+            of: "create-user",
+            min: 0.85,
+        },
+        expect: "\"id\":\"user_",
+        webhook: false,
     },
     Scenario {
         name: "external-authenticate",
