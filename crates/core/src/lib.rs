@@ -12,6 +12,7 @@ pub mod expiry;
 pub mod feed;
 pub mod id;
 pub mod idempotency;
+pub mod imports;
 pub mod jwt;
 pub mod keys;
 pub mod metadata;

@@ -168,6 +168,8 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// The workspace of an import of external users; none for an org's users.
+        workspace_id -> Nullable<Uuid>,
     }
 }
 
@@ -180,6 +182,8 @@ diesel::table! {
         email -> Nullable<Text>,
         code -> Text,
         message -> Text,
+        external_id -> Nullable<Text>,
+        identifier -> Nullable<Text>,
     }
 }
 

@@ -10,6 +10,8 @@ mod access_tokens;
 mod auth;
 mod catalog;
 mod groups;
+mod imports;
+mod imports_cli;
 pub(crate) mod lists;
 mod users;
 mod workspaces;

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalogue;
 pub mod groups;
+pub mod imports;
 pub mod query;
 pub mod users;
 
@@ -44,6 +45,7 @@ pub fn register(t: &mut Table) {
     use auth::*;
     use catalogue::*;
     use groups::*;
+    use imports::*;
     use users::*;
     t.add(__path_authenticate, authenticate)
         .secret()
@@ -56,6 +58,17 @@ pub fn register(t: &mut Table) {
         .conditional()
         .add(__path_update_external_user, update_external_user)
         .conditional();
+    t.add(
+        __path_create_external_user_import,
+        create_external_user_import,
+    )
+    .add(__path_get_external_user_import, get_external_user_import)
+    .conditional()
+    .add(
+        __path_get_external_user_import_errors,
+        get_external_user_import_errors,
+    )
+    .add(__path_export_external_users, export_external_users);
     t.add(__path_create_channel, create_channel)
         .create()
         .add(__path_list_channels, list_channels)
