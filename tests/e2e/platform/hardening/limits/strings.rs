@@ -196,15 +196,17 @@ async fn every_over_long_string_is_400() {
             }
             tried += 1;
             fields.insert(format!("{label} {header}:"));
-            // Only the App family takes a header parameter (`x-org`): sent once, too long.
-            assert_eq!(family(&op.path), Family::App, "{label}");
-            let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
-            let mut req = world
-                .slack
-                .app
-                .anon(method, &url(&query))
-                .bearer_auth(&world.a.admin.token)
-                .header(header.as_str(), long_query.as_str());
+            let mut req = if header.eq_ignore_ascii_case("x-org") {
+                // Sent once, too long (the family's own request names the org).
+                assert_eq!(family(&op.path), Family::App, "{label}");
+                let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+                let app = &world.slack.app;
+                app.anon(method, &url(&query))
+                    .bearer_auth(&world.a.admin.token)
+            } else {
+                request(&world, &op.method, &url(&query))
+            }
+            .header(header.as_str(), long_query.as_str());
             if !body.is_null() {
                 req = req.json(&body);
             }
