@@ -18,6 +18,14 @@ fn email() -> StringSchema {
     Email::schema()
 }
 
+/// What [`token`] takes: up to [`MAX_TOKEN_CHARS`] characters, not all blank. Whether it is
+/// a live one Roster mailed is known only on the server (else `INVALID_TOKEN`).
+pub fn link_token() -> StringSchema {
+    StringSchema::new(1, MAX_TOKEN_CHARS)
+        .pattern(r"\S")
+        .description("The token of the link Roster mailed.")
+}
+
 /// `POST /api/auth/send-verification-email`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct SendVerificationEmailRequest {
@@ -44,8 +52,9 @@ pub struct RequestPasswordResetRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResetPasswordRequest {
     #[serde(rename = "newPassword")]
+    #[schema(schema_with = crate::requests::password)]
     pub new_password: String,
-    /// The token of the reset link.
+    #[schema(schema_with = link_token)]
     pub token: String,
 }
 
@@ -53,7 +62,7 @@ pub struct ResetPasswordRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyEmailQuery {
-    /// The token of the verification link.
+    #[param(schema_with = link_token)]
     pub token: String,
     /// Where to send the browser afterwards (`?error=INVALID_TOKEN` on failure).
     #[serde(rename = "callbackURL")]
@@ -81,14 +90,13 @@ impl VerifyEmailQuery {
 
 /// A link token as a client sent it: not empty, and no longer than any Roster makes.
 fn token(field: &str, raw: &str) -> Result<String, DomainError> {
-    let raw = raw.trim();
-    if raw.is_empty() || raw.len() > MAX_TOKEN_CHARS {
+    if raw.chars().count() > MAX_TOKEN_CHARS || raw.trim().is_empty() {
         return Err(DomainError::invalid(
             field,
             format!("must be a link token of at most {MAX_TOKEN_CHARS} characters"),
         ));
     }
-    Ok(raw.to_owned())
+    Ok(raw.trim().to_owned())
 }
 
 /// `GET /api/auth/reset-password/{token}`
