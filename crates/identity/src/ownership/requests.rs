@@ -62,7 +62,7 @@ pub struct ResetPasswordRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyEmailQuery {
-    #[param(schema_with = link_token)]
+    #[param(required = true, schema_with = link_token)]
     pub token: String,
     /// Where to send the browser afterwards (`?error=INVALID_TOKEN` on failure).
     #[serde(rename = "callbackURL")]
