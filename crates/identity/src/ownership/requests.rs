@@ -62,7 +62,8 @@ pub struct ResetPasswordRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyEmailQuery {
-    #[param(required = true, schema_with = link_token)]
+    /// The token of the link Roster mailed (`MAX_TOKEN_CHARS` at most, not all blank).
+    #[param(min_length = 1, max_length = 200, pattern = r"\S")]
     pub token: String,
     /// Where to send the browser afterwards (`?error=INVALID_TOKEN` on failure).
     #[serde(rename = "callbackURL")]
@@ -196,5 +197,26 @@ impl ResetPasswordRequest {
             (Some(password), Some(token)) => Ok((password, token)),
             _ => Err(DomainError::internal_msg("validation collected no error")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_token_is_the_one_taken() {
+        let params = VerifyEmailQuery::into_params(|| None);
+        let param = params.iter().find(|p| p.name == "token").unwrap();
+        let schema = serde_json::to_value(&param.schema).unwrap();
+        assert_eq!(
+            serde_json::to_value(&param.required).unwrap(),
+            serde_json::json!(true)
+        );
+        assert_eq!(schema["maxLength"], MAX_TOKEN_CHARS);
+        assert!(token("t", &"é".repeat(MAX_TOKEN_CHARS)).is_ok());
+        assert!(token("t", &"é".repeat(MAX_TOKEN_CHARS + 1)).is_err());
+        assert!(token("t", " \t ").is_err());
+        assert_eq!(token("t", " abc ").unwrap(), "abc");
     }
 }
