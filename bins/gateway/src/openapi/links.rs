@@ -11,6 +11,10 @@ use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{OpenApi, RefOr, Schema};
 
+/// An item path: its collection's path, its key parameter, and its operations (verb and
+/// operation id).
+type Item = (String, String, Vec<(&'static str, String)>);
+
 /// Adds the links of every create of `doc`.
 pub fn add(doc: &mut OpenApi) {
     let schemas = doc
@@ -19,7 +23,7 @@ pub fn add(doc: &mut OpenApi) {
         .map(|c| c.schemas.clone())
         .unwrap_or_default();
     let paths = &mut doc.paths.paths;
-    let items: Vec<(String, String, Vec<(&'static str, String)>)> = paths
+    let items: Vec<Item> = paths
         .iter()
         .filter_map(|(path, item)| {
             let (collection, last) = path.rsplit_once('/')?;
@@ -136,7 +140,6 @@ fn parameters<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde_json::Value;
 
     fn links(doc: &Value, path: &str, status: &str) -> Value {
