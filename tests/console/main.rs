@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod driver;
+mod more_pages;
 mod pages;
 // The e2e suite's webhook receiver; this binary uses part of it.
 #[allow(dead_code)]
@@ -178,7 +179,14 @@ async fn an_app_member_is_refused_the_admin_pages_and_keeps_their_own() {
     sign_in(&b, &app, "member@acme.test", PASSWORD).await;
     wait_for_text(&b, "<h1>User member@acme.test</h1>").await;
     pages::check(&b, &app, "profile").await;
-    for path in ["/console/users", "/console/audit"] {
+    for path in [
+        "/console/users",
+        "/console/audit",
+        "/console/groups",
+        "/console/workspaces",
+        "/console/slack",
+        "/console/scim",
+    ] {
         b.client.goto(&app.url(path)).await.unwrap();
         wait_for_text(&b, "<h1>Not allowed</h1>").await;
     }

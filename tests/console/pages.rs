@@ -1,8 +1,10 @@
 //! What every page must be: written to `target/console/<name>.png`, styled by its own
 //! stylesheet, every field labelled, every button named, headings in order, one `h1`,
-//! and nothing loaded from another origin.
+//! nothing loaded from another origin, and no serious or critical violation found by
+//! axe-core (injected over WebDriver: the page's CSP allows no script of its own).
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use roster_e2e::TestApp;
 use serde_json::Value;
@@ -11,11 +13,46 @@ use crate::driver::Browser;
 
 /// Where the screenshots go.
 pub fn shots_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("console")
+    target_dir().join("console")
 }
+
+/// `target/`, where the screenshots and axe-core are.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// axe-core's source: `ROSTER_AXE_JS`, else where `cargo xtask test` installs it (pinned
+/// in `tests/console/axe/package-lock.json`).
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = std::env::var_os("ROSTER_AXE_JS").map_or_else(
+            || target_dir().join("axe-core/node_modules/axe-core/axe.min.js"),
+            PathBuf::from,
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is not installed at {} ({e}): run the tests with `cargo xtask test`, \
+                 which installs it with npm from tests/console/axe",
+                path.display()
+            )
+        })
+    })
+}
+
+/// Runs axe-core on the page (after its source, in the same script) and answers its
+/// serious and critical violations, each with where it is.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then(r => done(r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+      + v.nodes.map(n => n.target.join(' ')).join(', '))))
+  .catch(e => done(['axe-core failed: ' + e]));
+"#;
 
 /// The page's problems, found by the browser itself.
 const AUDIT: &str = r#"
@@ -53,4 +90,15 @@ pub async fn check(b: &Browser, app: &TestApp, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     let problems = b.eval(AUDIT).await;
     assert_eq!(problems, Value::Array(vec![]), "{name}: {problems}");
+    let script = format!("{}\n{AXE_RUN}", axe_source());
+    let violations = b
+        .client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{name}: axe-core did not run: {e}"));
+    assert_eq!(
+        violations,
+        Value::Array(vec![]),
+        "{name}: axe-core: {violations}"
+    );
 }

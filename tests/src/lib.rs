@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod expect;
 mod external;
 pub mod raw_http;
+mod slack;
 mod sql;
 
 pub use expect::{Expect, Reply};

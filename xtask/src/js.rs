@@ -3,7 +3,8 @@
 //! `target/better-auth-js` (again only when the lockfile changed), run with `node --test`
 //! against a `roster-gateway serve` on a fresh database, with two bootstrapped orgs (their
 //! admins' tokens in `ROSTER_ORGS`) and its mail sent to the scripts' own SMTP server
-//! (`ROSTER_SMTP_PORT`). One test of `cargo xtask test`.
+//! (`ROSTER_SMTP_PORT`). One test of `cargo xtask test`. axe-core, which the console's
+//! browser tests inject into their pages, is installed the same way (`install_axe`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,21 +34,48 @@ const ORGS: [&str; 2] = ["js-one", "js-two"];
 /// `tests/js` with its dependencies in `target/better-auth-js`, installed from the
 /// lockfile if it changed since the last install.
 pub fn install(root: &Path) -> Result<PathBuf> {
-    let source = root.join("tests/js");
-    let dir = root.join("target/better-auth-js");
+    npm_ci(
+        root,
+        "tests/js",
+        &FILES,
+        "target/better-auth-js",
+        "the better-auth client",
+    )
+}
+
+/// axe-core for the console's browser tests (`tests/console/axe`, pinned in its
+/// `package-lock.json`), in `target/axe-core`; returns the path of `axe.min.js`, which
+/// the tests inject into every page (`ROSTER_AXE_JS`).
+pub fn install_axe(root: &Path) -> Result<PathBuf> {
+    let files = ["package.json", "package-lock.json"];
+    let dir = npm_ci(
+        root,
+        "tests/console/axe",
+        &files,
+        "target/axe-core",
+        "axe-core",
+    )?;
+    Ok(dir.join("node_modules/axe-core/axe.min.js"))
+}
+
+/// The Node project in `source` copied to `dest` (both under `root`) with its
+/// dependencies, installed by `npm ci` if its lockfile changed since the last install.
+fn npm_ci(root: &Path, source: &str, files: &[&str], dest: &str, what: &str) -> Result<PathBuf> {
+    let source = root.join(source);
+    let dir = root.join(dest);
     fs::create_dir_all(&dir)?;
-    for file in FILES {
+    for file in files {
         fs::copy(source.join(file), dir.join(file))
-            .with_context(|| format!("copying tests/js/{file}"))?;
+            .with_context(|| format!("copying {}", source.join(file).display()))?;
     }
     let lock = fs::read_to_string(source.join("package-lock.json"))?;
     let stamp = dir.join("node_modules/.roster-lock");
     if fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
         return Ok(dir);
     }
-    tool("node")?;
-    tool("npm")?;
-    eprintln!("xtask: installing the better-auth client (pinned in tests/js/package-lock.json)");
+    tool("node", what)?;
+    tool("npm", what)?;
+    eprintln!("xtask: installing {what} (pinned in its package-lock.json)");
     let ok = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
         .current_dir(&dir)
@@ -64,7 +92,7 @@ pub fn install(root: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn tool(name: &str) -> Result<()> {
+fn tool(name: &str, what: &str) -> Result<()> {
     let found = Command::new(name)
         .arg("--version")
         .stdout(Stdio::null())
@@ -73,8 +101,8 @@ fn tool(name: &str) -> Result<()> {
         .is_ok_and(|s| s.success());
     if !found {
         bail!(
-            "{name} is needed to run the better-auth client's tests: install Node.js 20 or \
-             later with npm (e.g. `sudo apt-get install -y nodejs npm`)"
+            "{name} is needed to install {what}: install Node.js 20 or later with npm (e.g. \
+             `sudo apt-get install -y nodejs npm`)"
         );
     }
     Ok(())

@@ -15,13 +15,15 @@ use anyhow::{bail, Context, Result};
 use crate::{examples, fuzz, js, openapi, readme};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
-    // The console's tests drive headless Chromium (`tests/console`).
+    // The console's tests drive headless Chromium (`tests/console`), with axe-core.
     crate::browser::ensure_installed()?;
+    let axe = js::install_axe(root)?;
     let (url, lease) = crate::database(root)?;
     let mut child = crate::cargo_command()
         .args(["test", "--workspace", "--all-targets", "--"])
         .args(extra)
         .env("DATABASE_URL", &url)
+        .env("ROSTER_AXE_JS", &axe)
         .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()

@@ -109,6 +109,23 @@ pub fn name_actor(principal: &Principal) {
     EventContext::set_actor(Actor::new(ActorType::User, principal.user.id.as_str()));
 }
 
+/// The org a request names in `x-org`, trimmed (empty when sent empty): a 400 when it is
+/// not text or is longer than an org reference can be.
+fn org_header(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    match req.headers().get(ORG_HEADER).map(|v| v.to_str()) {
+        None => Ok(None),
+        Some(Ok(org)) if org.trim().len() <= MAX_ORG_REF => Ok(Some(org.trim().to_owned())),
+        Some(_) => Err(invalid_org_header()),
+    }
+}
+
+fn invalid_org_header() -> ApiError {
+    ApiError::bad_request(
+        "invalid_org_header",
+        "the x-org header must be an org slug or id",
+    )
+}
+
 /// A signed-in account (token or session), whatever org it is working in, and the org its
 /// request names in `x-org` (trimmed; absent when empty).
 #[derive(Debug, Clone)]
@@ -121,22 +138,10 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         let secret = credential(req);
-        let org = req
-            .headers()
-            .get(ORG_HEADER)
-            .map(|v| v.to_str().map(|s| s.trim().to_owned()));
+        let org = org_header(req);
         Box::pin(async move {
             let state = state?;
-            let org = match org {
-                None => None,
-                Some(Ok(org)) if org.len() <= MAX_ORG_REF => Some(org).filter(|o| !o.is_empty()),
-                Some(_) => {
-                    return Err(ApiError::bad_request(
-                        "invalid_org_header",
-                        "the x-org header must be an org slug or id",
-                    ))
-                }
-            };
+            let org = org?.filter(|o| !o.is_empty());
             Ok(Caller(authenticate(&state, secret).await?, org))
         })
     }
@@ -160,22 +165,13 @@ impl FromRequest for AppCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);
         let secret = credential(req);
-        let org = req
-            .headers()
-            .get(ORG_HEADER)
-            .map(|v| v.to_str().map(|s| s.trim().to_owned()));
+        let org = org_header(req);
         Box::pin(async move {
             let state = state?;
             let authenticated = authenticate(&state, secret).await?;
-            let org = match org {
-                None => None,
-                Some(Ok(org)) if !org.is_empty() && org.len() <= MAX_ORG_REF => Some(org),
-                Some(_) => {
-                    return Err(ApiError::bad_request(
-                        "invalid_org_header",
-                        "the x-org header must be an org slug or id",
-                    ))
-                }
+            let org = match org? {
+                Some(org) if org.is_empty() => return Err(invalid_org_header()),
+                org => org,
             };
             // The org the request names, else the session's; without one, principal() says 400.
             let org_ref = org.clone().or_else(|| {

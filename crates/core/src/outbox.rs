@@ -4,16 +4,18 @@
 //! until the outcomes are recorded, so that no two senders send a row at once and one that
 //! dies gives its claims back at once (its transaction ends with its connection). A
 //! notification after each commit that queued rows wakes them; between notifications each
-//! sleeps until the next row falls due ([`Outbox::next_due`]), and looks every
+//! sleeps until the next row falls due, and looks every
 //! [`POLL`] besides.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use tokio::sync::Notify;
 
+use crate::db::prepared_once;
 use crate::db::Pool;
 use crate::time::Timestamp;
 use crate::DomainError;
@@ -32,6 +34,9 @@ pub trait Outbox: Sync {
     const BATCH: usize;
     /// The channel a commit that queued rows notifies.
     const CHANNEL: &'static str;
+    /// Its table: a row is to send while its `state` is `'pending'`, from its
+    /// `next_attempt_at` on.
+    const TABLE: &'static str;
 
     /// In the batch's transaction: claims up to [`Self::BATCH`] due rows, sends them and
     /// records what came of each; returns how many it claimed.
@@ -39,12 +44,6 @@ pub trait Outbox: Sync {
         &self,
         conn: &mut AsyncPgConnection,
     ) -> impl Future<Output = Result<usize, DomainError>> + Send;
-
-    /// When the next pending row falls due, if any is pending.
-    fn next_due(
-        &self,
-        conn: &mut AsyncPgConnection,
-    ) -> impl Future<Output = Result<Option<Timestamp>, DomainError>> + Send;
 }
 
 /// Sends `outbox`'s rows with `workers` loops on `pool` (one connection each), woken by
@@ -103,9 +102,23 @@ async fn batch<O: Outbox>(outbox: &O, pool: &Pool) -> Result<usize, DomainError>
         .await
 }
 
-async fn next_due<O: Outbox>(outbox: &O, pool: &Pool) -> Result<Option<Timestamp>, DomainError> {
+/// When the soonest pending row that no worker holds falls due, if any.
+async fn next_due<O: Outbox>(_: &O, pool: &Pool) -> Result<Option<Timestamp>, DomainError> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+        next_attempt_at: Timestamp,
+    }
     let mut conn = crate::db::conn(pool).await?;
-    outbox.next_due(&mut conn).await
+    let due: Option<Due> = prepared_once(diesel::sql_query(format!(
+        "SELECT next_attempt_at FROM {} WHERE state = 'pending' \
+         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        O::TABLE
+    )))
+    .get_result(&mut conn)
+    .await
+    .optional()?;
+    Ok(due.map(|d| d.next_attempt_at))
 }
 
 /// Wakes every loop on a notification, and when the connection is back (it may have

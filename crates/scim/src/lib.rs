@@ -9,7 +9,7 @@ pub mod groups;
 pub mod path;
 
 pub use error::{ScimError, ScimResult, ScimType};
-pub use scope::Scope;
+pub use scope::{Change, Scope};
 pub mod list;
 pub mod patch;
 pub mod projection;

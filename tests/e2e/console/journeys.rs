@@ -84,13 +84,11 @@ async fn an_admin_finds_a_user_deactivates_them_and_the_audit_log_shows_it() {
 #[tokio::test]
 async fn users_page_through_cursor_pages_with_next_and_previous() {
     let app = TestApp::spawn().await;
-    person(&app, "boss@acme.test", "AppAdmin").await;
+    let browser = Browser::boss(&app).await;
     for i in 0..23 {
         app.create_user(&format!("member{i:02}@acme.test"), "AppMember")
             .await;
     }
-    let browser = Browser::new(&app);
-    browser.sign_in("boss@acme.test").await;
     let first = browser.page("/console/users?role=AppMember").await;
     assert!(first.contains("<strong id=\"total\">23</strong>"));
     assert!(!first.contains("rel=\"prev\""));
@@ -118,9 +116,7 @@ async fn users_page_through_cursor_pages_with_next_and_previous() {
 #[tokio::test]
 async fn a_token_created_in_the_console_is_shown_once_works_and_is_revoked() {
     let app = TestApp::spawn().await;
-    person(&app, "boss@acme.test", "AppAdmin").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("boss@acme.test").await;
+    let browser = Browser::boss(&app).await;
     let created = browser
         .submit(
             "/console/tokens",
@@ -158,9 +154,7 @@ async fn a_token_created_in_the_console_is_shown_once_works_and_is_revoked() {
 #[tokio::test]
 async fn an_admin_creates_and_edits_a_user_and_signs_out() {
     let app = TestApp::spawn().await;
-    person(&app, "boss@acme.test", "AppAdmin").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("boss@acme.test").await;
+    let browser = Browser::boss(&app).await;
     let reply = browser
         .submit(
             "/console/users",

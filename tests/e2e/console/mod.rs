@@ -2,8 +2,11 @@
 //! cookies, redirects. The journeys in a real browser are in `cargo xtask test`'s
 //! console suite (`tests/console`).
 
+mod external;
+mod groups;
 mod journeys;
 mod refusals;
+mod scim_slack;
 
 use reqwest::{Method, RequestBuilder};
 use roster_e2e::{Expect, Reply, TestApp};
@@ -65,6 +68,19 @@ impl<'a> Browser<'a> {
         self.post(action, &all).reply().await
     }
 
+    /// A browser signed in as a new person of the admin's org with `role`.
+    pub async fn signed_in(app: &'a TestApp, email: &str, role: &str) -> Self {
+        person(app, email, role).await;
+        let browser = Self::new(app);
+        browser.sign_in(email).await;
+        browser
+    }
+
+    /// A browser signed in as `boss@acme.test`, an AppAdmin of the admin's org.
+    pub async fn boss(app: &'a TestApp) -> Self {
+        Self::signed_in(app, "boss@acme.test", "AppAdmin").await
+    }
+
     /// Signs in through the form; asserts the 303 to the console.
     pub async fn sign_in(&self, email: &str) {
         let reply = self
@@ -77,6 +93,36 @@ impl<'a> Browser<'a> {
             .expect(303);
         assert_eq!(reply.header("location"), Some("/console/"));
     }
+}
+
+/// The first link of the page to a path that starts with `prefix` (`&amp;` undone).
+pub fn href(html: &str, prefix: &str) -> String {
+    attribute(html, "href", prefix)
+}
+
+/// The first form of the page that posts to a path that starts with `prefix`.
+pub fn action(html: &str, prefix: &str) -> String {
+    attribute(html, "action", prefix)
+}
+
+fn attribute(html: &str, name: &str, prefix: &str) -> String {
+    let html = html.replace("&#38;", "&").replace("&amp;", "&");
+    let needle = format!("{name}=\"{prefix}");
+    let start = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no {name} to {prefix}: {html}"))
+        + name.len()
+        + 2;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The value of the input with this id (a secret shown once).
+pub fn value_of(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}: {html}"));
+    let start = html[at..].find("value=\"").unwrap() + at + 7;
+    html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// The CSRF token in a page's first form.

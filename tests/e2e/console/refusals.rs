@@ -153,9 +153,7 @@ async fn an_app_member_sees_only_their_own_profile_and_tokens() {
 #[tokio::test]
 async fn unknown_and_malformed_ids_are_404_pages() {
     let app = TestApp::spawn().await;
-    person(&app, "boss@acme.test", "AppAdmin").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("boss@acme.test").await;
+    let browser = Browser::boss(&app).await;
     for path in [
         "/console/users/user_0000000000000000",
         "/console/users/nope",

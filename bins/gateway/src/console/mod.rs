@@ -5,15 +5,22 @@
 //! calls, through the same extractors, rules and events. `docs/console.md` shows it.
 
 pub mod audit;
+pub mod catalogues;
 pub mod csrf;
+pub mod external_users;
 pub mod form;
+pub mod groups;
 pub mod page;
+pub mod scim;
 pub mod session;
 pub mod sign_in;
+pub mod slack;
 pub mod tokens;
 pub mod user;
+pub mod user_related;
 pub mod users;
 pub mod webhooks;
+pub mod workspaces;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -79,6 +86,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/console/users/{id}/delete", post).route(web::post().to(user::delete)))
         .service(
+            resource("/console/users/{id}/groups", post)
+                .route(web::post().to(groups::add_to_group)),
+        )
+        .service(
             resource("/console/tokens", both)
                 .route(web::get().to(tokens::list))
                 .route(web::post().to(tokens::create)),
@@ -105,4 +116,61 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/console/webhooks/{id}/deliveries/{delivery}/retry", post)
                 .route(web::post().to(webhooks::retry)),
         );
+    more(cfg);
+}
+
+/// The pages of groups, SCIM, external users and Slack.
+fn more(cfg: &mut web::ServiceConfig) {
+    let get = &[Method::GET];
+    let post = &[Method::POST];
+    let both = &[Method::GET, Method::POST];
+    cfg.service(
+        resource("/console/groups", both)
+            .route(web::get().to(groups::list))
+            .route(web::post().to(groups::create)),
+    )
+    .service(resource("/console/groups/{id}", get).route(web::get().to(groups::page)))
+    .service(
+        resource("/console/groups/{id}/members", post).route(web::post().to(groups::add_member)),
+    )
+    .service(
+        resource("/console/groups/{id}/members/{user}/remove", post)
+            .route(web::post().to(groups::remove_member)),
+    )
+    .service(
+        resource("/console/scim", both)
+            .route(web::get().to(scim::list))
+            .route(web::post().to(scim::create)),
+    )
+    .service(resource("/console/scim/{id}/revoke", post).route(web::post().to(scim::revoke)))
+    .service(
+        resource("/console/workspaces", both)
+            .route(web::get().to(workspaces::list))
+            .route(web::post().to(workspaces::create)),
+    )
+    .service(resource("/console/workspaces/{id}", get).route(web::get().to(workspaces::page)))
+    .service(
+        resource("/console/workspaces/{id}/keys", post)
+            .route(web::post().to(workspaces::create_key)),
+    )
+    .service(
+        resource("/console/workspaces/{id}/keys/{key}/revoke", post)
+            .route(web::post().to(workspaces::revoke_key)),
+    )
+    .service(
+        resource(
+            "/console/workspaces/{id}/{catalogue:channels|tiers|groups}",
+            post,
+        )
+        .route(web::post().to(catalogues::add)),
+    )
+    .service(
+        resource("/console/workspaces/{id}/users", get).route(web::get().to(external_users::list)),
+    )
+    .service(resource("/console/slack", get).route(web::get().to(slack::list)))
+    .service(resource("/console/slack/{team}", get).route(web::get().to(slack::team)))
+    .service(
+        resource("/console/slack/{team}/links/{user}/unlink", post)
+            .route(web::post().to(slack::unlink)),
+    );
 }

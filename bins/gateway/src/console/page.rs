@@ -7,6 +7,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
+use roster_core::page::{CursorParams, OffsetParams, Paging, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 
@@ -61,6 +62,56 @@ pub fn see_other(to: impl AsRef<str>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.as_ref()))
         .finish()
+}
+
+/// A short list whole, as one page (the API's largest).
+pub fn everything() -> Result<Paging, ConsoleError> {
+    Ok(Paging::by_offset(&OffsetParams {
+        page: None,
+        page_size: Some(MAX_PAGE_SIZE),
+    })?)
+}
+
+/// The cursor page a listing asks for: after or before a cursor (blank is none), else
+/// the first.
+pub fn cursor_paging(after: Option<&str>, before: Option<&str>) -> Result<Paging, ConsoleError> {
+    let given = |c: Option<&str>| c.filter(|c| !c.is_empty()).map(str::to_owned);
+    let cursor = CursorParams {
+        after: given(after),
+        before: given(before),
+        first: None,
+        last: None,
+    };
+    if cursor.after.is_none() && cursor.before.is_none() {
+        return Ok(Paging::After {
+            cursor: None,
+            size: DEFAULT_PAGE_SIZE,
+        });
+    }
+    Ok(Paging::new(&OffsetParams::default(), &cursor)?)
+}
+
+/// `path` with the query of `pairs` whose values are not blank.
+pub fn link(path: &str, pairs: &[(&str, &str)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v);
+        }
+    }
+    let q = q.finish();
+    match q.is_empty() {
+        true => path.to_owned(),
+        false => format!("{path}?{q}"),
+    }
+}
+
+/// The query string as `T`; a malformed one is a 400 page.
+pub fn query<T: serde::de::DeserializeOwned>(
+    req: &actix_web::HttpRequest,
+) -> Result<T, ConsoleError> {
+    serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ConsoleError::bad_request("invalid_query", e.to_string()))
 }
 
 /// A timestamp as the console shows it: `2026-02-08 14:12 UTC`.

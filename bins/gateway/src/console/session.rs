@@ -11,11 +11,13 @@ use actix_web::{web, FromRequest, HttpRequest};
 use roster_core::DomainError;
 use roster_identity::active_org;
 use roster_identity::auth::Principal;
+use roster_identity::OrgId;
 
 use super::csrf;
 use super::page::{ConsoleError, Layout, OrgOption};
 use crate::auth::AppCaller;
 use crate::error::ApiError;
+use crate::extract::ids::PathId;
 use crate::state::AppState;
 
 /// The application state, for the console's handlers.
@@ -36,6 +38,16 @@ impl Console {
     /// An error page inside this caller's frame.
     pub fn fail(&self, e: impl Into<ConsoleError>) -> ConsoleError {
         e.into().within(&self.layout)
+    }
+
+    /// The id in a path segment; a malformed one names nothing: the 404 page.
+    pub fn id<T: PathId>(&self, raw: &str) -> Result<T, ConsoleError> {
+        T::parse_path(raw).ok_or_else(|| self.fail(ConsoleError::not_found()))
+    }
+
+    /// The org of this console.
+    pub fn org(&self) -> &OrgId {
+        &self.principal.user.org_id
     }
 }
 

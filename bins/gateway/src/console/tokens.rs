@@ -4,13 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use roster_core::page::{OffsetParams, Paging};
 use roster_identity::requests::CreateTokenRequest;
 use roster_identity::tokens;
 use roster_identity::TokenId;
 
 use super::form::Form;
-use super::page::{render, see_other, when, ConsoleError, ConsoleResult, Layout};
+use super::page::{everything, render, see_other, when, ConsoleError, ConsoleResult, Layout};
 use super::session::Console;
 use crate::extract::ids::PathId;
 
@@ -31,10 +30,7 @@ struct TokensPage<'a> {
 }
 
 async fn show(console: &Console, created: Option<String>, status: StatusCode) -> ConsoleResult {
-    let all = Paging::by_offset(&OffsetParams {
-        page: None,
-        page_size: Some(roster_core::page::MAX_PAGE_SIZE),
-    })?;
+    let all = everything()?;
     let mut conn = console.state.conn().await?;
     let page = tokens::list(&mut conn, &console.principal.account_id, &all)
         .await

@@ -5,12 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
-use roster_core::events::{audit, Event};
-use roster_core::feed::FeedRequest;
-use roster_core::page::{OffsetParams, Paging};
-use roster_identity::groups::{self, GroupFilter};
+use roster_core::events::Event;
 use roster_identity::requests::UpdateUserRequest;
-use roster_identity::tokens;
 use roster_identity::users::{self, Role, UserChanges, UserRecord, UserState};
 use roster_identity::UserId;
 use serde::Deserialize;
@@ -18,6 +14,7 @@ use serde::Deserialize;
 use super::form::Form;
 use super::page::{render, see_other, when, ConsoleError, ConsoleResult, Layout};
 use super::session::{AdminConsole, Console};
+use super::user_related::Related;
 use crate::extract::ids::PathId;
 
 /// The user of the path, if the caller may open it (AppAdmins anyone, others themselves);
@@ -58,11 +55,6 @@ impl From<UserRecord> for UserView {
     }
 }
 
-pub struct TokenLine {
-    pub name: String,
-    pub created: String,
-}
-
 /// An event as a row.
 pub struct EventRow {
     pub when: String,
@@ -98,64 +90,18 @@ struct UserPage<'a> {
     csrf: &'a str,
     admin: bool,
     user: UserView,
-    groups: Vec<String>,
-    tokens: Option<Vec<TokenLine>>,
-    events: Option<Vec<EventRow>>,
+    related: Related,
 }
 
 /// `GET /console/users/{id}`.
 pub async fn page(console: Console, path: web::Path<String>) -> ConsoleResult {
     let id = target(&console, &path)?;
-    let org = &console.principal.user.org_id;
     let mut conn = console.state.conn().await?;
-    let fail = |e| console.fail(e);
-    let user = users::get(&mut conn, org, &id).await.map_err(fail)?;
-    let member_of = GroupFilter {
-        member: Some(id.clone()),
-        ..GroupFilter::default()
-    };
-    let all = Paging::by_offset(&OffsetParams {
-        page: None,
-        page_size: Some(roster_core::page::MAX_PAGE_SIZE),
-    })
-    .map_err(fail)?;
-    let groups = groups::list(&mut conn, org, &member_of, &all)
+    let user = users::get(&mut conn, console.org(), &id)
         .await
-        .map_err(fail)?
-        .data
-        .into_iter()
-        .map(|g| g.display_name)
-        .collect();
-    // Tokens are an account's own: shown on one's own page only.
-    let tokens = match id == console.principal.user.id {
-        false => None,
-        true => Some(
-            tokens::list(&mut conn, &console.principal.account_id, &all)
-                .await
-                .map_err(fail)?
-                .data
-                .into_iter()
-                .map(|t| TokenLine {
-                    name: t.name,
-                    created: when(t.created_at),
-                })
-                .collect(),
-        ),
-    };
-    // The audit log is the AppAdmins' (as `GET /api/v1/app/audit-events`).
-    let events = match console.principal.is_admin() {
-        false => None,
-        true => {
-            let about = audit::AuditFilter::parse(&[], None, Some(id.as_str()), None, None)
-                .map_err(fail)?;
-            let latest = FeedRequest::parse(Some(10), None).map_err(fail)?;
-            let page = audit::list(&mut conn, Some(org.as_str()), &about, &latest)
-                .await
-                .map_err(fail)?;
-            Some(page.data.into_iter().map(EventRow::from).collect())
-        }
-    };
+        .map_err(|e| console.fail(e))?;
     drop(conn);
+    let related = Related::of(&console, &id).await?;
     let nav = if id == console.principal.user.id {
         "profile"
     } else {
@@ -169,9 +115,7 @@ pub async fn page(console: Console, path: web::Path<String>) -> ConsoleResult {
             csrf: &layout.csrf,
             admin: console.principal.is_admin(),
             user: user.into(),
-            groups,
-            tokens,
-            events,
+            related,
         },
     )
 }

@@ -4,14 +4,16 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use askama::Template;
-use roster_core::page::{CursorParams, OffsetParams, Paging};
+use roster_core::page::Paging;
 use roster_core::search::SearchTerm;
 use roster_identity::requests::{CreateUserRequest, UserInfo};
 use roster_identity::users::{self, NewUser, Role, User, UserFilter, UserState};
 use serde::Deserialize;
 
 use super::form::Form;
-use super::page::{render, see_other, when, ConsoleError, ConsoleResult, Layout};
+use super::page::{
+    cursor_paging, link, query, render, see_other, when, ConsoleError, ConsoleResult, Layout,
+};
 use super::session::AdminConsole;
 
 /// The query of the Users page (empty fields mean "any").
@@ -46,36 +48,20 @@ impl UsersQuery {
 
     /// The cursor page asked for (the first one without a cursor).
     pub fn paging(&self) -> Result<Paging, ConsoleError> {
-        let cursor = CursorParams {
-            after: self.after.clone().filter(|c| !c.is_empty()),
-            before: self.before.clone().filter(|c| !c.is_empty()),
-            first: None,
-            last: None,
-        };
-        let paging = match cursor.after.is_none() && cursor.before.is_none() {
-            true => Paging::After {
-                cursor: None,
-                size: roster_core::page::DEFAULT_PAGE_SIZE,
-            },
-            false => Paging::new(&OffsetParams::default(), &cursor)?,
-        };
-        Ok(paging)
+        cursor_paging(self.after.as_deref(), self.before.as_deref())
     }
 
     /// The page's link with these filters and one cursor.
     pub fn link(&self, cursor: (&str, &str)) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("search", &self.search),
-            ("state", &self.state),
-            ("role", &self.role),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair(cursor.0, cursor.1);
-        format!("/console/users?{}", q.finish())
+        link(
+            "/console/users",
+            &[
+                ("search", self.search.as_str()),
+                ("state", self.state.as_str()),
+                ("role", self.role.as_str()),
+                cursor,
+            ],
+        )
     }
 }
 
@@ -132,8 +118,7 @@ pub struct UsersPage<'a> {
 
 /// `GET /console/users`: one page of the org's users (AppAdmin).
 pub async fn list(console: AdminConsole, req: HttpRequest) -> ConsoleResult {
-    let q: UsersQuery = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| console.fail(ConsoleError::bad_request("invalid_query", e.to_string())))?;
+    let q: UsersQuery = query(&req).map_err(|e| console.fail(e))?;
     let filter = q.filter().map_err(|e| console.fail(e))?;
     let paging = q.paging().map_err(|e| console.fail(e))?;
     let mut conn = console.state.conn().await?;

@@ -60,28 +60,6 @@ pub async fn give_up_stale(conn: &mut AsyncPgConnection) -> DomainResult<()> {
     Ok(())
 }
 
-#[derive(QueryableByName)]
-struct Due {
-    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
-    next_attempt_at: Timestamp,
-}
-
-/// When the soonest pending mail that no sender holds is due, if any.
-pub async fn next_due(conn: &mut AsyncPgConnection) -> DomainResult<Option<Timestamp>> {
-    let due: Option<Due> = prepared_once(diesel::sql_query(
-        "SELECT next_attempt_at FROM mail_outbox WHERE state = 'pending' \
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-    ))
-    .get_result(conn)
-    .await
-    .map(Some)
-    .or_else(|e| match e {
-        diesel::result::Error::NotFound => Ok(None),
-        e => Err(e),
-    })?;
-    Ok(due.map(|d| d.next_attempt_at))
-}
-
 /// What one attempt leaves on its mail: sent or given up (the body deleted), or pending
 /// again at `retry_at`.
 pub enum Recorded<'a> {

@@ -103,6 +103,7 @@ impl Outbox for Sender {
     const ROWS: &'static str = "mail";
     const BATCH: usize = BATCH;
     const CHANNEL: &'static str = crate::MAIL_CHANNEL;
+    const TABLE: &'static str = "mail_outbox";
 
     /// Claims a batch, sends it (one mail after another), and records what came of it.
     async fn batch(&self, conn: &mut AsyncPgConnection) -> Result<usize, DomainError> {
@@ -113,13 +114,6 @@ impl Outbox for Sender {
             claim::record(conn, &mail.id, recorded(mail, &outcome)).await?;
         }
         Ok(claimed.len())
-    }
-
-    async fn next_due(
-        &self,
-        conn: &mut AsyncPgConnection,
-    ) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
-        claim::next_due(conn).await
     }
 }
 

@@ -26,7 +26,7 @@ use crate::patch::{self, Target};
 use crate::path::GROUP_SCHEMA;
 use crate::projection::Projection;
 use crate::schema::GROUP_ATTRS;
-use crate::scope::{check_version, Scope};
+use crate::scope::{check_version, Change, Scope};
 pub use input::GroupInput;
 pub use render::{of_users, version};
 
@@ -166,16 +166,10 @@ pub async fn create(
 
 /// Replaces a group whole (PUT): its fields and exactly the members sent
 /// (`roster_identity::groups::replace`).
-pub async fn replace(
-    conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
-    id: &str,
-    body: &Json,
-    if_match: Option<&str>,
-    projection: &Projection,
-) -> ScimResult<Json> {
-    let id = group_id(id)?;
-    let input = input::read(body)?;
+pub async fn replace(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
+    let (scope, if_match) = (change.scope, change.if_match);
+    let id = group_id(change.id)?;
+    let input = input::read(change.body)?;
     let org_id = scope.org_id;
     let group = conn
         .transaction::<_, ScimError, _>(async |conn| {
@@ -190,7 +184,7 @@ pub async fn replace(
                 .map_err(refused)
         })
         .await?;
-    answer(conn, scope, &group, projection).await
+    answer(conn, scope, &group, change.projection).await
 }
 
 /// Applies a PatchOp (members added and removed, renames, as Okta and Entra send them),
@@ -198,16 +192,10 @@ pub async fn replace(
 /// `update` (`group.updated`), the members by `add_members` and `remove_members` (one
 /// `group.member_added` or `group.member_removed` each). A PATCH that changes nothing
 /// writes nothing.
-pub async fn patch(
-    conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
-    id: &str,
-    body: &Json,
-    if_match: Option<&str>,
-    projection: &Projection,
-) -> ScimResult<Json> {
-    let id = group_id(id)?;
-    let ops = patch::parse(body, GROUP_SCHEMA)?;
+pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
+    let (scope, if_match) = (change.scope, change.if_match);
+    let id = group_id(change.id)?;
+    let ops = patch::parse(change.body, GROUP_SCHEMA)?;
     let org_id = scope.org_id;
     let target = Target {
         core: GROUP_SCHEMA,
@@ -268,7 +256,7 @@ pub async fn patch(
             Ok(group)
         })
         .await?;
-    answer(conn, scope, &group, projection).await
+    answer(conn, scope, &group, change.projection).await
 }
 
 /// Deletes a group with its memberships (the users stay); a stale `If-Match` is a 412.

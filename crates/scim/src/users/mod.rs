@@ -22,6 +22,7 @@ use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
 use crate::projection::Projection;
 use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
+use crate::scope::Change;
 pub use crate::scope::Scope;
 pub use input::UserInput;
 pub use row::ScimUserRow;
@@ -176,16 +177,10 @@ pub async fn create(
 }
 
 /// Replaces a user's attributes with a User resource (PUT).
-pub async fn replace(
-    conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
-    id: &str,
-    body: &Json,
-    if_match: Option<&str>,
-    projection: &Projection,
-) -> ScimResult<Json> {
-    let id = user_id(id)?;
-    let input = input::read(body)?;
+pub async fn replace(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
+    let (scope, if_match) = (change.scope, change.if_match);
+    let id = user_id(change.id)?;
+    let input = input::read(change.body)?;
     let org_id = scope.org_id;
     let row = conn
         .transaction::<_, ScimError, _>(async |conn| {
@@ -195,20 +190,14 @@ pub async fn replace(
             row(conn, org_id, &id).await
         })
         .await?;
-    render(conn, &row, scope, projection).await
+    render(conn, &row, scope, change.projection).await
 }
 
 /// Applies a PatchOp to a user (PATCH), and answers the user.
-pub async fn patch(
-    conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
-    id: &str,
-    body: &Json,
-    if_match: Option<&str>,
-    projection: &Projection,
-) -> ScimResult<Json> {
-    let id = user_id(id)?;
-    let ops = patch::parse(body, USER_SCHEMA)?;
+pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
+    let (scope, if_match) = (change.scope, change.if_match);
+    let id = user_id(change.id)?;
+    let ops = patch::parse(change.body, USER_SCHEMA)?;
     let org_id = scope.org_id;
     let target = Target {
         core: USER_SCHEMA,
@@ -227,7 +216,7 @@ pub async fn patch(
             row(conn, org_id, &id).await
         })
         .await?;
-    render(conn, &row, scope, projection).await
+    render(conn, &row, scope, change.projection).await
 }
 
 /// Deletes a user (`roster_identity::users::delete`: memberships go, personal data is

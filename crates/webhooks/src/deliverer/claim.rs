@@ -97,28 +97,6 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec
     )
 }
 
-#[derive(QueryableByName)]
-struct Due {
-    #[diesel(sql_type = Timestamptz)]
-    next_attempt_at: Timestamp,
-}
-
-/// When the soonest pending delivery that no deliverer holds is due, if any.
-pub async fn next_due(conn: &mut AsyncPgConnection) -> DomainResult<Option<Timestamp>> {
-    let due: Option<Due> = prepared_once(diesel::sql_query(
-        "SELECT next_attempt_at FROM webhook_deliveries WHERE state = 'pending' \
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-    ))
-    .get_result(conn)
-    .await
-    .map(Some)
-    .or_else(|e| match e {
-        diesel::result::Error::NotFound => Ok(None),
-        e => Err(e),
-    })?;
-    Ok(due.map(|d| d.next_attempt_at))
-}
-
 /// What one attempt leaves on its delivery.
 struct Recorded<'a> {
     state: &'static str,

@@ -75,6 +75,7 @@ impl Outbox for Deliverer {
     const ROWS: &'static str = "webhook deliveries";
     const BATCH: usize = BATCH;
     const CHANNEL: &'static str = DELIVERIES_CHANNEL;
+    const TABLE: &'static str = "webhook_deliveries";
 
     /// Claims a batch, sends it (all at once), and records what came of it.
     async fn batch(&self, conn: &mut AsyncPgConnection) -> Result<usize, DomainError> {
@@ -91,12 +92,5 @@ impl Outbox for Deliverer {
         claim::record(conn, &claimed, &outcomes, &self.config.schedule).await?;
         health::update(conn, &claimed, &outcomes).await?;
         Ok(claimed.len())
-    }
-
-    async fn next_due(
-        &self,
-        conn: &mut AsyncPgConnection,
-    ) -> Result<Option<roster_core::time::Timestamp>, DomainError> {
-        claim::next_due(conn).await
     }
 }

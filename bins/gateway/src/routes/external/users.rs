@@ -45,6 +45,19 @@ impl FromQueryPairs for ExternalUsersQuery {
     }
 }
 
+impl ExternalUsersQuery {
+    /// The list's filter (the console's External users page reads the same query).
+    pub fn filter(self) -> ApiResult<ExternalUserFilter> {
+        Ok(ExternalUserFilter {
+            channel_ids: self.channel_ids,
+            external_user_group_ids: self.external_user_group_ids,
+            super_identity_ids: self.super_identity_ids,
+            tier_ids: self.tier_ids,
+            search: SearchTerm::parse(self.search.as_deref())?,
+        })
+    }
+}
+
 /// The workspace's external users, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-users", tag = "external-users",
     params(ExternalUsersQuery, PageQuery),
@@ -57,13 +70,7 @@ pub async fn list_external_users(
     ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let filter = ExternalUserFilter {
-        channel_ids: q.channel_ids,
-        external_user_group_ids: q.external_user_group_ids,
-        super_identity_ids: q.super_identity_ids,
-        tier_ids: q.tier_ids,
-        search: SearchTerm::parse(q.search.as_deref())?,
-    };
+    let filter = q.filter()?;
     let mut conn = state.conn().await?;
     let list = users::list(&mut conn, caller.workspace_id, &filter, page).await?;
     Ok(listed(list))

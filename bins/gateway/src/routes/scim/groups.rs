@@ -91,8 +91,7 @@ pub async fn replace_scim_group(
     let projection = scim.projection(GROUP_SCHEMA)?;
     let resource = body(&bytes)?;
     let mut conn = state.writer.conn().await?;
-    let (scope, tag) = (scim.scope(), scim.if_match());
-    ok(groups::replace(&mut conn, scope, &id, &resource, tag, &projection).await)
+    ok(groups::replace(&mut conn, scim.change(&id, &resource, &projection)).await)
 }
 
 /// Applies a PatchOp: members added and removed (a `members[value eq "…"]` path or a
@@ -110,8 +109,7 @@ pub async fn patch_scim_group(
     let projection = scim.projection(GROUP_SCHEMA)?;
     let ops = body(&bytes)?;
     let mut conn = state.writer.conn().await?;
-    let (scope, tag) = (scim.scope(), scim.if_match());
-    ok(groups::patch(&mut conn, scope, &id, &ops, tag, &projection).await)
+    ok(groups::patch(&mut conn, scim.change(&id, &ops, &projection)).await)
 }
 
 /// Deletes a group (204) with its memberships; the users stay.

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use roster_identity::scim_tokens::ScimClient;
 use roster_scim::list::ListQuery;
 use roster_scim::projection::Projection;
-use roster_scim::{ScimResult, Scope};
+use roster_scim::{Change, ScimResult, Scope};
 use serde_json::Value as Json;
 
 use super::caller::ScimCaller;
@@ -65,6 +65,22 @@ impl ScimRequest {
 
     pub fn if_match(&self) -> Option<&str> {
         self.if_match.as_deref()
+    }
+
+    /// A PUT or PATCH of the resource `id` with `body`, answered as `projection` says.
+    pub fn change<'a>(
+        &'a self,
+        id: &'a str,
+        body: &'a Json,
+        projection: &'a Projection,
+    ) -> Change<'a> {
+        Change {
+            scope: self.scope(),
+            id,
+            body,
+            if_match: self.if_match(),
+            projection,
+        }
     }
 }
 

@@ -88,8 +88,7 @@ pub async fn replace_scim_user(
     let projection = scim.projection(USER_SCHEMA)?;
     let resource = body(&bytes)?;
     let mut conn = state.writer.conn().await?;
-    let (scope, tag) = (scim.scope(), scim.if_match());
-    let user = users::replace(&mut conn, scope, &id, &resource, tag, &projection).await;
+    let user = users::replace(&mut conn, scim.change(&id, &resource, &projection)).await;
     forget(&state, &scim, &id);
     ok(user)
 }
@@ -108,8 +107,7 @@ pub async fn patch_scim_user(
     let projection = scim.projection(USER_SCHEMA)?;
     let ops = body(&bytes)?;
     let mut conn = state.writer.conn().await?;
-    let (scope, tag) = (scim.scope(), scim.if_match());
-    let user = users::patch(&mut conn, scope, &id, &ops, tag, &projection).await;
+    let user = users::patch(&mut conn, scim.change(&id, &ops, &projection)).await;
     forget(&state, &scim, &id);
     ok(user)
 }
