@@ -2,6 +2,7 @@
 
 mod at_least_one;
 mod links;
+mod no_nul;
 
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -291,6 +292,7 @@ pub fn document() -> OpenApiDoc {
     }
     at_least_one::add(&mut doc);
     links::add(&mut doc);
+    no_nul::add(&mut doc);
     doc
 }
 
