@@ -8,6 +8,7 @@ mod app;
 mod console;
 mod events;
 mod external;
+mod metadata;
 mod plans;
 mod platform;
 mod scim;

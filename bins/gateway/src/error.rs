@@ -8,6 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The code of a 422 for an `Idempotency-Key` reused with another request.
+const IDEMPOTENCY_KEY_REUSED: &str = "idempotency_key_reused";
 /// Seconds a client should wait before retrying while the database is unreachable.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 2;
 
@@ -117,6 +119,9 @@ impl ApiError {
             DomainError::Unavailable { code, detail } => {
                 Problem::new(status, code.as_ref(), detail.clone())
             }
+            DomainError::PreconditionFailed { detail } => {
+                Problem::new(status, "precondition_failed", detail.clone())
+            }
             DomainError::Internal(_) => Problem::for_status(status, None),
         }
     }
@@ -127,6 +132,15 @@ impl ApiError {
 
     pub fn not_found(what: &str) -> Self {
         Self(DomainError::not_found(what))
+    }
+
+    /// An `Idempotency-Key` sent again with another request: a 422, an HTTP matter too.
+    pub fn idempotency_key_reused() -> Self {
+        Self(DomainError::bad_request(
+            IDEMPOTENCY_KEY_REUSED,
+            "this Idempotency-Key was used for another request (another method, path or \
+             body): send a new key for a new request",
+        ))
     }
 
     /// 413 and 415 are HTTP matters, not domain ones: they carry their own status.
@@ -147,6 +161,9 @@ impl ResponseError for ApiError {
             DomainError::BadRequest { code, .. } if code == "unsupported_media_type" => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
+            DomainError::BadRequest { code, .. } if code == IDEMPOTENCY_KEY_REUSED => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             DomainError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             DomainError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             DomainError::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -154,6 +171,7 @@ impl ResponseError for ApiError {
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             DomainError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            DomainError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

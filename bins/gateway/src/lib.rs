@@ -12,6 +12,7 @@ pub mod defences;
 pub mod error;
 pub mod event_context;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod notified;
 pub mod openapi;

@@ -133,6 +133,10 @@ const COMMON: &[(&str, &str)] = &[
         "409",
         "Conflict with the current state (duplicates, last admin)",
     ),
+    (
+        "412",
+        "If-Match names a version that is not the resource's current one: nothing was changed",
+    ),
     ("413", "The request body is larger than 1 MiB"),
     (
         "422",
@@ -150,7 +154,7 @@ const COMMON: &[(&str, &str)] = &[
     ),
 ];
 
-fn problem_response(description: &str) -> Response {
+pub fn problem_response(description: &str) -> Response {
     ResponseBuilder::new()
         .description(description)
         .content(

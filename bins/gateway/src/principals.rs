@@ -130,6 +130,7 @@ mod tests {
                 role: Role::AppMember,
                 created_at: now,
                 updated_at: now,
+                metadata: Default::default(),
             },
         }
     }

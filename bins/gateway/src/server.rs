@@ -158,6 +158,11 @@ fn build_with_pools(
             .map_err(|e| std::io::Error::other(e.to_string()))?,
         config.audit_retention_days,
     ));
+    background.spawn(roster_core::idempotency::run(
+        roster_core::db::pool(&config.database_url, 1)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+        config.idempotency_hours,
+    ));
     let deliverer = roster_webhooks::deliverer::Deliverer::new(
         &config.database_url,
         config.webhooks.delivery(),

@@ -1,7 +1,8 @@
-//! The CLI's `import users` and `export users`: a file streamed into an org, with its
-//! progress (a bar with rate and ETA on a terminal, a plain line every few seconds
-//! otherwise) and its bad lines in an NDJSON errors file; an org's users streamed to
-//! stdout. Both work on the database directly, like `bootstrap`.
+//! The CLI's `import users` / `import external-users` and `export users` / `export
+//! external-users`: a file streamed into an org (or a workspace), with its progress (a bar
+//! with rate and ETA on a terminal, a plain line every few seconds otherwise) and its bad
+//! lines in an NDJSON errors file; an org's users (a workspace's external users) streamed
+//! to stdout. They work on the database directly, like `bootstrap`.
 
 use std::io::{IsTerminal, Write};
 use std::pin::Pin;
@@ -13,9 +14,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use diesel_async::AsyncPgConnection;
-use roster_identity::imports::{
-    self, export, Counts, Format, ImportOptions, LineError, OnConflict,
-};
+use roster_core::imports::{self, Counts, Format, ImportOptions, Kind, LineError, OnConflict};
+use roster_external_users::imports::{export as external_export, ExternalUsers};
+use roster_external_users::WorkspaceId;
+use roster_identity::imports::{export, Users};
 use roster_identity::{orgs, ImportId};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
@@ -26,12 +28,17 @@ use crate::cli::DatabaseArgs;
 pub enum ImportCommand {
     /// Import an org's users from an NDJSON, CSV or Auth0 export file.
     Users(ImportUsersArgs),
+    /// Import a workspace's external users from an NDJSON or CSV file.
+    ExternalUsers(ImportExternalUsersArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Write an org's users to stdout (NDJSON or CSV), in the form `import users` reads.
     Users(ExportUsersArgs),
+    /// Write a workspace's external users to stdout (NDJSON or CSV), in the form
+    /// `import external-users` reads.
+    ExternalUsers(ExportExternalUsersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -41,12 +48,30 @@ pub struct ImportUsersArgs {
     /// The org's slug (or id).
     #[arg(long)]
     pub org: String,
+    #[command(flatten)]
+    pub file: ImportFileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportExternalUsersArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The workspace's id.
+    #[arg(long, value_parser = workspace_id)]
+    pub workspace: WorkspaceId,
+    #[command(flatten)]
+    pub file: ImportFileArgs,
+}
+
+/// What every import takes.
+#[derive(Debug, Args)]
+pub struct ImportFileArgs {
     /// The file to import.
     pub file: String,
     /// The file's form; by default from its extension (`.csv`: csv, else ndjson).
     #[arg(long)]
     pub format: Option<Format>,
-    /// A user whose email the org has already: report the line (fail), leave the user
+    /// A record the org (workspace) has already: report the line (fail), leave it
     /// (skip), or change it (update).
     #[arg(long, default_value = "fail")]
     pub on_conflict: OnConflict,
@@ -69,6 +94,17 @@ pub struct ExportUsersArgs {
     pub format: Format,
 }
 
+#[derive(Debug, Args)]
+pub struct ExportExternalUsersArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The workspace's id.
+    #[arg(long, value_parser = workspace_id)]
+    pub workspace: WorkspaceId,
+    #[arg(long, default_value = "ndjson")]
+    pub format: Format,
+}
+
 /// The last line `import users` prints.
 #[derive(Debug, Serialize)]
 pub struct Summary {
@@ -85,7 +121,47 @@ async fn connect(db: &DatabaseArgs) -> anyhow::Result<AsyncPgConnection> {
 }
 
 pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
-    let ImportCommand::Users(args) = command;
+    match command {
+        ImportCommand::Users(args) => {
+            let mut conn = connect(&args.db).await?;
+            let org = orgs::find(&mut conn, &args.org).await?;
+            let mut users = Users { org_id: &org.id };
+            import_file(conn, &mut users, &args.file).await
+        }
+        ImportCommand::ExternalUsers(args) => {
+            let mut conn = connect(&args.db).await?;
+            workspace_exists(&mut conn, args.workspace).await?;
+            let mut users = ExternalUsers::of(&mut conn, args.workspace).await?;
+            import_file(conn, &mut users, &args.file).await
+        }
+    }
+}
+
+fn workspace_id(raw: &str) -> Result<WorkspaceId, String> {
+    WorkspaceId::parse(raw).ok_or_else(|| format!("`{raw}` is not a workspace id (a UUID)"))
+}
+
+async fn workspace_exists(
+    conn: &mut AsyncPgConnection,
+    workspace: WorkspaceId,
+) -> anyhow::Result<()> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use roster_external_users::schema::external_workspaces as w;
+    let found: i64 = w::table
+        .filter(w::id.eq(workspace))
+        .count()
+        .get_result(conn)
+        .await?;
+    anyhow::ensure!(found == 1, "no workspace {workspace}");
+    Ok(())
+}
+
+async fn import_file<K: Kind>(
+    mut conn: AsyncPgConnection,
+    kind: &mut K,
+    args: &ImportFileArgs,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let format = args.format.unwrap_or_else(|| Format::of_path(&args.file));
     let file = tokio::fs::File::open(&args.file)
@@ -98,8 +174,6 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("{}.errors.ndjson", args.file));
     let errors = std::fs::File::create(&errors_path)
         .with_context(|| format!("cannot write {errors_path}"))?;
-    let mut conn = connect(&args.db).await?;
-    let org = orgs::find(&mut conn, &args.org).await?;
     let bytes = Arc::new(AtomicU64::new(0));
     let input = tokio::io::BufReader::with_capacity(
         256 * 1024,
@@ -115,15 +189,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
         dry_run: args.dry_run,
     };
     let id = ImportId::generate();
-    let counts = imports::run(
-        &mut conn,
-        &org.id,
-        id.as_str(),
-        input,
-        options,
-        &mut progress,
-    )
-    .await;
+    let counts = imports::run(&mut conn, kind, id.as_str(), input, options, &mut progress).await;
     progress.finish()?;
     let counts = counts?;
     let summary = Summary {
@@ -135,17 +201,42 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
 }
 
 pub async fn export(command: ExportCommand) -> anyhow::Result<()> {
-    let ExportCommand::Users(args) = command;
-    let mut conn = connect(&args.db).await?;
-    let org = orgs::find(&mut conn, &args.org).await?;
+    match command {
+        ExportCommand::Users(args) => {
+            let mut conn = connect(&args.db).await?;
+            let org = orgs::find(&mut conn, &args.org).await?;
+            let header = (args.format == Format::Csv).then(export::csv_header);
+            write_pages(header, async |after| {
+                export::page(&mut conn, &org.id, after, args.format).await
+            })
+            .await
+        }
+        ExportCommand::ExternalUsers(args) => {
+            let mut conn = connect(&args.db).await?;
+            workspace_exists(&mut conn, args.workspace).await?;
+            let header = (args.format == Format::Csv).then(external_export::csv_header);
+            write_pages(header, async |after| {
+                external_export::page(&mut conn, args.workspace, after, args.format).await
+            })
+            .await
+        }
+    }
+}
+
+/// Writes an export to stdout: the header, then page after page from where the last
+/// one left off, until one says it was the last.
+async fn write_pages<A>(
+    header: Option<Vec<u8>>,
+    mut page: impl AsyncFnMut(Option<A>) -> roster_core::error::DomainResult<(Vec<u8>, Option<A>)>,
+) -> anyhow::Result<()> {
     let mut out = tokio::io::stdout();
-    if args.format == Format::Csv {
-        out.write_all(&export::csv_header()).await?;
+    if let Some(header) = header {
+        out.write_all(&header).await?;
     }
     let mut after = None;
     loop {
-        let (page, next) = export::page(&mut conn, &org.id, after, args.format).await?;
-        out.write_all(&page).await?;
+        let (bytes, next) = page(after).await?;
+        out.write_all(&bytes).await?;
         match next {
             Some(next) => after = Some(next),
             None => break,

@@ -110,6 +110,10 @@ pub enum DomainError {
         code: Cow<'static, str>,
         detail: String,
     },
+    /// The request's `If-Match` names a version that is not the resource's current one
+    /// (`roster_core::etag::Precondition`): nothing was changed.
+    #[error("{detail}")]
+    PreconditionFailed { detail: String },
     /// A bug or an unexpected failure; its cause is logged, never shown.
     #[error("internal error: {0}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -207,6 +211,13 @@ impl DomainError {
     ) -> Self {
         Self::Unavailable {
             code: code.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// A 412 (`precondition_failed`).
+    pub fn precondition_failed(detail: impl Into<String>) -> Self {
+        Self::PreconditionFailed {
             detail: detail.into(),
         }
     }

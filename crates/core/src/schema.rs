@@ -59,7 +59,13 @@ impl StringSchema {
 
 impl From<StringSchema> for RefOr<Schema> {
     fn from(schema: StringSchema) -> Self {
-        RefOr::T(Schema::Object(schema.0))
+        RefOr::T(Schema::from(schema))
+    }
+}
+
+impl From<StringSchema> for Schema {
+    fn from(schema: StringSchema) -> Self {
+        Schema::Object(schema.0)
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! `DATABASE_URL=postgres://… cargo run -p roster-external-users --example workspace_and_users`
 
+use roster_core::etag::Precondition;
 use roster_core::page::Paging;
 use roster_core::search::SearchTerm;
 use roster_core::text::Slug;
@@ -75,6 +76,7 @@ async fn main() -> Result<()> {
             name: Some(name.to_owned()),
             // Every other user is on the Gold tier.
             tier_id: (i % 2 == 0).then_some(gold.id),
+            metadata: Default::default(),
         };
         let user = users::create(&mut conn, workspace.id, new).await?;
         println!(
@@ -132,7 +134,14 @@ async fn main() -> Result<()> {
         ..ExternalUserChanges::default()
     };
     let alan = &created[2];
-    let alan = users::update(&mut conn, workspace.id, alan.id, blocked).await?;
+    let alan = users::update(
+        &mut conn,
+        workspace.id,
+        alan.id,
+        blocked,
+        &Precondition::None,
+    )
+    .await?;
     println!(
         "blocked {}: blocked = {}",
         alan.name.as_deref().unwrap_or("-"),

@@ -182,6 +182,7 @@ pub async fn authenticate(
             identifier: request.identifier.clone(),
             name: None,
             tier_id: None,
+            metadata: Default::default(),
         };
         if let Some(user) = users::create_if_absent(conn, workspace_id, new).await? {
             return signed(user);
@@ -281,6 +282,7 @@ mod tests {
             super_identity_id: SuperIdentityId::generate(),
             tier_id: None,
             workspace_id: WorkspaceId::generate(),
+            metadata: Default::default(),
         };
         let api_key_id = ApiKeyId::generate();
         let token = issue(&user, api_key_id, &key, 1_000);

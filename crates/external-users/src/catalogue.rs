@@ -7,6 +7,7 @@ use std::future::Future;
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
+use roster_core::etag::{Precondition, Versioned};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -17,7 +18,7 @@ use crate::WorkspaceId;
 pub trait Catalogue: 'static {
     type Id: Copy;
     /// An entry as the API shows it.
-    type Entry: Serialize;
+    type Entry: Serialize + Versioned;
     /// The body that creates an entry.
     type Create: DeserializeOwned + NameOf;
     /// The body that renames one.
@@ -44,11 +45,13 @@ pub trait Catalogue: 'static {
         workspace_id: WorkspaceId,
         id: Self::Id,
         name: &str,
+        pre: &Precondition,
     ) -> impl Future<Output = DomainResult<Self::Entry>>;
     fn delete(
         conn: &mut AsyncPgConnection,
         workspace_id: WorkspaceId,
         id: Self::Id,
+        pre: &Precondition,
     ) -> impl Future<Output = DomainResult<()>>;
 }
 
@@ -79,6 +82,7 @@ macro_rules! catalogue {
         use diesel::prelude::*;
         use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
         use roster_core::error::{violated_constraint, DomainResult};
+        use roster_core::etag::Precondition;
         use roster_core::events::EventType;
         use roster_core::patch;
         use roster_core::schema::StringSchema;
@@ -129,6 +133,8 @@ macro_rules! catalogue {
             #[schema(schema_with = name_change)]
             pub name: Option<String>,
         }
+
+        roster_core::versioned!($entry);
 
         impl NameOf for $create {
             fn name(&self) -> DomainResult<String> {
@@ -226,13 +232,16 @@ macro_rules! catalogue {
             Ok(Listed { items, total })
         }
 
+        /// Renames an entry; a stale `pre` is a 412.
         pub async fn rename(
             conn: &mut AsyncPgConnection,
             workspace_id: WorkspaceId,
             id: $id,
             name: &str,
+            pre: &Precondition,
         ) -> DomainResult<$entry> {
             conn.transaction::<_, DomainError, _>(async |conn| {
+                roster_core::check_locked!(pre, conn, $table, (workspace_id, id)).await?;
                 let entry = diesel::update($table::table.find((workspace_id, id)))
                     .set((
                         $table::name.eq(name),
@@ -250,24 +259,28 @@ macro_rules! catalogue {
             .await
         }
 
+        /// Deletes an entry; a stale `pre` is a 412 (checked on the row as deleted, and
+        /// the delete rolled back).
         pub async fn delete(
             conn: &mut AsyncPgConnection,
             workspace_id: WorkspaceId,
             id: $id,
+            pre: &Precondition,
         ) -> DomainResult<()> {
             conn.transaction::<_, DomainError, _>(async |conn| {
-                let n = diesel::delete($table::table.find((workspace_id, id)))
-                    .execute(conn)
+                let version = diesel::delete($table::table.find((workspace_id, id)))
+                    .returning($table::updated_at)
+                    .get_result(conn)
                     .await
+                    .optional()
                     .map_err(|e| -> DomainError {
                         match violated_constraint(&e) {
                             $(Some($constraint) => DomainError::conflict($code, $detail),)*
                             _ => e.into(),
                         }
-                    })?;
-                if n == 0 {
-                    return Err(not_found());
-                }
+                    })?
+                    .ok_or_else(not_found)?;
+                pre.check(version)?;
                 $crate::events::removed(conn, workspace_id, EventType::$deleted, &id).await
             })
             .await
@@ -308,16 +321,18 @@ macro_rules! catalogue {
                 workspace_id: WorkspaceId,
                 id: $id,
                 name: &str,
+                pre: &Precondition,
             ) -> DomainResult<$entry> {
-                rename(conn, workspace_id, id, name).await
+                rename(conn, workspace_id, id, name, pre).await
             }
 
             async fn delete(
                 conn: &mut AsyncPgConnection,
                 workspace_id: WorkspaceId,
                 id: $id,
+                pre: &Precondition,
             ) -> DomainResult<()> {
-                delete(conn, workspace_id, id).await
+                delete(conn, workspace_id, id, pre).await
             }
         }
     };

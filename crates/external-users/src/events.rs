@@ -27,6 +27,17 @@ pub(crate) async fn emit(
         .select(external_workspaces::org_id)
         .first(conn)
         .await?;
+    events::emit(conn, event(org_id, workspace_id, kind, target, data)?).await
+}
+
+/// The event of a change to `target` of a workspace of the org `org_id`.
+pub(crate) fn event(
+    org_id: impl Into<String>,
+    workspace_id: WorkspaceId,
+    kind: EventType,
+    target: &impl std::fmt::Display,
+    data: &impl Serialize,
+) -> DomainResult<NewEvent> {
     let mut data = serde_json::to_value(data).map_err(DomainError::internal)?;
     if let Some(object) = data.as_object_mut() {
         object.insert(
@@ -34,8 +45,7 @@ pub(crate) async fn emit(
             serde_json::to_value(workspace_id).map_err(DomainError::internal)?,
         );
     }
-    let event = NewEvent::new(org_id, kind, target.to_string(), &data)?;
-    events::emit(conn, event).await
+    NewEvent::new(org_id, kind, target.to_string(), &data)
 }
 
 /// Emits the event of a removal: `{"id", "workspace_id"}`.

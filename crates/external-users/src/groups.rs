@@ -4,7 +4,11 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
+use roster_core::metadata::{
+    self, metadata_apply, Metadata, MetadataFilter, MetadataUpdate, RawMetadata,
+};
 use roster_core::patch;
 use roster_core::schema::StringSchema;
 use roster_core::search::SearchTerm;
@@ -37,7 +41,11 @@ pub struct ExternalUserGroup {
     /// The ID of the tier associated with the group.
     pub tier_id: Option<TierId>,
     pub workspace_id: WorkspaceId,
+    #[schema(schema_with = metadata::schema)]
+    pub metadata: Metadata,
 }
+
+roster_core::versioned!(ExternalUserGroup);
 
 fn group_external_id() -> StringSchema {
     new_group_external_id()
@@ -59,6 +67,9 @@ pub struct CreateGroupRequest {
     pub external_id: Option<String>,
     #[serde(default)]
     pub tier_id: Option<TierId>,
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = metadata::create_schema)]
+    pub metadata: Option<RawMetadata>,
 }
 
 fn new_group_name() -> StringSchema {
@@ -82,6 +93,9 @@ pub struct UpdateGroupRequest {
     #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(value_type = Option<TierId>)]
     pub tier_id: Option<Option<TierId>>,
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = metadata::merge_schema)]
+    pub metadata: Option<RawMetadata>,
 }
 
 /// A group to create, validated.
@@ -90,6 +104,7 @@ pub struct NewGroup {
     pub name: String,
     pub external_id: Option<String>,
     pub tier_id: Option<TierId>,
+    pub metadata: Metadata,
 }
 
 impl TryFrom<CreateGroupRequest> for NewGroup {
@@ -101,10 +116,12 @@ impl TryFrom<CreateGroupRequest> for NewGroup {
         let external_id = input::optional(&mut errors, r.external_id, |v| {
             EXTERNAL_ID.parse("externalId", v)
         });
-        let parsed = name.map(|name| Self {
+        let metadata = errors.take(Metadata::parse("metadata", r.metadata.unwrap_or_default()));
+        let parsed = name.zip(metadata).map(|(name, metadata)| Self {
             name,
             external_id,
             tier_id: r.tier_id,
+            metadata,
         });
         errors.finish_with(parsed)
     }
@@ -117,6 +134,9 @@ pub struct GroupChanges {
     pub name: Option<String>,
     pub external_id: Option<Option<String>>,
     pub tier_id: Option<Option<TierId>>,
+    /// Merged (`roster_core::metadata`).
+    #[diesel(skip_update)]
+    pub metadata: Option<MetadataUpdate>,
 }
 
 impl TryFrom<UpdateGroupRequest> for GroupChanges {
@@ -131,13 +151,21 @@ impl TryFrom<UpdateGroupRequest> for GroupChanges {
         let external_id = patch::check(&mut errors, r.external_id, |v| {
             EXTERNAL_ID.parse("externalId", &v)
         });
+        let metadata = r
+            .metadata
+            .and_then(|m| errors.take(MetadataUpdate::merge("metadata", m)));
         errors.finish()?;
         let changes = Self {
             name,
             external_id,
             tier_id: r.tier_id,
+            metadata,
         };
-        if changes.name.is_none() && changes.external_id.is_none() && changes.tier_id.is_none() {
+        if changes.name.is_none()
+            && changes.external_id.is_none()
+            && changes.tier_id.is_none()
+            && changes.metadata.is_none()
+        {
             return Err(patch::empty_update());
         }
         Ok(changes)
@@ -153,6 +181,8 @@ pub struct GroupFilter {
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name or external reference.
     pub search: Option<SearchTerm>,
+    /// Metadata pairs all of which a group holds (`@>`, on the GIN index).
+    pub metadata: MetadataFilter,
 }
 
 fn not_found() -> DomainError {
@@ -160,6 +190,9 @@ fn not_found() -> DomainError {
 }
 
 fn write_error(e: diesel::result::Error) -> DomainError {
+    if let Some(err) = metadata::write_error(&e, "metadata") {
+        return err;
+    }
     match violated_constraint(&e) {
         Some("external_user_groups_external_id_key") => DomainError::conflict(
             "external_id_taken",
@@ -187,6 +220,7 @@ pub async fn create(
                 groups::tier_id.eq(new.tier_id),
                 groups::created_at.eq(now),
                 groups::updated_at.eq(now),
+                groups::metadata.eq(new.metadata),
             ))
             .returning(ExternalUserGroup::as_returning())
             .get_result(conn)
@@ -238,6 +272,9 @@ fn filtered(
                 .or(groups::external_id.ilike(pattern)),
         );
     }
+    if !filter.metadata.is_empty() {
+        query = query.filter(groups::metadata.contains(filter.metadata.contained().clone()));
+    }
     query
 }
 
@@ -267,10 +304,20 @@ pub async fn update(
     workspace_id: WorkspaceId,
     id: GroupId,
     changes: GroupChanges,
+    pre: &Precondition,
 ) -> DomainResult<ExternalUserGroup> {
+    let metadata = changes.metadata.clone().map(|update| {
+        let (replace, set, remove) = update.into_parts();
+        groups::metadata.eq(metadata_apply(groups::metadata, replace, set, remove))
+    });
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, groups, (workspace_id, id)).await?;
         let group = diesel::update(groups::table.find((workspace_id, id)))
-            .set((&changes, groups::updated_at.eq(roster_core::time::now())))
+            .set((
+                &changes,
+                metadata,
+                groups::updated_at.eq(roster_core::time::now()),
+            ))
             .returning(ExternalUserGroup::as_returning())
             .get_result(conn)
             .await
@@ -284,19 +331,22 @@ pub async fn update(
     .await
 }
 
-/// Deletes a group; its users are left without one (by the foreign key).
+/// Deletes a group; its users are left without one (by the foreign key). A stale `pre`
+/// is a 412 (checked on the row as deleted, and the delete rolled back).
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     workspace_id: WorkspaceId,
     id: GroupId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let n = diesel::delete(groups::table.find((workspace_id, id)))
-            .execute(conn)
-            .await?;
-        if n == 0 {
-            return Err(not_found());
-        }
+        let version = diesel::delete(groups::table.find((workspace_id, id)))
+            .returning(groups::updated_at)
+            .get_result(conn)
+            .await
+            .optional()?
+            .ok_or_else(not_found)?;
+        pre.check(version)?;
         events::removed(conn, workspace_id, EventType::ExternalUserGroupDeleted, &id).await
     })
     .await

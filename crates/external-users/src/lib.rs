@@ -35,6 +35,7 @@ pub mod channels;
 mod events;
 pub mod groups;
 pub mod ids;
+pub mod imports;
 pub mod input;
 pub mod paging;
 pub mod schema;

@@ -49,6 +49,8 @@ diesel::table! {
         tier_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// `roster_core::metadata`: a JSON object of strings, never null.
+        metadata -> Jsonb,
     }
 }
 
@@ -79,6 +81,8 @@ diesel::table! {
         /// `roster_core::keys::identity_key(identifier)`: unique in the channel, and how
         /// super identities are joined.
         identifier_key -> Nullable<Text>,
+        /// `roster_core::metadata`: a JSON object of strings, never null.
+        metadata -> Jsonb,
     }
 }
 

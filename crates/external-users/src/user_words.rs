@@ -21,7 +21,7 @@ use crate::WorkspaceId;
 /// The columns of `ExternalUser`, of `u`.
 const COLUMNS: &str = "u.created_at, u.id, u.updated_at, u.blocked, u.channel_id, \
      u.external_id, u.external_user_group_id, u.identifier, u.name, u.super_identity_id, \
-     u.tier_id, u.workspace_id";
+     u.tier_id, u.workspace_id, u.metadata";
 
 /// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
 /// `(created_at, user_id)`: `$1` the workspace, `$2` the term, then the id lists the filter

@@ -4,8 +4,10 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;
+use roster_core::metadata::{self, metadata_apply, Metadata};
 use roster_core::schema::StringSchema;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
@@ -59,7 +61,11 @@ pub struct ExternalUser {
     pub tier_id: Option<TierId>,
     /// The ID of the workspace associated with the external user.
     pub workspace_id: WorkspaceId,
+    #[schema(schema_with = metadata::schema)]
+    pub metadata: Metadata,
 }
+
+roster_core::versioned!(ExternalUser);
 
 fn external_user_external_id() -> StringSchema {
     external_id().example("crm-contact-20931")
@@ -81,8 +87,11 @@ pub(crate) fn not_found() -> DomainError {
     DomainError::not_found("external_user")
 }
 
-/// Unique and foreign-key violations, by constraint name.
+/// Unique, foreign-key and metadata violations, by constraint name.
 fn write_error(e: diesel::result::Error) -> DomainError {
+    if let Some(err) = metadata::write_error(&e, "metadata") {
+        return err;
+    }
     match violated_constraint(&e) {
         Some("external_users_channel_external_id_key") => DomainError::conflict(
             "external_id_taken",
@@ -117,6 +126,7 @@ struct UserRow {
     blocked: bool,
     created_at: Timestamp,
     updated_at: Timestamp,
+    metadata: Metadata,
 }
 
 impl UserRow {
@@ -140,6 +150,7 @@ impl UserRow {
             blocked: false,
             created_at: now,
             updated_at: now,
+            metadata: new.metadata,
         }
     }
 }
@@ -268,24 +279,31 @@ pub async fn update(
     workspace_id: WorkspaceId,
     id: UserId,
     changes: ExternalUserChanges,
+    pre: &Precondition,
 ) -> DomainResult<ExternalUser> {
     let identifier_key = changes
         .identifier
         .as_ref()
         .map(|identifier| users::identifier_key.eq(identifier.as_deref().map(identity_key)));
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let was_blocked: bool = users::table
+        let (was_blocked, version): (bool, Timestamp) = users::table
             .find((workspace_id, id))
-            .select(users::blocked)
+            .select((users::blocked, users::updated_at))
             .for_update()
             .first(conn)
             .await
             .optional()?
             .ok_or_else(not_found)?;
+        pre.check(version)?;
+        let metadata = changes.metadata.clone().map(|update| {
+            let (replace, set, remove) = update.into_parts();
+            users::metadata.eq(metadata_apply(users::metadata, replace, set, remove))
+        });
         let user = diesel::update(users::table.find((workspace_id, id)))
             .set((
                 &changes,
                 identifier_key,
+                metadata,
                 users::updated_at.eq(roster_core::time::now()),
             ))
             .returning(ExternalUser::as_returning())

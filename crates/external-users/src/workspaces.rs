@@ -37,6 +37,8 @@ pub struct Workspace {
     pub updated_at: Timestamp,
 }
 
+roster_core::versioned!(Workspace);
+
 /// An API key as listed: never its secret.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = external_api_keys, check_for_backend(diesel::pg::Pg))]

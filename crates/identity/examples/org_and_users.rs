@@ -39,6 +39,7 @@ async fn main() -> Result<()> {
             family_name: None,
             job_position_name: None,
             job_position_description: None,
+            metadata: Default::default(),
         };
         let user = users::create(&mut conn, &org.id, new).await?;
         println!(

@@ -68,6 +68,7 @@ pub async fn run(conn: &mut AsyncPgConnection, cmd: Bootstrap) -> DomainResult<B
                     family_name: None,
                     job_position_name: None,
                     job_position_description: None,
+                    metadata: Default::default(),
                 },
             )
             .await?

@@ -2,6 +2,7 @@
 //! domain commands ("parse, don't validate").
 
 use roster_core::error::FieldErrors as Errors;
+use roster_core::metadata::{self, Metadata, MetadataUpdate, RawMetadata};
 use roster_core::patch;
 use roster_core::schema::StringSchema;
 use roster_core::text::{at_most, Email, Text};
@@ -82,6 +83,9 @@ pub struct CreateUserRequest {
     pub account_id: Option<String>,
     pub role: Role,
     pub user_info: UserInfo,
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = metadata::create_schema)]
+    pub metadata: Option<RawMetadata>,
 }
 
 impl TryFrom<CreateUserRequest> for NewUser {
@@ -103,6 +107,7 @@ impl TryFrom<CreateUserRequest> for NewUser {
             "user_info.job_position_description",
             r.user_info.job_position_description.as_deref(),
         ));
+        let metadata = errors.take(Metadata::parse("metadata", r.metadata.unwrap_or_default()));
         // A malformed account id cannot exist: the same 404 as an unknown one.
         let account_id = match r.account_id.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -127,13 +132,15 @@ impl TryFrom<CreateUserRequest> for NewUser {
                 family_name: family_name?,
                 job_position_name: job_name?,
                 job_position_description: job_description?,
+                metadata: metadata?,
             })
         })();
         errors.finish_with(parsed)
     }
 }
 
-/// `PUT /api/v1/app/user/{id}`: every field optional; `null` clears a nullable one.
+/// `PUT` and `PATCH /api/v1/app/user/{id}`: every field optional; `null` clears a
+/// nullable one. The two differ only in `metadata`: PUT replaces it, PATCH merges it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
@@ -159,19 +166,46 @@ pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]
     pub role: Option<Role>,
+    /// Only an AppAdmin may change metadata.
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = update_metadata)]
+    pub metadata: Option<RawMetadata>,
+}
+
+fn update_metadata() -> utoipa::openapi::schema::Object {
+    let mut schema = metadata::merge_schema();
+    schema.description = Some(
+        "Only an AppAdmin may change metadata. PUT replaces the whole map with the keys \
+         given (`null` or \"\" values left out); PATCH merges: the keys given are set, a key \
+         given `null` or \"\" is removed, the others are kept. At most 50 keys, each at \
+         most 40 characters of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at \
+         most 500 characters."
+            .into(),
+    );
+    schema
 }
 
 impl UpdateUserRequest {
     /// Whether the request touches fields only an AppAdmin may change.
     pub fn touches_admin_fields(&self) -> bool {
-        self.role.is_some() || self.email.is_some()
+        self.role.is_some() || self.email.is_some() || self.metadata.is_some()
     }
-}
 
-impl TryFrom<UpdateUserRequest> for UserChanges {
-    type Error = DomainError;
+    /// The changes of a PUT: metadata replaced.
+    pub fn replacing(self) -> Result<UserChanges, DomainError> {
+        self.changes(MetadataUpdate::replace)
+    }
 
-    fn try_from(r: UpdateUserRequest) -> Result<Self, DomainError> {
+    /// The changes of a PATCH: metadata merged.
+    pub fn merging(self) -> Result<UserChanges, DomainError> {
+        self.changes(MetadataUpdate::merge)
+    }
+
+    fn changes(
+        self,
+        metadata: fn(&str, RawMetadata) -> Result<MetadataUpdate, DomainError>,
+    ) -> Result<UserChanges, DomainError> {
+        let r = self;
         let mut errors = Errors::default();
         let name = r
             .name
@@ -198,6 +232,9 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
                 JOB_POSITION_DESCRIPTION.parse_opt("job_position_description", v.as_deref())
             }),
             role: r.role,
+            metadata: r
+                .metadata
+                .and_then(|m| errors.take(metadata("metadata", m))),
             ..UserChanges::default()
         };
         errors.finish()?;
@@ -208,6 +245,7 @@ impl TryFrom<UpdateUserRequest> for UserChanges {
             && changes.job_position_name.is_none()
             && changes.job_position_description.is_none()
             && changes.role.is_none()
+            && changes.metadata.is_none()
         {
             return Err(patch::empty_update());
         }

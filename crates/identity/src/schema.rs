@@ -168,6 +168,8 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        /// The workspace of an import of external users; none for an org's users.
+        workspace_id -> Nullable<Uuid>,
     }
 }
 
@@ -180,5 +182,90 @@ diesel::table! {
         email -> Nullable<Text>,
         code -> Text,
         message -> Text,
+        external_id -> Nullable<Text>,
+        identifier -> Nullable<Text>,
+    }
+}
+
+/// `users.metadata` (`roster_core::metadata`), a column declared by hand as `table!`
+/// declares one: `users` above holds the 16 columns diesel's tables take without the
+/// costly feature. It is statically known, so statements holding it are prepared once as
+/// any other. Used as `users_metadata::metadata`.
+pub mod users_metadata {
+    use diesel::expression::{is_aggregate, ValidGrouping};
+    use diesel::internal::table_macro::{
+        FromClause, Inner, Join, JoinOn, LeftOuter, Pick, SelectStatement,
+    };
+    use diesel::pg::Pg;
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+    use diesel::query_source::{AppearsInFromClause, Column, Never, Once, QuerySource};
+    use diesel::result::QueryResult;
+    use diesel::sql_types::Jsonb;
+    use diesel::{AppearsOnTable, Expression, SelectableExpression};
+
+    use super::users;
+
+    #[allow(non_camel_case_types)]
+    #[derive(Debug, Clone, Copy, QueryId, Default)]
+    pub struct metadata;
+
+    impl Expression for metadata {
+        type SqlType = Jsonb;
+    }
+
+    impl QueryFragment<Pg> for metadata {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+            if !out.should_skip_from() {
+                out.push_identifier("users")?;
+                out.push_sql(".");
+            }
+            out.push_identifier("metadata")
+        }
+    }
+
+    impl SelectableExpression<users::table> for metadata {}
+
+    // As `table!` writes them: selectable wherever `users` is joined in (not on the
+    // nullable side of a left join), and in subselects.
+    impl<Left, Right> SelectableExpression<Join<Left, Right, LeftOuter>> for metadata
+    where
+        metadata: AppearsOnTable<Join<Left, Right, LeftOuter>>,
+        Self: SelectableExpression<Left>,
+        Right: AppearsInFromClause<users::table, Count = Never> + QuerySource,
+        Left: QuerySource,
+    {
+    }
+
+    impl<Left, Right> SelectableExpression<Join<Left, Right, Inner>> for metadata
+    where
+        metadata: AppearsOnTable<Join<Left, Right, Inner>>,
+        Left: AppearsInFromClause<users::table> + QuerySource,
+        Right: AppearsInFromClause<users::table> + QuerySource,
+        (Left::Count, Right::Count): Pick<Left, Right>,
+        Self: SelectableExpression<<(Left::Count, Right::Count) as Pick<Left, Right>>::Selection>,
+    {
+    }
+
+    impl<J, On> SelectableExpression<JoinOn<J, On>> for metadata where
+        metadata: SelectableExpression<J> + AppearsOnTable<JoinOn<J, On>>
+    {
+    }
+
+    impl<From> SelectableExpression<SelectStatement<FromClause<From>>> for metadata
+    where
+        From: QuerySource,
+        metadata: SelectableExpression<From> + AppearsOnTable<SelectStatement<FromClause<From>>>,
+    {
+    }
+
+    impl<QS> AppearsOnTable<QS> for metadata where QS: AppearsInFromClause<users::table, Count = Once> {}
+
+    impl ValidGrouping<()> for metadata {
+        type IsAggregate = is_aggregate::No;
+    }
+
+    impl Column for metadata {
+        type Table = users::table;
+        const NAME: &'static str = "metadata";
     }
 }

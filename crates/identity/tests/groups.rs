@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use roster_core::etag::Precondition;
 use roster_core::search::SearchTerm;
 use roster_core::text::{Email, Slug};
 use roster_devkit::db::TestDb;
@@ -33,6 +34,7 @@ async fn org_with_users(db: &TestDb, n: usize) -> (AsyncPgConnection, OrgId, Vec
             family_name: None,
             job_position_name: None,
             job_position_description: None,
+            metadata: Default::default(),
         };
         ids.push(users::create(&mut conn, &org.id, new).await.unwrap().id);
     }
@@ -254,7 +256,9 @@ async fn a_deleted_user_leaves_its_groups_which_say_they_changed() {
     let group = groups::create(&mut conn, &org, new_group("Eng", None, &u[1..]))
         .await
         .unwrap();
-    users::delete(&mut conn, &org, &u[1]).await.unwrap();
+    users::delete(&mut conn, &org, &u[1], &Precondition::None)
+        .await
+        .unwrap();
     assert_eq!(
         member_ids(&mut conn, &org, &group.id).await,
         vec![u[2].clone()]
@@ -262,7 +266,9 @@ async fn a_deleted_user_leaves_its_groups_which_say_they_changed() {
     let after = groups::get(&mut conn, &org, &group.id).await.unwrap();
     assert!(after.updated_at > group.updated_at);
     // The last active AppAdmin stays.
-    let err = users::delete(&mut conn, &org, &u[0]).await.unwrap_err();
+    let err = users::delete(&mut conn, &org, &u[0], &Precondition::None)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, roster_core::DomainError::Conflict { ref code, .. } if code == "last_admin"),
         "{err}"

@@ -46,6 +46,7 @@ async fn org_of_users(db: &TestDb) -> (AsyncPgConnection, OrgId) {
             family_name: None,
             job_position_name: None,
             job_position_description: None,
+            metadata: Default::default(),
         };
         last = Some(users::create(&mut conn, &org.id, new).await.unwrap());
     }

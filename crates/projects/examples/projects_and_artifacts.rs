@@ -6,6 +6,7 @@
 //! `DATABASE_URL=postgres://… cargo run -p roster-projects --example projects_and_artifacts`
 
 use diesel_async::AsyncPgConnection;
+use roster_core::etag::Precondition;
 use roster_core::page::{Cursor, Paging};
 use roster_core::text::{Email, Slug};
 use roster_identity::auth::Principal;
@@ -144,12 +145,14 @@ async fn main() -> Result<()> {
     }
     let newest = first_artifact.ok_or("the project has no artifacts")?;
 
+    // No If-Match: the last write wins (pass the tag of a read to refuse a stale write).
+    let any = Precondition::None;
     let changes = ProjectChanges {
         goal: Some(Some("Summarize support trends every Monday.".to_owned())),
         visibility: Some(Visibility::Org),
         ..ProjectChanges::default()
     };
-    let updated = projects::update(&mut conn, &grace, &project.id, changes).await?;
+    let updated = projects::update(&mut conn, &grace, &project.id, changes, &any).await?;
     println!(
         "{} changed {}: goal {:?}, {:?}",
         grace.user.name, updated.name, updated.goal, updated.visibility
@@ -160,23 +163,23 @@ async fn main() -> Result<()> {
         has_content: Some(true),
         ..ArtifactChanges::default()
     };
-    let ready = artifacts::update(&mut conn, &grace, &project.id, &newest, changes).await?;
+    let ready = artifacts::update(&mut conn, &grace, &project.id, &newest, changes, &any).await?;
     println!("artifact {} is now {:?}", ready.name, ready.state);
 
-    artifacts::delete(&mut conn, &grace, &project.id, &newest).await?;
+    artifacts::delete(&mut conn, &grace, &project.id, &newest, &any).await?;
     let left = artifacts::list(&mut conn, &ada, &project.id, &everything, &first_page(10)).await?;
     println!("deleted artifact {}; {} left", ready.name, left.total_count);
 
     // Only an Owner (or an AppAdmin) deletes a project, with its members, pins and
     // artifacts.
-    match projects::delete(&mut conn, &grace, &project.id).await {
+    match projects::delete(&mut conn, &grace, &project.id, &any).await {
         Err(refused) => println!(
             "{} may not delete {}: {refused}",
             grace.user.name, project.name
         ),
         Ok(()) => return Err("an Editor deleted a project".into()),
     }
-    projects::delete(&mut conn, &ada, &project.id).await?;
+    projects::delete(&mut conn, &ada, &project.id, &any).await?;
     let page = projects::list(&mut conn, &ada, &ProjectFilter::default(), &first_page(10)).await?;
     println!(
         "{} deleted {}; {} project(s) left",
@@ -201,6 +204,7 @@ async fn principal(
         family_name: None,
         job_position_name: None,
         job_position_description: None,
+        metadata: Default::default(),
     };
     let created = users::create(conn, org_id, new).await?;
     println!("created user {} <{}>", created.name, created.email);

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::page::{Cursor, Keyset, ListOrder, Page, Paging};
 use roster_core::time::Timestamp;
@@ -71,6 +72,8 @@ pub struct Artifact {
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:30:12Z")]
     pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(Artifact);
 
 impl Artifact {
     /// The row's position in a project's list of artifacts.
@@ -246,19 +249,21 @@ pub async fn get(
     find(conn, viewer.org_id, project_id, id).await
 }
 
-/// Changes an artifact (Owner, Editor or AppAdmin).
+/// Changes an artifact (Owner, Editor or AppAdmin); a stale `pre` is a 412.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     project_id: &ProjectId,
     id: &ArtifactId,
     changes: ArtifactChanges,
+    pre: &Precondition,
 ) -> DomainResult<Artifact> {
     let viewer = Viewer::from(who);
     access::access(conn, viewer, project_id, Lock::No)
         .await?
         .require_editor()?;
     conn.transaction::<_, DomainError, _>(async |conn| {
+        check_locked(conn, viewer.org_id, project_id, id, pre).await?;
         let artifact = diesel::update(
             artifacts::table
                 .find((viewer.org_id, id))
@@ -277,18 +282,20 @@ pub async fn update(
     .await
 }
 
-/// Deletes an artifact (Owner, Editor or AppAdmin).
+/// Deletes an artifact (Owner, Editor or AppAdmin); a stale `pre` is a 412.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     project_id: &ProjectId,
     id: &ArtifactId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     let viewer = Viewer::from(who);
     access::access(conn, viewer, project_id, Lock::No)
         .await?
         .require_editor()?;
     conn.transaction::<_, DomainError, _>(async |conn| {
+        check_locked(conn, viewer.org_id, project_id, id, pre).await?;
         let n = diesel::delete(
             artifacts::table
                 .find((viewer.org_id, id))
@@ -306,6 +313,27 @@ pub async fn delete(
             id.as_str(),
         )
         .await
+    })
+    .await
+}
+
+/// Checks `pre` on the artifact's row, locked, when it is one of the project's.
+async fn check_locked(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    project_id: &ProjectId,
+    id: &ArtifactId,
+    pre: &Precondition,
+) -> DomainResult<()> {
+    pre.check_row(async || {
+        artifacts::table
+            .find((org_id, id))
+            .filter(artifacts::project_id.eq(project_id))
+            .select(artifacts::updated_at)
+            .for_update()
+            .first(conn)
+            .await
+            .optional()
     })
     .await
 }

@@ -113,6 +113,7 @@ impl From<DomainError> for ScimError {
             DomainError::Unauthorized { detail, .. } => Self::new(401, None, detail),
             DomainError::TooManyRequests { detail, .. } => Self::new(429, None, detail),
             DomainError::Unavailable { detail, .. } => Self::new(503, None, detail),
+            DomainError::PreconditionFailed { detail } => Self::new(412, None, detail),
             DomainError::Internal(_) => Self::new(500, None, "internal error"),
         }
     }

@@ -161,6 +161,7 @@ async fn principal(
         family_name: None,
         job_position_name: None,
         job_position_description: None,
+        metadata: Default::default(),
     };
     let created = users::create(conn, org_id, new).await?;
     println!(

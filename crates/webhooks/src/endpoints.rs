@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::etag::Precondition;
 use roster_core::events::{self, EventType, NewEvent};
 use roster_core::feed::{FeedPage, FeedRequest};
 use roster_core::page::{Cursor, Keyset, ListOrder};
@@ -65,6 +66,8 @@ pub struct WebhookEndpoint {
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(WebhookEndpoint);
 
 impl From<EndpointRecord> for WebhookEndpoint {
     fn from(r: EndpointRecord) -> Self {
@@ -220,6 +223,7 @@ pub async fn update(
     org_id: &str,
     id: &EndpointId,
     changes: EndpointChanges,
+    pre: &Precondition,
 ) -> DomainResult<WebhookEndpoint> {
     let url = match &changes.url {
         Some(raw) => Some(checked_url(raw, allow_private).await?),
@@ -234,6 +238,7 @@ pub async fn update(
         updated_at: roster_core::time::now(),
     };
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, webhook_endpoints, (org_id, id)).await?;
         let record = diesel::update(webhook_endpoints::table.find((org_id, id)))
             .set(&changeset)
             .returning(EndpointRecord::as_returning())
@@ -248,11 +253,12 @@ pub async fn update(
     .await
 }
 
-/// Deletes an endpoint and its deliveries (`webhook.deleted`).
+/// Deletes an endpoint and its deliveries (`webhook.deleted`); a stale `pre` is a 412.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org_id: &str,
     id: &EndpointId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         // The deliveries first: a deliverer holds those it is sending until it has
@@ -265,12 +271,15 @@ pub async fn delete(
         )
         .execute(conn)
         .await?;
-        let deleted = diesel::delete(webhook_endpoints::table.find((org_id, id)))
-            .execute(conn)
-            .await?;
-        if deleted == 0 {
-            return Err(not_found());
-        }
+        // `pre` is checked on the row as deleted (the delete locked it); a stale one rolls
+        // the whole delete back.
+        let version = diesel::delete(webhook_endpoints::table.find((org_id, id)))
+            .returning(webhook_endpoints::updated_at)
+            .get_result(conn)
+            .await
+            .optional()?
+            .ok_or_else(not_found)?;
+        pre.check(version)?;
         events::emit_removed(conn, org_id, EventType::WebhookDeleted, id.as_str()).await
     })
     .await

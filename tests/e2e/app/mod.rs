@@ -12,4 +12,4 @@ mod organizations;
 mod projects;
 mod sessions;
 mod tokens;
-mod users;
+pub(crate) mod users;

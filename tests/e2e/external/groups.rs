@@ -28,6 +28,7 @@ async fn groups_are_created_read_updated_and_deleted() {
             "createdAt",
             "externalId",
             "id",
+            "metadata",
             "name",
             "tierId",
             "updatedAt",

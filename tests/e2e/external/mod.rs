@@ -10,6 +10,8 @@ mod access_tokens;
 mod auth;
 mod catalog;
 mod groups;
+mod imports;
+mod imports_cli;
 pub(crate) mod lists;
 mod users;
 mod workspaces;
@@ -22,7 +24,7 @@ pub(crate) fn id(v: &Value) -> String {
 }
 
 /// The fields of an external user, sorted.
-const EXTERNAL_USER_FIELDS: [&str; 12] = [
+const EXTERNAL_USER_FIELDS: [&str; 13] = [
     "blocked",
     "channelId",
     "createdAt",
@@ -30,6 +32,7 @@ const EXTERNAL_USER_FIELDS: [&str; 12] = [
     "externalUserGroupId",
     "id",
     "identifier",
+    "metadata",
     "name",
     "superIdentityId",
     "tierId",

@@ -22,7 +22,7 @@ use super::seed::{
 
 pub const DATABASE: &str = "roster_bench";
 /// Bumped when the seeded data changes shape: an older seed is dropped, not reused.
-const SEED_VERSION: u32 = 4;
+const SEED_VERSION: u32 = 5;
 /// Emails of the users the create scenario adds end with this.
 pub const LOAD_EMAIL_DOMAIN: &str = "@load.test";
 

@@ -91,7 +91,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     )?;
     eprintln!("bench: gateway pid {} on {}", gw.pid, gw.base);
     fixture.scim_token = gateway::mint_scim_token(&gw.base, &fixture)?;
-    if selected.iter().any(|s| s.name == "console-users") {
+    if selected.iter().any(|s| s.wrk_uses_session()) {
         fixture.session = console_session(&gw.base)?;
     }
     let fixture = &fixture;

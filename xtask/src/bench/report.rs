@@ -122,6 +122,11 @@ impl ScenarioResult {
                     p50 <= max,
                 )
             }
+            Target::RateOf { .. } => check(
+                "no 5xx".into(),
+                format!("{} 5xx", self.status_5xx),
+                self.status_5xx == 0,
+            ),
             Target::RateAtLeast(min) => {
                 check(
                     format!("rate >= {min:.0}/s"),
@@ -219,7 +224,8 @@ impl Report {
         seeding: Vec<Seeding>,
         scenarios: Vec<ScenarioResult>,
     ) -> Self {
-        let checks = scenarios.iter().flat_map(ScenarioResult::checks).collect();
+        let mut checks: Vec<Check> = scenarios.iter().flat_map(ScenarioResult::checks).collect();
+        checks.extend(relative_checks(&scenarios));
         Self {
             machine,
             settings,
@@ -228,6 +234,36 @@ impl Report {
             checks,
         }
     }
+}
+
+/// The checks of the scenarios judged against another of the run ([`Target::RateOf`]):
+/// none when the other did not run.
+fn relative_checks(scenarios: &[ScenarioResult]) -> Vec<Check> {
+    scenarios
+        .iter()
+        .filter_map(|s| {
+            let Target::RateOf { of, min } = s.target else {
+                return None;
+            };
+            let other = scenarios.iter().find(|o| o.name == of)?;
+            let ratio = if other.requests_per_s > 0.0 {
+                s.requests_per_s / other.requests_per_s
+            } else {
+                0.0
+            };
+            Some(Check {
+                scenario: s.name.clone(),
+                what: format!("rate >= {:.0}% of {of}", min * 100.0),
+                measured: format!(
+                    "{:.0}% ({:.0}/s against {:.0}/s)",
+                    ratio * 100.0,
+                    s.requests_per_s,
+                    other.requests_per_s
+                ),
+                pass: ratio >= min,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use crate::psql::{lit, Psql};
 
 use super::scenarios::{
-    Dataset, CHANNELS, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES, SLACK_LINK_EVERY,
-    SLACK_TEAM,
+    Dataset, CHANNELS, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, GIVEN_NAMES, PLANS, PLAN_EVERY,
+    SLACK_LINK_EVERY, SLACK_TEAM,
 };
 
 /// Slack links seeded for `rows` App users: one in `SLACK_LINK_EVERY`.
@@ -53,7 +53,8 @@ fn in_batches(rows: u64, what: &str, insert: impl Fn(u64, u64) -> Result<()>) ->
 }
 
 /// Seeds `rows` accounts and App users (`user_<16 hex of g>`) in batches, in order of
-/// `created_at`; 5% inactive, 1% AppAdmin; names from `scenarios`' lists, emails carry `g`.
+/// `created_at`; 5% inactive, 1% AppAdmin; names from `scenarios`' lists, emails carry `g`;
+/// one in `PLAN_EVERY` with a plan in its metadata (`scenarios::PLAN_EVERY`).
 pub fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
     let (given, family) = seeded_names();
     let org = lit(org_id);
@@ -68,13 +69,17 @@ pub fn seed_app_users(psql: &Psql, org_id: &str, rows: u64) -> Result<u64> {
                SELECT 'acct_' || lpad(to_hex(g), 16, '0'), {email}, {email}, {given} || ' ' || {family}, {created}
                FROM generate_series({from}::bigint, {to}) g;
              INSERT INTO users (org_id, id, account_id, name, given_name, family_name, email,
-                                email_key, job_position_name, state, role, created_at, updated_at)
+                                email_key, job_position_name, state, role, created_at, updated_at,
+                                metadata)
                SELECT {org}, 'user_' || lpad(to_hex(g), 16, '0'), 'acct_' || lpad(to_hex(g), 16, '0'),
                       {given} || ' ' || {family}, {given}, {family}, {email}, {email},
                       CASE WHEN g % 7 = 0 THEN 'Engineer' END,
                       CASE WHEN g % 20 = 0 THEN 'Inactive' ELSE 'Active' END,
                       CASE WHEN g % 100 = 0 THEN 'AppAdmin' ELSE 'AppMember' END,
-                      {created}, {created}
+                      {created}, {created},
+                      CASE WHEN g % {PLAN_EVERY} = 0
+                           THEN jsonb_build_object('plan', 'plan-' || (g / {PLAN_EVERY}) % {PLANS})
+                           ELSE '{{}}' END
                FROM generate_series({from}::bigint, {to}) g;
              COMMIT;"
         ))?;

@@ -144,6 +144,11 @@ pub struct Config {
     #[arg(long, env = "ROSTER_AUDIT_RETENTION_DAYS", default_value_t = 365,
         value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub audit_retention_days: u32,
+    /// Hours an `Idempotency-Key` is remembered (its first answer replayed); older keys are
+    /// deleted in small batches.
+    #[arg(long, env = "ROSTER_IDEMPOTENCY_HOURS", default_value_t = roster_core::idempotency::DEFAULT_HOURS,
+        value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub idempotency_hours: u32,
     #[command(flatten)]
     pub webhooks: WebhookConfig,
     #[command(flatten)]
@@ -246,6 +251,7 @@ impl Config {
             slack: SlackConfig::default(),
             auth_cache_seconds: DEFAULT_AUTH_CACHE_SECONDS,
             audit_retention_days: 365,
+            idempotency_hours: roster_core::idempotency::DEFAULT_HOURS,
             webhooks: WebhookConfig::default(),
             mail: MailConfig::default(),
         }

@@ -37,6 +37,7 @@ async fn add_entry(
                 name,
                 external_id: None,
                 tier_id: None,
+                metadata: None,
             };
             groups::create(conn, workspace, NewGroup::try_from(request)?).await?;
         }

@@ -5,9 +5,10 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use roster_core::etag::Precondition;
 use roster_core::events::Event;
 use roster_identity::requests::UpdateUserRequest;
-use roster_identity::users::{self, Role, UserChanges, UserRecord, UserState};
+use roster_identity::users::{self, Role, UserRecord, UserState};
 use roster_identity::UserId;
 use serde::Deserialize;
 
@@ -138,12 +139,19 @@ pub async fn edit(console: Console, path: web::Path<String>, form: Form) -> Cons
         job_position_name: Some(form.text("job_position_name")),
         job_position_description: None,
         role,
+        metadata: None,
     };
-    let changes = UserChanges::try_from(request).map_err(fail)?;
+    let changes = request.replacing().map_err(fail)?;
     let mut conn = console.state.writer.conn().await?;
-    users::update(&mut conn, &console.principal, &id, changes)
-        .await
-        .map_err(fail)?;
+    users::update(
+        &mut conn,
+        &console.principal,
+        &id,
+        changes,
+        &Precondition::None,
+    )
+    .await
+    .map_err(fail)?;
     console
         .state
         .principals
@@ -258,7 +266,7 @@ pub async fn delete(console: AdminConsole, path: web::Path<String>, _form: Form)
     let id = target(&console, &path)?;
     let org = &console.principal.user.org_id;
     let mut conn = console.state.writer.conn().await?;
-    let deleted = users::delete(&mut conn, org, &id)
+    let deleted = users::delete(&mut conn, org, &id, &Precondition::None)
         .await
         .map_err(|e| console.fail(e))?;
     console.state.principals.forget_user(org, &id);

@@ -43,6 +43,7 @@ impl UsersQuery {
                 .map(|r| Role::parse("role", r))
                 .transpose()?,
             search: SearchTerm::parse(pick(&self.search))?,
+            metadata: Default::default(),
         })
     }
 
@@ -161,6 +162,7 @@ pub async fn create(console: AdminConsole, form: Form) -> ConsoleResult {
             job_position_name: None,
             job_position_description: None,
         },
+        metadata: None,
     };
     let new = NewUser::try_from(request).map_err(|e| console.fail(e))?;
     let user = console

@@ -82,7 +82,11 @@ pub async fn guard(
         Err(refusal) => req.error_response(refusal),
         Ok(()) => {
             let idle = req.method() == actix_web::http::Method::POST
-                && req.path() == crate::routes::app::user_imports::IMPORT_PATH;
+                && [
+                    crate::routes::app::user_imports::IMPORT_PATH,
+                    crate::routes::external::imports::IMPORT_PATH,
+                ]
+                .contains(&req.path());
             let deadline = body_deadline::arm(&mut req, defences.body_timeout, idle);
             let res = next.call(req).await?.map_into_boxed_body();
             deadline.answer(res)

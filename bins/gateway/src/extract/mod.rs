@@ -2,7 +2,9 @@
 //! JSON body and query here, ids from the path and the App family's paging beside them.
 //! The callers (who is asking, in which role) are in `crate::auth`.
 
+pub mod conditional;
 pub mod ids;
+pub mod metadata;
 pub mod paging;
 
 use std::future::Future;
@@ -17,7 +19,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+pub use conditional::{tagged, Conditional};
 pub use ids::IdPath;
+pub use metadata::MetadataQuery;
 pub use paging::{CursorPaging, OffsetPaging};
 
 /// Largest request body accepted.
@@ -151,10 +155,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     "the request body must be JSON (Content-Type: application/json)",
                 )));
             }
-            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::payload_too_large(),
-                _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
-            })?;
+            let bytes = body.await.map_err(|e| body_error(&e))?;
             parse_json(&bytes).map(ApiJson)
         })
     }
@@ -196,6 +197,14 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+/// Why a body could not be read: past the limit (413), or cut off or malformed (400).
+pub fn body_error(e: &actix_web::Error) -> ApiError {
+    match e.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::payload_too_large(),
+        _ => ApiError::bad_request("invalid_body", "the request body could not be read"),
     }
 }
 

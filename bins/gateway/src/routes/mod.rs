@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod external;
+pub mod imports;
 pub mod ops;
 pub mod scim;
 pub mod slack;

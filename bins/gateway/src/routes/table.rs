@@ -2,7 +2,10 @@
 //! both the server's routes and the document's paths are made from that list: a route
 //! cannot be served undocumented, nor documented but not served.
 
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, FromRequest, Handler, Responder};
 use utoipa::openapi::path::{HttpMethod, Operation, Paths};
 use utoipa::openapi::{RefOr, Schema};
@@ -10,14 +13,18 @@ use utoipa::openapi::{RefOr, Schema};
 // through these traits too.
 use utoipa::__dev::{SchemaReferences, Tags};
 
+use crate::idempotency::Scoper;
+
 /// What a family adds to each of its operations' entries (its credential, its headers).
 pub type Shape = fn(&mut Operation);
 
-/// A family of routes: the scope its paths share on the server, and its shape.
+/// A family of routes: the scope its paths share on the server, its shape, and how the
+/// holder of an `Idempotency-Key` is found on its creates (families without creates: none).
 #[derive(Clone, Copy, Default)]
 pub struct Family {
     pub scope: &'static str,
     pub shape: Option<Shape>,
+    pub idempotency: Option<Scoper>,
 }
 
 /// One operation: where it is served, its entry, and its handler.
@@ -33,6 +40,10 @@ pub struct Entry {
     pub entry: &'static str,
     /// Its answers carry a secret (see [`Table::secret`]).
     pub secret: bool,
+    /// It honours conditional requests (see [`Table::conditional`]).
+    pub conditional: bool,
+    /// It creates, and takes `Idempotency-Key` (see [`Table::create`]).
+    pub create: Option<Scoper>,
 }
 
 #[derive(Default)]
@@ -85,7 +96,20 @@ impl Table {
             handler: std::any::type_name::<H>(),
             entry: std::any::type_name::<D>(),
             secret: false,
+            conditional: false,
+            create: None,
         });
+        self
+    }
+
+    /// The operation just added is conditional (`crate::extract::conditional`): a read
+    /// answers with an `ETag` and honours `If-None-Match`, a write honours `If-Match`.
+    /// Its entry says so.
+    pub fn conditional(&mut self) -> &mut Self {
+        if let Some(entry) = self.entries.last_mut() {
+            crate::extract::conditional::document(&mut entry.operation, &entry.method);
+            entry.conditional = true;
+        }
         self
     }
 
@@ -94,6 +118,19 @@ impl Table {
     pub fn secret(&mut self) -> &mut Self {
         if let Some(entry) = self.entries.last_mut() {
             entry.secret = true;
+        }
+        self
+    }
+
+    /// The operation just added creates something: it takes `Idempotency-Key`
+    /// (`crate::idempotency`), and its entry says so. Its family must say how the key's
+    /// holder is found.
+    pub fn create(&mut self) -> &mut Self {
+        let scoper = self.family.idempotency;
+        assert!(scoper.is_some(), "a create in a family without idempotency");
+        if let Some(entry) = self.entries.last_mut() {
+            entry.create = scoper;
+            crate::idempotency::document(&mut entry.operation);
         }
         self
     }
@@ -127,9 +164,19 @@ impl Table {
             };
             let resources = &mut scopes[at].1;
             let local = entry.path[entry.scope.len()..].to_owned();
+            // Inside `no_store`, so that a replayed answer is not cached either.
+            let route =
+                match entry.create {
+                    Some(scoper) => entry.route.wrap(from_fn(
+                        move |req: ServiceRequest, next: Next<BoxBody>| {
+                            crate::idempotency::handle(scoper, req, next)
+                        },
+                    )),
+                    None => entry.route,
+                };
             let route = match entry.secret {
-                true => entry.route.wrap(crate::defences::headers::no_store()),
-                false => entry.route,
+                true => route.wrap(crate::defences::headers::no_store()),
+                false => route,
             };
             let method = actix_method(&entry.method);
             match resources.iter_mut().find(|(p, _, _)| *p == local) {
@@ -196,6 +243,38 @@ mod tests {
                 "{} is served by {}",
                 entry.path,
                 entry.handler
+            );
+        }
+    }
+
+    /// Every read of one resource of the JSON APIs (`/api/v1/...{id}`, `/api/v1/.../me`) is
+    /// conditional, and so is every write at a path whose read is.
+    #[test]
+    fn single_resources_are_conditional() {
+        let table = super::super::table();
+        let entries = table.entries();
+        let read = |e: &Entry| {
+            matches!(e.method, HttpMethod::Get)
+                && e.path.starts_with("/api/v1/")
+                && (e.path.ends_with('}') || e.path.ends_with("/me"))
+        };
+        let conditional_paths: Vec<&str> = entries
+            .iter()
+            .filter(|e| read(e))
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(conditional_paths.len() >= 11, "{conditional_paths:?}");
+        for entry in entries {
+            let write = matches!(
+                entry.method,
+                HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete
+            ) && conditional_paths.contains(&entry.path.as_str());
+            assert_eq!(
+                entry.conditional,
+                read(entry) || write,
+                "{} {} (mark it .conditional() in its family's register)",
+                actix_method(&entry.method),
+                entry.path
             );
         }
     }

@@ -181,6 +181,7 @@ mod tests {
                 family_name: None,
                 job_position_name: None,
                 job_position_description: None,
+                metadata: Default::default(),
             },
             context: roster_core::events::EventContext::default(),
             reply,

@@ -93,8 +93,9 @@ catalogue! {
     /// A webhook endpoint was disabled by Roster: its receiver answered 410, or failed
     /// for 5 days in a row.
     WebhookDisabled = "webhook.disabled", target "webhook";
-    /// A bulk import of users ended (`data`: `{"id", "type", "read", "created", "updated",
-    /// "skipped", "failed"}`); each user it added or changed has its own event too.
+    /// A bulk import of users or external users ended (`data`: `{"id", "type", "read",
+    /// "created", "updated", "skipped", "failed"}`, and the `workspace_id` of external
+    /// users); each user it added or changed has its own event too.
     ImportCompleted = "import.completed", target "import";
     /// A test event sent to one endpoint on request (`POST /webhooks/{id}/test`).
     WebhookTest = "webhook.test", target "webhook";

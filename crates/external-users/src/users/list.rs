@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{matches_first, planned_per_call, rows_and_total};
 use roster_core::error::DomainResult;
+use roster_core::metadata::MetadataFilter;
 use roster_core::search::SearchTerm;
 use roster_core::text::within_one_word;
 
@@ -22,14 +23,16 @@ pub struct ExternalUserFilter {
     pub tier_ids: Vec<TierId>,
     /// Case-insensitive substring of the name, identifier or external reference.
     pub search: Option<SearchTerm>,
+    /// Metadata pairs all of which a user holds (`@>`, on the GIN index).
+    pub metadata: MetadataFilter,
 }
 
 impl ExternalUserFilter {
     /// Whether the counters (`external_user_counts`) give this filter's total: they count by
     /// channel, tier and group only. A search is counted with its page (`searched`), and
-    /// super identities select few users, whose count is cheap.
+    /// super identities and metadata select few users, whose count is cheap.
     pub(crate) fn served_by_counters(&self) -> bool {
-        self.search.is_none() && self.super_identity_ids.is_empty()
+        self.search.is_none() && self.super_identity_ids.is_empty() && self.metadata.is_empty()
     }
 }
 
@@ -57,6 +60,9 @@ fn filtered(
         // `search` is name, identifier and external id joined by U+001F, which neither
         // they nor a search (see `SearchTerm`) may contain: a match lies within one.
         query = query.filter(users::search.ilike(search.contains_pattern()));
+    }
+    if !filter.metadata.is_empty() {
+        query = query.filter(users::metadata.contains(filter.metadata.contained().clone()));
     }
     query
 }
@@ -89,7 +95,8 @@ pub async fn list(
     Ok(Listed { items, total })
 }
 
-/// A searched list. Within one word, through the words users hold (`user_words`); else
+/// A searched list. Within one word and without metadata, through the words users hold
+/// (`user_words`); else
 /// in one statement (`roster_core::db::matches_first`): the page and, beside each row,
 /// the count of all the matches, so that the trigram index and the rechecks find them
 /// once. Only a page past the end counts again.
@@ -99,7 +106,8 @@ async fn searched(
     filter: &ExternalUserFilter,
     page: PageRequest,
 ) -> DomainResult<Listed<ExternalUser>> {
-    if let Some(term) = filter.search.as_deref().filter(|t| within_one_word(t)) {
+    let by_words = filter.search.as_deref().filter(|t| within_one_word(t));
+    if let Some(term) = by_words.filter(|_| filter.metadata.is_empty()) {
         return crate::user_words::page(conn, workspace_id, term, filter, page).await;
     }
     let rows: Vec<(ExternalUser, i64)> = matches_first(

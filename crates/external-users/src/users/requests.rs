@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use roster_core::error::DomainResult;
+use roster_core::metadata::{self, Metadata, MetadataUpdate, RawMetadata};
 use roster_core::patch;
 use roster_core::schema::StringSchema;
 use roster_core::DomainError;
@@ -49,6 +50,9 @@ pub struct CreateExternalUserRequest {
     /// The ID of the tier associated with the external user.
     #[serde(default)]
     pub tier_id: Option<TierId>,
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = metadata::create_schema)]
+    pub metadata: Option<RawMetadata>,
 }
 
 /// `PATCH /api/v1/external-users/{id}`: partial; `null` clears a nullable field.
@@ -74,6 +78,9 @@ pub struct UpdateExternalUserRequest {
     #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(value_type = Option<TierId>)]
     pub tier_id: Option<Option<TierId>>,
+    #[serde(default, deserialize_with = "roster_core::patch::present")]
+    #[schema(schema_with = metadata::merge_schema)]
+    pub metadata: Option<RawMetadata>,
 }
 
 /// An external user to create, validated.
@@ -85,6 +92,7 @@ pub struct NewExternalUser {
     pub identifier: Option<String>,
     pub name: Option<String>,
     pub tier_id: Option<TierId>,
+    pub metadata: Metadata,
 }
 
 impl TryFrom<CreateExternalUserRequest> for NewExternalUser {
@@ -99,6 +107,7 @@ impl TryFrom<CreateExternalUserRequest> for NewExternalUser {
             IDENTIFIER.parse("identifier", v)
         });
         let name = input::optional(&mut errors, r.name, |v| NAME.parse("name", v));
+        let metadata = errors.take(Metadata::parse("metadata", r.metadata.unwrap_or_default()));
         errors.finish()?;
         Ok(Self {
             channel_id: r.channel_id,
@@ -107,6 +116,7 @@ impl TryFrom<CreateExternalUserRequest> for NewExternalUser {
             identifier,
             name,
             tier_id: r.tier_id,
+            metadata: metadata.unwrap_or_default(),
         })
     }
 }
@@ -121,6 +131,9 @@ pub struct ExternalUserChanges {
     pub identifier: Option<Option<String>>,
     pub name: Option<Option<String>>,
     pub tier_id: Option<Option<TierId>>,
+    /// Merged (`roster_core::metadata`).
+    #[diesel(skip_update)]
+    pub metadata: Option<MetadataUpdate>,
 }
 
 impl TryFrom<UpdateExternalUserRequest> for ExternalUserChanges {
@@ -139,6 +152,9 @@ impl TryFrom<UpdateExternalUserRequest> for ExternalUserChanges {
             }),
             name: patch::check(&mut errors, r.name, |v| NAME.parse("name", &v)),
             tier_id: r.tier_id,
+            metadata: r
+                .metadata
+                .and_then(|m| errors.take(MetadataUpdate::merge("metadata", m))),
         };
         errors.finish()?;
         if changes.blocked.is_none()
@@ -147,6 +163,7 @@ impl TryFrom<UpdateExternalUserRequest> for ExternalUserChanges {
             && changes.identifier.is_none()
             && changes.name.is_none()
             && changes.tier_id.is_none()
+            && changes.metadata.is_none()
         {
             return Err(patch::empty_update());
         }

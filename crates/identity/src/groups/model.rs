@@ -41,6 +41,8 @@ pub struct Group {
     pub updated_at: Timestamp,
 }
 
+roster_core::versioned!(Group);
+
 impl From<GroupRecord> for Group {
     fn from(r: GroupRecord) -> Self {
         Self {

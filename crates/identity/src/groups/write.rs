@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::{violated_constraint, DomainResult};
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;
 use roster_core::DomainError;
@@ -60,14 +61,16 @@ pub async fn create(
 }
 
 /// Changes a group's display name or external id (`group.updated`). A taken display name
-/// is a 409; an unknown group, or another org's, a 404.
+/// is a 409; an unknown group, or another org's, a 404; a stale `pre` a 412.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     id: &OrgGroupId,
     changes: GroupChanges,
+    pre: &Precondition,
 ) -> DomainResult<Group> {
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, org_groups, (org_id, id)).await?;
         let record = diesel::update(org_groups::table.find((org_id, id)))
             .set((
                 &changes,
@@ -125,12 +128,15 @@ pub async fn replace(
 }
 
 /// Deletes a group with its memberships (`group.deleted`, data `{"id"}`); the users stay.
+/// A stale `pre` is a 412.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     id: &OrgGroupId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     conn.transaction::<_, DomainError, _>(async |conn| {
+        roster_core::check_locked!(pre, conn, org_groups, (org_id, id)).await?;
         diesel::delete(org_groups::table.find((org_id, id)))
             .returning(org_groups::id)
             .get_result::<OrgGroupId>(conn)

@@ -7,11 +7,12 @@ use roster_core::error::DomainResult;
 use roster_core::time::Timestamp;
 use serde::Serialize;
 
-use super::read::COLUMNS;
+use super::raw::COLUMNS;
 use super::Format;
 use crate::schema::users;
 use crate::users::UserRecord;
 use crate::{OrgId, UserId};
+use roster_core::imports::export;
 
 /// Users read per page.
 pub const PAGE: i64 = 5000;
@@ -36,9 +37,7 @@ struct Exported<'a> {
 
 /// The CSV header row (no `password_hash`: exports never carry one).
 pub fn csv_header() -> Vec<u8> {
-    let mut line = COLUMNS[..COLUMNS.len() - 1].join(",");
-    line.push('\n');
-    line.into_bytes()
+    export::csv_header(&COLUMNS[..COLUMNS.len() - 1])
 }
 
 /// The next page of the org's users after `after`, written as `format` (NDJSON unless
@@ -66,38 +65,23 @@ pub async fn page(
     let next = (rows.len() as i64 == PAGE)
         .then(|| rows.last().map(|(r, _)| (r.created_at, r.id.clone())))
         .flatten();
-    let mut out = Vec::with_capacity(rows.len() * 200);
-    let mut csv = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    for (r, external_id) in &rows {
-        let user = Exported {
-            email: &r.email,
-            name: &r.name,
-            given_name: r.given_name.as_deref(),
-            family_name: r.family_name.as_deref(),
-            role: r.role.as_str(),
-            state: r.state.as_str(),
-            job_position_name: r.job_position_name.as_deref(),
-            job_position_description: r.job_position_description.as_deref(),
-            created_at: r
-                .created_at
-                .format(&time::format_description::well_known::Rfc3339)
-                .map_err(roster_core::DomainError::internal)?,
-            external_id: external_id.as_deref(),
-        };
-        if format == Format::Csv {
-            csv.serialize(&user)
-                .map_err(|e| roster_core::DomainError::internal_msg(e.to_string()))?;
-        } else {
-            serde_json::to_writer(&mut out, &user).map_err(roster_core::DomainError::internal)?;
-            out.push(b'\n');
-        }
-    }
-    if format == Format::Csv {
-        out = csv
-            .into_inner()
-            .map_err(|e| roster_core::DomainError::internal_msg(e.to_string()))?;
-    }
+    let users = rows
+        .iter()
+        .map(|(r, external_id)| {
+            Ok(Exported {
+                email: &r.email,
+                name: &r.name,
+                given_name: r.given_name.as_deref(),
+                family_name: r.family_name.as_deref(),
+                role: r.role.as_str(),
+                state: r.state.as_str(),
+                job_position_name: r.job_position_name.as_deref(),
+                job_position_description: r.job_position_description.as_deref(),
+                created_at: export::timestamp(r.created_at)?,
+                external_id: external_id.as_deref(),
+            })
+        })
+        .collect::<DomainResult<Vec<_>>>()?;
+    let out = export::encode(&users, format)?;
     Ok((out, next))
 }

@@ -1,6 +1,7 @@
 //! Imports run for an HTTP request: each has a row with its state and live counts
 //! (`running` until it ends `completed` or `failed`; `interrupted` when a restart cut it
-//! off) and the lines it refused.
+//! off) and the lines it refused. An org's imports of users and a workspace's imports of
+//! external users share the table, each seen only in its [`Scope`].
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -13,7 +14,8 @@ use utoipa::ToSchema;
 
 use super::{Counts, ImportOptions, LineError};
 use crate::schema::{user_import_errors, user_imports};
-use crate::{ImportId, OrgId, UserId};
+use crate::{ImportId, OrgId};
+use roster_core::imports::ExternalKeys;
 
 /// An import's state and counts, as `GET /api/v1/app/user-imports/{id}` shows them.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
@@ -44,6 +46,8 @@ pub struct ImportJob {
     pub updated_at: Timestamp,
 }
 
+roster_core::versioned!(ImportJob);
+
 impl ImportJob {
     /// The import's place in the org's list of imports.
     fn cursor(&self) -> Cursor {
@@ -58,18 +62,48 @@ const IMPORTS: Keyset<user_imports::created_at, user_imports::id> = Keyset::new(
     ListOrder::NewestFirst,
 );
 
+/// Whose imports: an org's users (`workspace_id` none) or the external users of one of
+/// its workspaces.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub org_id: &'a OrgId,
+    pub workspace_id: Option<uuid::Uuid>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn org(org_id: &'a OrgId) -> Self {
+        Self {
+            org_id,
+            workspace_id: None,
+        }
+    }
+
+    /// The imports of the scope, boxed for more filters.
+    fn imports(self) -> user_imports::BoxedQuery<'a, diesel::pg::Pg> {
+        let query = user_imports::table
+            .filter(user_imports::org_id.eq(self.org_id))
+            .into_boxed();
+        match self.workspace_id {
+            None => query.filter(user_imports::workspace_id.is_null()),
+            Some(workspace_id) => query.filter(user_imports::workspace_id.eq(workspace_id)),
+        }
+    }
+}
+
 /// The session-level advisory lock a running import's connection holds: a `running` import
 /// whose lock is free has no process running it any more.
 const LOCK: &str = "hashtextextended('roster_user_import:' || org_id || ':' || id, 0)";
 
 /// Records a new import, `running`, and takes its lock on this connection (until
 /// [`finish`]).
+/// `by` is the user (or the workspace API key) who asked for it.
 pub async fn start(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
-    by: &UserId,
+    scope: Scope<'_>,
+    by: &str,
     options: ImportOptions,
 ) -> DomainResult<ImportJob> {
+    let org_id = scope.org_id;
     let as_text = |v: &dyn erased::AsText| v.as_text();
     let job = diesel::insert_into(user_imports::table)
         .values((
@@ -80,6 +114,7 @@ pub async fn start(
             user_imports::on_conflict.eq(as_text(&options.on_conflict)),
             user_imports::dry_run.eq(options.dry_run),
             user_imports::created_by.eq(by),
+            user_imports::workspace_id.eq(scope.workspace_id),
         ))
         .returning(ImportJob::as_returning())
         .get_result(conn)
@@ -139,21 +174,32 @@ pub async fn record(
 ) -> DomainResult<()> {
     set_counts(conn, org_id, id, counts, None).await?;
     for chunk in errors.chunks(1000) {
-        let texts: Vec<(Option<String>, String)> = chunk
+        let texts: Vec<[Option<String>; 4]> = chunk
             .iter()
-            .map(|e| (e.email.as_deref().map(storable), storable(&e.message)))
+            .map(|e| {
+                let keys = e.keys.as_deref();
+                [
+                    e.email.as_deref(),
+                    keys.and_then(|k| k.external_id.as_deref()),
+                    keys.and_then(|k| k.identifier.as_deref()),
+                    Some(e.message.as_str()),
+                ]
+                .map(|text| text.map(storable))
+            })
             .collect();
         let rows: Vec<_> = chunk
             .iter()
             .zip(&texts)
-            .map(|(e, (email, message))| {
+            .map(|(e, [email, external_id, identifier, message])| {
                 (
                     user_import_errors::org_id.eq(org_id),
                     user_import_errors::import_id.eq(id),
                     user_import_errors::line.eq(e.line as i64),
                     user_import_errors::email.eq(email.as_deref()),
+                    user_import_errors::external_id.eq(external_id.as_deref()),
+                    user_import_errors::identifier.eq(identifier.as_deref()),
                     user_import_errors::code.eq(&e.code),
-                    user_import_errors::message.eq(message),
+                    user_import_errors::message.eq(message.as_deref().unwrap_or_default()),
                 )
             })
             .collect();
@@ -209,10 +255,11 @@ async fn set_counts(
 /// counts of what was written before).
 pub async fn finish(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
+    scope: Scope<'_>,
     id: &str,
     outcome: Result<Counts, (Counts, String)>,
 ) -> DomainResult<ImportJob> {
+    let org_id = scope.org_id;
     match &outcome {
         Ok(counts) => set_counts(conn, org_id, id, counts, Some(("completed", None))).await?,
         Err((counts, why)) => {
@@ -220,17 +267,18 @@ pub async fn finish(
         }
     }
     lock(conn, org_id, id, "pg_advisory_unlock").await?;
-    get(conn, org_id, id).await
+    get(conn, scope, id).await
 }
 
-/// An import of this org; another org's is a 404 like an unknown one.
+/// An import of this scope; another org's or workspace's is a 404 like an unknown one.
 pub async fn get(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
+    scope: Scope<'_>,
     id: &str,
 ) -> DomainResult<ImportJob> {
-    user_imports::table
-        .find((org_id, id))
+    scope
+        .imports()
+        .filter(user_imports::id.eq(id))
         .select(ImportJob::as_select())
         .first(conn)
         .await
@@ -238,17 +286,13 @@ pub async fn get(
         .ok_or_else(|| DomainError::not_found("import"))
 }
 
-/// The org's imports, newest first, a page at a time.
+/// The scope's imports, newest first, a page at a time.
 pub async fn list(
     conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
+    scope: Scope<'_>,
     paging: &Paging,
 ) -> DomainResult<Page<ImportJob>> {
-    let of_org = || {
-        user_imports::table
-            .filter(user_imports::org_id.eq(org_id))
-            .into_boxed()
-    };
+    let of_org = || scope.imports();
     let total_count: i64 = of_org().count().get_result(conn).await?;
     let behind = IMPORTS
         .behind(of_org().select(user_imports::id), paging)
@@ -267,7 +311,8 @@ pub async fn list(
     ))
 }
 
-/// The next refused lines of an import after line `after`, at most `limit`, in line order.
+/// The next refused lines of an import after line `after`, at most `limit`, in line order
+/// (the import known to be the caller's: [`get`]).
 pub async fn errors(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
@@ -275,7 +320,15 @@ pub async fn errors(
     after: i64,
     limit: i64,
 ) -> DomainResult<Vec<LineError>> {
-    let rows: Vec<(i64, Option<String>, String, String)> = user_import_errors::table
+    type Row = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = user_import_errors::table
         .filter(user_import_errors::org_id.eq(org_id))
         .filter(user_import_errors::import_id.eq(id))
         .filter(user_import_errors::line.gt(after))
@@ -284,6 +337,8 @@ pub async fn errors(
         .select((
             user_import_errors::line,
             user_import_errors::email,
+            user_import_errors::external_id,
+            user_import_errors::identifier,
             user_import_errors::code,
             user_import_errors::message,
         ))
@@ -291,12 +346,15 @@ pub async fn errors(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(line, email, code, message)| LineError {
-            line: line as u64,
-            email,
-            code,
-            message,
-        })
+        .map(
+            |(line, email, external_id, identifier, code, message)| LineError {
+                line: line as u64,
+                email,
+                keys: ExternalKeys::of(external_id, identifier),
+                code,
+                message,
+            },
+        )
         .collect())
 }
 

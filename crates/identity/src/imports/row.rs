@@ -5,7 +5,7 @@ use roster_core::text::Email;
 use roster_core::time::Timestamp;
 use roster_core::DomainError;
 
-use super::read::RawUser;
+use super::raw::RawUser;
 use super::LineError;
 use crate::password_formats::ImportedHash;
 use crate::requests::{JOB_POSITION_DESCRIPTION, JOB_POSITION_NAME, USER_NAME};
@@ -33,14 +33,10 @@ pub struct ImportRow {
 
 /// The code and message a domain error gives a line.
 pub fn line_error(line: u64, email: Option<&str>, e: DomainError) -> LineError {
-    let code = match &e {
-        DomainError::BadRequest { code, .. }
-        | DomainError::Conflict { code, .. }
-        | DomainError::Forbidden { code, .. }
-        | DomainError::NotFound { code, .. } => code.to_string(),
-        _ => "internal".to_owned(),
-    };
-    LineError::new(line, email.map(str::to_owned), &code, e.to_string())
+    LineError {
+        email: email.map(str::to_owned),
+        ..LineError::of(line, e)
+    }
 }
 
 impl ImportRow {

@@ -19,7 +19,7 @@ use crate::users::{Role, User, UserRecord, UserState};
 use crate::{AccountId, OrgId, UserId};
 
 const USER_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
-     job_position_name, job_position_description, state, role, created_at, updated_at";
+     job_position_name, job_position_description, state, role, created_at, updated_at, metadata";
 const ADDED_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
      job_position_name, job_position_description, state, role, created_at, updated_at, email_key, \
      external_id";

@@ -2,7 +2,7 @@
 //! several by email in one statement.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text, Timestamptz};
+use diesel::sql_types::{Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::prepared_once;
 use roster_core::error::{violated_constraint, DomainResult};
@@ -12,7 +12,7 @@ use roster_core::DomainError;
 
 use super::events;
 use super::{NewUser, User, UserRecord, UserState};
-use crate::schema::users;
+use crate::schema::{users, users_metadata};
 use crate::{accounts, AccountId, OrgId, UserId};
 
 fn email_taken(field: &str) -> DomainError {
@@ -75,7 +75,8 @@ diesel::define_sql_function! {
         job_position_name: Nullable<Text>,
         job_position_description: Nullable<Text>,
         role: Text,
-        at: Timestamptz
+        at: Timestamptz,
+        metadata: Jsonb
     ) -> Text;
 }
 
@@ -103,6 +104,7 @@ async fn create_with_account_by_email(
             new.job_position_description.as_deref(),
             new.role,
             now,
+            &new.metadata,
         ))
         .get_result(conn)
         .await
@@ -137,6 +139,7 @@ fn added_user(
         role: new.role,
         created_at: now,
         updated_at: now,
+        metadata: new.metadata,
     })
 }
 
@@ -151,7 +154,7 @@ struct Added {
 
 /// Adds several users, each with the account found or created by its email (none may
 /// name an `account_id`), in one statement: the database function
-/// `users_add_many_with_accounts` (migration `2026-12-04-000018_users_add_many`). The
+/// `users_add_many_with_accounts` (migration `2026-12-12-000036_metadata`). The
 /// statement triggers on users (counters, words) then run once for all of them. All or
 /// nothing: any error (a duplicate, the same email twice) adds no one, and the caller
 /// adds them one by one with [`create`] to answer each. The users come back in the order
@@ -192,7 +195,7 @@ async fn add_many_by_email(
     let added: Vec<Added> = prepared_once(
         diesel::sql_query(
             "SELECT added_user_id, added_account_id FROM users_add_many_with_accounts(\
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind::<Array<Text>, _>(
             batch
@@ -220,7 +223,13 @@ async fn add_many_by_email(
         .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_name.as_deref()))
         .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_description.as_deref()))
         .bind::<Array<Text>, _>(texts(|n| n.role.as_str()))
-        .bind::<Array<Timestamptz>, _>(vec![now; batch.len()]),
+        .bind::<Array<Timestamptz>, _>(vec![now; batch.len()])
+        .bind::<Array<Jsonb>, _>(
+            batch
+                .iter()
+                .map(|(_, new, _)| &new.metadata)
+                .collect::<Vec<_>>(),
+        ),
     )
     .load(conn)
     .await?;
@@ -290,6 +299,7 @@ async fn create_for_account(
                 users::role.eq(new.role),
                 users::created_at.eq(now),
                 users::updated_at.eq(now),
+                users_metadata::metadata.eq(new.metadata),
             ))
             .returning(UserRecord::as_returning())
             .get_result(conn)

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::etag::Precondition;
 use roster_core::events::{self, redact, EventType, NewEvent};
 use roster_core::DomainError;
 
@@ -28,14 +29,16 @@ pub struct DeletedUser {
 /// Deletes a user of the org and erases its personal data (`user.deleted`, data
 /// `{"id"}`). An unknown user, or another org's, is a 404; the org's last active AppAdmin
 /// is a 409 (`last_admin`), decided under the org's lock, so that two deletions at once
-/// cannot both pass it.
+/// cannot both pass it; a stale `pre` is a 412, checked on the user's locked row.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     id: &UserId,
+    pre: &Precondition,
 ) -> DomainResult<DeletedUser> {
     conn.transaction::<_, DomainError, _>(async |conn| {
         orgs::lock(conn, org_id).await?;
+        roster_core::check_locked!(pre, conn, users, (org_id, id)).await?;
         let user = get(conn, org_id, id).await?;
         ensure_not_last_admin(conn, &user).await?;
         let now = roster_core::time::now();

@@ -6,10 +6,11 @@ use diesel::sql_types::{BigInt, Nullable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::planned_per_call;
 use roster_core::error::DomainResult;
+use roster_core::metadata::MetadataFilter;
 use roster_core::search::SearchTerm;
 
 use super::{Role, UserState};
-use crate::schema::{user_counts, users};
+use crate::schema::{user_counts, users, users_metadata};
 use crate::OrgId;
 
 /// What joins name and email in the searched column; a search may not contain it.
@@ -22,17 +23,25 @@ pub struct UserFilter {
     pub role: Option<Role>,
     /// Case-insensitive substring of name or email.
     pub search: Option<SearchTerm>,
+    /// Metadata pairs all of which a user holds (`@>`, on the GIN index).
+    pub metadata: MetadataFilter,
 }
 
 impl UserFilter {
     /// Whether it lets every user of the org through.
     pub fn is_empty(&self) -> bool {
-        self.state.is_none() && self.role.is_none() && !self.has_search()
+        self.state.is_none() && self.role.is_none() && !self.counts_matches()
     }
 
     /// Whether a search (never blank) narrows the list.
     pub fn has_search(&self) -> bool {
         self.search.is_some()
+    }
+
+    /// Whether the total is a count of the matches (a search, metadata), not the
+    /// counters' sum.
+    pub fn counts_matches(&self) -> bool {
+        self.has_search() || !self.metadata.is_empty()
     }
 }
 
@@ -53,18 +62,21 @@ pub(super) fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::
                 .bind::<diesel::sql_types::Text, _>(search.contains_pattern()),
         );
     }
+    if !filter.metadata.is_empty() {
+        query = query.filter(users_metadata::metadata.contains(filter.metadata.contained()));
+    }
     query
 }
 
-/// How many users of the org match the filter. Without a search, a sum over the org's
-/// counters (kept exact by triggers, see the `user_counters` migration); with one, a count
-/// of the matches, which the trigram index finds.
+/// How many users of the org match the filter. Without a search or metadata, a sum over
+/// the org's counters (kept exact by triggers, see the `user_counters` migration); with
+/// one, a count of the matches, which the trigram or metadata index finds.
 pub(super) async fn total_count(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
     filter: &UserFilter,
 ) -> DomainResult<i64> {
-    if filter.has_search() {
+    if filter.counts_matches() {
         return Ok(planned_per_call(filtered(org_id, filter).count())
             .get_result(&mut &*conn)
             .await?);

@@ -33,7 +33,7 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<User>> {
     let conn: &AsyncPgConnection = conn;
-    let (rows, total_count, rows_exist_behind) = if !filter.has_search() {
+    let (rows, total_count, rows_exist_behind) = if !filter.counts_matches() {
         unsearched_page(conn, org_id, filter, paging).await?
     } else if let Paging::Offset { .. } = paging {
         searched_offset_page(conn, org_id, filter, paging).await?
@@ -64,7 +64,7 @@ async fn unsearched_page(
     filter: &UserFilter,
     paging: &Paging,
 ) -> DomainResult<Rows> {
-    debug_assert!(!filter.has_search());
+    debug_assert!(!filter.counts_matches());
     let behind = || USERS.behind(filtered(org_id, filter).select(users::id), paging);
     let columns = (
         UserRecord::as_select(),
@@ -99,11 +99,11 @@ async fn unsearched_page(
     Ok((rows, total.unwrap_or(0), rows_exist_behind))
 }
 
-/// A searched offset page: the page and, beside each row, the count of all the matches,
-/// in one statement, so that the matches are found once for both: through the words
-/// users hold for a term within one word ([`word_search::page`]), else through the
-/// trigram index ([`matches_first`]). Only a page past the end (no row to carry the
-/// count) counts again.
+/// A searched offset page (a search, metadata or both): the page and, beside each row,
+/// the count of all the matches, in one statement, so that the matches are found once
+/// for both: through the words users hold for a term within one word and no metadata
+/// ([`word_search::page`]), else through the trigram or metadata index
+/// ([`matches_first`]). Only a page past the end (no row to carry the count) counts again.
 async fn searched_offset_page(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
@@ -111,7 +111,8 @@ async fn searched_offset_page(
     paging: &Paging,
 ) -> DomainResult<Rows> {
     let (fetch, offset) = (paging.fetch(), paging.offset());
-    let (rows, total) = match filter.search.as_deref().filter(|t| within_one_word(t)) {
+    let by_words = filter.search.as_deref().filter(|t| within_one_word(t));
+    let (rows, total) = match by_words.filter(|_| filter.metadata.is_empty()) {
         Some(term) => word_search::page(conn, org_id, term, filter, fetch, offset).await?,
         None => {
             let rows: Vec<(UserRecord, i64)> = matches_first(

@@ -1,6 +1,7 @@
 //! What a user is: as stored, as shown, as added and as changed.
 
 use diesel::prelude::*;
+use roster_core::metadata::{Metadata, MetadataUpdate};
 use roster_core::page::Cursor;
 use roster_core::text::Email;
 use roster_core::time::Timestamp;
@@ -37,6 +38,12 @@ pub struct UserRecord {
     pub role: Role,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    #[diesel(
+        select_expression = crate::schema::users_metadata::metadata,
+        select_expression_type = crate::schema::users_metadata::metadata,
+        sql_type = diesel::sql_types::Jsonb
+    )]
+    pub metadata: Metadata,
 }
 
 /// A user as the App API shows it.
@@ -59,7 +66,14 @@ pub struct User {
     #[serde(with = "roster_core::time::seconds")]
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
+    #[schema(schema_with = roster_core::metadata::schema)]
+    pub metadata: Metadata,
+    /// The row's version, for its ETag (the Zylon user shape has no `updated_at`).
+    #[serde(skip)]
+    pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(User);
 
 impl From<UserRecord> for User {
     fn from(r: UserRecord) -> Self {
@@ -76,6 +90,8 @@ impl From<UserRecord> for User {
             state: r.state,
             roles: vec![r.role],
             created_at: r.created_at,
+            metadata: r.metadata,
+            updated_at: r.updated_at,
         }
     }
 }
@@ -114,6 +130,7 @@ pub struct NewUser {
     pub family_name: Option<String>,
     pub job_position_name: Option<String>,
     pub job_position_description: Option<String>,
+    pub metadata: Metadata,
 }
 
 /// Changes to a user; `None` leaves a field as it is, `Some(None)` clears a nullable one.
@@ -131,4 +148,7 @@ pub struct UserChanges {
     pub user_name: Option<Option<String>>,
     /// The SCIM externalId.
     pub external_id: Option<Option<String>>,
+    /// Replaced or merged (`roster_core::metadata`).
+    #[diesel(skip_update)]
+    pub metadata: Option<MetadataUpdate>,
 }

@@ -111,7 +111,7 @@ pub(super) async fn page(
          WHERE w.word LIKE (SELECT '%' || lower($2) || '%')) AS words) \
          SELECT u.org_id, u.id, u.account_id, u.name, u.given_name, u.family_name, u.email, \
          u.job_position_name, u.job_position_description, u.state, u.role, u.created_at, \
-         u.updated_at, (SELECT CASE WHEN cardinality(w.words) = 1 \
+         u.updated_at, u.metadata, (SELECT CASE WHEN cardinality(w.words) = 1 \
          THEN (SELECT count(*) FROM user_search_words c{on_c} \
                WHERE c.org_id = $1 AND c.word = w.words[1]) \
          ELSE (SELECT count(*) FROM (SELECT DISTINCT c.created_at, c.user_id \

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
+use roster_core::etag::Precondition;
 use roster_core::events::EventType;
 use roster_core::page::{Page, Paging};
 use roster_core::time::Timestamp;
@@ -72,6 +73,8 @@ pub struct Project {
     #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
+
+roster_core::versioned!(Project);
 
 impl Project {
     fn new(r: ProjectRecord, is_pinned: bool) -> Self {
@@ -214,18 +217,20 @@ pub async fn get(
     Ok(Project::new(project, pinned))
 }
 
-/// Changes a project (Owner, Editor or AppAdmin).
+/// Changes a project (Owner, Editor or AppAdmin); a stale `pre` is a 412, checked on the
+/// locked row.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     id: &ProjectId,
     changes: ProjectChanges,
+    pre: &Precondition,
 ) -> DomainResult<Project> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        access::access(conn, viewer, id, Lock::ForUpdate)
-            .await?
-            .require_editor()?;
+        let access = access::access(conn, viewer, id, Lock::ForUpdate).await?;
+        access.require_editor()?;
+        pre.check(access.project.updated_at)?;
         let record = diesel::update(projects::table.find((viewer.org_id, id)))
             .set((&changes, projects::updated_at.eq(roster_core::time::now())))
             .returning(ProjectRecord::as_returning())
@@ -239,17 +244,19 @@ pub async fn update(
     .await
 }
 
-/// Deletes a project with its members, pins and artifacts (Owner or AppAdmin).
+/// Deletes a project with its members, pins and artifacts (Owner or AppAdmin); a stale
+/// `pre` is a 412.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
     who: &Principal,
     id: &ProjectId,
+    pre: &Precondition,
 ) -> DomainResult<()> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        access::access(conn, viewer, id, Lock::ForUpdate)
-            .await?
-            .require_owner()?;
+        let access = access::access(conn, viewer, id, Lock::ForUpdate).await?;
+        access.require_owner()?;
+        pre.check(access.project.updated_at)?;
         diesel::delete(projects::table.find((viewer.org_id, id)))
             .execute(conn)
             .await?;

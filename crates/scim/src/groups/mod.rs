@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::etag::Precondition;
 use roster_core::DomainError;
 use roster_identity::groups::{
     self as org_groups, Group, GroupChanges, GroupRecord, GroupReplacement, NewGroup,
@@ -238,7 +239,7 @@ pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResu
                 .collect();
             let mut group = current;
             if !changes.is_empty() {
-                group = org_groups::update(conn, org_id, &id, changes)
+                group = org_groups::update(conn, org_id, &id, changes, &Precondition::None)
                     .await
                     .map_err(refused)?;
             }
@@ -270,7 +271,7 @@ pub async fn delete(
     let org_id = scope.org_id;
     conn.transaction::<_, ScimError, _>(async |conn| {
         locked(conn, org_id, &id, if_match).await?;
-        Ok(org_groups::delete(conn, org_id, &id).await?)
+        Ok(org_groups::delete(conn, org_id, &id, &Precondition::None).await?)
     })
     .await
 }

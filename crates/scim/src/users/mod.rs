@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::etag::Precondition;
 use roster_identity::schema::{user_counts, users};
 use roster_identity::users::{self as app_users, NewUser, Role, UserChanges, UserState};
 use roster_identity::{OrgId, UserId};
@@ -156,6 +157,7 @@ pub async fn create(
                 family_name: input.family_name.clone(),
                 job_position_name: input.title.clone(),
                 job_position_description: None,
+                metadata: Default::default(),
             };
             let user = app_users::create(conn, org_id, new).await?;
             diesel::update(users::table.find((org_id, &user.id)))
@@ -232,7 +234,7 @@ pub async fn delete(
     conn.transaction::<_, ScimError, _>(async |conn| {
         let current = row(conn, org_id, &id).await?;
         check_version(&current, if_match)?;
-        Ok(app_users::delete(conn, org_id, &id).await?)
+        Ok(app_users::delete(conn, org_id, &id, &Precondition::None).await?)
     })
     .await
 }
@@ -276,6 +278,7 @@ async fn write(
         role: None,
         user_name: changed(&current.user_name, &Some(input.user_name.clone())),
         external_id: changed(&current.external_id, &input.external_id),
+        metadata: None,
     };
     let any = changes.name.is_some()
         || changes.given_name.is_some()
@@ -286,7 +289,8 @@ async fn write(
         || changes.external_id.is_some()
         || current.email_type != input.email_type;
     if any {
-        app_users::update_in_org(conn, &current.org_id, &current.id, changes).await?;
+        let (org_id, id) = (&current.org_id, &current.id);
+        app_users::update_in_org(conn, org_id, id, changes, &Precondition::None).await?;
     }
     if current.email_type != input.email_type {
         set_email_type(

@@ -77,14 +77,21 @@ pub async fn update(
                 events::emit(conn, event).await?;
             }
         } else if s.delivered && s.failing_since.is_some() {
+            // `updated_at` too: the endpoint's representation (and so its ETag) changed.
             diesel::update(endpoint)
-                .set(webhook_endpoints::failing_since.eq(None::<roster_core::time::Timestamp>))
+                .set((
+                    webhook_endpoints::failing_since.eq(None::<roster_core::time::Timestamp>),
+                    webhook_endpoints::updated_at.eq(now),
+                ))
                 .execute(conn)
                 .await?;
         } else if s.failed && !s.delivered && s.failing_since.is_none() {
             diesel::update(endpoint)
                 .filter(webhook_endpoints::failing_since.is_null())
-                .set(webhook_endpoints::failing_since.eq(now))
+                .set((
+                    webhook_endpoints::failing_since.eq(now),
+                    webhook_endpoints::updated_at.eq(now),
+                ))
                 .execute(conn)
                 .await?;
         }

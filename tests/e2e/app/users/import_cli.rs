@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const PASSWORD: &str = "tangerine quokka 42";
 
 /// A file of its own under the system's temporary directory.
-fn temp_file(name: &str, content: &[u8]) -> PathBuf {
+pub(crate) fn temp_file(name: &str, content: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "roster-import-{}",
         hex::encode(roster_core::secret::random_bytes::<8>())
@@ -24,7 +24,7 @@ fn temp_file(name: &str, content: &[u8]) -> PathBuf {
 }
 
 /// Runs the gateway's CLI on the app's database; (status success, stdout lines, stderr).
-fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
+pub(crate) fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_roster-gateway-e2e"))
         .args(args)
         .env("DATABASE_URL", &app.db.url)
@@ -38,7 +38,24 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, Vec<String>, String) {
     )
 }
 
-fn summary(stdout: &[String]) -> Value {
+/// The errors file an import of `path` wrote by default.
+pub(crate) fn errors_file(path: &str) -> Vec<Value> {
+    std::fs::read_to_string(format!("{path}.errors.ndjson"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The (line, code) of each refused line.
+pub(crate) fn line_codes(errors: &[Value]) -> Vec<(i64, &str)> {
+    errors
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap()))
+        .collect()
+}
+
+pub(crate) fn summary(stdout: &[String]) -> Value {
     serde_json::from_str(stdout.last().expect("a summary line")).unwrap()
 }
 
@@ -83,15 +100,8 @@ async fn an_ndjson_import_lists_counts_finds_and_signs_in_its_users() {
         "{s}"
     );
     assert!(s["seconds"].as_f64().unwrap() >= 0.0);
-    let errors: Vec<Value> = std::fs::read_to_string(format!("{path}.errors.ndjson"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let codes: Vec<(i64, &str)> = errors
-        .iter()
-        .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap()))
-        .collect();
+    let errors = errors_file(path);
+    let codes = line_codes(&errors);
     assert_eq!(
         codes,
         vec![

@@ -9,7 +9,7 @@ mod caching;
 mod create;
 mod cursors;
 mod delete;
-mod import_cli;
+pub(crate) mod import_cli;
 mod import_http;
 mod import_list;
 mod list;

@@ -125,6 +125,33 @@ fn a_missing_pgbench_figure_fails_the_ratio() {
 }
 
 #[test]
+fn get_session_is_judged_by_get_users_rate_in_the_same_run() {
+    let result =
+        |name, rate| ScenarioResult::new(scenario(name), wrk(rate, 1.0, 0), None, Some(30.0), None);
+    let verdict = |r: &Report| {
+        r.checks
+            .iter()
+            .find(|c| c.scenario == "get-session" && c.what == "rate >= 100% of get-user")
+            .map(|c| (c.pass, c.measured.clone()))
+    };
+    let faster = report(vec![
+        result("get-user", 5000.0),
+        result("get-session", 5200.0),
+    ]);
+    assert_eq!(
+        verdict(&faster),
+        Some((true, "104% (5200/s against 5000/s)".into()))
+    );
+    let slower = report(vec![
+        result("get-user", 5000.0),
+        result("get-session", 4000.0),
+    ]);
+    assert_eq!(verdict(&slower).map(|v| v.0), Some(false));
+    let alone = report(vec![result("get-session", 4000.0)]);
+    assert_eq!(verdict(&alone), None, "judged only beside get-user");
+}
+
+#[test]
 fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
     use super::super::receiver::Deliveries;
     let judged = |w: WebhookResult| {
@@ -174,4 +201,47 @@ fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
     assert_eq!(judged(lost), [true, true, true, false]);
     let failed = WebhookResult { failed: 1, ..good };
     assert_eq!(judged(failed), [true, true, true, false]);
+}
+
+#[test]
+fn an_idempotent_create_is_judged_against_create_user_of_the_same_run() {
+    let run = |idempotent: f64| {
+        report(vec![
+            ScenarioResult::new(
+                scenario("create-user"),
+                wrk(4000.0, 2.0, 0),
+                None,
+                Some(40.0),
+                None,
+            ),
+            ScenarioResult::new(
+                scenario("idempotent-create"),
+                wrk(idempotent, 2.0, 0),
+                None,
+                Some(40.0),
+                None,
+            ),
+        ])
+    };
+    let verdict = |r: &Report| {
+        r.checks
+            .iter()
+            .find(|c| c.scenario == "idempotent-create" && c.what == "rate >= 85% of create-user")
+            .map(|c| (c.pass, c.measured.clone()))
+    };
+    assert_eq!(
+        verdict(&run(3600.0)),
+        Some((true, "90% (3600/s against 4000/s)".into()))
+    );
+    assert_eq!(verdict(&run(3000.0)).map(|v| v.0), Some(false));
+    // Alone, it is judged by its 5xx only.
+    let alone = report(vec![ScenarioResult::new(
+        scenario("idempotent-create"),
+        wrk(3000.0, 2.0, 0),
+        None,
+        Some(40.0),
+        None,
+    )]);
+    assert_eq!(verdict(&alone), None);
+    assert!(alone.checks.iter().any(|c| c.what == "no 5xx" && c.pass));
 }

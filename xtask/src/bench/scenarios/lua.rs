@@ -19,11 +19,32 @@ end
     .into()
 }
 
+/// Creates App users as `create_user_lua` does, each request with an `Idempotency-Key` of
+/// its own (the key is claimed, then given its sealed answer, besides the create).
+pub(super) fn idempotent_create_lua(f: &Fixture) -> String {
+    create_user_lua(f).replace(
+        "  return wrk.format(",
+        "  wrk.headers[\"Idempotency-Key\"] = \"idem-\" .. n\n  return wrk.format(",
+    )
+}
+
 /// The SCIM token in place of the API token (and no `x-org`: a SCIM token names its org).
 pub(super) fn lua_scim(f: &Fixture) -> String {
     format!(
         "wrk.headers[\"Authorization\"] = \"Bearer {}\"\nwrk.headers[\"x-org\"] = nil\n",
         f.scim_token
+    )
+}
+
+/// GETs of `path` signed in by the bench admin's session cookie (no bearer, no `x-org`).
+pub(super) fn lua_session_get(path: &str) -> String {
+    format!(
+        r#"
+wrk.headers["Authorization"] = nil
+wrk.headers["x-org"] = nil
+wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
+wrk.path = "{path}"
+"#
     )
 }
 

@@ -35,6 +35,12 @@ impl Dataset {
 /// Channels the external users are spread over (user g is on channel `1 + (g / 4000 + g) % 10`,
 /// so that a family name's users are on every channel).
 pub const CHANNELS: u64 = 10;
+/// App user g has metadata `{"plan": "plan-<(g / PLAN_EVERY) % PLANS>"}` when g is a
+/// multiple of this (others have none): each plan is on 0.1% of the users (1,000 at a
+/// million). A metadata filter's cost grows with its matches: the count visits each one
+/// (docs/performance.md).
+pub const PLAN_EVERY: u64 = 100;
+pub const PLANS: u64 = 10;
 /// App user g is linked to Slack when g is a multiple of this.
 pub const SLACK_LINK_EVERY: u64 = 10;
 /// The bench's Slack team.
@@ -50,6 +56,9 @@ pub enum Target {
     P50Ms(f64),
     /// At least this many requests/s, none answered 5xx.
     RateAtLeast(f64),
+    /// Requests/s at least `min` times those of the scenario `of` in the same run (judged
+    /// only when both ran), none answered 5xx.
+    RateOf { of: &'static str, min: f64 },
     /// Measured and reported only.
     None,
 }
@@ -182,6 +191,13 @@ pub struct Scenario {
     pub webhook: bool,
 }
 
+impl Scenario {
+    /// Whether its Lua sends the admin's session (signed in once the gateway runs).
+    pub fn wrk_uses_session(&self) -> bool {
+        matches!(self.name, "console-users" | "get-session")
+    }
+}
+
 /// What a scenario with a webhook is judged by besides its `target`: delivery from the
 /// event to receipt at p50 and p99 (ms), the backlog empty this long after the load (s).
 pub const WEBHOOK_TARGETS: (f64, f64, f64) = (100.0, 1000.0, 5.0);
@@ -265,6 +281,20 @@ mod tests {
             "{lua}"
         );
         assert!(lua.contains("userName%20eq%20%22"), "{lua}");
+    }
+
+    #[test]
+    fn the_idempotent_create_sends_a_key_of_its_own_per_request() {
+        let scenario = select(&["idempotent-create".into()]).unwrap_or_default();
+        let lua = (scenario[0].wrk)(&fixture());
+        assert!(
+            lua.contains("wrk.headers[\"Idempotency-Key\"] = \"idem-\" .. n\n  return wrk.format(\"POST\", \"/api/v1/app/user\""),
+            "{lua}"
+        );
+        assert!(matches!(
+            scenario[0].target,
+            Target::RateOf { of: "create-user", min } if (min - 0.85).abs() < f64::EPSILON
+        ));
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! The table of scenarios: one row each, with the SQL and Lua pieces the rows share.
 
-use super::lua::{create_user_lua, lua_channels, lua_family, lua_scim, lua_seeded_email};
+use super::lua::{
+    create_user_lua, idempotent_create_lua, lua_channels, lua_family, lua_scim, lua_seeded_email,
+    lua_session_get,
+};
 use super::{
-    Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE,
+    Dataset, Pgbench, Scenario, Target, FAMILY_FIRST, FAMILY_LAST, FAMILY_MIDDLE, PAGE_SIZE, PLANS,
     SLACK_TEAM,
 };
 
 /// The columns external `users::list` selects.
 const EXTERNAL_USER_COLUMNS: &str =
     "created_at, id, updated_at, blocked, channel_id, external_id, \
-     external_user_group_id, identifier, name, super_identity_id, tier_id, workspace_id";
+     external_user_group_id, identifier, name, super_identity_id, tier_id, workspace_id, metadata";
 
 /// `columns` (comma-separated) qualified by `u.`.
 fn of_u(columns: &str) -> String {
@@ -47,7 +50,7 @@ fn sql_family() -> String {
 
 /// The columns `users::get` and `users::list` select.
 const USER_COLUMNS: &str = "org_id, id, account_id, name, given_name, family_name, email, \
-     job_position_name, job_position_description, state, role, created_at, updated_at";
+     job_position_name, job_position_description, state, role, created_at, updated_at, metadata";
 
 pub const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -243,6 +246,20 @@ end
         webhook: true,
     },
     Scenario {
+        name: "idempotent-create",
+        number: "6i",
+        title: "POST /api/v1/app/user (unique emails), each with an Idempotency-Key of its own",
+        needs: &[Dataset::AppUsers],
+        wrk: idempotent_create_lua,
+        pgbench: None,
+        target: Target::RateOf {
+            of: "create-user",
+            min: 0.85,
+        },
+        expect: "\"id\":\"user_",
+        webhook: false,
+    },
+    Scenario {
         name: "external-authenticate",
         number: "7",
         title: "POST /api/v1/external-users/authenticate (an existing user by channelId and externalId)",
@@ -323,18 +340,57 @@ end
         title: "GET /console/users (the admin console's Users page, signed in by cookie)",
         needs: &[Dataset::AppUsers],
         // The page reads what the list API's cursor pages read, then renders HTML.
-        wrk: |_| {
-            r#"
-wrk.headers["Authorization"] = nil
-wrk.headers["x-org"] = nil
-wrk.headers["Cookie"] = "better-auth.session_token=" .. SESSION
-wrk.path = "/console/users"
-"#
-            .into()
-        },
+        wrk: |_| lua_session_get("/console/users"),
         pgbench: None,
         target: Target::P50Ms(10.0),
         expect: "<strong id=\"total\">",
+        webhook: false,
+    },
+    Scenario {
+        name: "get-session",
+        number: "21",
+        title: "GET /api/auth/get-session (signed in by cookie)",
+        needs: &[Dataset::AppUsers],
+        // The session from the credential cache, then the account: one query.
+        wrk: |_| lua_session_get("/api/auth/get-session"),
+        pgbench: None,
+        target: Target::RateOf {
+            of: "get-user",
+            min: 1.0,
+        },
+        expect: "\"session\":{",
+        webhook: false,
+    },
+    Scenario {
+        name: "list-by-metadata",
+        number: "21",
+        title: "GET /api/v1/app/user?page=1&page_size=20&metadata[plan]={a plan on 0.1% of the users}",
+        needs: &[Dataset::AppUsers],
+        wrk: |_| {
+            format!(
+                r#"
+function request()
+  return wrk.format("GET", "/api/v1/app/user?page=1&page_size=20&metadata%5Bplan%5D=plan-" .. math.random(0, {}))
+end
+"#,
+                PLANS - 1
+            )
+        },
+        pgbench: Some(Pgbench {
+            sql: |_| {
+                // users::list with metadata (`matches_first`): the matches found once on
+                // the GIN index, the page and their count.
+                format!(
+                    "\\set p random(0, {})\n\
+                     WITH m AS MATERIALIZED (SELECT {USER_COLUMNS} FROM users WHERE org_id = :org \
+                     AND metadata @> jsonb_build_object('plan', 'plan-' || :p)) \
+                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 21;\n",
+                    PLANS - 1
+                )
+            },
+        }),
+        target: Target::P50Ms(20.0),
+        expect: "\"id\":\"user_",
         webhook: false,
     },
 ];

@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project/{id}/artifact`.
@@ -79,10 +79,11 @@ pub async fn create_artifact(
 pub async fn get_artifact(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath((project, artifact)): IdPath<(ProjectId, ArtifactId)>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(artifacts::get(&mut conn, &caller, &project, &artifact).await?))
+    Ok(cond.read(&artifacts::get(&mut conn, &caller, &project, &artifact).await?))
 }
 
 /// Changes an artifact (the project's Owners and Editors, or an AppAdmin).
@@ -94,13 +95,15 @@ pub async fn get_artifact(
 pub async fn update_artifact(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateArtifactRequest>,
     IdPath((project, artifact)): IdPath<(ProjectId, ArtifactId)>,
 ) -> ApiResult<HttpResponse> {
     let changes = ArtifactChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    let updated = artifacts::update(&mut conn, &caller, &project, &artifact, changes).await?;
-    Ok(HttpResponse::Ok().json(updated))
+    let pre = &cond.pre;
+    let updated = artifacts::update(&mut conn, &caller, &project, &artifact, changes, pre).await?;
+    Ok(tagged(&updated))
 }
 
 /// Deletes an artifact (the project's Owners and Editors, or an AppAdmin).
@@ -111,10 +114,11 @@ pub async fn update_artifact(
 pub async fn delete_artifact(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath((project, artifact)): IdPath<(ProjectId, ArtifactId)>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    artifacts::delete(&mut conn, &caller, &project, &artifact).await?;
+    artifacts::delete(&mut conn, &caller, &project, &artifact, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

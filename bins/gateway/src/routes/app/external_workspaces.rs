@@ -9,7 +9,7 @@ use roster_external_users::{ApiKeyId, WorkspaceId};
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath, OffsetPaging};
+use crate::extract::{ApiJson, Conditional, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Creates an external-users workspace in the org (AppAdmin).
@@ -53,11 +53,12 @@ pub async fn list_workspaces(
 pub async fn get_workspace(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<WorkspaceId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let workspace = workspaces::get(&mut conn, caller.user.org_id.as_str(), id).await?;
-    Ok(HttpResponse::Ok().json(workspace))
+    Ok(cond.read(&workspace))
 }
 
 /// Creates an API key for the workspace (AppAdmin). The key is in this response only.

@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{AdminCaller, AppCaller};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/groups`.
@@ -71,10 +71,11 @@ pub async fn create_org_group(
 pub async fn get_org_group(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(groups::get(&mut conn, &caller.user.org_id, &id).await?))
+    Ok(cond.read(&groups::get(&mut conn, &caller.user.org_id, &id).await?))
 }
 
 /// Changes a group's display name or external id (AppAdmin); `null` clears the external id.
@@ -85,13 +86,14 @@ pub async fn get_org_group(
 pub async fn update_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateOrgGroupRequest>,
     IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let changes = GroupChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    let group = groups::update(&mut conn, &caller.user.org_id, &id, changes).await?;
-    Ok(HttpResponse::Ok().json(group))
+    let group = groups::update(&mut conn, &caller.user.org_id, &id, changes, &cond.pre).await?;
+    Ok(tagged(&group))
 }
 
 /// Deletes a group and its memberships (AppAdmin); its users stay.
@@ -101,10 +103,11 @@ pub async fn update_org_group(
 pub async fn delete_org_group(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<OrgGroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    groups::delete(&mut conn, &caller.user.org_id, &id).await?;
+    groups::delete(&mut conn, &caller.user.org_id, &id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -14,7 +14,7 @@ use roster_identity::UserId;
 
 use crate::auth::AppCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, IdPath, OffsetPaging};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, IdPath, OffsetPaging};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/app/project`.
@@ -70,10 +70,11 @@ pub async fn create_project(
 pub async fn get_project(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<ProjectId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(projects::get(&mut conn, &caller, &id).await?))
+    Ok(cond.read(&projects::get(&mut conn, &caller, &id).await?))
 }
 
 /// Changes a project (its Owners and Editors, or an AppAdmin). Every field is optional;
@@ -85,12 +86,15 @@ pub async fn get_project(
 pub async fn update_project(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateProjectRequest>,
     IdPath(id): IdPath<ProjectId>,
 ) -> ApiResult<HttpResponse> {
     let changes = ProjectChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(projects::update(&mut conn, &caller, &id, changes).await?))
+    Ok(tagged(
+        &projects::update(&mut conn, &caller, &id, changes, &cond.pre).await?,
+    ))
 }
 
 /// Deletes a project with its members, pins and artifacts (its Owners, or an AppAdmin).
@@ -100,10 +104,11 @@ pub async fn update_project(
 pub async fn delete_project(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<ProjectId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    projects::delete(&mut conn, &caller, &id).await?;
+    projects::delete(&mut conn, &caller, &id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

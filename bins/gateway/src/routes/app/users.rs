@@ -14,14 +14,14 @@ use utoipa::IntoParams;
 
 use crate::auth::{AdminCaller, AppCaller};
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, CursorPaging, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, CursorPaging, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// The caller's own user in the org of the request.
 #[utoipa::path(get, path = "/api/v1/app/me", tag = "app-users",
     responses((status = 200, body = User)))]
-pub async fn me(caller: AppCaller) -> HttpResponse {
-    HttpResponse::Ok().json(User::from(caller.0.user))
+pub async fn me(caller: AppCaller, cond: Conditional) -> HttpResponse {
+    cond.read(&User::from(caller.0.user))
 }
 
 /// Filters of `GET /api/v1/app/user`.
@@ -39,18 +39,20 @@ pub struct UserFilterQuery {
 
 /// The org's users, oldest first, paginated.
 #[utoipa::path(get, path = "/api/v1/app/user", tag = "app-users",
-    params(OffsetParams, CursorParams, UserFilterQuery),
+    params(OffsetParams, CursorParams, UserFilterQuery, MetadataQuery),
     responses((status = 200, body = Page<User>)))]
 pub async fn list_users(
     state: web::Data<AppState>,
     caller: AppCaller,
     ApiQuery(q): ApiQuery<UserFilterQuery>,
+    MetadataQuery(metadata): MetadataQuery,
     CursorPaging(paging): CursorPaging,
 ) -> ApiResult<HttpResponse> {
     let filter = UserFilter {
         state: q.state,
         role: q.role,
         search: SearchTerm::parse(q.search.as_deref())?,
+        metadata,
     };
     let mut conn = state.conn().await?;
     let page = users::list(&mut conn, &caller.user.org_id, &filter, &paging).await?;
@@ -80,14 +82,16 @@ pub async fn create_user(
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, &caller.user.org_id, &id).await?;
-    Ok(HttpResponse::Ok().json(User::from(user)))
+    Ok(cond.read(&User::from(user)))
 }
 
 /// Changes a user. AppAdmins change anyone; users change their own name and job fields.
+/// `metadata` replaces the user's whole metadata.
 #[utoipa::path(put, path = "/api/v1/app/user/{id}", tag = "app-users",
     params(("id" = String, Path, description = "A user id (user_…)")),
     request_body = UpdateUserRequest,
@@ -95,14 +99,40 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: AppCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
-    let changes = UserChanges::try_from(body)?;
+    change_user(state, caller, cond, id, body.replacing()?).await
+}
+
+/// Changes a user as PUT does, except that `metadata` is merged: the keys given are
+/// set, a key given `null` or `""` is removed, the others are kept.
+#[utoipa::path(patch, path = "/api/v1/app/user/{id}", tag = "app-users",
+    params(("id" = String, Path, description = "A user id (user_…)")),
+    request_body = UpdateUserRequest,
+    responses((status = 200, body = User)))]
+pub async fn patch_user(
+    state: web::Data<AppState>,
+    caller: AppCaller,
+    cond: Conditional,
+    ApiJson(body): ApiJson<UpdateUserRequest>,
+    IdPath(id): IdPath<UserId>,
+) -> ApiResult<HttpResponse> {
+    change_user(state, caller, cond, id, body.merging()?).await
+}
+
+async fn change_user(
+    state: web::Data<AppState>,
+    caller: AppCaller,
+    cond: Conditional,
+    id: UserId,
+    changes: UserChanges,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, &caller, &id, changes).await?;
+    let user = users::update(&mut conn, &caller, &id, changes, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
-    Ok(HttpResponse::Ok().json(user))
+    Ok(tagged(&user))
 }
 
 /// Deletes a user from the org (AppAdmin): its project and group memberships, Slack links
@@ -115,10 +145,11 @@ pub async fn update_user(
 pub async fn delete_user(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.writer.conn().await?;
-    let deleted = users::delete(&mut conn, &caller.user.org_id, &id).await?;
+    let deleted = users::delete(&mut conn, &caller.user.org_id, &id, &cond.pre).await?;
     state.principals.forget_user(&caller.user.org_id, &id);
     for hash in &deleted.credential_hashes {
         state.credentials.forget_hash(hash);

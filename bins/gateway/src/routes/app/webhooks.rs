@@ -10,7 +10,7 @@ use roster_webhooks::{DeliveryId, EndpointId};
 
 use crate::auth::AdminCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery, IdPath};
+use crate::extract::{tagged, ApiJson, ApiQuery, Conditional, IdPath};
 use crate::state::AppState;
 
 /// 200 with a secret, kept out of caches.
@@ -73,10 +73,11 @@ pub async fn list_webhooks(
 pub async fn get_webhook(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<EndpointId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(endpoints::get(&mut conn, caller.user.org_id.as_str(), &id).await?))
+    Ok(cond.read(&endpoints::get(&mut conn, caller.user.org_id.as_str(), &id).await?))
 }
 
 /// Changes an endpoint (AppAdmin): only the fields sent; `enabled: true` turns a disabled
@@ -88,6 +89,7 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<EndpointId>,
     ApiJson(body): ApiJson<UpdateWebhookRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -100,9 +102,10 @@ pub async fn update_webhook(
         caller.user.org_id.as_str(),
         &id,
         changes,
+        &cond.pre,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(endpoint))
+    Ok(tagged(&endpoint))
 }
 
 /// Deletes an endpoint and its deliveries (AppAdmin).
@@ -112,10 +115,11 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     caller: AdminCaller,
+    cond: Conditional,
     IdPath(id): IdPath<EndpointId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    endpoints::delete(&mut conn, caller.user.org_id.as_str(), &id).await?;
+    endpoints::delete(&mut conn, caller.user.org_id.as_str(), &id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

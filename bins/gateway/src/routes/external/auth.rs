@@ -11,7 +11,7 @@ use roster_external_users::users::ExternalUser;
 use crate::auth::{authorization_credential, ExternalCaller};
 use crate::defences::client_addr;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, Conditional};
 use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
@@ -54,7 +54,11 @@ pub async fn authenticate(
 #[utoipa::path(get, path = "/api/v1/external-users/me", tag = "external-users", operation_id = "external_user_me",
     responses((status = 200, description = "The external user the access token was issued to.", body = ExternalUser)),
     security(("accessToken" = [])))]
-pub async fn me(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn me(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    cond: Conditional,
+) -> ApiResult<HttpResponse> {
     let token = authorization_credential(&req).ok_or_else(|| {
         ApiError(DomainError::unauthorized(
             "authentication required: send Authorization: Bearer <accessToken>",
@@ -63,5 +67,5 @@ pub async fn me(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpR
     let key = signing_key(&state);
     let mut conn = state.conn().await?;
     let user = access::me(&mut conn, &token, &key).await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(cond.read(&user))
 }

@@ -13,7 +13,7 @@ use super::query::{listed, ListQuery, PageQuery};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
 use crate::extract::ids::PathId;
-use crate::extract::{ApiJson, IdPath};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath};
 use crate::state::AppState;
 
 async fn create<C: Catalogue>(
@@ -40,31 +40,34 @@ async fn list<C: Catalogue>(
 async fn get<C: Catalogue<Id: PathId>>(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<C::Id>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(C::get(&mut conn, caller.workspace_id, id).await?))
+    Ok(cond.read(&C::get(&mut conn, caller.workspace_id, id).await?))
 }
 
 async fn rename<C: Catalogue<Id: PathId>>(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<C::Update>,
     IdPath(id): IdPath<C::Id>,
 ) -> ApiResult<HttpResponse> {
     let name = body.name()?;
     let mut conn = state.conn().await?;
-    let entry = C::rename(&mut conn, caller.workspace_id, id, &name).await?;
-    Ok(HttpResponse::Ok().json(entry))
+    let entry = C::rename(&mut conn, caller.workspace_id, id, &name, &cond.pre).await?;
+    Ok(tagged(&entry))
 }
 
 async fn delete<C: Catalogue<Id: PathId>>(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<C::Id>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    C::delete(&mut conn, caller.workspace_id, id).await?;
+    C::delete(&mut conn, caller.workspace_id, id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -112,9 +115,10 @@ macro_rules! catalogue_routes {
         pub async fn $get(
             state: web::Data<AppState>,
             caller: ExternalCaller,
+            cond: Conditional,
             id: IdPath<<$catalogue as Catalogue>::Id>,
         ) -> ApiResult<HttpResponse> {
-            get::<$catalogue>(state, caller, id).await
+            get::<$catalogue>(state, caller, cond, id).await
         }
 
         #[doc = $rename_doc]
@@ -125,10 +129,11 @@ macro_rules! catalogue_routes {
         pub async fn $rename(
             state: web::Data<AppState>,
             caller: ExternalCaller,
+            cond: Conditional,
             body: ApiJson<$update_body>,
             id: IdPath<<$catalogue as Catalogue>::Id>,
         ) -> ApiResult<HttpResponse> {
-            rename::<$catalogue>(state, caller, body, id).await
+            rename::<$catalogue>(state, caller, cond, body, id).await
         }
 
         #[doc = $delete_doc]
@@ -138,9 +143,10 @@ macro_rules! catalogue_routes {
         pub async fn $delete(
             state: web::Data<AppState>,
             caller: ExternalCaller,
+            cond: Conditional,
             id: IdPath<<$catalogue as Catalogue>::Id>,
         ) -> ApiResult<HttpResponse> {
-            delete::<$catalogue>(state, caller, id).await
+            delete::<$catalogue>(state, caller, cond, id).await
         }
     };
 }

@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-user-groups` (its paging is `PageQuery`). Id filters
@@ -64,13 +64,14 @@ pub async fn create_group(
 
 /// The workspace's external user groups, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-user-groups", tag = "external-user-groups",
-    params(GroupsQuery, PageQuery),
+    params(GroupsQuery, MetadataQuery, PageQuery),
     responses((status = 200, description = "The workspace's external user groups.", body = Vec<ExternalUserGroup>,
         headers(("X-Total-Count" = i64, description = "How many groups match the filters")))))]
 pub async fn list_groups(
     state: web::Data<AppState>,
     caller: ExternalCaller,
     ListQuery(q): ListQuery<GroupsQuery>,
+    MetadataQuery(metadata): MetadataQuery,
     ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
@@ -79,6 +80,7 @@ pub async fn list_groups(
         ids: q.ids,
         tier_ids: q.tier_ids,
         search: SearchTerm::parse(q.search.as_deref())?,
+        metadata,
     };
     let mut conn = state.conn().await?;
     Ok(listed(
@@ -93,13 +95,15 @@ pub async fn list_groups(
 pub async fn get_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    Ok(HttpResponse::Ok().json(groups::get(&mut conn, caller.workspace_id, id).await?))
+    Ok(cond.read(&groups::get(&mut conn, caller.workspace_id, id).await?))
 }
 
-/// Updates a group: only the fields sent; `null` clears a nullable one.
+/// Updates a group: only the fields sent; `null` clears a nullable one. `metadata` is
+/// merged: a key given `null` or `""` is removed.
 #[utoipa::path(patch, path = "/api/v1/external-user-groups/{id}", tag = "external-user-groups",
     params(("id" = String, Path, description = "A group id (UUID)")),
     request_body = UpdateGroupRequest,
@@ -107,13 +111,14 @@ pub async fn get_group(
 pub async fn update_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateGroupRequest>,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let changes = GroupChanges::try_from(body)?;
     let mut conn = state.conn().await?;
-    let group = groups::update(&mut conn, caller.workspace_id, id, changes).await?;
-    Ok(HttpResponse::Ok().json(group))
+    let group = groups::update(&mut conn, caller.workspace_id, id, changes, &cond.pre).await?;
+    Ok(tagged(&group))
 }
 
 /// Deletes a group; its users are left without one.
@@ -123,9 +128,10 @@ pub async fn update_group(
 pub async fn delete_group(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<GroupId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
-    groups::delete(&mut conn, caller.workspace_id, id).await?;
+    groups::delete(&mut conn, caller.workspace_id, id, &cond.pre).await?;
     Ok(HttpResponse::NoContent().finish())
 }

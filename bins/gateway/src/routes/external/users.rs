@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use super::query::{listed, FromQueryPairs, ListQuery, PageQuery, QueryPairs};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, IdPath};
+use crate::extract::{tagged, ApiJson, Conditional, IdPath, MetadataQuery};
 use crate::state::AppState;
 
 /// Filters of `GET /api/v1/external-users` (its paging is `PageQuery`). Id filters take
@@ -54,23 +54,28 @@ impl ExternalUsersQuery {
             super_identity_ids: self.super_identity_ids,
             tier_ids: self.tier_ids,
             search: SearchTerm::parse(self.search.as_deref())?,
+            metadata: Default::default(),
         })
     }
 }
 
 /// The workspace's external users, oldest first. The total is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/v1/external-users", tag = "external-users",
-    params(ExternalUsersQuery, PageQuery),
+    params(ExternalUsersQuery, MetadataQuery, PageQuery),
     responses((status = 200, description = "Retrieves all external users for the workspace.", body = Vec<ExternalUser>,
         headers(("X-Total-Count" = i64, description = "How many external users match the filters")))))]
 pub async fn list_external_users(
     state: web::Data<AppState>,
     caller: ExternalCaller,
     ListQuery(q): ListQuery<ExternalUsersQuery>,
+    MetadataQuery(metadata): MetadataQuery,
     ListQuery(page): ListQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let filter = q.filter()?;
+    let filter = ExternalUserFilter {
+        metadata,
+        ..q.filter()?
+    };
     let mut conn = state.conn().await?;
     let list = users::list(&mut conn, caller.workspace_id, &filter, page).await?;
     Ok(listed(list))
@@ -99,14 +104,16 @@ pub async fn create_external_user(
 pub async fn get_external_user(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     let user = users::get(&mut conn, caller.workspace_id, id).await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(cond.read(&user))
 }
 
 /// Updates an external user: only the fields sent; `null` clears a nullable one.
+/// `metadata` is merged: a key given `null` or `""` is removed.
 /// Blocking takes effect at once, also for access tokens already issued.
 #[utoipa::path(patch, path = "/api/v1/external-users/{id}", tag = "external-users",
     params(("id" = String, Path, description = "An external user id (UUID)")),
@@ -115,11 +122,12 @@ pub async fn get_external_user(
 pub async fn update_external_user(
     state: web::Data<AppState>,
     caller: ExternalCaller,
+    cond: Conditional,
     ApiJson(body): ApiJson<UpdateExternalUserRequest>,
     IdPath(id): IdPath<UserId>,
 ) -> ApiResult<HttpResponse> {
     let changes = ExternalUserChanges::try_from(body)?;
     let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, caller.workspace_id, id, changes).await?;
-    Ok(HttpResponse::Ok().json(user))
+    let user = users::update(&mut conn, caller.workspace_id, id, changes, &cond.pre).await?;
+    Ok(tagged(&user))
 }

@@ -18,6 +18,8 @@ use super::{Family, Table};
 pub const FAMILY: Family = Family {
     scope: respond::SCIM_BASE,
     shape: Some(scim_operation),
+    // SCIM clients retry by filtering for what they created (RFC 7644), not by key.
+    idempotency: None,
 };
 
 /// Resources take the SCIM token; discovery takes nothing.

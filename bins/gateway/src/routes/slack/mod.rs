@@ -20,6 +20,8 @@ use crate::state::AppState;
 pub const FAMILY: Family = Family {
     scope: "/work-apps/slack",
     shape: None,
+    // Its one create (a Slack workspace) is registered once per team, as Slack installs it.
+    idempotency: None,
 };
 
 pub fn register(t: &mut Table) {

@@ -172,6 +172,15 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 .json(&json!({"name": "Renamed"})),
             (404, Some("user_not_found")),
         ),
+        "patch_user" => recipe_of(
+            f.app(M::PATCH, &format!("/user/{}", f.member))
+                .json(&json!({"metadata": {"plan": "pro"}})),
+            200,
+            &["user.updated"],
+            f.app(M::PATCH, &format!("/user/{}", f.member))
+                .json(&json!({"metadata": {"bad key": "x"}})),
+            (400, Some("validation_failed")),
+        ),
         "deactivate_user" | "activate_user" => {
             let user = f.new_user(&format!("{operation}@acme.test")).await;
             let verb = operation.trim_end_matches("_user");

@@ -65,6 +65,22 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 }
             }
         }
+        // An import answers when it is written: each user's event, then the import's.
+        ("create", "external_user_import") => {
+            let line = json!({"channelId": f.channel, "externalId": "imported-1"});
+            let import = |query: &str| {
+                f.ext(M::POST, &format!("/external-user-imports{query}"))
+                    .header("content-type", "application/x-ndjson")
+                    .body(format!("{line}\n"))
+            };
+            recipe_of(
+                import(""),
+                202,
+                &["external_user.created", "import.completed"],
+                import("?format=auth0"),
+                (400, Some("unsupported_format")),
+            )
+        }
         ("create" | "update", "external_user") => {
             let body = json!({"channelId": f.channel, "identifier": format!("{verb}@example.com")});
             if verb == "create" {

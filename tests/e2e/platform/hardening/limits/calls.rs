@@ -149,7 +149,7 @@ pub fn base(w: &World, op: &Operation) -> Option<(String, Value)> {
             q(""),
             json!({"role": "AppMember", "user_info": {"email": "another@acme.test", "name": "Another"}}),
         ),
-        ("put", "/api/v1/app/user/{id}") => (q(""), json!({"name": "Renamed"})),
+        ("put" | "patch", "/api/v1/app/user/{id}") => (q(""), json!({"name": "Renamed"})),
         ("post", "/api/v1/app/tokens") => (q(""), json!({"name": "limits"})),
         ("get", "/api/v1/app/groups") => (q("search=group"), Value::Null),
         ("post", "/api/v1/app/groups") => (

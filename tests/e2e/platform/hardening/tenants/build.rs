@@ -386,6 +386,15 @@ pub async fn build(
             200,
         )
         .await;
+    let external_import = b
+        .call(
+            b.external(&key, Method::POST, "/api/v1/external-user-imports").body(format!(
+                "{}\n",
+                json!({"channelId": str_of(&channel, "id"), "externalId": format!("{label}-crm-imported")})
+            )),
+            202,
+        )
+        .await;
     let authenticated = b
         .call(
             b.external(&key, Method::POST, "/api/v1/external-users/authenticate")
@@ -423,6 +432,7 @@ pub async fn build(
         webhook_id,
         delivery_id,
         import_id,
+        external_import_id: str_of(&external_import, "id"),
         team_id: team_id.to_owned(),
         slack_user_id,
         spare_link_token,

@@ -64,6 +64,8 @@ pub struct Tenant {
     pub delivery_id: String,
     /// A bulk import of users (`POST /api/v1/app/user-imports`).
     pub import_id: String,
+    /// A bulk import of external users (`POST /api/v1/external-user-imports`).
+    pub external_import_id: String,
     pub team_id: String,
     pub slack_user_id: String,
     /// A link token of this tenant that nobody redeemed.

@@ -238,6 +238,15 @@ pub(super) fn rows() -> Vec<Row> {
                 status(&[404]),
             )
         }),
+        ("patch", "/api/v1/app/user/{id}", |c| {
+            let body = json!({"metadata": {"plan": "set by A"}});
+            c.app(
+                Method::PATCH,
+                &format!("/user/{}", c.w.b.member_id),
+                Some(body),
+                status(&[404]),
+            )
+        }),
         ("delete", "/api/v1/app/user/{id}", |c| {
             c.app(
                 Method::DELETE,

@@ -137,6 +137,44 @@ pub(super) fn rows() -> Vec<Row> {
             .flat_map(|body| c.external(Method::POST, "/api/v1/external-users", Some(body), status(&[404])))
             .collect()
         }),
+        // Bulk imports of external users and the export: B's import is a 404 to A, and
+        // B's channel is not found by A's import.
+        ("post", "/api/v1/external-user-imports", |c| {
+            let line = json!({"channelId": c.w.b.channel_id, "externalId": "probe-import"});
+            let mut p = c.external(
+                Method::POST,
+                "/api/v1/external-user-imports",
+                None,
+                status(&[202]),
+            );
+            for probe in &mut p {
+                probe.req = probe
+                    .req
+                    .try_clone()
+                    .expect("a plain request")
+                    .body(format!("{line}\n"));
+            }
+            p
+        }),
+        ("get", "/api/v1/external-user-imports/{id}", |c| {
+            let path = format!("/api/v1/external-user-imports/{}", c.w.b.external_import_id);
+            c.external(Method::GET, &path, None, status(&[404]))
+        }),
+        ("get", "/api/v1/external-user-imports/{id}/errors", |c| {
+            let path = format!(
+                "/api/v1/external-user-imports/{}/errors",
+                c.w.b.external_import_id
+            );
+            c.external(Method::GET, &path, None, status(&[404]))
+        }),
+        ("get", "/api/v1/external-user-export", |c| {
+            c.external(
+                Method::GET,
+                "/api/v1/external-user-export",
+                None,
+                status(&[200]),
+            )
+        }),
         ("get", "/api/v1/external-users/{id}", |c| {
             let (a, b) = (&c.w.a, &c.w.b);
             let mut p = c.external(

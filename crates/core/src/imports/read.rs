@@ -1,10 +1,9 @@
 //! Reading an import file as it streams in: one record at a time, NDJSON (one JSON object
-//! a line), CSV with a header row (a quoted field may span lines), or Auth0's bulk export
-//! (NDJSON with Auth0's field names). A bad record is an error for its line; the reading
+//! a line, or another JSON form a [`RawRecord`] reads, such as Auth0's bulk export) or CSV
+//! with a header row (a quoted field may span lines). A bad record is an error for its line; the reading
 //! goes on at the next one. A line longer than [`MAX_LINE_BYTES`] is an error too, skipped
 //! without being held.
 
-use serde::Deserialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use super::{Format, LineError};
@@ -12,85 +11,28 @@ use super::{Format, LineError};
 /// The longest record kept (a user is a few hundred bytes).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
-/// A user as a file gives it, before any check: the fields of the NDJSON and CSV forms.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawUser {
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub given_name: Option<String>,
-    pub family_name: Option<String>,
-    pub role: Option<String>,
-    pub state: Option<String>,
-    pub job_position_name: Option<String>,
-    pub job_position_description: Option<String>,
-    pub created_at: Option<String>,
-    pub external_id: Option<String>,
-    pub password_hash: Option<String>,
+/// A record as a file gives it, before any check: what each kind of import reads.
+pub trait RawRecord: Default + Sized {
+    /// The columns a CSV header may name.
+    const COLUMNS: &'static [&'static str];
+    /// The column a CSV header must name, if any.
+    const REQUIRED: Option<&'static str>;
+    /// What one record is, for messages ("user", "external user").
+    const NOUN: &'static str;
+
+    /// A record of an NDJSON line (or a JSON form such as Auth0's).
+    fn from_json(buf: &[u8], format: Format) -> Result<Self, serde_json::Error>;
+
+    /// Sets column `column` (an index in [`Self::COLUMNS`]) of a CSV record from its
+    /// non-empty text; an error says what is wrong with it (`invalid_field`).
+    fn set(&mut self, column: usize, value: String) -> Result<(), String>;
 }
 
-/// The columns a CSV header may name (those of [`RawUser`]).
-pub const COLUMNS: &[&str] = &[
-    "email",
-    "name",
-    "given_name",
-    "family_name",
-    "role",
-    "state",
-    "job_position_name",
-    "job_position_description",
-    "created_at",
-    "external_id",
-    "password_hash",
-];
-
-/// A user of Auth0's bulk export: `user_id` is the external id, its other fields are
-/// left aside.
-#[derive(Debug, Deserialize)]
-struct Auth0User {
-    email: Option<String>,
-    name: Option<String>,
-    given_name: Option<String>,
-    family_name: Option<String>,
-    created_at: Option<String>,
-    user_id: Option<String>,
-    #[serde(alias = "passwordHash")]
-    password_hash: Option<String>,
-    custom_password_hash: Option<Auth0CustomHash>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Auth0CustomHash {
-    hash: Auth0HashValue,
-}
-
-#[derive(Debug, Deserialize)]
-struct Auth0HashValue {
-    value: String,
-}
-
-impl From<Auth0User> for RawUser {
-    fn from(a: Auth0User) -> Self {
-        RawUser {
-            email: a.email,
-            name: a.name,
-            given_name: a.given_name,
-            family_name: a.family_name,
-            created_at: a.created_at,
-            external_id: a.user_id,
-            password_hash: a
-                .password_hash
-                .or(a.custom_password_hash.map(|c| c.hash.value)),
-            ..RawUser::default()
-        }
-    }
-}
-
-/// One record: its first line (from 1) and the user, or what is wrong with it.
+/// One record: its first line (from 1) and what it holds, or what is wrong with it.
 #[derive(Debug)]
-pub struct Record {
+pub struct Record<T> {
     pub line: u64,
-    pub user: Result<RawUser, LineError>,
+    pub record: Result<T, LineError>,
 }
 
 /// A whole-file problem (a CSV header naming an unknown column): nothing is imported.
@@ -103,16 +45,17 @@ pub enum ReadError {
 }
 
 /// The records of a file, read as it comes.
-pub struct Records<R> {
+pub struct Records<R, T> {
     input: R,
     format: Format,
     /// The number of the last line read.
     line: u64,
     header: Option<Vec<usize>>,
     buf: Vec<u8>,
+    kind: std::marker::PhantomData<T>,
 }
 
-impl<R: AsyncBufRead + Unpin> Records<R> {
+impl<R: AsyncBufRead + Unpin, T: RawRecord> Records<R, T> {
     pub fn new(input: R, format: Format) -> Self {
         Self {
             input,
@@ -120,11 +63,12 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
             line: 0,
             header: None,
             buf: Vec::new(),
+            kind: std::marker::PhantomData,
         }
     }
 
     /// The next record, or `None` at the end of the file.
-    pub async fn next(&mut self) -> Result<Option<Record>, ReadError> {
+    pub async fn next(&mut self) -> Result<Option<Record<T>>, ReadError> {
         loop {
             let Some(too_long) = self.read_line().await? else {
                 return Ok(None);
@@ -133,7 +77,7 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
             if too_long {
                 return Ok(Some(Record {
                     line,
-                    user: Err(LineError::new(
+                    record: Err(LineError::new(
                         line,
                         None,
                         "line_too_long",
@@ -145,14 +89,21 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
                 continue;
             }
             let user = match self.format {
-                Format::Ndjson => json::<RawUser>(&self.buf, line),
-                Format::Auth0 => json::<Auth0User>(&self.buf, line).map(RawUser::from),
                 Format::Csv => match self.csv_record().await? {
                     None => continue,
                     Some(user) => user,
                 },
+                format => T::from_json(&self.buf, format).map_err(|e| {
+                    let code = if e.is_data() {
+                        "invalid_field"
+                    } else {
+                        "malformed_line"
+                    };
+                    // serde_json's message names the field and the type, never the value.
+                    LineError::new(line, None, code, format!("not a {}: {e}", T::NOUN))
+                }),
             };
-            return Ok(Some(Record { line, user }));
+            return Ok(Some(Record { line, record: user }));
         }
     }
 
@@ -195,7 +146,7 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
 
     /// The CSV record starting with the line in `buf` (more lines while a quoted field is
     /// open); `None` for the header row.
-    async fn csv_record(&mut self) -> Result<Option<Result<RawUser, LineError>>, ReadError> {
+    async fn csv_record(&mut self) -> Result<Option<Result<T, LineError>>, ReadError> {
         let line = self.line;
         let mut record = std::mem::take(&mut self.buf);
         while record.iter().filter(|b| **b == b'"').count() % 2 == 1 {
@@ -235,7 +186,7 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
             }
         };
         let Some(columns) = &self.header else {
-            self.header = Some(header(&fields)?);
+            self.header = Some(header::<T>(&fields)?);
             return Ok(None);
         };
         if fields.len() != columns.len() {
@@ -251,39 +202,34 @@ impl<R: AsyncBufRead + Unpin> Records<R> {
                 message,
             ))));
         }
-        let mut user = RawUser::default();
+        let mut user = T::default();
         for (value, column) in fields.iter().zip(columns) {
             if value.is_empty() {
                 continue;
             }
-            let slot = match *column {
-                0 => &mut user.email,
-                1 => &mut user.name,
-                2 => &mut user.given_name,
-                3 => &mut user.family_name,
-                4 => &mut user.role,
-                5 => &mut user.state,
-                6 => &mut user.job_position_name,
-                7 => &mut user.job_position_description,
-                8 => &mut user.created_at,
-                9 => &mut user.external_id,
-                _ => &mut user.password_hash,
-            };
-            *slot = Some(value.to_owned());
+            if let Err(why) = user.set(*column, value.to_owned()) {
+                let message = format!("{}: {why}", T::COLUMNS[*column]);
+                return Ok(Some(Err(LineError::new(
+                    line,
+                    None,
+                    "invalid_field",
+                    message,
+                ))));
+            }
         }
         Ok(Some(Ok(user)))
     }
 }
 
-/// The index in [`COLUMNS`] of each column of a header row.
-fn header(fields: &csv::StringRecord) -> Result<Vec<usize>, ReadError> {
+/// The index in [`RawRecord::COLUMNS`] of each column of a header row.
+fn header<T: RawRecord>(fields: &csv::StringRecord) -> Result<Vec<usize>, ReadError> {
     let mut seen = Vec::new();
     for name in fields {
         let name = name.trim().trim_start_matches('\u{feff}');
-        let index = COLUMNS.iter().position(|c| *c == name).ok_or_else(|| {
+        let index = T::COLUMNS.iter().position(|c| *c == name).ok_or_else(|| {
             ReadError::Header(format!(
                 "the CSV header names an unknown column `{name}` (known: {})",
-                COLUMNS.join(", ")
+                T::COLUMNS.join(", ")
             ))
         })?;
         if seen.contains(&index) {
@@ -293,22 +239,12 @@ fn header(fields: &csv::StringRecord) -> Result<Vec<usize>, ReadError> {
         }
         seen.push(index);
     }
-    if !seen.contains(&0) {
-        return Err(ReadError::Header(
-            "the CSV header has no `email` column".into(),
-        ));
+    if let Some(required) = T::REQUIRED {
+        if !seen.iter().any(|i| T::COLUMNS[*i] == required) {
+            return Err(ReadError::Header(format!(
+                "the CSV header has no `{required}` column"
+            )));
+        }
     }
     Ok(seen)
-}
-
-fn json<'a, T: Deserialize<'a>>(buf: &'a [u8], line: u64) -> Result<T, LineError> {
-    serde_json::from_slice(buf).map_err(|e| {
-        let code = if e.is_data() {
-            "invalid_field"
-        } else {
-            "malformed_line"
-        };
-        // serde_json's message names the field and the type, never the value.
-        LineError::new(line, None, code, format!("not a user: {e}"))
-    })
 }
