@@ -1,5 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the route table's entries and wire types.
 
+mod at_least_one;
+mod links;
+mod no_nul;
+
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as OpenApiDoc, Ref, RefOr, Schema};
@@ -290,6 +294,9 @@ pub fn document() -> OpenApiDoc {
             }
         }
     }
+    at_least_one::add(&mut doc);
+    links::add(&mut doc);
+    no_nul::add(&mut doc);
     doc
 }
 

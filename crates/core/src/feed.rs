@@ -16,7 +16,8 @@ pub struct FeedParams {
     /// How many items, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub first: Option<i64>,
-    /// Cursor from `next_cursor`: the (older) items after it.
+    /// Cursor from `next_cursor`: the (older) items after it. Only a cursor this list
+    /// returned (else 400).
     #[param(min_length = 1)]
     pub after: Option<String>,
 }

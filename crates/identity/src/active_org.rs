@@ -23,10 +23,6 @@ use crate::{AccountId, OrgId, SessionId, UserState};
 /// An org id or slug in a request.
 const ORG_REF: Text = Text::new(1, 100);
 
-fn org_ref() -> StringSchema {
-    ORG_REF.schema()
-}
-
 fn nullable_org_ref() -> StringSchema {
     ORG_REF.schema().nullable()
 }
@@ -75,8 +71,9 @@ pub struct SetActiveOrganizationRequest {
     #[serde(default, deserialize_with = "roster_core::patch::nullable")]
     #[schema(schema_with = nullable_org_ref)]
     pub organization_id: Option<Option<String>>,
+    /// `null` is taken as absent.
     #[serde(default)]
-    #[schema(schema_with = org_ref)]
+    #[schema(schema_with = nullable_org_ref)]
     pub organization_slug: Option<String>,
 }
 

@@ -65,7 +65,25 @@ impl<'a> NewIntegration<'a> {
 #[serde(deny_unknown_fields)]
 pub struct CreateIntegrationRequest {
     #[serde(rename = "type")]
+    #[schema(schema_with = creatable_type)]
     pub kind: IntegrationType,
+}
+
+/// The types made by hand: every one but the managed (Slack, a 400 `managed_integration`).
+fn creatable_type() -> utoipa::openapi::Object {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let creatable = IntegrationType::ALL
+        .iter()
+        .filter(|kind| !managed(**kind))
+        .map(|kind| kind.as_str());
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(creatable))
+        .description(Some(
+            "The tool to connect. Slack integrations are made by linking a Slack account \
+             (`/work-apps/slack`), so `Slack` is a 400 `managed_integration`.",
+        ))
+        .build()
 }
 
 /// A user's integrations, oldest first (a user has at most one per type).

@@ -264,7 +264,7 @@ pub struct SignUpRequest {
     pub name: String,
 }
 
-fn password() -> StringSchema {
+pub(crate) fn password() -> StringSchema {
     StringSchema::new(MIN_PASSWORD_CHARS, MAX_PASSWORD_CHARS).description(format!(
         "{MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters, not one of the commonest \
          passwords, and hard to guess (a zxcvbn score of 3 or more): else a 400 with code \

@@ -26,9 +26,15 @@ pub const SCIM_TOKEN_NAME: Text = Text::new(1, 100);
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateScimTokenRequest {
-    /// What the token is for ("Okta"), 1 to 100 characters.
-    #[schema(min_length = 1, max_length = 100, example = "Okta")]
+    #[schema(schema_with = scim_token_name)]
     pub name: String,
+}
+
+fn scim_token_name() -> roster_core::schema::StringSchema {
+    SCIM_TOKEN_NAME
+        .schema()
+        .description("What the token is for (\"Okta\").")
+        .example("Okta")
 }
 
 /// A SCIM token as listed: never its secret.

@@ -41,6 +41,19 @@ fn artifact_name() -> StringSchema {
     ARTIFACT_NAME.schema()
 }
 
+/// What [`timestamp`] takes: an RFC 3339 timestamp, or blank or `null` for none.
+fn deadline() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    use utoipa::openapi::schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    AnyOfBuilder::new()
+        .item(string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))))
+        .item(string().pattern(Some(r"^\s*$")))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .description(Some("An RFC 3339 timestamp; blank or `null`: none."))
+        .examples(["2026-03-01T00:00:00Z"])
+        .into()
+}
+
 fn timestamp(field: &str, raw: Option<&str>) -> Result<Option<Timestamp>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
@@ -62,9 +75,8 @@ pub struct CreateProjectRequest {
     #[serde(default)]
     #[schema(schema_with = new_project_goal)]
     pub goal: Option<String>,
-    /// RFC 3339 timestamp.
     #[serde(default)]
-    #[schema(example = "2026-03-01T00:00:00Z")]
+    #[schema(schema_with = deadline)]
     pub deadline: Option<String>,
     /// Default `Private`.
     #[serde(default)]
@@ -133,9 +145,9 @@ pub struct UpdateProjectRequest {
     #[serde(default, deserialize_with = "patch::nullable")]
     #[schema(schema_with = goal)]
     pub goal: Option<Option<String>>,
-    /// RFC 3339 timestamp, or `null` to clear it.
+    /// `null` (or blank) clears it.
     #[serde(default, deserialize_with = "patch::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = deadline)]
     pub deadline: Option<Option<String>>,
     #[serde(default, deserialize_with = "roster_core::patch::present")]
     #[schema(nullable = false)]

@@ -131,3 +131,30 @@ async fn a_slack_user_name_with_control_characters_links_without_them() {
         .await;
     assert_eq!(body["slackUsername"], "alice");
 }
+
+#[tokio::test]
+async fn a_json_body_that_is_not_an_object_is_400() {
+    // An array was read as the struct's fields in order: `[null, null]` set the active
+    // org to none and answered 200.
+    let app = TestApp::spawn().await;
+    for body in [
+        json!([null, null]),
+        json!(["default"]),
+        json!("x"),
+        json!(1),
+    ] {
+        // better-auth's wire names its validation errors so.
+        let problem = app
+            .admin(Method::POST, "/api/auth/organization/set-active")
+            .json(&body)
+            .problem(400, "VALIDATION_ERROR")
+            .await;
+        assert_eq!(problem["errors"][0]["field"], "body", "{problem}");
+    }
+    refused(
+        app.admin(Method::POST, "/api/v1/app/project")
+            .json(&json!(["Fuzz project"])),
+        "body",
+    )
+    .await;
+}

@@ -61,6 +61,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("the request body is not valid JSON: {e}"),
         )
     })?;
+    // Every body is an object; serde would take an array for a struct, field by field in
+    // order (`[null, null]` set an org choice).
+    if !value.is_object() {
+        return Err(ApiError(DomainError::invalid(
+            "body",
+            "must be a JSON object",
+        )));
+    }
     if let Some(field) = nul_field(&value) {
         return Err(ApiError(DomainError::invalid(field, NUL_MESSAGE)));
     }

@@ -86,10 +86,27 @@ impl utoipa::PartialSchema for TypeFilter {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .pattern(Some(PREFIX_PATTERN))
+                    .enum_values(Some(prefixes()))
                     .description(Some("Every type under a prefix, e.g. user.*")),
             )
             .into()
     }
+}
+
+/// Every prefix filter that names some type of the catalogue (`user.*`, ...), in
+/// catalogue order: the only ones accepted.
+pub fn prefixes() -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for kind in EventType::ALL {
+        let name = kind.as_str();
+        for (at, _) in name.match_indices('.') {
+            let prefix = format!("{}*", &name[..=at]);
+            if !all.contains(&prefix) {
+                all.push(prefix);
+            }
+        }
+    }
+    all
 }
 
 impl utoipa::ToSchema for TypeFilter {
@@ -118,6 +135,16 @@ pub fn types_matching(filters: &[TypeFilter]) -> Vec<EventType> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_prefixes_are_those_accepted() {
+        let prefixes = prefixes();
+        assert!(prefixes.contains(&"user.*".to_owned()), "{prefixes:?}");
+        for prefix in &prefixes {
+            assert!(TypeFilter::parse("type", prefix).is_ok(), "{prefix}");
+        }
+        assert!(!prefixes.iter().any(|p| p == "_.*" || p == "*"));
+    }
 
     #[test]
     fn filters_are_types_or_known_prefixes() {

@@ -32,19 +32,26 @@ pub struct OffsetParams {
 }
 
 /// `after`/`first` and `before`/`last`: keyset paging, for the lists that take cursors.
+/// Neither pair goes with `page`/`page_size`, nor with the other pair: a 400
+/// `mixed_paging` (the descriptions say so; a schema of separate parameters cannot).
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CursorParams {
-    /// Cursor from `next_cursor`: the items after it.
+    /// Cursor from `next_cursor`: the items after it. Only a cursor this list returned
+    /// (else 400); not with `page`/`page_size` nor `before`/`last` (400 `mixed_paging`).
     #[param(min_length = 1)]
     pub after: Option<String>,
-    /// Cursor from `previous_cursor`: the items before it.
+    /// Cursor from `previous_cursor`: the items before it. Only a cursor this list
+    /// returned (else 400); not with `page`/`page_size` nor `after`/`first` (400
+    /// `mixed_paging`).
     #[param(min_length = 1)]
     pub before: Option<String>,
-    /// With `after`: how many items, 1 to 100.
+    /// With `after`: how many items, 1 to 100. Not with `page`/`page_size` nor
+    /// `before`/`last` (400 `mixed_paging`).
     #[param(minimum = 1, maximum = 100)]
     pub first: Option<i64>,
-    /// With `before`: how many items, 1 to 100.
+    /// With `before`: how many items, 1 to 100. Not with `page`/`page_size` nor
+    /// `after`/`first` (400 `mixed_paging`).
     #[param(minimum = 1, maximum = 100)]
     pub last: Option<i64>,
 }
@@ -58,10 +65,18 @@ impl IntoParams for NewestFirstCursorParams {
         let mut params = CursorParams::into_params(parameter_in);
         for param in &mut params {
             param.description = match param.name.as_str() {
-                "after" => Some("Cursor from `next_cursor`: the (older) items after it.".into()),
-                "before" => {
-                    Some("Cursor from `previous_cursor`: the (newer) items before it.".into())
-                }
+                "after" => Some(
+                    "Cursor from `next_cursor`: the (older) items after it. Only a cursor this \
+                     list returned (else 400); not with `page`/`page_size` nor `before`/`last` \
+                     (400 `mixed_paging`)."
+                        .into(),
+                ),
+                "before" => Some(
+                    "Cursor from `previous_cursor`: the (newer) items before it. Only a cursor \
+                     this list returned (else 400); not with `page`/`page_size` nor \
+                     `after`/`first` (400 `mixed_paging`)."
+                        .into(),
+                ),
                 _ => continue,
             };
         }

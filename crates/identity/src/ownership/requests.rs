@@ -18,6 +18,14 @@ fn email() -> StringSchema {
     Email::schema()
 }
 
+/// What [`token`] takes: up to [`MAX_TOKEN_CHARS`] characters, not all blank. Whether it is
+/// a live one Roster mailed is known only on the server (else `INVALID_TOKEN`).
+pub fn link_token() -> StringSchema {
+    StringSchema::new(1, MAX_TOKEN_CHARS)
+        .pattern(r"\S")
+        .description("The token of the link Roster mailed.")
+}
+
 /// `POST /api/auth/send-verification-email`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct SendVerificationEmailRequest {
@@ -44,8 +52,9 @@ pub struct RequestPasswordResetRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ResetPasswordRequest {
     #[serde(rename = "newPassword")]
+    #[schema(schema_with = crate::requests::password)]
     pub new_password: String,
-    /// The token of the reset link.
+    #[schema(schema_with = link_token)]
     pub token: String,
 }
 
@@ -53,7 +62,8 @@ pub struct ResetPasswordRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyEmailQuery {
-    /// The token of the verification link.
+    /// The token of the link Roster mailed (`MAX_TOKEN_CHARS` at most, not all blank).
+    #[param(min_length = 1, max_length = 200, pattern = r"\S")]
     pub token: String,
     /// Where to send the browser afterwards (`?error=INVALID_TOKEN` on failure).
     #[serde(rename = "callbackURL")]
@@ -81,14 +91,13 @@ impl VerifyEmailQuery {
 
 /// A link token as a client sent it: not empty, and no longer than any Roster makes.
 fn token(field: &str, raw: &str) -> Result<String, DomainError> {
-    let raw = raw.trim();
-    if raw.is_empty() || raw.len() > MAX_TOKEN_CHARS {
+    if raw.chars().count() > MAX_TOKEN_CHARS || raw.trim().is_empty() {
         return Err(DomainError::invalid(
             field,
             format!("must be a link token of at most {MAX_TOKEN_CHARS} characters"),
         ));
     }
-    Ok(raw.to_owned())
+    Ok(raw.trim().to_owned())
 }
 
 /// `GET /api/auth/reset-password/{token}`
@@ -188,5 +197,26 @@ impl ResetPasswordRequest {
             (Some(password), Some(token)) => Ok((password, token)),
             _ => Err(DomainError::internal_msg("validation collected no error")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_token_is_the_one_taken() {
+        let params = VerifyEmailQuery::into_params(|| None);
+        let param = params.iter().find(|p| p.name == "token").unwrap();
+        let schema = serde_json::to_value(&param.schema).unwrap();
+        assert_eq!(
+            serde_json::to_value(&param.required).unwrap(),
+            serde_json::json!(true)
+        );
+        assert_eq!(schema["maxLength"], MAX_TOKEN_CHARS);
+        assert!(token("t", &"é".repeat(MAX_TOKEN_CHARS)).is_ok());
+        assert!(token("t", &"é".repeat(MAX_TOKEN_CHARS + 1)).is_err());
+        assert!(token("t", " \t ").is_err());
+        assert_eq!(token("t", " abc ").unwrap(), "abc");
     }
 }

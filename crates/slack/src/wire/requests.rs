@@ -23,6 +23,11 @@ fn link_token() -> StringSchema {
         .description("The link token from the \"Link Account\" button.")
 }
 
+/// An email address as `Email::parse` takes it, or `null`.
+fn user_email() -> StringSchema {
+    Email::schema().nullable()
+}
+
 fn user_name() -> StringSchema {
     USER_NAME.schema_opt()
 }
@@ -54,7 +59,7 @@ pub struct VerifyTokenRequest {
     #[schema(schema_with = token_user_id)]
     pub user_id: String,
     #[serde(default)]
-    #[schema(format = Email)]
+    #[schema(schema_with = user_email)]
     pub user_email: Option<String>,
     /// Move the link to you when the Slack user is linked to someone else (409 otherwise).
     #[serde(default)]
@@ -168,7 +173,7 @@ pub struct ConnectRequest {
     #[serde(default)]
     pub tenant_id: Option<String>,
     #[serde(default)]
-    #[schema(format = Email)]
+    #[schema(schema_with = user_email)]
     pub user_email: Option<String>,
     #[serde(default)]
     #[schema(schema_with = user_name)]

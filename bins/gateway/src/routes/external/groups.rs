@@ -22,7 +22,9 @@ use crate::state::AppState;
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct GroupsQuery {
-    /// Only the group with exactly this external reference.
+    /// Only the group with exactly this external reference (at most 250 characters,
+    /// `roster_external_users::input::external_id_filter`).
+    #[param(max_length = 250)]
     pub external_id: Option<String>,
     /// Only these groups.
     pub ids: Vec<GroupId>,
