@@ -319,6 +319,7 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/app/user", "post", "404"),
     ("/api/v1/app/user", "post", "409"),
     ("/api/v1/app/user/{id}", "put", "409"),
+    ("/api/v1/app/user/{id}", "patch", "409"),
     ("/api/v1/app/user/{id}/deactivate", "post", "409"),
     ("/api/v1/app/user/{id}", "delete", "409"),
     ("/api/v1/app/groups", "post", "404"),

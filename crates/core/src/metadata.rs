@@ -23,6 +23,7 @@ use utoipa::openapi::{RefOr, Schema};
 
 use crate::error::FieldErrors;
 use crate::schema::StringSchema;
+use crate::text::Controls;
 use crate::DomainError;
 
 /// How many keys a resource's metadata holds at most.
@@ -56,6 +57,14 @@ pub fn check_key(field: &str, key: &str) -> Result<(), DomainError> {
     }
 }
 
+/// The control characters a value may hold: tab and newline.
+const VALUE_CONTROLS: Controls = Controls::AllButTabAndNewline;
+
+/// A value's schema: at most 500 characters, no control character but tab and newline.
+fn value_schema() -> StringSchema {
+    StringSchema::new(0, MAX_VALUE_CHARS).pattern(VALUE_CONTROLS.pattern())
+}
+
 /// Checks a value: at most 500 characters, no control character but tab and newline.
 fn check_value(field: &str, value: &str) -> Result<(), DomainError> {
     if value.chars().count() > MAX_VALUE_CHARS {
@@ -64,7 +73,7 @@ fn check_value(field: &str, value: &str) -> Result<(), DomainError> {
             format!("a metadata value must be at most {MAX_VALUE_CHARS} characters"),
         ));
     }
-    if value.contains('\0') {
+    if value.chars().any(|c| VALUE_CONTROLS.refuses(c)) {
         return Err(DomainError::invalid(
             field,
             "must not contain control characters",
@@ -294,7 +303,7 @@ pub fn filter_key(name: &str) -> Option<&str> {
 /// The schema of a resource's metadata as shown.
 pub fn schema() -> Object {
     object(
-        StringSchema::new(0, MAX_VALUE_CHARS),
+        value_schema(),
         Some(MAX_KEYS),
         "Your own key-value pairs (Stripe's model): at most 50 keys, each at most 40 \
          characters of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at most \
@@ -305,7 +314,7 @@ pub fn schema() -> Object {
 /// The schema of metadata in a create: a `null` or `""` value is left out.
 pub fn create_schema() -> Object {
     object(
-        StringSchema::new(0, MAX_VALUE_CHARS).nullable(),
+        value_schema().nullable(),
         Some(MAX_KEYS),
         "Your own key-value pairs (Stripe's model): at most 50 keys, each at most 40 \
          characters of A-Z, a-z, 0-9, '_', '.' and '-', each value a string of at most \
@@ -316,7 +325,7 @@ pub fn create_schema() -> Object {
 /// The schema of metadata in a merging write: a `null` or `""` value removes its key.
 pub fn merge_schema() -> Object {
     object(
-        StringSchema::new(0, MAX_VALUE_CHARS).nullable(),
+        value_schema().nullable(),
         Some(MAX_KEYS),
         "Merged into the metadata: the keys given are set, a key given `null` or \"\" is \
          removed, the others are kept. At most 50 keys in all, each at most 40 characters \
@@ -327,7 +336,7 @@ pub fn merge_schema() -> Object {
 /// The schema of a list's `metadata` filter (a `deepObject` query parameter).
 pub fn filter_schema() -> Object {
     object(
-        StringSchema::new(0, MAX_VALUE_CHARS),
+        value_schema(),
         None,
         "Only those whose metadata holds every pair given: `metadata[plan]=pro`.",
     )

@@ -31,11 +31,15 @@ fn every_bound_is_a_400_naming_the_key() {
         (json!({"plan": "x".repeat(501)}), "metadata.plan".to_owned()),
         (json!({"n": 3}), "metadata.n".to_owned()),
         (json!({"o": {"a": "b"}}), "metadata.o".to_owned()),
+        (json!({"c": "a\u{1}b"}), "metadata.c".to_owned()),
+        (json!({"z": "a\u{0}b"}), "metadata.z".to_owned()),
     ];
     for (body, field) in cases {
         let err = Metadata::parse("metadata", raw(body.clone())).unwrap_err();
         assert_eq!(fields(err), vec![field], "{body}");
     }
+    let tab = Metadata::parse("metadata", raw(json!({"t": "a\tb\nc"})));
+    assert!(tab.is_ok(), "tab and newline are text");
     let ok = Metadata::parse("metadata", raw(json!({ "k".repeat(40): "é".repeat(500) })));
     assert!(ok.is_ok());
 }

@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn text_schemas_state_the_rules_bounds_and_pattern() {
-        let pattern = crate::text::Controls::AllButTabAndNewline.pattern();
+        let controls = crate::text::Controls::AllButTabAndNewline;
+        let (pattern, optional) = (controls.pattern_not_blank(), controls.pattern());
         let rule = Text::new(3, 50);
         assert_eq!(
             json(
@@ -99,7 +100,7 @@ mod tests {
         );
         assert_eq!(
             json(rule.schema_opt()),
-            json!({"type": ["string", "null"], "maxLength": 50, "pattern": pattern})
+            json!({"type": ["string", "null"], "maxLength": 50, "pattern": optional})
         );
     }
 

@@ -118,29 +118,62 @@ impl Controls {
 
     /// The JSON Schema `pattern` of text without the characters refused.
     pub fn pattern(self) -> String {
-        let mut class = String::new();
-        let mut refuse = |first: u32, last: u32| {
-            class.push_str(&format!("\\u{first:04X}"));
-            if last > first {
-                class.push_str(&format!("-\\u{last:04X}"));
-            }
-        };
+        format!("^[^{}]*$", self.class())
+    }
+
+    /// The same, for text that is more than white space (which `trim` leaves empty): one
+    /// character at least is neither refused nor white space.
+    pub fn pattern_not_blank(self) -> String {
+        let class = self.class();
+        let white = class_of(WHITE_SPACE.map(|(f, l)| (u32::from(f), u32::from(l))));
+        format!("^[^{class}]*[^{class}{white}][^{class}]*$")
+    }
+
+    /// The characters refused, as the inside of a regular expression's class.
+    fn class(self) -> String {
+        let mut refused = Vec::new();
         for (first, last) in CONTROL_CHARACTERS.map(|(f, l)| (u32::from(f), u32::from(l))) {
             let mut from = first;
             for allowed in self.allowed().iter().map(|&c| u32::from(c)) {
                 if (from..=last).contains(&allowed) {
                     if allowed > from {
-                        refuse(from, allowed - 1);
+                        refused.push((from, allowed - 1));
                     }
                     from = allowed + 1;
                 }
             }
             if from <= last {
-                refuse(from, last);
+                refused.push((from, last));
             }
         }
-        format!("^[^{class}]*$")
+        class_of(refused)
     }
+}
+
+/// What `str::trim` removes: Unicode's White_Space (not ECMA-262's `\s`, which also holds
+/// U+FEFF and not U+0085).
+const WHITE_SPACE: [(char, char); 10] = [
+    ('\t', '\r'),
+    (' ', ' '),
+    ('\u{85}', '\u{85}'),
+    ('\u{A0}', '\u{A0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200A}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202F}', '\u{202F}'),
+    ('\u{205F}', '\u{205F}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
+/// Ranges of characters as the inside of a regular expression's class.
+fn class_of(ranges: impl IntoIterator<Item = (u32, u32)>) -> String {
+    ranges
+        .into_iter()
+        .map(|(first, last)| match last > first {
+            true => format!("\\u{first:04X}-\\u{last:04X}"),
+            false => format!("\\u{first:04X}"),
+        })
+        .collect()
 }
 
 /// A rule for free text: trimmed, `min` to `max` characters, without control characters
@@ -191,9 +224,14 @@ impl Text {
         }
     }
 
-    /// The schema of what `parse` takes.
+    /// The schema of what `parse` takes: with a minimum, more than white space.
     pub fn schema(self) -> StringSchema {
-        StringSchema::new(self.min, self.max).pattern(Self::CONTROLS.pattern())
+        let pattern = if self.min > 0 {
+            Self::CONTROLS.pattern_not_blank()
+        } else {
+            Self::CONTROLS.pattern()
+        };
+        StringSchema::new(self.min, self.max).pattern(pattern)
     }
 
     /// The schema of what `parse_opt` takes: `null`, or blank, is absent, so no minimum.
@@ -354,6 +392,16 @@ mod tests {
             let free = c.is_control() && c != '\t' && c != '\n';
             assert_eq!(Controls::AllButTabAndNewline.refuses(c), free, "{c:?}");
         }
+    }
+
+    #[test]
+    fn white_space_is_what_trim_removes() {
+        let listed = |c: char| WHITE_SPACE.iter().any(|&(f, l)| (f..=l).contains(&c));
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(listed(c), c.is_whitespace(), "{:?}", c);
+        }
+        let pattern = Controls::AllButTabAndNewline.pattern_not_blank();
+        assert!(pattern.contains(r"\u00A0\u1680\u2000-\u200A"), "{pattern}");
     }
 
     #[test]

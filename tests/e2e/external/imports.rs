@@ -281,7 +281,7 @@ async fn empty_files_bad_options_and_callers_without_a_key_are_answered() {
         (&json!("completed"), &json!(0), &json!(0))
     );
     for (query, code) in [
-        ("format=auth0", "unsupported_format"),
+        ("format=auth0", "validation_failed"),
         ("format=xml", "validation_failed"),
         ("on_conflict=maybe", "validation_failed"),
         ("colour=blue", "validation_failed"),

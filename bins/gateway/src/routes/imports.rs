@@ -13,7 +13,7 @@ use roster_core::DomainError;
 use roster_identity::imports::jobs::{self, Scope};
 use roster_identity::OrgId;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -34,6 +34,45 @@ pub struct ImportQuery {
     pub on_conflict: Option<OnConflict>,
     /// Check everything, write nothing.
     pub dry_run: Option<bool>,
+}
+
+/// The options of an import whose records have no form of their own (external users):
+/// NDJSON or CSV.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PlainImportQuery {
+    /// The body's form (default `ndjson`).
+    #[param(inline)]
+    pub format: Option<PlainFormat>,
+    /// A record the tenant has already: report the line (`fail`, the default), leave it
+    /// (`skip`) or change it (`update`).
+    #[param(inline)]
+    pub on_conflict: Option<OnConflict>,
+    /// Check everything, write nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// NDJSON or CSV with a header row.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlainFormat {
+    Ndjson,
+    Csv,
+}
+
+impl From<PlainImportQuery> for ImportQuery {
+    fn from(q: PlainImportQuery) -> Self {
+        let format = q.format.map(|f| match f {
+            PlainFormat::Ndjson => Format::Ndjson,
+            PlainFormat::Csv => Format::Csv,
+        });
+        Self {
+            format,
+            on_conflict: q.on_conflict,
+            dry_run: q.dry_run,
+        }
+    }
 }
 
 /// Whose imports, owned (for the work that outlives the handler's borrows).

@@ -16,7 +16,7 @@ use roster_identity::{ImportId, OrgId};
 use crate::auth::ExternalCaller;
 use crate::error::ApiResult;
 use crate::extract::{ApiQuery, Conditional, IdPath};
-use crate::routes::imports::{self, ImportQuery, Tenant, Upload};
+use crate::routes::imports::{self, PlainImportQuery, Tenant, Upload};
 use crate::state::AppState;
 
 /// The path of the import route, whose body deadline counts from its last bytes.
@@ -43,7 +43,7 @@ async fn tenant(
 /// body is read and written, with the import's final state and counts; meanwhile
 /// `GET .../external-user-imports/{id}` shows them live.
 #[utoipa::path(post, path = "/api/v1/external-user-imports", tag = "external-users",
-    params(ImportQuery),
+    params(PlainImportQuery),
     request_body(content = String, content_type = "application/x-ndjson",
         description = "NDJSON (one external user a line) or CSV with a header row"),
     responses(
@@ -54,10 +54,11 @@ async fn tenant(
 pub async fn create_external_user_import(
     state: web::Data<AppState>,
     caller: ExternalCaller,
-    ApiQuery(q): ApiQuery<ImportQuery>,
+    ApiQuery(q): ApiQuery<PlainImportQuery>,
     req: HttpRequest,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    let q = q.into();
     let (tenant, mut users) = {
         let mut conn = state.conn().await?;
         tenant(&mut conn, &caller).await?
