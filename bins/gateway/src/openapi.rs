@@ -326,6 +326,7 @@ const SPECIFIC_ERRORS: &[(&str, &str, &str)] = &[
     ("/api/v1/app/groups", "post", "409"),
     ("/api/v1/app/groups/{id}", "patch", "409"),
     ("/api/v1/app/groups/{id}/members", "post", "409"),
+    ("/api/v1/app/user/integrations/{id}", "delete", "409"),
     ("/api/auth/sign-up/email", "post", "403"),
     ("/api/auth/sign-up/email", "post", "422"),
     ("/api/auth/sign-in/email", "post", "401"),

@@ -107,11 +107,12 @@ fn managed(kind: IntegrationType) -> bool {
     kind == IntegrationType::Slack
 }
 
+const MANAGED: &str =
+    "Slack integrations follow Slack account links: link or disconnect through /work-apps/slack";
+
+/// Asking for a Slack integration by hand is a 400.
 fn managed_error() -> DomainError {
-    DomainError::bad_request(
-        "managed_integration",
-        "Slack integrations follow Slack account links: link or disconnect through /work-apps/slack",
-    )
+    DomainError::bad_request("managed_integration", MANAGED)
 }
 
 /// Connects a tool for a user; the same type twice is a 409; Slack is a 400 (see `managed`).
@@ -209,7 +210,8 @@ pub async fn delete(
         .optional()?;
     match found {
         None => Err(DomainError::not_found("integration")),
-        Some(kind) if managed(kind) => Err(managed_error()),
+        // The request is sound; the integration's state (kept by a Slack link) refuses it.
+        Some(kind) if managed(kind) => Err(DomainError::conflict("managed_integration", MANAGED)),
         Some(_) => {
             conn.transaction::<_, DomainError, _>(async |conn| {
                 let n = diesel::delete(integrations::table.find((org_id, id)))

@@ -225,7 +225,7 @@ async fn slack_integrations_follow_slack_links_and_are_not_made_or_removed_by_ha
     .await
     .unwrap();
     app.admin(Method::DELETE, &format!("{PATH}/{}", linked.id))
-        .problem(400, "managed_integration")
+        .problem(409, "managed_integration")
         .await;
     let list = app.admin(Method::GET, PATH).ok().await;
     assert_eq!(list[0]["type"], "Slack", "{list}");

@@ -70,12 +70,23 @@ async fn openapi_states_the_bounds_the_gateway_checks() {
         (&name["minLength"], &name["maxLength"]),
         (&1.into(), &200.into())
     );
-    let no_controls = r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$";
-    assert_eq!(name["pattern"], no_controls);
+    // No control character but tab and newline, and (with a minimum) more than white
+    // space, which the gateway trims away.
+    let no_controls = r"[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*";
+    let not_blank = format!(
+        r"^{no_controls}[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028-\u2029\u202F\u205F\u3000]{no_controls}$"
+    );
+    assert_eq!(name["pattern"], not_blank);
     assert_eq!(
         schemas["CreateTokenRequest"]["properties"]["name"]["pattern"],
-        no_controls
+        not_blank
     );
+    for blank in [" ", "\u{a0}", "\u{3000}\t"] {
+        app.admin(Method::POST, "/api/v1/app/tokens")
+            .json(&serde_json::json!({ "name": blank }))
+            .problem(400, "validation_failed")
+            .await;
+    }
     // A change must change something, and a field that cannot be cleared takes no null:
     // every body of a change whose fields are all optional (`Update…Request`) says so.
     let changes: Vec<_> = schemas

@@ -21,7 +21,7 @@ use crate::{SuperIdentityId, UserId, WorkspaceId};
 
 /// The columns of `ExternalUser`.
 const RETURNED: &str = "created_at, id, updated_at, blocked, channel_id, external_id, \
-     external_user_group_id, identifier, name, super_identity_id, tier_id, workspace_id";
+     external_user_group_id, identifier, metadata, name, super_identity_id, tier_id, workspace_id";
 
 /// The users each row's keys name in its channel (`n` the row's place, from 1).
 const EXISTING: &str = "\

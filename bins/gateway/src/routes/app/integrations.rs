@@ -42,7 +42,8 @@ pub async fn create_integration(
         .json(created))
 }
 
-/// Removes one of your integrations.
+/// Removes one of your integrations; a Slack one follows your Slack link and is a 409
+/// `managed_integration` (disconnect through `/work-apps/slack`).
 #[utoipa::path(delete, path = "/api/v1/app/user/integrations/{id}", tag = "integrations",
     params(("id" = String, Path, description = "An integration id (conf_…)")),
     responses((status = 204, description = "Removed")))]

@@ -78,7 +78,7 @@ pub async fn recipe(f: &Fixture<'_>, operation: &str) -> Option<Recipe> {
                 202,
                 &["external_user.created", "import.completed"],
                 import("?format=auth0"),
-                (400, Some("unsupported_format")),
+                (400, Some("validation_failed")),
             )
         }
         ("create" | "update", "external_user") => {
