@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn text_schemas_state_the_rules_bounds_and_pattern() {
         let controls = crate::text::Controls::AllButTabAndNewline;
-        let (pattern, optional) = (controls.pattern_not_blank(), controls.pattern());
+        let (pattern, optional) = (
+            controls.pattern_trimmed(3, false),
+            controls.pattern_trimmed(3, true),
+        );
         let rule = Text::new(3, 50);
         assert_eq!(
             json(

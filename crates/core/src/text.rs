@@ -121,12 +121,19 @@ impl Controls {
         format!("^[^{}]*$", self.class())
     }
 
-    /// The same, for text that is more than white space (which `trim` leaves empty): one
-    /// character at least is neither refused nor white space.
-    pub fn pattern_not_blank(self) -> String {
+    /// The JSON Schema `pattern` of what [`Text::parse`] takes: white space either side
+    /// (which it trims), around text of `min` characters or more whose ends are not white
+    /// space, without the characters refused; `blank_ok` takes nothing but white space too.
+    pub(crate) fn pattern_trimmed(self, min: usize, blank_ok: bool) -> String {
         let class = self.class();
         let white = class_of(WHITE_SPACE.map(|(f, l)| (u32::from(f), u32::from(l))));
-        format!("^[^{class}]*[^{class}{white}][^{class}]*$")
+        let (end, any) = (format!("[^{class}{white}]"), format!("[^{class}]"));
+        let content = match min {
+            0 | 1 => format!("{end}(?:{any}*{end})?"),
+            _ => format!("{end}{any}{{{},}}{end}", min - 2),
+        };
+        let optional = if blank_ok { "?" } else { "" };
+        format!("^[{white}]*(?:{content}){optional}[{white}]*$")
     }
 
     /// The characters refused, as the inside of a regular expression's class.
@@ -195,11 +202,12 @@ impl Text {
         self.max
     }
 
-    /// The value, trimmed; `field` names the input in the error.
+    /// The value, trimmed; `field` names the input in the error. At most `max` characters
+    /// as sent, and `min` once trimmed: the schema states both exactly.
     pub fn parse(self, field: &str, raw: &str) -> Result<String, DomainError> {
         let value = raw.trim();
         let len = value.chars().count();
-        if len < self.min || len > self.max {
+        if len < self.min || raw.chars().count() > self.max {
             let message = if self.min <= 1 && len == 0 {
                 "must not be empty".to_owned()
             } else {
@@ -218,26 +226,23 @@ impl Text {
 
     /// An optional value; an empty or blank string counts as absent.
     pub fn parse_opt(self, field: &str, raw: Option<&str>) -> Result<Option<String>, DomainError> {
-        match raw.map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(v) => self.parse(field, v).map(Some),
+        match raw {
+            Some(v) if !v.trim().is_empty() => self.parse(field, v).map(Some),
+            Some(v) => at_most(field, v, self.max).map(|()| None),
+            None => Ok(None),
         }
     }
 
-    /// The schema of what `parse` takes: with a minimum, more than white space.
+    /// The schema of what `parse` takes.
     pub fn schema(self) -> StringSchema {
-        let pattern = if self.min > 0 {
-            Self::CONTROLS.pattern_not_blank()
-        } else {
-            Self::CONTROLS.pattern()
-        };
-        StringSchema::new(self.min, self.max).pattern(pattern)
+        StringSchema::new(self.min, self.max)
+            .pattern(Self::CONTROLS.pattern_trimmed(self.min, self.min == 0))
     }
 
-    /// The schema of what `parse_opt` takes: `null`, or blank, is absent, so no minimum.
+    /// The schema of what `parse_opt` takes: `null`, or blank, is absent.
     pub fn schema_opt(self) -> StringSchema {
         StringSchema::new(0, self.max)
-            .pattern(Self::CONTROLS.pattern())
+            .pattern(Self::CONTROLS.pattern_trimmed(self.min, true))
             .nullable()
     }
 }

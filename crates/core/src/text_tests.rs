@@ -110,7 +110,7 @@ fn white_space_is_what_trim_removes() {
     for c in (0..=0x10FFFF).filter_map(char::from_u32) {
         assert_eq!(listed(c), c.is_whitespace(), "{:?}", c);
     }
-    let pattern = Controls::AllButTabAndNewline.pattern_not_blank();
+    let pattern = Controls::AllButTabAndNewline.pattern_trimmed(1, false);
     assert!(pattern.contains(r"\u00A0\u1680\u2000-\u200A"), "{pattern}");
 }
 
@@ -132,4 +132,74 @@ fn at_most_counts_characters() {
 #[test]
 fn like_patterns_are_escaped() {
     assert_eq!(like_escape("50%_a\\"), "50\\%\\_a\\\\");
+}
+
+/// What the schema of `schema` takes, as a JSON Schema validator would check it.
+fn schema_check(schema: crate::schema::StringSchema) -> impl Fn(&str) -> bool {
+    let json = serde_json::to_value(utoipa::openapi::RefOr::<utoipa::openapi::Schema>::from(
+        schema,
+    ))
+    .unwrap();
+    let min = json["minLength"].as_u64().unwrap_or(0);
+    let max = json["maxLength"].as_u64().unwrap();
+    let pattern = regex::Regex::new(json["pattern"].as_str().unwrap()).unwrap();
+    move |value| {
+        let len = value.chars().count() as u64;
+        min <= len && len <= max && pattern.is_match(value)
+    }
+}
+
+/// Every string of up to `n` characters from `alphabet`.
+fn strings(alphabet: &[char], n: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut last = all.clone();
+    for _ in 0..n {
+        last = last
+            .iter()
+            .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{c}")))
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}
+
+#[test]
+fn text_schemas_take_exactly_what_parse_takes() {
+    // White space trim removes (two of them control characters), a control character,
+    // and letters, so that trimming, the bounds and the refusals all meet.
+    let alphabet = [' ', '\t', '\r', '\u{85}', '\u{3000}', '\u{1}', 'a', 'é'];
+    let values = strings(&alphabet, 5);
+    for rule in [
+        Text::new(3, 4),
+        Text::new(1, 3),
+        Text::new(0, 2),
+        Text::new(2, 5),
+    ] {
+        let (takes, takes_opt) = (schema_check(rule.schema()), schema_check(rule.schema_opt()));
+        for value in &values {
+            let parsed = rule.parse("f", value).is_ok();
+            assert_eq!(takes(value), parsed, "{rule} {value:?}");
+            let parsed = rule.parse_opt("f", Some(value)).is_ok();
+            assert_eq!(takes_opt(value), parsed, "{rule} {value:?}");
+        }
+    }
+}
+
+#[test]
+fn text_is_bounded_as_sent_and_once_trimmed() {
+    let rule = Text::new(3, 5);
+    assert_eq!(
+        rule.parse("name", "\tR1 ").unwrap_err().to_string(),
+        "name: must be 3 to 5 characters long"
+    );
+    assert_eq!(rule.parse("name", " abc ").unwrap(), "abc");
+    assert!(
+        rule.parse("name", "  abc ").is_err(),
+        "six characters as sent"
+    );
+    assert_eq!(rule.parse_opt("name", Some("     ")).unwrap(), None);
+    assert!(
+        rule.parse_opt("name", Some("      ")).is_err(),
+        "six characters as sent"
+    );
 }

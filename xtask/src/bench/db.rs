@@ -20,7 +20,11 @@ use super::seed::{
     seed_app_users, seed_external_users, seed_slack_links, slack_links_for, vacuum, vacuumed_tables,
 };
 
-pub const DATABASE: &str = "roster_bench";
+/// The database's name: `roster_bench`, or `ROSTER_BENCH_DATABASE` (so that two working
+/// copies can bench side by side on one server, each on its own seed).
+fn database() -> String {
+    std::env::var("ROSTER_BENCH_DATABASE").unwrap_or_else(|_| "roster_bench".to_owned())
+}
 /// Bumped when the seeded data changes shape: an older seed is dropped, not reused.
 const SEED_VERSION: u32 = 5;
 /// Emails of the users the create scenario adds end with this.
@@ -83,19 +87,20 @@ impl BenchDb {
     /// seeded into it.
     pub fn prepare(admin_url: &str, gateway: &Path, rows: u64, needs: &[Dataset]) -> Result<Self> {
         let admin = Psql::new(admin_url)?;
-        let url = with_database(admin_url, DATABASE);
+        let database = database();
+        let url = with_database(admin_url, &database);
         let psql = Psql::new(&url)?;
-        let exists = admin.database_exists(DATABASE)?;
+        let exists = admin.database_exists(&database)?;
         let state = if exists { seeded_state(&psql) } else { None };
         let reusable = state
             .as_ref()
             .is_some_and(|(n, sets)| *n == rows && sets.iter().all(|(_, done)| *done));
         if exists && !reusable {
-            eprintln!("bench: dropping the old {DATABASE} (seeded for another size or version, or not to the end)");
-            admin.drop_database(DATABASE)?;
+            eprintln!("bench: dropping the old {database} (seeded for another size or version, or not to the end)");
+            admin.drop_database(&database)?;
         }
-        admin.ensure_database(DATABASE)?;
-        eprintln!("bench: migrating {DATABASE}");
+        admin.ensure_database(&database)?;
+        eprintln!("bench: migrating {database}");
         gateway_cli::run(gateway, &url, &["migrate"])?;
         if !reusable {
             psql.query(&format!(
