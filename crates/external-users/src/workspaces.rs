@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::credential::{self, Issued, Listed};
+use roster_core::db::OrNotFound;
 use roster_core::error::DomainResult;
 use roster_core::events::EventType;
 use roster_core::page::{Cursor, Page, Paging};
@@ -121,8 +122,7 @@ pub async fn get(
         .select(Workspace::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("workspace"))
+        .or_not_found("workspace")
 }
 
 /// An org's workspaces, oldest first.

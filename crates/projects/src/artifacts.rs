@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::db::OrNotFound;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::etag::Precondition;
 use roster_core::events::EventType;
@@ -249,8 +250,7 @@ async fn find(
         .select(Artifact::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("artifact"))
+        .or_not_found("artifact")
 }
 
 /// One artifact of a project the caller may see.
@@ -282,8 +282,7 @@ pub async fn update(
             .returning(Artifact::as_returning())
             .get_result(conn)
             .await
-            .optional()?
-            .ok_or_else(|| DomainError::not_found("artifact"))?;
+            .or_not_found("artifact")?;
         let kind = EventType::ArtifactUpdated;
         events::emit(conn, viewer.org_id, kind, id, &artifact).await?;
         Ok(artifact)
