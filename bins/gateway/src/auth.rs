@@ -27,14 +27,20 @@ pub const CREDENTIAL_CACHE_TTL: std::time::Duration =
 /// The longest org reference (slug or id) worth looking up; longer ones are a 400.
 pub const MAX_ORG_REF: usize = 100;
 
+/// The `authorization` header of a request, trimmed, when it is text.
+fn authorization(req: &HttpRequest) -> Option<&str> {
+    Some(
+        req.headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .trim(),
+    )
+}
+
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = authorization(req)?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
         .then(|| token.trim().to_owned())
@@ -222,12 +228,7 @@ fn unknown_org(e: DomainError) -> DomainError {
 /// The credential of an external-family request: the `authorization` header as is, or
 /// after a `Bearer ` prefix.
 pub fn authorization_credential(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = authorization(req)?;
     let credential = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
         _ => value,
