@@ -125,6 +125,12 @@ pub async fn get(
         .or_not_found("workspace")
 }
 
+/// The workspaces of an org.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn of_org<'a>(org_id: &'a str) -> _ {
+    external_workspaces::table.filter(external_workspaces::org_id.eq(org_id))
+}
+
 /// An org's workspaces, oldest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,
@@ -132,13 +138,8 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<Workspace>> {
     let (offset, size) = paging.offset_only()?;
-    let total: i64 = external_workspaces::table
-        .filter(external_workspaces::org_id.eq(org_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    let rows = external_workspaces::table
-        .filter(external_workspaces::org_id.eq(org_id))
+    let total: i64 = of_org(org_id).count().get_result(conn).await?;
+    let rows = of_org(org_id)
         .order((
             external_workspaces::created_at.asc(),
             external_workspaces::id.asc(),
