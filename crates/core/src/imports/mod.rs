@@ -8,17 +8,17 @@
 
 pub mod export;
 pub mod read;
-mod seen;
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::{BuildHasher, Hasher as _};
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncBufRead;
 use utoipa::ToSchema;
 
 pub use read::{RawRecord, ReadError, Record, Records};
-use seen::SeenKeys;
 
 use crate::error::DomainResult;
 use crate::events::{self, EventType, NewEvent};
@@ -347,11 +347,6 @@ async fn write_batch<K: Kind>(
     }
     let done = conn
         .transaction::<_, Abort, _>(async |conn| {
-            // A batch's statements are planned at thousands of rows: JIT would compile
-            // them anew every batch (a tenth of the words trigger's time), and its sorts
-            // would spill to disk in the default work_mem.
-            conn.batch_execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
-                .await?;
             let mut counts = counts;
             let errors = kind
                 .write(conn, rows, options.on_conflict, &mut counts)
@@ -368,5 +363,37 @@ async fn write_batch<K: Kind>(
         Ok(done) => Ok(done),
         Err(Abort::DryRun(errors, counts)) => Ok((errors, counts)),
         Err(Abort::Failed(e)) => Err(e),
+    }
+}
+
+/// The keys of the file's rows so far, as 128-bit keyed hashes (16 bytes a key, whatever
+/// its length: a million users in 16 MB and a little more).
+#[derive(Default)]
+struct SeenKeys {
+    keys: (
+        std::collections::hash_map::RandomState,
+        std::collections::hash_map::RandomState,
+    ),
+    seen: HashSet<u128>,
+}
+
+impl SeenKeys {
+    /// False when one of the keys was seen already (then none is kept).
+    fn insert(&mut self, keys: &[String]) -> bool {
+        let hashed: Vec<u128> = keys.iter().map(|k| self.hash(k)).collect();
+        if hashed.iter().any(|h| self.seen.contains(h)) {
+            return false;
+        }
+        self.seen.extend(hashed);
+        true
+    }
+
+    fn hash(&self, key: &str) -> u128 {
+        let half = |state: &std::collections::hash_map::RandomState| {
+            let mut h = state.build_hasher();
+            h.write(key.as_bytes());
+            h.finish() as u128
+        };
+        half(&self.keys.0) << 64 | half(&self.keys.1)
     }
 }
