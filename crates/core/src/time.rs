@@ -5,6 +5,9 @@ use time::{OffsetDateTime, UtcOffset};
 
 pub use time::OffsetDateTime as Timestamp;
 
+/// Writes every `Timestamp` field of a wire struct by one rule: see the macro's docs.
+pub use roster_macros::timestamps;
+
 /// The current time, truncated to microseconds as PostgreSQL stores it, so that a value
 /// written and read back compares equal.
 pub fn now() -> OffsetDateTime {

@@ -23,16 +23,13 @@ use crate::paging::{Listed, PageRequest};
 use crate::schema::external_user_groups as groups;
 use crate::{GroupId, TierId, WorkspaceId};
 
+#[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = groups, check_for_backend(diesel::pg::Pg))]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalUserGroup {
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub created_at: Timestamp,
     pub id: GroupId,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
     #[schema(schema_with = group_external_id)]
     pub external_id: Option<String>,

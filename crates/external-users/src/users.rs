@@ -29,18 +29,15 @@ pub use requests::{
     CreateExternalUserRequest, ExternalUserChanges, NewExternalUser, UpdateExternalUserRequest,
 };
 
+#[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
 #[derive(
     Debug, Clone, PartialEq, Eq, Queryable, QueryableByName, Selectable, Serialize, ToSchema,
 )]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalUser {
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub created_at: Timestamp,
     pub id: UserId,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub updated_at: Timestamp,
     /// Whether the external user is blocked.
     pub blocked: bool,

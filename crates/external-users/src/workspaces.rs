@@ -22,6 +22,7 @@ use crate::{ApiKeyId, WorkspaceId};
 /// Prefix of API keys: `rxk_<workspace id as 32 hex digits>_<secret>`.
 pub const API_KEY_PREFIX: &str = "rxk";
 
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = external_workspaces, check_for_backend(diesel::pg::Pg))]
 pub struct Workspace {
@@ -30,17 +31,14 @@ pub struct Workspace {
     pub org_id: String,
     #[schema(example = "Support site")]
     pub name: String,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 
 roster_core::versioned!(Workspace);
 
 /// An API key as listed: never its secret.
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = external_api_keys, check_for_backend(diesel::pg::Pg))]
 pub struct ApiKey {
@@ -48,8 +46,6 @@ pub struct ApiKey {
     pub workspace_id: WorkspaceId,
     #[schema(example = "website widget")]
     pub name: String,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
 

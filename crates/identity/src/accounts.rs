@@ -20,6 +20,7 @@ use crate::schema::accounts;
 use crate::AccountId;
 
 /// An account as the API shows it (never its password hash).
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = accounts, check_for_backend(diesel::pg::Pg))]
 pub struct Account {
@@ -28,12 +29,8 @@ pub struct Account {
     pub name: String,
     /// Whether the owner proved they receive this email (followed a link Roster mailed).
     pub email_verified: bool,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     pub image: Option<String>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 

@@ -28,14 +28,13 @@ fn nullable_org_ref() -> StringSchema {
 }
 
 /// An org as better-auth's organization plugin shows it.
+#[roster_core::time::timestamps(millis)]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     pub id: OrgId,
     pub name: String,
     pub slug: String,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     /// Always `null`: Roster keeps no logo.
     #[schema(value_type = Option<String>)]

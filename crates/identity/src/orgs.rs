@@ -13,14 +13,13 @@ use utoipa::ToSchema;
 use crate::schema::orgs;
 use crate::OrgId;
 
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = orgs, check_for_backend(diesel::pg::Pg))]
 pub struct Org {
     pub id: OrgId,
     pub slug: String,
     pub name: String,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
 

@@ -18,14 +18,13 @@ use crate::{AccountId, OrgId, TokenId};
 pub const TOKEN_PREFIX: &str = "rpat";
 
 /// A token as listed: never its secret.
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
 pub struct ApiToken {
     pub id: TokenId,
     pub account_id: AccountId,
     pub name: String,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[serde(with = "roster_core::time::seconds::option")]
     #[schema(value_type = Option<String>, format = DateTime)]

@@ -50,6 +50,7 @@ roster_core::text_enum!(
 );
 
 /// An artifact as stored and shown.
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:30:12Z")]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = artifacts, check_for_backend(diesel::pg::Pg))]
 pub struct Artifact {
@@ -66,11 +67,7 @@ pub struct Artifact {
     pub has_content: bool,
     /// The user who added the artifact.
     pub created_by: UserId,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:30:12Z")]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:30:12Z")]
     pub updated_at: Timestamp,
 }
 

@@ -19,6 +19,7 @@ use crate::schema::{project_members, projects};
 use crate::ProjectId;
 
 /// A member of a project.
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = project_members, check_for_backend(diesel::pg::Pg))]
 pub struct Member {
@@ -26,11 +27,7 @@ pub struct Member {
     pub user_id: UserId,
     pub role: ProjectRole,
     /// When the user joined the project.
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
 

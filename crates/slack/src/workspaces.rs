@@ -38,6 +38,7 @@ pub struct WorkspaceRecord {
 
 /// A workspace as the API shows it (never its bot token). `SlackWorkspace` in the OpenAPI
 /// document, apart from the external family's `Workspace`.
+#[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(as = SlackWorkspace)]
 #[serde(rename_all = "camelCase")]
@@ -56,8 +57,6 @@ pub struct Workspace {
     /// request signed by Slack arrived from it. A registration by hand that is not
     /// confirmed gives way to an install by OAuth in any tenant.
     pub confirmed: bool,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub installed_at: Timestamp,
 }
 

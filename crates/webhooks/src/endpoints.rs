@@ -44,6 +44,7 @@ pub struct EndpointRecord {
 }
 
 /// An endpoint as the API shows it (never its secret).
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     pub id: EndpointId,
@@ -59,11 +60,7 @@ pub struct WebhookEndpoint {
     #[serde(with = "roster_core::time::seconds::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub failing_since: Option<Timestamp>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
 

@@ -23,6 +23,7 @@ pub struct GroupRecord {
 }
 
 /// A group as the App API shows it (its members are a list of their own).
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Group {
     pub id: OrgGroupId,
@@ -33,11 +34,7 @@ pub struct Group {
     /// The group's id in an identity provider, if it has one.
     #[schema(example = "00g1emaKYZTWRYYRRTSK")]
     pub external_id: Option<String>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
 
@@ -64,6 +61,7 @@ impl Group {
 }
 
 /// A member of a group: a user of the org, with its name and email as they are now.
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Queryable, Serialize, ToSchema)]
 pub struct GroupMember {
     pub group_id: OrgGroupId,
@@ -75,8 +73,6 @@ pub struct GroupMember {
     #[schema(example = "sasha@auroralabs.com")]
     pub email: String,
     /// When the user joined the group.
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
 }
 

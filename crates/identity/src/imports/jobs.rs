@@ -18,6 +18,7 @@ use crate::{ImportId, OrgId};
 use roster_core::imports::ExternalKeys;
 
 /// An import's state and counts, as `GET /api/v1/app/user-imports/{id}` shows them.
+#[roster_core::time::timestamps(seconds)]
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
 #[diesel(table_name = user_imports, check_for_backend(diesel::pg::Pg))]
 pub struct ImportJob {
@@ -38,11 +39,7 @@ pub struct ImportJob {
     pub failed: i64,
     /// What stopped the whole import, when it `failed`.
     pub error: Option<String>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 

@@ -47,6 +47,7 @@ pub struct UserRecord {
 }
 
 /// A user as the App API shows it.
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
     pub id: UserId,
@@ -63,8 +64,6 @@ pub struct User {
     pub state: UserState,
     /// The user's roles (Roster gives each user exactly one).
     pub roles: Vec<Role>,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
     #[schema(schema_with = roster_core::metadata::schema)]
     pub metadata: Metadata,

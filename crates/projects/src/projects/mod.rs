@@ -42,6 +42,7 @@ pub struct ProjectRecord {
 }
 
 /// A project as the App API shows it; `is_pinned` is for the user the answer is about.
+#[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Project {
     pub id: ProjectId,
@@ -66,11 +67,7 @@ pub struct Project {
     pub is_pinned: bool,
     /// The user who created the project.
     pub created_by: UserId,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::seconds")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45Z")]
     pub updated_at: Timestamp,
 }
 

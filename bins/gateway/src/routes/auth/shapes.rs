@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// better-auth's user.
+#[roster_core::time::timestamps(millis)]
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = AuthUser)]
@@ -20,11 +21,7 @@ pub struct User {
     /// Whether the account proved it owns its email.
     pub email_verified: bool,
     pub image: Option<String>,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 
@@ -45,6 +42,7 @@ impl From<Account> for User {
 /// better-auth's session. `token` is the session's token for the caller's own session
 /// (get-session); in list-sessions it is the session's id, which revoke-session takes in
 /// its place, because Roster keeps only a hash of each token (docs/compatibility.md).
+#[roster_core::time::timestamps(millis)]
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = AuthSession)]
@@ -54,14 +52,8 @@ pub struct SessionView {
     pub token: String,
     #[schema(value_type = String)]
     pub user_id: AccountId,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
