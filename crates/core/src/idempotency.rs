@@ -124,16 +124,13 @@ fn micros(window: Duration) -> i64 {
 
 /// A condition that is always true and commits the statement's transaction without
 /// waiting for its WAL to reach the disk (`synchronous_commit` off for that transaction
-/// alone): an idempotent create then waits for one flush, its create's, as a plain one
-/// does, instead of three (62% of the create rate, 3 fsyncs; docs/performance.md).
-/// - A claim needs no flush of its own: the create it precedes commits after it, and
-///   flushing that commit flushes every WAL record before it, the claim's included. A
-///   claim lost in a crash before then guarded nothing, since no create ran.
+/// alone), for the writes whose loss in a crash costs nothing (docs/performance.md):
+/// - A claim: the create it precedes commits after it, and flushing that commit flushes
+///   every WAL record before it, the claim's included. A claim lost in a crash before then
+///   guarded nothing, since no create ran.
 /// - A release: a key it would have freed is taken over once its in-flight lease ends.
-/// - A stored answer is on disk within PostgreSQL's WAL writer delay (3 x 200 ms at most,
-///   sooner under load, when any other commit flushes it). Lost in a database crash
-///   within that time, the key stays in flight as after a gateway crash between the
-///   create and [`finish`]: 409 until [`IN_FLIGHT_LEASE`] ends, then taken over.
+/// The stored answer is flushed before the client sees it: lost, a retry would run the
+/// create again once the lease ended.
 const UNFLUSHED: &str = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
 
 /// Claims `scope`'s key for a request of `fingerprint`, or says what holds it. A key older
@@ -200,10 +197,10 @@ pub async fn finish(
     let json = serde_json::to_string(answer)
         .map_err(|e| DomainError::internal_msg(format!("an answer to store: {e}")))?;
     let sealed = sealed::seal(key, &scope.bound_to(), &json)?;
-    diesel::sql_query(format!(
+    diesel::sql_query(
         "UPDATE idempotency_keys SET answer = $4 \
-         WHERE tenant = $1 AND credential = $2 AND key = $3 AND {UNFLUSHED}"
-    ))
+         WHERE tenant = $1 AND credential = $2 AND key = $3",
+    )
     .bind::<Text, _>(&scope.tenant)
     .bind::<Bytea, _>(&scope.credential)
     .bind::<Text, _>(&scope.key)
