@@ -129,6 +129,7 @@ fn micros(window: Duration) -> i64 {
 ///   every WAL record before it, the claim's included. A claim lost in a crash before then
 ///   guarded nothing, since no create ran.
 /// - A release: a key it would have freed is taken over once its in-flight lease ends.
+///
 /// The stored answer is flushed before the client sees it: lost, a retry would run the
 /// create again once the lease ended.
 const UNFLUSHED: &str = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
