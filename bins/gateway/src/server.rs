@@ -166,10 +166,12 @@ fn build_with_pools(
     // Wakes this process's deliverers and mail sender once a write that queued rows for
     // them commits, and tells the other processes (`roster_core::outbox::Announcer`).
     let announcer = roster_core::outbox::Announcer::default();
-    background.spawn(announcer.clone().run(
-        roster_core::db::pool(&config.database_url, 1)
-            .map_err(|e| std::io::Error::other(e.to_string()))?,
-    ));
+    background.spawn(
+        announcer.clone().run(
+            roster_core::db::pool(&config.database_url, 1)
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        ),
+    );
     let deliverer = roster_webhooks::deliverer::Deliverer::new(
         &config.database_url,
         config.webhooks.delivery(),

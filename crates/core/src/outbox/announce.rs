@@ -202,11 +202,9 @@ mod tests {
             NOTED.with(|n| n.add(CHANNEL));
             tokio::time::sleep(Duration::from_secs(3600)).await;
         });
-        assert!(
-            tokio::time::timeout(Duration::from_millis(10), unfinished)
-                .await
-                .is_err()
-        );
+        assert!(tokio::time::timeout(Duration::from_millis(10), unfinished)
+            .await
+            .is_err());
         assert!(woken(&wake));
     }
 }

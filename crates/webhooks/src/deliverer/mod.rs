@@ -67,8 +67,7 @@ impl Deliverer {
     /// outbox shares ([`roster_core::outbox`]), woken by `announcer` in this process.
     pub async fn run(self, announcer: Announcer) {
         let workers = self.config.workers;
-        roster_core::outbox::run(&self, &self.pool, &self.database_url, workers, &announcer)
-            .await;
+        roster_core::outbox::run(&self, &self.pool, &self.database_url, workers, &announcer).await;
     }
 }
 
