@@ -7,6 +7,7 @@ mod events;
 mod filter;
 mod last_admin;
 mod list;
+mod metadata_page;
 mod model;
 mod word_search;
 
