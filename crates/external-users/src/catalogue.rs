@@ -101,16 +101,13 @@ macro_rules! catalogue {
         pub struct $catalogue;
 
         $(#[$entry_meta])*
+        #[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
         #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
         #[diesel(table_name = $table, check_for_backend(diesel::pg::Pg))]
         #[serde(rename_all = "camelCase")]
         pub struct $entry {
-            #[serde(with = "roster_core::time::millis")]
-            #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
             pub created_at: Timestamp,
             pub id: $id,
-            #[serde(with = "roster_core::time::millis")]
-            #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
             pub updated_at: Timestamp,
             #[schema(schema_with = entry_name)]
             pub name: String,

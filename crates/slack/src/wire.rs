@@ -97,6 +97,7 @@ impl From<Option<LinkRecord>> for LinkStatus {
 }
 
 /// A user's Slack connection, as `users/status` shows it.
+#[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
@@ -104,8 +105,6 @@ pub struct Connection {
     pub app_user_id: UserId,
     /// The link's id.
     pub connection_id: SlackLinkId,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub linked_at: Timestamp,
     pub slack_display_name: Option<String>,
     pub slack_team_id: String,
@@ -142,6 +141,7 @@ pub struct Success {
 }
 
 /// A linked Slack user, as a workspace's member list shows it.
+#[roster_core::time::timestamps(millis, example = "2026-02-08T14:12:45.123Z")]
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkedUser {
@@ -150,8 +150,6 @@ pub struct LinkedUser {
     #[serde(with = "millis_opt")]
     #[schema(value_type = Option<String>, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub last_used_at: Option<Timestamp>,
-    #[serde(with = "roster_core::time::millis")]
-    #[schema(value_type = String, format = DateTime, example = "2026-02-08T14:12:45.123Z")]
     pub linked_at: Timestamp,
     pub slack_email: Option<String>,
     pub slack_team_id: String,
