@@ -59,7 +59,7 @@ impl PgbenchResult {
 /// Reads pgbench's summary.
 pub fn parse(output: &str) -> Result<PgbenchResult> {
     let mut r = PgbenchResult::default();
-    let mut seen_tps = false;
+    let (mut seen_tps, mut seen_count) = (false, false);
     for line in output.lines().map(str::trim) {
         let number_after = |prefix: &str| -> Option<f64> {
             line.strip_prefix(prefix)?
@@ -74,13 +74,15 @@ pub fn parse(output: &str) -> Result<PgbenchResult> {
             seen_tps = true;
         } else if let Some(v) = number_after("number of transactions actually processed: ") {
             r.transactions = v as u64;
+            seen_count = true;
         } else if let Some(v) = number_after("number of failed transactions: ") {
             r.failed = v as u64;
         } else if let Some(v) = number_after("latency average = ") {
             r.latency_avg_ms = v;
         }
     }
-    if !seen_tps {
+    // With no transaction done in the time, pgbench 15 prints no tps: the rate is 0.
+    if !seen_tps && !(seen_count && r.transactions == 0) {
         bail!("pgbench printed no tps; its output:\n{output}");
     }
     Ok(r)
@@ -131,6 +133,18 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_transaction_done_is_a_rate_of_0() {
+        let out = "transaction type: /tmp/x.sql
+duration: 5 s
+number of transactions actually processed: 0
+number of failed transactions: 0 (NaN%)
+";
+        let r = parse(out).unwrap();
+        assert_eq!((r.tps, r.transactions), (0.0, 0));
+        assert!(parse("duration: 5 s\n").is_err());
+    }
 
     #[test]
     fn parses_the_summary_of_pgbench_15() {

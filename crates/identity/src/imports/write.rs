@@ -163,12 +163,13 @@ pub async fn batch(
             changes.extend(updated.into_iter().map(|u| (EventType::UserUpdated, u)));
         }
     }
-    let events = changes
-        .iter()
-        .map(|(kind, user)| NewEvent::new(user.org_id.as_str(), *kind, user.id.as_str(), user))
-        .collect::<DomainResult<Vec<_>>>()?;
-    for chunk in events.chunks(1000) {
-        events::emit_all(conn, chunk).await?;
+    // Built a chunk at a time: an event's data is far bigger than its user.
+    for chunk in changes.chunks(2000) {
+        let events = chunk
+            .iter()
+            .map(|(kind, user)| NewEvent::new(user.org_id.as_str(), *kind, user.id.as_str(), user))
+            .collect::<DomainResult<Vec<_>>>()?;
+        events::emit_all(conn, &events).await?;
     }
     Ok(errors)
 }
