@@ -12,9 +12,12 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::{limited, prepared_once};
 use roster_identity::schema::{user_counts, users};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::row::ScimUserRow;
+use super::view::UserView;
 use super::{columns, render_with, Scope};
 use crate::error::ScimResult;
 use crate::filter::sql::narrowed;
@@ -31,12 +34,47 @@ const GROUPS: &str = "(SELECT json_agg(json_build_array(g.id, g.display_name) \
 /// What a row carries beside the user: its groups, and the total (without a filter).
 type Row = (ScimUserRow, Option<String>, Option<i64>);
 
+/// A page of Users as answered, a `ListResponse`: each user written straight from its row,
+/// unless `attributes` or `excludedAttributes` asks for a projection.
+pub struct UserList<'a> {
+    total: i64,
+    start_index: i64,
+    resources: Resources<'a>,
+}
+
+enum Resources<'a> {
+    Projected(Vec<Json>),
+    Whole(Vec<UserView<'a>>),
+}
+
+impl Serialize for UserList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // The keys in the order `list::response` has them (sorted).
+        let mut m = s.serialize_map(Some(5))?;
+        let items = match &self.resources {
+            Resources::Projected(r) => {
+                m.serialize_entry("Resources", r)?;
+                r.len()
+            }
+            Resources::Whole(r) => {
+                m.serialize_entry("Resources", r)?;
+                r.len()
+            }
+        };
+        m.serialize_entry("itemsPerPage", &items)?;
+        m.serialize_entry("schemas", &[list::LIST_SCHEMA])?;
+        m.serialize_entry("startIndex", &self.start_index)?;
+        m.serialize_entry("totalResults", &self.total)?;
+        m.end()
+    }
+}
+
 /// The org's users, oldest first, with the exact total.
-pub async fn list(
+pub async fn list<'a>(
     conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
+    scope: Scope<'a>,
     query: &ListQuery,
-) -> ScimResult<Json> {
+) -> ScimResult<UserList<'a>> {
     let org_id = scope.org_id;
     let filter = query.filter.as_ref();
     let base = || {
@@ -78,14 +116,29 @@ pub async fn list(
             }
         }
     };
-    let resources = rows
-        .iter()
-        .map(|(row, groups, _)| {
-            let groups = groups.as_deref().map(|g| user_groups(scope.base, g));
-            render_with(row, scope, &query.projection, groups)
-        })
-        .collect();
-    Ok(list::response(total, query.start_index, resources))
+    let rows = rows.into_iter().map(|(row, groups, _)| {
+        let groups = groups.as_deref().map(|g| user_groups(scope.base, g));
+        (row, groups)
+    });
+    let resources = match query.projection.is_empty() {
+        true => Resources::Whole(
+            rows.map(|(row, groups)| UserView {
+                row,
+                base: scope.base,
+                groups,
+            })
+            .collect(),
+        ),
+        false => Resources::Projected(
+            rows.map(|(row, groups)| render_with(&row, scope, &query.projection, groups))
+                .collect(),
+        ),
+    };
+    Ok(UserList {
+        total,
+        start_index: query.start_index,
+        resources,
+    })
 }
 
 /// The total column: without a filter, the sum of the org's counters (an `InitPlan`, run

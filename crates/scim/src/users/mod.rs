@@ -6,6 +6,7 @@ mod columns;
 pub mod input;
 mod list;
 mod row;
+mod view;
 
 use std::collections::HashMap;
 
@@ -25,7 +26,7 @@ use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
 use crate::scope::Change;
 pub use crate::scope::Scope;
 pub use input::UserInput;
-pub use list::list;
+pub use list::{list, UserList};
 pub use row::ScimUserRow;
 
 fn user_id(id: &str) -> ScimResult<UserId> {
