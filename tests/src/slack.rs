@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{Admin, Expect, TestApp};
 
 impl TestApp {
-    /// Registers the Slack team `team` ("Team <team>") for `admin`'s org, as that admin,
+    /// Registers the Slack team `team` (named `Team <team>`) for `admin`'s org, as that admin,
     /// and links the Slack user `slack_user` (named `<slack_user> on Slack`, with
     /// `slack_email`) to `user`.
     pub async fn slack_linked(

@@ -1,8 +1,5 @@
 //! Authentication extractors: who is calling, and as which user of which org.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -14,6 +11,7 @@ use roster_identity::tokens::TOKEN_PREFIX;
 
 use crate::credentials::CredentialCache;
 use crate::error::ApiError;
+use crate::extract::{deref_to_inner, narrowed_extractor, Extracting};
 use crate::state::AppState;
 
 /// The session cookie, named as better-auth names it so that its clients work unchanged.
@@ -29,14 +27,20 @@ pub const CREDENTIAL_CACHE_TTL: std::time::Duration =
 /// The longest org reference (slug or id) worth looking up; longer ones are a 400.
 pub const MAX_ORG_REF: usize = 100;
 
+/// The `authorization` header of a request, trimmed, when it is text.
+fn authorization(req: &HttpRequest) -> Option<&str> {
+    Some(
+        req.headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .trim(),
+    )
+}
+
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = authorization(req)?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
         .then(|| token.trim().to_owned())
@@ -126,6 +130,23 @@ fn invalid_org_header() -> ApiError {
     )
 }
 
+/// Runs `then` over what an App-family request brings: the app state, its credential and
+/// the org it names in `x-org` (see [`org_header`]), read before the future runs.
+fn signed_in<T: 'static>(
+    req: &HttpRequest,
+    then: impl AsyncFnOnce(
+            web::Data<AppState>,
+            Option<String>,
+            Result<Option<String>, ApiError>,
+        ) -> Result<T, ApiError>
+        + 'static,
+) -> Extracting<T> {
+    let state = state(req);
+    let secret = credential(req);
+    let org = org_header(req);
+    Box::pin(async move { then(state?, secret, org).await })
+}
+
 /// A signed-in account (token or session), whatever org it is working in, and the org its
 /// request names in `x-org` (trimmed; absent when empty).
 #[derive(Debug, Clone)]
@@ -133,14 +154,10 @@ pub struct Caller(pub Authenticated, pub Option<String>);
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Extracting<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = state(req);
-        let secret = credential(req);
-        let org = org_header(req);
-        Box::pin(async move {
-            let state = state?;
+        signed_in(req, async |state, secret, org| {
             let org = org?.filter(|o| !o.is_empty());
             Ok(Caller(authenticate(&state, secret).await?, org))
         })
@@ -151,23 +168,14 @@ impl FromRequest for Caller {
 #[derive(Debug, Clone)]
 pub struct AppCaller(pub Principal);
 
-impl std::ops::Deref for AppCaller {
-    type Target = Principal;
-    fn deref(&self) -> &Principal {
-        &self.0
-    }
-}
+deref_to_inner!(AppCaller => Principal);
 
 impl FromRequest for AppCaller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Extracting<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = state(req);
-        let secret = credential(req);
-        let org = org_header(req);
-        Box::pin(async move {
-            let state = state?;
+        signed_in(req, async |state, secret, org| {
             let authenticated = authenticate(&state, secret).await?;
             let org = match org? {
                 Some(org) if org.is_empty() => return Err(invalid_org_header()),
@@ -197,26 +205,12 @@ impl FromRequest for AppCaller {
 #[derive(Debug, Clone)]
 pub struct AdminCaller(pub Principal);
 
-impl std::ops::Deref for AdminCaller {
-    type Target = Principal;
-    fn deref(&self) -> &Principal {
-        &self.0
-    }
-}
+deref_to_inner!(AdminCaller => Principal);
 
-impl FromRequest for AdminCaller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let caller = AppCaller::from_request(req, payload);
-        Box::pin(async move {
-            let AppCaller(principal) = caller.await?;
-            principal.require_admin()?;
-            Ok(AdminCaller(principal))
-        })
-    }
-}
+narrowed_extractor!(AdminCaller, ApiError: AppCaller => |AppCaller(principal): AppCaller| {
+    principal.require_admin()?;
+    Ok(AdminCaller(principal))
+});
 
 /// Not a user of the org `x-org` names: whether no such org exists or the caller is not in
 /// it stays unsaid (the caller cannot see that org either way).
@@ -234,12 +228,7 @@ fn unknown_org(e: DomainError) -> DomainError {
 /// The credential of an external-family request: the `authorization` header as is, or
 /// after a `Bearer ` prefix.
 pub fn authorization_credential(req: &HttpRequest) -> Option<String> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = authorization(req)?;
     let credential = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
         _ => value,
@@ -267,7 +256,7 @@ impl ExternalCaller {
 
 impl FromRequest for ExternalCaller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Extracting<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state(req);

@@ -185,50 +185,58 @@ impl Modify for CommonResponses {
                     .build(),
             ),
         );
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for op in ops.into_iter().flatten() {
-                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-                let has_body = op.request_body.is_some();
-                let has_path_param = path.contains('{');
-                let mut wanted: Vec<&str> = Vec::new();
-                if path == "/healthz" {
-                    continue;
-                }
-                if path.starts_with(SCIM_BASE) {
-                    scim_errors(op, secured, has_path_param);
-                    continue;
-                }
-                wanted.extend(["500", "503"]);
-                if path != "/readyz" {
-                    wanted.push("400");
-                }
-                if secured {
-                    wanted.extend(["401", "403"]);
-                }
-                if has_body {
-                    wanted.extend(["413", "415"]);
-                }
-                if has_path_param {
-                    wanted.push("404");
-                }
-                for status in wanted {
-                    op.responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| {
-                            RefOr::Ref(Ref::new(format!("#/components/responses/Problem{status}")))
-                        });
-                }
+        for (path, op) in operations_mut(openapi) {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = op.request_body.is_some();
+            let has_path_param = path.contains('{');
+            let mut wanted: Vec<&str> = Vec::new();
+            if path == "/healthz" {
+                continue;
+            }
+            if path.starts_with(SCIM_BASE) {
+                scim_errors(op, secured, has_path_param);
+                continue;
+            }
+            wanted.extend(["500", "503"]);
+            if path != "/readyz" {
+                wanted.push("400");
+            }
+            if secured {
+                wanted.extend(["401", "403"]);
+            }
+            if has_body {
+                wanted.extend(["413", "415"]);
+            }
+            if has_path_param {
+                wanted.push("404");
+            }
+            for status in wanted {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| {
+                        RefOr::Ref(Ref::new(format!("#/components/responses/Problem{status}")))
+                    });
             }
         }
     }
+}
+
+/// Every operation of the document (methods get, put, post, delete and patch) with its
+/// path, in the document's order.
+pub(crate) fn operations_mut(
+    doc: &mut OpenApiDoc,
+) -> impl Iterator<Item = (&str, &mut utoipa::openapi::path::Operation)> {
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        ops.into_iter().flatten().map(move |op| (path.as_str(), op))
+    })
 }
 
 /// SCIM's errors: the SCIM error schema, `application/scim+json`.

@@ -166,13 +166,22 @@ fn build_with_pools(
             .map_err(|e| std::io::Error::other(e.to_string()))?,
         config.idempotency_hours,
     ));
+    // Wakes this process's deliverers and mail sender once a write that queued rows for
+    // them commits, and tells the other processes (`roster_core::outbox::Announcer`).
+    let announcer = roster_core::outbox::Announcer::default();
+    background.spawn(
+        announcer.clone().run(
+            roster_core::db::pool(&config.database_url, 1)
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        ),
+    );
     let deliverer = roster_webhooks::deliverer::Deliverer::new(
         &config.database_url,
         config.webhooks.delivery(),
         config.webhook_key(),
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;
-    background.spawn(deliverer.run());
+    background.spawn(deliverer.run(announcer.clone()));
     match config
         .mail
         .sender(&config.public_url)
@@ -181,7 +190,7 @@ fn build_with_pools(
         Some(mail) => {
             let sender = roster_mail::sender::Sender::new(&config.database_url, mail)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            background.spawn(sender.run());
+            background.spawn(sender.run(announcer.clone()));
         }
         None => tracing::info!(
             "mail is not configured (ROSTER_SMTP_URL): verification and password-reset \
@@ -205,7 +214,8 @@ fn build_with_pools(
         principals,
         scim_clients,
         config: Arc::new(config),
-        writer: Writer::new(pools[0].clone(), metrics.clone(), 1),
+        writer: Writer::new(pools[0].clone(), metrics.clone(), 1, announcer.clone()),
+        announcer,
         metrics,
         limits: Arc::new(limits),
         defences,
@@ -223,6 +233,7 @@ fn build_with_pools(
             state.pool.clone(),
             state.metrics.clone(),
             worker_share(total_writers, workers, worker),
+            state.announcer.clone(),
         );
         App::new()
             .app_data(web::Data::new(state))

@@ -29,6 +29,8 @@ pub struct AppState {
     pub scim_clients: Arc<ScimClientCache>,
     /// This worker thread's write path.
     pub writer: Writer,
+    /// Wakes the outbox workers once a request's writes that queued rows have committed.
+    pub announcer: roster_core::outbox::Announcer,
     /// Held only to end the background tasks with the server.
     pub background: Arc<crate::background::BackgroundTasks>,
     /// The process's turns at checking and hashing passwords (`ROSTER_PASSWORD_HASHERS`).

@@ -89,17 +89,7 @@ macro_rules! prefixed_id {
             }
         }
 
-        impl ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut ::diesel::serialize::Output<'b, '_, ::diesel::pg::Pg>,
-            ) -> ::diesel::serialize::Result {
-                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::to_sql(
-                    self.0.as_str(),
-                    out,
-                )
-            }
-        }
+        $crate::text_to_sql!($name);
 
         impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
             fn from_sql(

@@ -122,6 +122,18 @@ fn micros(window: Duration) -> i64 {
     i64::try_from(window.as_micros()).unwrap_or(i64::MAX)
 }
 
+/// A condition that is always true and commits the statement's transaction without
+/// waiting for its WAL to reach the disk (`synchronous_commit` off for that transaction
+/// alone), for the writes whose loss in a crash costs nothing (docs/performance.md):
+/// - A claim: the create it precedes commits after it, and flushing that commit flushes
+///   every WAL record before it, the claim's included. A claim lost in a crash before then
+///   guarded nothing, since no create ran.
+/// - A release: a key it would have freed is taken over once its in-flight lease ends.
+///
+/// The stored answer is flushed before the client sees it: lost, a retry would run the
+/// create again once the lease ended.
+const UNFLUSHED: &str = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
+
 /// Claims `scope`'s key for a request of `fingerprint`, or says what holds it. A key older
 /// than `window`, or unanswered past [`IN_FLIGHT_LEASE`], counts as unused: it is taken over.
 pub async fn claim(
@@ -133,15 +145,15 @@ pub async fn claim(
 ) -> DomainResult<Claim> {
     // A row released between the INSERT and the SELECT is claimed by the next turn.
     for _ in 0..3 {
-        let claimed = diesel::sql_query(
+        let claimed = diesel::sql_query(format!(
             "INSERT INTO idempotency_keys AS k (tenant, credential, key, fingerprint) \
-             VALUES ($1, $2, $3, $4) \
+             SELECT $1, $2, $3, $4 WHERE {UNFLUSHED} \
              ON CONFLICT (tenant, credential, key) DO UPDATE \
              SET fingerprint = EXCLUDED.fingerprint, answer = NULL, created_at = now() \
              WHERE k.created_at < now() - $5 * interval '1 microsecond' \
                 OR (k.answer IS NULL AND k.created_at < now() - $6 * interval '1 microsecond') \
-             RETURNING 1::int8 AS one",
-        )
+             RETURNING 1::int8 AS one"
+        ))
         .bind::<Text, _>(&scope.tenant)
         .bind::<Bytea, _>(&scope.credential)
         .bind::<Text, _>(&scope.key)
@@ -201,10 +213,10 @@ pub async fn finish(
 
 /// Gives back a key whose request failed, so that a retry runs it afresh.
 pub async fn release(conn: &mut AsyncPgConnection, scope: &Scope) -> DomainResult<()> {
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "DELETE FROM idempotency_keys \
-         WHERE tenant = $1 AND credential = $2 AND key = $3 AND answer IS NULL",
-    )
+         WHERE tenant = $1 AND credential = $2 AND key = $3 AND answer IS NULL AND {UNFLUSHED}"
+    ))
     .bind::<Text, _>(&scope.tenant)
     .bind::<Bytea, _>(&scope.credential)
     .bind::<Text, _>(&scope.key)

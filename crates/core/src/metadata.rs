@@ -216,7 +216,7 @@ impl MetadataUpdate {
         Ok(Self::Merge { set, remove })
     }
 
-    /// What [`apply`] takes: whether to start from an empty map, the keys set, the keys
+    /// What applying it takes: whether to start from an empty map, the keys set, the keys
     /// removed.
     pub fn into_parts(self) -> (bool, Metadata, Vec<String>) {
         match self {

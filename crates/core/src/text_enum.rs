@@ -71,6 +71,24 @@ macro_rules! text_enum {
             }
         }
 
+        $crate::text_to_sql!($name);
+
+        impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
+            fn from_sql(
+                bytes: <::diesel::pg::Pg as ::diesel::backend::Backend>::RawValue<'_>,
+            ) -> ::diesel::deserialize::Result<Self> {
+                let raw = <String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::from_sql(bytes)?;
+                raw.parse().map_err(|()| format!("unexpected {} value {raw:?}", stringify!($name)).into())
+            }
+        }
+    };
+}
+
+/// `ToSql<Text>` for a type stored as the text its `as_str` gives (ids and text enums).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! text_to_sql {
+    ($name:ident) => {
         impl ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,
@@ -80,15 +98,6 @@ macro_rules! text_enum {
                     self.as_str(),
                     out,
                 )
-            }
-        }
-
-        impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
-            fn from_sql(
-                bytes: <::diesel::pg::Pg as ::diesel::backend::Backend>::RawValue<'_>,
-            ) -> ::diesel::deserialize::Result<Self> {
-                let raw = <String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::from_sql(bytes)?;
-                raw.parse().map_err(|()| format!("unexpected {} value {raw:?}", stringify!($name)).into())
             }
         }
     };

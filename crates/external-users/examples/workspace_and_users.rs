@@ -7,26 +7,16 @@
 use roster_core::etag::Precondition;
 use roster_core::page::Paging;
 use roster_core::search::SearchTerm;
-use roster_core::text::Slug;
 use roster_external_users::paging::PageRequest;
 use roster_external_users::users::{
     self, ExternalUserChanges, ExternalUserFilter, NewExternalUser,
 };
 use roster_external_users::{channels, tiers, workspaces};
-use roster_identity::orgs;
-
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use roster_identity::quickstart::{self, Result};
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
-    println!("migrations applied: {}", applied.len());
-
-    // A slug of its own, so that the example runs again on the same database.
-    let slug = Slug::parse("slug", &format!("example-external-{}", std::process::id()))?;
-    let org = orgs::create(&mut conn, &slug, "Example External Org").await?;
-    println!("created org {} ({})", org.slug, org.id);
+    let (mut conn, org) = quickstart::connect_with_org("external", "Example External Org").await?;
 
     // What `roster-gateway bootstrap` does for the external family: the org's first
     // workspace (created as `Default`) and a fresh API key. The key's secret is shown

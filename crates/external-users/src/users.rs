@@ -130,6 +130,23 @@ struct UserRow {
 }
 
 impl UserRow {
+    /// The row of a new user, with the super identity it joins (whether that was created
+    /// for it too).
+    async fn of(
+        conn: &mut AsyncPgConnection,
+        workspace_id: WorkspaceId,
+        new: NewExternalUser,
+    ) -> DomainResult<(Self, bool)> {
+        let (super_identity_id, created) = super_identities::for_new_user(
+            conn,
+            workspace_id,
+            new.channel_id,
+            new.identifier.as_deref(),
+        )
+        .await?;
+        Ok((Self::new(workspace_id, super_identity_id, new), created))
+    }
+
     fn new(
         workspace_id: WorkspaceId,
         super_identity_id: SuperIdentityId,
@@ -164,15 +181,9 @@ pub async fn create(
     new: NewExternalUser,
 ) -> DomainResult<ExternalUser> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let (super_identity_id, _) = super_identities::for_new_user(
-            conn,
-            workspace_id,
-            new.channel_id,
-            new.identifier.as_deref(),
-        )
-        .await?;
+        let (row, _) = UserRow::of(conn, workspace_id, new).await?;
         let user = diesel::insert_into(users::table)
-            .values(UserRow::new(workspace_id, super_identity_id, new))
+            .values(row)
             .returning(ExternalUser::as_returning())
             .get_result(conn)
             .await
@@ -193,15 +204,10 @@ pub(crate) async fn create_if_absent(
     new: NewExternalUser,
 ) -> DomainResult<Option<ExternalUser>> {
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let (super_identity_id, created) = super_identities::for_new_user(
-            conn,
-            workspace_id,
-            new.channel_id,
-            new.identifier.as_deref(),
-        )
-        .await?;
+        let (row, created) = UserRow::of(conn, workspace_id, new).await?;
+        let super_identity_id = row.super_identity_id;
         let user = diesel::insert_into(users::table)
-            .values(UserRow::new(workspace_id, super_identity_id, new))
+            .values(row)
             .on_conflict_do_nothing()
             .returning(ExternalUser::as_returning())
             .get_result(conn)

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::credential::{self, Issued, Listed};
+use roster_core::db::OrNotFound;
 use roster_core::error::DomainResult;
 use roster_core::events::EventType;
 use roster_core::page::{Cursor, Page, Paging};
@@ -121,8 +122,13 @@ pub async fn get(
         .select(Workspace::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("workspace"))
+        .or_not_found("workspace")
+}
+
+/// The workspaces of an org.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn of_org<'a>(org_id: &'a str) -> _ {
+    external_workspaces::table.filter(external_workspaces::org_id.eq(org_id))
 }
 
 /// An org's workspaces, oldest first.
@@ -132,13 +138,8 @@ pub async fn list(
     paging: &Paging,
 ) -> DomainResult<Page<Workspace>> {
     let (offset, size) = paging.offset_only()?;
-    let total: i64 = external_workspaces::table
-        .filter(external_workspaces::org_id.eq(org_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    let rows = external_workspaces::table
-        .filter(external_workspaces::org_id.eq(org_id))
+    let total: i64 = of_org(org_id).count().get_result(conn).await?;
+    let rows = of_org(org_id)
         .order((
             external_workspaces::created_at.asc(),
             external_workspaces::id.asc(),

@@ -5,22 +5,13 @@
 
 use roster_core::page::{Cursor, Paging};
 use roster_core::search::SearchTerm;
-use roster_core::text::{Email, Slug};
-use roster_identity::users::{self, NewUser, UserFilter};
-use roster_identity::{orgs, Role};
-
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use roster_identity::quickstart::{self, Result};
+use roster_identity::users::{self, UserFilter};
+use roster_identity::Role;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
-    println!("migrations applied: {}", applied.len());
-
-    // A slug of its own, so that the example runs again on the same database.
-    let slug = Slug::parse("slug", &format!("example-{}", std::process::id()))?;
-    let org = orgs::create(&mut conn, &slug, "Example Org").await?;
-    println!("created org {} ({})", org.slug, org.id);
+    let (mut conn, org) = quickstart::connect_with_org("identity", "Example Org").await?;
 
     let people = [
         ("Ada Lovelace", "ada", Role::AppAdmin),
@@ -30,17 +21,7 @@ async fn main() -> Result<()> {
         ("Donald Knuth", "donald", Role::AppMember),
     ];
     for (name, local, role) in people {
-        let new = NewUser {
-            account_id: None,
-            role,
-            email: Email::parse("email", &format!("{local}@example.com"))?,
-            name: name.to_owned(),
-            given_name: None,
-            family_name: None,
-            job_position_name: None,
-            job_position_description: None,
-            metadata: Default::default(),
-        };
+        let new = quickstart::new_user(name, local, role)?;
         let user = users::create(&mut conn, &org.id, new).await?;
         println!(
             "created user {} <{}> as {:?}",

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::db::ConnectionSource;
+use roster_core::db::OrNotFound;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::{self, EventType, NewEvent};
 use roster_core::keys::identity_key;
@@ -144,8 +145,7 @@ pub async fn get(conn: &mut AsyncPgConnection, id: &AccountId) -> DomainResult<A
         .select(Account::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("account"))
+        .or_not_found("account")
 }
 
 #[derive(QueryableByName)]

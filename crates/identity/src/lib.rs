@@ -5,7 +5,8 @@
 //! one transaction; they return `DomainResult`. Start with [`orgs::find`] or
 //! [`orgs::create`], then [`users::create`] and [`users::list`]; run
 //! `roster_core::migrations::run_pending` on the database first. The example
-//! `cargo run -p roster-identity --example org_and_users` does all of it. Org groups and
+//! `cargo run -p roster-identity --example org_and_users` does all of it, with
+//! [`quickstart`]'s first steps. Org groups and
 //! their members are in [`groups`]; [`users::delete`] deletes a user from its org.
 //!
 //! ```no_run
@@ -37,6 +38,7 @@ pub mod orgs;
 pub mod ownership;
 pub mod password_formats;
 pub mod passwords;
+pub mod quickstart;
 pub mod requests;
 pub mod schema;
 pub mod scim_tokens;

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::db::OrNotFound;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::text::Slug;
 use roster_core::time::Timestamp;
@@ -30,11 +31,7 @@ pub async fn find(conn: &mut AsyncPgConnection, slug_or_id: &str) -> DomainResul
         Some(id) => query.filter(orgs::id.eq(id)),
         None => query.filter(orgs::slug.eq(slug_or_id)),
     };
-    query
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("org"))
+    query.first(conn).await.or_not_found("org")
 }
 
 /// Creates an org; a taken slug is a 409.

@@ -18,5 +18,5 @@ pub use links::Purpose;
 pub use outbox::{Link, NewMail};
 pub use transport::Transport;
 
-/// The notification channel that wakes the sender (the outbox's insert trigger).
+/// The notification channel that wakes the sender (`roster_core::outbox::queued`).
 pub const MAIL_CHANNEL: &str = "roster_mail";

@@ -55,5 +55,5 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, mails: &[NewMail]) -> DomainR
         .values(rows)
         .execute(conn)
         .await?;
-    Ok(())
+    roster_core::outbox::queued(conn, crate::MAIL_CHANNEL).await
 }

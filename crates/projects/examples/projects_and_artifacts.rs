@@ -5,13 +5,10 @@
 //!
 //! `DATABASE_URL=postgres://… cargo run -p roster-projects --example projects_and_artifacts`
 
-use diesel_async::AsyncPgConnection;
 use roster_core::etag::Precondition;
 use roster_core::page::{Cursor, Paging};
-use roster_core::text::{Email, Slug};
-use roster_identity::auth::Principal;
-use roster_identity::users::{self, NewUser};
-use roster_identity::{orgs, OrgId, Role};
+use roster_identity::quickstart::{self, Result};
+use roster_identity::Role;
 use roster_projects::artifacts::{
     self, ArtifactChanges, ArtifactFilter, ArtifactSource, ArtifactState, ArtifactType,
     IngestStatus, NewArtifact,
@@ -20,22 +17,15 @@ use roster_projects::members::{self, NewMember};
 use roster_projects::projects::{self, NewProject, ProjectChanges, ProjectFilter};
 use roster_projects::{ProjectRole, Visibility};
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
 #[tokio::main]
 async fn main() -> Result<()> {
-    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
-    println!("migrations applied: {}", applied.len());
-
-    // A slug of its own, so that the example runs again on the same database.
-    let slug = Slug::parse("slug", &format!("example-projects-{}", std::process::id()))?;
-    let org = orgs::create(&mut conn, &slug, "Example Projects Org").await?;
-    println!("created org {} ({})", org.slug, org.id);
+    let (mut conn, org) = quickstart::connect_with_org("projects", "Example Projects Org").await?;
 
     // The services take the caller, a user of the org, and decide what it may do.
-    let ada = principal(&mut conn, &org.id, "Ada Lovelace", "ada").await?;
-    let grace = principal(&mut conn, &org.id, "Grace Hopper", "grace").await?;
+    let ada =
+        quickstart::principal(&mut conn, &org.id, "Ada Lovelace", "ada", Role::AppMember).await?;
+    let grace =
+        quickstart::principal(&mut conn, &org.id, "Grace Hopper", "grace", Role::AppMember).await?;
 
     let new = NewProject {
         name: "Customer Insights".to_owned(),
@@ -186,33 +176,6 @@ async fn main() -> Result<()> {
         ada.user.name, project.name, page.total_count
     );
     Ok(())
-}
-
-/// A new AppMember of the org, as the caller the services take.
-async fn principal(
-    conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
-    name: &str,
-    local: &str,
-) -> Result<Principal> {
-    let new = NewUser {
-        account_id: None,
-        role: Role::AppMember,
-        email: Email::parse("email", &format!("{local}@example.com"))?,
-        name: name.to_owned(),
-        given_name: None,
-        family_name: None,
-        job_position_name: None,
-        job_position_description: None,
-        metadata: Default::default(),
-    };
-    let created = users::create(conn, org_id, new).await?;
-    println!("created user {} <{}>", created.name, created.email);
-    let user = users::get(conn, org_id, &created.id).await?;
-    Ok(Principal {
-        account_id: user.account_id.clone(),
-        user,
-    })
 }
 
 fn first_page(size: i64) -> Paging {

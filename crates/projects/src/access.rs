@@ -89,6 +89,18 @@ pub enum Lock {
     ForUpdate,
 }
 
+/// The caller's access to a project, locked for a change, when it is the project's Owner
+/// or an AppAdmin (else a 403; a project it may not see is a 404).
+pub async fn as_owner(
+    conn: &mut AsyncPgConnection,
+    viewer: Viewer<'_>,
+    id: &ProjectId,
+) -> DomainResult<Access> {
+    let access = access(conn, viewer, id, Lock::ForUpdate).await?;
+    access.require_owner()?;
+    Ok(access)
+}
+
 /// The caller's access to a project; a project it may not see (or of another org, or
 /// unknown) is a 404.
 pub async fn access(

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::db::OrNotFound;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::etag::Precondition;
 use roster_core::events::EventType;
@@ -129,10 +130,7 @@ pub async fn create(
     project_id: &ProjectId,
     new: NewArtifact,
 ) -> DomainResult<Artifact> {
-    let viewer = Viewer::from(who);
-    access::access(conn, viewer, project_id, Lock::No)
-        .await?
-        .require_editor()?;
+    let viewer = editor(conn, who, project_id).await?;
     let now = roster_core::time::now();
     conn.transaction::<_, DomainError, _>(async |conn| {
         let artifact = diesel::insert_into(artifacts::table)
@@ -221,20 +219,38 @@ pub async fn list(
     ))
 }
 
+/// The caller as an Owner, Editor or AppAdmin of the project: anyone else is refused.
+async fn editor<'a>(
+    conn: &mut AsyncPgConnection,
+    who: &'a Principal,
+    project_id: &ProjectId,
+) -> DomainResult<Viewer<'a>> {
+    let viewer = Viewer::from(who);
+    access::access(conn, viewer, project_id, Lock::No)
+        .await?
+        .require_editor()?;
+    Ok(viewer)
+}
+
+/// Artifact `id` when it is one of the project's.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn one<'a>(org_id: &'a OrgId, project_id: &'a ProjectId, id: &'a ArtifactId) -> _ {
+    artifacts::table
+        .find((org_id, id))
+        .filter(artifacts::project_id.eq(project_id))
+}
+
 async fn find(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     project_id: &ProjectId,
     id: &ArtifactId,
 ) -> DomainResult<Artifact> {
-    artifacts::table
-        .find((org_id, id))
-        .filter(artifacts::project_id.eq(project_id))
+    one(org_id, project_id, id)
         .select(Artifact::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("artifact"))
+        .or_not_found("artifact")
 }
 
 /// One artifact of a project the caller may see.
@@ -258,23 +274,15 @@ pub async fn update(
     changes: ArtifactChanges,
     pre: &Precondition,
 ) -> DomainResult<Artifact> {
-    let viewer = Viewer::from(who);
-    access::access(conn, viewer, project_id, Lock::No)
-        .await?
-        .require_editor()?;
+    let viewer = editor(conn, who, project_id).await?;
     conn.transaction::<_, DomainError, _>(async |conn| {
         check_locked(conn, viewer.org_id, project_id, id, pre).await?;
-        let artifact = diesel::update(
-            artifacts::table
-                .find((viewer.org_id, id))
-                .filter(artifacts::project_id.eq(project_id)),
-        )
-        .set((&changes, artifacts::updated_at.eq(roster_core::time::now())))
-        .returning(Artifact::as_returning())
-        .get_result(conn)
-        .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("artifact"))?;
+        let artifact = diesel::update(one(viewer.org_id, project_id, id))
+            .set((&changes, artifacts::updated_at.eq(roster_core::time::now())))
+            .returning(Artifact::as_returning())
+            .get_result(conn)
+            .await
+            .or_not_found("artifact")?;
         let kind = EventType::ArtifactUpdated;
         events::emit(conn, viewer.org_id, kind, id, &artifact).await?;
         Ok(artifact)
@@ -290,19 +298,12 @@ pub async fn delete(
     id: &ArtifactId,
     pre: &Precondition,
 ) -> DomainResult<()> {
-    let viewer = Viewer::from(who);
-    access::access(conn, viewer, project_id, Lock::No)
-        .await?
-        .require_editor()?;
+    let viewer = editor(conn, who, project_id).await?;
     conn.transaction::<_, DomainError, _>(async |conn| {
         check_locked(conn, viewer.org_id, project_id, id, pre).await?;
-        let n = diesel::delete(
-            artifacts::table
-                .find((viewer.org_id, id))
-                .filter(artifacts::project_id.eq(project_id)),
-        )
-        .execute(conn)
-        .await?;
+        let n = diesel::delete(one(viewer.org_id, project_id, id))
+            .execute(conn)
+            .await?;
         if n == 0 {
             return Err(DomainError::not_found("artifact"));
         }
@@ -326,9 +327,7 @@ async fn check_locked(
     pre: &Precondition,
 ) -> DomainResult<()> {
     pre.check_row(async || {
-        artifacts::table
-            .find((org_id, id))
-            .filter(artifacts::project_id.eq(project_id))
+        one(org_id, project_id, id)
             .select(artifacts::updated_at)
             .for_update()
             .first(conn)

@@ -97,8 +97,7 @@ pub async fn add(
 ) -> DomainResult<Member> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let access = access::access(conn, viewer, project_id, Lock::ForUpdate).await?;
-        access.require_owner()?;
+        let access = access::as_owner(conn, viewer, project_id).await?;
         let role = match new.role {
             Some(role) => role,
             None if access.project.default_role_enabled => access.project.default_member_role,
@@ -183,8 +182,7 @@ pub async fn set_role(
 ) -> DomainResult<Member> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let access = access::access(conn, viewer, project_id, Lock::ForUpdate).await?;
-        access.require_owner()?;
+        let access = access::as_owner(conn, viewer, project_id).await?;
         let current = member_role(conn, &access, user_id).await?;
         if current == ProjectRole::Owner && role != ProjectRole::Owner {
             ensure_not_last_owner(conn, &access, user_id).await?;
@@ -214,8 +212,7 @@ pub async fn remove(
 ) -> DomainResult<()> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let access = access::access(conn, viewer, project_id, Lock::ForUpdate).await?;
-        access.require_owner()?;
+        let access = access::as_owner(conn, viewer, project_id).await?;
         if member_role(conn, &access, user_id).await? == ProjectRole::Owner {
             ensure_not_last_owner(conn, &access, user_id).await?;
         }

@@ -6,32 +6,26 @@
 //! `DATABASE_URL=postgres://… cargo run -p roster-slack --example link_users`
 
 use diesel_async::AsyncPgConnection;
-use roster_core::text::{Email, Slug};
 use roster_identity::auth::Principal;
-use roster_identity::users::{self, NewUser};
-use roster_identity::{orgs, OrgId, Role};
+use roster_identity::quickstart::{self, Result};
+use roster_identity::{OrgId, Role};
 use roster_slack::link_token::{self, LinkSubject};
 use roster_slack::links::{self, Relink, SlackIdentity, Target, Unlinker};
 use roster_slack::workspaces::{self, NewWorkspace};
 use roster_slack::{SlackUserId, TeamId};
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
 #[tokio::main]
 async fn main() -> Result<()> {
-    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
-    println!("migrations applied: {}", applied.len());
-
-    // A slug and a Slack team of its own, so that the example runs again on the same
-    // database (a Slack team belongs to one org only).
+    // A Slack team of its own too, so that the example runs again on the same database
+    // (a Slack team belongs to one org only).
     let run = std::process::id();
-    let slug = Slug::parse("slug", &format!("example-slack-{run}"))?;
-    let org = orgs::create(&mut conn, &slug, "Example Slack Org").await?;
-    println!("created org {} ({})", org.slug, org.id);
-    let ada = principal(&mut conn, &org.id, "Ada Lovelace", "ada", Role::AppAdmin).await?;
-    let grace = principal(&mut conn, &org.id, "Grace Hopper", "grace", Role::AppMember).await?;
-    let alan = principal(&mut conn, &org.id, "Alan Turing", "alan", Role::AppMember).await?;
+    let (mut conn, org) = quickstart::connect_with_org("slack", "Example Slack Org").await?;
+    let ada =
+        quickstart::principal(&mut conn, &org.id, "Ada Lovelace", "ada", Role::AppAdmin).await?;
+    let grace =
+        quickstart::principal(&mut conn, &org.id, "Grace Hopper", "grace", Role::AppMember).await?;
+    let alan =
+        quickstart::principal(&mut conn, &org.id, "Alan Turing", "alan", Role::AppMember).await?;
 
     // Registered by hand (an OAuth install would also bring a bot token, sealed).
     let team_id = TeamId::parse(&format!("TEX{run}")).ok_or("a Slack team id")?;
@@ -142,35 +136,4 @@ async fn print_links(
         println!("  Slack user {} -> {name}", link.slack_user_id);
     }
     Ok(())
-}
-
-/// A new user of the org, as the caller the services take.
-async fn principal(
-    conn: &mut AsyncPgConnection,
-    org_id: &OrgId,
-    name: &str,
-    local: &str,
-    role: Role,
-) -> Result<Principal> {
-    let new = NewUser {
-        account_id: None,
-        role,
-        email: Email::parse("email", &format!("{local}@example.com"))?,
-        name: name.to_owned(),
-        given_name: None,
-        family_name: None,
-        job_position_name: None,
-        job_position_description: None,
-        metadata: Default::default(),
-    };
-    let created = users::create(conn, org_id, new).await?;
-    println!(
-        "created user {} <{}> as {role:?}",
-        created.name, created.email
-    );
-    let user = users::get(conn, org_id, &created.id).await?;
-    Ok(Principal {
-        account_id: user.account_id.clone(),
-        user,
-    })
 }

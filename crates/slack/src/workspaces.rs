@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use roster_core::db::OrNotFound;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::EventType;
 use roster_core::time::Timestamp;
@@ -127,8 +128,7 @@ pub async fn get(
         .select(WorkspaceRecord::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("slack_workspace"))
+        .or_not_found("slack_workspace")
 }
 
 /// Registers a workspace by hand (no OAuth, no bot token), unconfirmed. A team already

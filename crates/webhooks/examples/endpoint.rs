@@ -8,25 +8,16 @@
 
 use roster_core::events::TypeFilter;
 use roster_core::feed::FeedRequest;
-use roster_core::text::{Email, Slug};
-use roster_identity::users::{self, NewUser};
-use roster_identity::{orgs, Role};
+use roster_identity::quickstart::{self, Result};
+use roster_identity::users;
+use roster_identity::Role;
 use roster_webhooks::deliveries::{self, DeliveryState};
 use roster_webhooks::endpoints;
 use roster_webhooks::requests::NewEndpoint;
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
 #[tokio::main]
 async fn main() -> Result<()> {
-    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
-    let (applied, mut conn) = roster_core::migrations::migrate_and_connect(&url).await?;
-    println!("migrations applied: {}", applied.len());
-
-    // A slug of its own, so that the example runs again on the same database.
-    let slug = Slug::parse("slug", &format!("example-webhooks-{}", std::process::id()))?;
-    let org = orgs::create(&mut conn, &slug, "Example Webhooks Org").await?;
-    println!("created org {} ({})", org.slug, org.id);
+    let (mut conn, org) = quickstart::connect_with_org("webhooks", "Example Webhooks Org").await?;
 
     // Signing secrets are stored sealed, with a key derived from the master secret (the
     // gateway's `ROSTER_SECRET`; here a random one stands in for it).
@@ -54,17 +45,7 @@ async fn main() -> Result<()> {
 
     // Any write of the org emits its event in its transaction, with one pending delivery
     // per endpoint that subscribes to the event's type.
-    let new = NewUser {
-        account_id: None,
-        role: Role::AppMember,
-        email: Email::parse("email", "ada@example.com")?,
-        name: "Ada Lovelace".to_owned(),
-        given_name: None,
-        family_name: None,
-        job_position_name: None,
-        job_position_description: None,
-        metadata: Default::default(),
-    };
+    let new = quickstart::new_user("Ada Lovelace", "ada", Role::AppMember)?;
     let user = users::create(&mut conn, &org.id, new).await?;
     println!("created user {} <{}> ({})", user.name, user.email, user.id);
 

@@ -99,10 +99,7 @@ pub async fn retry(
         if updated == 0 {
             return Err(DomainError::not_found("delivery"));
         }
-        diesel::sql_query("SELECT pg_notify($1, '')")
-            .bind::<diesel::sql_types::Text, _>(roster_core::events::DELIVERIES_CHANNEL)
-            .execute(conn)
-            .await?;
+        roster_core::outbox::queued(conn, roster_core::events::DELIVERIES_CHANNEL).await?;
         Ok(webhook_deliveries::table
             .filter(webhook_deliveries::org_id.eq(org_id))
             .filter(webhook_deliveries::id.eq(id))

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 mod bounds;
 mod filters;
+mod pages;
 mod writes;
 
 /// A resource that holds metadata.

@@ -186,7 +186,14 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
                 w.failed,
                 w.deliveries.p50_ms.unwrap_or(f64::NAN),
                 w.deliveries.p99_ms.unwrap_or(f64::NAN),
-                w.backlog_empty_after_s.map_or("(not within 60 s)".into(), |s| format!("{s:.2} s"))
+                w.backlog_empty_after_s.map_or_else(
+                    || format!(
+                        "(not within {} s: {} left)",
+                        receiver::BACKLOG_DEADLINE.as_secs(),
+                        w.backlog_left
+                    ),
+                    |s| format!("{s:.2} s")
+                )
             );
         }
         result.webhook = webhook;

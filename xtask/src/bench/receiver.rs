@@ -21,7 +21,7 @@ use crate::http::Client;
 use crate::psql::{lit, Psql};
 
 /// How long the backlog may take to empty before the run gives up on it.
-const BACKLOG_DEADLINE: Duration = Duration::from_secs(60);
+pub const BACKLOG_DEADLINE: Duration = Duration::from_secs(60);
 
 /// One delivery as received.
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +205,8 @@ pub struct WebhookResult {
     /// Seconds from the end of the load until no delivery was pending; `None` when it
     /// was not empty within `BACKLOG_DEADLINE`.
     pub backlog_empty_after_s: Option<f64>,
+    /// Deliveries still pending at `BACKLOG_DEADLINE` (0 when the backlog emptied).
+    pub backlog_left: u64,
 }
 
 /// The scenario's endpoint and receiver, from before the load to after its backlog.
@@ -239,25 +241,24 @@ impl WebhookRun {
         })
     }
 
-    /// Right after the load: waits for the endpoint's backlog to empty (timing it), reads
-    /// what was written and received, and deletes the endpoint (with its deliveries), so
-    /// that the scenarios after it run without one.
+    /// Right after the load: waits for the endpoint's backlog to empty (timing it; at most
+    /// `BACKLOG_DEADLINE`), reads what was written and received, and removes the endpoint
+    /// (with its deliveries), so that the scenarios after it run without one. A backlog
+    /// left at the deadline is reported and abandoned, never the end of the run.
     pub fn finish(self, gateway: &Client, fixture: &Fixture, db: &Psql) -> Result<WebhookResult> {
         let ended = Instant::now();
-        let of_endpoint = format!(
-            "FROM webhook_deliveries WHERE endpoint_id = {}",
-            lit(&self.endpoint_id)
-        );
+        let of_endpoint = format!("WHERE endpoint_id = {}", lit(&self.endpoint_id));
         let count = |filter: &str| -> Result<u64> {
-            let sql = format!("SELECT count(*) {of_endpoint}{filter}");
+            let sql = format!("SELECT count(*) FROM webhook_deliveries {of_endpoint}{filter}");
             Ok(db.query(&sql)?.parse()?)
         };
-        let backlog_empty_after_s = loop {
-            if count(" AND state = 'pending'")? == 0 {
-                break Some(ended.elapsed().as_secs_f64());
+        let (backlog_empty_after_s, backlog_left) = loop {
+            let pending = count(" AND state = 'pending'")?;
+            if pending == 0 {
+                break (Some(ended.elapsed().as_secs_f64()), 0);
             }
             if ended.elapsed() > BACKLOG_DEADLINE {
-                break None;
+                break (None, pending);
             }
             std::thread::sleep(Duration::from_millis(100));
         };
@@ -266,19 +267,43 @@ impl WebhookRun {
             written: count("")?,
             failed: count(" AND state = 'failed'")?,
             backlog_empty_after_s,
+            backlog_left,
         };
+        if backlog_left > 0 {
+            eprintln!(
+                "  webhook: {backlog_left} deliveries still pending after {} s: abandoned",
+                BACKLOG_DEADLINE.as_secs()
+            );
+            // Failed, so that the deliverers stop on them and the delete below has no
+            // claims to wait for.
+            db.query(&format!(
+                "UPDATE webhook_deliveries SET state = 'failed', \
+                 last_error = 'abandoned by cargo xtask bench' {of_endpoint} AND state = 'pending'"
+            ))?;
+        }
+        self.remove(gateway, fixture, db);
+        Ok(result)
+    }
+
+    /// Deletes the endpoint through the API, or, should that fail (a timeout), in the
+    /// database: the scenarios after this one must run without it.
+    fn remove(&self, gateway: &Client, fixture: &Fixture, db: &Psql) {
         let path = format!("/api/v1/app/webhooks/{}", self.endpoint_id);
         let (bearer, org) = auth(fixture);
         let headers = [("Authorization", bearer.as_str()), ("x-org", org)];
-        let deleted = gateway.delete(&path, &headers)?;
-        if deleted.status != 204 {
-            bail!(
-                "deleting the bench's webhook endpoint: {} {}",
-                deleted.status,
-                deleted.body
-            );
+        let failure = match gateway.delete(&path, &headers) {
+            Ok(deleted) if deleted.status == 204 => return,
+            Ok(deleted) => format!("{} {}", deleted.status, deleted.body),
+            Err(e) => e.to_string(),
+        };
+        eprintln!("  webhook: deleting the endpoint through the API failed ({failure}); deleting it in the database");
+        let sql = format!(
+            "DELETE FROM webhook_endpoints WHERE id = {}",
+            lit(&self.endpoint_id)
+        );
+        if let Err(e) = db.query(&sql) {
+            eprintln!("  webhook: the endpoint could not be deleted either: {e}");
         }
-        Ok(result)
     }
 }
 

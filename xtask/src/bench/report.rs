@@ -185,8 +185,13 @@ fn webhook_checks(w: &WebhookResult) -> Vec<(String, String, bool)> {
         ),
         (
             format!("backlog empty within {backlog_max:.0} s"),
-            w.backlog_empty_after_s
-                .map_or("still pending".to_owned(), |s| format!("{s:.2} s")),
+            w.backlog_empty_after_s.map_or_else(
+                || {
+                    let deadline = super::receiver::BACKLOG_DEADLINE.as_secs();
+                    format!("{} still pending after {deadline} s", w.backlog_left)
+                },
+                |s| format!("{s:.2} s"),
+            ),
             w.backlog_empty_after_s.is_some_and(|s| s <= backlog_max),
         ),
         (

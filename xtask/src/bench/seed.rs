@@ -167,6 +167,7 @@ const APP_USER_TABLES: &[&str] = &[
     "users",
     "user_search_words",
     "search_words",
+    "user_metadata_pairs",
     "user_counts",
 ];
 

@@ -1,9 +1,6 @@
 //! A console form POST: `application/x-www-form-urlencoded`, at most 64 KiB, and its CSRF
 //! token checked before the handler runs.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -11,6 +8,7 @@ use futures_util::StreamExt;
 
 use super::csrf;
 use super::page::ConsoleError;
+use crate::extract::Extracting;
 use crate::state::AppState;
 
 /// The largest form the console takes.
@@ -55,7 +53,7 @@ fn is_form(req: &HttpRequest) -> bool {
 
 impl FromRequest for Form {
     type Error = ConsoleError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ConsoleError>>>>;
+    type Future = Extracting<Self, ConsoleError>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let secret = req

@@ -3,9 +3,6 @@
 //! same caches, rules and event actor apply. Not signed in: to the sign-in page; no org
 //! chosen: to the org chooser.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use roster_core::DomainError;
@@ -18,6 +15,7 @@ use super::page::{ConsoleError, Layout, OrgOption};
 use crate::auth::AppCaller;
 use crate::error::ApiError;
 use crate::extract::ids::PathId;
+use crate::extract::{deref_to_inner, narrowed_extractor, Extracting};
 use crate::state::AppState;
 
 /// The application state, for the console's handlers.
@@ -68,7 +66,7 @@ fn refused(e: ApiError) -> ConsoleError {
 
 impl FromRequest for Console {
     type Error = ConsoleError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ConsoleError>>>>;
+    type Future = Extracting<Self, ConsoleError>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let caller = AppCaller::from_request(req, payload);
@@ -113,25 +111,11 @@ impl FromRequest for Console {
 /// An AppAdmin of the session's org; anyone else gets the 403 page (in their frame).
 pub struct AdminConsole(pub Console);
 
-impl std::ops::Deref for AdminConsole {
-    type Target = Console;
-    fn deref(&self) -> &Console {
-        &self.0
-    }
-}
+deref_to_inner!(AdminConsole => Console);
 
-impl FromRequest for AdminConsole {
-    type Error = ConsoleError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ConsoleError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let console = Console::from_request(req, payload);
-        Box::pin(async move {
-            let console = console.await?;
-            match console.principal.require_admin() {
-                Ok(()) => Ok(AdminConsole(console)),
-                Err(e) => Err(console.fail(e)),
-            }
-        })
+narrowed_extractor!(AdminConsole, ConsoleError: Console => |console: Console| {
+    match console.principal.require_admin() {
+        Ok(()) => Ok(AdminConsole(console)),
+        Err(e) => Err(console.fail(e)),
     }
-}
+});

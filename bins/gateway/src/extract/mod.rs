@@ -24,6 +24,43 @@ pub use ids::IdPath;
 pub use metadata::MetadataQuery;
 pub use paging::{CursorPaging, OffsetPaging};
 
+/// What an extractor's `from_request` returns: the value, once the request's async work
+/// is done.
+pub type Extracting<T, E = ApiError> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+
+/// Lets an extractor that wraps one value stand for it in handlers.
+macro_rules! deref_to_inner {
+    ($outer:ty => $inner:ty) => {
+        impl std::ops::Deref for $outer {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use deref_to_inner;
+
+/// Implements `FromRequest` for `$outer` as `$inner`'s extraction, then `$then` over it
+/// (an extractor that narrows another one).
+macro_rules! narrowed_extractor {
+    ($outer:ty, $error:ty: $inner:ty => $then:expr) => {
+        impl actix_web::FromRequest for $outer {
+            type Error = $error;
+            type Future = $crate::extract::Extracting<Self, $error>;
+
+            fn from_request(
+                req: &actix_web::HttpRequest,
+                payload: &mut actix_web::dev::Payload,
+            ) -> Self::Future {
+                let inner = <$inner>::from_request(req, payload);
+                Box::pin(async move { $then(inner.await?) })
+            }
+        }
+    };
+}
+pub(crate) use narrowed_extractor;
+
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
@@ -134,7 +171,7 @@ fn field_of(path: &str, message: &str) -> String {
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Extracting<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);

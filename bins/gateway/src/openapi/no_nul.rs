@@ -10,22 +10,13 @@ use utoipa::openapi::{OpenApi, RefOr, Schema};
 pub const NO_NUL: &str = r"^[^\u0000]*$";
 
 pub fn add(doc: &mut OpenApi) {
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            let params = op.parameters.iter_mut().flatten();
-            for param in params.filter(|p| p.parameter_in == ParameterIn::Query) {
-                if let Some(RefOr::T(Schema::Object(object))) = param.schema.as_mut() {
-                    let string = matches!(&object.schema_type, SchemaType::Type(Type::String));
-                    if string && object.pattern.is_none() && object.enum_values.is_none() {
-                        object.pattern = Some(NO_NUL.to_owned());
-                    }
+    for (_, op) in super::operations_mut(doc) {
+        let params = op.parameters.iter_mut().flatten();
+        for param in params.filter(|p| p.parameter_in == ParameterIn::Query) {
+            if let Some(RefOr::T(Schema::Object(object))) = param.schema.as_mut() {
+                let string = matches!(&object.schema_type, SchemaType::Type(Type::String));
+                if string && object.pattern.is_none() && object.enum_values.is_none() {
+                    object.pattern = Some(NO_NUL.to_owned());
                 }
             }
         }

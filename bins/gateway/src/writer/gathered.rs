@@ -108,7 +108,10 @@ impl Writer {
                         return answer.await.map_err(|_| dropped())?;
                     }
                     let writer = self.clone();
-                    actix_web::rt::spawn(async move { writer.add_batch(turn, batch).await });
+                    actix_web::rt::spawn(async move {
+                        let announcer = writer.announcer.clone();
+                        announcer.scope(writer.add_batch(turn, batch)).await
+                    });
                 }
             }
         }

@@ -7,6 +7,7 @@ mod gathered;
 use std::sync::Arc;
 
 use roster_core::db::{Pool, PooledConn};
+use roster_core::outbox::Announcer;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use gathered::CreateQueue;
@@ -22,16 +23,19 @@ pub struct Writer {
     metrics: Arc<Metrics>,
     turns: Arc<Semaphore>,
     creates: Arc<CreateQueue>,
+    /// Announces the rows a gathered batch queued (mail, deliveries) once it commits.
+    announcer: Announcer,
 }
 
 impl Writer {
     /// Writers over `pool` with `turns` turns.
-    pub fn new(pool: Pool, metrics: Arc<Metrics>, turns: usize) -> Self {
+    pub fn new(pool: Pool, metrics: Arc<Metrics>, turns: usize, announcer: Announcer) -> Self {
         Self {
             pool,
             metrics,
             turns: Arc::new(Semaphore::new(turns)),
             creates: Arc::default(),
+            announcer,
         }
     }
 

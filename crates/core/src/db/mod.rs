@@ -62,3 +62,16 @@ impl ConnectionSource for Pool {
         conn(self)
     }
 }
+
+/// A query's one row, or a 404 that names what was looked for.
+pub trait OrNotFound<T> {
+    fn or_not_found(self, what: &str) -> crate::error::DomainResult<T>;
+}
+
+impl<T> OrNotFound<T> for diesel::QueryResult<T> {
+    fn or_not_found(self, what: &str) -> crate::error::DomainResult<T> {
+        use diesel::OptionalExtension;
+        self.optional()?
+            .ok_or_else(|| crate::DomainError::not_found(what))
+    }
+}

@@ -1,5 +1,5 @@
-//! `emit`: the event, its deliveries and the wake-up of the deliverers, in one statement
-//! of the caller's transaction.
+//! `emit`: the event and its deliveries in one statement of the caller's transaction, and
+//! the deliverers' wake-up once it commits (`outbox::queued`).
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
@@ -9,17 +9,15 @@ use super::{EventType, NewEvent};
 use crate::db::prepared_once;
 use crate::error::DomainResult;
 
-/// The channel a committed delivery is announced on (at commit, as NOTIFY is).
+/// The channel committed deliveries are announced on (`outbox::queued`).
 pub const DELIVERIES_CHANNEL: &str = "roster_webhook_due";
 
 /// Inserts the events, one pending delivery per enabled endpoint of their org that
 /// subscribes to their type (all types, the type itself, or a `prefix.*` under which it
-/// falls; or the one endpoint named by `$11`), and notifies the deliverers if any delivery was added. Call it inside the
-/// transaction of the change: a rollback takes the events, their deliveries and the
-/// notification with it.
-static EMIT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "\
+/// falls; or the one endpoint named by `$11`); returns how many deliveries it added. Call
+/// it inside the transaction of the change: a rollback takes the events and their
+/// deliveries with it.
+const EMIT: &str = "\
 WITH e AS (
     INSERT INTO events (org_id, id, type, occurred_at, actor_type, actor_id, target_type,
                         target_id, request_id, data)
@@ -39,15 +37,12 @@ WITH e AS (
                 ELSE w.id = $11 END
     RETURNING 1
 )
-SELECT count(*) AS notified FROM (SELECT pg_notify('{DELIVERIES_CHANNEL}', '') FROM d LIMIT 1) n"
-    )
-});
+SELECT count(*) AS deliveries FROM d";
 
 #[derive(QueryableByName)]
-struct Notified {
+struct Added {
     #[diesel(sql_type = BigInt)]
-    #[allow(dead_code)]
-    notified: i64,
+    deliveries: i64,
 }
 
 /// Emits one event (see [`emit_all`]).
@@ -66,8 +61,8 @@ pub async fn emit_removed(
     emit(conn, NewEvent::new(org_id, kind, id, &data)?).await
 }
 
-/// Emits events in one statement: each, its deliveries, and one notification if any
-/// delivery was added. Call it inside the transaction of the change.
+/// Emits events in one statement: each and its deliveries, the deliverers woken once it
+/// commits if any delivery was added. Call it inside the transaction of the change.
 pub async fn emit_all(conn: &mut AsyncPgConnection, events: &[NewEvent]) -> DomainResult<()> {
     insert(conn, events, None).await
 }
@@ -93,8 +88,8 @@ async fn insert(
     let texts = |f: fn(&NewEvent) -> &str| -> Vec<&str> { events.iter().map(f).collect() };
     let optional =
         |f: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> { events.iter().map(f).collect() };
-    let _: Notified = prepared_once(
-        diesel::sql_query(EMIT.as_str())
+    let added: Added = prepared_once(
+        diesel::sql_query(EMIT)
             .bind::<Array<Nullable<Text>>, _>(optional(|e| e.org_id.as_deref()))
             .bind::<Array<Text>, _>(texts(|e| e.id.as_str()))
             .bind::<Array<Text>, _>(texts(|e| e.kind.as_str()))
@@ -109,5 +104,8 @@ async fn insert(
     )
     .get_result(conn)
     .await?;
-    Ok(())
+    match added.deliveries {
+        0 => Ok(()),
+        _ => crate::outbox::queued(conn, DELIVERIES_CHANNEL).await,
+    }
 }

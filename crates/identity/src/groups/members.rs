@@ -39,6 +39,14 @@ macro_rules! member_rows {
     };
 }
 
+/// The membership rows of a group.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn of_group<'a>(org_id: &'a OrgId, group_id: &'a OrgGroupId) -> _ {
+    m::table
+        .filter(m::org_id.eq(org_id))
+        .filter(m::group_id.eq(group_id))
+}
+
 /// One page of a group's members, in the order they joined, with their total.
 pub async fn members(
     conn: &mut AsyncPgConnection,
@@ -47,17 +55,8 @@ pub async fn members(
     paging: &Paging,
 ) -> DomainResult<Page<GroupMember>> {
     record(conn, org_id, group_id, false).await?;
-    let total: i64 = m::table
-        .filter(m::org_id.eq(org_id))
-        .filter(m::group_id.eq(group_id))
-        .count()
-        .get_result(conn)
-        .await?;
-    let behind_query = m::table
-        .filter(m::org_id.eq(org_id))
-        .filter(m::group_id.eq(group_id))
-        .select(m::user_id)
-        .into_boxed();
+    let total: i64 = of_group(org_id, group_id).count().get_result(conn).await?;
+    let behind_query = of_group(org_id, group_id).select(m::user_id).into_boxed();
     let behind = MEMBERS.behind(behind_query, paging).load(conn).await?;
     let rows: Vec<GroupMember> = MEMBERS
         .page(member_rows!(org_id, group_id), paging)

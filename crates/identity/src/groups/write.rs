@@ -52,8 +52,7 @@ pub async fn create(
             .get_result(conn)
             .await
             .map_err(name_taken)?;
-        let group = Group::from(record);
-        events::emit(conn, org_id, EventType::GroupCreated, &id, &group).await?;
+        let group = emitted(conn, org_id, EventType::GroupCreated, record).await?;
         insert_members(conn, org_id, &id, &new.members, now).await?;
         Ok(group)
     })
@@ -87,8 +86,7 @@ pub async fn update(
             .optional()
             .map_err(name_taken)?
             .ok_or_else(not_found)?;
-        let group = Group::from(record);
-        events::emit(conn, org_id, EventType::GroupUpdated, id, &group).await?;
+        let group = emitted(conn, org_id, EventType::GroupUpdated, record).await?;
         Ok(group)
     })
     .await
@@ -118,8 +116,7 @@ pub async fn replace(
             .get_result(conn)
             .await
             .map_err(name_taken)?;
-        let group = Group::from(record);
-        events::emit(conn, org_id, EventType::GroupUpdated, id, &group).await?;
+        let group = emitted(conn, org_id, EventType::GroupUpdated, record).await?;
         remove_all_but(conn, org_id, id, &whole.members).await?;
         insert_members(conn, org_id, id, &whole.members, now).await?;
         Ok(group)
@@ -147,4 +144,16 @@ pub async fn delete(
         events::emit(conn, org_id, EventType::GroupDeleted, id, &gone).await
     })
     .await
+}
+
+/// The group a write returned, with its event emitted.
+async fn emitted(
+    conn: &mut AsyncPgConnection,
+    org_id: &OrgId,
+    kind: EventType,
+    record: GroupRecord,
+) -> DomainResult<Group> {
+    let group = Group::from(record);
+    events::emit(conn, org_id, kind, &group.id, &group).await?;
+    Ok(group)
 }

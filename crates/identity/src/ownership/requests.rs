@@ -18,7 +18,7 @@ fn email() -> StringSchema {
     Email::schema()
 }
 
-/// What [`token`] takes: up to [`MAX_TOKEN_CHARS`] characters, not all blank. Whether it is
+/// What `token` takes: up to `MAX_TOKEN_CHARS` characters, not all blank. Whether it is
 /// a live one Roster mailed is known only on the server (else `INVALID_TOKEN`).
 pub fn link_token() -> StringSchema {
     StringSchema::new(1, MAX_TOKEN_CHARS)

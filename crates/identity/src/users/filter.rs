@@ -70,12 +70,16 @@ pub(super) fn filtered<'a>(org_id: &'a OrgId, filter: &'a UserFilter) -> users::
 
 /// How many users of the org match the filter. Without a search or metadata, a sum over
 /// the org's counters (kept exact by triggers, see the `user_counters` migration); with
-/// one, a count of the matches, which the trigram or metadata index finds.
+/// metadata alone, a count of the metadata pairs' index (`metadata_page::count`); with a
+/// search, a count of the matches, which the trigram (and metadata) index finds.
 pub(super) async fn total_count(
     conn: &AsyncPgConnection,
     org_id: &OrgId,
     filter: &UserFilter,
 ) -> DomainResult<i64> {
+    if super::metadata_page::serves(filter) {
+        return super::metadata_page::count(conn, org_id, filter).await;
+    }
     if filter.counts_matches() {
         return Ok(planned_per_call(filtered(org_id, filter).count())
             .get_result(&mut &*conn)

@@ -11,7 +11,7 @@ use roster_core::page::{Keyset, ListOrder, Page, Paging};
 use roster_core::text::within_one_word;
 
 use super::filter::{counted, filtered, total_count};
-use super::{word_search, User, UserFilter, UserRecord};
+use super::{metadata_page, word_search, User, UserFilter, UserRecord};
 use crate::schema::users;
 use crate::OrgId;
 
@@ -102,7 +102,8 @@ async fn unsearched_page(
 /// A searched offset page (a search, metadata or both): the page and, beside each row,
 /// the count of all the matches, in one statement, so that the matches are found once
 /// for both: through the words users hold for a term within one word and no metadata
-/// ([`word_search::page`]), else through the trigram or metadata index
+/// ([`word_search::page`]), through the metadata pairs they hold for metadata and no
+/// search ([`metadata_page::page`]), else through the trigram and metadata indexes
 /// ([`matches_first`]). Only a page past the end (no row to carry the count) counts again.
 async fn searched_offset_page(
     conn: &AsyncPgConnection,
@@ -114,6 +115,9 @@ async fn searched_offset_page(
     let by_words = filter.search.as_deref().filter(|t| within_one_word(t));
     let (rows, total) = match by_words.filter(|_| filter.metadata.is_empty()) {
         Some(term) => word_search::page(conn, org_id, term, filter, fetch, offset).await?,
+        None if metadata_page::serves(filter) => {
+            metadata_page::page(conn, org_id, filter, fetch, offset).await?
+        }
         None => {
             let rows: Vec<(UserRecord, i64)> = matches_first(
                 filtered(org_id, filter).select(UserRecord::as_select()),

@@ -7,13 +7,14 @@ mod events;
 mod filter;
 mod last_admin;
 mod list;
+mod metadata_page;
 mod model;
 mod word_search;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use roster_core::db::OrNotFound;
 use roster_core::error::DomainResult;
-use roster_core::DomainError;
 
 pub use change::{set_state, update, update_in_org};
 pub use create::{create, create_many_by_email, unique_violation};
@@ -36,8 +37,7 @@ pub async fn get(
         .select(UserRecord::as_select())
         .first(conn)
         .await
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("user"))
+        .or_not_found("user")
 }
 
 /// The user an account is in an org, if any.

@@ -14,6 +14,11 @@ use roster_core::error::DomainResult;
 use super::{UserFilter, UserRecord};
 use crate::OrgId;
 
+/// The columns of a [`UserRecord`] read from the users as `u`.
+pub(super) const PAGE_COLUMNS: &str = "u.org_id, u.id, u.account_id, u.name, u.given_name, \
+     u.family_name, u.email, u.job_position_name, u.job_position_description, u.state, u.role, \
+     u.created_at, u.updated_at, u.metadata";
+
 /// The matches of `filter` (whose search lies within one word) as a `WITH m` clause of
 /// `(created_at, user_id)`, with `$1` the org, `$2` the term, then the state and the role
 /// when the filter has them (checked on the users, which only those filters visit):
@@ -24,7 +29,7 @@ fn matches(filter: &UserFilter) -> String {
          FROM user_search_words p{} \
          WHERE p.org_id = $1 AND p.word = ANY (ARRAY(SELECT w.word FROM search_words w \
          WHERE w.word LIKE (SELECT '%' || lower($2) || '%'))))",
-        on_users(filter, "p")
+        on_users(filter, "p", 2)
     )
 }
 
@@ -40,11 +45,21 @@ fn bind_matches<'a>(
     org_id: &'a OrgId,
     term: &'a str,
     filter: &'a UserFilter,
-) -> diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery> {
-    let mut query = diesel::sql_query(sql)
+) -> Bound<'a> {
+    let query = diesel::sql_query(sql)
         .into_boxed()
         .bind::<Text, _>(org_id.as_str())
         .bind::<Text, _>(term);
+    bind_state_and_role(query, filter)
+}
+
+/// A page's SQL query as [`bind_matches`] and the metadata pages bind it.
+pub(super) type Bound<'a> =
+    diesel::query_builder::BoxedSqlQuery<'a, diesel::pg::Pg, diesel::query_builder::SqlQuery>;
+
+/// Binds the filter's state and role, when it has them, after what `query` has bound (as
+/// [`on_users`] numbers them).
+pub(super) fn bind_state_and_role<'a>(mut query: Bound<'a>, filter: &UserFilter) -> Bound<'a> {
     if let Some(state) = filter.state {
         query = query.bind::<Text, _>(state.as_str());
     }
@@ -54,16 +69,17 @@ fn bind_matches<'a>(
     query
 }
 
-/// ` JOIN users <alias>f ON ..`, checking the filter's state and role (`$3`, `$4` as
-/// [`matches`] numbers them) on the users of `<alias>`'s rows; empty without them.
-fn on_users(filter: &UserFilter, alias: &str) -> String {
+/// ` JOIN users <alias>f ON ..`, checking the filter's state and role (the parameters
+/// after the first `bound`: `$3`, `$4` as [`matches`] numbers them) on the users of
+/// `<alias>`'s rows; empty without them.
+pub(super) fn on_users(filter: &UserFilter, alias: &str, bound: usize) -> String {
     let mut sql = String::new();
     if filter.state.is_some() || filter.role.is_some() {
         let _ = write!(
             sql,
             " JOIN users {alias}f ON {alias}f.org_id = {alias}.org_id AND {alias}f.id = {alias}.user_id"
         );
-        let mut param = 2;
+        let mut param = bound;
         for (column, set) in [
             ("state", filter.state.is_some()),
             ("role", filter.role.is_some()),
@@ -105,13 +121,11 @@ pub(super) async fn page(
             format!("${}", params + 2),
         )
     };
-    let (on_c, on_p) = (on_users(filter, "c"), on_users(filter, "p"));
+    let (on_c, on_p) = (on_users(filter, "c", 2), on_users(filter, "p", 2));
     let sql = format!(
         "WITH w AS MATERIALIZED (SELECT ARRAY(SELECT w.word FROM search_words w \
          WHERE w.word LIKE (SELECT '%' || lower($2) || '%')) AS words) \
-         SELECT u.org_id, u.id, u.account_id, u.name, u.given_name, u.family_name, u.email, \
-         u.job_position_name, u.job_position_description, u.state, u.role, u.created_at, \
-         u.updated_at, u.metadata, (SELECT CASE WHEN cardinality(w.words) = 1 \
+         SELECT {PAGE_COLUMNS}, (SELECT CASE WHEN cardinality(w.words) = 1 \
          THEN (SELECT count(*) FROM user_search_words c{on_c} \
                WHERE c.org_id = $1 AND c.word = w.words[1]) \
          ELSE (SELECT count(*) FROM (SELECT DISTINCT c.created_at, c.user_id \

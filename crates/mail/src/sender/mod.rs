@@ -12,7 +12,7 @@ use std::time::Duration;
 use diesel_async::AsyncPgConnection;
 use lettre::message::Mailbox;
 use roster_core::db::Pool;
-use roster_core::outbox::Outbox;
+use roster_core::outbox::{Announcer, Outbox};
 use roster_core::DomainError;
 
 use crate::links::{self, Purpose};
@@ -63,9 +63,9 @@ impl Sender {
     }
 
     /// Sends until aborted, on the outbox worker every outbox shares
-    /// ([`roster_core::outbox`]), with one loop.
-    pub async fn run(self) {
-        roster_core::outbox::run(&self, &self.pool, &self.database_url, 1).await;
+    /// ([`roster_core::outbox`]), with one loop woken by `announcer` in this process.
+    pub async fn run(self, announcer: Announcer) {
+        roster_core::outbox::run(&self, &self.pool, &self.database_url, 1, &announcer).await;
     }
 
     /// Sends one mail, with a fresh link when it carries one.

@@ -254,8 +254,7 @@ pub async fn delete(
 ) -> DomainResult<()> {
     let viewer = Viewer::from(who);
     conn.transaction::<_, DomainError, _>(async |conn| {
-        let access = access::access(conn, viewer, id, Lock::ForUpdate).await?;
-        access.require_owner()?;
+        let access = access::as_owner(conn, viewer, id).await?;
         pre.check(access.project.updated_at)?;
         diesel::delete(projects::table.find((viewer.org_id, id)))
             .execute(conn)

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use diesel_async::AsyncPgConnection;
 use roster_core::db::Pool;
 use roster_core::events::DELIVERIES_CHANNEL;
-use roster_core::outbox::Outbox;
+use roster_core::outbox::{Announcer, Outbox};
 use roster_core::sealed::SealingKey;
 use roster_core::DomainError;
 
@@ -64,10 +64,10 @@ impl Deliverer {
     }
 
     /// Delivers until aborted (nothing with `workers` 0), on the outbox worker every
-    /// outbox shares ([`roster_core::outbox`]).
-    pub async fn run(self) {
+    /// outbox shares ([`roster_core::outbox`]), woken by `announcer` in this process.
+    pub async fn run(self, announcer: Announcer) {
         let workers = self.config.workers;
-        roster_core::outbox::run(&self, &self.pool, &self.database_url, workers).await;
+        roster_core::outbox::run(&self, &self.pool, &self.database_url, workers, &announcer).await;
     }
 }
 

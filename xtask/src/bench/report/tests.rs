@@ -179,6 +179,7 @@ fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
         written: 40_000,
         failed: 0,
         backlog_empty_after_s: Some(0.4),
+        backlog_left: 0,
     };
     assert_eq!(judged(good.clone()), [true, true, true, true]);
     let slow = WebhookResult {
@@ -188,6 +189,7 @@ fn a_webhook_is_judged_by_delivery_latency_backlog_and_completeness() {
             ..good.deliveries.clone()
         },
         backlog_empty_after_s: None,
+        backlog_left: 1_200,
         ..good.clone()
     };
     assert_eq!(judged(slow), [false, false, false, true]);

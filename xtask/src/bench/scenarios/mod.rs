@@ -37,7 +37,7 @@ impl Dataset {
 pub const CHANNELS: u64 = 10;
 /// App user g has metadata `{"plan": "plan-<(g / PLAN_EVERY) % PLANS>"}` when g is a
 /// multiple of this (others have none): each plan is on 0.1% of the users (1,000 at a
-/// million). A metadata filter's cost grows with its matches: the count visits each one
+/// million). A metadata filter's count reads each match's entry in the pairs' index
 /// (docs/performance.md).
 pub const PLAN_EVERY: u64 = 100;
 pub const PLANS: u64 = 10;

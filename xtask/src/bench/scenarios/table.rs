@@ -378,14 +378,20 @@ end
         },
         pgbench: Some(Pgbench {
             sql: |_| {
-                // users::list with metadata (`matches_first`): the matches found once on
-                // the GIN index, the page and their count.
+                // users::list with metadata alone (`metadata_page::page`): the pair's
+                // users counted and paged on the pairs' index, the page's users read.
                 format!(
                     "\\set p random(0, {})\n\
-                     WITH m AS MATERIALIZED (SELECT {USER_COLUMNS} FROM users WHERE org_id = :org \
-                     AND metadata @> jsonb_build_object('plan', 'plan-' || :p)) \
-                     SELECT m.*, count(*) OVER () FROM m ORDER BY m.created_at, m.id LIMIT 21;\n",
-                    PLANS - 1
+                     SELECT {}, (SELECT count(*) FROM (SELECT c.created_at, c.user_id \
+                     FROM user_metadata_pairs c WHERE c.org_id = :org AND c.key = 'plan' \
+                     AND c.value = 'plan-' || :p) c) AS total \
+                     FROM (SELECT p.created_at, p.user_id FROM user_metadata_pairs p \
+                     WHERE p.org_id = :org AND p.key = 'plan' AND p.value = 'plan-' || :p \
+                     ORDER BY p.created_at, p.user_id LIMIT 21) page \
+                     JOIN users u ON u.org_id = :org AND u.id = page.user_id \
+                     ORDER BY page.created_at, page.user_id;\n",
+                    PLANS - 1,
+                    of_u(USER_COLUMNS)
                 )
             },
         }),

@@ -1,9 +1,6 @@
 //! The caller of an account route: a signed-in session (cookie, or its token as Bearer).
 //! An API token is no session: like no credential, it is a 401 (`UNAUTHORIZED`).
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use roster_core::events::{Actor, ActorType, EventContext};
@@ -12,6 +9,7 @@ use roster_identity::sessions::Session;
 
 use crate::auth::{credential, Caller};
 use crate::error::ApiError;
+use crate::extract::Extracting;
 
 /// The session of the request and its token.
 #[derive(Debug, Clone)]
@@ -22,7 +20,7 @@ pub struct SessionCaller {
 
 impl FromRequest for SessionCaller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = Extracting<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let caller = Caller::from_request(req, payload);

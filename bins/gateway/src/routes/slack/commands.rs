@@ -1,9 +1,6 @@
 //! `POST /work-apps/slack/commands`: the slash command, as Slack sends it (form-encoded
 //! and signed). The signature covers the raw body, so the body is read as bytes.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use roster_core::events::{Actor, ActorType, EventContext};
@@ -15,6 +12,7 @@ use roster_slack::signature::{self, SignedRequest};
 use super::{now_unix, public_url};
 use crate::defences::client_addr;
 use crate::error::ApiResult;
+use crate::extract::Extracting;
 use crate::rate_limit::Endpoint;
 use crate::state::AppState;
 
@@ -33,7 +31,7 @@ pub struct SignedCommand {
 
 impl FromRequest for SignedCommand {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+    type Future = Extracting<Self, actix_web::Error>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();

@@ -2,10 +2,14 @@
 //! `workers` loops, each claiming a batch of due rows in a transaction of its own
 //! connection (`FOR UPDATE SKIP LOCKED`, in the table's [`Outbox::batch`]) and holding it
 //! until the outcomes are recorded, so that no two senders send a row at once and one that
-//! dies gives its claims back at once (its transaction ends with its connection). A
-//! notification after each commit that queued rows wakes them; between notifications each
-//! sleeps until the next row falls due, and looks every
-//! [`POLL`] besides.
+//! dies gives its claims back at once (its transaction ends with its connection). A commit
+//! that queued rows wakes them ([`Announcer`]: at once in its own process, by a coalesced
+//! NOTIFY in the others); between wake-ups each sleeps until the next row falls due, and
+//! looks every [`POLL`] besides.
+
+mod announce;
+
+pub use announce::{queued, Announcer};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -47,30 +51,45 @@ pub trait Outbox: Sync {
 }
 
 /// Sends `outbox`'s rows with `workers` loops on `pool` (one connection each), woken by
-/// notifications on its channel, until its task is aborted; nothing with `workers` 0.
-pub async fn run<O: Outbox>(outbox: &O, pool: &Pool, database_url: &str, workers: usize) {
+/// `announcer` and by other processes' notifications on its channel, until its task is
+/// aborted; nothing with `workers` 0.
+pub async fn run<O: Outbox>(
+    outbox: &O,
+    pool: &Pool,
+    database_url: &str,
+    workers: usize,
+    announcer: &Announcer,
+) {
     if workers == 0 {
         return;
     }
-    let wakes: Arc<Vec<Notify>> = Arc::new((0..workers).map(|_| Notify::new()).collect());
+    // One wake-up for all loops: it rouses one idle loop (or the next to finish), and a
+    // loop that claimed a full batch rouses another, so that as many loops work as the
+    // rows need, and a trickle of rows does not send every loop to claim the same few.
+    let wake = Arc::new(Notify::new());
+    announcer.serve(O::CHANNEL, wake.clone());
     let listen = crate::notifications::listen(
         database_url.to_owned(),
         O::CHANNEL,
         Wakes {
-            wakes: wakes.clone(),
+            wake: wake.clone(),
             rows: O::ROWS,
+            origin: announcer.origin().to_owned(),
         },
     );
-    let loops = futures_util::future::join_all(wakes.iter().map(|wake| work(outbox, pool, wake)));
+    let loops = futures_util::future::join_all((0..workers).map(|_| work(outbox, pool, &wake)));
     futures_util::future::join(listen, loops).await;
 }
 
-/// One loop: batches while rows are due, then sleeps until the next is due, a
-/// notification, or the poll.
+/// One loop: batches while rows are due, then sleeps until the next is due, a wake-up,
+/// or the poll.
 async fn work<O: Outbox>(outbox: &O, pool: &Pool, wake: &Notify) {
     loop {
         match batch(outbox, pool).await {
-            Ok(n) if n == O::BATCH => continue,
+            Ok(n) if n == O::BATCH => {
+                wake.notify_one();
+                continue;
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "{} could not be claimed", O::ROWS);
@@ -102,7 +121,10 @@ async fn batch<O: Outbox>(outbox: &O, pool: &Pool) -> Result<usize, DomainError>
         .await
 }
 
-/// When the soonest pending row that no worker holds falls due, if any.
+/// When the soonest pending row not yet due falls due, if any. What is due already was
+/// claimed by the batch just ended or is held by another loop (which records it); rows
+/// queued since wake the loops when their writes commit. Read without a lock: locking a
+/// row takes a transaction id, and so a commit and its WAL flush, at every sleep.
 async fn next_due<O: Outbox>(_: &O, pool: &Pool) -> Result<Option<Timestamp>, DomainError> {
     #[derive(QueryableByName)]
     struct Due {
@@ -111,8 +133,8 @@ async fn next_due<O: Outbox>(_: &O, pool: &Pool) -> Result<Option<Timestamp>, Do
     }
     let mut conn = crate::db::conn(pool).await?;
     let due: Option<Due> = prepared_once(diesel::sql_query(format!(
-        "SELECT next_attempt_at FROM {} WHERE state = 'pending' \
-         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        "SELECT next_attempt_at FROM {} WHERE state = 'pending' AND next_attempt_at > now() \
+         ORDER BY next_attempt_at LIMIT 1",
         O::TABLE
     )))
     .get_result(&mut conn)
@@ -121,19 +143,12 @@ async fn next_due<O: Outbox>(_: &O, pool: &Pool) -> Result<Option<Timestamp>, Do
     Ok(due.map(|d| d.next_attempt_at))
 }
 
-/// Wakes every loop on a notification, and when the connection is back (it may have
-/// missed some).
+/// Wakes a loop on a notification (but this process's own, announced here already), and
+/// when the connection is back (it may have missed some).
 struct Wakes {
-    wakes: Arc<Vec<Notify>>,
+    wake: Arc<Notify>,
     rows: &'static str,
-}
-
-impl Wakes {
-    fn all(&self) {
-        for wake in self.wakes.iter() {
-            wake.notify_one();
-        }
-    }
+    origin: String,
 }
 
 impl crate::notifications::Listener for Wakes {
@@ -142,11 +157,13 @@ impl crate::notifications::Listener for Wakes {
     }
 
     fn up(&self) {
-        self.all();
+        self.wake.notify_one();
     }
 
-    fn heard(&self, _payload: &str) {
-        self.all();
+    fn heard(&self, payload: &str) {
+        if payload != self.origin {
+            self.wake.notify_one();
+        }
     }
 
     fn down(&self, error: Option<&tokio_postgres::Error>, first: bool) {
