@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod principals;
 pub mod rate_limit;
 pub mod routes;
+pub mod scim_clients;
 pub mod server;
 pub mod state;
 pub mod telemetry;

@@ -24,6 +24,7 @@ use crate::principals::{self, PrincipalCache};
 use crate::routes::scim::respond::{
     error_body as scim_error_body, ScimApiError, SCIM_BASE, SCIM_JSON,
 };
+use crate::scim_clients::{self, ScimClientCache};
 use crate::state::AppState;
 use crate::telemetry::{self, RequestSpan};
 use crate::writer::Writer;
@@ -148,6 +149,8 @@ fn build_with_pools(
     principals::listen(&principals, config.database_url.clone());
     let credentials = Arc::new(CredentialCache::new(cache_ttl));
     credentials::listen(&credentials, config.database_url.clone());
+    let scim_clients = Arc::new(ScimClientCache::new(cache_ttl));
+    scim_clients::listen(&scim_clients, config.database_url.clone());
     // Writers' turns are split among the workers as the connections are: a turn given
     // back wakes a writer on the same thread (one shared semaphore woke writers on the
     // other thread, which halved creates a second in `cargo xtask bench`).
@@ -209,6 +212,7 @@ fn build_with_pools(
         pool: pools[0].clone(),
         credentials,
         principals,
+        scim_clients,
         config: Arc::new(config),
         writer: Writer::new(pools[0].clone(), metrics.clone(), 1, announcer.clone()),
         announcer,

@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::principals::PrincipalCache;
 use crate::rate_limit::RateLimits;
+use crate::scim_clients::ScimClientCache;
 use crate::writer::Writer;
 
 #[derive(Clone)]
@@ -25,6 +26,7 @@ pub struct AppState {
     pub defences: Arc<Defences>,
     pub credentials: Arc<CredentialCache>,
     pub principals: Arc<PrincipalCache>,
+    pub scim_clients: Arc<ScimClientCache>,
     /// This worker thread's write path.
     pub writer: Writer,
     /// Wakes the outbox workers once a request's writes that queued rows have committed.

@@ -126,7 +126,8 @@ impl Listed for ScimToken {
 }
 
 /// Revokes (deletes) one of the org's SCIM tokens, with its `scim_token.revoked`; another
-/// org's is a 404. It stops working at once: SCIM tokens are not cached.
+/// org's is a 404. It stops working at once: the trigger on `scim_tokens` tells every
+/// gateway to drop it from its cache.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,

@@ -42,6 +42,11 @@ impl Projection {
         })
     }
 
+    /// Whether it leaves every attribute as it is.
+    pub fn is_empty(&self) -> bool {
+        self.only.is_empty() && self.excluded.is_empty()
+    }
+
     /// Whether an attribute is wanted at all (the members of a group are costly).
     pub fn wants(&self, name: &str) -> bool {
         let listed = |ps: &[AttrPath]| ps.iter().any(|p| p.is(name) && p.sub.is_none());

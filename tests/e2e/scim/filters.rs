@@ -189,3 +189,76 @@ async fn a_filter_the_server_cannot_serve_is_invalid_filter() {
         .scim_error(400, Some("invalidFilter"))
         .await;
 }
+
+#[tokio::test]
+async fn a_page_has_the_exact_total_wherever_it_ends_and_each_users_groups() {
+    let app = TestApp::spawn().await;
+    let scim = Scim::of(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let user = scim.user(&app, &format!("u{i}@example.com")).await;
+        ids.push(user["id"].as_str().unwrap().to_owned());
+    }
+    let first = scim.group(&app, "First", &[&ids[0], &ids[1]]).await;
+    let second = scim.group(&app, "Second", &[&ids[1]]).await;
+    // Full pages count apart, a last page is its own total, a page past the end counts;
+    // count=3 is cut from a LIMIT of 5.
+    for (filter, total) in [(Some("userName sw \"u\""), 4), (None, 5)] {
+        for (start, count, items) in [(1, 2, 2), (3, 2, 2), (4, 2, total - 3), (9, 2, 0)]
+            .into_iter()
+            .chain([(1, 0, 0), (1, 3, 3), (2, 100, total - 1)])
+        {
+            let mut query = vec![
+                ("startIndex", start.to_string()),
+                ("count", count.to_string()),
+            ];
+            query.extend(filter.map(|f| ("filter", f.to_owned())));
+            let list = scim
+                .req(&app, Method::GET, "/Users")
+                .query(&query)
+                .ok()
+                .await;
+            assert_eq!(list["totalResults"], total, "{query:?}: {list}");
+            assert_eq!(list["itemsPerPage"], items, "{query:?}: {list}");
+        }
+    }
+    let list = scim
+        .req(&app, Method::GET, "/Users")
+        .query(&[("filter", "userName sw \"u\"")])
+        .ok()
+        .await;
+    let groups: Vec<Vec<(Value, Value)>> = list["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            u["groups"]
+                .as_array()
+                .map(|g| {
+                    g.iter()
+                        .map(|g| (g["value"].clone(), g["display"].clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let (f, s) = (first["id"].clone(), second["id"].clone());
+    assert_eq!(
+        groups,
+        vec![
+            vec![(f.clone(), json!("First"))],
+            vec![(f, json!("First")), (s, json!("Second"))],
+            vec![],
+            vec![],
+        ],
+        "{list}"
+    );
+    let ref_of = &list["Resources"][0]["groups"][0]["$ref"];
+    assert!(
+        ref_of.as_str().is_some_and(|r| r.ends_with(&format!(
+            "/scim/v2/Groups/{}",
+            first["id"].as_str().unwrap()
+        ))),
+        "{list}"
+    );
+}

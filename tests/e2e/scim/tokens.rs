@@ -175,3 +175,55 @@ async fn creating_and_revoking_a_scim_token_are_audited_without_its_secret() {
         "{dumped}"
     );
 }
+
+/// A token cached by a replica (10 minutes here) is refused there within moments of its
+/// revocation through another: the trigger on `scim_tokens` announces it. The control
+/// shows the replica does serve tokens from its cache.
+#[tokio::test]
+async fn a_token_revoked_through_one_replica_is_refused_by_another_at_once() {
+    let a = TestApp::spawn_with(|c| c.auth_cache_seconds = 600).await;
+    let b = a.replica();
+    let mint = || async {
+        let created = a
+            .admin(Method::POST, "/api/v1/app/scim-tokens")
+            .json(&json!({"name": "Okta"}))
+            .created()
+            .await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        (created["token"].as_str().unwrap().to_owned(), id)
+    };
+    let users_on = |base: &str, token: &str| {
+        a.client
+            .get(format!("{base}/scim/v2/Users?count=1"))
+            .bearer_auth(token)
+    };
+    let (kept, _) = mint().await;
+    for base in [&a.base, &b.base, &b.base] {
+        users_on(base, &kept).status(200).await;
+    }
+    a.sql("ALTER TABLE scim_tokens DISABLE TRIGGER scim_tokens_notify_delete")
+        .await;
+    a.sql("DELETE FROM scim_tokens").await;
+    users_on(&b.base, &kept).status(200).await;
+    a.sql("ALTER TABLE scim_tokens ENABLE TRIGGER scim_tokens_notify_delete")
+        .await;
+
+    let (token, id) = mint().await;
+    for base in [&a.base, &b.base, &b.base] {
+        users_on(base, &token).status(200).await;
+    }
+    a.admin(Method::DELETE, &format!("/api/v1/app/scim-tokens/{id}"))
+        .no_content()
+        .await;
+    users_on(&a.base, &token).status(401).await;
+    let started = std::time::Instant::now();
+    while users_on(&b.base, &token).reply().await.status != 401 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "B still accepts the revoked token"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // The org's notice dropped the token deleted unannounced too.
+    users_on(&b.base, &kept).status(401).await;
+}

@@ -89,5 +89,6 @@ pub async fn revoke(console: AdminConsole, path: web::Path<String>, _form: Form)
     scim_tokens::revoke(&mut conn, console.org(), &id)
         .await
         .map_err(|e| console.fail(e))?;
+    console.state.scim_clients.forget_token(console.org(), &id);
     Ok(see_other("/console/scim"))
 }

@@ -29,7 +29,7 @@ use crate::projection::Projection;
 use crate::schema::GROUP_ATTRS;
 use crate::scope::{check_version, Change, Scope};
 pub use input::GroupInput;
-pub use render::{of_users, version};
+pub use render::{of_users, user_group, version};
 
 fn group_id(id: &str) -> ScimResult<OrgGroupId> {
     OrgGroupId::parse(id).ok_or_else(|| ScimError::not_found("group"))

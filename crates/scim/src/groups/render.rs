@@ -102,13 +102,20 @@ pub async fn of_users(
         .await?;
     let mut out: HashMap<UserId, Vec<Json>> = HashMap::new();
     for (user_id, group_id, name) in rows {
-        out.entry(user_id).or_default().push(json!({
-            "value": group_id,
-            "display": name,
-            "$ref": format!("{base}/Groups/{group_id}"),
-        }));
+        out.entry(user_id)
+            .or_default()
+            .push(user_group(base, group_id.as_str(), &name));
     }
     Ok(out)
+}
+
+/// One of a user's `groups`.
+pub fn user_group(base: &str, group_id: &str, name: &str) -> Json {
+    json!({
+        "value": group_id,
+        "display": name,
+        "$ref": format!("{base}/Groups/{group_id}"),
+    })
 }
 
 /// The members of `org_groups` (the row the filter is over) whose user is `$1`.

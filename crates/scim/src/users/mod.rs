@@ -4,21 +4,21 @@
 
 mod columns;
 pub mod input;
+mod list;
 mod row;
+mod view;
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::etag::Precondition;
-use roster_identity::schema::{user_counts, users};
+use roster_identity::schema::users;
 use roster_identity::users::{self as app_users, NewUser, Role, UserChanges, UserState};
 use roster_identity::{OrgId, UserId};
 use serde_json::Value as Json;
 
 use crate::error::{ScimError, ScimResult};
-use crate::filter::sql::narrowed;
-use crate::list::{self, ListQuery};
 use crate::patch::{self, Target};
 use crate::path::USER_SCHEMA;
 use crate::projection::Projection;
@@ -26,6 +26,7 @@ use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
 use crate::scope::Change;
 pub use crate::scope::Scope;
 pub use input::UserInput;
+pub use list::{list, UserList};
 pub use row::ScimUserRow;
 
 fn user_id(id: &str) -> ScimResult<UserId> {
@@ -94,47 +95,6 @@ pub async fn get(
 ) -> ScimResult<Json> {
     let row = row(conn, scope.org_id, &user_id(id)?).await?;
     render(conn, &row, scope, projection).await
-}
-
-/// A page of the org's users, oldest first, with the exact total.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    scope: Scope<'_>,
-    query: &ListQuery,
-) -> ScimResult<Json> {
-    let org_id = scope.org_id;
-    let base = || {
-        let all = users::table.filter(users::org_id.eq(org_id)).into_boxed();
-        narrowed::<users::table, _>(all, query.filter.as_ref(), &columns::resolve)
-    };
-    let total: i64 = match &query.filter {
-        Some(_) => base()?.count().get_result(conn).await?,
-        None => user_counts::table
-            .filter(user_counts::org_id.eq(org_id))
-            .select(diesel::dsl::sum(user_counts::n))
-            .get_result::<Option<i64>>(conn)
-            .await?
-            .unwrap_or(0),
-    };
-    let rows: Vec<ScimUserRow> = match query.count {
-        0 => Vec::new(),
-        n => {
-            base()?
-                .select(ScimUserRow::as_select())
-                .order((users::created_at.asc(), users::id.asc()))
-                .offset(query.offset())
-                .limit(n)
-                .load(conn)
-                .await?
-        }
-    };
-    let ids: Vec<&UserId> = rows.iter().map(|r| &r.id).collect();
-    let mut groups = groups_of(conn, scope, &ids, &query.projection).await?;
-    let resources = rows
-        .iter()
-        .map(|r| render_with(r, scope, &query.projection, groups.remove(&r.id)))
-        .collect();
-    Ok(list::response(total, query.start_index, resources))
 }
 
 /// Creates a user (an AppMember) from a User resource.

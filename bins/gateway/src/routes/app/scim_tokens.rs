@@ -55,5 +55,6 @@ pub async fn revoke_scim_token(
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.conn().await?;
     scim_tokens::revoke(&mut conn, &caller.user.org_id, &id).await?;
+    state.scim_clients.forget_token(&caller.user.org_id, &id);
     Ok(HttpResponse::NoContent().finish())
 }

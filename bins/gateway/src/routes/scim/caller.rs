@@ -1,6 +1,6 @@
 //! The caller of `/scim/v2`: a SCIM token (`rscim_…`), bound to one org. No other
-//! credential works here, and a SCIM token works nowhere else. Tokens are looked up on
-//! every request (not cached), so a revoked one fails at once.
+//! credential works here, and a SCIM token works nowhere else. A checked token is cached
+//! for a few seconds (`scim_clients`), and dropped on every replica when it is revoked.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,8 +34,13 @@ impl FromRequest for ScimCaller {
                     "authentication required: send Authorization: Bearer <SCIM token>",
                 )
             })?;
-            let mut conn = state.conn().await?;
-            let client = scim_tokens::authenticate(&mut conn, &secret).await?;
+            let client = state
+                .scim_clients
+                .get_or_load(&secret, || async {
+                    let mut conn = state.conn().await?;
+                    Ok::<_, ScimApiError>(scim_tokens::authenticate(&mut conn, &secret).await?)
+                })
+                .await?;
             EventContext::set_actor(Actor::new(ActorType::Scim, client.token_id.as_str()));
             Ok(ScimCaller(client))
         })

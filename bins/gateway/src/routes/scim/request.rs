@@ -89,6 +89,11 @@ pub fn ok(resource: ScimResult<Json>) -> ScimApiResult<HttpResponse> {
     Ok(answer(StatusCode::OK, &resource?))
 }
 
+/// 200 with a list a `roster_scim` function answered, serialised as it is.
+pub fn ok_list(list: ScimResult<impl serde::Serialize>) -> ScimApiResult<HttpResponse> {
+    Ok(super::respond::listed(&list?))
+}
+
 /// 201 with the resource created, and its `Location`.
 pub fn created(resource: ScimResult<Json>) -> ScimApiResult<HttpResponse> {
     Ok(answer(StatusCode::CREATED, &resource?))

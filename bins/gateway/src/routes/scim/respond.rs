@@ -99,6 +99,16 @@ pub fn answer(status: StatusCode, body: &Json) -> HttpResponse {
     res.body(body.to_string())
 }
 
+/// 200 with a list as `application/scim+json` (a list has no `ETag`).
+pub fn listed(body: &impl serde::Serialize) -> HttpResponse {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON)))
+            .body(bytes),
+        Err(e) => ScimApiError::from(DomainError::internal_msg(e.to_string())).error_response(),
+    }
+}
+
 /// The base URL of the SCIM server as the client reached it.
 pub fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();

@@ -6,7 +6,7 @@ use roster_scim::list::ListQuery;
 use roster_scim::path::USER_SCHEMA;
 use roster_scim::users;
 
-use super::request::{created, ok, ScimRequest};
+use super::request::{created, ok, ok_list, ScimRequest};
 use super::respond::{body, ScimApiResult};
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn list_scim_users(
 ) -> ScimApiResult<HttpResponse> {
     let query = scim.list_query(USER_SCHEMA)?;
     let mut conn = state.conn().await?;
-    ok(users::list(&mut conn, scim.scope(), &query).await)
+    ok_list(users::list(&mut conn, scim.scope(), &query).await)
 }
 
 /// The same as the list, with its parameters in a SearchRequest body (RFC 7644 §3.4.3).
@@ -41,7 +41,7 @@ pub async fn search_scim_users(
 ) -> ScimApiResult<HttpResponse> {
     let query = ListQuery::search(&body(&bytes)?, USER_SCHEMA)?;
     let mut conn = state.conn().await?;
-    ok(users::list(&mut conn, scim.scope(), &query).await)
+    ok_list(users::list(&mut conn, scim.scope(), &query).await)
 }
 
 /// Creates a user (an AppMember).
