@@ -1,6 +1,7 @@
 //! `roster-gateway`: the only crate that knows actix-web. Handlers extract, authorise,
 //! call one domain service and serialise.
 
+mod answers;
 pub mod audit_cli;
 pub mod auth;
 pub mod background;

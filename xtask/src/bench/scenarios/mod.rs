@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 
 mod lua;
+mod sql;
 mod table;
 pub use table::SCENARIOS;
 
