@@ -81,6 +81,10 @@ pub struct ImportFileArgs {
     /// Where the bad lines go, as NDJSON; by default FILE.errors.ndjson.
     #[arg(long)]
     pub errors: Option<String>,
+    /// Database connections writing batches at once (1 or 2): the database's work per
+    /// record bounds an import, and two backends use two of its cores.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub writers: u8,
 }
 
 #[derive(Debug, Args)]
@@ -126,13 +130,13 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
             let mut conn = connect(&args.db).await?;
             let org = orgs::find(&mut conn, &args.org).await?;
             let mut users = Users { org_id: &org.id };
-            import_file(conn, &mut users, &args.file).await
+            import_file(&args.db, conn, &mut users, &args.file).await
         }
         ImportCommand::ExternalUsers(args) => {
             let mut conn = connect(&args.db).await?;
             workspace_exists(&mut conn, args.workspace).await?;
             let mut users = ExternalUsers::of(&mut conn, args.workspace).await?;
-            import_file(conn, &mut users, &args.file).await
+            import_file(&args.db, conn, &mut users, &args.file).await
         }
     }
 }
@@ -158,6 +162,7 @@ async fn workspace_exists(
 }
 
 async fn import_file<K: Kind>(
+    db: &DatabaseArgs,
     mut conn: AsyncPgConnection,
     kind: &mut K,
     args: &ImportFileArgs,
@@ -189,7 +194,20 @@ async fn import_file<K: Kind>(
         dry_run: args.dry_run,
     };
     let id = ImportId::generate();
-    let counts = imports::run(&mut conn, kind, id.as_str(), input, options, &mut progress).await;
+    let mut spare = match args.writers {
+        2 => Some(connect(db).await?),
+        _ => None,
+    };
+    let counts = imports::run(
+        &mut conn,
+        spare.as_mut(),
+        kind,
+        id.as_str(),
+        input,
+        options,
+        &mut progress,
+    )
+    .await;
     progress.finish()?;
     let counts = counts?;
     let summary = Summary {

@@ -1,4 +1,8 @@
-//! Prefixed ids of the App family: `<prefix>_<16 lowercase hex>` from a CSPRNG.
+//! Prefixed ids of the App family: `<prefix>_<16 lowercase hex>` from a CSPRNG, or, for
+//! rows written in bulk, in time order ([`generate_ordered`]).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::LazyLock;
 
 use rand::RngCore;
 
@@ -7,6 +11,24 @@ pub fn generate(prefix: &str) -> String {
     let mut bytes = [0u8; 8];
     rand::rng().fill_bytes(&mut bytes);
     format!("{prefix}_{}", hex::encode(bytes))
+}
+
+/// The process's sequence of ordered ids, from a random start.
+static SEQUENCE: LazyLock<AtomicU32> = LazyLock::new(|| AtomicU32::new(rand::rng().next_u32()));
+
+/// Makes a fresh id of the same form whose first 8 digits are the Unix time in seconds
+/// and last 8 the next of the process's sequence (started at random): the ids a process
+/// makes one after the other grow (until the sequence wraps), so that a bulk write
+/// appends them at the right edge of its btree indexes instead of random leaves. Unique
+/// within a process; two processes making ids in the same second collide only if their
+/// sequences overlap (about 1 in 40,000 for 50,000 ids each). It tells the second the id
+/// was made, which the rows it names show anyway (`created_at`).
+pub fn generate_ordered(prefix: &str) -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as u32;
+    let next = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}_{seconds:08x}{next:08x}")
 }
 
 /// Longer than any id: text this long in a request is a 400 (over-long input), not a
@@ -59,6 +81,12 @@ macro_rules! prefixed_id {
             /// A fresh random id.
             pub fn generate() -> Self {
                 Self($crate::id::generate($prefix))
+            }
+
+            /// A fresh id in time order (see [`$crate::id::generate_ordered`]), for rows
+            /// written in bulk.
+            pub fn generate_ordered() -> Self {
+                Self($crate::id::generate_ordered($prefix))
             }
 
             /// Parses an id; `None` when it is not of this kind (callers answer 404).
@@ -124,6 +152,20 @@ mod tests {
         let b = generate("user");
         assert!(is_well_formed("user", &a), "{a}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn ordered_ids_are_well_formed_and_grow() {
+        let ids: Vec<String> = (0..1000).map(|_| generate_ordered("user")).collect();
+        for id in &ids {
+            assert!(is_well_formed("user", id), "{id}");
+        }
+        // Unless the sequence wrapped during the test (1 chance in 4 million), each id is
+        // greater than the one before.
+        let grew = ids.windows(2).filter(|w| w[0] < w[1]).count();
+        assert!(grew >= ids.len() - 2, "{grew} of {}", ids.len() - 1);
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
     }
 
     #[test]

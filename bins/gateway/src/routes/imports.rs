@@ -146,7 +146,8 @@ pub async fn receive<K: Kind>(
         id: &job.id,
         counts: Counts::default(),
     };
-    let ran = imports::run(&mut conn, kind, &job.id, body, options, &mut progress).await;
+    // One writer: the body comes at the client's pace, and the pool serves requests.
+    let ran = imports::run(&mut conn, None, kind, &job.id, body, options, &mut progress).await;
     let outcome = ran.map_err(|e| (progress.counts, e.to_string()));
     let done = jobs::finish(&mut conn, tenant.scope(), &job.id, outcome).await?;
     guard.pending = None;

@@ -8,23 +8,22 @@
 
 pub mod export;
 pub mod read;
+mod run;
+mod seen;
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher as _};
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncBufRead;
 use utoipa::ToSchema;
 
 pub use read::{RawRecord, ReadError, Record, Records};
+pub use run::run;
 
 use crate::error::DomainResult;
-use crate::events::{self, EventType, NewEvent};
 use crate::DomainError;
 
-/// Records written per transaction.
+/// Records written per transaction, unless a [`Kind`] says otherwise.
 pub const BATCH: usize = 2000;
 
 /// The form of an import (or export) file.
@@ -189,13 +188,15 @@ impl Progress for () {
 }
 
 /// A kind of record an import writes, into one tenant (an org, a workspace).
-pub trait Kind: Send {
+pub trait Kind: Send + Sync {
     /// A record as the file gives it.
     type Raw: RawRecord;
     /// A record checked, ready to write.
     type Row: Send;
     /// The `type` of the `import.completed` event (`users`, `external_users`).
     const NAME: &'static str;
+    /// Records written per transaction (and held at once).
+    const BATCH: usize = BATCH;
 
     /// Whether files of this form hold records of this kind.
     fn accepts(format: Format) -> bool;
@@ -215,9 +216,10 @@ pub trait Kind: Send {
     fn keys(row: &Self::Row) -> Vec<String>;
     fn duplicate(row: &Self::Row) -> LineError;
     /// Writes checked rows (keys distinct); adds to `counts` and returns the lines in
-    /// error. Called inside a transaction.
+    /// error. Called inside a transaction, maybe while another batch is written on
+    /// another connection (see [`run`]).
     fn write(
-        &mut self,
+        &self,
         conn: &mut AsyncPgConnection,
         rows: Vec<Self::Row>,
         on_conflict: OnConflict,
@@ -232,168 +234,4 @@ pub fn unsupported(format: Format) -> DomainError {
         "unsupported_format",
         format!("this import does not read the {format} format"),
     )
-}
-
-/// What a dry run's transaction ends with: its work done, rolled back.
-enum Abort {
-    DryRun(Vec<LineError>, Counts),
-    Failed(DomainError),
-}
-
-impl From<diesel::result::Error> for Abort {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Failed(e.into())
-    }
-}
-
-/// Imports the records of `input`; `import_id` names the import in its
-/// `import.completed` event (not emitted by a dry run). A whole-file problem (a CSV
-/// header naming an unknown column, a read error) fails the import after the batches
-/// already written.
-pub async fn run<K: Kind, R: AsyncBufRead + Unpin>(
-    conn: &mut AsyncPgConnection,
-    kind: &mut K,
-    import_id: &str,
-    input: R,
-    options: ImportOptions,
-    progress: &mut impl Progress,
-) -> DomainResult<Counts> {
-    if !K::accepts(options.format) {
-        return Err(unsupported(options.format));
-    }
-    let mut records = Records::<R, K::Raw>::new(input, options.format);
-    let mut counts = Counts::default();
-    let mut seen = SeenKeys::default();
-    loop {
-        let mut rows = Vec::with_capacity(BATCH);
-        let mut errors = Vec::new();
-        let mut ended = false;
-        while rows.len() < BATCH && errors.len() < BATCH {
-            let Some(record) = records.next().await.map_err(|e| match e {
-                ReadError::Header(why) => DomainError::bad_request("invalid_header", why),
-                ReadError::Io(e) => DomainError::bad_request("unreadable_input", e.to_string()),
-            })?
-            else {
-                ended = true;
-                break;
-            };
-            counts.read += 1;
-            let checked = match record.record {
-                Ok(raw) => kind.check(conn, record.line, raw).await?,
-                Err(e) => Err(e),
-            };
-            match checked {
-                Ok(row) if !seen.insert(&K::keys(&row)) => errors.push(K::duplicate(&row)),
-                Ok(row) => rows.push(row),
-                Err(e) => errors.push(e),
-            }
-        }
-        counts.failed += errors.len() as u64;
-        let (written, batch_counts) = write_batch(conn, kind, rows, options, counts).await?;
-        counts = batch_counts;
-        errors.extend(written);
-        errors.sort_by_key(|e| e.line);
-        progress.batch(conn, &counts, errors).await?;
-        if ended {
-            break;
-        }
-    }
-    if !options.dry_run {
-        let scope = kind.scope();
-        let data = Completed {
-            id: import_id,
-            kind: K::NAME,
-            scope: scope.as_ref().map(|(k, v)| (*k, v.as_str())),
-            counts,
-        };
-        let event = NewEvent::new(kind.org_id(), EventType::ImportCompleted, import_id, &data)?;
-        events::emit(conn, event).await?;
-    }
-    Ok(counts)
-}
-
-/// The data of `import.completed`.
-#[derive(Serialize)]
-struct Completed<'a> {
-    id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    #[serde(flatten, serialize_with = "scope")]
-    scope: Option<(&'a str, &'a str)>,
-    #[serde(flatten)]
-    counts: Counts,
-}
-
-fn scope<S: serde::Serializer>(scope: &Option<(&str, &str)>, s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(None)?;
-    if let Some((key, value)) = scope {
-        map.serialize_entry(key, value)?;
-    }
-    map.end()
-}
-
-/// Writes one batch in its own transaction (rolled back by a dry run); the errors and
-/// the counts after it.
-async fn write_batch<K: Kind>(
-    conn: &mut AsyncPgConnection,
-    kind: &mut K,
-    rows: Vec<K::Row>,
-    options: ImportOptions,
-    counts: Counts,
-) -> DomainResult<(Vec<LineError>, Counts)> {
-    if rows.is_empty() {
-        return Ok((Vec::new(), counts));
-    }
-    let done = conn
-        .transaction::<_, Abort, _>(async |conn| {
-            let mut counts = counts;
-            let errors = kind
-                .write(conn, rows, options.on_conflict, &mut counts)
-                .await
-                .map_err(Abort::Failed)?;
-            if options.dry_run {
-                Err(Abort::DryRun(errors, counts))
-            } else {
-                Ok((errors, counts))
-            }
-        })
-        .await;
-    match done {
-        Ok(done) => Ok(done),
-        Err(Abort::DryRun(errors, counts)) => Ok((errors, counts)),
-        Err(Abort::Failed(e)) => Err(e),
-    }
-}
-
-/// The keys of the file's rows so far, as 128-bit keyed hashes (16 bytes a key, whatever
-/// its length: a million users in 16 MB and a little more).
-#[derive(Default)]
-struct SeenKeys {
-    keys: (
-        std::collections::hash_map::RandomState,
-        std::collections::hash_map::RandomState,
-    ),
-    seen: HashSet<u128>,
-}
-
-impl SeenKeys {
-    /// False when one of the keys was seen already (then none is kept).
-    fn insert(&mut self, keys: &[String]) -> bool {
-        let hashed: Vec<u128> = keys.iter().map(|k| self.hash(k)).collect();
-        if hashed.iter().any(|h| self.seen.contains(h)) {
-            return false;
-        }
-        self.seen.extend(hashed);
-        true
-    }
-
-    fn hash(&self, key: &str) -> u128 {
-        let half = |state: &std::collections::hash_map::RandomState| {
-            let mut h = state.build_hasher();
-            h.write(key.as_bytes());
-            h.finish() as u128
-        };
-        half(&self.keys.0) << 64 | half(&self.keys.1)
-    }
 }

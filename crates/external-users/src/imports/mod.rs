@@ -94,7 +94,7 @@ impl Kind for ExternalUsers {
     }
 
     async fn write(
-        &mut self,
+        &self,
         conn: &mut AsyncPgConnection,
         rows: Vec<ExternalUserRow>,
         on_conflict: OnConflict,

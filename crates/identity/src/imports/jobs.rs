@@ -45,13 +45,6 @@ pub struct ImportJob {
 
 roster_core::versioned!(ImportJob);
 
-impl ImportJob {
-    /// The import's place in the org's list of imports.
-    fn cursor(&self) -> Cursor {
-        Cursor::of(self.created_at, &self.id)
-    }
-}
-
 /// An org's imports run newest first, on the `(org_id, created_at, id)` index.
 const IMPORTS: Keyset<user_imports::created_at, user_imports::id> = Keyset::new(
     user_imports::created_at,
@@ -304,7 +297,7 @@ pub async fn list(
         rows,
         total_count,
         behind,
-        ImportJob::cursor,
+        |job: &ImportJob| Cursor::of(job.created_at, &job.id),
     ))
 }
 

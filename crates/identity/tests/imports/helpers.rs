@@ -11,7 +11,7 @@ pub const PASSWORD: &str = "tangerine quokka 42";
 
 /// Gathers the errors of every batch.
 #[derive(Default)]
-pub struct Errors(Vec<LineError>);
+pub struct Errors(pub Vec<LineError>);
 
 impl imports::Progress for Errors {
     async fn batch(
@@ -48,6 +48,7 @@ pub async fn import(
     };
     let counts = imports::run(
         conn,
+        None,
         org_id,
         "imp_test",
         file.as_bytes(),

@@ -1,8 +1,8 @@
-//! Empty files, dry runs, skip twice, updates, and the export round trip.
+//! Empty files, dry runs, skip twice, updates, the export round trip, and two writers.
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use roster_devkit::db::TestDb;
-use roster_identity::imports::{export, Counts, Format, OnConflict};
+use roster_identity::imports::{self, export, Counts, Format, ImportOptions, OnConflict};
 
 use crate::helpers::*;
 
@@ -188,4 +188,57 @@ async fn an_export_imported_into_another_org_gives_the_same_users() {
              AND b.job_position_name = a.job_position_name WHERE a.org_id = (SELECT id FROM orgs WHERE slug = 'from')";
         assert_eq!(count(&mut conn, same, &target).await, export::PAGE + 7);
     }
+}
+
+#[tokio::test]
+async fn two_writers_write_every_batch_once_with_its_events_words_and_counts() {
+    let db = TestDb::new().await;
+    let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
+    let mut spare = AsyncPgConnection::establish(&db.url).await.unwrap();
+    let org_id = org(&mut conn, "acme").await;
+    // Three batches of users (10,000 a batch): the first two written at once, the third
+    // alone; a duplicate of line 1 in the second, an unknown role in the third.
+    let mut file = String::new();
+    for line in 1..=25_000u64 {
+        let email = if line == 15_000 { 1 } else { line };
+        let role = if line == 24_000 { "x" } else { "AppMember" };
+        file.push_str(&format!(
+            "{{\"email\":\"u{email}@acme.test\",\"name\":\"Quokka {line}\",\"role\":\"{role}\"}}\n"
+        ));
+    }
+    let mut errors = Errors::default();
+    let options = ImportOptions {
+        format: Format::Ndjson,
+        on_conflict: OnConflict::Fail,
+        dry_run: false,
+    };
+    let counts = imports::run(
+        &mut conn,
+        Some(&mut spare),
+        &org_id,
+        "imp_two",
+        file.as_bytes(),
+        options,
+        &mut errors,
+    )
+    .await
+    .unwrap();
+    let expected = Counts {
+        read: 25_000,
+        created: 24_998,
+        failed: 2,
+        ..Counts::default()
+    };
+    assert_eq!(counts, expected);
+    assert_eq!(
+        codes(&errors.0),
+        [(15_000, "duplicate_in_file"), (24_000, "unknown_role")]
+    );
+    assert_eq!(users_of(&mut conn, &org_id).await, 24_998);
+    assert_eq!(counted(&mut conn, &org_id).await, 24_998);
+    assert_eq!(events_of(&mut conn, &org_id, "user.created").await, 24_998);
+    assert_eq!(events_of(&mut conn, &org_id, "import.completed").await, 1);
+    let searchable = "SELECT count(DISTINCT user_id) AS n FROM user_search_words \
+                      WHERE org_id = $1 AND word = 'quokka'";
+    assert_eq!(count(&mut conn, searchable, &org_id).await, 24_998);
 }
