@@ -32,9 +32,9 @@ impl roster_core::imports::Kind for Users<'_> {
     type Row = ImportRow;
     const NAME: &'static str = "users";
     /// Set-based statements over 10,000 users cost 15% less a user than over 2,000, and
-    /// over 50,000 no less (docs/performance.md, "Bulk import"); 10,000 checked users
-    /// and their events' data hold ~10 MB.
-    const BATCH: usize = 10_000;
+    /// over 50,000 no less (docs/performance.md, "Bulk import"); but the CLI's two
+    /// writers at 10,000 each peaked at 125 MB of RSS, past the 100 MB the issue allows.
+    const BATCH: usize = 4_000;
 
     fn accepts(_: Format) -> bool {
         true
