@@ -4,7 +4,7 @@
 use diesel::sql_types::{Array, BigInt, Bool, Bytea, Integer, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::prepared_once;
+use roster_core::db::planned_per_call;
 use roster_core::error::DomainResult;
 use roster_core::events::{Event, EventId, EventRecord};
 use roster_core::time::Timestamp;
@@ -89,9 +89,16 @@ SELECT d.org_id, d.id, d.endpoint_id, d.attempts,
  FOR UPDATE OF d SKIP LOCKED";
 
 /// Claims up to `limit` due deliveries for the rest of the caller's transaction.
+///
+/// Planned on every call, never prepared once: the first claims of a deliverer run on
+/// empty tables (it polls from its start), and a generic plan settled on then stays with
+/// the connection while `events` and the deliveries grow. One such plan looked each
+/// event up by `org_id` alone and filtered on its id, reading every event of the org for
+/// each delivery: ~2 s a claim at 35,000 events, 25 deliveries a second in `cargo xtask
+/// bench` (docs/performance.md, "Webhook deliveries and a cached plan").
 pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec<Claimed>> {
     Ok(
-        prepared_once(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
+        planned_per_call(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
             .load(conn)
             .await?,
     )
@@ -149,7 +156,8 @@ fn recorded<'a>(claimed: &Claimed, outcome: &'a Outcome, schedule: &RetrySchedul
     }
 }
 
-/// Records the outcome of each claimed delivery, in one statement.
+/// Records the outcome of each claimed delivery, in one statement, planned on every call
+/// as the claim is: a join planned while the table was small must not stay.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     claimed: &[Claimed],
@@ -161,7 +169,7 @@ pub async fn record(
         .zip(outcomes)
         .map(|(c, o)| recorded(c, o, schedule))
         .collect();
-    prepared_once(
+    planned_per_call(
         diesel::sql_query(
             "UPDATE webhook_deliveries d
                 SET state = o.state, attempts = d.attempts + o.attempted,
