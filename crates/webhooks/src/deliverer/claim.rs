@@ -1,10 +1,13 @@
 //! The deliverer's SQL: claiming due deliveries (locked, so that no other deliverer sends
 //! them meanwhile) and recording what their attempts came to.
 
+use diesel::pg::Pg;
+use diesel::query_builder::{Query, QueryFragment};
+use diesel::sql_types::Untyped;
 use diesel::sql_types::{Array, BigInt, Bool, Bytea, Integer, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::planned_per_call;
+use roster_core::db::{planned_per_call, PlannedPerCall};
 use roster_core::error::DomainResult;
 use roster_core::events::{Event, EventId, EventRecord};
 use roster_core::time::Timestamp;
@@ -97,11 +100,13 @@ SELECT d.org_id, d.id, d.endpoint_id, d.attempts,
 /// each delivery: ~2 s a claim at 35,000 events, 25 deliveries a second in `cargo xtask
 /// bench` (docs/performance.md, "Webhook deliveries and a cached plan").
 pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec<Claimed>> {
-    Ok(
-        planned_per_call(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
-            .load(conn)
-            .await?,
-    )
+    Ok(claim_statement(limit).load(conn).await?)
+}
+
+fn claim_statement(
+    limit: i64,
+) -> PlannedPerCall<impl QueryFragment<Pg> + Query<SqlType = Untyped> + Send> {
+    planned_per_call(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
 }
 
 /// What one attempt leaves on its delivery.
@@ -195,4 +200,21 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_claim_is_planned_on_every_call_never_kept_prepared() {
+        // A statement kept prepared settles on a generic plan after five calls; the
+        // deliverer's first calls run on empty tables (docs/performance.md).
+        assert!(!claim_statement(50).is_safe_to_cache_prepared(&Pg).unwrap());
+        let prepared = roster_core::db::prepared_once(diesel::sql_query(CLAIM));
+        assert!(
+            prepared.is_safe_to_cache_prepared(&Pg).unwrap(),
+            "the check can fail"
+        );
+    }
 }
