@@ -1,10 +1,13 @@
 //! The deliverer's SQL: claiming due deliveries (locked, so that no other deliverer sends
 //! them meanwhile) and recording what their attempts came to.
 
+use diesel::pg::Pg;
+use diesel::query_builder::{Query, QueryFragment};
+use diesel::sql_types::Untyped;
 use diesel::sql_types::{Array, BigInt, Bool, Bytea, Integer, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::prepared_once;
+use roster_core::db::{planned_per_call, PlannedPerCall};
 use roster_core::error::DomainResult;
 use roster_core::events::{Event, EventId, EventRecord};
 use roster_core::time::Timestamp;
@@ -89,12 +92,21 @@ SELECT d.org_id, d.id, d.endpoint_id, d.attempts,
  FOR UPDATE OF d SKIP LOCKED";
 
 /// Claims up to `limit` due deliveries for the rest of the caller's transaction.
+///
+/// Planned on every call, never prepared once: the first claims of a deliverer run on
+/// empty tables (it polls from its start), and a generic plan settled on then stays with
+/// the connection while `events` and the deliveries grow. One such plan looked each
+/// event up by `org_id` alone and filtered on its id, reading every event of the org for
+/// each delivery: ~2 s a claim at 35,000 events, 25 deliveries a second in `cargo xtask
+/// bench` (docs/performance.md, "Webhook deliveries and a cached plan").
 pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec<Claimed>> {
-    Ok(
-        prepared_once(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
-            .load(conn)
-            .await?,
-    )
+    Ok(claim_statement(limit).load(conn).await?)
+}
+
+fn claim_statement(
+    limit: i64,
+) -> PlannedPerCall<impl QueryFragment<Pg> + Query<SqlType = Untyped> + Send> {
+    planned_per_call(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
 }
 
 /// What one attempt leaves on its delivery.
@@ -149,7 +161,8 @@ fn recorded<'a>(claimed: &Claimed, outcome: &'a Outcome, schedule: &RetrySchedul
     }
 }
 
-/// Records the outcome of each claimed delivery, in one statement.
+/// Records the outcome of each claimed delivery, in one statement, planned on every call
+/// as the claim is: a join planned while the table was small must not stay.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     claimed: &[Claimed],
@@ -161,7 +174,7 @@ pub async fn record(
         .zip(outcomes)
         .map(|(c, o)| recorded(c, o, schedule))
         .collect();
-    prepared_once(
+    planned_per_call(
         diesel::sql_query(
             "UPDATE webhook_deliveries d
                 SET state = o.state, attempts = d.attempts + o.attempted,
@@ -187,4 +200,21 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_claim_is_planned_on_every_call_never_kept_prepared() {
+        // A statement kept prepared settles on a generic plan after five calls; the
+        // deliverer's first calls run on empty tables (docs/performance.md).
+        assert!(!claim_statement(50).is_safe_to_cache_prepared(&Pg).unwrap());
+        let prepared = roster_core::db::prepared_once(diesel::sql_query(CLAIM));
+        assert!(
+            prepared.is_safe_to_cache_prepared(&Pg).unwrap(),
+            "the check can fail"
+        );
+    }
 }
