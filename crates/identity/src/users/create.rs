@@ -4,7 +4,6 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::prepared_once;
 use roster_core::error::{violated_constraint, DomainResult};
 use roster_core::events::EventType;
 use roster_core::keys::identity_key;

@@ -108,7 +108,7 @@ pub async fn create_many_by_email(
         answered.push(row.out_answered);
     }
     roster_core::outbox::queued(conn, roster_mail::MAIL_CHANNEL).await?;
-    if rows.first().is_some_and(|r| r.out_deliveries > 0) {
+    if rows.iter().any(|r| r.out_deliveries > 0) {
         roster_core::outbox::queued(conn, events::DELIVERIES_CHANNEL).await?;
     }
     Ok(users
