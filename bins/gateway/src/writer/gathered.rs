@@ -15,10 +15,10 @@
 
 use std::sync::Mutex;
 
+use actix_web::HttpResponse;
 use roster_core::error::DomainResult;
 use roster_core::events::EventContext;
 use roster_core::DomainError;
-use actix_web::HttpResponse;
 use roster_identity::users::{self, Created, Gathered, MakeAnswer, NewUser, User};
 use roster_identity::OrgId;
 use tokio::sync::{oneshot, OwnedSemaphorePermit};

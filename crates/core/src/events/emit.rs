@@ -2,9 +2,9 @@
 //! database function `events_emit`), and
 //! the deliverers' wake-up once it commits (`outbox::queued`).
 
-use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -93,9 +93,7 @@ async fn insert(
     }
     let query = bind_columns(diesel::sql_query(EMIT).into_boxed(), events)
         .bind::<Nullable<Text>, _>(only_endpoint);
-    let added: Added = prepared_once(query)
-    .get_result(conn)
-    .await?;
+    let added: Added = prepared_once(query).get_result(conn).await?;
     match added.deliveries {
         0 => Ok(()),
         _ => crate::outbox::queued(conn, DELIVERIES_CHANNEL).await,

@@ -148,7 +148,12 @@ async fn run(
         .bind::<Array<Nullable<Text>>, _>(optional(|u| u.family_name.as_deref()))
         .bind::<Array<Nullable<Text>>, _>(optional(|u| u.job_position_name.as_deref()))
         .bind::<Array<Nullable<Text>>, _>(optional(|u| u.job_position_description.as_deref()))
-        .bind::<Array<Text>, _>(batch.iter().map(|g| g.new.role.as_str()).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            batch
+                .iter()
+                .map(|g| g.new.role.as_str())
+                .collect::<Vec<_>>(),
+        )
         .bind::<Array<Timestamptz>, _>(vec![now; users.len()])
         .bind::<Array<Jsonb>, _>(users.iter().map(|u| &u.metadata).collect::<Vec<_>>());
     let mails = crate::ownership::added_mails();

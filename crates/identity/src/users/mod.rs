@@ -19,9 +19,9 @@ use roster_core::error::DomainResult;
 
 pub use change::{set_state, update, update_in_org};
 pub use create::{create, unique_violation};
-pub use gathered::{create_many_by_email, Created, Gathered, MakeAnswer};
 pub use delete::{delete, DeletedUser};
 pub use filter::{UserFilter, SEARCH_SEPARATOR};
+pub use gathered::{create_many_by_email, Created, Gathered, MakeAnswer};
 pub use list::list;
 pub use model::{NewUser, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
 
