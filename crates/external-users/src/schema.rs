@@ -20,25 +20,23 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    external_channels (workspace_id, id) {
-        workspace_id -> Uuid,
-        id -> Uuid,
-        name -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
+/// A catalogue's table (`crate::catalogue`): every catalogue has the same columns.
+macro_rules! catalogue_table {
+    ($table:ident) => {
+        diesel::table! {
+            $table (workspace_id, id) {
+                workspace_id -> Uuid,
+                id -> Uuid,
+                name -> Text,
+                created_at -> Timestamptz,
+                updated_at -> Timestamptz,
+            }
+        }
+    };
 }
 
-diesel::table! {
-    external_tiers (workspace_id, id) {
-        workspace_id -> Uuid,
-        id -> Uuid,
-        name -> Text,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
+catalogue_table!(external_channels);
+catalogue_table!(external_tiers);
 
 diesel::table! {
     external_user_groups (workspace_id, id) {

@@ -127,31 +127,20 @@ fn of_org<'a>(org_id: &'a str) -> _ {
     external_workspaces::table.filter(external_workspaces::org_id.eq(org_id))
 }
 
-/// An org's workspaces, oldest first.
+/// An org's workspaces, oldest first, by offset pages as credentials are listed.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     org_id: &str,
     paging: &Paging,
 ) -> DomainResult<Page<Workspace>> {
-    let (offset, size) = paging.offset_only()?;
-    let total: i64 = of_org(org_id).count().get_result(conn).await?;
-    let rows = of_org(org_id)
-        .order((
-            external_workspaces::created_at.asc(),
-            external_workspaces::id.asc(),
-        ))
-        .offset(offset)
-        .limit(size + 1)
-        .select(Workspace::as_select())
-        .load(conn)
-        .await?;
-    Ok(Page::assemble(
-        paging,
-        rows,
-        total,
-        false,
-        |w: &Workspace| Cursor::of(w.created_at, &w.id),
-    ))
+    let base = || of_org(org_id);
+    roster_core::credential_page!(conn, paging, base, Workspace, external_workspaces).await
+}
+
+impl Listed for Workspace {
+    fn cursor(&self) -> Cursor {
+        Cursor::of(self.created_at, &self.id)
+    }
 }
 
 /// A fresh key secret that names its workspace.

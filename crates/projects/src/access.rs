@@ -118,7 +118,7 @@ pub async fn access(
     }
     .ok_or_else(|| DomainError::not_found("project"))?;
     let role = role_of(conn, viewer.org_id, id, viewer.user_id).await?;
-    if !(viewer.admin || role.is_some() || project.visibility == Visibility::Org) {
+    if !(viewer.admin || role.is_some() || project.settings.visibility == Visibility::Org) {
         return Err(DomainError::not_found("project"));
     }
     Ok(Access {

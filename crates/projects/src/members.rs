@@ -97,7 +97,9 @@ pub async fn add(
         let access = access::as_owner(conn, viewer, project_id).await?;
         let role = match new.role {
             Some(role) => role,
-            None if access.project.default_role_enabled => access.project.default_member_role,
+            None if access.project.settings.default_role_enabled => {
+                access.project.settings.default_member_role
+            }
             None => {
                 return Err(DomainError::invalid(
                     "role",

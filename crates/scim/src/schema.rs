@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use crate::patch::Target;
 use crate::path::{GROUP_SCHEMA, USER_SCHEMA};
 
 /// The most resources one page of a list holds (`filter.maxResults`).
@@ -220,6 +221,22 @@ pub const USER_IGNORED_SUBS: &[&str] = &[
     "name.honorificSuffix",
     "emails.display",
 ];
+
+/// What a User's PATCH may touch.
+pub const USER_TARGET: Target<'static> = Target {
+    core: USER_SCHEMA,
+    attrs: USER_ATTRS,
+    ignored: USER_IGNORED,
+    ignored_subs: USER_IGNORED_SUBS,
+};
+
+/// What a Group's PATCH may touch.
+pub const GROUP_TARGET: Target<'static> = Target {
+    core: GROUP_SCHEMA,
+    attrs: GROUP_ATTRS,
+    ignored: &[],
+    ignored_subs: &["members.type"],
+};
 
 /// Attributes every resource has, read-only.
 pub const COMMON_READ_ONLY: &[&str] = &["id", "meta", "schemas"];

@@ -8,7 +8,7 @@ use roster_core::error::DomainResult;
 use roster_core::keys::identity_key;
 use roster_core::page::{Keyset, ListOrder, Page, Paging};
 
-use super::{Group, GroupFilter, GroupRecord};
+use super::{Group, GroupFilter};
 use crate::schema::{org_group_members, org_groups};
 use crate::OrgId;
 
@@ -57,14 +57,10 @@ pub async fn list(
     let total: i64 = filtered(org_id, filter).count().get_result(conn).await?;
     let behind_query = filtered(org_id, filter).select(org_groups::id);
     let behind = GROUPS.behind(behind_query, paging).load(conn).await?;
-    let rows: Vec<GroupRecord> = GROUPS
-        .page(
-            filtered(org_id, filter).select(GroupRecord::as_select()),
-            paging,
-        )
+    let rows: Vec<Group> = GROUPS
+        .page(filtered(org_id, filter).select(Group::as_select()), paging)
         .load(conn)
         .await?;
-    let rows = rows.into_iter().map(Group::from).collect();
     Ok(Page::assemble(paging, rows, total, behind, Group::cursor))
 }
 
@@ -78,11 +74,11 @@ pub async fn list_range(
     limit: i64,
 ) -> DomainResult<(Vec<Group>, i64)> {
     let total: i64 = filtered(org_id, filter).count().get_result(conn).await?;
-    let rows: Vec<GroupRecord> = GROUPS
-        .in_list_order(filtered(org_id, filter).select(GroupRecord::as_select()))
+    let rows: Vec<Group> = GROUPS
+        .in_list_order(filtered(org_id, filter).select(Group::as_select()))
         .offset(offset.max(0))
         .limit(limit.max(0))
         .load(conn)
         .await?;
-    Ok((rows.into_iter().map(Group::from).collect(), total))
+    Ok((rows, total))
 }

@@ -27,9 +27,7 @@ use roster_core::DomainError;
 
 pub use list::{list, list_range};
 pub use members::{add_member, add_members, all_members, members, remove_member, remove_members};
-pub use model::{
-    Group, GroupChanges, GroupFilter, GroupMember, GroupRecord, GroupReplacement, NewGroup,
-};
+pub use model::{Group, GroupChanges, GroupFilter, GroupMember, GroupReplacement, NewGroup};
 pub use write::{create, delete, replace, update};
 
 use crate::schema::org_groups;
@@ -45,7 +43,7 @@ pub async fn get(
     org_id: &OrgId,
     id: &OrgGroupId,
 ) -> DomainResult<Group> {
-    Ok(Group::from(record(conn, org_id, id, false).await?))
+    record(conn, org_id, id, false).await
 }
 
 /// The group as stored, locked for the transaction's rest when `for_update` (writes to
@@ -55,10 +53,10 @@ pub(crate) async fn record(
     org_id: &OrgId,
     id: &OrgGroupId,
     for_update: bool,
-) -> DomainResult<GroupRecord> {
+) -> DomainResult<Group> {
     let query = org_groups::table
         .find((org_id, id))
-        .select(GroupRecord::as_select());
+        .select(Group::as_select());
     if for_update {
         query.for_update().first(conn).await.optional()?
     } else {

@@ -10,21 +10,11 @@ use utoipa::ToSchema;
 use crate::schema::org_groups;
 use crate::{OrgGroupId, OrgId, UserId};
 
-/// A group as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = org_groups, check_for_backend(diesel::pg::Pg))]
-pub struct GroupRecord {
-    pub org_id: OrgId,
-    pub id: OrgGroupId,
-    pub display_name: String,
-    pub external_id: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
 /// A group as the App API shows it (its members are a list of their own).
+// Also the row as stored: the App API shows every column.
 #[roster_core::time::timestamps(seconds, example = "2026-02-08T14:12:45Z")]
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = org_groups, check_for_backend(diesel::pg::Pg))]
 pub struct Group {
     pub id: OrgGroupId,
     pub org_id: OrgId,
@@ -39,19 +29,6 @@ pub struct Group {
 }
 
 roster_core::versioned!(Group);
-
-impl From<GroupRecord> for Group {
-    fn from(r: GroupRecord) -> Self {
-        Self {
-            id: r.id,
-            org_id: r.org_id,
-            display_name: r.display_name,
-            external_id: r.external_id,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
 
 impl Group {
     /// The group's position in the list of groups.

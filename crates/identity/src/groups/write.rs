@@ -9,9 +9,7 @@ use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
 use super::members::{insert_members, remove_all_but};
-use super::{
-    events, not_found, record, Group, GroupChanges, GroupRecord, GroupReplacement, NewGroup,
-};
+use super::{events, not_found, record, Group, GroupChanges, GroupReplacement, NewGroup};
 use crate::schema::org_groups;
 use crate::{OrgGroupId, OrgId};
 
@@ -48,7 +46,7 @@ pub async fn create(
                 org_groups::created_at.eq(now),
                 org_groups::updated_at.eq(now),
             ))
-            .returning(GroupRecord::as_returning())
+            .returning(Group::as_returning())
             .get_result(conn)
             .await
             .map_err(name_taken)?;
@@ -80,7 +78,7 @@ pub async fn update(
                     .map(|name| org_groups::display_name_key.eq(identity_key(name))),
                 org_groups::updated_at.eq(roster_core::time::now()),
             ))
-            .returning(GroupRecord::as_returning())
+            .returning(Group::as_returning())
             .get_result(conn)
             .await
             .optional()
@@ -112,7 +110,7 @@ pub async fn replace(
                 org_groups::external_id.eq(&whole.external_id),
                 org_groups::updated_at.eq(now),
             ))
-            .returning(GroupRecord::as_returning())
+            .returning(Group::as_returning())
             .get_result(conn)
             .await
             .map_err(name_taken)?;
@@ -151,9 +149,8 @@ async fn emitted(
     conn: &mut AsyncPgConnection,
     org_id: &OrgId,
     kind: EventType,
-    record: GroupRecord,
+    group: Group,
 ) -> DomainResult<Group> {
-    let group = Group::from(record);
     events::emit(conn, org_id, kind, &group.id, &group).await?;
     Ok(group)
 }

@@ -27,14 +27,8 @@ pub use pins::{pin, unpin};
 pub struct ProjectRecord {
     pub org_id: OrgId,
     pub id: ProjectId,
-    pub name: String,
-    pub goal: Option<String>,
-    pub deadline: Option<Timestamp>,
-    pub visibility: Visibility,
-    pub default_member_role: ProjectRole,
-    pub default_role_enabled: bool,
-    pub project_context: Option<String>,
-    pub answer_context: Option<String>,
+    #[diesel(embed)]
+    pub settings: NewProject,
     pub member_count: i32,
     pub created_by: UserId,
     pub created_at: Timestamp,
@@ -75,17 +69,18 @@ roster_core::versioned!(Project);
 
 impl Project {
     fn new(r: ProjectRecord, is_pinned: bool) -> Self {
+        let s = r.settings;
         Self {
             id: r.id,
-            name: r.name,
-            goal: r.goal,
-            deadline: r.deadline,
-            visibility: r.visibility,
+            name: s.name,
+            goal: s.goal,
+            deadline: s.deadline,
+            visibility: s.visibility,
             member_count: r.member_count,
-            default_member_role: r.default_member_role,
-            default_role_enabled: r.default_role_enabled,
-            project_context: r.project_context,
-            answer_context: r.answer_context,
+            default_member_role: s.default_member_role,
+            default_role_enabled: s.default_role_enabled,
+            project_context: s.project_context,
+            answer_context: s.answer_context,
             is_pinned,
             created_by: r.created_by,
             created_at: r.created_at,
@@ -94,8 +89,10 @@ impl Project {
     }
 }
 
-/// A project to create; its creator becomes its first Owner.
-#[derive(Debug, Clone)]
+/// A project to create (its creator becomes its first Owner), and the settings of one
+/// stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = projects, check_for_backend(diesel::pg::Pg))]
 pub struct NewProject {
     pub name: String,
     pub goal: Option<String>,
@@ -168,14 +165,7 @@ pub async fn create(
             .values((
                 projects::org_id.eq(&org_id),
                 projects::id.eq(&id),
-                projects::name.eq(new.name),
-                projects::goal.eq(new.goal),
-                projects::deadline.eq(new.deadline),
-                projects::visibility.eq(new.visibility),
-                projects::default_member_role.eq(new.default_member_role),
-                projects::default_role_enabled.eq(new.default_role_enabled),
-                projects::project_context.eq(new.project_context),
-                projects::answer_context.eq(new.answer_context),
+                new,
                 projects::member_count.eq(1),
                 projects::created_by.eq(&user_id),
                 projects::created_at.eq(now),

@@ -14,7 +14,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use roster_core::etag::Precondition;
 use roster_core::DomainError;
 use roster_identity::groups::{
-    self as org_groups, Group, GroupChanges, GroupRecord, GroupReplacement, NewGroup,
+    self as org_groups, Group, GroupChanges, GroupReplacement, NewGroup,
 };
 use roster_identity::schema::org_groups as g;
 use roster_identity::{OrgGroupId, OrgId, UserId};
@@ -23,10 +23,9 @@ use serde_json::Value as Json;
 use crate::error::{ScimError, ScimResult};
 use crate::filter::sql::narrowed;
 use crate::list::{self, ListQuery};
-use crate::patch::{self, Target};
-use crate::path::GROUP_SCHEMA;
+use crate::patch;
 use crate::projection::Projection;
-use crate::schema::GROUP_ATTRS;
+use crate::schema::GROUP_TARGET;
 use crate::scope::{check_version, Change, Scope};
 pub use input::GroupInput;
 pub use render::{of_users, user_group, version};
@@ -55,13 +54,12 @@ async fn locked(
 ) -> ScimResult<Group> {
     let group: Group = g::table
         .find((org_id, id))
-        .select(GroupRecord::as_select())
+        .select(Group::as_select())
         .for_update()
         .first(conn)
         .await
         .optional()?
-        .ok_or_else(|| ScimError::not_found("group"))?
-        .into();
+        .ok_or_else(|| ScimError::not_found("group"))?;
     check_version("group", &version(&group), if_match)?;
     Ok(group)
 }
@@ -113,16 +111,15 @@ pub async fn list(
     let total: i64 = base()?.count().get_result(conn).await?;
     let groups: Vec<Group> = match query.count {
         0 => Vec::new(),
-        n => base()?
-            .select(GroupRecord::as_select())
-            .order((g::created_at.asc(), g::id.asc()))
-            .offset(query.offset())
-            .limit(n)
-            .load::<GroupRecord>(conn)
-            .await?
-            .into_iter()
-            .map(Group::from)
-            .collect(),
+        n => {
+            base()?
+                .select(Group::as_select())
+                .order((g::created_at.asc(), g::id.asc()))
+                .offset(query.offset())
+                .limit(n)
+                .load::<Group>(conn)
+                .await?
+        }
     };
     let mut members = match query.projection.wants("members") && !groups.is_empty() {
         true => {
@@ -196,14 +193,8 @@ pub async fn replace(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimRe
 pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
     let (scope, if_match) = (change.scope, change.if_match);
     let id = group_id(change.id)?;
-    let ops = patch::parse(change.body, GROUP_SCHEMA)?;
+    let ops = GROUP_TARGET.parse(change.body)?;
     let org_id = scope.org_id;
-    let target = Target {
-        core: GROUP_SCHEMA,
-        attrs: GROUP_ATTRS,
-        ignored: &[],
-        ignored_subs: &["members.type"],
-    };
     let group = conn
         .transaction::<_, ScimError, _>(async |conn| {
             let current = locked(conn, org_id, &id, if_match).await?;
@@ -214,7 +205,7 @@ pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResu
                 .unwrap_or_default();
             let before: BTreeSet<String> = now.iter().filter_map(patch::value_of).collect();
             let mut after = render::to_json(&current, scope.base, Some(std::mem::take(&mut now)));
-            patch::apply(&mut after, &ops, &target)?;
+            patch::apply(&mut after, &ops, &GROUP_TARGET)?;
             let input = input::read(&after)?;
             let changes = GroupChanges {
                 display_name: (input.display_name != current.display_name)

@@ -41,6 +41,13 @@ pub struct Target<'a> {
     pub ignored_subs: &'a [&'a str],
 }
 
+impl Target<'_> {
+    /// Parses a PatchOp body for this resource type.
+    pub fn parse(&self, body: &Json) -> ScimResult<Vec<Operation>> {
+        parse(body, self.core)
+    }
+}
+
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {

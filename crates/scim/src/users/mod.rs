@@ -19,10 +19,9 @@ use roster_identity::{OrgId, UserId};
 use serde_json::Value as Json;
 
 use crate::error::{ScimError, ScimResult};
-use crate::patch::{self, Target};
-use crate::path::USER_SCHEMA;
+use crate::patch;
 use crate::projection::Projection;
-use crate::schema::{USER_ATTRS, USER_IGNORED, USER_IGNORED_SUBS};
+use crate::schema::USER_TARGET;
 use crate::scope::Change;
 pub use crate::scope::Scope;
 pub use input::UserInput;
@@ -140,41 +139,45 @@ pub async fn create(
 
 /// Replaces a user's attributes with a User resource (PUT).
 pub async fn replace(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
-    let (scope, if_match) = (change.scope, change.if_match);
-    let id = user_id(change.id)?;
-    let input = input::read(change.body)?;
-    let org_id = scope.org_id;
-    let row = conn
-        .transaction::<_, ScimError, _>(async |conn| {
-            let current = row(conn, org_id, &id).await?;
-            check_version(&current, if_match)?;
-            write(conn, &current, &input).await?;
-            row(conn, org_id, &id).await
-        })
-        .await?;
-    render(conn, &row, scope, change.projection).await
+    rewrite(conn, change, input::read, |_, input| Ok(input)).await
 }
 
 /// Applies a PatchOp to a user (PATCH), and answers the user.
 pub async fn patch(conn: &mut AsyncPgConnection, change: Change<'_>) -> ScimResult<Json> {
+    let base = change.scope.base;
+    rewrite(
+        conn,
+        change,
+        |body| USER_TARGET.parse(body),
+        |current, ops| {
+            let mut after = current.to_json(base);
+            patch::apply(&mut after, &ops, &USER_TARGET)?;
+            input::read(&after)
+        },
+    )
+    .await
+}
+
+/// A PUT or PATCH of a user: its body read (`read`), then, on the user as it is (its
+/// `If-Match` checked), the resource it asks for made (`input`) and written.
+async fn rewrite<B>(
+    conn: &mut AsyncPgConnection,
+    change: Change<'_>,
+    read: impl FnOnce(&Json) -> ScimResult<B>,
+    input: impl FnOnce(&ScimUserRow, B) -> ScimResult<UserInput> + Send,
+) -> ScimResult<Json>
+where
+    B: Send,
+{
     let (scope, if_match) = (change.scope, change.if_match);
     let id = user_id(change.id)?;
-    let ops = patch::parse(change.body, USER_SCHEMA)?;
+    let body = read(change.body)?;
     let org_id = scope.org_id;
-    let target = Target {
-        core: USER_SCHEMA,
-        attrs: USER_ATTRS,
-        ignored: USER_IGNORED,
-        ignored_subs: USER_IGNORED_SUBS,
-    };
     let row = conn
         .transaction::<_, ScimError, _>(async |conn| {
             let current = row(conn, org_id, &id).await?;
             check_version(&current, if_match)?;
-            let mut after = current.to_json(scope.base);
-            patch::apply(&mut after, &ops, &target)?;
-            let input = input::read(&after)?;
-            write(conn, &current, &input).await?;
+            write(conn, &current, &input(&current, body)?).await?;
             row(conn, org_id, &id).await
         })
         .await?;

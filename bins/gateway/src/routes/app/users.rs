@@ -5,9 +5,7 @@ use actix_web::{web, HttpResponse};
 use roster_core::page::{CursorParams, OffsetParams, Page};
 use roster_core::search::SearchTerm;
 use roster_identity::requests::{CreateUserRequest, UpdateUserRequest};
-use roster_identity::users::{
-    self, NewUser, Role, User, UserChanges, UserFilter, UserState, UserStateChange,
-};
+use roster_identity::users::{self, NewUser, Role, User, UserFilter, UserState, UserStateChange};
 use roster_identity::UserId;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -97,49 +95,37 @@ pub async fn get_user(
     Ok(cond.read(&User::from(user)))
 }
 
-/// Changes a user. AppAdmins change anyone; users change their own name and job fields.
-/// `metadata` replaces the user's whole metadata.
-#[utoipa::path(put, path = "/api/v1/app/user/{id}", tag = "app-users",
-    params(("id" = String, Path, description = "A user id (user_…)")),
-    request_body = UpdateUserRequest,
-    responses((status = 200, body = User)))]
-pub async fn update_user(
-    state: web::Data<AppState>,
-    caller: AppCaller,
-    cond: Conditional,
-    ApiJson(body): ApiJson<UpdateUserRequest>,
-    IdPath(id): IdPath<UserId>,
-) -> ApiResult<HttpResponse> {
-    change_user(state, caller, cond, id, body.replacing()?).await
+/// The PUT and the PATCH of a user, which differ only in how they read `metadata`.
+macro_rules! change_user {
+    ($($(#[doc = $doc:tt])* $method:ident $name:ident => $changes:ident;)+) => {$(
+        $(#[doc = $doc])*
+        #[utoipa::path($method, path = "/api/v1/app/user/{id}", tag = "app-users",
+            params(("id" = String, Path, description = "A user id (user_…)")),
+            request_body = UpdateUserRequest,
+            responses((status = 200, body = User)))]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            caller: AppCaller,
+            cond: Conditional,
+            ApiJson(body): ApiJson<UpdateUserRequest>,
+            IdPath(id): IdPath<UserId>,
+        ) -> ApiResult<HttpResponse> {
+            let changes = body.$changes()?;
+            let mut conn = state.writer.conn().await?;
+            let user = users::update(&mut conn, &caller, &id, changes, &cond.pre).await?;
+            state.principals.forget_user(&caller.user.org_id, &id);
+            Ok(tagged(&user))
+        }
+    )+};
 }
 
-/// Changes a user as PUT does, except that `metadata` is merged: the keys given are
-/// set, a key given `null` or `""` is removed, the others are kept.
-#[utoipa::path(patch, path = "/api/v1/app/user/{id}", tag = "app-users",
-    params(("id" = String, Path, description = "A user id (user_…)")),
-    request_body = UpdateUserRequest,
-    responses((status = 200, body = User)))]
-pub async fn patch_user(
-    state: web::Data<AppState>,
-    caller: AppCaller,
-    cond: Conditional,
-    ApiJson(body): ApiJson<UpdateUserRequest>,
-    IdPath(id): IdPath<UserId>,
-) -> ApiResult<HttpResponse> {
-    change_user(state, caller, cond, id, body.merging()?).await
-}
-
-async fn change_user(
-    state: web::Data<AppState>,
-    caller: AppCaller,
-    cond: Conditional,
-    id: UserId,
-    changes: UserChanges,
-) -> ApiResult<HttpResponse> {
-    let mut conn = state.writer.conn().await?;
-    let user = users::update(&mut conn, &caller, &id, changes, &cond.pre).await?;
-    state.principals.forget_user(&caller.user.org_id, &id);
-    Ok(tagged(&user))
+change_user! {
+    /// Changes a user. AppAdmins change anyone; users change their own name and job fields.
+    /// `metadata` replaces the user's whole metadata.
+    put update_user => replacing;
+    /// Changes a user as PUT does, except that `metadata` is merged: the keys given are
+    /// set, a key given `null` or `""` is removed, the others are kept.
+    patch patch_user => merging;
 }
 
 /// Deletes a user from the org (AppAdmin): its project and group memberships, Slack links

@@ -6,7 +6,7 @@ use roster_scim::groups;
 use roster_scim::list::ListQuery;
 use roster_scim::path::GROUP_SCHEMA;
 
-use super::request::{created, ok, ScimRequest};
+use super::request::{created, ok, scim_changes, ScimRequest};
 use super::respond::{body, ScimApiResult};
 use crate::state::AppState;
 
@@ -76,40 +76,15 @@ pub async fn get_scim_group(
     ok(groups::get(&mut conn, scim.scope(), &id, &projection).await)
 }
 
-/// Replaces a group whole (PUT): its displayName, externalId and exactly the members
-/// sent; `If-Match` with a stale version is a 412.
-#[utoipa::path(put, path = "/scim/v2/Groups/{id}", tag = "scim",
-    params(("id" = String, Path, description = "A group id (grp_…)")),
-    request_body(content = Object, content_type = "application/scim+json", description = "A Group"),
-    responses((status = 200, description = "The Group", content_type = "application/scim+json", body = Object)))]
-pub async fn replace_scim_group(
-    state: web::Data<AppState>,
-    scim: ScimRequest,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ScimApiResult<HttpResponse> {
-    let projection = scim.projection(GROUP_SCHEMA)?;
-    let resource = body(&bytes)?;
-    let mut conn = state.writer.conn().await?;
-    ok(groups::replace(&mut conn, scim.change(&id, &resource, &projection)).await)
-}
-
-/// Applies a PatchOp: members added and removed (a `members[value eq "…"]` path or a
-/// value list), renames; answers 200 with the group.
-#[utoipa::path(patch, path = "/scim/v2/Groups/{id}", tag = "scim",
-    params(("id" = String, Path, description = "A group id (grp_…)")),
-    request_body(content = Object, content_type = "application/scim+json", description = "A PatchOp"),
-    responses((status = 200, description = "The Group", content_type = "application/scim+json", body = Object)))]
-pub async fn patch_scim_group(
-    state: web::Data<AppState>,
-    scim: ScimRequest,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ScimApiResult<HttpResponse> {
-    let projection = scim.projection(GROUP_SCHEMA)?;
-    let ops = body(&bytes)?;
-    let mut conn = state.writer.conn().await?;
-    ok(groups::patch(&mut conn, scim.change(&id, &ops, &projection)).await)
+scim_changes! {
+    path: "/scim/v2/Groups/{id}", id: "A group id (grp_…)", answer: "The Group",
+    schema: GROUP_SCHEMA, then: [],
+    /// Replaces a group whole (PUT): its displayName, externalId and exactly the members
+    /// sent; `If-Match` with a stale version is a 412.
+    put replace_scim_group("A Group") => groups::replace;
+    /// Applies a PatchOp: members added and removed (a `members[value eq "…"]` path or a
+    /// value list), renames; answers 200 with the group.
+    patch patch_scim_group("A PatchOp") => groups::patch;
 }
 
 /// Deletes a group (204) with its memberships; the users stay.

@@ -98,3 +98,40 @@ pub fn ok_list(list: ScimResult<impl serde::Serialize>) -> ScimApiResult<HttpRes
 pub fn created(resource: ScimResult<Json>) -> ScimApiResult<HttpResponse> {
     Ok(answer(StatusCode::CREATED, &resource?))
 }
+
+/// The PUT and the PATCH of one resource type: each reads the body, makes its
+/// `roster_scim` write as a [`Change`], runs `then` (if any) on the id, and answers the
+/// resource. Their OpenAPI entries differ only in the body they take.
+macro_rules! scim_changes {
+    (
+        path: $path:tt, id: $id:tt, answer: $answer:tt, schema: $schema:path, then: $then:tt,
+        $(
+            $(#[doc = $doc:tt])*
+            $method:ident $name:ident($body:tt) => $write:path;
+        )+
+    ) => {$(
+        $(#[doc = $doc])*
+        #[utoipa::path($method, path = $path, tag = "scim",
+            params(("id" = String, Path, description = $id)),
+            request_body(content = Object, content_type = "application/scim+json", description = $body),
+            responses((status = 200, description = $answer, content_type = "application/scim+json", body = Object)))]
+        pub async fn $name(
+            state: actix_web::web::Data<$crate::state::AppState>,
+            scim: $crate::routes::scim::request::ScimRequest,
+            id: actix_web::web::Path<String>,
+            bytes: actix_web::web::Bytes,
+        ) -> $crate::routes::scim::respond::ScimApiResult<actix_web::HttpResponse> {
+            let projection = scim.projection($schema)?;
+            let body = $crate::routes::scim::respond::body(&bytes)?;
+            let mut conn = state.writer.conn().await?;
+            let resource = $write(&mut conn, scim.change(&id, &body, &projection)).await;
+            scim_changes!(@then $then (&state, &scim, &id));
+            $crate::routes::scim::request::ok(resource)
+        }
+    )+};
+    (@then [] $args:tt) => {};
+    (@then [$then:path] ($($arg:expr),*)) => {
+        $then($($arg),*)
+    };
+}
+pub(crate) use scim_changes;

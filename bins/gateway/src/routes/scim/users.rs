@@ -6,7 +6,7 @@ use roster_scim::list::ListQuery;
 use roster_scim::path::USER_SCHEMA;
 use roster_scim::users;
 
-use super::request::{created, ok, ok_list, ScimRequest};
+use super::request::{created, ok, ok_list, scim_changes, ScimRequest};
 use super::respond::{body, ScimApiResult};
 use crate::state::AppState;
 
@@ -74,42 +74,13 @@ pub async fn get_scim_user(
     ok(users::get(&mut conn, scim.scope(), &id, &projection).await)
 }
 
-/// Replaces a user's attributes (PUT); `If-Match` with a stale version is a 412.
-#[utoipa::path(put, path = "/scim/v2/Users/{id}", tag = "scim",
-    params(("id" = String, Path, description = "A user id (user_…)")),
-    request_body(content = Object, content_type = "application/scim+json", description = "A User"),
-    responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
-pub async fn replace_scim_user(
-    state: web::Data<AppState>,
-    scim: ScimRequest,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ScimApiResult<HttpResponse> {
-    let projection = scim.projection(USER_SCHEMA)?;
-    let resource = body(&bytes)?;
-    let mut conn = state.writer.conn().await?;
-    let user = users::replace(&mut conn, scim.change(&id, &resource, &projection)).await;
-    forget(&state, &scim, &id);
-    ok(user)
-}
-
-/// Applies a PatchOp (as Okta and Entra send them); answers 200 with the user.
-#[utoipa::path(patch, path = "/scim/v2/Users/{id}", tag = "scim",
-    params(("id" = String, Path, description = "A user id (user_…)")),
-    request_body(content = Object, content_type = "application/scim+json", description = "A PatchOp"),
-    responses((status = 200, description = "The User", content_type = "application/scim+json", body = Object)))]
-pub async fn patch_scim_user(
-    state: web::Data<AppState>,
-    scim: ScimRequest,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ScimApiResult<HttpResponse> {
-    let projection = scim.projection(USER_SCHEMA)?;
-    let ops = body(&bytes)?;
-    let mut conn = state.writer.conn().await?;
-    let user = users::patch(&mut conn, scim.change(&id, &ops, &projection)).await;
-    forget(&state, &scim, &id);
-    ok(user)
+scim_changes! {
+    path: "/scim/v2/Users/{id}", id: "A user id (user_…)", answer: "The User",
+    schema: USER_SCHEMA, then: [forget],
+    /// Replaces a user's attributes (PUT); `If-Match` with a stale version is a 412.
+    put replace_scim_user("A User") => users::replace;
+    /// Applies a PatchOp (as Okta and Entra send them); answers 200 with the user.
+    patch patch_scim_user("A PatchOp") => users::patch;
 }
 
 /// Deletes a user (204): its memberships go and its personal data is erased; a GET after
