@@ -13,6 +13,8 @@
 //!   runs afresh (the draft lets a server keep no error);
 //! - a malformed key: 400 `invalid_idempotency_key`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::body::{self, BoxBody};
@@ -22,7 +24,9 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::LocalBoxFuture;
-use roster_core::idempotency::{self, Answer, Claim, Scope};
+use roster_core::error::DomainResult;
+use roster_core::idempotency::{self, Answer, Claim, Scope, SealedAnswer};
+use roster_core::sealed::SealingKey;
 use roster_core::DomainError;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, RefOr, Required, Type};
@@ -41,6 +45,49 @@ const KEPT: [HeaderName; 4] = [
     header::ETAG,
     header::LAST_MODIFIED,
 ];
+
+tokio::task_local! {
+    /// The key [`handle`] claimed for the request it runs.
+    static CLAIMED: Arc<Claimed>;
+}
+
+/// A key claimed for the running request. A create that stores its answer in its own
+/// statement (App users by email: `Writer::create_user`) says so here, and [`handle`] then
+/// does not store it again.
+pub struct Claimed {
+    scope: Scope,
+    sealing: SealingKey,
+    stored: AtomicBool,
+}
+
+impl Claimed {
+    /// The key claimed for the running request, if any.
+    pub fn current() -> Option<Arc<Self>> {
+        CLAIMED.try_with(Arc::clone).ok()
+    }
+
+    /// Makes the answer to keep from what the request created, as `render` (the
+    /// handler's own answer) answers it.
+    pub fn answer_with<T: 'static>(
+        self: &Arc<Self>,
+        render: fn(&T) -> HttpResponse,
+    ) -> impl Fn(&T) -> DomainResult<SealedAnswer> + Send + Sync + 'static {
+        let claimed = self.clone();
+        move |created: &T| {
+            let (head, body) = render(created).into_parts();
+            let answer = body::MessageBody::try_into_bytes(body)
+                .ok()
+                .and_then(|bytes| answer_of(&head, &bytes))
+                .ok_or_else(|| DomainError::internal_msg("an answer to keep that is not text"))?;
+            idempotency::seal(claimed.scope.clone(), &answer, &claimed.sealing)
+        }
+    }
+
+    /// The answer was stored with what the request created.
+    pub fn stored(&self) {
+        self.stored.store(true, Ordering::Relaxed);
+    }
+}
 
 /// Who a key belongs to: the tenant (org or workspace id) and the SHA-256 of the
 /// credential.
@@ -113,8 +160,16 @@ pub async fn handle(
         )))),
         Ok(Claim::Replay(answer)) => Ok(req.into_response(replay(&answer))),
         Ok(Claim::Claimed) => {
-            let res = next.call(req).await;
-            Ok(settle(&state, &scope, &sealing, res).await?)
+            let claimed = Arc::new(Claimed {
+                scope,
+                sealing,
+                stored: AtomicBool::new(false),
+            });
+            let res = CLAIMED.scope(claimed.clone(), next.call(req)).await;
+            if claimed.stored.load(Ordering::Relaxed) {
+                return res;
+            }
+            Ok(settle(&state, &claimed.scope, &claimed.sealing, res).await?)
         }
     }
 }
@@ -165,7 +220,7 @@ fn replay(answer: &Answer) -> HttpResponse {
 async fn settle(
     state: &AppState,
     scope: &Scope,
-    sealing: &roster_core::sealed::SealingKey,
+    sealing: &SealingKey,
     res: Result<ServiceResponse<BoxBody>, actix_web::Error>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let res = match res {
@@ -185,20 +240,8 @@ async fn settle(
             return Ok(ServiceResponse::from_err(e, req));
         }
     };
-    let headers = KEPT
-        .iter()
-        .filter_map(|name| {
-            let value = head.headers().get(name)?.to_str().ok()?;
-            Some((name.as_str().to_owned(), value.to_owned()))
-        })
-        .collect();
-    match String::from_utf8(bytes.to_vec()) {
-        Ok(text) => {
-            let answer = Answer {
-                status: head.status().as_u16(),
-                headers,
-                body: text,
-            };
+    match answer_of(&head, &bytes) {
+        Some(answer) => {
             let stored = match state.conn().await {
                 Ok(mut conn) => idempotency::finish(&mut conn, scope, &answer, sealing)
                     .await
@@ -210,12 +253,29 @@ async fn settle(
             }
         }
         // Every create answers JSON; anything else is not kept.
-        Err(_) => release(state, scope).await,
+        None => release(state, scope).await,
     }
     Ok(ServiceResponse::new(
         req,
         head.set_body(BoxBody::new(bytes)),
     ))
+}
+
+/// The answer to keep of a response: its status, the headers that matter, its body; `None`
+/// for a body that is not text.
+fn answer_of(head: &HttpResponse<()>, bytes: &[u8]) -> Option<Answer> {
+    let headers = KEPT
+        .iter()
+        .filter_map(|name| {
+            let value = head.headers().get(name)?.to_str().ok()?;
+            Some((name.as_str().to_owned(), value.to_owned()))
+        })
+        .collect();
+    Some(Answer {
+        status: head.status().as_u16(),
+        headers,
+        body: String::from_utf8(bytes.to_vec()).ok()?,
+    })
 }
 
 async fn release(state: &AppState, scope: &Scope) {

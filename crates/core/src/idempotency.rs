@@ -188,6 +188,22 @@ pub async fn claim(
     Ok(Claim::InFlight)
 }
 
+/// An answer sealed for its key's row: what [`finish`] stores, or what a create stores in
+/// its own statement (`roster_identity::users::create_many_by_email`).
+#[derive(Debug, Clone)]
+pub struct SealedAnswer {
+    pub scope: Scope,
+    pub sealed: Vec<u8>,
+}
+
+/// Seals `answer` for `scope`'s row.
+pub fn seal(scope: Scope, answer: &Answer, key: &SealingKey) -> DomainResult<SealedAnswer> {
+    let json = serde_json::to_string(answer)
+        .map_err(|e| DomainError::internal_msg(format!("an answer to store: {e}")))?;
+    let sealed = sealed::seal(key, &scope.bound_to(), &json)?;
+    Ok(SealedAnswer { scope, sealed })
+}
+
 /// Stores the answer of the request that claimed `scope`'s key.
 pub async fn finish(
     conn: &mut AsyncPgConnection,
@@ -195,9 +211,7 @@ pub async fn finish(
     answer: &Answer,
     key: &SealingKey,
 ) -> DomainResult<()> {
-    let json = serde_json::to_string(answer)
-        .map_err(|e| DomainError::internal_msg(format!("an answer to store: {e}")))?;
-    let sealed = sealed::seal(key, &scope.bound_to(), &json)?;
+    let SealedAnswer { scope, sealed } = seal(scope.clone(), answer, key)?;
     diesel::sql_query(
         "UPDATE idempotency_keys SET answer = $4 \
          WHERE tenant = $1 AND credential = $2 AND key = $3",

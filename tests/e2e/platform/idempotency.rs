@@ -61,6 +61,44 @@ async fn a_create_sent_again_with_its_key_replays_the_first_answer_and_creates_n
         .await;
 }
 
+/// A keyed create of a person another org has already: the account is found by email, so
+/// the answer the create's statement was given (made for a new account) is not kept, and
+/// the key gets the real one after. The replay, the user and its one event all name the
+/// account that existed.
+#[tokio::test]
+async fn a_keyed_create_of_an_existing_account_keeps_the_answer_with_that_account() {
+    let app = TestApp::spawn().await;
+    let other = app.bootstrap("globex", "boss@globex.test").await;
+    let body = user_body("both@shared.test");
+    let existing = app
+        .as_user(
+            &other.token,
+            &other.org_slug,
+            Method::POST,
+            "/api/v1/app/user",
+        )
+        .json(&body)
+        .created()
+        .await;
+    let account = existing["account_id"].as_str().unwrap();
+    let before = events(&app).await;
+    let first = create_user(&app, KEY, &body).await.expect(201);
+    assert_eq!(first.json()["account_id"], account, "{first}");
+    let again = create_user(&app, KEY, &body).await.expect(201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"), "{again}");
+    assert_eq!(again.text, first.text, "the body, byte for byte");
+    assert_eq!(users_with(&app, "both@shared.test").await, 2);
+    assert_eq!(events(&app).await, before + 1, "{again}");
+    let named = app
+        .sql_count(&format!(
+            "SELECT count(*) AS n FROM events WHERE type = 'user.created' \
+             AND org_id = '{}' AND data->>'account_id' = '{account}'",
+            app.admin.org_id
+        ))
+        .await;
+    assert_eq!(named, 1, "the event names the account that existed");
+}
+
 #[tokio::test]
 async fn a_key_sent_with_another_request_is_422_and_changes_nothing() {
     let app = TestApp::spawn().await;

@@ -168,7 +168,7 @@ pub async fn create(console: AdminConsole, form: Form) -> ConsoleResult {
     let user = console
         .state
         .writer
-        .create_user(&console.principal.user.org_id, new)
+        .create_user(&console.principal.user.org_id, new, None)
         .await
         .map_err(|e| console.fail(e))?;
     Ok(see_other(format!("/console/users/{}", user.id)))

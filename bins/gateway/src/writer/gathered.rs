@@ -1,6 +1,9 @@
 //! Creates of App users by email, gathered: the creates that wait for a writer's turn
 //! (`Config::db_writers`) are added together, in one statement, by whichever of them gets
-//! a turn first (`roster_identity::users::create_many_by_email`). The statement triggers
+//! a turn first (`roster_identity::users::create_many_by_email`: the users, their mail,
+//! their events and the answers of their idempotency keys in one statement, so that an
+//! idempotent create's answer is durable with it and needs no write of its own after it,
+//! see `crate::idempotency::Claimed`). The statement triggers
 //! on users (counters, words) and PostgreSQL's start and end of a statement then run once
 //! for the lot: pgbench here adds 3,000 users a second one by one and 4,700 four at a
 //! time, with four clients. A batch that fails (a duplicate email, the same email twice)
@@ -12,14 +15,16 @@
 
 use std::sync::Mutex;
 
+use actix_web::HttpResponse;
 use roster_core::error::DomainResult;
 use roster_core::events::EventContext;
 use roster_core::DomainError;
-use roster_identity::users::{self, NewUser, User};
+use roster_identity::users::{self, Created, Gathered, MakeAnswer, NewUser, User};
 use roster_identity::OrgId;
 use tokio::sync::{oneshot, OwnedSemaphorePermit};
 
 use super::Writer;
+use crate::idempotency::Claimed;
 
 /// The most creates one statement adds.
 pub const MAX_BATCH: usize = 32;
@@ -31,7 +36,9 @@ struct Pending {
     org_id: OrgId,
     new: NewUser,
     context: EventContext,
-    reply: oneshot::Sender<DomainResult<User>>,
+    /// The answer its request's idempotency key keeps, if it has one.
+    answer: Option<Box<MakeAnswer>>,
+    reply: oneshot::Sender<DomainResult<Created>>,
 }
 
 /// This worker's creates waiting for a turn.
@@ -72,13 +79,38 @@ impl CreateQueue {
 
 impl Writer {
     /// Adds a user to an org: by email, gathered with the other creates waiting for a
-    /// turn; for an existing account (`account_id`), on its own.
-    pub async fn create_user(&self, org_id: &OrgId, new: NewUser) -> DomainResult<User> {
+    /// turn; for an existing account (`account_id`), on its own. With `render` (how the
+    /// request answers the user), a create by email whose request claimed an idempotency
+    /// key stores the key's answer in its own statement.
+    pub async fn create_user(
+        &self,
+        org_id: &OrgId,
+        new: NewUser,
+        render: Option<fn(&User) -> HttpResponse>,
+    ) -> DomainResult<User> {
         if new.account_id.is_some() {
             let mut conn = self.conn().await.map_err(|e| e.0)?;
             return users::create(&mut conn, org_id, new).await;
         }
-        let (reply, mut answer) = oneshot::channel();
+        let claimed = render.and_then(|render| Claimed::current().map(|c| (c, render)));
+        let answer = claimed
+            .as_ref()
+            .map(|(c, render)| Box::new(c.answer_with(*render)) as Box<MakeAnswer>);
+        let created = self.gathered(org_id, new, answer).await?;
+        if let (true, Some((claimed, _))) = (created.answered, claimed) {
+            claimed.stored();
+        }
+        Ok(created.user)
+    }
+
+    /// A create by email, added with whichever batch takes it.
+    async fn gathered(
+        &self,
+        org_id: &OrgId,
+        new: NewUser,
+        answer: Option<Box<MakeAnswer>>,
+    ) -> DomainResult<Created> {
+        let (reply, mut answered) = oneshot::channel();
         let ticket = self.creates.ticket();
         // A request dropped (its client gone) before a batch took its create withdraws
         // it: a create is added only while its request waits for the answer, or once a
@@ -92,20 +124,21 @@ impl Writer {
             org_id: org_id.clone(),
             new,
             context: EventContext::current(),
+            answer,
             reply,
         });
         let dropped = || DomainError::internal_msg("a gathered create was dropped unanswered");
         loop {
             tokio::select! {
                 biased;
-                answer = &mut answer => return answer.map_err(|_| dropped())?,
+                done = &mut answered => return done.map_err(|_| dropped())?,
                 turn = self.turn() => {
                     let turn = turn.map_err(|e| e.0)?;
                     let batch = self.creates.take();
                     if batch.is_empty() {
                         // This create is in a batch already under way.
                         drop(turn);
-                        return answer.await.map_err(|_| dropped())?;
+                        return answered.await.map_err(|_| dropped())?;
                     }
                     let writer = self.clone();
                     actix_web::rt::spawn(async move {
@@ -117,22 +150,26 @@ impl Writer {
         }
     }
 
-    /// Adds `batch` with the turn held, then answers each create. When the batch cannot
-    /// be added together, each create is added alone, with its own answer (a connection
-    /// that cannot be had included).
+    /// Adds `batch` with the turn held (one statement, a batch of one included), then
+    /// answers each create. When the batch cannot be added so (a duplicate, an account to
+    /// reclaim first, a connection that cannot be had), each create is added alone, in a
+    /// transaction of its own, with its own answer (its key's answer then stored after).
     async fn add_batch(&self, _turn: OwnedSemaphorePermit, batch: Vec<Pending>) {
-        if batch.len() > 1 {
-            if let Ok(mut conn) = self.pooled().await {
-                let items: Vec<(&OrgId, &NewUser, &EventContext)> = batch
-                    .iter()
-                    .map(|p| (&p.org_id, &p.new, &p.context))
-                    .collect();
-                if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
-                    for (pending, user) in batch.into_iter().zip(added) {
-                        let _ = pending.reply.send(Ok(user));
-                    }
-                    return;
+        if let Ok(mut conn) = self.pooled().await {
+            let items: Vec<Gathered<'_>> = batch
+                .iter()
+                .map(|p| Gathered {
+                    org_id: &p.org_id,
+                    new: &p.new,
+                    context: &p.context,
+                    answer: p.answer.as_deref(),
+                })
+                .collect();
+            if let Ok(added) = users::create_many_by_email(&mut conn, &items).await {
+                for (pending, created) in batch.into_iter().zip(added) {
+                    let _ = pending.reply.send(Ok(created));
                 }
+                return;
             }
         }
         for pending in batch {
@@ -140,7 +177,11 @@ impl Writer {
                 .context
                 .scope(async {
                     let mut conn = self.pooled().await.map_err(|e| e.0)?;
-                    users::create(&mut conn, &pending.org_id, pending.new).await
+                    let user = users::create(&mut conn, &pending.org_id, pending.new).await?;
+                    Ok(Created {
+                        user,
+                        answered: false,
+                    })
                 })
                 .await;
             let _ = pending.reply.send(answer);
@@ -187,6 +228,7 @@ mod tests {
                 metadata: Default::default(),
             },
             context: roster_core::events::EventContext::default(),
+            answer: None,
             reply,
         });
         ticket

@@ -1,6 +1,9 @@
-//! `emit`: the event and its deliveries in one statement of the caller's transaction, and
+//! `emit`: the event and its deliveries in one statement of the caller's transaction (the
+//! database function `events_emit`), and
 //! the deliverers' wake-up once it commits (`outbox::queued`).
 
+use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -14,30 +17,11 @@ pub const DELIVERIES_CHANNEL: &str = "roster_webhook_due";
 
 /// Inserts the events, one pending delivery per enabled endpoint of their org that
 /// subscribes to their type (all types, the type itself, or a `prefix.*` under which it
-/// falls; or the one endpoint named by `$11`); returns how many deliveries it added. Call
-/// it inside the transaction of the change: a rollback takes the events and their
-/// deliveries with it.
-const EMIT: &str = "\
-WITH e AS (
-    INSERT INTO events (org_id, id, type, occurred_at, actor_type, actor_id, target_type,
-                        target_id, request_id, data)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[],
-                         $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-    RETURNING org_id, id, type
-), d AS (
-    INSERT INTO webhook_deliveries (org_id, id, endpoint_id, event_id, event_type,
-                                    next_attempt_at, created_at, updated_at)
-    SELECT e.org_id, 'whdl_' || left(md5(gen_random_uuid()::text), 16), w.id, e.id, e.type,
-           now(), now(), now()
-      FROM e JOIN webhook_endpoints w ON w.org_id = e.org_id
-     WHERE CASE WHEN $11::text IS NULL
-                THEN w.enabled AND (w.events IS NULL OR e.type = ANY (w.events)
-                     OR EXISTS (SELECT 1 FROM unnest(w.events) p
-                                 WHERE p LIKE '%.*' AND starts_with(e.type, left(p, -1))))
-                ELSE w.id = $11 END
-    RETURNING 1
-)
-SELECT count(*) AS deliveries FROM d";
+/// falls; or the one endpoint named by `$11`); returns how many deliveries it added: the
+/// database function `events_emit` (migration `2026-12-13-000044_creates_in_one_statement`),
+/// which the one-statement creates of users call too. Call it inside the transaction of the
+/// change: a rollback takes the events and their deliveries with it.
+const EMIT: &str = "SELECT events_emit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS deliveries";
 
 #[derive(QueryableByName)]
 struct Added {
@@ -77,6 +61,28 @@ pub async fn emit_to_endpoint(
     insert(conn, std::slice::from_ref(&event), Some(endpoint_id)).await
 }
 
+/// `query` with the columns of `events` bound, as `events_emit` takes them (its first ten
+/// parameters, in order).
+pub fn bind_columns<'f>(
+    query: BoxedSqlQuery<'f, Pg, SqlQuery>,
+    events: &'f [NewEvent],
+) -> BoxedSqlQuery<'f, Pg, SqlQuery> {
+    let texts = |f: fn(&NewEvent) -> &str| -> Vec<&str> { events.iter().map(f).collect() };
+    let optional =
+        |f: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> { events.iter().map(f).collect() };
+    query
+        .bind::<Array<Nullable<Text>>, _>(optional(|e| e.org_id.as_deref()))
+        .bind::<Array<Text>, _>(texts(|e| e.id.as_str()))
+        .bind::<Array<Text>, _>(texts(|e| e.kind.as_str()))
+        .bind::<Array<Timestamptz>, _>(events.iter().map(|e| e.occurred_at).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(texts(|e| e.context.actor.kind.as_str()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|e| e.context.actor.id.as_deref()))
+        .bind::<Array<Text>, _>(texts(|e| e.kind.target_type()))
+        .bind::<Array<Text>, _>(texts(|e| e.target_id.as_str()))
+        .bind::<Array<Nullable<Text>>, _>(optional(|e| e.context.request_id.as_deref()))
+        .bind::<Array<Jsonb>, _>(events.iter().map(|e| &e.data).collect::<Vec<_>>())
+}
+
 async fn insert(
     conn: &mut AsyncPgConnection,
     events: &[NewEvent],
@@ -85,25 +91,9 @@ async fn insert(
     if events.is_empty() {
         return Ok(());
     }
-    let texts = |f: fn(&NewEvent) -> &str| -> Vec<&str> { events.iter().map(f).collect() };
-    let optional =
-        |f: fn(&NewEvent) -> Option<&str>| -> Vec<Option<&str>> { events.iter().map(f).collect() };
-    let added: Added = prepared_once(
-        diesel::sql_query(EMIT)
-            .bind::<Array<Nullable<Text>>, _>(optional(|e| e.org_id.as_deref()))
-            .bind::<Array<Text>, _>(texts(|e| e.id.as_str()))
-            .bind::<Array<Text>, _>(texts(|e| e.kind.as_str()))
-            .bind::<Array<Timestamptz>, _>(events.iter().map(|e| e.occurred_at).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(texts(|e| e.context.actor.kind.as_str()))
-            .bind::<Array<Nullable<Text>>, _>(optional(|e| e.context.actor.id.as_deref()))
-            .bind::<Array<Text>, _>(texts(|e| e.kind.target_type()))
-            .bind::<Array<Text>, _>(texts(|e| e.target_id.as_str()))
-            .bind::<Array<Nullable<Text>>, _>(optional(|e| e.context.request_id.as_deref()))
-            .bind::<Array<Jsonb>, _>(events.iter().map(|e| &e.data).collect::<Vec<_>>())
-            .bind::<Nullable<Text>, _>(only_endpoint),
-    )
-    .get_result(conn)
-    .await?;
+    let query = bind_columns(diesel::sql_query(EMIT).into_boxed(), events)
+        .bind::<Nullable<Text>, _>(only_endpoint);
+    let added: Added = prepared_once(query).get_result(conn).await?;
     match added.deliveries {
         0 => Ok(()),
         _ => crate::outbox::queued(conn, DELIVERIES_CHANNEL).await,

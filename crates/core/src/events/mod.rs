@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 pub use catalogue::EventType;
 pub use context::{Actor, ActorType, EventContext};
-pub use emit::{emit, emit_all, emit_removed, emit_to_endpoint, DELIVERIES_CHANNEL};
+pub use emit::{bind_columns, emit, emit_all, emit_removed, emit_to_endpoint, DELIVERIES_CHANNEL};
 pub use filter::TypeFilter;
 
 use crate::time::Timestamp;

@@ -79,6 +79,25 @@ pub async fn after_admin_add(
     roster_mail::outbox::enqueue(conn, &mail).await
 }
 
+/// The slot of the org's name in [`added_mails`]' texts.
+pub const ORG_SLOT: &str = "{org}";
+
+/// The mails [`after_admin_add`] queues for an added user whose account is not reclaimed,
+/// with [`ORG_SLOT`] for the org's name and no recipient (the account's email): the notice
+/// to a verified owner, and the link to set a password to another. The database function
+/// `users_create_by_email` picks and fills them in as [`after_admin_add`] does.
+pub struct AddedMails {
+    pub notice: roster_mail::NewMail,
+    pub invite: roster_mail::NewMail,
+}
+
+pub fn added_mails() -> AddedMails {
+    AddedMails {
+        notice: mails::added_to_org("", ORG_SLOT),
+        invite: mails::set_password("", "", ORG_SLOT, false),
+    }
+}
+
 /// Revokes everything sign-ups that never proved their email hold, set-based: their
 /// passwords, sessions, API tokens and links; `account.reclaimed` in the org that added
 /// each.

@@ -1,12 +1,11 @@
-//! Adding users: by email (the account found or created with them), by account id, or
-//! several by email in one statement.
+//! Adding users: by email (the account found or created with them) or by account id, each
+//! in a transaction of its own (several by email in one statement: `gathered`).
 
 use diesel::prelude::*;
 use diesel::sql_types::{Jsonb, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::prepared_once;
 use roster_core::error::{violated_constraint, DomainResult};
-use roster_core::events::{EventContext, EventType};
+use roster_core::events::EventType;
 use roster_core::keys::identity_key;
 use roster_core::DomainError;
 
@@ -118,7 +117,7 @@ async fn create_with_account_by_email(
 }
 
 /// The user just added as `new`, active, created (and updated) at `now`.
-fn added_user(
+pub(super) fn added_user(
     org_id: &OrgId,
     id: UserId,
     account_id: AccountId,
@@ -141,112 +140,6 @@ fn added_user(
         updated_at: now,
         metadata: new.metadata,
     })
-}
-
-/// The ids [`create_many_by_email`] gets back for each user added.
-#[derive(diesel::QueryableByName)]
-struct Added {
-    #[diesel(sql_type = Text)]
-    added_user_id: UserId,
-    #[diesel(sql_type = Text)]
-    added_account_id: AccountId,
-}
-
-/// Adds several users, each with the account found or created by its email (none may
-/// name an `account_id`), in one statement: the database function
-/// `users_add_many_with_accounts` (migration `2026-12-12-000036_metadata`). The
-/// statement triggers on users (counters, words) then run once for all of them. All or
-/// nothing: any error (a duplicate, the same email twice) adds no one, and the caller
-/// adds them one by one with [`create`] to answer each. The users come back in the order
-/// given; each `user.created` is emitted in the context of its own create.
-pub async fn create_many_by_email(
-    conn: &mut AsyncPgConnection,
-    batch: &[(&OrgId, &NewUser, &EventContext)],
-) -> DomainResult<Vec<User>> {
-    use diesel_async::AsyncConnection;
-    conn.transaction::<_, DomainError, _>(async |conn| {
-        let users = add_many_by_email(conn, batch).await?;
-        let added: Vec<_> = users.iter().map(|u| (&u.org_id, &u.account_id)).collect();
-        crate::ownership::after_admin_add(conn, &added).await?;
-        let contexts = batch.iter().map(|(_, _, context)| (*context).clone());
-        events::emit_created(conn, &users, contexts).await?;
-        Ok(users)
-    })
-    .await
-}
-
-async fn add_many_by_email(
-    conn: &mut AsyncPgConnection,
-    batch: &[(&OrgId, &NewUser, &EventContext)],
-) -> DomainResult<Vec<User>> {
-    use diesel::sql_types::Array;
-    if batch.iter().any(|(_, new, _)| new.account_id.is_some()) {
-        return Err(DomainError::internal_msg(
-            "create_many_by_email takes users without an account_id",
-        ));
-    }
-    let now = roster_core::time::now();
-    let ids: Vec<UserId> = batch.iter().map(|_| UserId::generate()).collect();
-    let texts =
-        |f: fn(&NewUser) -> &str| -> Vec<&str> { batch.iter().map(|(_, new, _)| f(new)).collect() };
-    let optional = |f: fn(&NewUser) -> Option<&str>| -> Vec<Option<&str>> {
-        batch.iter().map(|(_, new, _)| f(new)).collect()
-    };
-    let added: Vec<Added> = prepared_once(
-        diesel::sql_query(
-            "SELECT added_user_id, added_account_id FROM users_add_many_with_accounts(\
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind::<Array<Text>, _>(
-            batch
-                .iter()
-                .map(|(org, _, _)| org.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<Text>, _>(ids.iter().map(|id| id.as_str()).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(
-            batch
-                .iter()
-                .map(|_| AccountId::generate().as_str().to_owned())
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<Text>, _>(texts(|n| n.email.as_str()))
-        .bind::<Array<Text>, _>(
-            batch
-                .iter()
-                .map(|(_, new, _)| new.email.key())
-                .collect::<Vec<_>>(),
-        )
-        .bind::<Array<Text>, _>(texts(|n| n.name.as_str()))
-        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.given_name.as_deref()))
-        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.family_name.as_deref()))
-        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_name.as_deref()))
-        .bind::<Array<Nullable<Text>>, _>(optional(|n| n.job_position_description.as_deref()))
-        .bind::<Array<Text>, _>(texts(|n| n.role.as_str()))
-        .bind::<Array<Timestamptz>, _>(vec![now; batch.len()])
-        .bind::<Array<Jsonb>, _>(
-            batch
-                .iter()
-                .map(|(_, new, _)| &new.metadata)
-                .collect::<Vec<_>>(),
-        ),
-    )
-    .load(conn)
-    .await?;
-    let mut accounts: std::collections::HashMap<UserId, AccountId> = added
-        .into_iter()
-        .map(|a| (a.added_user_id, a.added_account_id))
-        .collect();
-    batch
-        .iter()
-        .zip(ids)
-        .map(|((org_id, new, _), id)| {
-            let account_id = accounts.remove(&id).ok_or_else(|| {
-                DomainError::internal_msg("users_add_many_with_accounts left a user out")
-            })?;
-            Ok(added_user(org_id, id, account_id, (*new).clone(), now))
-        })
-        .collect()
 }
 
 /// A user for an existing account, named by id.

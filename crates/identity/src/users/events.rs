@@ -2,7 +2,7 @@
 
 use diesel_async::AsyncPgConnection;
 use roster_core::error::DomainResult;
-use roster_core::events::{self, EventContext, EventType, NewEvent};
+use roster_core::events::{self, EventType, NewEvent};
 
 use super::User;
 
@@ -14,26 +14,4 @@ pub(super) async fn emit(
 ) -> DomainResult<()> {
     let event = NewEvent::new(user.org_id.as_str(), kind, user.id.as_str(), user)?;
     events::emit(conn, event).await
-}
-
-/// Emits `user.created` for users added together, each in the context of its own create.
-pub(super) async fn emit_created(
-    conn: &mut AsyncPgConnection,
-    users: &[User],
-    contexts: impl Iterator<Item = EventContext>,
-) -> DomainResult<()> {
-    let created = users
-        .iter()
-        .zip(contexts)
-        .map(|(user, context)| {
-            NewEvent::in_context(
-                user.org_id.as_str(),
-                EventType::UserCreated,
-                user.id.as_str(),
-                user,
-                context,
-            )
-        })
-        .collect::<DomainResult<Vec<_>>>()?;
-    events::emit_all(conn, &created).await
 }

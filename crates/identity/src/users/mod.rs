@@ -5,6 +5,7 @@ mod create;
 mod delete;
 mod events;
 mod filter;
+mod gathered;
 mod last_admin;
 mod list;
 mod metadata_page;
@@ -17,9 +18,10 @@ use roster_core::db::OrNotFound;
 use roster_core::error::DomainResult;
 
 pub use change::{set_state, update, update_in_org};
-pub use create::{create, create_many_by_email, unique_violation};
+pub use create::{create, unique_violation};
 pub use delete::{delete, DeletedUser};
 pub use filter::{UserFilter, SEARCH_SEPARATOR};
+pub use gathered::{create_many_by_email, Created, Gathered, MakeAnswer};
 pub use list::list;
 pub use model::{NewUser, Role, User, UserChanges, UserRecord, UserState, UserStateChange};
 

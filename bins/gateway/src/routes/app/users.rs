@@ -67,10 +67,17 @@ pub async fn create_user(
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let new = NewUser::try_from(body)?;
-    let user = state.writer.create_user(&caller.user.org_id, new).await?;
-    Ok(HttpResponse::Created()
+    let user = (state.writer)
+        .create_user(&caller.user.org_id, new, Some(created))
+        .await?;
+    Ok(created(&user))
+}
+
+/// The answer to a create: 201 with the user and its URL.
+fn created(user: &User) -> HttpResponse {
+    HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/app/user/{}", user.id)))
-        .json(user))
+        .json(user)
 }
 
 /// One user of the org.

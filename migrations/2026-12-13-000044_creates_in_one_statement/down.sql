@@ -1,0 +1,2 @@
+DROP FUNCTION users_create_by_email(text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], text[], timestamptz[], jsonb[], text[], text[], text[], timestamptz[], text[], text[], text[], text[], text[], jsonb[], text[], text, text, text, text, text, text, text[], bytea[], text[], bytea[]);
+DROP FUNCTION events_emit(text[], text[], text[], timestamptz[], text[], text[], text[], text[], text[], jsonb[], text);
