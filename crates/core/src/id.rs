@@ -35,6 +35,14 @@ pub fn generate_ordered(prefix: &str) -> String {
 /// 404 (an id that names nothing).
 pub const MAX_ID_CHARS: usize = 64;
 
+/// The schema of an id a request body names: at most [`MAX_ID_CHARS`] characters (longer
+/// is a 400, [`check_length`]); a malformed one names nothing, a 404 like an unknown one.
+pub fn reference_schema(description: &str, example: &str) -> crate::schema::StringSchema {
+    crate::schema::StringSchema::new(0, MAX_ID_CHARS)
+        .description(description)
+        .example(example)
+}
+
 /// 400 naming `field` when `raw` is longer than any id can be.
 pub fn check_length(field: &str, raw: &str) -> Result<(), crate::DomainError> {
     if raw.chars().count() > MAX_ID_CHARS {

@@ -73,13 +73,21 @@ fn user_info_name() -> StringSchema {
     USER_NAME.schema().example("Sasha Patel")
 }
 
+fn account_schema() -> roster_core::schema::StringSchema {
+    roster_core::id::reference_schema(
+        "An existing account to add, with its own email in `user_info.email` (404 otherwise);\n\
+         without it the account is found or created by email.",
+        "acct_4b7c2a1d9e5f3c8b",
+    )
+    .nullable()
+}
+
 /// `POST /api/v1/app/user`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    /// An existing account to add, with its own email in `user_info.email` (404 otherwise);
-    /// without it the account is found or created by email.
     #[serde(default)]
+    #[schema(schema_with = account_schema)]
     pub account_id: Option<String>,
     pub role: Role,
     pub user_info: UserInfo,

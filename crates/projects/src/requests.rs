@@ -202,12 +202,15 @@ impl TryFrom<UpdateProjectRequest> for ProjectChanges {
     }
 }
 
+fn member_schema() -> StringSchema {
+    roster_core::id::reference_schema("A user of this org (`user_…`).", "user_4b7c2a1d9e5f3c8b")
+}
+
 /// `POST /api/v1/app/project/{id}/member`
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
-    /// A user of this org (`user_…`).
-    #[schema(example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(schema_with = member_schema)]
     pub user_id: String,
     /// Without it, the project's `default_member_role` if `default_role_enabled` (else 400).
     #[serde(default)]

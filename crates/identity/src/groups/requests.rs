@@ -122,9 +122,12 @@ impl TryFrom<UpdateOrgGroupRequest> for GroupChanges {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddGroupMemberRequest {
-    /// A user of this org (`user_…`).
-    #[schema(example = "user_4b7c2a1d9e5f3c8b")]
+    #[schema(schema_with = member_schema)]
     pub user_id: String,
+}
+
+fn member_schema() -> StringSchema {
+    roster_core::id::reference_schema("A user of this org (`user_…`).", "user_4b7c2a1d9e5f3c8b")
 }
 
 impl AddGroupMemberRequest {
