@@ -4,7 +4,7 @@
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use roster_core::db::prepared_once;
+use roster_core::db::{planned_per_call, prepared_once};
 use roster_core::error::DomainResult;
 use roster_core::time::Timestamp;
 
@@ -38,10 +38,12 @@ SELECT id, recipient, subject, body, link_purpose, link_account_id, link_callbac
  LIMIT $1
  FOR UPDATE SKIP LOCKED";
 
-/// Claims up to `limit` due mails for the rest of the caller's transaction.
+/// Claims up to `limit` due mails for the rest of the caller's transaction; planned on
+/// every call, as the deliverer's claim is: a plan kept from the sender's first claims,
+/// on an empty outbox, would stay with the connection as the outbox grows.
 pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> DomainResult<Vec<Claimed>> {
     Ok(
-        prepared_once(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
+        planned_per_call(diesel::sql_query(CLAIM).bind::<BigInt, _>(limit))
             .load(conn)
             .await?,
     )

@@ -76,20 +76,26 @@ impl Claimed {
     }
 }
 
-/// Up to `$1` due deliveries, soonest first, skipping those another deliverer holds.
+/// Up to `$1` due deliveries, soonest first, skipping those another deliverer holds:
+/// the deliveries locked first, from the due index alone, then their endpoints and events
+/// by key, so that a backlog is never sorted whole for a batch.
 const CLAIM: &str = "\
-SELECT d.org_id, d.id, d.endpoint_id, d.attempts,
+WITH c AS MATERIALIZED (
+SELECT d.org_id, d.id, d.endpoint_id, d.event_id, d.attempts, d.next_attempt_at
+  FROM webhook_deliveries d
+ WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+ ORDER BY d.next_attempt_at
+ LIMIT $1
+ FOR UPDATE SKIP LOCKED)
+SELECT c.org_id, c.id, c.endpoint_id, c.attempts,
        w.url, w.enabled, w.secret_sealed, w.previous_secret_sealed,
        w.previous_secret_expires_at, w.failing_since,
        e.id AS event_id, e.type AS event_type, e.occurred_at, e.actor_type, e.actor_id,
        e.target_type, e.target_id, e.request_id, e.data
-  FROM webhook_deliveries d
-  JOIN webhook_endpoints w ON w.org_id = d.org_id AND w.id = d.endpoint_id
-  JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id
- WHERE d.state = 'pending' AND d.next_attempt_at <= now()
- ORDER BY d.next_attempt_at
- LIMIT $1
- FOR UPDATE OF d SKIP LOCKED";
+  FROM c
+  JOIN webhook_endpoints w ON w.org_id = c.org_id AND w.id = c.endpoint_id
+  JOIN events e ON e.org_id = c.org_id AND e.id = c.event_id
+ ORDER BY c.next_attempt_at";
 
 /// Claims up to `limit` due deliveries for the rest of the caller's transaction.
 ///
