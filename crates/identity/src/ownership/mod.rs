@@ -8,7 +8,7 @@ pub mod flows;
 mod mails;
 pub mod requests;
 
-use diesel::sql_types::{Array, Bool, Text};
+use diesel::sql_types::{Array, Bool, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use roster_core::error::DomainResult;
@@ -35,23 +35,22 @@ struct Added {
     #[diesel(sql_type = Text)]
     email: String,
     #[diesel(sql_type = Bool)]
-    email_verified: bool,
-    #[diesel(sql_type = Bool)]
-    has_password: bool,
+    to_reclaim: bool,
 }
 
 /// What follows an administrator adding users (each an org and its account), in the
 /// transaction that added them: accounts signed up by someone who never proved the email
-/// are reclaimed, owners without a password are mailed a link to set one, and verified
-/// owners a notice.
+/// are reclaimed and mailed a link to set a password; the others get the mail
+/// `admin_added_mails` picks (the rule and the choice are the database's, shared with
+/// `users_create_by_email`).
 pub async fn after_admin_add(
     conn: &mut AsyncPgConnection,
     added: &[(&OrgId, &AccountId)],
 ) -> DomainResult<()> {
     let rows: Vec<Added> = roster_core::db::prepared_once(
         diesel::sql_query(
-            "SELECT i.org_id, o.name AS org_name, a.id, a.email, a.email_verified,
-                    a.password_hash IS NOT NULL AS has_password
+            "SELECT i.org_id, o.name AS org_name, a.id, a.email,
+                    account_to_reclaim(a) AS to_reclaim
                FROM unnest($1::text[], $2::text[]) AS i(org_id, account_id)
                JOIN accounts a ON a.id = i.account_id
                JOIN orgs o ON o.id = i.org_id",
@@ -61,31 +60,55 @@ pub async fn after_admin_add(
     )
     .load(conn)
     .await?;
-    let (to_reclaim, others): (Vec<&Added>, Vec<&Added>) = rows
-        .iter()
-        .partition(|row| !row.email_verified && row.has_password);
+    let (to_reclaim, others): (Vec<&Added>, Vec<&Added>) =
+        rows.iter().partition(|row| row.to_reclaim);
     reclaim(conn, &to_reclaim).await?;
-    let mail: Vec<_> = to_reclaim
+    let reclaimed: Vec<_> = to_reclaim
         .iter()
         .map(|row| mails::set_password(&row.email, &row.id, &row.org_name, true))
-        .chain(others.iter().map(|row| {
-            if row.email_verified {
-                mails::added_to_org(&row.email, &row.org_name)
-            } else {
-                mails::set_password(&row.email, &row.id, &row.org_name, false)
-            }
-        }))
         .collect();
-    roster_mail::outbox::enqueue(conn, &mail).await
+    roster_mail::outbox::enqueue(conn, &reclaimed).await?;
+    if others.is_empty() {
+        return Ok(());
+    }
+    let texts = added_mails();
+    let purpose = texts
+        .invite
+        .link
+        .as_ref()
+        .map(|l| l.purpose.as_str().to_owned());
+    let now = roster_core::time::now();
+    roster_core::db::prepared_once(
+        diesel::sql_query("SELECT admin_added_mails($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+            .bind::<Array<Text>, _>(
+                others
+                    .iter()
+                    .map(|_| roster_core::id::generate("mail"))
+                    .collect::<Vec<_>>(),
+            )
+            .bind::<Array<Text>, _>(others.iter().map(|r| r.org_id.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(others.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())
+            .bind::<Array<Timestamptz>, _>(vec![now; others.len()])
+            .bind::<Text, _>(ORG_SLOT)
+            .bind::<Text, _>(texts.notice.subject)
+            .bind::<Text, _>(texts.notice.body)
+            .bind::<Text, _>(texts.invite.subject)
+            .bind::<Text, _>(texts.invite.body)
+            .bind::<Nullable<Text>, _>(purpose),
+    )
+    .execute(conn)
+    .await?;
+    roster_core::outbox::queued(conn, roster_mail::MAIL_CHANNEL).await
 }
 
 /// The slot of the org's name in [`added_mails`]' texts.
 pub const ORG_SLOT: &str = "{org}";
 
-/// The mails [`after_admin_add`] queues for an added user whose account is not reclaimed,
-/// with [`ORG_SLOT`] for the org's name and no recipient (the account's email): the notice
-/// to a verified owner, and the link to set a password to another. The database function
-/// `users_create_by_email` picks and fills them in as [`after_admin_add`] does.
+/// The texts of the mails an added user whose account is not reclaimed is sent, with
+/// [`ORG_SLOT`] for the org's name and no recipient (the account's email): the notice to a
+/// verified owner, and the link to set a password to another. The database function
+/// `admin_added_mails` picks and fills them in, for [`after_admin_add`] and
+/// `users_create_by_email` alike.
 pub struct AddedMails {
     pub notice: roster_mail::NewMail,
     pub invite: roster_mail::NewMail,
